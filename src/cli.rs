@@ -1,0 +1,223 @@
+//! The command line, as clap types only: the contract's options and commands.
+//!
+//! Doc comments here are the `--help` text. Nothing in this file touches the environment beyond
+//! what clap's `env =` reads, the disk or the network; `context.rs` resolves these into settings.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// The server side of Google Sign-In from a terminal.
+///
+/// Trade a mobile app's serverAuthCode for tokens, keep the refresh token in the OS keyring,
+/// verify ID tokens against Google's keys, and run a local Google emulator for tests.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gsignin",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Google client secret file (`web` or `installed` form) [default: client_secret.json in the
+    /// config dir]
+    #[arg(
+        long,
+        global = true,
+        env = "GSIGNIN_CLIENT_SECRET",
+        value_name = "PATH"
+    )]
+    pub client_secret: Option<PathBuf>,
+
+    /// Which stored sign-in to use or write
+    #[arg(
+        long,
+        global = true,
+        env = "GSIGNIN_PROFILE",
+        default_value = "default",
+        value_name = "NAME"
+    )]
+    pub profile: String,
+
+    /// Where secrets live; `file` is an explicit opt-in (mode 0600 files)
+    #[arg(
+        long,
+        global = true,
+        env = "GSIGNIN_STORE",
+        default_value = "keyring",
+        value_name = "STORE"
+    )]
+    pub store: StoreKind,
+
+    /// OpenID issuer; any other than Google's is found through its discovery document
+    #[arg(
+        long,
+        global = true,
+        env = "GSIGNIN_ISSUER",
+        default_value = crate::google::endpoints::GOOGLE_ISSUER,
+        value_name = "URL"
+    )]
+    pub issuer: String,
+
+    /// Drive API base URL
+    #[arg(
+        long,
+        global = true,
+        env = "GSIGNIN_DRIVE_URL",
+        default_value = "https://www.googleapis.com/drive/v3",
+        value_name = "URL"
+    )]
+    pub drive_url: String,
+
+    /// Machine output on stdout: one JSON document (JSON Lines for many inputs)
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// Show HTTP requests and responses on stderr, every secret redacted
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// Seconds to wait for each HTTP request
+    #[arg(
+        long,
+        global = true,
+        env = "GSIGNIN_TIMEOUT",
+        default_value_t = 30,
+        value_name = "SECS"
+    )]
+    pub timeout: u64,
+
+    /// One folder that replaces the config, cache and data dirs
+    #[arg(long, global = true, env = "GSIGNIN_HOME", hide = true)]
+    pub home: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StoreKind {
+    /// The OS keyring (Secret Service, Keychain, Credential Manager)
+    Keyring,
+    /// Files of mode 0600 in the data dir
+    File,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Trade a one-time serverAuthCode for tokens and store the refresh token
+    ///
+    /// CODE may be the bare code, a percent-encoded code, or a whole redirect URL holding
+    /// `code=`. With `-` it is read from stdin; with nothing on a terminal you are asked for it
+    /// without echo. The store is checked writable before the code is spent.
+    ///
+    /// Examples:
+    ///   gsignin exchange '4/0AfJohXn...'
+    ///   pbpaste | gsignin exchange - --json
+    #[command(verbatim_doc_comment)]
+    Exchange(ExchangeArgs),
+
+    /// Verify an ID token and show its claims, or show who the stored sign-in is
+    ///
+    /// Examples:
+    ///   gsignin whoami eyJhbGciOiJSUzI1NiIs...
+    ///   gsignin whoami --json
+    #[command(verbatim_doc_comment)]
+    Whoami(WhoamiArgs),
+
+    /// Run a local Google Sign-In emulator on 127.0.0.1
+    ///
+    /// The first line on stdout is its base URL; then the environment that points gsignin (or
+    /// any backend) at it, and how to mint a serverAuthCode.
+    ///
+    /// Example:
+    ///   gsignin emulator --port 8089 --write-client-secret ./client_secret.json
+    #[command(verbatim_doc_comment)]
+    Emulator(EmulatorArgs),
+
+    /// Run the whole job against an in-process emulator in a throw-away home
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct ExchangeArgs {
+    /// The serverAuthCode, a redirect URL holding `code=`, or `-` for stdin
+    #[arg(value_name = "CODE|-")]
+    pub code: Option<String>,
+
+    /// The redirect_uri the code was issued for; empty for a mobile serverAuthCode
+    #[arg(long, default_value = "", value_name = "URI")]
+    pub redirect_uri: String,
+
+    /// Also print the access token and the ID token
+    #[arg(long)]
+    pub show_tokens: bool,
+
+    /// Also print the refresh token
+    #[arg(long)]
+    pub show_refresh_token: bool,
+
+    /// Warn when the granted scopes lack SCOPE (repeatable)
+    #[arg(long = "expect-scope", value_name = "SCOPE")]
+    pub expect_scopes: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// An ID token, or `-` to read one token per line from stdin; none: the profile's ID token
+    #[arg(value_name = "ID_TOKEN|-")]
+    pub token: Option<String>,
+
+    /// The expected `aud` [default: the client secret's client_id]
+    #[arg(long, value_name = "ID")]
+    pub audience: Option<String>,
+
+    /// Decode only, without verifying anything
+    #[arg(long)]
+    pub no_verify: bool,
+
+    /// Judge time claims at this instant instead of now
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+
+    /// Verify against a saved JWKS file instead of fetching the issuer's keys
+    #[arg(long, value_name = "FILE")]
+    pub jwks: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Port on 127.0.0.1 (0 picks a free one)
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub port: u16,
+
+    /// Write a client secret file for the emulator's web client to PATH
+    #[arg(long, value_name = "PATH")]
+    pub write_client_secret: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_stand_before_or_after_the_command() {
+        let before = Cli::try_parse_from(["gsignin", "--json", "--profile", "ci", "whoami"]);
+        let after = Cli::try_parse_from(["gsignin", "whoami", "--json", "--profile", "ci"]);
+        for cli in [before.unwrap(), after.unwrap()] {
+            assert!(cli.global.json);
+            assert_eq!(cli.global.profile, "ci");
+        }
+    }
+}

@@ -1,0 +1,157 @@
+//! `gsignin demo`: the whole job against an in-process emulator in a throw-away home, each step
+//! shown as the command a user would type and the output it gives.
+//!
+//! The steps run through the same command functions as the real CLI, with a context of their
+//! own: the file store in the throw-away home (so the demo never touches your keyring) and the
+//! emulator as issuer.
+
+use crate::cli::{Command, ExchangeArgs, GlobalArgs, StoreKind, WhoamiArgs};
+use crate::context::{Ctx, Io, Settings, SharedWrite};
+use crate::emulator::Emulator;
+use crate::emulator::state::MintRequest;
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::output::{self, Outcome};
+use serde_json::json;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+pub fn run(ctx: &Ctx) -> Result<Outcome> {
+    let home = tempfile::Builder::new()
+        .prefix("gsignin-demo-")
+        .tempdir()
+        .map_err(|e| {
+            Error::other(
+                format!("cannot make a throw-away home: {e}"),
+                "check that the temp dir (TMPDIR) is writable",
+            )
+        })?;
+    let emulator = Emulator::start(0).map_err(|e| {
+        Error::other(
+            format!("cannot start the emulator on 127.0.0.1: {e}"),
+            "check that loopback networking works",
+        )
+    })?;
+    let secret_path = home.path().join("config/client_secret.json");
+    fsutil::write_private_atomic(&secret_path, emulator.client_secret_json().as_bytes())
+        .map_err(|e| Error::other(format!("cannot write the demo's client secret: {e}"), ""))?;
+
+    let mut transcript = format!(
+        "gsignin demo: the server side of Google Sign-In, end to end, against a local emulator\n\
+         emulator: {}\n\
+         home:     {} (throw-away; secrets in 0600 files there, not in your keyring)\n\n",
+        emulator.base_url(),
+        home.path().display()
+    );
+    let mut steps = Vec::new();
+
+    transcript.push_str(
+        "# 1. The app signs the user in with a server client ID and gets a one-time serverAuthCode.\n",
+    );
+    let code = emulator.mint(MintRequest::default());
+    transcript.push_str(&format!(
+        "$ curl -X POST {}/control/codes   # the emulator's stand-in for the phone\n  serverAuthCode minted for alice@example.com (scopes: openid email profile drive.appdata)\n\n",
+        emulator.base_url()
+    ));
+
+    let settings = Settings::from_args(&GlobalArgs {
+        client_secret: None,
+        profile: "demo".into(),
+        store: StoreKind::File,
+        issuer: emulator.base_url().to_string(),
+        drive_url: format!("{}/drive/v3", emulator.base_url()),
+        json: false,
+        verbose: false,
+        timeout: ctx.settings.timeout.as_secs(),
+        home: Some(home.path().to_path_buf()),
+    });
+    let env = format!(
+        "GSIGNIN_HOME={} GSIGNIN_ISSUER={} GSIGNIN_STORE=file GSIGNIN_PROFILE=demo",
+        home.path().display(),
+        emulator.base_url()
+    );
+    transcript.push_str(&format!("# The steps below run with {env}\n\n"));
+
+    let plan: Vec<(&str, &str, Command)> = vec![
+        (
+            "2. The backend trades the code for tokens and keeps the refresh token.",
+            "gsignin exchange \"$SERVER_AUTH_CODE\" --expect-scope drive.appdata",
+            Command::Exchange(ExchangeArgs {
+                code: Some(code),
+                redirect_uri: String::new(),
+                show_tokens: false,
+                show_refresh_token: false,
+                expect_scopes: vec!["drive.appdata".into()],
+            }),
+        ),
+        (
+            "3. Who is signed in? The stored ID token, verified against the issuer's keys.",
+            "gsignin whoami",
+            Command::Whoami(WhoamiArgs {
+                token: None,
+                audience: None,
+                no_verify: false,
+                now: None,
+                jwks: None,
+            }),
+        ),
+    ];
+    let mut failed = None;
+    for (about, line, command) in plan {
+        let (text, code) = run_step(&settings, command)?;
+        transcript.push_str(&format!("# {about}\n$ {line}\n{text}\n"));
+        steps.push(json!({"command": line, "exit_code": code, "output": text}));
+        if code != 0 {
+            failed = Some(Error::other(
+                format!("the demo step `{line}` failed with exit code {code}"),
+                "this is a gsignin bug: please report it with the output above",
+            ));
+            break;
+        }
+    }
+    if failed.is_none() {
+        transcript.push_str(
+            "Done: a code traded, the refresh token stored, the ID token verified. Run the same against Google with\n\
+             your server client's client_secret.json and a serverAuthCode from your app (see README.md).\n",
+        );
+    }
+    Ok(Outcome::report(
+        transcript,
+        json!({"emulator": emulator.base_url(), "steps": steps}),
+    )
+    .with_failure(failed))
+}
+
+/// Runs one command with its own context and returns what it printed and its exit code.
+fn run_step(settings: &Settings, command: Command) -> Result<(String, u8)> {
+    let out: SharedWrite = Rc::new(RefCell::new(Box::new(Vec::<u8>::new())));
+    let buf = Rc::new(RefCell::new(Vec::<u8>::new()));
+    let err: SharedWrite = Rc::new(RefCell::new(Box::new(SharedBuf(buf.clone()))));
+    let step_ctx = Ctx::new(settings.clone(), Io::captured(out, err.clone()))?;
+    let mut stdout = Vec::new();
+    let code = match crate::commands::run(&step_ctx, command) {
+        Ok(outcome) => output::render(outcome, false, &mut stdout, &mut *err.borrow_mut()),
+        Err(e) => output::render_error(&e, false, &mut stdout, &mut *err.borrow_mut()),
+    };
+    let mut text = String::new();
+    for line in String::from_utf8_lossy(&buf.borrow()).lines() {
+        text.push_str(&format!("  (stderr) {line}\n"));
+    }
+    for line in String::from_utf8_lossy(&stdout).lines() {
+        text.push_str(&format!("  {line}\n"));
+    }
+    Ok((text, code))
+}
+
+/// A writer into a buffer the caller keeps a handle on.
+struct SharedBuf(Rc<RefCell<Vec<u8>>>);
+
+impl std::io::Write for SharedBuf {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(data.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

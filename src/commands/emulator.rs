@@ -1,0 +1,62 @@
+//! `gsignin emulator`: serve the local Google until interrupted.
+
+use crate::cli::EmulatorArgs;
+use crate::context::Ctx;
+use crate::emulator::Emulator;
+use crate::emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::output::{Data, Outcome};
+use std::io::Write;
+
+pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
+    let emulator = Emulator::start(args.port).map_err(|e| {
+        Error::other(
+            format!("cannot listen on 127.0.0.1:{}: {e}", args.port),
+            "pick another --port, or 0 for any free one",
+        )
+    })?;
+    let base = emulator.base_url().to_string();
+    if let Some(path) = &args.write_client_secret {
+        fsutil::write_private_atomic(path, emulator.client_secret_json().as_bytes()).map_err(
+            |e| {
+                Error::other(
+                    format!("cannot write {}: {e}", path.display()),
+                    "choose a writable path for --write-client-secret",
+                )
+            },
+        )?;
+    }
+    let client_secret_line = match &args.write_client_secret {
+        Some(path) => format!(
+            "export GSIGNIN_CLIENT_SECRET={}",
+            std::path::absolute(path).unwrap_or(path.clone()).display()
+        ),
+        None => {
+            "# add --write-client-secret PATH to get a client secret file for its client".into()
+        }
+    };
+    let banner = format!(
+        "{base}\n\
+         # gsignin emulator: Google Sign-In on {base} (Ctrl-C stops it)\n\
+         # Point gsignin at it:\n\
+         export GSIGNIN_ISSUER={base}\n\
+         {client_secret_line}\n\
+         # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\
+         # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\
+         #   code=$(curl -s -X POST {base}/control/codes -H 'content-type: application/json' -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
+         #   gsignin exchange \"$code\"\n\
+         # Control API: POST /control/codes, POST|DELETE /control/faults, POST /control/clock,\n\
+         #   POST /control/keys/rotate, GET /control/stats\n"
+    );
+    {
+        let mut out = ctx.io.stdout.borrow_mut();
+        let _ = out.write_all(banner.as_bytes());
+        let _ = out.flush();
+    }
+    emulator.wait();
+    Ok(Outcome {
+        data: Data::None,
+        failure: None,
+    })
+}

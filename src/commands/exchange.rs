@@ -1,0 +1,402 @@
+//! `gsignin exchange`: trade a serverAuthCode for tokens, verify the ID token, store the sign-in.
+//!
+//! The order is the point: everything that can fail without the network (the code's form, the
+//! client secret, the store) and everything that can fail before the code is sent (discovery,
+//! keys) is checked first, because the code is single-use. After the exchange, every failure
+//! ends with the tokens stored or in a rescue file.
+
+use crate::cli::{ExchangeArgs, StoreKind};
+use crate::config::client_secret::ClientSecret;
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::google::endpoints::Endpoints;
+use crate::google::id_token::{DEFAULT_LEEWAY, Expectations, Verdict};
+use crate::google::jwks::KeySource;
+use crate::google::scopes;
+use crate::google::token::{self, TokenResponse};
+use crate::output::{Outcome, aligned};
+use crate::secret::Secret;
+use crate::store::{self, Profile, Store, Tokens, rescue};
+use crate::timefmt::{relative, rfc3339};
+use serde_json::{Value, json};
+use std::io::Read;
+
+pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
+    let profile_name = ctx.settings.profile.clone();
+    store::validate_profile(&profile_name)?;
+    let code = read_code(ctx, args.code.as_deref())?;
+    let client = ClientSecret::load(
+        ctx.settings.client_secret.as_deref(),
+        &ctx.dirs.default_client_secret(),
+    )?;
+    let store = Store::open(ctx.settings.store, &ctx.dirs);
+    if ctx.settings.store == StoreKind::File {
+        ctx.warn(&format!(
+            "--store file keeps tokens in {}, not in the OS keyring",
+            store.secrets.describe(&profile_name)
+        ));
+    }
+    store.probe(&profile_name)?;
+    let endpoints = Endpoints::resolve(&ctx.http, &ctx.settings.issuer)?;
+    let mut keys = KeySource::fetched(&ctx.http, &endpoints.jwks)?;
+    let token_url = client
+        .token_uri
+        .clone()
+        .unwrap_or_else(|| endpoints.token.clone());
+
+    let resp = token::exchange_code(&ctx.http, &token_url, &client, &code, &args.redirect_uri)?;
+
+    // The code is spent. From here on, nothing may lose these tokens.
+    let now = ctx.clock.now();
+    let expect = Expectations {
+        issuers: endpoints.issuers.clone(),
+        audience: Some(client.client_id.clone()),
+        leeway: DEFAULT_LEEWAY,
+        hd: None,
+    };
+    let verdict = resp
+        .id_token
+        .as_ref()
+        .map(|t| keys.verify(t.expose().as_bytes(), &expect, now));
+    let granted = scopes::split(resp.scope.as_deref());
+    let mut profile = Profile {
+        name: profile_name.clone(),
+        issuer: ctx.settings.issuer.clone(),
+        client_id: client.client_id.clone(),
+        email: verdict
+            .as_ref()
+            .and_then(|v| v.claim_str("email"))
+            .map(String::from),
+        sub: verdict
+            .as_ref()
+            .and_then(|v| v.claim_str("sub"))
+            .map(String::from),
+        scopes: granted.clone(),
+        access_token_expires_at: resp.expires_in.map(|s| now + s),
+        id_token_expires_at: verdict.as_ref().and_then(|v| v.claim_i64("exp")),
+        refresh_token_expires_at: resp.refresh_token_expires_in.map(|s| now + s),
+        has_refresh_token: resp.refresh_token.is_some(),
+        store: store::kind_name(ctx.settings.store).into(),
+        updated_at: now,
+    };
+    let mut tokens = Tokens {
+        refresh_token: resp.refresh_token.clone(),
+        access_token: Some(resp.access_token.clone()),
+        id_token: resp.id_token.clone(),
+    };
+
+    if let Some(v) = verdict.as_ref().filter(|v| !v.valid()) {
+        let reasons: Vec<String> = v
+            .failures()
+            .map(|(name, c)| format!("{name}: {}", c.detail))
+            .collect();
+        let saved = rescue::write(&ctx.dirs, &profile, &tokens, now);
+        return Err(Error::TokenRejected {
+            code: "id_token_invalid",
+            message: format!(
+                "the ID token from the exchange failed verification ({}); the sign-in was not stored, {}",
+                reasons.join("; "),
+                rescued_where(&saved)
+            ),
+        });
+    }
+
+    let kept_refresh = keep_previous_refresh_token(ctx, &store, &mut profile, &mut tokens);
+    if let Err(cause) = store.save(&profile, &tokens) {
+        return Err(match rescue::write(&ctx.dirs, &profile, &tokens, now) {
+            Ok(path) => Error::Rescued {
+                cause: cause.to_string(),
+                path,
+            },
+            Err(why) => Error::store(
+                "rescue_failed",
+                format!("could not save the sign-in ({cause}) nor write a rescue file ({why})"),
+                "the tokens are lost: fix the store and sign in again for a new code",
+            ),
+        });
+    }
+
+    for expected in &args.expect_scopes {
+        if !scopes::contains(&granted, expected) {
+            ctx.warn(&format!(
+                "the granted scopes lack {} (granted: {})",
+                scopes::expand(expected),
+                scopes::short_list(&granted)
+            ));
+        }
+    }
+    if !profile.has_refresh_token {
+        ctx.warn(
+            "the issuer returned no refresh token: only a user's first code for this client carries one. \
+             On Android request the code with forceCodeForRefreshToken=true, or remove the app's access at \
+             https://myaccount.google.com/permissions and sign in again",
+        );
+    }
+    Ok(report(
+        ctx,
+        &store,
+        &profile,
+        &resp,
+        verdict.as_ref(),
+        kept_refresh,
+        &args,
+    ))
+}
+
+fn rescued_where(saved: &std::result::Result<std::path::PathBuf, String>) -> String {
+    match saved {
+        Ok(path) => format!("the tokens were written to {} (mode 0600)", path.display()),
+        Err(why) => format!("and no rescue file could be written ({why})"),
+    }
+}
+
+/// When the issuer sends no refresh token (not the user's first code), a refresh token already
+/// stored for the same user, issuer and client stays in use.
+fn keep_previous_refresh_token(
+    ctx: &Ctx,
+    store: &Store,
+    profile: &mut Profile,
+    tokens: &mut Tokens,
+) -> bool {
+    if tokens.refresh_token.is_some() {
+        return false;
+    }
+    let Ok(Some(old)) = store.load_profile(&profile.name) else {
+        return false;
+    };
+    let same = old.sub == profile.sub
+        && old.issuer == profile.issuer
+        && old.client_id == profile.client_id;
+    if !same || !old.has_refresh_token {
+        return false;
+    }
+    match store.load_tokens(&profile.name) {
+        Ok(Some(Tokens {
+            refresh_token: Some(rt),
+            ..
+        })) => {
+            tokens.refresh_token = Some(rt);
+            profile.has_refresh_token = true;
+            profile.refresh_token_expires_at = old.refresh_token_expires_at;
+            true
+        }
+        Ok(_) => false,
+        Err(e) => {
+            ctx.warn(&format!("could not read the stored refresh token: {e}"));
+            false
+        }
+    }
+}
+
+/// The code from the argument, stdin or a no-echo prompt, in any of the forms people paste.
+fn read_code(ctx: &Ctx, arg: Option<&str>) -> Result<Secret> {
+    let raw = match arg {
+        Some("-") => read_stdin(ctx)?,
+        Some(code) => zeroize::Zeroizing::new(code.to_string()),
+        None if ctx.io.stdin_is_terminal => {
+            let typed = (ctx.io.prompt_hidden)("serverAuthCode (input hidden): ").map_err(|e| {
+                Error::usage(
+                    format!("cannot read the code from the terminal: {e}"),
+                    "pass it as an argument, or pipe it in with `-`",
+                )
+            })?;
+            zeroize::Zeroizing::new(typed)
+        }
+        None => read_stdin(ctx)?,
+    };
+    normalise_code(&raw)
+}
+
+fn read_stdin(ctx: &Ctx) -> Result<zeroize::Zeroizing<String>> {
+    let mut text = zeroize::Zeroizing::new(String::new());
+    ctx.io
+        .stdin
+        .borrow_mut()
+        .read_to_string(&mut text)
+        .map_err(|e| {
+            Error::usage(
+                format!("cannot read the code from stdin: {e}"),
+                "pipe the code in as text, or pass it as an argument",
+            )
+        })?;
+    Ok(text)
+}
+
+/// A bare code, a percent-encoded code, or a redirect URL (or query string) holding `code=`.
+pub fn normalise_code(raw: &str) -> Result<Secret> {
+    let text = raw.trim();
+    let no_code = || {
+        Error::usage(
+            "no authorization code given",
+            "pass the app's serverAuthCode: `gsignin exchange CODE`, or `-` to read it from stdin",
+        )
+    };
+    if text.is_empty() {
+        return Err(no_code());
+    }
+    let from_query = |q: &str| {
+        url::form_urlencoded::parse(q.as_bytes())
+            .find(|(k, _)| k == "code")
+            .map(|(_, v)| v.into_owned())
+    };
+    let code = if text.contains("code=") {
+        let query = match url::Url::parse(text) {
+            Ok(u) => u.query().map(str::to_string).unwrap_or_default(),
+            Err(_) => text
+                .split_once('?')
+                .map(|(_, q)| q)
+                .unwrap_or(text)
+                .to_string(),
+        };
+        // An error redirect (`?error=access_denied`) carries no code.
+        from_query(&query).ok_or_else(|| {
+            Error::usage(
+                "the URL holds no `code` parameter",
+                "paste the redirect URL the sign-in ended on, or the bare code",
+            )
+        })?
+    } else if text.contains('%') {
+        percent_encoding::percent_decode_str(text)
+            .decode_utf8()
+            .map_err(|_| {
+                Error::usage(
+                    "the code is percent-encoded but does not decode to text",
+                    "paste the code exactly as the app received it",
+                )
+            })?
+            .into_owned()
+    } else {
+        text.to_string()
+    };
+    let code = code.trim().to_string();
+    if code.is_empty() {
+        return Err(no_code());
+    }
+    if code.chars().any(char::is_whitespace) {
+        return Err(Error::usage(
+            "the code contains spaces or line breaks",
+            "paste it on one line, exactly as the app received it",
+        ));
+    }
+    Ok(Secret::new(code))
+}
+
+fn report(
+    ctx: &Ctx,
+    store: &Store,
+    profile: &Profile,
+    resp: &TokenResponse,
+    verdict: Option<&Verdict>,
+    kept_refresh: bool,
+    args: &ExchangeArgs,
+) -> Outcome {
+    let now = ctx.clock.now();
+    let location = store.secrets.describe(&profile.name);
+    let refresh_line = match (resp.refresh_token.is_some(), kept_refresh) {
+        (true, _) => format!("stored in {location}"),
+        (false, true) => format!("none issued; the one already in {location} stays in use"),
+        (false, false) => "none issued (see the warning above)".to_string(),
+    };
+    let id_line = match verdict {
+        Some(v) => {
+            let kid = v
+                .header
+                .as_ref()
+                .and_then(|h| h.get("kid"))
+                .and_then(Value::as_str)
+                .unwrap_or("-");
+            let aud = v.claim_str("aud").unwrap_or("-");
+            format!("verified (RS256, key {kid}, aud {aud})")
+        }
+        None => "none issued (no openid scope)".to_string(),
+    };
+    let who = profile
+        .email
+        .clone()
+        .or_else(|| profile.sub.clone())
+        .unwrap_or_else(|| "an unknown user".into());
+    let mut rows = vec![
+        ("sub", profile.sub.clone().unwrap_or_else(|| "-".into())),
+        ("scopes", scopes::short_list(&profile.scopes)),
+        (
+            "access token",
+            match profile.access_token_expires_at {
+                Some(t) => format!("expires {} ({})", rfc3339(t), relative(t, now)),
+                None => "no expiry given".into(),
+            },
+        ),
+        ("refresh token", refresh_line),
+        ("ID token", id_line),
+        ("profile", profile.name.clone()),
+    ];
+    let mut shown = serde_json::Map::new();
+    if args.show_tokens {
+        rows.push(("access_token", resp.access_token.expose().to_string()));
+        shown.insert("access_token".into(), json!(resp.access_token.expose()));
+        if let Some(t) = &resp.id_token {
+            rows.push(("id_token", t.expose().to_string()));
+            shown.insert("id_token".into(), json!(t.expose()));
+        }
+    }
+    if args.show_refresh_token
+        && let Some(t) = &resp.refresh_token
+    {
+        rows.push(("refresh_token", t.expose().to_string()));
+        shown.insert("refresh_token".into(), json!(t.expose()));
+    }
+    let human = format!("Signed in as {who}\n{}", aligned(&rows));
+    let mut doc = json!({
+        "profile": profile.name,
+        "email": profile.email,
+        "sub": profile.sub,
+        "scopes": profile.scopes,
+        "access_token_expires_at": profile.access_token_expires_at.map(rfc3339),
+        "refresh_token": {
+            "issued": resp.refresh_token.is_some(),
+            "stored": profile.has_refresh_token,
+            "store": profile.store,
+            "location": location,
+        },
+        "id_token": verdict.map(|v| json!({
+            "valid": v.valid(),
+            "kid": v.header.as_ref().and_then(|h| h.get("kid")).cloned(),
+        })),
+    });
+    if !shown.is_empty() {
+        doc["tokens"] = Value::Object(shown);
+    }
+    Outcome::report(human, doc)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalise_code;
+
+    #[test]
+    fn accepts_every_pasted_form() {
+        let bare = "4/0AfJohXnabc_DEF-123";
+        for input in [
+            bare.to_string(),
+            format!("  {bare}\n"),
+            "4%2F0AfJohXnabc_DEF-123".to_string(),
+            "http://localhost/cb?state=x&code=4%2F0AfJohXnabc_DEF-123&scope=email".to_string(),
+            format!("com.example.app:/oauth2redirect?code={bare}"),
+            format!("code={bare}&scope=openid"),
+        ] {
+            assert_eq!(normalise_code(&input).unwrap().expose(), bare, "{input}");
+        }
+    }
+
+    #[test]
+    fn refuses_what_is_not_a_code() {
+        for input in [
+            "",
+            "   \n",
+            "http://localhost/cb?error=access_denied&code=",
+            "4/0A abc",
+        ] {
+            let e = normalise_code(input).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{input}: {e}");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+//! One module per command, each `run(ctx, args) -> Result<Outcome>`, dispatched from one match.
+
+pub mod demo;
+pub mod emulator;
+pub mod exchange;
+pub mod whoami;
+
+use crate::cli::Command;
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::output::Outcome;
+
+pub fn run(ctx: &Ctx, command: Command) -> Result<Outcome> {
+    match command {
+        Command::Exchange(args) => exchange::run(ctx, args),
+        Command::Whoami(args) => whoami::run(ctx, args),
+        Command::Emulator(args) => emulator::run(ctx, args),
+        Command::Demo => demo::run(ctx),
+    }
+}

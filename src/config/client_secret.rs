@@ -1,0 +1,130 @@
+//! Google's `client_secret.json`, in its `web` or `installed` form.
+//!
+//! The server (web) client's ID and secret are what a serverAuthCode is traded with; each
+//! missing or malformed part gets its own error, because "invalid JSON" helps nobody.
+
+use crate::error::{Error, Result};
+use crate::secret::Secret;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone)]
+pub struct ClientSecret {
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub token_uri: Option<String>,
+    pub path: PathBuf,
+}
+
+#[derive(Deserialize)]
+struct File {
+    web: Option<Inner>,
+    installed: Option<Inner>,
+}
+
+#[derive(Deserialize)]
+struct Inner {
+    client_id: Option<String>,
+    client_secret: Option<String>,
+    token_uri: Option<String>,
+}
+
+const DOWNLOAD_HINT: &str = "download it from Google Cloud console > APIs & Services > \
+    Credentials > your Web application client > Download JSON";
+
+impl ClientSecret {
+    /// Reads the file named by `--client-secret`, or the default one in the config dir.
+    pub fn load(explicit: Option<&Path>, default: &Path) -> Result<ClientSecret> {
+        let path = explicit.unwrap_or(default);
+        let bytes = std::fs::read(path).map_err(|e| {
+            let how = if explicit.is_some() {
+                "named by --client-secret / GSIGNIN_CLIENT_SECRET".to_string()
+            } else {
+                "(the default location)".to_string()
+            };
+            Error::client_secret(
+                format!(
+                    "cannot read the client secret file {} {how}: {}",
+                    path.display(),
+                    io_reason(&e)
+                ),
+                format!("pass --client-secret PATH, or {DOWNLOAD_HINT}"),
+            )
+        })?;
+        Self::parse(&bytes, path)
+    }
+
+    pub fn parse(bytes: &[u8], path: &Path) -> Result<ClientSecret> {
+        let shown = path.display();
+        let file: File = serde_json::from_slice(bytes).map_err(|e| {
+            Error::client_secret(
+                format!("{shown} is not a client secret file: {e}"),
+                format!("it should be JSON with a `web` or `installed` object; {DOWNLOAD_HINT}"),
+            )
+        })?;
+        let inner = file.web.or(file.installed).ok_or_else(|| {
+            Error::client_secret(
+                format!("{shown} has neither a `web` nor an `installed` object"),
+                format!("use the server (web) client's file: {DOWNLOAD_HINT}"),
+            )
+        })?;
+        let missing = |field: &str| {
+            Error::client_secret(
+                format!("{shown} has no `{field}`"),
+                format!("the file looks truncated or edited; {DOWNLOAD_HINT}"),
+            )
+        };
+        let client_id = inner
+            .client_id
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| missing("client_id"))?;
+        let client_secret = inner
+            .client_secret
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| missing("client_secret"))?;
+        Ok(ClientSecret {
+            client_id,
+            client_secret: Secret::new(client_secret),
+            token_uri: inner.token_uri.filter(|s| !s.is_empty()),
+            path: path.to_path_buf(),
+        })
+    }
+}
+
+pub fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(s: &str) -> Result<ClientSecret> {
+        ClientSecret::parse(s.as_bytes(), Path::new("cs.json"))
+    }
+
+    #[test]
+    fn reads_web_and_installed_forms() {
+        let web =
+            parse(r#"{"web":{"client_id":"a","client_secret":"b","token_uri":"t"}}"#).unwrap();
+        assert_eq!(web.client_id, "a");
+        assert_eq!(web.token_uri.as_deref(), Some("t"));
+        let inst = parse(r#"{"installed":{"client_id":"c","client_secret":"d"}}"#).unwrap();
+        assert_eq!(inst.client_secret.expose(), "d");
+    }
+
+    #[test]
+    fn names_what_is_missing() {
+        let e = parse(r#"{"web":{"client_id":"a"}}"#).unwrap_err();
+        assert!(e.to_string().contains("client_secret"), "{e}");
+        assert_eq!(e.exit_code(), 6);
+        let e = parse(r#"{"other":{}}"#).unwrap_err();
+        assert!(e.to_string().contains("neither"), "{e}");
+        let e = parse("not json").unwrap_err();
+        assert!(e.to_string().contains("not a client secret file"), "{e}");
+    }
+}

@@ -1,0 +1,136 @@
+//! `Ctx`: everything a command may touch, injected.
+//!
+//! Commands never read the environment, the real clock or the process's streams directly; they
+//! get them here, so tests (and `demo`) can run commands with captured output, a fixed clock and
+//! a throw-away home.
+
+use crate::cli::{GlobalArgs, StoreKind};
+use crate::config::dirs::Dirs;
+use crate::error::Result;
+use crate::http::Http;
+use std::cell::RefCell;
+use std::io::{BufRead, Write};
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::time::Duration;
+
+/// The global options, resolved.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile: String,
+    pub store: StoreKind,
+    pub issuer: String,
+    pub drive_url: String,
+    pub json: bool,
+    pub verbose: bool,
+    pub timeout: Duration,
+    pub client_secret: Option<PathBuf>,
+    pub home: Option<PathBuf>,
+}
+
+impl Settings {
+    pub fn from_args(g: &GlobalArgs) -> Settings {
+        Settings {
+            profile: g.profile.clone(),
+            store: g.store,
+            issuer: g.issuer.trim_end_matches('/').to_string(),
+            drive_url: g.drive_url.trim_end_matches('/').to_string(),
+            json: g.json,
+            verbose: g.verbose,
+            timeout: Duration::from_secs(g.timeout.max(1)),
+            client_secret: g.client_secret.clone(),
+            home: g.home.clone(),
+        }
+    }
+}
+
+pub type SharedWrite = Rc<RefCell<Box<dyn Write>>>;
+
+/// Reads a line from the terminal without echoing it.
+pub type HiddenPrompt = Box<dyn Fn(&str) -> std::io::Result<String>>;
+
+/// The process's streams, or buffers standing in for them.
+pub struct Io {
+    pub stdin: RefCell<Box<dyn BufRead>>,
+    /// For commands that stream (the emulator's banner); others return an `Outcome`.
+    pub stdout: SharedWrite,
+    pub stderr: SharedWrite,
+    pub stdin_is_terminal: bool,
+    /// Reads a secret from the terminal without echo.
+    pub prompt_hidden: HiddenPrompt,
+}
+
+impl Io {
+    pub fn process() -> Io {
+        use std::io::IsTerminal;
+        Io {
+            stdin: RefCell::new(Box::new(std::io::BufReader::new(std::io::stdin()))),
+            stdout: Rc::new(RefCell::new(Box::new(std::io::stdout()))),
+            stderr: Rc::new(RefCell::new(Box::new(std::io::stderr()))),
+            stdin_is_terminal: std::io::stdin().is_terminal(),
+            prompt_hidden: Box::new(|prompt| rpassword::prompt_password(prompt)),
+        }
+    }
+
+    /// Streams for running commands inside the program (`demo`): no stdin, stderr collected.
+    pub fn captured(stdout: SharedWrite, stderr: SharedWrite) -> Io {
+        Io {
+            stdin: RefCell::new(Box::new(std::io::empty())),
+            stdout,
+            stderr,
+            stdin_is_terminal: false,
+            prompt_hidden: Box::new(|_| Err(std::io::ErrorKind::Unsupported.into())),
+        }
+    }
+}
+
+/// The time commands judge tokens against: the system's, or one fixed instant.
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(i64),
+}
+
+impl Clock {
+    /// Seconds since the Unix epoch.
+    pub fn now(&self) -> i64 {
+        match self {
+            Clock::System => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+pub struct Ctx {
+    pub settings: Settings,
+    pub dirs: Dirs,
+    pub io: Io,
+    pub clock: Clock,
+    pub http: Http,
+}
+
+impl Ctx {
+    pub fn new(settings: Settings, io: Io) -> Result<Ctx> {
+        let dirs = Dirs::resolve(settings.home.as_deref())?;
+        let http = Http::new(settings.timeout, settings.verbose, io.stderr.clone())?;
+        Ok(Ctx {
+            settings,
+            dirs,
+            io,
+            clock: Clock::System,
+            http,
+        })
+    }
+
+    /// A diagnostic line on stderr. Failing to write one is no reason to fail the command.
+    pub fn warn(&self, message: &str) {
+        let _ = writeln!(self.io.stderr.borrow_mut(), "warning: {message}");
+    }
+
+    pub fn note(&self, message: &str) {
+        let _ = writeln!(self.io.stderr.borrow_mut(), "{message}");
+    }
+}

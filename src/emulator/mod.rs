@@ -1,0 +1,274 @@
+//! A local Google Sign-In: axum on 127.0.0.1 with Google's semantics (google-protocol.md).
+//!
+//! It is production code: `gsignin emulator` serves it for other teams' CI, `gsignin demo`
+//! runs it in-process, and the tests start one per test on port 0. Each instance owns a
+//! runtime on its own thread, so blocking callers (the CLI's HTTP client) can use it freely.
+
+pub mod control;
+pub mod keys;
+pub mod state;
+pub mod token;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Value, json};
+use state::{MintRequest, State as EmuState, WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+pub type Shared = Arc<Mutex<EmuState>>;
+
+pub struct Emulator {
+    base_url: String,
+    state: Shared,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Emulator {
+    /// Binds 127.0.0.1:`port` (0: any free port) and serves on a thread of its own.
+    pub fn start(port: u16) -> std::io::Result<Emulator> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+        listener.set_nonblocking(true)?;
+        let base_url = format!("http://{}", listener.local_addr()?);
+        let state: Shared = Arc::new(Mutex::new(EmuState::new(base_url.clone())));
+        let app = router(state.clone());
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let thread = std::thread::Builder::new()
+            .name("gsignin-emulator".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                        return;
+                    };
+                    let _ = axum::serve(listener, app)
+                        .with_graceful_shutdown(async {
+                            let _ = rx.await;
+                        })
+                        .await;
+                });
+                // Hung requests (fault injection) must not keep the thread alive.
+                runtime.shutdown_timeout(Duration::from_millis(100));
+            })?;
+        Ok(Emulator {
+            base_url,
+            state,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, EmuState> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Mints a serverAuthCode, as the control API does.
+    pub fn mint(&self, req: MintRequest) -> String {
+        self.state().mint(req)["code"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// How many requests reached `path`.
+    pub fn hits(&self, path: &str) -> u64 {
+        self.state().hits.get(path).copied().unwrap_or(0)
+    }
+
+    /// A client secret file (web form) for the emulator's client.
+    pub fn client_secret_json(&self) -> String {
+        client_secret_json(&self.base_url)
+    }
+
+    /// Blocks until the emulator's server stops (it stops when the handle is dropped).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+pub fn client_secret_json(base_url: &str) -> String {
+    let doc = json!({"web": {
+        "client_id": WEB_CLIENT_ID,
+        "project_id": "gsignin-emulator",
+        "auth_uri": format!("{base_url}/o/oauth2/auth"),
+        "token_uri": format!("{base_url}/token"),
+        "auth_provider_x509_cert_url": format!("{base_url}/oauth2/v1/certs"),
+        "client_secret": WEB_CLIENT_SECRET,
+        "redirect_uris": [],
+    }});
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/.well-known/openid-configuration", get(discovery))
+        .route("/token", post(token::token))
+        .route("/revoke", post(token::revoke))
+        .route("/oauth2/v3/certs", get(jwks))
+        .route("/oauth2/v1/certs", get(pem_certs))
+        .route("/v1/userinfo", get(token::userinfo))
+        .route("/oauth2/v3/userinfo", get(token::userinfo))
+        .route("/control/codes", post(control::mint))
+        .route(
+            "/control/faults",
+            post(control::add_fault).delete(control::clear_faults),
+        )
+        .route("/control/clock", post(control::clock))
+        .route("/control/keys/rotate", post(control::rotate_keys))
+        .route("/control/stats", get(control::stats))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            count_and_fault,
+        ))
+        .with_state(state)
+}
+
+/// Counts every request per path, then applies the first matching injected fault.
+async fn count_and_fault(State(shared): State<Shared>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_string();
+    let fault = {
+        let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+        *st.hits.entry(path.clone()).or_insert(0) += 1;
+        let found = st
+            .faults
+            .iter()
+            .position(|f| f.path == path && f.count != Some(0));
+        found.map(|i| {
+            let f = &mut st.faults[i];
+            if let Some(c) = f.count.as_mut() {
+                *c -= 1;
+            }
+            f.clone()
+        })
+    };
+    let Some(fault) = fault else {
+        return next.run(req).await;
+    };
+    if fault.hang {
+        tokio::time::sleep(Duration::from_secs(3600)).await;
+    }
+    if fault.latency_ms > 0 {
+        tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
+    }
+    match fault.status {
+        None => next.run(req).await,
+        Some(status) => fault_response(status, fault.body, fault.retry_after),
+    }
+}
+
+fn fault_response(status: u16, body: Option<String>, retry_after: Option<u64>) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (content_type, body) = match body {
+        Some(b) => ("application/json; charset=utf-8", b),
+        None if status == 502 => (
+            "text/html; charset=UTF-8",
+            "<html><body><p><b>502.</b> That’s an error. The server encountered a temporary error and could not complete your request.<p>Please try again in 30 seconds.</body></html>".to_string(),
+        ),
+        None => (
+            "application/json; charset=utf-8",
+            serde_json::to_string_pretty(&json!({"error": "internal_failure"})).unwrap_or_default(),
+        ),
+    };
+    let mut resp = (code, [(header::CONTENT_TYPE, content_type)], body).into_response();
+    if let Some(secs) = retry_after
+        && let Ok(v) = secs.to_string().parse()
+    {
+        resp.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    resp
+}
+
+async fn discovery(State(shared): State<Shared>) -> Response {
+    let base = shared
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .issuer
+        .clone();
+    let doc = json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/o/oauth2/v2/auth"),
+        "token_endpoint": format!("{base}/token"),
+        "userinfo_endpoint": format!("{base}/v1/userinfo"),
+        "revocation_endpoint": format!("{base}/revoke"),
+        "jwks_uri": format!("{base}/oauth2/v3/certs"),
+        "response_types_supported": ["code", "token", "id_token", "code token", "code id_token", "token id_token", "code token id_token", "none"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "email", "profile"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        "claims_supported": ["aud", "email", "email_verified", "exp", "family_name", "given_name", "iat", "iss", "name", "picture", "sub"],
+        "code_challenge_methods_supported": ["plain", "S256"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+    });
+    (
+        [(header::CACHE_CONTROL, "public, max-age=3600")],
+        axum::Json(doc),
+    )
+        .into_response()
+}
+
+fn cached_keys(st: &EmuState, body: Value) -> Response {
+    let max_age = st.jwks_max_age;
+    let expires = httpdate(st.now() + max_age as i64);
+    (
+        [
+            (
+                header::CACHE_CONTROL,
+                format!("public, max-age={max_age}, must-revalidate, no-transform"),
+            ),
+            (header::EXPIRES, expires),
+            (
+                header::CONTENT_TYPE,
+                "application/json; charset=UTF-8".to_string(),
+            ),
+        ],
+        serde_json::to_string_pretty(&body).unwrap_or_default(),
+    )
+        .into_response()
+}
+
+async fn jwks(State(shared): State<Shared>) -> Response {
+    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    cached_keys(&st, st.keys.jwks())
+}
+
+async fn pem_certs(State(shared): State<Shared>) -> Response {
+    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    cached_keys(&st, st.keys.pem_map())
+}
+
+/// An HTTP date (RFC 7231 IMF-fixdate).
+fn httpdate(unix: i64) -> String {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&format).ok())
+        .unwrap_or_default()
+}

@@ -1,0 +1,293 @@
+//! The emulator's world: clients, users, codes, grants, tokens, keys, its clock, its faults
+//! and its hit counters. Handlers lock it briefly; nothing here does I/O.
+
+use super::keys::Keys;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+
+pub const WEB_CLIENT_ID: &str = "000000000000-gsigninemulator.apps.googleusercontent.com";
+pub const WEB_CLIENT_SECRET: &str = "GOCSPX-emulator-client-secret";
+/// The mobile client a real sign-in's ID token names in `azp` (while `aud` is the web client).
+pub const ANDROID_CLIENT_ID: &str = "000000000000-gsigninandroid.apps.googleusercontent.com";
+pub const DEFAULT_EMAIL: &str = "alice@example.com";
+
+pub const SCOPE_EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";
+pub const SCOPE_PROFILE: &str = "https://www.googleapis.com/auth/userinfo.profile";
+pub const SCOPE_DRIVE_APPDATA: &str = "https://www.googleapis.com/auth/drive.appdata";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub sub: String,
+    pub email: String,
+    pub email_verified: bool,
+    pub name: String,
+    pub given_name: String,
+    pub family_name: String,
+    pub picture: String,
+    pub hd: Option<String>,
+}
+
+impl User {
+    /// A user for `email`, with a stable numeric `sub` derived from it.
+    pub fn for_email(email: &str, name: Option<&str>, hd: Option<&str>) -> User {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(email.as_bytes());
+        let mut sub = String::from("1");
+        for b in digest.iter().take(10) {
+            sub.push_str(&format!("{:02}", b % 100));
+        }
+        let local = email.split('@').next().unwrap_or(email);
+        let default_name = format!("{} Example", capitalise(local));
+        let name = name.unwrap_or(&default_name).to_string();
+        let mut parts = name.splitn(2, ' ');
+        let given_name = parts.next().unwrap_or_default().to_string();
+        let family_name = parts.next().unwrap_or_default().to_string();
+        User {
+            sub,
+            email: email.to_string(),
+            email_verified: true,
+            picture: format!("https://lh3.googleusercontent.com/a/emulator-{local}"),
+            name,
+            given_name,
+            family_name,
+            hd: hd.map(str::to_string),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// Google returns the short scope names as URLs.
+pub fn normalise_scope(scope: &str) -> String {
+    match scope {
+        "email" => SCOPE_EMAIL.into(),
+        "profile" => SCOPE_PROFILE.into(),
+        other => other.into(),
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub id: String,
+    pub secret: String,
+}
+
+/// A minted, not yet redeemed authorization code.
+#[derive(Debug, Clone)]
+pub struct CodeGrant {
+    pub client_id: String,
+    pub azp: String,
+    pub sub: String,
+    pub scopes: Vec<String>,
+    pub redirect_uri: String,
+    pub expires_at: i64,
+    pub used: bool,
+    pub force_refresh_token: bool,
+    pub nonce: Option<String>,
+}
+
+/// What a refresh token or access token stands for.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub client_id: String,
+    pub azp: String,
+    pub sub: String,
+    pub scopes: Vec<String>,
+    pub revoked: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub grant: Grant,
+    pub refresh_token: Option<String>,
+    pub expires_at: i64,
+}
+
+/// An injected fault: for requests to `path`, `count` times (None: until cleared).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct Fault {
+    pub path: String,
+    /// Answer with this status instead of the real answer.
+    pub status: Option<u16>,
+    /// Wait this long first (then answer, with `status` or for real).
+    #[serde(default)]
+    pub latency_ms: u64,
+    /// Accept the request and never answer.
+    #[serde(default)]
+    pub hang: bool,
+    /// How many requests it applies to; absent: all, until cleared.
+    pub count: Option<u64>,
+    /// Seconds for a Retry-After header.
+    pub retry_after: Option<u64>,
+    /// A body for `status`; absent: Google's body for that status.
+    pub body: Option<String>,
+}
+
+pub struct State {
+    pub issuer: String,
+    pub clock_offset: i64,
+    pub code_lifetime: i64,
+    pub clients: Vec<Client>,
+    pub users: HashMap<String, User>,
+    pub codes: HashMap<String, CodeGrant>,
+    pub refresh_tokens: HashMap<String, Grant>,
+    pub access_tokens: HashMap<String, AccessToken>,
+    /// (client_id, sub) pairs that already received a refresh token: later codes give none.
+    pub offline_granted: HashSet<(String, String)>,
+    pub keys: Keys,
+    pub jwks_max_age: u64,
+    pub faults: Vec<Fault>,
+    pub hits: HashMap<String, u64>,
+}
+
+/// What the control API's mint takes: what a mobile sign-in asked for.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct MintRequest {
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub hd: Option<String>,
+    pub scopes: Option<Vec<String>>,
+    pub client_id: Option<String>,
+    pub azp: Option<String>,
+    pub redirect_uri: Option<String>,
+    pub lifetime: Option<i64>,
+    #[serde(default)]
+    pub force_refresh_token: bool,
+    pub nonce: Option<String>,
+}
+
+pub fn random_token(prefix: &str, bytes: usize) -> String {
+    use base64::Engine;
+    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
+    format!(
+        "{prefix}{}",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+    )
+}
+
+impl State {
+    pub fn new(issuer: String) -> State {
+        State {
+            issuer,
+            clock_offset: 0,
+            code_lifetime: 600,
+            clients: vec![Client {
+                id: WEB_CLIENT_ID.into(),
+                secret: WEB_CLIENT_SECRET.into(),
+            }],
+            users: HashMap::new(),
+            codes: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            access_tokens: HashMap::new(),
+            offline_granted: HashSet::new(),
+            keys: Keys::new(),
+            jwks_max_age: 21_600,
+            faults: Vec::new(),
+            hits: HashMap::new(),
+        }
+    }
+
+    pub fn now(&self) -> i64 {
+        crate::context::Clock::System.now() + self.clock_offset
+    }
+
+    pub fn client(&self, id: &str) -> Option<&Client> {
+        self.clients.iter().find(|c| c.id == id)
+    }
+
+    /// Mints a serverAuthCode as Google does for a mobile sign-in with a server client ID.
+    pub fn mint(&mut self, req: MintRequest) -> Value {
+        let email = req.email.as_deref().unwrap_or(DEFAULT_EMAIL).to_string();
+        let user = self
+            .users
+            .entry(email.clone())
+            .or_insert_with(|| User::for_email(&email, req.name.as_deref(), req.hd.as_deref()))
+            .clone();
+        let scopes: Vec<String> = req
+            .scopes
+            .unwrap_or_else(|| {
+                ["openid", "email", "profile", SCOPE_DRIVE_APPDATA]
+                    .map(String::from)
+                    .to_vec()
+            })
+            .iter()
+            .map(|s| normalise_scope(s))
+            .collect();
+        let lifetime = req.lifetime.unwrap_or(self.code_lifetime);
+        let code = random_token("4/0A", 54);
+        self.codes.insert(
+            code.clone(),
+            CodeGrant {
+                client_id: req.client_id.unwrap_or_else(|| WEB_CLIENT_ID.into()),
+                azp: req.azp.unwrap_or_else(|| ANDROID_CLIENT_ID.into()),
+                sub: user.sub.clone(),
+                scopes: scopes.clone(),
+                redirect_uri: req.redirect_uri.unwrap_or_default(),
+                expires_at: self.now() + lifetime,
+                used: false,
+                force_refresh_token: req.force_refresh_token,
+                nonce: req.nonce,
+            },
+        );
+        json!({
+            "code": code,
+            "expires_in": lifetime,
+            "email": user.email,
+            "sub": user.sub,
+            "scope": scopes.join(" "),
+        })
+    }
+
+    pub fn user_by_sub(&self, sub: &str) -> Option<&User> {
+        self.users.values().find(|u| u.sub == sub)
+    }
+
+    /// An ID token for `grant`, signed with the current key.
+    pub fn id_token(&self, grant: &Grant, access_token: &str, nonce: Option<&str>) -> String {
+        use base64::Engine;
+        use sha2::Digest;
+        let now = self.now();
+        let digest = sha2::Sha256::digest(access_token.as_bytes());
+        let at_hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]);
+        let mut claims = json!({
+            "iss": self.issuer,
+            "azp": grant.azp,
+            "aud": grant.client_id,
+            "sub": grant.sub,
+            "at_hash": at_hash,
+            "iat": now,
+            "exp": now + 3600,
+        });
+        if let Some(user) = self.user_by_sub(&grant.sub) {
+            user_claims(&mut claims, user, &grant.scopes);
+        }
+        if let Some(nonce) = nonce {
+            claims["nonce"] = json!(nonce);
+        }
+        self.keys.current().sign(&claims)
+    }
+}
+
+/// The claims the granted scopes release, as Google releases them.
+pub fn user_claims(claims: &mut Value, user: &User, scopes: &[String]) {
+    if scopes.iter().any(|s| s == SCOPE_EMAIL) {
+        claims["email"] = json!(user.email);
+        claims["email_verified"] = json!(user.email_verified);
+    }
+    if let Some(hd) = &user.hd {
+        claims["hd"] = json!(hd);
+    }
+    if scopes.iter().any(|s| s == SCOPE_PROFILE) {
+        claims["name"] = json!(user.name);
+        claims["picture"] = json!(user.picture);
+        claims["given_name"] = json!(user.given_name);
+        claims["family_name"] = json!(user.family_name);
+    }
+}

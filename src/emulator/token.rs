@@ -1,0 +1,250 @@
+//! The OAuth side of the emulator: `/token` (authorization_code and refresh_token grants),
+//! `/revoke` and userinfo, with Google's statuses and exact error bodies
+//! (google-protocol.md §2–4, §7).
+
+use super::Shared;
+use super::state::{AccessToken, Grant, SCOPE_EMAIL, random_token, user_claims};
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+
+/// Google's token responses are never cached.
+const NO_STORE: &str = "no-cache, no-store, max-age=0, must-revalidate";
+
+pub fn json_response(status: StatusCode, body: &Value, pretty: bool) -> Response {
+    let text = if pretty {
+        serde_json::to_string_pretty(body).unwrap_or_default()
+    } else {
+        body.to_string()
+    };
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json; charset=utf-8"),
+            (header::CACHE_CONTROL, NO_STORE),
+        ],
+        text,
+    )
+        .into_response()
+}
+
+/// `{"error": ..., "error_description": ...}`, pretty-printed with 2 spaces as Google does.
+pub fn oauth_error(status: u16, error: &str, description: &str) -> Response {
+    json_response(
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+        &json!({"error": error, "error_description": description}),
+        true,
+    )
+}
+
+pub fn form(body: &[u8]) -> HashMap<String, String> {
+    url::form_urlencoded::parse(body).into_owned().collect()
+}
+
+fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ")?;
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(encoded.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((id.to_string(), secret.to_string()))
+}
+
+pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    let f = form(&body);
+    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let grant_type = f.get("grant_type").map(String::as_str).unwrap_or("");
+    if grant_type != "authorization_code" && grant_type != "refresh_token" {
+        return oauth_error(
+            400,
+            "unsupported_grant_type",
+            &format!("Invalid grant_type: {grant_type}"),
+        );
+    }
+    // Client authentication: client_secret_post or raw Basic (not form-encoded first).
+    let (client_id, client_secret) = match basic_auth(&headers) {
+        Some(pair) => pair,
+        None => (
+            f.get("client_id").cloned().unwrap_or_default(),
+            f.get("client_secret").cloned().unwrap_or_default(),
+        ),
+    };
+    match st.client(&client_id) {
+        None => return oauth_error(401, "invalid_client", "The OAuth client was not found."),
+        Some(c) if c.secret != client_secret => {
+            return oauth_error(401, "invalid_client", "Unauthorized");
+        }
+        Some(_) => {}
+    }
+    let now = st.now();
+    if grant_type == "refresh_token" {
+        let Some(rt) = f.get("refresh_token").filter(|s| !s.is_empty()) else {
+            return oauth_error(
+                400,
+                "invalid_request",
+                "Missing required parameter: refresh_token",
+            );
+        };
+        let grant = match st.refresh_tokens.get(rt) {
+            Some(g) if !g.revoked && g.client_id == client_id => g.clone(),
+            _ => return oauth_error(400, "invalid_grant", "Token has been expired or revoked."),
+        };
+        let access = random_token("ya29.a0", 120);
+        st.access_tokens.insert(
+            access.clone(),
+            AccessToken {
+                grant: grant.clone(),
+                refresh_token: Some(rt.clone()),
+                expires_at: now + 3599,
+            },
+        );
+        let mut body = json!({
+            "access_token": access,
+            "expires_in": 3599,
+            "scope": grant.scopes.join(" "),
+            "token_type": "Bearer",
+        });
+        if grant.scopes.iter().any(|s| s == "openid") {
+            body["id_token"] = json!(st.id_token(&grant, &access, None));
+        }
+        return json_response(StatusCode::OK, &body, true);
+    }
+
+    let Some(code) = f.get("code").filter(|s| !s.is_empty()) else {
+        return oauth_error(400, "invalid_request", "Missing required parameter: code");
+    };
+    if code.contains('%') || !code.starts_with("4/") {
+        return oauth_error(400, "invalid_grant", "Malformed auth code.");
+    }
+    let Some(redirect_uri) = f.get("redirect_uri") else {
+        return oauth_error(400, "invalid_request", "Missing parameter: redirect_uri");
+    };
+    let Some(cg) = st.codes.get(code).cloned() else {
+        return oauth_error(400, "invalid_grant", "Malformed auth code.");
+    };
+    if cg.used || cg.expires_at < now || cg.client_id != client_id {
+        return oauth_error(400, "invalid_grant", "Bad Request");
+    }
+    // A mismatch does not spend the code: the right redirect_uri still works, as at Google.
+    if &cg.redirect_uri != redirect_uri {
+        return oauth_error(400, "redirect_uri_mismatch", "Bad Request");
+    }
+    if let Some(c) = st.codes.get_mut(code) {
+        c.used = true;
+    }
+    let grant = Grant {
+        client_id: cg.client_id.clone(),
+        azp: cg.azp.clone(),
+        sub: cg.sub.clone(),
+        scopes: cg.scopes.clone(),
+        revoked: false,
+    };
+    // Only the first code of a user for a client carries a refresh token, unless forced.
+    let key = (cg.client_id.clone(), cg.sub.clone());
+    let refresh = if cg.force_refresh_token || !st.offline_granted.contains(&key) {
+        st.offline_granted.insert(key);
+        let rt = random_token("1//0", 72);
+        st.refresh_tokens.insert(rt.clone(), grant.clone());
+        Some(rt)
+    } else {
+        None
+    };
+    let access = random_token("ya29.a0", 120);
+    st.access_tokens.insert(
+        access.clone(),
+        AccessToken {
+            grant: grant.clone(),
+            refresh_token: refresh.clone(),
+            expires_at: now + 3599,
+        },
+    );
+    let mut body = json!({
+        "access_token": access,
+        "expires_in": 3599,
+        "scope": grant.scopes.join(" "),
+        "token_type": "Bearer",
+    });
+    if let Some(rt) = refresh {
+        body["refresh_token"] = json!(rt);
+    }
+    let wants_id_token = grant
+        .scopes
+        .iter()
+        .any(|s| s == "openid" || s == SCOPE_EMAIL || s.ends_with("userinfo.profile"));
+    if wants_id_token {
+        body["id_token"] = json!(st.id_token(&grant, &access, cg.nonce.as_deref()));
+    }
+    json_response(StatusCode::OK, &body, true)
+}
+
+/// Revoking an access token revokes its refresh token too, and the other way round.
+pub async fn revoke(State(shared): State<Shared>, uri: axum::http::Uri, body: Bytes) -> Response {
+    let mut params = form(&body);
+    if let Some(q) = uri.query() {
+        params.extend(form(q.as_bytes()));
+    }
+    let token = params.get("token").cloned().unwrap_or_default();
+    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let now = st.now();
+    let refresh = if st.refresh_tokens.contains_key(&token) {
+        Some(token.clone())
+    } else {
+        st.access_tokens
+            .get(&token)
+            .filter(|a| a.expires_at > now)
+            .and_then(|a| a.refresh_token.clone())
+    };
+    let live = match &refresh {
+        Some(rt) => st.refresh_tokens.get(rt).is_some_and(|g| !g.revoked),
+        None => st.access_tokens.contains_key(&token),
+    };
+    if !live {
+        return oauth_error(400, "invalid_token", "Token expired or revoked");
+    }
+    if let Some(rt) = &refresh {
+        if let Some(g) = st.refresh_tokens.get_mut(rt) {
+            g.revoked = true;
+        }
+        st.access_tokens
+            .retain(|_, a| a.refresh_token.as_deref() != Some(rt.as_str()));
+    }
+    st.access_tokens.remove(&token);
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+        "",
+    )
+        .into_response()
+}
+
+pub async fn userinfo(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or("");
+    let now = st.now();
+    let Some(at) = st
+        .access_tokens
+        .get(token)
+        .filter(|a| a.expires_at > now && !a.grant.revoked)
+    else {
+        return json_response(
+            StatusCode::UNAUTHORIZED,
+            &json!({"error": "invalid_request", "error_description": "Invalid Credentials"}),
+            true,
+        );
+    };
+    let mut claims = json!({"sub": at.grant.sub});
+    if let Some(user) = st.user_by_sub(&at.grant.sub) {
+        user_claims(&mut claims, user, &at.grant.scopes);
+    }
+    json_response(StatusCode::OK, &claims, true)
+}

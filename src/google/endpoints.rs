@@ -1,0 +1,88 @@
+//! Where the issuer's endpoints are. Google's are built in (no discovery round trip); any other
+//! issuer is read from its `/.well-known/openid-configuration`, and its `issuer` must match the
+//! URL asked for, as OpenID Connect Discovery requires.
+
+use crate::error::{Error, Result};
+use crate::http::Http;
+use serde::Deserialize;
+
+pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
+
+#[derive(Debug, Clone)]
+pub struct Endpoints {
+    /// The `iss` values an ID token from this issuer may carry.
+    pub issuers: Vec<String>,
+    pub token: String,
+    pub jwks: String,
+    pub revocation: Option<String>,
+    pub userinfo: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Discovery {
+    issuer: String,
+    token_endpoint: Option<String>,
+    jwks_uri: Option<String>,
+    revocation_endpoint: Option<String>,
+    userinfo_endpoint: Option<String>,
+}
+
+impl Endpoints {
+    pub fn google() -> Endpoints {
+        Endpoints {
+            // Google still issues the legacy spelling without a scheme for some flows.
+            issuers: vec![GOOGLE_ISSUER.into(), "accounts.google.com".into()],
+            token: "https://oauth2.googleapis.com/token".into(),
+            jwks: "https://www.googleapis.com/oauth2/v3/certs".into(),
+            revocation: Some("https://oauth2.googleapis.com/revoke".into()),
+            userinfo: Some("https://openidconnect.googleapis.com/v1/userinfo".into()),
+        }
+    }
+
+    pub fn is_google(issuer: &str) -> bool {
+        issuer.trim_end_matches('/') == GOOGLE_ISSUER
+    }
+
+    /// Google's built-in endpoints, or the issuer's discovery document.
+    pub fn resolve(http: &Http, issuer: &str) -> Result<Endpoints> {
+        if Self::is_google(issuer) {
+            return Ok(Self::google());
+        }
+        let url = format!(
+            "{}/.well-known/openid-configuration",
+            issuer.trim_end_matches('/')
+        );
+        let resp = http.get(&url, None)?;
+        if !resp.is_success() {
+            return Err(Error::server(
+                format!("{url} answered {}: not an OpenID issuer?", resp.status),
+                "check --issuer / GSIGNIN_ISSUER (the base URL, without /.well-known/...)",
+            ));
+        }
+        let doc: Discovery = resp.json()?;
+        if doc.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
+            return Err(Error::server(
+                format!(
+                    "{url} names issuer `{}`, not `{issuer}` as asked",
+                    doc.issuer
+                ),
+                format!("use --issuer {} if you trust that issuer", doc.issuer),
+            ));
+        }
+        let missing = |field: &str| {
+            Error::server(
+                format!("the discovery document at {url} has no `{field}`"),
+                "this issuer cannot be used for sign-in; check --issuer",
+            )
+        };
+        Ok(Endpoints {
+            issuers: vec![doc.issuer.clone()],
+            token: doc
+                .token_endpoint
+                .ok_or_else(|| missing("token_endpoint"))?,
+            jwks: doc.jwks_uri.ok_or_else(|| missing("jwks_uri"))?,
+            revocation: doc.revocation_endpoint,
+            userinfo: doc.userinfo_endpoint,
+        })
+    }
+}

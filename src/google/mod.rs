@@ -1,0 +1,7 @@
+//! Google's side of the protocol: endpoints, grants, ID-token verification and keys.
+
+pub mod endpoints;
+pub mod id_token;
+pub mod jwks;
+pub mod scopes;
+pub mod token;

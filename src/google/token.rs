@@ -1,0 +1,191 @@
+//! The token endpoint: the authorization_code grant (and, later, refresh_token), with Google's
+//! errors turned into messages that say what happened and what to do.
+//!
+//! Client authentication is client_secret_post, as Google's own libraries do it.
+
+use crate::config::client_secret::ClientSecret;
+use crate::error::{Error, NetKind, Result};
+use crate::http::{Http, Retry};
+use crate::secret::Secret;
+use serde::Deserialize;
+
+/// What the token endpoint returned, every token wrapped as a [`Secret`].
+#[derive(Debug)]
+pub struct TokenResponse {
+    pub access_token: Secret,
+    pub expires_in: Option<i64>,
+    pub refresh_token: Option<Secret>,
+    pub refresh_token_expires_in: Option<i64>,
+    pub scope: Option<String>,
+    pub token_type: Option<String>,
+    pub id_token: Option<Secret>,
+}
+
+#[derive(Deserialize)]
+struct Raw {
+    access_token: String,
+    expires_in: Option<serde_json::Value>,
+    refresh_token: Option<String>,
+    refresh_token_expires_in: Option<serde_json::Value>,
+    scope: Option<String>,
+    token_type: Option<String>,
+    id_token: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+struct OAuthError {
+    error: Option<String>,
+    error_description: Option<String>,
+    error_subtype: Option<String>,
+}
+
+/// Which grant a response belongs to: the same error reads differently for each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Grant {
+    AuthorizationCode,
+    RefreshToken,
+}
+
+/// Trades an authorization code. Never retried: the code is single-use.
+pub fn exchange_code(
+    http: &Http,
+    token_url: &str,
+    client: &ClientSecret,
+    code: &Secret,
+    redirect_uri: &str,
+) -> Result<TokenResponse> {
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.expose()),
+        ("client_id", client.client_id.as_str()),
+        ("client_secret", client.client_secret.expose()),
+        ("redirect_uri", redirect_uri),
+    ];
+    let resp = http
+        .post_form(token_url, &form, Retry::Never)
+        .map_err(unsent_or_unknown)?;
+    parse_response(&resp, Grant::AuthorizationCode)
+}
+
+/// A failed exchange request either never reached the server (the code is unspent) or may have
+/// (the outcome is unknown, and the code must be treated as spent).
+fn unsent_or_unknown(err: Error) -> Error {
+    match err {
+        Error::Network {
+            kind: kind @ (NetKind::Connect | NetKind::Dns | NetKind::Tls),
+            message,
+            hint,
+        } => Error::Network {
+            kind,
+            message: format!("{message}; the code was not sent and is still unspent"),
+            hint,
+        },
+        Error::Network {
+            kind,
+            message,
+            hint: _,
+        } => Error::Network {
+            kind,
+            message: format!(
+                "{message}; the exchange may have reached the server, so its outcome is unknown"
+            ),
+            hint: "a code is single-use, so gsignin does not retry it: sign in again in the app \
+                   for a new serverAuthCode and exchange that"
+                .into(),
+        },
+        other => other,
+    }
+}
+
+pub fn parse_response(resp: &crate::http::Response, grant: Grant) -> Result<TokenResponse> {
+    if resp.is_success() {
+        let raw: Raw = resp.json()?;
+        let secs = |v: Option<serde_json::Value>| {
+            v.and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
+        };
+        return Ok(TokenResponse {
+            access_token: Secret::new(raw.access_token),
+            expires_in: secs(raw.expires_in),
+            refresh_token: raw.refresh_token.filter(|s| !s.is_empty()).map(Secret::new),
+            refresh_token_expires_in: secs(raw.refresh_token_expires_in),
+            scope: raw.scope,
+            token_type: raw.token_type,
+            id_token: raw.id_token.filter(|s| !s.is_empty()).map(Secret::new),
+        });
+    }
+    let body: OAuthError = serde_json::from_slice(&resp.body).unwrap_or_default();
+    Err(token_error(resp.status, body, grant))
+}
+
+fn token_error(status: u16, body: OAuthError, grant: Grant) -> Error {
+    let error = body.error.clone().unwrap_or_default();
+    let described = match body.error_description.as_deref() {
+        Some(d) if !d.is_empty() => format!("{error}: {d}"),
+        _ if !error.is_empty() => error.clone(),
+        _ => format!("HTTP {status}"),
+    };
+    let new_code = "codes are single-use and short-lived: sign in again in the app for a new \
+                    serverAuthCode";
+    let grant_error = |message: String, hint: &str| Error::Grant {
+        error: error.clone(),
+        message,
+        hint: hint.to_string(),
+    };
+    match (error.as_str(), grant) {
+        ("invalid_grant", Grant::AuthorizationCode)
+            if body.error_description.as_deref() == Some("Malformed auth code.") =>
+        {
+            grant_error(
+                format!("the issuer says the code is malformed ({described})"),
+                "paste the serverAuthCode exactly as the app received it (it starts with 4/)",
+            )
+        }
+        ("invalid_grant", Grant::AuthorizationCode) => grant_error(
+            format!(
+                "the code was refused: already used, expired, or issued for another client ({described})"
+            ),
+            new_code,
+        ),
+        ("invalid_grant", Grant::RefreshToken) => {
+            let rapt = matches!(
+                body.error_subtype.as_deref(),
+                Some("invalid_rapt") | Some("rapt_required")
+            );
+            if rapt {
+                grant_error(
+                    format!("the refresh token needs re-authentication ({described})"),
+                    "a Google Workspace session-control policy requires the user to sign in again: run the app's sign-in and `gsignin exchange` the new code",
+                )
+            } else {
+                grant_error(
+                    format!("the refresh token is no longer valid ({described})"),
+                    "it was revoked by the user, expired (apps in Google's Testing status lose them after 7 days; 6 months unused), pushed out by the 100-tokens-per-client limit, or ended by a password change: sign in again and `gsignin exchange` the new code",
+                )
+            }
+        }
+        ("redirect_uri_mismatch", _) => grant_error(
+            format!("the code was issued for another redirect_uri ({described})"),
+            "a mobile serverAuthCode needs an empty redirect_uri (the default); a web code needs the exact URI it was issued for: --redirect-uri URI",
+        ),
+        ("invalid_client" | "unauthorized_client" | "deleted_client", _) => Error::Client {
+            error: error.clone(),
+            message: format!("the issuer does not accept this client ({described})"),
+            hint: "use the client secret file of the server (web) client whose ID the app passes as serverClientId, from the same Google Cloud project".into(),
+        },
+        _ if status >= 500 || status == 429 => Error::server(
+            format!("the token endpoint is in trouble ({described})"),
+            match grant {
+                Grant::AuthorizationCode => "the code may or may not be spent: try it once more later, or sign in again for a new code",
+                Grant::RefreshToken => "try again later",
+            },
+        ),
+        _ if error.is_empty() => Error::server(
+            format!("the token endpoint answered HTTP {status} without an OAuth error"),
+            "check --issuer and the client secret's token_uri; run with -v to see the answer",
+        ),
+        _ => Error::other(
+            format!("the token endpoint refused the request ({described})"),
+            "run with -v to see the exchange; this may be a gsignin bug worth reporting",
+        ),
+    }
+}

@@ -1,0 +1,418 @@
+//! One HTTP client for every call gsignin makes, and its policy in one place: the per-request
+//! timeout, which requests may be retried, how network failures are named, and the `-v` trace
+//! with every secret redacted.
+//!
+//! An authorization-code exchange is never retried once it may have reached the server: the
+//! code is single-use, so a second try could only fail and hide what happened to the first.
+
+use crate::context::SharedWrite;
+use crate::error::{Error, NetKind, Result};
+use crate::secret::redacted_hint;
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+/// Field names whose values are secrets, in form bodies, JSON bodies and query strings.
+const SECRET_FIELDS: &[&str] = &[
+    "code",
+    "client_secret",
+    "refresh_token",
+    "access_token",
+    "id_token",
+    "assertion",
+    "token",
+    "code_verifier",
+    "password",
+];
+
+/// Whether a request may be sent again after a 5xx, a 429 or a failure on the way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Retry {
+    /// Safe to repeat: refresh, keys, discovery, Drive, revocation.
+    Safe,
+    /// Never repeat: the request spends something (an authorization code).
+    Never,
+}
+
+const MAX_TRIES: u32 = 3;
+
+pub struct Http {
+    client: reqwest::blocking::Client,
+    timeout: Duration,
+    verbose: bool,
+    trace: SharedWrite,
+}
+
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub url: String,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn json<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_slice(&self.body).map_err(|e| {
+            Error::server(
+                format!(
+                    "{} answered {} with a body gsignin cannot read: {e}",
+                    self.url, self.status
+                ),
+                "check that the issuer URL points at an OpenID provider; run with -v to see the answer",
+            )
+        })
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// What to send.
+pub enum Body<'a> {
+    None,
+    Form(&'a [(&'a str, &'a str)]),
+}
+
+impl Http {
+    pub fn new(timeout: Duration, verbose: bool, trace: SharedWrite) -> Result<Http> {
+        let client = reqwest::blocking::Client::builder()
+            .timeout(timeout)
+            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("gsignin/", env!("CARGO_PKG_VERSION")))
+            // A redirect would resend a form full of secrets somewhere we did not choose.
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| {
+                Error::other(
+                    format!("cannot set up HTTPS: {e}"),
+                    "check SSL_CERT_FILE and the proxy variables (HTTPS_PROXY, NO_PROXY)",
+                )
+            })?;
+        Ok(Http {
+            client,
+            timeout,
+            verbose,
+            trace,
+        })
+    }
+
+    pub fn get(&self, url: &str, bearer: Option<&crate::secret::Secret>) -> Result<Response> {
+        self.send("GET", url, Body::None, bearer, Retry::Safe)
+    }
+
+    pub fn post_form(&self, url: &str, form: &[(&str, &str)], retry: Retry) -> Result<Response> {
+        self.send("POST", url, Body::Form(form), None, retry)
+    }
+
+    pub fn send(
+        &self,
+        method: &str,
+        url: &str,
+        body: Body<'_>,
+        bearer: Option<&crate::secret::Secret>,
+        retry: Retry,
+    ) -> Result<Response> {
+        let mut attempt = 1;
+        loop {
+            let started = Instant::now();
+            let mut req = match method {
+                "POST" => self.client.post(url),
+                _ => self.client.get(url),
+            };
+            if let Some(token) = bearer {
+                req = req.bearer_auth(token.expose());
+            }
+            if let Body::Form(form) = &body {
+                req = req.form(form);
+            }
+            let req = req.build().map_err(|e| {
+                Error::usage(
+                    format!("cannot make a request to `{url}`: {e}"),
+                    "check the URL options (--issuer, --drive-url) and the client secret's token_uri",
+                )
+            })?;
+            self.trace_request(&req, &body);
+            let outcome = self.client.execute(req).and_then(|resp| {
+                let status = resp.status().as_u16();
+                let url = resp.url().to_string();
+                let headers = resp.headers().clone();
+                let body = resp.bytes()?.to_vec();
+                Ok(Response {
+                    status,
+                    url,
+                    headers,
+                    body,
+                })
+            });
+            let elapsed = started.elapsed();
+            match outcome {
+                Ok(resp) => {
+                    self.trace_response(&resp, elapsed);
+                    let retryable = resp.status >= 500 || resp.status == 429;
+                    if retryable && retry == Retry::Safe && attempt < MAX_TRIES {
+                        self.pause(attempt, resp.header("retry-after"));
+                        attempt += 1;
+                        continue;
+                    }
+                    return Ok(resp);
+                }
+                Err(e) => {
+                    let err = network_error(url, &e, self.timeout);
+                    self.trace_line(&format!("! {err} ({} ms)", elapsed.as_millis()));
+                    if retry == Retry::Safe && attempt < MAX_TRIES {
+                        self.pause(attempt, None);
+                        attempt += 1;
+                        continue;
+                    }
+                    return Err(err);
+                }
+            }
+        }
+    }
+
+    /// Exponential backoff (1 s, 2 s) with ±10 % jitter, or the server's Retry-After when it
+    /// names a wait no longer than the request timeout.
+    fn pause(&self, attempt: u32, retry_after: Option<&str>) {
+        let base = Duration::from_secs(1 << (attempt - 1));
+        let wait = retry_after
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs)
+            .filter(|d| *d <= self.timeout)
+            .unwrap_or_else(|| {
+                let jitter = 0.9 + rand::random::<f64>() * 0.2;
+                base.mul_f64(jitter)
+            });
+        self.trace_line(&format!(
+            "* retrying in {} ms (try {} of {MAX_TRIES})",
+            wait.as_millis(),
+            attempt + 1
+        ));
+        std::thread::sleep(wait);
+    }
+
+    fn trace_line(&self, line: &str) {
+        if self.verbose {
+            let _ = writeln!(self.trace.borrow_mut(), "{line}");
+        }
+    }
+
+    fn trace_request(&self, req: &reqwest::blocking::Request, body: &Body<'_>) {
+        if !self.verbose {
+            return;
+        }
+        let mut out = format!("> {} {}\n", req.method(), redact_url(req.url().as_str()));
+        for (name, value) in req.headers() {
+            out.push_str(&format!(
+                "> {name}: {}\n",
+                redact_header(name.as_str(), value.to_str().unwrap_or("(binary)"))
+            ));
+        }
+        if let Body::Form(form) = body {
+            let shown: Vec<String> = form
+                .iter()
+                .map(|(k, v)| format!("{k}={}", redact_field(k, v)))
+                .collect();
+            out.push_str(&format!("> {}\n", shown.join("&")));
+        }
+        let _ = write!(self.trace.borrow_mut(), "{out}");
+    }
+
+    fn trace_response(&self, resp: &Response, elapsed: Duration) {
+        if !self.verbose {
+            return;
+        }
+        let mut out = format!(
+            "< {} {} ({} ms)\n",
+            resp.status,
+            redact_url(&resp.url),
+            elapsed.as_millis()
+        );
+        for (name, value) in &resp.headers {
+            out.push_str(&format!(
+                "< {name}: {}\n",
+                redact_header(name.as_str(), value.to_str().unwrap_or("(binary)"))
+            ));
+        }
+        out.push_str(&format!("< {}\n", redact_body(&resp.body)));
+        let _ = write!(self.trace.borrow_mut(), "{out}");
+    }
+}
+
+fn network_error(url: &str, e: &reqwest::Error, timeout: Duration) -> Error {
+    let host = url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| {
+                format!(
+                    "{h}{}",
+                    u.port().map(|p| format!(":{p}")).unwrap_or_default()
+                )
+            })
+        })
+        .unwrap_or_else(|| url.to_string());
+    let chain = error_chain(e);
+    let lower = chain.to_lowercase();
+    let proxy_hint = "if you are behind a proxy, set HTTPS_PROXY (and NO_PROXY for local hosts)";
+    let (kind, message, hint) = if e.is_timeout() {
+        (
+            NetKind::Timeout,
+            format!("{host} did not answer within {} s", timeout.as_secs()),
+            format!("raise --timeout, or check the network; {proxy_hint}"),
+        )
+    } else if lower.contains("dns") || lower.contains("lookup address") {
+        (
+            NetKind::Dns,
+            format!("cannot resolve {host}: {chain}"),
+            format!("check the host name in the URL options and your DNS; {proxy_hint}"),
+        )
+    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
+    {
+        (
+            NetKind::Tls,
+            format!("TLS with {host} failed: {chain}"),
+            "a proxy or private CA? add its certificate with SSL_CERT_FILE=/path/ca.pem, and set HTTPS_PROXY if a proxy is needed".into(),
+        )
+    } else if e.is_connect() {
+        (
+            NetKind::Connect,
+            format!("cannot connect to {host}: {chain}"),
+            format!("is the server running and the URL right? {proxy_hint}"),
+        )
+    } else {
+        (
+            NetKind::Other,
+            format!("the connection to {host} failed: {chain}"),
+            format!("try again; {proxy_hint}"),
+        )
+    };
+    Error::Network {
+        kind,
+        message,
+        hint,
+    }
+}
+
+/// The innermost causes of a reqwest error, which say what really happened.
+fn error_chain(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.last().cloned().unwrap_or_else(|| e.to_string())
+}
+
+fn is_secret_field(name: &str) -> bool {
+    SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str())
+}
+
+fn redact_field(name: &str, value: &str) -> String {
+    if is_secret_field(name) && !value.is_empty() {
+        redacted_hint(value)
+    } else {
+        value.to_string()
+    }
+}
+
+fn redact_header(name: &str, value: &str) -> String {
+    if name.eq_ignore_ascii_case("authorization") {
+        match value.split_once(' ') {
+            Some((scheme, token)) => format!("{scheme} {}", redacted_hint(token)),
+            None => redacted_hint(value),
+        }
+    } else {
+        value.to_string()
+    }
+}
+
+/// A URL with the values of secret query parameters redacted.
+pub fn redact_url(url: &str) -> String {
+    let Ok(mut parsed) = url::Url::parse(url) else {
+        return url.to_string();
+    };
+    if parsed.query().is_none() {
+        return url.to_string();
+    }
+    let pairs: Vec<(String, String)> = parsed
+        .query_pairs()
+        .map(|(k, v)| {
+            let v = redact_field(&k, &v);
+            (k.into_owned(), v)
+        })
+        .collect();
+    parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    parsed.to_string()
+}
+
+/// A response body as text, secrets redacted: JSON by key, form bodies by field, anything else
+/// shown as it is (Google's HTML error pages carry no secrets).
+pub fn redact_body(body: &[u8]) -> String {
+    if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
+        redact_json(&mut value);
+        return value.to_string();
+    }
+    let text = String::from_utf8_lossy(body);
+    if text.contains('=') && !text.contains(' ') && !text.contains('<') {
+        return text
+            .split('&')
+            .map(|pair| match pair.split_once('=') {
+                Some((k, v)) => format!("{k}={}", redact_field(k, v)),
+                None => pair.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+    }
+    text.into_owned()
+}
+
+pub fn redact_json(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                match v {
+                    serde_json::Value::String(s) if is_secret_field(k) => {
+                        *s = redacted_hint(s);
+                    }
+                    _ => redact_json(v),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_json_form_query_and_headers() {
+        let body = br#"{"access_token":"ya29.abcdefghijklmnop1234","expires_in":3599,"nested":{"id_token":"eyJhbGciOiJSUzI1NiJ9.x.yzzz"}}"#;
+        let shown = redact_body(body);
+        assert!(!shown.contains("abcdefghijklmnop"), "{shown}");
+        assert!(shown.contains("[redacted …1234]"), "{shown}");
+        assert!(!shown.contains("eyJhbGci"), "{shown}");
+        assert!(shown.contains("3599"));
+
+        let form = redact_body(b"code=4/0Aabcdefghijklmnopqrst&client_id=abc");
+        assert!(!form.contains("abcdefghijklmnop"), "{form}");
+        assert!(form.contains("client_id=abc"));
+
+        let url = redact_url("https://x/tokeninfo?id_token=eyJsecretsecretsecret&a=1");
+        assert!(!url.contains("eyJsecret"), "{url}");
+        assert!(url.contains("a=1"));
+
+        let h = redact_header("Authorization", "Bearer ya29.abcdefghijklmnopqrs");
+        assert_eq!(h, "Bearer [redacted …pqrs]");
+    }
+}

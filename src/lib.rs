@@ -1,0 +1,15 @@
+//! gsignin: the server side of Google Sign-In, as a library behind a thin binary.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod context;
+pub mod emulator;
+pub mod error;
+pub mod fsutil;
+pub mod google;
+pub mod http;
+pub mod output;
+pub mod secret;
+pub mod store;
+pub mod timefmt;

@@ -1,0 +1,24 @@
+//! The binary: parse, build the context, run the command, print, exit with the contract's code.
+
+use clap::Parser;
+use gsignin::cli::Cli;
+use gsignin::context::{Ctx, Io, Settings};
+use gsignin::{commands, output};
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    // clap prints help, version and usage errors itself; usage errors exit 2 as the contract says.
+    let cli = Cli::parse();
+    let settings = Settings::from_args(&cli.global);
+    let json = settings.json;
+    let io = Io::process();
+    let stderr = io.stderr.clone();
+    let mut stdout = std::io::stdout().lock();
+    let result = Ctx::new(settings, io).and_then(|ctx| commands::run(&ctx, cli.command));
+    let mut err = stderr.borrow_mut();
+    let code = match result {
+        Ok(outcome) => output::render(outcome, json, &mut stdout, &mut *err),
+        Err(e) => output::render_error(&e, json, &mut stdout, &mut *err),
+    };
+    ExitCode::from(code)
+}

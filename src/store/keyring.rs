@@ -1,0 +1,120 @@
+//! The default store: the OS keyring (Secret Service on Linux, Keychain, Credential Manager)
+//! through the `keyring` crate.
+//!
+//! One item per profile, service `gsignin`, account = the profile name; the item's secret is
+//! the profile's tokens as JSON. Labels and attributes never hold a secret. Every call runs on
+//! a helper thread with a deadline: a keyring that waits for an unlock prompt nobody sees must
+//! not hang a CI job.
+
+use super::{SecretStore, Tokens};
+use crate::error::{Error, Result};
+use std::sync::mpsc;
+use std::time::Duration;
+
+pub const SERVICE: &str = "gsignin";
+const DEADLINE: Duration = Duration::from_secs(10);
+
+pub struct KeyringStore;
+
+impl KeyringStore {
+    pub fn new() -> KeyringStore {
+        KeyringStore
+    }
+}
+
+impl Default for KeyringStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Runs `f` against the keyring entry for `account`, giving up after [`DEADLINE`].
+fn with_entry<T: Send + 'static>(
+    account: &str,
+    f: impl FnOnce(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
+) -> Result<T> {
+    let (tx, rx) = mpsc::channel();
+    let account = account.to_string();
+    std::thread::spawn(move || {
+        let result = keyring::Entry::new(SERVICE, &account).and_then(|entry| f(&entry));
+        let _ = tx.send(result);
+    });
+    match rx.recv_timeout(DEADLINE) {
+        Ok(result) => result.map_err(keyring_error),
+        Err(_) => Err(Error::store(
+            "keyring_timeout",
+            format!(
+                "the OS keyring did not answer within {} s (locked, waiting for an unlock prompt?)",
+                DEADLINE.as_secs()
+            ),
+            "unlock the keyring and try again, or use --store file (a 0600 file, less safe)",
+        )),
+    }
+}
+
+fn keyring_error(e: keyring::Error) -> Error {
+    use keyring::Error as K;
+    match e {
+        K::NoDefaultStore => Error::store(
+            "keyring_unavailable",
+            "no OS keyring is available (no Secret Service on the session bus)",
+            "start a keyring daemon (gnome-keyring, KeePassXC) in this session, or use --store file (a 0600 file, less safe)",
+        ),
+        K::NoStorageAccess(inner) => Error::store(
+            "keyring_locked",
+            format!("the OS keyring refused access (locked?): {inner}"),
+            "unlock the keyring (log in to the desktop session) and try again, or use --store file",
+        ),
+        other => Error::store(
+            "keyring_failed",
+            format!("the OS keyring failed: {other}"),
+            "check the keyring daemon, or use --store file (a 0600 file, less safe)",
+        ),
+    }
+}
+
+impl SecretStore for KeyringStore {
+    fn describe(&self, profile: &str) -> String {
+        format!("the OS keyring (service {SERVICE}, account {profile})")
+    }
+
+    fn probe(&self, profile: &str) -> Result<()> {
+        // A throw-away item beside the real one: writing proves the keyring is there and
+        // unlocked without touching a stored sign-in.
+        let account = format!("{profile}.probe");
+        with_entry(&account, |entry| {
+            entry.set_password("probe")?;
+            entry.delete_credential()
+        })
+    }
+
+    fn load(&self, profile: &str) -> Result<Option<Tokens>> {
+        let text = with_entry(profile, |entry| match entry.get_password() {
+            Ok(text) => Ok(Some(zeroize::Zeroizing::new(text))),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(e),
+        })?;
+        match text {
+            None => Ok(None),
+            Some(text) => Tokens::from_json(&text).map(Some).map_err(|e| {
+                Error::store(
+                    "store_corrupt",
+                    format!("the keyring item for profile {profile} is damaged: {e}"),
+                    "run `gsignin revoke --local` and exchange a new code",
+                )
+            }),
+        }
+    }
+
+    fn save(&self, profile: &str, tokens: &Tokens) -> Result<()> {
+        let json = tokens.to_json();
+        with_entry(profile, move |entry| entry.set_password(&json))
+    }
+
+    fn delete(&self, profile: &str) -> Result<()> {
+        with_entry(profile, |entry| match entry.delete_credential() {
+            Err(keyring::Error::NoEntry) => Ok(()),
+            other => other,
+        })
+    }
+}

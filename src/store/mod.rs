@@ -1,0 +1,200 @@
+//! Where a sign-in lives: its secrets in a [`SecretStore`] (the OS keyring by default, 0600
+//! files on request) and its non-secret metadata (who, which scopes, when it expires, where
+//! the secrets went) in a plain profile file that `status` can read without unlocking anything.
+
+pub mod file;
+pub mod keyring;
+pub mod rescue;
+
+use crate::cli::StoreKind;
+use crate::config::dirs::Dirs;
+use crate::error::{Error, Result};
+use crate::fsutil;
+use crate::secret::Secret;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use zeroize::Zeroizing;
+
+/// The secrets of one profile, kept together so a save replaces them all at once.
+#[derive(Debug, Default, Clone)]
+pub struct Tokens {
+    pub refresh_token: Option<Secret>,
+    pub access_token: Option<Secret>,
+    pub id_token: Option<Secret>,
+}
+
+#[derive(Serialize, Deserialize, Default)]
+struct TokensWire {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    refresh_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id_token: Option<String>,
+}
+
+impl Tokens {
+    /// The stored form. Only stores and the rescue file call this.
+    pub fn to_json(&self) -> Zeroizing<String> {
+        let wire = TokensWire {
+            refresh_token: self.refresh_token.as_ref().map(|s| s.expose().to_string()),
+            access_token: self.access_token.as_ref().map(|s| s.expose().to_string()),
+            id_token: self.id_token.as_ref().map(|s| s.expose().to_string()),
+        };
+        let json = Zeroizing::new(serde_json::to_string(&wire).unwrap_or_default());
+        zeroize_wire(wire);
+        json
+    }
+
+    pub fn from_json(text: &str) -> std::result::Result<Tokens, String> {
+        let wire: TokensWire =
+            serde_json::from_str(text).map_err(|e| format!("not gsignin's format: {e}"))?;
+        Ok(Tokens {
+            refresh_token: wire.refresh_token.map(Secret::new),
+            access_token: wire.access_token.map(Secret::new),
+            id_token: wire.id_token.map(Secret::new),
+        })
+    }
+}
+
+fn zeroize_wire(wire: TokensWire) {
+    for s in [wire.refresh_token, wire.access_token, wire.id_token]
+        .into_iter()
+        .flatten()
+    {
+        drop(Zeroizing::new(s));
+    }
+}
+
+/// A profile's metadata: nothing here is a secret.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Profile {
+    pub name: String,
+    pub issuer: String,
+    pub client_id: String,
+    pub email: Option<String>,
+    pub sub: Option<String>,
+    pub scopes: Vec<String>,
+    pub access_token_expires_at: Option<i64>,
+    pub id_token_expires_at: Option<i64>,
+    pub refresh_token_expires_at: Option<i64>,
+    pub has_refresh_token: bool,
+    pub store: String,
+    pub updated_at: i64,
+}
+
+/// Holds a profile's secrets.
+pub trait SecretStore {
+    /// Where this profile's secrets go, for people.
+    fn describe(&self, profile: &str) -> String;
+    /// Proves a save would succeed, before anything is spent.
+    fn probe(&self, profile: &str) -> Result<()>;
+    fn load(&self, profile: &str) -> Result<Option<Tokens>>;
+    fn save(&self, profile: &str, tokens: &Tokens) -> Result<()>;
+    fn delete(&self, profile: &str) -> Result<()>;
+}
+
+/// The secret store plus the profile metadata files.
+pub struct Store {
+    pub kind: StoreKind,
+    pub secrets: Box<dyn SecretStore>,
+    profiles: PathBuf,
+}
+
+pub fn kind_name(kind: StoreKind) -> &'static str {
+    match kind {
+        StoreKind::Keyring => "keyring",
+        StoreKind::File => "file",
+    }
+}
+
+/// Profile names become file names and keyring accounts: keep them plain.
+pub fn validate_profile(name: &str) -> Result<()> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::usage(
+            format!("`{name}` is not a usable profile name"),
+            "use letters, digits, `-`, `_` and `.` (at most 64), e.g. --profile staging",
+        ))
+    }
+}
+
+impl Store {
+    pub fn open(kind: StoreKind, dirs: &Dirs) -> Store {
+        let secrets: Box<dyn SecretStore> = match kind {
+            StoreKind::Keyring => Box::new(keyring::KeyringStore::new()),
+            StoreKind::File => Box::new(file::FileStore::new(dirs.data.join("secrets"))),
+        };
+        Store {
+            kind,
+            secrets,
+            profiles: dirs.profiles(),
+        }
+    }
+
+    fn profile_path(&self, name: &str) -> PathBuf {
+        self.profiles.join(format!("{name}.json"))
+    }
+
+    /// Both halves must be writable before an authorization code is spent.
+    pub fn probe(&self, profile: &str) -> Result<()> {
+        fsutil::probe_dir(&self.profiles).map_err(|e| {
+            Error::store(
+                "home_unwritable",
+                format!(
+                    "cannot write gsignin's profile folder {}: {e}",
+                    self.profiles.display()
+                ),
+                "make it writable, or point GSIGNIN_HOME at a writable folder",
+            )
+        })?;
+        self.secrets.probe(profile)
+    }
+
+    pub fn load_profile(&self, name: &str) -> Result<Option<Profile>> {
+        let path = self.profile_path(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+                Error::store(
+                    "profile_corrupt",
+                    format!("the profile file {} is damaged: {e}", path.display()),
+                    format!(
+                        "delete it and exchange a new code (the refresh token stays in {})",
+                        self.secrets.describe(name)
+                    ),
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(Error::store(
+                "home_unreadable",
+                format!("cannot read {}: {e}", path.display()),
+                "check the permissions of GSIGNIN_HOME / the data dir",
+            )),
+        }
+    }
+
+    /// Saves secrets first, then metadata: metadata never points at secrets that are not there.
+    pub fn save(&self, profile: &Profile, tokens: &Tokens) -> Result<()> {
+        self.secrets.save(&profile.name, tokens)?;
+        let json = serde_json::to_vec_pretty(profile).unwrap_or_default();
+        let path = self.profile_path(&profile.name);
+        fsutil::write_private_atomic(&path, &json).map_err(|e| {
+            Error::store(
+                "home_unwritable",
+                format!("cannot write the profile file {}: {e}", path.display()),
+                "make the data dir writable, or point GSIGNIN_HOME at a writable folder",
+            )
+        })
+    }
+
+    pub fn load_tokens(&self, profile: &str) -> Result<Option<Tokens>> {
+        self.secrets.load(profile)
+    }
+}

@@ -1,0 +1,41 @@
+//! The last resort when a spent code's tokens cannot be stored: a 0600 file whose path the
+//! user is told, so the sign-in is never lost.
+
+use super::{Profile, Tokens};
+use crate::config::dirs::Dirs;
+use crate::fsutil;
+use std::path::PathBuf;
+
+/// Writes the rescue file in the first place that takes it: the data dir, the temp dir, the
+/// current dir. Returns its path, or every place's failure.
+pub fn write(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64) -> Result<PathBuf, String> {
+    let secrets: serde_json::Value =
+        serde_json::from_str(&tokens.to_json()).unwrap_or(serde_json::Value::Null);
+    let doc = serde_json::json!({
+        "about": "gsignin could not store this sign-in; these are its live tokens. Keep this file private and delete it once the sign-in is stored.",
+        "profile": profile,
+        "tokens": secrets,
+    });
+    let bytes = zeroize::Zeroizing::new(serde_json::to_vec_pretty(&doc).unwrap_or_default());
+    let name = format!(
+        "gsignin-rescue-{}-{now}-{}.json",
+        profile.name,
+        std::process::id()
+    );
+    let candidates = [
+        dirs.data.join("rescue"),
+        std::env::temp_dir(),
+        PathBuf::from("."),
+    ];
+    let mut failures = Vec::new();
+    for dir in candidates {
+        let path = dir.join(&name);
+        let written =
+            fsutil::ensure_private_dir(&dir).and_then(|_| fsutil::create_private(&path, &bytes));
+        match written {
+            Ok(()) => return Ok(std::path::absolute(&path).unwrap_or(path)),
+            Err(e) => failures.push(format!("{}: {e}", dir.display())),
+        }
+    }
+    Err(failures.join("; "))
+}

@@ -1,0 +1,61 @@
+//! Times as people read them: RFC 3339 instants and "1 h 2 min" spans.
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+/// `2026-11-25T06:00:00Z` for a Unix time.
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| format!("@{unix}"))
+}
+
+/// Parses an RFC 3339 instant into a Unix time.
+pub fn parse_rfc3339(s: &str) -> Option<i64> {
+    OffsetDateTime::parse(s.trim(), &Rfc3339)
+        .ok()
+        .map(|t| t.unix_timestamp())
+}
+
+/// `1 h 2 min`, `59 min`, `42 s`, `3 d 4 h`: the two largest units.
+pub fn span(secs: i64) -> String {
+    let s = secs.unsigned_abs();
+    let (d, h, m, sec) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60, s % 60);
+    match (d, h, m) {
+        (0, 0, 0) => format!("{sec} s"),
+        (0, 0, _) => format!("{m} min"),
+        (0, _, 0) => format!("{h} h"),
+        (0, _, _) => format!("{h} h {m} min"),
+        (_, 0, _) => format!("{d} d"),
+        _ => format!("{d} d {h} h"),
+    }
+}
+
+/// "in 59 min" or "1 h 2 min ago", relative to now.
+pub fn relative(t: i64, now: i64) -> String {
+    if t == now {
+        "now".to_string()
+    } else if t > now {
+        format!("in {}", span(t - now))
+    } else {
+        format!("{} ago", span(now - t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_instants_and_spans() {
+        assert_eq!(rfc3339(1_795_500_000), "2026-11-25T04:00:00Z");
+        assert_eq!(parse_rfc3339("2026-11-25T04:00:00Z"), Some(1_795_500_000));
+        assert_eq!(span(3720), "1 h 2 min");
+        assert_eq!(span(42), "42 s");
+        assert_eq!(span(3540), "59 min");
+        assert_eq!(span(90_000), "1 d 1 h");
+        assert_eq!(relative(100, 40), "in 1 min");
+        assert_eq!(relative(40, 100), "1 min ago");
+    }
+}
