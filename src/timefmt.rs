@@ -49,8 +49,8 @@ mod tests {
 
     #[test]
     fn formats_instants_and_spans() {
-        assert_eq!(rfc3339(1_795_500_000), "2026-11-25T04:00:00Z");
-        assert_eq!(parse_rfc3339("2026-11-25T04:00:00Z"), Some(1_795_500_000));
+        assert_eq!(rfc3339(1_795_500_000), "2026-11-24T06:00:00Z");
+        assert_eq!(parse_rfc3339("2026-11-24T06:00:00Z"), Some(1_795_500_000));
         assert_eq!(span(3720), "1 h 2 min");
         assert_eq!(span(42), "42 s");
         assert_eq!(span(3540), "59 min");
