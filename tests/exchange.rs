@@ -1,0 +1,417 @@
+//! `gsignin exchange` against the in-process emulator: every input form, every error path the
+//! contract names, and the promise that a spent code's tokens are never lost.
+
+mod support;
+
+use gsignin::emulator::state::{Fault, MintRequest};
+use serde_json::Value;
+use std::os::unix::fs::PermissionsExt;
+use std::time::Duration;
+use support::{Env, assert_no_secret, json_error, stderr, stdout};
+
+fn mint_for(env: &Env, email: &str) -> String {
+    env.mint(MintRequest {
+        email: Some(email.into()),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
+    let env = Env::new();
+    let code = env.code();
+    let out = env.cmd().args(["exchange", &code]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Signed in as alice@example.com"), "{text}");
+    assert!(text.contains("drive.appdata"), "{text}");
+    assert!(text.contains("refresh token: stored in the file"), "{text}");
+    assert!(stderr(&out).contains("--store file keeps tokens"), "file store is warned about");
+    assert_no_secret(&out, &env.issued_secrets());
+
+    let secrets = env.secrets_file("default");
+    let mode = std::fs::metadata(&secrets).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "secrets file mode");
+    let stored: Value = serde_json::from_str(&std::fs::read_to_string(&secrets).unwrap()).unwrap();
+    let rt = stored["refresh_token"].as_str().unwrap();
+    assert!(env.emu.state().refresh_tokens.contains_key(rt), "the issued refresh token is stored");
+
+    let profile = std::fs::read_to_string(env.profile_file("default")).unwrap();
+    for s in env.issued_secrets() {
+        assert!(!profile.contains(&s), "profile metadata holds a secret");
+    }
+    let profile: Value = serde_json::from_str(&profile).unwrap();
+    assert_eq!(profile["email"], "alice@example.com");
+    assert_eq!(profile["store"], "file");
+}
+
+#[test]
+fn every_pasted_form_of_the_code_works() {
+    let env = Env::new();
+    let forms: Vec<(&str, Box<dyn Fn(&str) -> (Vec<String>, Option<String>)>)> = vec![
+        ("percent-encoded", Box::new(|c| (vec![c.replace('/', "%2F")], None))),
+        (
+            "redirect URL",
+            Box::new(|c| {
+                (
+                    vec![format!(
+                        "http://localhost:8080/cb?state=xyz&code={}&scope=email%20openid",
+                        c.replace('/', "%2F")
+                    )],
+                    None,
+                )
+            }),
+        ),
+        ("whitespace", Box::new(|c| (vec![format!("  {c}\n")], None))),
+        ("stdin dash", Box::new(|c| (vec!["-".into()], Some(format!("{c}\n"))))),
+        ("stdin piped, no argument", Box::new(|c| (vec![], Some(format!(" {c} \n"))))),
+    ];
+    for (i, (name, form)) in forms.iter().enumerate() {
+        let code = mint_for(&env, &format!("user{i}@example.com"));
+        let (args, stdin) = form(&code);
+        let mut cmd = env.cmd();
+        cmd.arg("exchange").args(&args).args(["--profile", &format!("p{i}")]);
+        if let Some(input) = stdin {
+            cmd.write_stdin(input);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
+        assert!(!env.code_is_unspent(&code), "{name}: the code was spent");
+        assert!(stdout(&out).contains(&format!("user{i}@example.com")), "{name}");
+    }
+}
+
+#[test]
+fn a_reused_code_is_exit_4_with_the_json_error() {
+    let env = Env::new();
+    let code = env.code();
+    env.cmd().args(["exchange", &code]).assert().success();
+    let out = env.cmd().args(["exchange", &code, "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let err = json_error(&out);
+    assert_eq!(err["code"], "invalid_grant");
+    assert!(err["hint"].as_str().unwrap().contains("new serverAuthCode"));
+    let errors = stderr(&out).lines().filter(|l| l.starts_with("gsignin: error:")).count();
+    assert_eq!(errors, 1, "one error line: {}", stderr(&out));
+    assert_no_secret(&out, &env.issued_secrets());
+}
+
+#[test]
+fn a_wrong_redirect_uri_is_exit_4_and_leaves_the_code_good() {
+    let env = Env::new();
+    let code = env.code();
+    let out = env
+        .cmd()
+        .args(["exchange", &code, "--redirect-uri", "postmessage", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    assert_eq!(json_error(&out)["code"], "redirect_uri_mismatch");
+    assert!(stderr(&out).contains("empty redirect_uri"), "{}", stderr(&out));
+    assert!(env.code_is_unspent(&code));
+    env.cmd().args(["exchange", &code]).assert().success();
+}
+
+#[test]
+fn a_web_code_needs_its_redirect_uri() {
+    let env = Env::new();
+    let code = env.mint(MintRequest {
+        redirect_uri: Some("http://localhost:8080/cb".into()),
+        ..Default::default()
+    });
+    env.cmd().args(["exchange", &code]).assert().code(4);
+    env.cmd()
+        .args(["exchange", &code, "--redirect-uri", "http://localhost:8080/cb"])
+        .assert()
+        .success();
+}
+
+#[test]
+fn client_secret_problems_are_exit_6_before_the_code_is_spent() {
+    let env = Env::new();
+    let code = env.code();
+    let dir = tempfile::tempdir().unwrap();
+    let garbage = dir.path().join("garbage.json");
+    std::fs::write(&garbage, "this is not json").unwrap();
+    let fieldless = dir.path().join("fieldless.json");
+    std::fs::write(&fieldless, r#"{"web":{"client_id":"x.apps.googleusercontent.com"}}"#).unwrap();
+    let neither = dir.path().join("neither.json");
+    std::fs::write(&neither, r#"{"type":"service_account"}"#).unwrap();
+    let cases = [
+        (dir.path().join("missing.json"), "no such file"),
+        (garbage, "not a client secret file"),
+        (fieldless, "no `client_secret`"),
+        (neither, "neither a `web` nor an `installed`"),
+    ];
+    for (path, says) in cases {
+        let out = env
+            .cmd()
+            .args(["exchange", &code, "--json", "--client-secret"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+        assert_eq!(json_error(&out)["code"], "client_secret_invalid");
+        assert!(stderr(&out).contains(says), "{says}: {}", stderr(&out));
+        assert!(env.code_is_unspent(&code));
+    }
+    // The default location, when nothing is named and nothing is there.
+    std::fs::remove_file(env.home().join("config/client_secret.json")).unwrap();
+    let out = env.cmd().args(["exchange", &code]).output().unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    assert!(stderr(&out).contains("--client-secret"), "{}", stderr(&out));
+    assert!(env.code_is_unspent(&code));
+    assert_eq!(env.emu.hits("/token"), 0);
+}
+
+#[test]
+fn an_unwritable_home_is_exit_6_before_the_code_is_spent() {
+    let env = Env::new();
+    let code = env.code();
+    // A home below a regular file cannot be created, even by root.
+    let blocker = env.home().join("not-a-dir");
+    std::fs::write(&blocker, "x").unwrap();
+    let secret = env.home().join("config/client_secret.json");
+    let out = env
+        .cmd()
+        .env("GSIGNIN_HOME", blocker.join("home"))
+        .args(["exchange", &code, "--json", "--client-secret"])
+        .arg(&secret)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert_eq!(json_error(&out)["code"], "home_unwritable");
+    assert!(env.code_is_unspent(&code));
+    assert_eq!(env.emu.hits("/token"), 0);
+}
+
+#[test]
+fn a_save_that_fails_after_the_exchange_writes_a_private_rescue_file() {
+    let env = Env::new();
+    let code = env.code();
+    env.emu.state().faults.push(Fault {
+        path: "/token".into(),
+        status: None,
+        latency_ms: 2500,
+        hang: false,
+        count: Some(1),
+        retry_after: None,
+        body: None,
+    });
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+        .args(["exchange", &code])
+        .env("GSIGNIN_HOME", env.home())
+        .env("GSIGNIN_ISSUER", env.emu.base_url())
+        .env("GSIGNIN_STORE", "file")
+        .env_remove("GSIGNIN_CLIENT_SECRET")
+        .env_remove("GSIGNIN_PROFILE")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // While the token endpoint dawdles, the probed secrets folder turns into a file.
+    let secrets_dir = env.home().join("data/secrets");
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while env.emu.hits("/token") == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::fs::remove_dir_all(&secrets_dir).unwrap();
+    std::fs::write(&secrets_dir, "in the way").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("the tokens were written to"), "{err}");
+    let path = err
+        .split("the tokens were written to ")
+        .nth(1)
+        .and_then(|s| s.split(';').next())
+        .unwrap()
+        .trim()
+        .to_string();
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "rescue file mode");
+    let rescued: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let rt = rescued["tokens"]["refresh_token"].as_str().unwrap();
+    assert!(env.emu.state().refresh_tokens.contains_key(rt), "the live refresh token is rescued");
+    assert_no_secret(&out, &env.issued_secrets());
+}
+
+#[test]
+fn verbose_shows_the_token_request_with_every_secret_redacted() {
+    let env = Env::new();
+    let code = env.code();
+    let out = env.cmd().args(["-v", "exchange", &code]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let trace = stderr(&out);
+    assert!(trace.contains(&format!("> POST {}/token", env.emu.base_url())), "{trace}");
+    assert!(trace.contains("grant_type=authorization_code"), "{trace}");
+    assert!(trace.contains("code=[redacted …"), "{trace}");
+    assert!(trace.contains("client_secret=[redacted"), "{trace}");
+    assert!(trace.contains("\"refresh_token\":\"[redacted …"), "{trace}");
+    assert!(trace.contains("< 200"), "{trace}");
+    assert_no_secret(&out, &env.issued_secrets());
+}
+
+#[test]
+fn tokens_are_printed_only_when_asked_for() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["exchange", &env.code(), "--show-tokens", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let access = doc["tokens"]["access_token"].as_str().unwrap();
+    assert!(env.emu.state().access_tokens.contains_key(access));
+    assert!(doc["tokens"]["id_token"].as_str().unwrap().starts_with("eyJ"));
+    let refresh: Vec<String> = env.emu.state().refresh_tokens.keys().cloned().collect();
+    assert_no_secret(&out, &refresh);
+
+    let out = env
+        .cmd()
+        .args(["exchange", &mint_for(&env, "bob@example.com"), "--show-refresh-token"])
+        .args(["--profile", "bob"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let st = env.emu.state();
+    assert!(st.refresh_tokens.keys().any(|rt| text.contains(rt.as_str())), "{text}");
+    assert!(!st.access_tokens.keys().any(|at| text.contains(at.as_str())), "{text}");
+}
+
+#[test]
+fn json_output_says_who_what_and_where() {
+    let env = Env::new();
+    let out = env.cmd().args(["exchange", &env.code(), "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(doc["email"], "alice@example.com");
+    assert!(doc["sub"].as_str().unwrap().chars().all(|c| c.is_ascii_digit()));
+    assert!(doc["scopes"].as_array().unwrap().iter().any(|s| s == "openid"));
+    assert_eq!(doc["refresh_token"]["stored"], true);
+    assert_eq!(doc["refresh_token"]["store"], "file");
+    assert_eq!(doc["id_token"]["valid"], true);
+    assert!(doc["access_token_expires_at"].as_str().unwrap().ends_with('Z'));
+    assert!(doc.get("tokens").is_none());
+}
+
+#[test]
+fn a_missing_expected_scope_is_a_warning() {
+    let env = Env::new();
+    let code = env.mint(MintRequest {
+        scopes: Some(vec!["openid".into(), "email".into()]),
+        ..Default::default()
+    });
+    let out = env
+        .cmd()
+        .args(["exchange", &code, "--expect-scope", "drive.appdata", "--expect-scope", "email"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("warning: the granted scopes lack https://www.googleapis.com/auth/drive.appdata"),
+        "{err}"
+    );
+    assert!(!err.contains("lack https://www.googleapis.com/auth/userinfo.email"), "{err}");
+}
+
+#[test]
+fn a_later_code_without_refresh_token_keeps_the_stored_one() {
+    let env = Env::new();
+    env.cmd().args(["exchange", &env.code()]).assert().success();
+    let before = std::fs::read_to_string(env.secrets_file("default")).unwrap();
+    let first: Value = serde_json::from_str(&before).unwrap();
+    let out = env.cmd().args(["exchange", &env.code()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("stays in use"), "{}", stdout(&out));
+    let after: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.secrets_file("default")).unwrap()).unwrap();
+    assert_eq!(after["refresh_token"], first["refresh_token"]);
+    assert_ne!(after["access_token"], first["access_token"]);
+
+    // Another profile with no earlier sign-in is told why it has no refresh token.
+    let out = env.cmd().args(["exchange", &env.code(), "--profile", "other"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains("forceCodeForRefreshToken"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_unreachable_issuer_is_exit_5_and_the_code_unspent() {
+    let env = Env::new();
+    let code = env.code();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = env
+        .cmd()
+        .env("GSIGNIN_ISSUER", format!("http://127.0.0.1:{port}"))
+        .args(["exchange", &code, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_eq!(json_error(&out)["code"], "connection_failed");
+    assert!(env.code_is_unspent(&code));
+}
+
+#[test]
+fn a_token_endpoint_failure_is_exit_5_and_never_retried() {
+    let env = Env::new();
+    let code = env.code();
+    env.emu.state().faults.push(Fault {
+        path: "/token".into(),
+        status: Some(503),
+        latency_ms: 0,
+        hang: false,
+        count: None,
+        retry_after: None,
+        body: None,
+    });
+    let out = env.cmd().args(["exchange", &code, "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
+    assert_eq!(json_error(&out)["code"], "server_error");
+    assert_eq!(env.emu.hits("/token"), 1, "a code exchange is sent once");
+}
+
+#[test]
+fn a_wrong_client_secret_is_exit_6() {
+    let env = Env::new();
+    let code = env.code();
+    let path = env.home().join("wrong.json");
+    std::fs::write(
+        &path,
+        env.emu
+            .client_secret_json()
+            .replace("GOCSPX-emulator-client-secret", "GOCSPX-wrong"),
+    )
+    .unwrap();
+    let out = env
+        .cmd()
+        .args(["exchange", &code, "--json", "--client-secret"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert_eq!(json_error(&out)["code"], "invalid_client");
+    assert!(!stdout(&out).contains("GOCSPX-wrong") && !stderr(&out).contains("GOCSPX-wrong"));
+}
+
+#[test]
+fn an_expired_code_is_exit_4() {
+    let env = Env::new();
+    let code = env.mint(MintRequest {
+        lifetime: Some(-1),
+        ..Default::default()
+    });
+    let out = env.cmd().args(["exchange", &code]).output().unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+}
+
+#[test]
+fn no_code_at_all_is_a_usage_error() {
+    let env = Env::new();
+    let out = env.cmd().args(["exchange"]).write_stdin("").output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("no authorization code"), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1);
+}

@@ -1,0 +1,283 @@
+//! Test fixtures: an in-process emulator on port 0, a throw-away GSIGNIN_HOME with the
+//! emulator's client secret, the real binary with a scrubbed environment, and a private
+//! Secret Service (dbus-daemon + gnome-keyring-daemon) per test that needs one.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use gsignin::emulator::Emulator;
+use gsignin::emulator::state::MintRequest;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use std::time::{Duration, Instant};
+
+/// Every variable that could steer the binary away from what a test set up.
+const SCRUBBED: &[&str] = &[
+    "GSIGNIN_CLIENT_SECRET",
+    "GSIGNIN_PROFILE",
+    "GSIGNIN_STORE",
+    "GSIGNIN_ISSUER",
+    "GSIGNIN_DRIVE_URL",
+    "GSIGNIN_TIMEOUT",
+    "GSIGNIN_HOME",
+    "GSIGNIN_REFRESH_TOKEN",
+    "HTTPS_PROXY",
+    "HTTP_PROXY",
+    "ALL_PROXY",
+    "https_proxy",
+    "http_proxy",
+    "all_proxy",
+    "NO_COLOR",
+];
+
+pub struct Env {
+    pub emu: Emulator,
+    pub home: tempfile::TempDir,
+}
+
+impl Env {
+    /// An emulator and a home whose default client secret is the emulator's.
+    pub fn new() -> Env {
+        let emu = Emulator::start(0).expect("emulator starts");
+        let home = tempfile::tempdir().expect("temp home");
+        let secret = home.path().join("config/client_secret.json");
+        std::fs::create_dir_all(secret.parent().unwrap()).unwrap();
+        std::fs::write(&secret, emu.client_secret_json()).unwrap();
+        Env { emu, home }
+    }
+
+    pub fn home(&self) -> &Path {
+        self.home.path()
+    }
+
+    pub fn code(&self) -> String {
+        self.emu.mint(MintRequest::default())
+    }
+
+    pub fn mint(&self, req: MintRequest) -> String {
+        self.emu.mint(req)
+    }
+
+    /// The binary, pointed at this emulator and home, with the file store.
+    pub fn cmd(&self) -> Command {
+        let mut cmd = bare_cmd();
+        cmd.env("GSIGNIN_HOME", self.home())
+            .env("GSIGNIN_ISSUER", self.emu.base_url())
+            .env("GSIGNIN_STORE", "file")
+            // No Secret Service unless a test brings one.
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/gsignin-test-bus");
+        cmd
+    }
+
+    pub fn secrets_file(&self, profile: &str) -> PathBuf {
+        self.home().join(format!("data/secrets/{profile}.json"))
+    }
+
+    pub fn profile_file(&self, profile: &str) -> PathBuf {
+        self.home().join(format!("data/profiles/{profile}.json"))
+    }
+
+    /// Whether a code is still unspent: trading it now succeeds at the emulator.
+    pub fn code_is_unspent(&self, code: &str) -> bool {
+        let st = self.emu.state();
+        st.codes.get(code).is_some_and(|c| !c.used)
+    }
+
+    /// Every secret the emulator ever issued, and its client secret.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        let st = self.emu.state();
+        let mut all: Vec<String> = st.codes.keys().cloned().collect();
+        all.extend(st.refresh_tokens.keys().cloned());
+        all.extend(st.access_tokens.keys().cloned());
+        all.push(gsignin::emulator::state::WEB_CLIENT_SECRET.to_string());
+        all
+    }
+}
+
+pub fn bare_cmd() -> Command {
+    let mut cmd = Command::cargo_bin("gsignin").expect("binary built");
+    for var in SCRUBBED {
+        cmd.env_remove(var);
+    }
+    cmd.env_remove("XDG_CONFIG_HOME").env_remove("XDG_DATA_HOME");
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
+
+pub fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Asserts no secret appears in what the command printed.
+pub fn assert_no_secret(out: &std::process::Output, secrets: &[String]) {
+    let all = format!("{}{}", stdout(out), stderr(out));
+    for s in secrets {
+        assert!(
+            !all.contains(s.as_str()),
+            "a secret leaked into the output: …{}\n{all}",
+            &s[s.len().saturating_sub(6)..]
+        );
+    }
+}
+
+/// The contract's JSON error object on stdout.
+pub fn json_error(out: &std::process::Output) -> serde_json::Value {
+    let v: serde_json::Value = serde_json::from_str(stdout(out).trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", stdout(out)));
+    assert!(v["error"]["code"].is_string(), "{v}");
+    assert!(v["error"]["message"].is_string(), "{v}");
+    assert!(v["error"]["hint"].is_string(), "{v}");
+    v["error"].clone()
+}
+
+/// A private session bus with gnome-keyring's Secret Service, unlocked, in throw-away dirs.
+pub struct SecretService {
+    pub dir: tempfile::TempDir,
+    pub address: String,
+    bus: Child,
+    keyring: Option<Child>,
+}
+
+impl SecretService {
+    /// Starts one, or returns None (after one loud line) when the programs are missing outside
+    /// CI. Under CI=true missing programs fail the test.
+    pub fn start() -> Option<SecretService> {
+        let have = |p: &str| {
+            std::process::Command::new("sh")
+                .args(["-c", &format!("command -v {p}")])
+                .stdout(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let missing: Vec<&str> = ["dbus-daemon", "gnome-keyring-daemon", "dbus-send"]
+            .into_iter()
+            .filter(|p| !have(p))
+            .collect();
+        if !missing.is_empty() {
+            let msg = format!(
+                "SKIPPED: keyring test needs {} (apt-get install dbus gnome-keyring)",
+                missing.join(", ")
+            );
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{msg}");
+            }
+            eprintln!("{msg}");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for sub in ["run", "data", "config", "cache"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+        }
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir.path().join("run"), std::fs::Permissions::from_mode(0o700))
+            .unwrap();
+        let socket = dir.path().join("bus");
+        let address = format!("unix:path={}", socket.display());
+        let bus = std::process::Command::new("dbus-daemon")
+            .args(["--session", "--nofork", "--nopidfile"])
+            .arg(format!("--address={address}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("dbus-daemon starts");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !socket.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let mut ss = SecretService {
+            address,
+            bus,
+            keyring: None,
+            dir,
+        };
+        let mut keyring = std::process::Command::new("gnome-keyring-daemon")
+            .args(["--foreground", "--unlock", "--components=secrets"])
+            .envs(ss.envs())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("gnome-keyring-daemon starts");
+        {
+            use std::io::Write;
+            let mut stdin = keyring.stdin.take().unwrap();
+            stdin.write_all(b"throwaway-test-password").unwrap();
+        }
+        ss.keyring = Some(keyring);
+        // Asking before the name has an owner would make D-Bus activate a second, locked daemon.
+        while Instant::now() < deadline {
+            if ss.name_has_owner() {
+                return Some(ss);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("gnome-keyring did not take org.freedesktop.secrets within 10 s");
+    }
+
+    pub fn envs(&self) -> Vec<(String, String)> {
+        let d = self.dir.path();
+        vec![
+            ("DBUS_SESSION_BUS_ADDRESS".into(), self.address.clone()),
+            ("HOME".into(), d.display().to_string()),
+            ("XDG_RUNTIME_DIR".into(), d.join("run").display().to_string()),
+            ("XDG_DATA_HOME".into(), d.join("data").display().to_string()),
+            ("XDG_CONFIG_HOME".into(), d.join("config").display().to_string()),
+            ("XDG_CACHE_HOME".into(), d.join("cache").display().to_string()),
+        ]
+    }
+
+    fn name_has_owner(&self) -> bool {
+        std::process::Command::new("dbus-send")
+            .envs(self.envs())
+            .args([
+                "--session",
+                "--dest=org.freedesktop.DBus",
+                "--print-reply",
+                "/org/freedesktop/DBus",
+                "org.freedesktop.DBus.NameHasOwner",
+                "string:org.freedesktop.secrets",
+            ])
+            .output()
+            .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("boolean true"))
+    }
+
+    /// Points a command at this Secret Service.
+    pub fn apply(&self, cmd: &mut Command) {
+        for (k, v) in self.envs() {
+            cmd.env(k, v);
+        }
+    }
+
+    /// `secret-tool search --all service gsignin`, as text (secrets included).
+    pub fn items(&self) -> String {
+        let out = std::process::Command::new("secret-tool")
+            .envs(self.envs())
+            .args(["search", "--all", "--unlock", "service", "gsignin"])
+            .output()
+            .expect("secret-tool runs (apt-get install libsecret-tools)");
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    }
+
+    /// Stops the keyring daemon, leaving the bus up: the Secret Service is gone.
+    pub fn kill_keyring(&mut self) {
+        if let Some(mut k) = self.keyring.take() {
+            let _ = k.kill();
+            let _ = k.wait();
+        }
+    }
+}
+
+impl Drop for SecretService {
+    fn drop(&mut self) {
+        self.kill_keyring();
+        let _ = self.bus.kill();
+        let _ = self.bus.wait();
+    }
+}
