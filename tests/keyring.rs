@@ -1,0 +1,149 @@
+//! The default store against a real Secret Service: gnome-keyring on a private D-Bus session
+//! bus, started per test.
+
+mod support;
+
+use gsignin::emulator::state::Fault;
+use serde_json::Value;
+use std::time::Duration;
+use support::{Env, SecretService, assert_no_secret, json_error, stderr, stdout};
+
+fn keyring_cmd(env: &Env, ss: &SecretService) -> assert_cmd::Command {
+    let mut cmd = env.cmd();
+    cmd.env("GSIGNIN_STORE", "keyring");
+    ss.apply(&mut cmd);
+    cmd
+}
+
+#[test]
+fn the_refresh_token_goes_to_the_keyring_and_nothing_else_secret_does() {
+    let Some(ss) = SecretService::start() else {
+        return;
+    };
+    let env = Env::new();
+    let code = env.code();
+    let out = keyring_cmd(&env, &ss).args(["exchange", &code]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("stored in the OS keyring (service gsignin, account default)"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(!stderr(&out).contains("--store file"), "no file-store warning");
+    assert_no_secret(&out, &env.issued_secrets());
+
+    let items = ss.items();
+    let refresh: Vec<String> = env.emu.state().refresh_tokens.keys().cloned().collect();
+    assert_eq!(refresh.len(), 1);
+    assert!(items.contains(&refresh[0]), "the keyring item holds the refresh token:\n{items}");
+    assert!(!items.contains(&code), "no item holds the code");
+    assert!(!items.contains("GOCSPX-"), "no item holds the client secret");
+    assert_eq!(items.matches("attribute.service = gsignin").count(), 1, "one item, no probe left: {items}");
+    // Labels and attributes name the profile, never a secret.
+    for line in items.lines().filter(|l| l.starts_with("label") || l.starts_with("attribute")) {
+        for s in env.issued_secrets() {
+            assert!(!line.contains(&s), "secret in {line}");
+        }
+    }
+    assert!(!env.secrets_file("default").exists(), "no secrets file beside the keyring");
+    let profile = std::fs::read_to_string(env.profile_file("default")).unwrap();
+    let profile: Value = serde_json::from_str(&profile).unwrap();
+    assert_eq!(profile["store"], "keyring");
+
+    // The stored sign-in is readable back through the same store.
+    let out = keyring_cmd(&env, &ss).args(["whoami"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("VALID ID token for alice@example.com"));
+}
+
+#[test]
+fn no_secret_service_is_exit_6_fast_and_the_code_unspent() {
+    let env = Env::new();
+    let code = env.code();
+    for bus in [Some("unix:path=/nonexistent/gsignin-bus"), None] {
+        let mut cmd = env.cmd();
+        cmd.env("GSIGNIN_STORE", "keyring");
+        match bus {
+            Some(addr) => cmd.env("DBUS_SESSION_BUS_ADDRESS", addr),
+            None => cmd.env_remove("DBUS_SESSION_BUS_ADDRESS"),
+        };
+        let out = cmd.args(["exchange", &code, "--json"]).output().unwrap();
+        assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+        let err = json_error(&out);
+        assert_eq!(err["code"], "keyring_unavailable", "{err}");
+        assert!(err["hint"].as_str().unwrap().contains("--store file"));
+        assert!(env.code_is_unspent(&code));
+    }
+    assert_eq!(env.emu.hits("/token"), 0);
+}
+
+#[test]
+fn a_locked_keyring_is_exit_6_and_the_code_unspent() {
+    let Some(ss) = SecretService::start() else {
+        return;
+    };
+    // Lock every collection through the Secret Service itself.
+    let locked = std::process::Command::new("dbus-send")
+        .envs(ss.envs())
+        .args([
+            "--session",
+            "--dest=org.freedesktop.secrets",
+            "--print-reply",
+            "/org/freedesktop/secrets",
+            "org.freedesktop.Secret.Service.Lock",
+            "array:objpath:/org/freedesktop/secrets/collection/login",
+        ])
+        .output()
+        .unwrap();
+    assert!(locked.status.success(), "{}", String::from_utf8_lossy(&locked.stderr));
+    let env = Env::new();
+    let code = env.code();
+    let out = keyring_cmd(&env, &ss).args(["exchange", &code, "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let err = json_error(&out);
+    assert!(
+        ["keyring_locked", "keyring_failed", "keyring_timeout"].contains(&err["code"].as_str().unwrap()),
+        "{err}"
+    );
+    assert!(env.code_is_unspent(&code));
+}
+
+#[test]
+fn a_keyring_that_dies_mid_exchange_leaves_a_rescue_file() {
+    let Some(mut ss) = SecretService::start() else {
+        return;
+    };
+    let env = Env::new();
+    let code = env.code();
+    env.emu.state().faults.push(Fault {
+        path: "/token".into(),
+        status: None,
+        latency_ms: 2500,
+        hang: false,
+        count: Some(1),
+        retry_after: None,
+        body: None,
+    });
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
+    cmd.args(["exchange", &code])
+        .env("GSIGNIN_HOME", env.home())
+        .env("GSIGNIN_ISSUER", env.emu.base_url())
+        .env("GSIGNIN_STORE", "keyring")
+        .envs(ss.envs())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = cmd.spawn().unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while env.emu.hits("/token") == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    ss.kill_keyring();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    assert!(stderr(&out).contains("the tokens were written to"), "{}", stderr(&out));
+    let rescue_dir = env.home().join("data/rescue");
+    let file = std::fs::read_dir(&rescue_dir).unwrap().next().unwrap().unwrap().path();
+    let rescued: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let rt = rescued["tokens"]["refresh_token"].as_str().unwrap();
+    assert!(env.emu.state().refresh_tokens.contains_key(rt));
+}
