@@ -26,7 +26,10 @@ fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
     assert!(text.contains("Signed in as alice@example.com"), "{text}");
     assert!(text.contains("drive.appdata"), "{text}");
     assert!(text.contains("refresh token: stored in the file"), "{text}");
-    assert!(stderr(&out).contains("--store file keeps tokens"), "file store is warned about");
+    assert!(
+        stderr(&out).contains("--store file keeps tokens"),
+        "file store is warned about"
+    );
     assert_no_secret(&out, &env.issued_secrets());
 
     let secrets = env.secrets_file("default");
@@ -34,7 +37,10 @@ fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
     assert_eq!(mode & 0o777, 0o600, "secrets file mode");
     let stored: Value = serde_json::from_str(&std::fs::read_to_string(&secrets).unwrap()).unwrap();
     let rt = stored["refresh_token"].as_str().unwrap();
-    assert!(env.emu.state().refresh_tokens.contains_key(rt), "the issued refresh token is stored");
+    assert!(
+        env.emu.state().refresh_tokens.contains_key(rt),
+        "the issued refresh token is stored"
+    );
 
     let profile = std::fs::read_to_string(env.profile_file("default")).unwrap();
     for s in env.issued_secrets() {
@@ -49,7 +55,10 @@ fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
 fn every_pasted_form_of_the_code_works() {
     let env = Env::new();
     let forms: Vec<(&str, Box<dyn Fn(&str) -> (Vec<String>, Option<String>)>)> = vec![
-        ("percent-encoded", Box::new(|c| (vec![c.replace('/', "%2F")], None))),
+        (
+            "percent-encoded",
+            Box::new(|c| (vec![c.replace('/', "%2F")], None)),
+        ),
         (
             "redirect URL",
             Box::new(|c| {
@@ -63,21 +72,32 @@ fn every_pasted_form_of_the_code_works() {
             }),
         ),
         ("whitespace", Box::new(|c| (vec![format!("  {c}\n")], None))),
-        ("stdin dash", Box::new(|c| (vec!["-".into()], Some(format!("{c}\n"))))),
-        ("stdin piped, no argument", Box::new(|c| (vec![], Some(format!(" {c} \n"))))),
+        (
+            "stdin dash",
+            Box::new(|c| (vec!["-".into()], Some(format!("{c}\n")))),
+        ),
+        (
+            "stdin piped, no argument",
+            Box::new(|c| (vec![], Some(format!(" {c} \n")))),
+        ),
     ];
     for (i, (name, form)) in forms.iter().enumerate() {
         let code = mint_for(&env, &format!("user{i}@example.com"));
         let (args, stdin) = form(&code);
         let mut cmd = env.cmd();
-        cmd.arg("exchange").args(&args).args(["--profile", &format!("p{i}")]);
+        cmd.arg("exchange")
+            .args(&args)
+            .args(["--profile", &format!("p{i}")]);
         if let Some(input) = stdin {
             cmd.write_stdin(input);
         }
         let out = cmd.output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr(&out));
         assert!(!env.code_is_unspent(&code), "{name}: the code was spent");
-        assert!(stdout(&out).contains(&format!("user{i}@example.com")), "{name}");
+        assert!(
+            stdout(&out).contains(&format!("user{i}@example.com")),
+            "{name}"
+        );
     }
 }
 
@@ -86,12 +106,19 @@ fn a_reused_code_is_exit_4_with_the_json_error() {
     let env = Env::new();
     let code = env.code();
     env.cmd().args(["exchange", &code]).assert().success();
-    let out = env.cmd().args(["exchange", &code, "--json"]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["exchange", &code, "--json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(4));
     let err = json_error(&out);
     assert_eq!(err["code"], "invalid_grant");
     assert!(err["hint"].as_str().unwrap().contains("new serverAuthCode"));
-    let errors = stderr(&out).lines().filter(|l| l.starts_with("gsignin: error:")).count();
+    let errors = stderr(&out)
+        .lines()
+        .filter(|l| l.starts_with("gsignin: error:"))
+        .count();
     assert_eq!(errors, 1, "one error line: {}", stderr(&out));
     assert_no_secret(&out, &env.issued_secrets());
 }
@@ -107,7 +134,11 @@ fn a_wrong_redirect_uri_is_exit_4_and_leaves_the_code_good() {
         .unwrap();
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert_eq!(json_error(&out)["code"], "redirect_uri_mismatch");
-    assert!(stderr(&out).contains("empty redirect_uri"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("empty redirect_uri"),
+        "{}",
+        stderr(&out)
+    );
     assert!(env.code_is_unspent(&code));
     env.cmd().args(["exchange", &code]).assert().success();
 }
@@ -121,7 +152,12 @@ fn a_web_code_needs_its_redirect_uri() {
     });
     env.cmd().args(["exchange", &code]).assert().code(4);
     env.cmd()
-        .args(["exchange", &code, "--redirect-uri", "http://localhost:8080/cb"])
+        .args([
+            "exchange",
+            &code,
+            "--redirect-uri",
+            "http://localhost:8080/cb",
+        ])
         .assert()
         .success();
 }
@@ -134,7 +170,11 @@ fn client_secret_problems_are_exit_6_before_the_code_is_spent() {
     let garbage = dir.path().join("garbage.json");
     std::fs::write(&garbage, "this is not json").unwrap();
     let fieldless = dir.path().join("fieldless.json");
-    std::fs::write(&fieldless, r#"{"web":{"client_id":"x.apps.googleusercontent.com"}}"#).unwrap();
+    std::fs::write(
+        &fieldless,
+        r#"{"web":{"client_id":"x.apps.googleusercontent.com"}}"#,
+    )
+    .unwrap();
     let neither = dir.path().join("neither.json");
     std::fs::write(&neither, r#"{"type":"service_account"}"#).unwrap();
     let cases = [
@@ -232,7 +272,10 @@ fn a_save_that_fails_after_the_exchange_writes_a_private_rescue_file() {
     assert_eq!(mode & 0o777, 0o600, "rescue file mode");
     let rescued: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let rt = rescued["tokens"]["refresh_token"].as_str().unwrap();
-    assert!(env.emu.state().refresh_tokens.contains_key(rt), "the live refresh token is rescued");
+    assert!(
+        env.emu.state().refresh_tokens.contains_key(rt),
+        "the live refresh token is rescued"
+    );
     assert_no_secret(&out, &env.issued_secrets());
 }
 
@@ -243,7 +286,10 @@ fn verbose_shows_the_token_request_with_every_secret_redacted() {
     let out = env.cmd().args(["-v", "exchange", &code]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let trace = stderr(&out);
-    assert!(trace.contains(&format!("> POST {}/token", env.emu.base_url())), "{trace}");
+    assert!(
+        trace.contains(&format!("> POST {}/token", env.emu.base_url())),
+        "{trace}"
+    );
     assert!(trace.contains("grant_type=authorization_code"), "{trace}");
     assert!(trace.contains("code=[redacted …"), "{trace}");
     assert!(trace.contains("client_secret=[redacted"), "{trace}");
@@ -264,36 +310,74 @@ fn tokens_are_printed_only_when_asked_for() {
     let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     let access = doc["tokens"]["access_token"].as_str().unwrap();
     assert!(env.emu.state().access_tokens.contains_key(access));
-    assert!(doc["tokens"]["id_token"].as_str().unwrap().starts_with("eyJ"));
+    assert!(
+        doc["tokens"]["id_token"]
+            .as_str()
+            .unwrap()
+            .starts_with("eyJ")
+    );
     let refresh: Vec<String> = env.emu.state().refresh_tokens.keys().cloned().collect();
     assert_no_secret(&out, &refresh);
 
     let out = env
         .cmd()
-        .args(["exchange", &mint_for(&env, "bob@example.com"), "--show-refresh-token"])
+        .args([
+            "exchange",
+            &mint_for(&env, "bob@example.com"),
+            "--show-refresh-token",
+        ])
         .args(["--profile", "bob"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
     let st = env.emu.state();
-    assert!(st.refresh_tokens.keys().any(|rt| text.contains(rt.as_str())), "{text}");
-    assert!(!st.access_tokens.keys().any(|at| text.contains(at.as_str())), "{text}");
+    assert!(
+        st.refresh_tokens
+            .keys()
+            .any(|rt| text.contains(rt.as_str())),
+        "{text}"
+    );
+    assert!(
+        !st.access_tokens.keys().any(|at| text.contains(at.as_str())),
+        "{text}"
+    );
 }
 
 #[test]
 fn json_output_says_who_what_and_where() {
     let env = Env::new();
-    let out = env.cmd().args(["exchange", &env.code(), "--json"]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["exchange", &env.code(), "--json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(doc["email"], "alice@example.com");
-    assert!(doc["sub"].as_str().unwrap().chars().all(|c| c.is_ascii_digit()));
-    assert!(doc["scopes"].as_array().unwrap().iter().any(|s| s == "openid"));
+    assert!(
+        doc["sub"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    );
+    assert!(
+        doc["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "openid")
+    );
     assert_eq!(doc["refresh_token"]["stored"], true);
     assert_eq!(doc["refresh_token"]["store"], "file");
     assert_eq!(doc["id_token"]["valid"], true);
-    assert!(doc["access_token_expires_at"].as_str().unwrap().ends_with('Z'));
+    assert!(
+        doc["access_token_expires_at"]
+            .as_str()
+            .unwrap()
+            .ends_with('Z')
+    );
     assert!(doc.get("tokens").is_none());
 }
 
@@ -306,16 +390,28 @@ fn a_missing_expected_scope_is_a_warning() {
     });
     let out = env
         .cmd()
-        .args(["exchange", &code, "--expect-scope", "drive.appdata", "--expect-scope", "email"])
+        .args([
+            "exchange",
+            &code,
+            "--expect-scope",
+            "drive.appdata",
+            "--expect-scope",
+            "email",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("warning: the granted scopes lack https://www.googleapis.com/auth/drive.appdata"),
+        err.contains(
+            "warning: the granted scopes lack https://www.googleapis.com/auth/drive.appdata"
+        ),
         "{err}"
     );
-    assert!(!err.contains("lack https://www.googleapis.com/auth/userinfo.email"), "{err}");
+    assert!(
+        !err.contains("lack https://www.googleapis.com/auth/userinfo.email"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -328,21 +424,34 @@ fn a_later_code_without_refresh_token_keeps_the_stored_one() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("stays in use"), "{}", stdout(&out));
     let after: Value =
-        serde_json::from_str(&std::fs::read_to_string(env.secrets_file("default")).unwrap()).unwrap();
+        serde_json::from_str(&std::fs::read_to_string(env.secrets_file("default")).unwrap())
+            .unwrap();
     assert_eq!(after["refresh_token"], first["refresh_token"]);
     assert_ne!(after["access_token"], first["access_token"]);
 
     // Another profile with no earlier sign-in is told why it has no refresh token.
-    let out = env.cmd().args(["exchange", &env.code(), "--profile", "other"]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["exchange", &env.code(), "--profile", "other"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert!(stderr(&out).contains("forceCodeForRefreshToken"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("forceCodeForRefreshToken"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
 fn an_unreachable_issuer_is_exit_5_and_the_code_unspent() {
     let env = Env::new();
     let code = env.code();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let out = env
         .cmd()
         .env("GSIGNIN_ISSUER", format!("http://127.0.0.1:{port}"))
@@ -367,7 +476,11 @@ fn a_token_endpoint_failure_is_exit_5_and_never_retried() {
         retry_after: None,
         body: None,
     });
-    let out = env.cmd().args(["exchange", &code, "--json"]).output().unwrap();
+    let out = env
+        .cmd()
+        .args(["exchange", &code, "--json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(5), "{}", stderr(&out));
     assert_eq!(json_error(&out)["code"], "server_error");
     assert_eq!(env.emu.hits("/token"), 1, "a code exchange is sent once");
@@ -410,8 +523,17 @@ fn an_expired_code_is_exit_4() {
 #[test]
 fn no_code_at_all_is_a_usage_error() {
     let env = Env::new();
-    let out = env.cmd().args(["exchange"]).write_stdin("").output().unwrap();
+    let out = env
+        .cmd()
+        .args(["exchange"])
+        .write_stdin("")
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
-    assert!(stderr(&out).contains("no authorization code"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no authorization code"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(stderr(&out).lines().count(), 1);
 }

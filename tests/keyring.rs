@@ -22,30 +22,52 @@ fn the_refresh_token_goes_to_the_keyring_and_nothing_else_secret_does() {
     };
     let env = Env::new();
     let code = env.code();
-    let out = keyring_cmd(&env, &ss).args(["exchange", &code]).output().unwrap();
+    let out = keyring_cmd(&env, &ss)
+        .args(["exchange", &code])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stdout(&out).contains("stored in the OS keyring (service gsignin, account default)"),
         "{}",
         stdout(&out)
     );
-    assert!(!stderr(&out).contains("--store file"), "no file-store warning");
+    assert!(
+        !stderr(&out).contains("--store file"),
+        "no file-store warning"
+    );
     assert_no_secret(&out, &env.issued_secrets());
 
     let items = ss.items();
     let refresh: Vec<String> = env.emu.state().refresh_tokens.keys().cloned().collect();
     assert_eq!(refresh.len(), 1);
-    assert!(items.contains(&refresh[0]), "the keyring item holds the refresh token:\n{items}");
+    assert!(
+        items.contains(&refresh[0]),
+        "the keyring item holds the refresh token:\n{items}"
+    );
     assert!(!items.contains(&code), "no item holds the code");
-    assert!(!items.contains("GOCSPX-"), "no item holds the client secret");
-    assert_eq!(items.matches("attribute.service = gsignin").count(), 1, "one item, no probe left: {items}");
+    assert!(
+        !items.contains("GOCSPX-"),
+        "no item holds the client secret"
+    );
+    assert_eq!(
+        items.matches("attribute.service = gsignin").count(),
+        1,
+        "one item, no probe left: {items}"
+    );
     // Labels and attributes name the profile, never a secret.
-    for line in items.lines().filter(|l| l.starts_with("label") || l.starts_with("attribute")) {
+    for line in items
+        .lines()
+        .filter(|l| l.starts_with("label") || l.starts_with("attribute"))
+    {
         for s in env.issued_secrets() {
             assert!(!line.contains(&s), "secret in {line}");
         }
     }
-    assert!(!env.secrets_file("default").exists(), "no secrets file beside the keyring");
+    assert!(
+        !env.secrets_file("default").exists(),
+        "no secrets file beside the keyring"
+    );
     let profile = std::fs::read_to_string(env.profile_file("default")).unwrap();
     let profile: Value = serde_json::from_str(&profile).unwrap();
     assert_eq!(profile["store"], "keyring");
@@ -95,14 +117,22 @@ fn a_locked_keyring_is_exit_6_and_the_code_unspent() {
         ])
         .output()
         .unwrap();
-    assert!(locked.status.success(), "{}", String::from_utf8_lossy(&locked.stderr));
+    assert!(
+        locked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&locked.stderr)
+    );
     let env = Env::new();
     let code = env.code();
-    let out = keyring_cmd(&env, &ss).args(["exchange", &code, "--json"]).output().unwrap();
+    let out = keyring_cmd(&env, &ss)
+        .args(["exchange", &code, "--json"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let err = json_error(&out);
     assert!(
-        ["keyring_locked", "keyring_failed", "keyring_timeout"].contains(&err["code"].as_str().unwrap()),
+        ["keyring_locked", "keyring_failed", "keyring_timeout"]
+            .contains(&err["code"].as_str().unwrap()),
         "{err}"
     );
     assert!(env.code_is_unspent(&code));
@@ -140,9 +170,18 @@ fn a_keyring_that_dies_mid_exchange_leaves_a_rescue_file() {
     ss.kill_keyring();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    assert!(stderr(&out).contains("the tokens were written to"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the tokens were written to"),
+        "{}",
+        stderr(&out)
+    );
     let rescue_dir = env.home().join("data/rescue");
-    let file = std::fs::read_dir(&rescue_dir).unwrap().next().unwrap().unwrap().path();
+    let file = std::fs::read_dir(&rescue_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let rescued: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     let rt = rescued["tokens"]["refresh_token"].as_str().unwrap();
     assert!(env.emu.state().refresh_tokens.contains_key(rt));

@@ -64,7 +64,10 @@ impl Env {
             .env("GSIGNIN_ISSUER", self.emu.base_url())
             .env("GSIGNIN_STORE", "file")
             // No Secret Service unless a test brings one.
-            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/gsignin-test-bus");
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/gsignin-test-bus",
+            );
         cmd
     }
 
@@ -98,7 +101,8 @@ pub fn bare_cmd() -> Command {
     for var in SCRUBBED {
         cmd.env_remove(var);
     }
-    cmd.env_remove("XDG_CONFIG_HOME").env_remove("XDG_DATA_HOME");
+    cmd.env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME");
     cmd.timeout(Duration::from_secs(60));
     cmd
 }
@@ -172,8 +176,11 @@ impl SecretService {
             std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         }
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir.path().join("run"), std::fs::Permissions::from_mode(0o700))
-            .unwrap();
+        std::fs::set_permissions(
+            dir.path().join("run"),
+            std::fs::Permissions::from_mode(0o700),
+        )
+        .unwrap();
         let socket = dir.path().join("bus");
         let address = format!("unix:path={}", socket.display());
         let bus = std::process::Command::new("dbus-daemon")
@@ -222,10 +229,19 @@ impl SecretService {
         vec![
             ("DBUS_SESSION_BUS_ADDRESS".into(), self.address.clone()),
             ("HOME".into(), d.display().to_string()),
-            ("XDG_RUNTIME_DIR".into(), d.join("run").display().to_string()),
+            (
+                "XDG_RUNTIME_DIR".into(),
+                d.join("run").display().to_string(),
+            ),
             ("XDG_DATA_HOME".into(), d.join("data").display().to_string()),
-            ("XDG_CONFIG_HOME".into(), d.join("config").display().to_string()),
-            ("XDG_CACHE_HOME".into(), d.join("cache").display().to_string()),
+            (
+                "XDG_CONFIG_HOME".into(),
+                d.join("config").display().to_string(),
+            ),
+            (
+                "XDG_CACHE_HOME".into(),
+                d.join("cache").display().to_string(),
+            ),
         ]
     }
 

@@ -1,0 +1,201 @@
+//! Interop with an independent, OpenID Certified provider (panva/node-oidc-provider, started
+//! by the test on 127.0.0.1): gsignin must work with any standards-following issuer through
+//! discovery, not only with its own emulator.
+
+mod support;
+
+use serde_json::Value;
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Stdio};
+use support::{bare_cmd, stderr, stdout};
+
+struct Provider {
+    child: Child,
+    issuer: String,
+    client_id: String,
+    client_secret: String,
+    redirect_uri: String,
+}
+
+impl Provider {
+    fn start() -> Option<Provider> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc");
+        let ready = dir.join("node_modules/oidc-provider").exists()
+            && std::process::Command::new("node")
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success());
+        if !ready {
+            let msg = "SKIPPED: interop tests need node and `npm ci --prefix tests/oidc`";
+            if std::env::var("CI").is_ok_and(|v| v == "true") {
+                panic!("{msg}");
+            }
+            eprintln!("{msg}");
+            return None;
+        }
+        let mut child = std::process::Command::new("node")
+            .arg(dir.join("provider.mjs"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("node starts");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let first = lines
+            .find_map(|l| l.ok().filter(|l| l.starts_with('{')))
+            .expect("the provider announces itself");
+        let info: Value = serde_json::from_str(&first).unwrap();
+        // Keep draining its stdout so its notices never block it.
+        std::thread::spawn(move || for _ in lines {});
+        let s = |k: &str| info[k].as_str().unwrap().to_string();
+        Some(Provider {
+            issuer: s("issuer"),
+            client_id: s("client_id"),
+            client_secret: s("client_secret"),
+            redirect_uri: s("redirect_uri"),
+            child,
+        })
+    }
+
+    fn code(&self, account: &str) -> String {
+        let resp: Value = reqwest::blocking::Client::new()
+            .post(format!("{}/test/mint", self.issuer))
+            .body(serde_json::json!({"account": account}).to_string())
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        resp["code"].as_str().unwrap().to_string()
+    }
+
+    /// A client secret file in the `installed` form, without token_uri: discovery must find it.
+    fn client_secret_file(&self, dir: &Path) -> PathBuf {
+        let path = dir.join("interop_client_secret.json");
+        let doc = serde_json::json!({"installed": {
+            "client_id": self.client_id, "client_secret": self.client_secret}});
+        std::fs::write(&path, doc.to_string()).unwrap();
+        path
+    }
+}
+
+impl Drop for Provider {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn cmd(op: &Provider, home: &Path) -> assert_cmd::Command {
+    let mut cmd = bare_cmd();
+    cmd.env("GSIGNIN_HOME", home)
+        .env("GSIGNIN_ISSUER", &op.issuer)
+        .env("GSIGNIN_STORE", "file")
+        .env("GSIGNIN_CLIENT_SECRET", op.client_secret_file(home));
+    cmd
+}
+
+#[test]
+fn exchange_and_whoami_work_against_a_certified_provider() {
+    let Some(op) = Provider::start() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let code = op.code("carol");
+    let out = cmd(&op, home.path())
+        .args([
+            "exchange",
+            &code,
+            "--redirect-uri",
+            &op.redirect_uri,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(doc["email"], "carol@interop.example");
+    assert_eq!(doc["sub"], "carol");
+    assert_eq!(doc["id_token"]["valid"], true);
+    assert_eq!(
+        doc["refresh_token"]["stored"], true,
+        "offline_access gave a refresh token"
+    );
+    assert!(!stdout(&out).contains(&op.client_secret));
+
+    let out = cmd(&op, home.path())
+        .args(["whoami", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["checks"]["iss"]["detail"], op.issuer.as_str());
+    assert_eq!(v["checks"]["aud"]["status"], "pass");
+
+    // The provider's own verdict on a reused code is still exit 4 here.
+    let out = cmd(&op, home.path())
+        .args([
+            "exchange",
+            &code,
+            "--redirect-uri",
+            &op.redirect_uri,
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+}
+
+#[test]
+fn a_certified_provider_refuses_a_wrong_redirect_uri_and_gsignin_says_so() {
+    let Some(op) = Provider::start() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let out = cmd(&op, home.path())
+        .args([
+            "exchange",
+            &op.code("dave"),
+            "--redirect-uri",
+            "http://127.0.0.1/other",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    let err: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(err["error"]["code"], "invalid_grant");
+}
+
+#[test]
+fn a_token_for_another_audience_is_rejected_with_the_reason() {
+    let Some(op) = Provider::start() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let out = cmd(&op, home.path())
+        .args([
+            "exchange",
+            &op.code("erin"),
+            "--redirect-uri",
+            &op.redirect_uri,
+            "--show-tokens",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let id_token = doc["tokens"]["id_token"].as_str().unwrap();
+    let out = cmd(&op, home.path())
+        .args(["whoami", id_token, "--audience", "someone-else"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("FAIL  aud       issued for interop-client, not for someone-else"),
+        "{}",
+        stdout(&out)
+    );
+}
