@@ -1,0 +1,273 @@
+//! The command line itself: help, version, usage errors, the demo, the emulator command, and
+//! whoami's basic verdicts.
+
+mod support;
+
+use serde_json::Value;
+use std::io::BufRead;
+use support::{Env, bare_cmd, json_error, stderr, stdout};
+
+#[test]
+fn help_lists_the_commands_and_global_options() {
+    let out = bare_cmd().arg("--help").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    for word in [
+        "exchange",
+        "whoami",
+        "emulator",
+        "demo",
+        "--profile",
+        "--store",
+        "--issuer",
+        "--json",
+    ] {
+        assert!(text.contains(word), "{word} missing from --help:\n{text}");
+    }
+    let out = bare_cmd().args(["exchange", "--help"]).output().unwrap();
+    assert!(stdout(&out).contains("--redirect-uri"));
+    assert!(stdout(&out).contains("Examples:"));
+}
+
+#[test]
+fn version_prints_the_crate_version() {
+    let out = bare_cmd().arg("--version").output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).contains(env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn bad_usage_is_exit_2() {
+    for args in [
+        vec!["--no-such-flag"],
+        vec!["exchange", "--store", "floppy", "x"],
+        vec!["frobnicate"],
+        vec!["whoami", "--now", "yesterday", "x.y.z"],
+        vec!["--profile", "../etc", "whoami"],
+    ] {
+        let out = bare_cmd()
+            .env("GSIGNIN_HOME", tempfile::tempdir().unwrap().path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+    }
+}
+
+#[test]
+fn global_options_work_after_the_command_and_from_the_environment() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["exchange", &env.code(), "--profile", "after"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(env.profile_file("after").exists());
+    let out = env
+        .cmd()
+        .env("GSIGNIN_PROFILE", "fromenv")
+        .args([
+            "exchange",
+            &env.mint(gsignin::emulator::state::MintRequest {
+                email: Some("z@example.com".into()),
+                ..Default::default()
+            }),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(env.profile_file("fromenv").exists());
+}
+
+#[test]
+fn demo_runs_the_whole_job_and_exits_0() {
+    let out = bare_cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(text.contains("$ gsignin exchange"), "{text}");
+    assert!(text.contains("Signed in as alice@example.com"), "{text}");
+    assert!(text.contains("$ gsignin whoami"), "{text}");
+    assert!(
+        text.contains("VALID ID token for alice@example.com"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("ya29.") && !text.contains("1//0") && !text.contains("4/0A"),
+        "no secret in the demo: {text}"
+    );
+}
+
+#[test]
+fn the_emulator_command_prints_its_url_first_and_serves_google_semantics() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("cs.json");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+        .args(["emulator", "--write-client-secret"])
+        .arg(&secret)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines.next().unwrap().unwrap();
+    let banner: Vec<String> = lines.by_ref().take(4).map(|l| l.unwrap()).collect();
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    assert!(
+        banner
+            .iter()
+            .any(|l| l == &format!("export GSIGNIN_ISSUER={base}")),
+        "{banner:?}"
+    );
+    let http = reqwest::blocking::Client::new();
+    let disc: Value = http
+        .get(format!("{base}/.well-known/openid-configuration"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(disc["issuer"], base.as_str());
+    let certs = http.get(format!("{base}/oauth2/v3/certs")).send().unwrap();
+    let cache = certs.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cache.starts_with("public, max-age="), "{cache}");
+    let pem: Value = http
+        .get(format!("{base}/oauth2/v1/certs"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(pem.as_object().unwrap().values().all(|v| {
+        v.as_str()
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----")
+    }));
+    let cs: Value = serde_json::from_str(&std::fs::read_to_string(&secret).unwrap()).unwrap();
+    assert_eq!(cs["web"]["token_uri"], format!("{base}/token"));
+
+    // Google's exact error for a bad grant_type.
+    let resp = http
+        .post(format!("{base}/token"))
+        .form(&[("grant_type", "password")])
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    assert_eq!(
+        resp.text().unwrap(),
+        "{\n  \"error\": \"unsupported_grant_type\",\n  \"error_description\": \"Invalid grant_type: password\"\n}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn whoami_judges_a_stored_and_a_pasted_token() {
+    let env = Env::new();
+    let out = env.cmd().args(["whoami", "--json"]).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(4),
+        "nothing stored: {}",
+        stderr(&out)
+    );
+    assert_eq!(json_error(&out)["code"], "not_signed_in");
+
+    let out = env
+        .cmd()
+        .args(["exchange", &env.code(), "--show-tokens", "--json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let id_token = doc["tokens"]["id_token"].as_str().unwrap().to_string();
+
+    let out = env
+        .cmd()
+        .args(["whoami", &format!("  {id_token}\n"), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["checks"]["signature"]["status"], "pass");
+    assert_eq!(v["claims"]["email"], "alice@example.com");
+
+    // The same token an hour and a half later: expired, with the reason.
+    let out = env
+        .cmd()
+        .args(["whoami", &id_token, "--now", "2099-01-01T00:00:00Z"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        stdout(&out).starts_with("INVALID ID token for alice@example.com: 1 check failed"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stdout(&out).contains("FAIL  exp       expired"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Tampered payload: the signature no longer matches.
+    let mut parts: Vec<String> = id_token.split('.').map(String::from).collect();
+    parts[1] = parts[1].replacen('e', "f", 1);
+    let out = env
+        .cmd()
+        .args(["whoami", &parts.join("."), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+
+    // Garbage: one JSON verdict, exit 3.
+    let out = env
+        .cmd()
+        .args(["whoami", "not-a-token", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["checks"]["format"]["status"], "fail");
+
+    // --no-verify decodes and says so.
+    let out = env
+        .cmd()
+        .args(["whoami", &id_token, "--no-verify"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stdout(&out).starts_with("UNVERIFIED"), "{}", stdout(&out));
+}
+
+#[test]
+fn whoami_without_a_known_audience_reports_the_check_skipped() {
+    let env = Env::new();
+    let out = env
+        .cmd()
+        .args(["exchange", &env.code(), "--show-tokens", "--json"])
+        .output()
+        .unwrap();
+    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let id_token = doc["tokens"]["id_token"].as_str().unwrap().to_string();
+    std::fs::remove_file(env.home().join("config/client_secret.json")).unwrap();
+    let out = env
+        .cmd()
+        .args(["whoami", &id_token, "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(v["checks"]["aud"]["status"], "skipped");
+}
