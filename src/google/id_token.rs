@@ -378,3 +378,215 @@ fn check_hd(c: &Map<String, Value>, want: &str) -> Check {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::keys::SigningKey;
+    use serde_json::json;
+    use std::sync::OnceLock;
+
+    const NOW: i64 = 1_795_500_000;
+    const AUD: &str = "web-client.apps.googleusercontent.com";
+
+    fn key() -> &'static SigningKey {
+        static KEY: OnceLock<SigningKey> = OnceLock::new();
+        KEY.get_or_init(SigningKey::generate)
+    }
+
+    fn keyset(k: &SigningKey) -> KeySet {
+        KeySet {
+            keys: vec![Key {
+                kid: Some(k.kid.clone()),
+                alg: Some("RS256".into()),
+                n: k.n.clone(),
+                e: k.e.clone(),
+            }],
+        }
+    }
+
+    fn google() -> Expectations {
+        Expectations {
+            issuers: vec![
+                "https://accounts.google.com".into(),
+                "accounts.google.com".into(),
+            ],
+            audience: Some(AUD.into()),
+            leeway: DEFAULT_LEEWAY,
+            hd: None,
+        }
+    }
+
+    fn claims() -> Value {
+        json!({"iss": "https://accounts.google.com", "aud": AUD, "azp": "android-client",
+               "sub": "110169484474386276334", "email": "a@example.com", "email_verified": true,
+               "iat": NOW - 60, "exp": NOW + 3540})
+    }
+
+    fn with(change: impl FnOnce(&mut Value)) -> String {
+        let mut c = claims();
+        change(&mut c);
+        key().sign(&c)
+    }
+
+    fn status(token: &str, check: &str) -> Status {
+        let v = verify(token.as_bytes(), &keyset(key()), &google(), NOW);
+        v.checks
+            .iter()
+            .find(|(n, _)| *n == check)
+            .map(|(_, c)| c.status)
+            .unwrap_or_else(|| panic!("no {check} check in {:?}", v.checks))
+    }
+
+    #[test]
+    fn a_good_token_passes_every_check() {
+        let v = verify(
+            key().sign(&claims()).as_bytes(),
+            &keyset(key()),
+            &google(),
+            NOW,
+        );
+        assert!(v.valid(), "{:?}", v.checks);
+        assert_eq!(v.claim_str("email"), Some("a@example.com"));
+    }
+
+    #[test]
+    fn time_claims_honour_the_leeway() {
+        assert_eq!(
+            status(&with(|c| c["exp"] = json!(NOW - 30)), "exp"),
+            Status::Pass
+        );
+        assert_eq!(
+            status(&with(|c| c["exp"] = json!(NOW - 61)), "exp"),
+            Status::Fail
+        );
+        assert_eq!(
+            status(&with(|c| c["iat"] = json!(NOW + 30)), "iat"),
+            Status::Pass
+        );
+        assert_eq!(
+            status(&with(|c| c["iat"] = json!(NOW + 61)), "iat"),
+            Status::Fail
+        );
+        assert_eq!(
+            status(&with(|c| c["nbf"] = json!(NOW + 30)), "nbf"),
+            Status::Pass
+        );
+        assert_eq!(
+            status(&with(|c| c["nbf"] = json!(NOW + 61)), "nbf"),
+            Status::Fail
+        );
+        let v = verify(
+            with(|c| c["exp"] = json!(NOW - 3720)).as_bytes(),
+            &keyset(key()),
+            &google(),
+            NOW,
+        );
+        let exp = &v.checks.iter().find(|(n, _)| *n == "exp").unwrap().1;
+        assert_eq!(exp.detail, "expired 1 h 2 min ago at 2026-11-24T04:58:00Z");
+    }
+
+    #[test]
+    fn issuer_and_audience_are_exact() {
+        assert_eq!(
+            status(&with(|c| c["iss"] = json!("accounts.google.com")), "iss"),
+            Status::Pass
+        );
+        assert_eq!(
+            status(&with(|c| c["iss"] = json!("https://evil.example")), "iss"),
+            Status::Fail
+        );
+        assert_eq!(
+            status(&with(|c| c["aud"] = json!("other")), "aud"),
+            Status::Fail
+        );
+        assert_eq!(
+            status(&with(|c| c["aud"] = json!(["x", AUD])), "aud"),
+            Status::Pass
+        );
+        let mut no_aud = google();
+        no_aud.audience = None;
+        let v = verify(
+            key().sign(&claims()).as_bytes(),
+            &keyset(key()),
+            &no_aud,
+            NOW,
+        );
+        assert!(
+            v.checks
+                .iter()
+                .any(|(n, c)| *n == "aud" && c.status == Status::Skipped)
+        );
+    }
+
+    #[test]
+    fn refuses_other_algorithms_and_tampering() {
+        use base64::Engine;
+        let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
+        let none = format!("{}.{}.", b64(&json!({"alg": "none"})), b64(&claims()));
+        assert_eq!(status(&none, "alg"), Status::Fail);
+        // HS256 "signed" with the public key as the HMAC secret: refused before any key is used.
+        let hs = key().sign_with_header(&json!({"alg": "HS256", "kid": key().kid}), &claims());
+        assert_eq!(status(&hs, "alg"), Status::Fail);
+        assert_eq!(status(&hs, "signature"), Status::Fail);
+        let crit = key().sign_with_header(
+            &json!({"alg": "RS256", "kid": key().kid, "crit": ["x"]}),
+            &claims(),
+        );
+        assert_eq!(status(&crit, "alg"), Status::Fail);
+        let good = key().sign(&claims());
+        let parts: Vec<&str> = good.split('.').collect();
+        let forged = format!(
+            "{}.{}.{}",
+            parts[0],
+            b64(&json!({"sub": "someone-else"})),
+            parts[2]
+        );
+        assert_eq!(status(&forged, "signature"), Status::Fail);
+    }
+
+    #[test]
+    fn an_unknown_kid_is_flagged_for_one_refetch() {
+        let other = SigningKey::generate();
+        let v = verify(
+            other.sign(&claims()).as_bytes(),
+            &keyset(key()),
+            &google(),
+            NOW,
+        );
+        assert!(v.unknown_kid);
+        assert!(!v.valid());
+        let v = verify(
+            other.sign(&claims()).as_bytes(),
+            &keyset(&other),
+            &google(),
+            NOW,
+        );
+        assert!(v.valid());
+    }
+
+    #[test]
+    fn malformed_tokens_fail_the_format_check_without_panicking() {
+        let good = key().sign(&claims());
+        let parts: Vec<&str> = good.split('.').collect();
+        let cases: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            b"abc".to_vec(),
+            format!("{}.{}", parts[0], parts[1]).into_bytes(),
+            format!("{good}.extra").into_bytes(),
+            format!("{}.{}=.{}", parts[0], parts[1], parts[2]).into_bytes(),
+            format!("{}.{}.{}", "bm90IGpzb24", parts[1], parts[2]).into_bytes(),
+            format!("{}.{}.{}", parts[0], "WzEsMl0", parts[2]).into_bytes(),
+            vec![0xff, 0xfe, b'.', 0x80, b'.', 0x81],
+            "a".repeat(100_000).into_bytes(),
+        ];
+        for t in cases {
+            let v = verify(&t, &keyset(key()), &google(), NOW);
+            assert!(!v.valid());
+            assert_eq!(v.checks[0].0, "format");
+            assert_eq!(v.checks[0].1.status, Status::Fail);
+        }
+        let padded = format!("  {good}\n");
+        assert!(verify(padded.as_bytes(), &keyset(key()), &google(), NOW).valid());
+    }
+}
