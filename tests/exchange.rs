@@ -54,7 +54,9 @@ fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
 #[test]
 fn every_pasted_form_of_the_code_works() {
     let env = Env::new();
-    let forms: Vec<(&str, Box<dyn Fn(&str) -> (Vec<String>, Option<String>)>)> = vec![
+    // How each form is given: (arguments, stdin) for a code.
+    type Form = Box<dyn Fn(&str) -> (Vec<String>, Option<String>)>;
+    let forms: Vec<(&str, Form)> = vec![
         (
             "percent-encoded",
             Box::new(|c| (vec![c.replace('/', "%2F")], None)),
