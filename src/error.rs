@@ -26,7 +26,11 @@ pub enum Error {
 
     /// A token failed verification or could not be parsed (exit 3).
     #[error("{message}")]
-    TokenRejected { code: &'static str, message: String },
+    TokenRejected {
+        code: &'static str,
+        message: String,
+        hint: String,
+    },
 
     /// Nothing stored for the profile (exit 4).
     #[error("nothing is stored for profile `{profile}`")]
@@ -161,6 +165,7 @@ impl Error {
     pub fn hint(&self) -> String {
         match self {
             Error::Usage { hint, .. }
+            | Error::TokenRejected { hint, .. }
             | Error::Grant { hint, .. }
             | Error::Client { hint, .. }
             | Error::Network { hint, .. }
@@ -168,11 +173,8 @@ impl Error {
             | Error::ClientSecret { hint, .. }
             | Error::Store { hint, .. }
             | Error::Other { hint, .. } => hint.clone(),
-            Error::TokenRejected { .. } => {
-                "run `gsignin whoami TOKEN` to see every check and its reason".into()
-            }
             Error::NotSignedIn { .. } => {
-                "run `gsignin exchange CODE` first, or set GSIGNIN_REFRESH_TOKEN".into()
+                "run `gsignin exchange CODE` first, or pick the profile that holds the sign-in with --profile".into()
             }
             Error::Rescued { .. } => "the file is mode 0600 and holds live tokens: fix the store \
                  (see the cause), keep the file until then, and delete it afterwards"

@@ -164,7 +164,16 @@ impl Http {
                 Err(e) => {
                     let err = network_error(url, &e, self.timeout);
                     self.trace_line(&format!("! {err} ({} ms)", elapsed.as_millis()));
-                    if retry == Retry::Safe && attempt < MAX_TRIES {
+                    // A refused connection, a name that does not resolve, a TLS failure or a
+                    // timeout will not change in a second: only a dropped connection is retried.
+                    let transient = matches!(
+                        &err,
+                        Error::Network {
+                            kind: NetKind::Other,
+                            ..
+                        }
+                    );
+                    if transient && retry == Retry::Safe && attempt < MAX_TRIES {
                         self.pause(attempt, None);
                         attempt += 1;
                         continue;

@@ -98,6 +98,9 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
                 reasons.join("; "),
                 rescued_where(&saved)
             ),
+            hint: "check that --issuer and the client secret belong together; \
+                   `gsignin whoami TOKEN` on the rescued ID token shows every check"
+                .into(),
         });
     }
 
