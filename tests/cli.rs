@@ -183,12 +183,7 @@ fn whoami_judges_a_stored_and_a_pasted_token() {
     );
     assert_eq!(json_error(&out)["code"], "not_signed_in");
 
-    let out = env
-        .cmd()
-        .args(["exchange", &env.code(), "--show-tokens", "--json"])
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let doc = env.exchange_showing_tokens(&[]);
     let id_token = doc["tokens"]["id_token"].as_str().unwrap().to_string();
 
     let out = env
@@ -254,12 +249,7 @@ fn whoami_judges_a_stored_and_a_pasted_token() {
 #[test]
 fn whoami_without_a_known_audience_reports_the_check_skipped() {
     let env = Env::new();
-    let out = env
-        .cmd()
-        .args(["exchange", &env.code(), "--show-tokens", "--json"])
-        .output()
-        .unwrap();
-    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let doc = env.exchange_showing_tokens(&[]);
     let id_token = doc["tokens"]["id_token"].as_str().unwrap().to_string();
     std::fs::remove_file(env.home().join("config/client_secret.json")).unwrap();
     let out = env

@@ -3,10 +3,9 @@
 
 mod support;
 
-use gsignin::emulator::state::{Fault, MintRequest};
+use gsignin::emulator::state::MintRequest;
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
-use std::time::Duration;
 use support::{Env, assert_no_secret, json_error, stderr, stdout};
 
 fn mint_for(env: &Env, email: &str) -> String {
@@ -231,32 +230,10 @@ fn an_unwritable_home_is_exit_6_before_the_code_is_spent() {
 fn a_save_that_fails_after_the_exchange_writes_a_private_rescue_file() {
     let env = Env::new();
     let code = env.code();
-    env.emu.state().faults.push(Fault {
-        path: "/token".into(),
-        status: None,
-        latency_ms: 2500,
-        hang: false,
-        count: Some(1),
-        retry_after: None,
-        body: None,
-    });
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
-        .args(["exchange", &code])
-        .env("GSIGNIN_HOME", env.home())
-        .env("GSIGNIN_ISSUER", env.emu.base_url())
-        .env("GSIGNIN_STORE", "file")
-        .env_remove("GSIGNIN_CLIENT_SECRET")
-        .env_remove("GSIGNIN_PROFILE")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    env.delay_next("/token", 2500);
     // While the token endpoint dawdles, the probed secrets folder turns into a file.
+    let child = env.spawn_until_hit(&["exchange", &code], &[], "/token");
     let secrets_dir = env.home().join("data/secrets");
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while env.emu.hits("/token") == 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
     std::fs::remove_dir_all(&secrets_dir).unwrap();
     std::fs::write(&secrets_dir, "in the way").unwrap();
     let out = child.wait_with_output().unwrap();
@@ -469,15 +446,7 @@ fn an_unreachable_issuer_is_exit_5_and_the_code_unspent() {
 fn a_token_endpoint_failure_is_exit_5_and_never_retried() {
     let env = Env::new();
     let code = env.code();
-    env.emu.state().faults.push(Fault {
-        path: "/token".into(),
-        status: Some(503),
-        latency_ms: 0,
-        hang: false,
-        count: None,
-        retry_after: None,
-        body: None,
-    });
+    env.fail("/token", 503, None);
     let out = env
         .cmd()
         .args(["exchange", &code, "--json"])

@@ -3,9 +3,7 @@
 
 mod support;
 
-use gsignin::emulator::state::Fault;
 use serde_json::Value;
-use std::time::Duration;
 use support::{Env, SecretService, assert_no_secret, json_error, stderr, stdout};
 
 fn keyring_cmd(env: &Env, ss: &SecretService) -> assert_cmd::Command {
@@ -145,28 +143,10 @@ fn a_keyring_that_dies_mid_exchange_leaves_a_rescue_file() {
     };
     let env = Env::new();
     let code = env.code();
-    env.emu.state().faults.push(Fault {
-        path: "/token".into(),
-        status: None,
-        latency_ms: 2500,
-        hang: false,
-        count: Some(1),
-        retry_after: None,
-        body: None,
-    });
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
-    cmd.args(["exchange", &code])
-        .env("GSIGNIN_HOME", env.home())
-        .env("GSIGNIN_ISSUER", env.emu.base_url())
-        .env("GSIGNIN_STORE", "keyring")
-        .envs(ss.envs())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped());
-    let child = cmd.spawn().unwrap();
-    let deadline = std::time::Instant::now() + Duration::from_secs(20);
-    while env.emu.hits("/token") == 0 && std::time::Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    env.delay_next("/token", 2500);
+    let mut envs = ss.envs();
+    envs.push(("GSIGNIN_STORE".into(), "keyring".into()));
+    let child = env.spawn_until_hit(&["exchange", &code], &envs, "/token");
     ss.kill_keyring();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));

@@ -100,7 +100,14 @@ pub struct Grant {
     pub azp: String,
     pub sub: String,
     pub scopes: Vec<String>,
+    /// One sign-in's refresh tokens share a family: rotation replaces a member, and reuse of a
+    /// rotated-away member revokes the whole family.
+    pub family: u64,
     pub revoked: bool,
+    /// Replaced by a newer refresh token (rotation); using it again is theft.
+    pub rotated: bool,
+    /// A Workspace session-control policy demands re-authentication (`invalid_rapt`).
+    pub rapt_required: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -145,6 +152,10 @@ pub struct State {
     pub jwks_max_age: u64,
     pub faults: Vec<Fault>,
     pub hits: HashMap<String, u64>,
+    /// Issue a new refresh token on every refresh (as many certified providers do; Google
+    /// normally does not).
+    pub rotate_refresh_tokens: bool,
+    pub next_family: u64,
 }
 
 /// What the control API's mint takes: what a mobile sign-in asked for.
@@ -191,6 +202,8 @@ impl State {
             jwks_max_age: 21_600,
             faults: Vec::new(),
             hits: HashMap::new(),
+            rotate_refresh_tokens: false,
+            next_family: 1,
         }
     }
 

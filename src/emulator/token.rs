@@ -3,7 +3,7 @@
 //! (google-protocol.md §2–4, §7).
 
 use super::Shared;
-use super::state::{AccessToken, Grant, SCOPE_EMAIL, random_token, user_claims};
+use super::state::{AccessToken, Grant, SCOPE_EMAIL, State as EmuState, random_token, user_claims};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -82,40 +82,18 @@ pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
         }
         Some(_) => {}
     }
-    let now = st.now();
     if grant_type == "refresh_token" {
-        let Some(rt) = f.get("refresh_token").filter(|s| !s.is_empty()) else {
-            return oauth_error(
-                400,
-                "invalid_request",
-                "Missing required parameter: refresh_token",
-            );
-        };
-        let grant = match st.refresh_tokens.get(rt) {
-            Some(g) if !g.revoked && g.client_id == client_id => g.clone(),
-            _ => return oauth_error(400, "invalid_grant", "Token has been expired or revoked."),
-        };
-        let access = random_token("ya29.a0", 120);
-        st.access_tokens.insert(
-            access.clone(),
-            AccessToken {
-                grant: grant.clone(),
-                refresh_token: Some(rt.clone()),
-                expires_at: now + 3599,
-            },
-        );
-        let mut body = json!({
-            "access_token": access,
-            "expires_in": 3599,
-            "scope": grant.scopes.join(" "),
-            "token_type": "Bearer",
-        });
-        if grant.scopes.iter().any(|s| s == "openid") {
-            body["id_token"] = json!(st.id_token(&grant, &access, None));
-        }
-        return json_response(StatusCode::OK, &body, true);
+        refresh_token_grant(&mut st, &f, &client_id)
+    } else {
+        authorization_code_grant(&mut st, &f, &client_id)
     }
+}
 
+fn authorization_code_grant(
+    st: &mut EmuState,
+    f: &HashMap<String, String>,
+    client_id: &str,
+) -> Response {
     let Some(code) = f.get("code").filter(|s| !s.is_empty()) else {
         return oauth_error(400, "invalid_request", "Missing required parameter: code");
     };
@@ -128,7 +106,7 @@ pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
     let Some(cg) = st.codes.get(code).cloned() else {
         return oauth_error(400, "invalid_grant", "Malformed auth code.");
     };
-    if cg.used || cg.expires_at < now || cg.client_id != client_id {
+    if cg.used || cg.expires_at < st.now() || cg.client_id != client_id {
         return oauth_error(400, "invalid_grant", "Bad Request");
     }
     // A mismatch does not spend the code: the right redirect_uri still works, as at Google.
@@ -138,12 +116,17 @@ pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
     if let Some(c) = st.codes.get_mut(code) {
         c.used = true;
     }
+    let family = st.next_family;
+    st.next_family += 1;
     let grant = Grant {
         client_id: cg.client_id.clone(),
         azp: cg.azp.clone(),
         sub: cg.sub.clone(),
         scopes: cg.scopes.clone(),
+        family,
         revoked: false,
+        rotated: false,
+        rapt_required: false,
     };
     // Only the first code of a user for a client carries a refresh token, unless forced.
     let key = (cg.client_id.clone(), cg.sub.clone());
@@ -155,13 +138,93 @@ pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
     } else {
         None
     };
+    let wants_id_token = grant
+        .scopes
+        .iter()
+        .any(|s| s == "openid" || s == SCOPE_EMAIL || s.ends_with("userinfo.profile"));
+    issue(
+        st,
+        &grant,
+        refresh.clone(),
+        refresh,
+        wants_id_token,
+        cg.nonce.as_deref(),
+    )
+}
+
+fn refresh_token_grant(
+    st: &mut EmuState,
+    f: &HashMap<String, String>,
+    client_id: &str,
+) -> Response {
+    let Some(rt) = f.get("refresh_token").filter(|s| !s.is_empty()).cloned() else {
+        return oauth_error(
+            400,
+            "invalid_request",
+            "Missing required parameter: refresh_token",
+        );
+    };
+    let Some(grant) = st.refresh_tokens.get(&rt).cloned() else {
+        return oauth_error(400, "invalid_grant", "Token has been expired or revoked.");
+    };
+    if grant.rotated {
+        // Reuse of a rotated-away token: someone else may hold the family. Revoke it all.
+        for g in st
+            .refresh_tokens
+            .values_mut()
+            .filter(|g| g.family == grant.family)
+        {
+            g.revoked = true;
+        }
+        return oauth_error(400, "invalid_grant", "Token has been expired or revoked.");
+    }
+    if grant.revoked || grant.client_id != client_id {
+        return oauth_error(400, "invalid_grant", "Token has been expired or revoked.");
+    }
+    if grant.rapt_required {
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({
+                "error": "invalid_grant",
+                "error_description": "reauth related error (invalid_rapt)",
+                "error_uri": "https://support.google.com/a/answer/9368756",
+                "error_subtype": "invalid_rapt",
+            }),
+            true,
+        );
+    }
+    let (in_body, linked) = if st.rotate_refresh_tokens {
+        let fresh = random_token("1//0", 72);
+        if let Some(old) = st.refresh_tokens.get_mut(&rt) {
+            old.rotated = true;
+        }
+        st.refresh_tokens.insert(fresh.clone(), grant.clone());
+        (Some(fresh.clone()), Some(fresh))
+    } else {
+        (None, Some(rt))
+    };
+    let id_token = grant.scopes.iter().any(|s| s == "openid");
+    issue(st, &grant, in_body, linked, id_token, None)
+}
+
+/// A new access token for `grant` (linked to the refresh token `linked`, so revoking one
+/// revokes the other), with `refresh_token` in the body when one is handed out.
+fn issue(
+    st: &mut EmuState,
+    grant: &Grant,
+    refresh_token: Option<String>,
+    linked: Option<String>,
+    with_id_token: bool,
+    nonce: Option<&str>,
+) -> Response {
     let access = random_token("ya29.a0", 120);
+    let expires_at = st.now() + 3599;
     st.access_tokens.insert(
         access.clone(),
         AccessToken {
             grant: grant.clone(),
-            refresh_token: refresh.clone(),
-            expires_at: now + 3599,
+            refresh_token: linked,
+            expires_at,
         },
     );
     let mut body = json!({
@@ -170,15 +233,11 @@ pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
         "scope": grant.scopes.join(" "),
         "token_type": "Bearer",
     });
-    if let Some(rt) = refresh {
+    if let Some(rt) = refresh_token {
         body["refresh_token"] = json!(rt);
     }
-    let wants_id_token = grant
-        .scopes
-        .iter()
-        .any(|s| s == "openid" || s == SCOPE_EMAIL || s.ends_with("userinfo.profile"));
-    if wants_id_token {
-        body["id_token"] = json!(st.id_token(&grant, &access, cg.nonce.as_deref()));
+    if with_id_token {
+        body["id_token"] = json!(st.id_token(grant, &access, nonce));
     }
     json_response(StatusCode::OK, &body, true)
 }
@@ -207,12 +266,19 @@ pub async fn revoke(State(shared): State<Shared>, uri: axum::http::Uri, body: By
     if !live {
         return oauth_error(400, "invalid_token", "Token expired or revoked");
     }
-    if let Some(rt) = &refresh {
-        if let Some(g) = st.refresh_tokens.get_mut(rt) {
+    if let Some(family) = refresh
+        .as_ref()
+        .and_then(|rt| st.refresh_tokens.get(rt))
+        .map(|g| g.family)
+    {
+        for g in st
+            .refresh_tokens
+            .values_mut()
+            .filter(|g| g.family == family)
+        {
             g.revoked = true;
         }
-        st.access_tokens
-            .retain(|_, a| a.refresh_token.as_deref() != Some(rt.as_str()));
+        st.access_tokens.retain(|_, a| a.grant.family != family);
     }
     st.access_tokens.remove(&token);
     (

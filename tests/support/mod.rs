@@ -297,3 +297,94 @@ impl Drop for SecretService {
         let _ = self.bus.wait();
     }
 }
+
+/// Runs `cmd` and asserts its exit code, showing what it printed when that fails.
+pub fn exits(cmd: &mut Command, code: i32) -> std::process::Output {
+    let out = cmd.output().expect("the binary runs");
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    out
+}
+
+/// Parses stdout as one JSON document.
+pub fn json_out(out: &std::process::Output) -> serde_json::Value {
+    serde_json::from_str(stdout(out).trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", stdout(out)))
+}
+
+impl Env {
+    /// Exchanges a fresh code with `--show-tokens --json` plus `extra`, returning the document.
+    pub fn exchange_showing_tokens(&self, extra: &[&str]) -> serde_json::Value {
+        let out = exits(
+            self.cmd()
+                .args(["exchange", &self.code(), "--show-tokens", "--json"])
+                .args(extra),
+            0,
+        );
+        json_out(&out)
+    }
+
+    /// Makes the next request to `path` wait `ms` before it is served.
+    pub fn delay_next(&self, path: &str, ms: u64) {
+        self.emu
+            .state()
+            .faults
+            .push(gsignin::emulator::state::Fault {
+                path: path.into(),
+                status: None,
+                latency_ms: ms,
+                hang: false,
+                count: Some(1),
+                retry_after: None,
+                body: None,
+            });
+    }
+
+    /// Answers requests to `path` with `status`, `count` times (None: until cleared).
+    pub fn fail(&self, path: &str, status: u16, count: Option<u64>) {
+        self.emu
+            .state()
+            .faults
+            .push(gsignin::emulator::state::Fault {
+                path: path.into(),
+                status: Some(status),
+                latency_ms: 0,
+                hang: false,
+                count,
+                retry_after: None,
+                body: None,
+            });
+    }
+
+    /// Starts the binary in the background with this env's settings plus `envs`, then waits
+    /// until it has reached `path` at the emulator.
+    pub fn spawn_until_hit(
+        &self,
+        args: &[&str],
+        envs: &[(String, String)],
+        path: &str,
+    ) -> std::process::Child {
+        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+            .args(args)
+            .env("GSIGNIN_HOME", self.home())
+            .env("GSIGNIN_ISSUER", self.emu.base_url())
+            .env("GSIGNIN_STORE", "file")
+            .env_remove("GSIGNIN_CLIENT_SECRET")
+            .env_remove("GSIGNIN_PROFILE")
+            .envs(envs.iter().cloned())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the binary starts");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while self.emu.hits(path) == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child
+    }
+}
