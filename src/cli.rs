@@ -177,6 +177,10 @@ pub struct WhoamiArgs {
     #[arg(long, value_name = "ID")]
     pub audience: Option<String>,
 
+    /// Require this Google Workspace domain in the `hd` claim
+    #[arg(long, value_name = "DOMAIN")]
+    pub hd: Option<String>,
+
     /// Decode only, without verifying anything
     #[arg(long)]
     pub no_verify: bool,

@@ -56,6 +56,7 @@ pub struct Io {
     pub stdout: SharedWrite,
     pub stderr: SharedWrite,
     pub stdin_is_terminal: bool,
+    pub stderr_is_terminal: bool,
     /// Reads a secret from the terminal without echo.
     pub prompt_hidden: HiddenPrompt,
 }
@@ -68,6 +69,7 @@ impl Io {
             stdout: Rc::new(RefCell::new(Box::new(std::io::stdout()))),
             stderr: Rc::new(RefCell::new(Box::new(std::io::stderr()))),
             stdin_is_terminal: std::io::stdin().is_terminal(),
+            stderr_is_terminal: std::io::stderr().is_terminal(),
             prompt_hidden: Box::new(|prompt| rpassword::prompt_password(prompt)),
         }
     }
@@ -79,6 +81,7 @@ impl Io {
             stdout,
             stderr,
             stdin_is_terminal: false,
+            stderr_is_terminal: false,
             prompt_hidden: Box::new(|_| Err(std::io::ErrorKind::Unsupported.into())),
         }
     }

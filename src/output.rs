@@ -17,6 +17,8 @@ pub enum Data {
         human: String,
         records: Vec<Value>,
     },
+    /// Already written to stdout as it was produced (a batch).
+    Streamed,
     /// A raw value (a token) alone on stdout, for `$(...)`.
     Raw(String),
     None,
@@ -68,6 +70,7 @@ pub fn render(outcome: Outcome, json_mode: bool, out: &mut dyn Write, err: &mut 
             let _ = writeln!(out, "{raw}");
             true
         }
+        Data::Streamed => true,
         Data::None => false,
     };
     let _ = out.flush();

@@ -90,6 +90,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
             Command::Whoami(WhoamiArgs {
                 token: None,
                 audience: None,
+                hd: None,
                 no_verify: false,
                 now: None,
                 jwks: None,

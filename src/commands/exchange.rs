@@ -10,7 +10,7 @@ use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::google::endpoints::Endpoints;
-use crate::google::id_token::{DEFAULT_LEEWAY, Expectations, Verdict};
+use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, KeySet, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::scopes;
 use crate::google::token::{self, TokenResponse};
@@ -38,7 +38,9 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
     }
     store.probe(&profile_name)?;
     let endpoints = Endpoints::resolve(&ctx.http, &ctx.settings.issuer)?;
-    let mut keys = KeySource::fetched(&ctx.http, &endpoints.jwks)?;
+    // The keys are needed after the code is spent; fetch them (or find them cached) before.
+    let mut keys = KeySource::issuer(&ctx.http, &endpoints.jwks, &ctx.dirs.cache, ctx.clock.now());
+    keys.keys()?;
     let token_url = client
         .token_uri
         .clone()
@@ -54,10 +56,11 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         leeway: DEFAULT_LEEWAY,
         hd: None,
     };
-    let verdict = resp
-        .id_token
-        .as_ref()
-        .map(|t| keys.verify(t.expose().as_bytes(), &expect, now));
+    let verdict = resp.id_token.as_ref().map(|t| {
+        let token = t.expose().as_bytes();
+        keys.verify(token, &expect, now)
+            .unwrap_or_else(|_| id_token::verify(token, &KeySet::default(), &expect, now))
+    });
     let granted = scopes::split(resp.scope.as_deref());
     let mut profile = Profile {
         name: profile_name.clone(),

@@ -6,13 +6,17 @@ use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::google::endpoints::Endpoints;
-use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, Status, Verdict};
+use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, KeySet, Status, Verdict};
 use crate::google::jwks::{self, KeySource};
 use crate::output::{Data, Outcome};
 use crate::store::{self, Store};
 use crate::timefmt::{relative, rfc3339};
 use serde_json::{Map, Value, json};
-use std::io::BufRead;
+use std::io::{BufRead, Write};
+
+/// Tokens verified per round of a batch: enough to keep both cores busy, small enough that
+/// memory stays flat however many tokens arrive.
+const CHUNK: usize = 2048;
 
 pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     let now = match &args.now {
@@ -24,47 +28,66 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
         })?,
         None => ctx.clock.now(),
     };
-    let tokens = collect_tokens(ctx, args.token.as_deref())?;
-    if args.no_verify {
-        return Ok(unverified(&tokens, now));
+    if args.token.as_deref() == Some("-") {
+        return batch(ctx, &args, now);
     }
+    let token = match args.token.as_deref() {
+        Some(token) => token.to_string(),
+        None => profile_id_token(ctx)?,
+    };
+    if args.no_verify {
+        return Ok(unverified(&token, now));
+    }
+    // A token that is not even a JWT is judged without asking the issuer for anything.
+    let offline = id_token::decode(token.as_bytes()).is_err();
+    let (mut keys, expect) = verification(ctx, &args, offline)?;
+    let verdict = keys.verify(token.as_bytes(), &expect, now)?;
+    let failure = (!verdict.valid()).then(|| rejected(1, 1));
+    Ok(Outcome {
+        data: Data::Records {
+            human: human_verdict(&verdict, now),
+            records: vec![verdict_json(&verdict)],
+        },
+        failure,
+    })
+}
+
+fn rejected(count: usize, of: usize) -> Error {
+    Error::TokenRejected {
+        code: "token_invalid",
+        message: if of == 1 {
+            "the token was rejected".to_string()
+        } else {
+            format!("{count} of {of} tokens were rejected")
+        },
+        hint: "the failed checks above say why; --json gives every check per token".into(),
+    }
+}
+
+/// Where the keys come from and what the tokens must say.
+fn verification<'a>(
+    ctx: &'a Ctx,
+    args: &WhoamiArgs,
+    offline: bool,
+) -> Result<(KeySource<'a>, Expectations)> {
     let audience = match &args.audience {
         Some(a) => Some(a.clone()),
         None => default_audience(ctx)?,
     };
-    let (mut keys, issuers) = match &args.jwks {
-        Some(path) => {
-            let bytes = std::fs::read(path).map_err(|e| {
-                Error::usage(
-                    format!("cannot read the JWKS file {}: {e}", path.display()),
-                    "save the issuer's keys with `curl -o jwks.json https://www.googleapis.com/oauth2/v3/certs`",
-                )
-            })?;
-            let keys = jwks::parse(&bytes).map_err(|e| {
-                Error::usage(
-                    format!("{}: {e}", path.display()),
-                    "pass a JWKS document ({\"keys\": [...]})",
-                )
-            })?;
-            (
-                KeySource::fixed(keys),
-                offline_issuers(&ctx.settings.issuer),
-            )
-        }
-        // Tokens that are not even JWTs are judged without asking the issuer for anything.
-        None if tokens
-            .iter()
-            .all(|t| id_token::decode(t.as_bytes()).is_err()) =>
-        {
-            (
-                KeySource::fixed(Default::default()),
-                offline_issuers(&ctx.settings.issuer),
-            )
-        }
+    let (keys, issuers) = match &args.jwks {
+        Some(path) => (
+            KeySource::fixed(read_jwks_file(path)?),
+            offline_issuers(&ctx.settings.issuer),
+        ),
+        None if offline => (
+            KeySource::fixed(Default::default()),
+            offline_issuers(&ctx.settings.issuer),
+        ),
         None => {
             let endpoints = Endpoints::resolve(&ctx.http, &ctx.settings.issuer)?;
+            let now = ctx.clock.now();
             (
-                KeySource::fetched(&ctx.http, &endpoints.jwks)?,
+                KeySource::issuer(&ctx.http, &endpoints.jwks, &ctx.dirs.cache, now),
                 endpoints.issuers,
             )
         }
@@ -73,32 +96,201 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
         issuers,
         audience,
         leeway: DEFAULT_LEEWAY,
-        hd: None,
+        hd: args.hd.clone(),
     };
-    let verdicts: Vec<Verdict> = tokens
-        .iter()
-        .map(|t| keys.verify(t.as_bytes(), &expect, now))
-        .collect();
-    let rejected = verdicts.iter().filter(|v| !v.valid()).count();
-    let human = verdicts
-        .iter()
-        .map(|v| human_verdict(v, now))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let records = verdicts.iter().map(verdict_json).collect();
-    let failure = (rejected > 0).then(|| Error::TokenRejected {
-        code: "token_invalid",
-        message: if verdicts.len() == 1 {
-            "the token was rejected".to_string()
-        } else {
-            format!("{rejected} of {} tokens were rejected", verdicts.len())
-        },
-        hint: "the failed checks above say why; --json gives every check per token".into(),
-    });
-    Ok(Outcome {
-        data: Data::Records { human, records },
-        failure,
+    Ok((keys, expect))
+}
+
+fn read_jwks_file(path: &std::path::Path) -> Result<KeySet> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::usage(
+            format!("cannot read the JWKS file {}: {e}", path.display()),
+            "save the issuer's keys with `curl -o jwks.json https://www.googleapis.com/oauth2/v3/certs`",
+        )
+    })?;
+    jwks::parse(&bytes).map_err(|e| {
+        Error::usage(
+            format!("{}: {e}", path.display()),
+            "pass a JWKS document or Google's PEM certificate map (oauth2/v1/certs)",
+        )
     })
+}
+
+/// One token per line from stdin, verified on every core in rounds of [`CHUNK`], answered in
+/// order as they are read (JSON Lines under --json), with progress on a terminal.
+fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .clamp(1, 16);
+    let json = ctx.settings.json;
+    let mut stdin = ctx.io.stdin.borrow_mut();
+    let mut lines = (&mut *stdin).lines();
+    let mut chunk: Vec<String> = Vec::with_capacity(CHUNK);
+    let mut verifier: Option<(KeySource, Expectations)> = None;
+    let mut progress = Progress::new(ctx);
+    let (mut total, mut bad) = (0usize, 0usize);
+    loop {
+        chunk.clear();
+        for line in lines.by_ref() {
+            let line = line.map_err(|e| {
+                Error::usage(
+                    format!("cannot read tokens from stdin: {e}"),
+                    "pipe one token per line, as text",
+                )
+            })?;
+            if !line.trim().is_empty() {
+                chunk.push(line);
+                if chunk.len() == CHUNK {
+                    break;
+                }
+            }
+        }
+        if chunk.is_empty() {
+            break;
+        }
+        let rendered: Vec<(String, bool)> = if args.no_verify {
+            chunk
+                .iter()
+                .map(|t| render_unverified(t, now, json))
+                .collect()
+        } else {
+            let (keys, expect) = match verifier {
+                Some(ref mut v) => v,
+                None => verifier.insert(verification(ctx, args, false)?),
+            };
+            let expect = &*expect;
+            let mut verdicts = verify_parallel(&chunk, keys.keys()?, expect, now, threads);
+            // Tokens signed by a key published after ours were read: one refetch per run.
+            if verdicts.iter().any(|v| v.unknown_kid) && keys.refetch_once().unwrap_or(false) {
+                let fresh = keys.keys()?;
+                for (v, t) in verdicts.iter_mut().zip(&chunk) {
+                    if v.unknown_kid {
+                        *v = id_token::verify(t.as_bytes(), fresh, expect, now);
+                    }
+                }
+            }
+            render_parallel(&verdicts, now, json, total, threads)
+        };
+        let mut out = ctx.io.stdout.borrow_mut();
+        for (text, valid) in &rendered {
+            let _ = out.write_all(text.as_bytes());
+            bad += usize::from(!valid);
+        }
+        let _ = out.flush();
+        total += chunk.len();
+        progress.update(total, bad);
+    }
+    progress.finish();
+    if total == 0 {
+        return Err(Error::usage(
+            "stdin held no token",
+            "pipe one ID token per line, e.g. `gsignin whoami - < tokens.txt`",
+        ));
+    }
+    Ok(Outcome {
+        data: Data::Streamed,
+        failure: (bad > 0).then(|| rejected(bad, total)),
+    })
+}
+
+fn verify_parallel(
+    tokens: &[String],
+    keys: &KeySet,
+    expect: &Expectations,
+    now: i64,
+    threads: usize,
+) -> Vec<Verdict> {
+    let per = tokens.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = tokens
+            .chunks(per)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|t| id_token::verify(t.as_bytes(), keys, expect, now))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// Each verdict as the text it prints, and whether it was valid.
+fn render_parallel(
+    verdicts: &[Verdict],
+    now: i64,
+    json: bool,
+    first_index: usize,
+    threads: usize,
+) -> Vec<(String, bool)> {
+    let per = verdicts.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = verdicts
+            .chunks(per)
+            .enumerate()
+            .map(|(part_no, part)| {
+                scope.spawn(move || {
+                    part.iter()
+                        .enumerate()
+                        .map(|(i, v)| {
+                            let text = if json {
+                                format!("{}\n", verdict_json(v))
+                            } else {
+                                let n = first_index + part_no * per + i + 1;
+                                format!("[{n}] {}\n", human_verdict(v, now))
+                            };
+                            (text, v.valid())
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| w.join().unwrap_or_default())
+            .collect()
+    })
+}
+
+/// A count on stderr, redrawn at most four times a second, only on a terminal.
+struct Progress<'a> {
+    ctx: &'a Ctx,
+    on: bool,
+    last: std::time::Instant,
+    drawn: bool,
+}
+
+impl<'a> Progress<'a> {
+    fn new(ctx: &'a Ctx) -> Progress<'a> {
+        Progress {
+            ctx,
+            on: ctx.io.stderr_is_terminal,
+            last: std::time::Instant::now(),
+            drawn: false,
+        }
+    }
+
+    fn update(&mut self, total: usize, bad: usize) {
+        if self.on && self.last.elapsed() >= std::time::Duration::from_millis(250) {
+            let _ = write!(
+                self.ctx.io.stderr.borrow_mut(),
+                "\rverified {total} tokens, {bad} rejected"
+            );
+            self.last = std::time::Instant::now();
+            self.drawn = true;
+        }
+    }
+
+    fn finish(&mut self) {
+        if self.drawn {
+            let _ = write!(self.ctx.io.stderr.borrow_mut(), "\r\x1b[2K");
+        }
+    }
 }
 
 /// Without a network, Google's tokens may carry either issuer spelling; any other issuer is
@@ -122,85 +314,68 @@ fn default_audience(ctx: &Ctx) -> Result<Option<String>> {
     }
 }
 
-fn collect_tokens(ctx: &Ctx, arg: Option<&str>) -> Result<Vec<String>> {
-    match arg {
-        Some("-") => {
-            let mut tokens = Vec::new();
-            let mut stdin = ctx.io.stdin.borrow_mut();
-            for line in (&mut *stdin).lines() {
-                let line = line.map_err(|e| {
-                    Error::usage(
-                        format!("cannot read tokens from stdin: {e}"),
-                        "pipe one token per line, as text",
-                    )
-                })?;
-                if !line.trim().is_empty() {
-                    tokens.push(line);
-                }
-            }
-            if tokens.is_empty() {
-                return Err(Error::usage(
-                    "stdin held no token",
-                    "pipe one ID token per line, e.g. `gsignin whoami - < tokens.txt`",
-                ));
-            }
-            Ok(tokens)
+/// The stored sign-in's ID token.
+fn profile_id_token(ctx: &Ctx) -> Result<String> {
+    let name = &ctx.settings.profile;
+    store::validate_profile(name)?;
+    let store = Store::open(ctx.settings.store, &ctx.dirs);
+    let not_signed_in = || Error::NotSignedIn {
+        profile: name.clone(),
+    };
+    store.load_profile(name)?.ok_or_else(not_signed_in)?;
+    let tokens = store.load_tokens(name)?.ok_or_else(not_signed_in)?;
+    let id = tokens.id_token.ok_or_else(|| {
+        Error::other(
+            format!("profile `{name}` holds no ID token"),
+            "the sign-in had no openid scope; request openid (or email/profile) in the app",
+        )
+    })?;
+    Ok(id.expose().to_string())
+}
+
+fn unverified(token: &str, now: i64) -> Outcome {
+    let (text, valid) = render_unverified(token, now, false);
+    let record = unverified_json(token);
+    Outcome {
+        data: Data::Records {
+            human: text,
+            records: vec![record],
+        },
+        failure: (!valid).then(|| Error::TokenRejected {
+            code: "token_malformed",
+            message: "cannot decode the token".into(),
+            hint: "paste the whole token: three base64url parts joined by dots".into(),
+        }),
+    }
+}
+
+fn unverified_json(token: &str) -> Value {
+    match id_token::decode(token.as_bytes()) {
+        Ok(d) => {
+            json!({"valid": Value::Null, "verified": false, "header": d.header, "claims": d.claims, "error": Value::Null})
         }
-        Some(token) => Ok(vec![token.to_string()]),
-        None => {
-            let name = &ctx.settings.profile;
-            store::validate_profile(name)?;
-            let store = Store::open(ctx.settings.store, &ctx.dirs);
-            if store.load_profile(name)?.is_none() {
-                return Err(Error::NotSignedIn {
-                    profile: name.clone(),
-                });
-            }
-            let tokens = store.load_tokens(name)?.ok_or_else(|| Error::NotSignedIn {
-                profile: name.clone(),
-            })?;
-            let id = tokens.id_token.ok_or_else(|| {
-                Error::other(
-                    format!("profile `{name}` holds no ID token"),
-                    "the sign-in had no openid scope; request openid (or email/profile) in the app",
-                )
-            })?;
-            Ok(vec![id.expose().to_string()])
+        Err(reason) => {
+            json!({"valid": false, "verified": false, "header": null, "claims": null, "error": reason})
         }
     }
 }
 
-fn unverified(tokens: &[String], now: i64) -> Outcome {
-    let mut human = Vec::new();
-    let mut lines = Vec::new();
-    let mut failure = None;
-    for t in tokens {
-        match id_token::decode(t.as_bytes()) {
-            Ok(d) => {
-                human.push(format!(
-                    "UNVERIFIED: decoded only, nothing was checked\n{}",
-                    claims_block(&d.header, &d.claims, now)
-                ));
-                lines.push(json!({"valid": Value::Null, "verified": false, "header": d.header, "claims": d.claims, "error": Value::Null}));
-            }
-            Err(reason) => {
-                human.push(format!("UNVERIFIED and undecodable: {reason}\n"));
-                lines.push(json!({"valid": false, "verified": false, "header": null, "claims": null, "error": reason}));
-                failure = Some(Error::TokenRejected {
-                    code: "token_malformed",
-                    message: format!("cannot decode the token: {reason}"),
-                    hint: "paste the whole token: three base64url parts joined by dots".into(),
-                });
-            }
+/// `--no-verify`: decoded, said to be unverified; only an undecodable token counts as bad.
+fn render_unverified(token: &str, now: i64, json: bool) -> (String, bool) {
+    let decoded = id_token::decode(token.as_bytes());
+    let ok = decoded.is_ok();
+    let text = if json {
+        format!("{}\n", unverified_json(token))
+    } else {
+        match decoded {
+            Ok(d) => format!(
+                "UNVERIFIED: decoded only, nothing was checked\n{}",
+                claims_block(&d.header, &d.claims, now)
+            ),
+            Err(reason) => format!("UNVERIFIED and undecodable: {reason}\n"),
         }
-    }
-    Outcome {
-        data: Data::Records {
-            human: human.join("\n"),
-            records: lines,
-        },
-        failure,
-    }
+    };
+    (text, ok)
 }
 
 pub fn verdict_json(v: &Verdict) -> Value {

@@ -7,6 +7,7 @@
 //! even after one fails, so a support engineer sees all the reasons at once.
 
 use crate::timefmt::{relative, rfc3339, span};
+use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
@@ -14,17 +15,91 @@ use serde_json::{Map, Value};
 
 pub const DEFAULT_LEEWAY: i64 = 60;
 
-/// One RSA public key of the issuer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One RSA public key of the issuer, parsed once and shared by every verification (and every
+/// thread) of a run.
+#[derive(Clone)]
 pub struct Key {
     pub kid: Option<String>,
     /// The JWK's `alg`, when it names one.
     pub alg: Option<String>,
-    pub n: Vec<u8>,
-    pub e: Vec<u8>,
+    parsed: std::sync::Arc<ParsedPublicKey>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Key")
+            .field("kid", &self.kid)
+            .field("alg", &self.alg)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Key {
+    /// From a JWK's modulus and exponent (big-endian bytes).
+    pub fn from_components(
+        kid: Option<String>,
+        alg: Option<String>,
+        n: &[u8],
+        e: &[u8],
+    ) -> Result<Key, String> {
+        Self::from_der(kid, alg, &rsa_public_key_der(n, e))
+    }
+
+    /// From a DER `RSAPublicKey` (PKCS#1) or `SubjectPublicKeyInfo`.
+    pub fn from_der(kid: Option<String>, alg: Option<String>, der: &[u8]) -> Result<Key, String> {
+        let parsed = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der)
+            .map_err(|e| format!("not a usable RSA key (2048 to 8192 bits): {e}"))?;
+        Ok(Key {
+            kid,
+            alg,
+            parsed: std::sync::Arc::new(parsed),
+        })
+    }
+
+    fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.parsed.verify_sig(message, signature).is_ok()
+    }
+}
+
+/// DER `RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER }`.
+fn rsa_public_key_der(n: &[u8], e: &[u8]) -> Vec<u8> {
+    fn length(len: usize, out: &mut Vec<u8>) {
+        if len < 0x80 {
+            out.push(len as u8);
+        } else {
+            let bytes: Vec<u8> = len
+                .to_be_bytes()
+                .into_iter()
+                .skip_while(|b| *b == 0)
+                .collect();
+            out.push(0x80 | bytes.len() as u8);
+            out.extend(bytes);
+        }
+    }
+    fn integer(v: &[u8], out: &mut Vec<u8>) {
+        let v = match v.iter().position(|b| *b != 0) {
+            Some(i) => &v[i..],
+            None => &[0u8][..],
+        };
+        // A leading 1 bit would make the INTEGER negative: prefix a zero byte.
+        let pad = v[0] & 0x80 != 0;
+        out.push(0x02);
+        length(v.len() + usize::from(pad), out);
+        if pad {
+            out.push(0);
+        }
+        out.extend_from_slice(v);
+    }
+    let mut body = Vec::with_capacity(n.len() + e.len() + 16);
+    integer(n, &mut body);
+    integer(e, &mut body);
+    let mut out = vec![0x30];
+    length(body.len(), &mut out);
+    out.extend(body);
+    out
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct KeySet {
     pub keys: Vec<Key>,
 }
@@ -84,7 +159,8 @@ fn skipped(detail: impl Into<String>) -> Check {
 pub struct Verdict {
     pub header: Option<Map<String, Value>>,
     pub claims: Option<Map<String, Value>>,
-    /// In a fixed order: format, alg, signature, iss, aud, exp, iat, nbf (then hd when required).
+    /// In a fixed order: format, alg, signature, iss, aud, exp, iat, nbf, hd, azp,
+    /// email_verified. The last three fail only when asked to (`hd` with a required domain).
     pub checks: Vec<(&'static str, Check)>,
     /// The header names a `kid` the key set lacks: the caller may refetch the keys once.
     pub unknown_kid: bool,
@@ -197,9 +273,9 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
     checks.push(("exp", check_exp(c, now, expect.leeway)));
     checks.push(("iat", check_iat(c, now, expect.leeway)));
     checks.push(("nbf", check_nbf(c, now, expect.leeway)));
-    if let Some(hd) = &expect.hd {
-        checks.push(("hd", check_hd(c, hd)));
-    }
+    checks.push(("hd", check_hd(c, expect.hd.as_deref())));
+    checks.push(("azp", report_azp(c)));
+    checks.push(("email_verified", report_email_verified(c)));
     Verdict {
         header: Some(decoded.header),
         claims: Some(decoded.claims),
@@ -224,12 +300,7 @@ fn check_alg(header: &Map<String, Value>, alg: Option<&str>) -> Check {
 }
 
 fn check_signature(d: &Decoded, keys: &KeySet) -> (Check, bool) {
-    use aws_lc_rs::signature::{RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
-    let verify_with = |k: &Key| {
-        RsaPublicKeyComponents { n: &k.n, e: &k.e }
-            .verify(&RSA_PKCS1_2048_8192_SHA256, &d.signing_input, &d.signature)
-            .is_ok()
-    };
+    let verify_with = |k: &Key| k.verifies(&d.signing_input, &d.signature);
     let usable = |k: &&Key| k.alg.as_deref().is_none_or(|a| a == "RS256");
     match d.header.get("kid") {
         Some(Value::String(kid)) => match keys.find(kid) {
@@ -369,13 +440,47 @@ fn check_nbf(c: &Map<String, Value>, now: i64, leeway: i64) -> Check {
     }
 }
 
-fn check_hd(c: &Map<String, Value>, want: &str) -> Check {
-    match c.get("hd").and_then(Value::as_str) {
-        Some(hd) if hd.eq_ignore_ascii_case(want) => pass(hd.to_string()),
-        Some(hd) => fail(format!("hosted domain is {hd}, not {want}")),
-        None => fail(format!(
+fn check_hd(c: &Map<String, Value>, want: Option<&str>) -> Check {
+    let hd = c.get("hd").and_then(Value::as_str);
+    match (hd, want) {
+        (Some(hd), Some(want)) if hd.eq_ignore_ascii_case(want) => pass(hd.to_string()),
+        (Some(hd), Some(want)) => fail(format!("hosted domain is {hd}, not {want}")),
+        (None, Some(want)) => fail(format!(
             "no `hd` claim: a consumer account, not one of {want}"
         )),
+        (Some(hd), None) => skipped(format!(
+            "Workspace domain {hd} (not required; --hd DOMAIN enforces one)"
+        )),
+        (None, None) => skipped("no `hd` claim: a consumer Google account"),
+    }
+}
+
+/// Android sign-ins name the Android client in `azp` while `aud` is the web client: reported,
+/// never required to equal `aud`.
+fn report_azp(c: &Map<String, Value>) -> Check {
+    let aud = c.get("aud").and_then(Value::as_str);
+    match c.get("azp").and_then(Value::as_str) {
+        Some(azp) if Some(azp) == aud => pass(format!("{azp} (the audience itself)")),
+        Some(azp) => pass(format!("{azp} (the client the user signed in with)")),
+        None => skipped("no `azp` claim"),
+    }
+}
+
+fn report_email_verified(c: &Map<String, Value>) -> Check {
+    // Google's tokeninfo writes it as the string "true"; ID tokens carry a JSON boolean.
+    let verified = match c.get("email_verified") {
+        Some(Value::Bool(b)) => Some(*b),
+        Some(Value::String(s)) => Some(s == "true"),
+        _ => None,
+    };
+    match (verified, c.get("email").and_then(Value::as_str)) {
+        (Some(true), Some(email)) => pass(format!("{email} is verified")),
+        (Some(true), None) => pass("true"),
+        (Some(false), email) => skipped(format!(
+            "{} is NOT verified: do not treat it as the user's address",
+            email.unwrap_or("the email")
+        )),
+        (None, _) => skipped("no `email_verified` claim (no email scope?)"),
     }
 }
 
@@ -396,12 +501,10 @@ mod tests {
 
     fn keyset(k: &SigningKey) -> KeySet {
         KeySet {
-            keys: vec![Key {
-                kid: Some(k.kid.clone()),
-                alg: Some("RS256".into()),
-                n: k.n.clone(),
-                e: k.e.clone(),
-            }],
+            keys: vec![
+                Key::from_components(Some(k.kid.clone()), Some("RS256".into()), &k.n, &k.e)
+                    .unwrap(),
+            ],
         }
     }
 

@@ -4,11 +4,12 @@
 //! exactly one refetch (the issuer may have rotated since the keys were read).
 
 use crate::error::{Error, Result};
-use crate::google::id_token::{Key, KeySet};
+use crate::google::id_token::{self, Expectations, Key, KeySet, Verdict};
 use crate::http::Http;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
 
 #[derive(Deserialize)]
 struct Jwks {
@@ -26,11 +27,33 @@ struct Jwk {
     e: Option<String>,
 }
 
-/// Reads a JWKS document. Keys that are not RSA signing keys are left out, not errors: issuers
-/// publish EC and encryption keys beside the ones that sign ID tokens.
+/// Reads a JWKS document, or Google's map of kid to PEM certificate (`/oauth2/v1/certs`).
+/// Keys that are not RSA signing keys are left out, not errors: issuers publish EC and
+/// encryption keys beside the ones that sign ID tokens.
 pub fn parse(bytes: &[u8]) -> std::result::Result<KeySet, String> {
-    let jwks: Jwks =
-        serde_json::from_slice(bytes).map_err(|e| format!("not a JWKS document: {e}"))?;
+    let doc: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    if doc.get("keys").is_some() {
+        let jwks: Jwks =
+            serde_json::from_value(doc).map_err(|e| format!("not a JWKS document: {e}"))?;
+        return Ok(from_jwks(jwks));
+    }
+    let Some(map) = doc.as_object().filter(|m| !m.is_empty()) else {
+        return Err(
+            "neither a JWKS ({\"keys\": [...]}) nor a map of kid to PEM certificate".into(),
+        );
+    };
+    let mut keys = Vec::new();
+    for (kid, pem) in map {
+        let pem = pem
+            .as_str()
+            .ok_or_else(|| format!("the value for kid {kid} is not a PEM string"))?;
+        keys.push(from_pem_certificate(kid, pem)?);
+    }
+    Ok(KeySet { keys })
+}
+
+fn from_jwks(jwks: Jwks) -> KeySet {
     let keys = jwks
         .keys
         .into_iter()
@@ -38,19 +61,30 @@ pub fn parse(bytes: &[u8]) -> std::result::Result<KeySet, String> {
         .filter_map(|k| {
             let n = URL_SAFE_NO_PAD.decode(k.n?.trim_end_matches('=')).ok()?;
             let e = URL_SAFE_NO_PAD.decode(k.e?.trim_end_matches('=')).ok()?;
-            Some(Key {
-                kid: k.kid,
-                alg: k.alg,
-                n,
-                e,
-            })
+            Key::from_components(k.kid, k.alg, &n, &e).ok()
         })
         .collect();
-    Ok(KeySet { keys })
+    KeySet { keys }
 }
 
-/// Fetches the issuer's keys.
-pub fn fetch(http: &Http, url: &str) -> Result<KeySet> {
+fn from_pem_certificate(kid: &str, pem: &str) -> std::result::Result<Key, String> {
+    let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes())
+        .map_err(|e| format!("kid {kid}: not a PEM certificate: {e}"))?;
+    let cert = pem
+        .parse_x509()
+        .map_err(|e| format!("kid {kid}: not an X.509 certificate: {e}"))?;
+    Key::from_der(Some(kid.to_string()), None, cert.public_key().raw)
+        .map_err(|e| format!("kid {kid}: {e}"))
+}
+
+/// What one fetch brought: the keys, and how long the issuer says they stay good.
+struct Fetched {
+    body: Vec<u8>,
+    keys: KeySet,
+    max_age: i64,
+}
+
+fn fetch(http: &Http, url: &str) -> Result<Fetched> {
     let resp = http.get(url, None)?;
     if !resp.is_success() {
         return Err(Error::server(
@@ -58,32 +92,80 @@ pub fn fetch(http: &Http, url: &str) -> Result<KeySet> {
             "try again later; run with -v to see the answer",
         ));
     }
-    parse(&resp.body).map_err(|e| {
+    let keys = parse(&resp.body).map_err(|e| {
         Error::server(
             format!("the issuer's keys at {url}: {e}"),
             "check --issuer; run with -v to see the answer",
         )
+    })?;
+    let age = resp
+        .header("age")
+        .and_then(|a| a.trim().parse::<i64>().ok())
+        .unwrap_or(0);
+    let max_age = resp
+        .header("cache-control")
+        .map(|cc| max_age(cc) - age)
+        .unwrap_or(0)
+        .max(0);
+    Ok(Fetched {
+        body: resp.body,
+        keys,
+        max_age,
     })
 }
 
-/// The issuer's keys for one run: fetched at most twice (once, and once more when a token
-/// names a kid the first set lacks, since the issuer may have rotated meanwhile).
+/// Seconds a response may be reused per its Cache-Control; 0 for no-store/no-cache.
+pub fn max_age(cache_control: &str) -> i64 {
+    let directives: Vec<String> = cache_control
+        .split(',')
+        .map(|d| d.trim().to_ascii_lowercase())
+        .collect();
+    if directives
+        .iter()
+        .any(|d| d == "no-store" || d == "no-cache")
+    {
+        return 0;
+    }
+    directives
+        .iter()
+        .find_map(|d| d.strip_prefix("max-age=")?.trim_matches('"').parse().ok())
+        .unwrap_or(0)
+}
+
+#[derive(Serialize, Deserialize)]
+struct CacheEntry {
+    url: String,
+    fetched_at: i64,
+    expires_at: i64,
+    body: String,
+}
+
+/// The issuer's keys for one run. They come from the on-disk cache while its Cache-Control
+/// max-age lasts (every run shares it), else from the issuer; a token naming a kid the keys
+/// lack triggers one refetch per run (the issuer may have rotated since).
 pub struct KeySource<'a> {
     http: Option<&'a Http>,
     url: String,
-    keys: KeySet,
+    cache_file: Option<PathBuf>,
+    now: i64,
+    keys: Option<KeySet>,
     refetched: bool,
 }
 
 impl<'a> KeySource<'a> {
-    /// Keys fetched from `url`.
-    pub fn fetched(http: &'a Http, url: &str) -> Result<KeySource<'a>> {
-        Ok(KeySource {
-            keys: fetch(http, url)?,
+    /// The keys at `url`, through the cache in `cache_dir`.
+    pub fn issuer(http: &'a Http, url: &str, cache_dir: &Path, now: i64) -> KeySource<'a> {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(url.as_bytes());
+        let name: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        KeySource {
             http: Some(http),
             url: url.to_string(),
+            cache_file: Some(cache_dir.join("jwks").join(format!("{name}.json"))),
+            now,
+            keys: None,
             refetched: false,
-        })
+        }
     }
 
     /// Keys given up front (`--jwks FILE`): never refetched, never touches the network.
@@ -91,28 +173,109 @@ impl<'a> KeySource<'a> {
         KeySource {
             http: None,
             url: String::new(),
-            keys,
+            cache_file: None,
+            now: 0,
+            keys: Some(keys),
             refetched: true,
         }
     }
 
-    pub fn verify(
-        &mut self,
-        token: &[u8],
-        expect: &crate::google::id_token::Expectations,
-        now: i64,
-    ) -> crate::google::id_token::Verdict {
-        let verdict = crate::google::id_token::verify(token, &self.keys, expect, now);
-        if !verdict.unknown_kid || self.refetched {
-            return verdict;
+    /// The current keys, from memory, the cache, or the issuer.
+    pub fn keys(&mut self) -> Result<&KeySet> {
+        if self.keys.is_none() {
+            let keys = match self.from_cache() {
+                Some(keys) => keys,
+                None => self.fetch_and_cache()?,
+            };
+            self.keys = Some(keys);
+        }
+        Ok(self.keys.get_or_insert_with(KeySet::default))
+    }
+
+    /// Fetches again, once per run, bypassing the cache. Returns whether new keys came.
+    pub fn refetch_once(&mut self) -> Result<bool> {
+        if self.refetched || self.http.is_none() {
+            return Ok(false);
         }
         self.refetched = true;
-        match self.http.map(|h| fetch(h, &self.url)) {
-            Some(Ok(keys)) => {
-                self.keys = keys;
-                crate::google::id_token::verify(token, &self.keys, expect, now)
-            }
-            _ => verdict,
+        let keys = self.fetch_and_cache()?;
+        self.keys = Some(keys);
+        Ok(true)
+    }
+
+    /// Verifies one token; an unknown kid refetches the keys once and tries again.
+    pub fn verify(&mut self, token: &[u8], expect: &Expectations, now: i64) -> Result<Verdict> {
+        let verdict = id_token::verify(token, self.keys()?, expect, now);
+        // A failed refetch leaves the verdict as it was ("no key with kid …"); -v shows why.
+        if verdict.unknown_kid && self.refetch_once().unwrap_or(false) {
+            return Ok(id_token::verify(token, self.keys()?, expect, now));
         }
+        Ok(verdict)
+    }
+
+    fn from_cache(&self) -> Option<KeySet> {
+        let bytes = std::fs::read(self.cache_file.as_ref()?).ok()?;
+        let entry: CacheEntry = serde_json::from_slice(&bytes).ok()?;
+        let fresh = entry.url == self.url
+            && entry.fetched_at <= self.now + 60
+            && self.now < entry.expires_at;
+        fresh.then(|| parse(entry.body.as_bytes()).ok()).flatten()
+    }
+
+    fn fetch_and_cache(&self) -> Result<KeySet> {
+        let Some(http) = self.http else {
+            return Ok(KeySet::default());
+        };
+        let fetched = fetch(http, &self.url)?;
+        if let (Some(path), true) = (&self.cache_file, fetched.max_age > 0) {
+            let entry = CacheEntry {
+                url: self.url.clone(),
+                fetched_at: self.now,
+                expires_at: self.now + fetched.max_age,
+                body: String::from_utf8_lossy(&fetched.body).into_owned(),
+            };
+            // A cache that cannot be written only costs a fetch next time.
+            let _ = serde_json::to_vec(&entry)
+                .map_err(std::io::Error::other)
+                .and_then(|bytes| crate::fsutil::write_private_atomic(path, &bytes));
+        }
+        Ok(fetched.keys)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::keys::Keys;
+
+    #[test]
+    fn reads_jwks_and_pem_certificate_maps_to_the_same_keys() {
+        let keys = Keys::new();
+        let from_jwks = parse(keys.jwks().to_string().as_bytes()).unwrap();
+        let from_pem = parse(keys.pem_map().to_string().as_bytes()).unwrap();
+        assert_eq!(from_jwks.keys.len(), 2);
+        assert_eq!(from_pem.keys.len(), 2);
+        let claims = serde_json::json!({"iss": "i", "aud": "a", "iat": 100, "exp": 200});
+        let token = keys.current().sign(&claims);
+        let expect = Expectations {
+            issuers: vec!["i".into()],
+            audience: Some("a".into()),
+            leeway: 60,
+            hd: None,
+        };
+        assert!(id_token::verify(token.as_bytes(), &from_jwks, &expect, 150).valid());
+        assert!(id_token::verify(token.as_bytes(), &from_pem, &expect, 150).valid());
+        assert!(parse(b"{}").is_err());
+        assert!(parse(br#"{"k": "not a pem"}"#).is_err());
+    }
+
+    #[test]
+    fn max_age_follows_cache_control() {
+        assert_eq!(
+            max_age("public, max-age=21600, must-revalidate, no-transform"),
+            21600
+        );
+        assert_eq!(max_age("no-cache, no-store, max-age=0, must-revalidate"), 0);
+        assert_eq!(max_age("private"), 0);
     }
 }
