@@ -16,7 +16,7 @@ use std::io::{BufRead, Write};
 
 /// Tokens verified per round of a batch: enough to keep both cores busy, small enough that
 /// memory stays flat however many tokens arrive.
-const CHUNK: usize = 2048;
+const CHUNK: usize = 1024;
 
 pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     let now = match &args.now {
@@ -117,7 +117,8 @@ fn read_jwks_file(path: &std::path::Path) -> Result<KeySet> {
 }
 
 /// One token per line from stdin, verified on every core in rounds of [`CHUNK`], answered in
-/// order as they are read (JSON Lines under --json), with progress on a terminal.
+/// order as they are read (JSON Lines under --json), with progress on a terminal. While the
+/// workers judge one round, this thread writes the previous round's answers and reads the next.
 fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
     let threads = std::thread::available_parallelism()
         .map(|n| n.get())
@@ -126,12 +127,8 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
     let json = ctx.settings.json;
     let mut stdin = ctx.io.stdin.borrow_mut();
     let mut lines = (&mut *stdin).lines();
-    let mut chunk: Vec<String> = Vec::with_capacity(CHUNK);
-    let mut verifier: Option<(KeySource, Expectations)> = None;
-    let mut progress = Progress::new(ctx);
-    let (mut total, mut bad) = (0usize, 0usize);
-    loop {
-        chunk.clear();
+    let mut read_chunk = || -> Result<Vec<String>> {
+        let mut chunk = Vec::with_capacity(CHUNK);
         for line in lines.by_ref() {
             let line = line.map_err(|e| {
                 Error::usage(
@@ -146,41 +143,60 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
                 }
             }
         }
-        if chunk.is_empty() {
-            break;
-        }
-        let rendered: Vec<(String, bool)> = if args.no_verify {
-            chunk
-                .iter()
-                .map(|t| render_unverified(t, now, json))
-                .collect()
+        Ok(chunk)
+    };
+    let mut verifier: Option<(KeySource, Expectations)> = None;
+    let mut progress = Progress::new(ctx);
+    let (mut total, mut bad) = (0usize, 0usize);
+    let mut pending: Vec<(String, bool)> = Vec::new();
+    let mut chunk = read_chunk()?;
+    while !chunk.is_empty() {
+        let judge: Option<(&KeySet, &Expectations)> = if args.no_verify {
+            None
         } else {
             let (keys, expect) = match verifier {
                 Some(ref mut v) => v,
                 None => verifier.insert(verification(ctx, args, false)?),
             };
-            let expect = &*expect;
-            let mut verdicts = verify_parallel(&chunk, keys.keys()?, expect, now, threads);
-            // Tokens signed by a key published after ours were read: one refetch per run.
-            if verdicts.iter().any(|v| v.unknown_kid) && keys.refetch_once().unwrap_or(false) {
-                let fresh = keys.keys()?;
-                for (v, t) in verdicts.iter_mut().zip(&chunk) {
-                    if v.unknown_kid {
-                        *v = id_token::verify(t.as_bytes(), fresh, expect, now);
-                    }
+            Some((keys.keys()?, &*expect))
+        };
+        let (mut answers, next) = std::thread::scope(|scope| {
+            let per = chunk.len().div_ceil(threads).max(1);
+            let workers: Vec<_> = chunk
+                .chunks(per)
+                .enumerate()
+                .map(|(part_no, part)| {
+                    let first = total + part_no * per;
+                    scope.spawn(move || judge_part(part, judge, now, json, first))
+                })
+                .collect();
+            write_answers(ctx, &pending);
+            let next = read_chunk();
+            let answers: Vec<Answer> = workers
+                .into_iter()
+                .flat_map(|w| w.join().unwrap_or_default())
+                .collect();
+            (answers, next)
+        });
+        // Tokens signed by a key published after ours were read: one refetch per run.
+        if let Some((keys, expect)) = verifier.as_mut()
+            && answers.iter().any(|a| a.unknown_kid)
+            && keys.refetch_once().unwrap_or(false)
+        {
+            let fresh = keys.keys()?;
+            for (i, (answer, token)) in answers.iter_mut().zip(&chunk).enumerate() {
+                if answer.unknown_kid {
+                    *answer = judge_one(token, Some((fresh, &*expect)), now, json, total + i);
                 }
             }
-            render_parallel(&verdicts, now, json, total, threads)
-        };
-        let mut out = ctx.io.stdout.borrow_mut();
-        for (text, valid) in &rendered {
-            let _ = out.write_all(text.as_bytes());
-            bad += usize::from(!valid);
         }
-        let _ = out.flush();
         total += chunk.len();
+        bad += answers.iter().filter(|a| !a.valid).count();
+        pending = answers.into_iter().map(|a| (a.text, a.valid)).collect();
         progress.update(total, bad);
+        chunk = next?;
     }
+    write_answers(ctx, &pending);
     progress.finish();
     if total == 0 {
         return Err(Error::usage(
@@ -194,67 +210,64 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
     })
 }
 
-fn verify_parallel(
-    tokens: &[String],
-    keys: &KeySet,
-    expect: &Expectations,
-    now: i64,
-    threads: usize,
-) -> Vec<Verdict> {
-    let per = tokens.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = tokens
-            .chunks(per)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|t| id_token::verify(t.as_bytes(), keys, expect, now))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    })
+/// One token's answer, as printed.
+#[derive(Default)]
+struct Answer {
+    text: String,
+    valid: bool,
+    unknown_kid: bool,
 }
 
-/// Each verdict as the text it prints, and whether it was valid.
-fn render_parallel(
-    verdicts: &[Verdict],
+fn judge_part(
+    part: &[String],
+    judge: Option<(&KeySet, &Expectations)>,
     now: i64,
     json: bool,
-    first_index: usize,
-    threads: usize,
-) -> Vec<(String, bool)> {
-    let per = verdicts.len().div_ceil(threads).max(1);
-    std::thread::scope(|scope| {
-        let workers: Vec<_> = verdicts
-            .chunks(per)
-            .enumerate()
-            .map(|(part_no, part)| {
-                scope.spawn(move || {
-                    part.iter()
-                        .enumerate()
-                        .map(|(i, v)| {
-                            let text = if json {
-                                format!("{}\n", verdict_json(v))
-                            } else {
-                                let n = first_index + part_no * per + i + 1;
-                                format!("[{n}] {}\n", human_verdict(v, now))
-                            };
-                            (text, v.valid())
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().unwrap_or_default())
-            .collect()
-    })
+    first: usize,
+) -> Vec<Answer> {
+    part.iter()
+        .enumerate()
+        .map(|(i, t)| judge_one(t, judge, now, json, first + i))
+        .collect()
+}
+
+/// Verifies (or, with no keys, only decodes) one token and renders the answer.
+fn judge_one(
+    token: &str,
+    judge: Option<(&KeySet, &Expectations)>,
+    now: i64,
+    json: bool,
+    index: usize,
+) -> Answer {
+    let Some((keys, expect)) = judge else {
+        let (text, valid) = render_unverified(token, now, json);
+        return Answer {
+            text,
+            valid,
+            unknown_kid: false,
+        };
+    };
+    let v = id_token::verify(token.as_bytes(), keys, expect, now);
+    let text = if json {
+        let mut line = serde_json::to_string(&v).unwrap_or_default();
+        line.push('\n');
+        line
+    } else {
+        format!("[{}] {}\n", index + 1, human_verdict(&v, now))
+    };
+    Answer {
+        text,
+        valid: v.valid(),
+        unknown_kid: v.unknown_kid,
+    }
+}
+
+fn write_answers(ctx: &Ctx, answers: &[(String, bool)]) {
+    let mut out = ctx.io.stdout.borrow_mut();
+    for (text, _) in answers {
+        let _ = out.write_all(text.as_bytes());
+    }
+    let _ = out.flush();
 }
 
 /// A count on stderr, redrawn at most four times a second, only on a terminal.
@@ -379,22 +392,7 @@ fn render_unverified(token: &str, now: i64, json: bool) -> (String, bool) {
 }
 
 pub fn verdict_json(v: &Verdict) -> Value {
-    let checks: Map<String, Value> = v
-        .checks
-        .iter()
-        .map(|(name, c)| ((*name).to_string(), json!(c)))
-        .collect();
-    let error = v
-        .failures()
-        .map(|(n, c)| format!("{n}: {}", c.detail))
-        .collect::<Vec<_>>();
-    json!({
-        "valid": v.valid(),
-        "checks": checks,
-        "header": v.header,
-        "claims": v.claims,
-        "error": if error.is_empty() { Value::Null } else { json!(error.join("; ")) },
-    })
+    serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
 pub fn human_verdict(v: &Verdict, now: i64) -> String {
