@@ -183,7 +183,7 @@ impl<'a> KeySource<'a> {
     /// The current keys, from memory, the cache, or the issuer.
     pub fn keys(&mut self) -> Result<&KeySet> {
         if self.keys.is_none() {
-            let keys = match self.from_cache() {
+            let keys = match self.cached() {
                 Some(keys) => keys,
                 None => self.fetch_and_cache()?,
             };
@@ -213,7 +213,7 @@ impl<'a> KeySource<'a> {
         Ok(verdict)
     }
 
-    fn from_cache(&self) -> Option<KeySet> {
+    fn cached(&self) -> Option<KeySet> {
         let bytes = std::fs::read(self.cache_file.as_ref()?).ok()?;
         let entry: CacheEntry = serde_json::from_slice(&bytes).ok()?;
         let fresh = entry.url == self.url
