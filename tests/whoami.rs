@@ -1,0 +1,242 @@
+//! `gsignin whoami` end to end: batches in order, the key cache shared by runs, rotation,
+//! offline keys, the hosted-domain rule.
+
+mod support;
+
+use gsignin::emulator::keys::SigningKey;
+use gsignin::emulator::state::MintRequest;
+use serde_json::{Value, json};
+use support::{Env, exits, json_out, stdout};
+
+fn id_token_of(doc: &Value) -> String {
+    doc["tokens"]["id_token"].as_str().unwrap().to_string()
+}
+
+/// Claims like the emulator's, for tokens signed by keys the tests hold.
+fn claims(env: &Env) -> Value {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    json!({"iss": env.emu.base_url(), "aud": gsignin::emulator::state::WEB_CLIENT_ID,
+           "sub": "42", "iat": now, "exp": now + 3600})
+}
+
+#[test]
+fn a_batch_is_answered_in_order_one_json_line_per_token() {
+    let env = Env::new();
+    let good = id_token_of(&env.exchange_showing_tokens(&[]));
+    let mut expired_claims = claims(&env);
+    expired_claims["exp"] = json!(1_000_000_000);
+    expired_claims["iat"] = json!(999_990_000);
+    let expired = env.emu.state().keys.current().sign(&expired_claims);
+    let input = format!("{good}\n\n{expired}\nnot-a-token\n  {good}  \n");
+    let out = exits(
+        env.cmd().args(["whoami", "-", "--json"]).write_stdin(input),
+        3,
+    );
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let valid: Vec<bool> = lines.iter().map(|l| l["valid"] == true).collect();
+    assert_eq!(
+        valid,
+        [true, false, false, true],
+        "blank lines are skipped, order kept"
+    );
+    assert_eq!(lines[1]["checks"]["exp"]["status"], "fail");
+    assert!(
+        lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("exp: expired")
+    );
+    assert_eq!(lines[2]["checks"]["format"]["status"], "fail");
+    // The contract's field order, as scripts see it.
+    assert!(
+        stdout(&out).starts_with(r#"{"valid":true,"checks":{"format":"#),
+        "{}",
+        stdout(&out)
+    );
+    assert!(support::stderr(&out).contains("2 of 4 tokens were rejected"));
+
+    // All valid: exit 0, human output numbered.
+    let out = exits(
+        env.cmd()
+            .args(["whoami", "-"])
+            .write_stdin(format!("{good}\n{good}\n")),
+        0,
+    );
+    assert!(stdout(&out).starts_with("[1] VALID ID token for alice@example.com"));
+    assert!(stdout(&out).contains("[2] VALID"));
+}
+
+#[test]
+fn the_keys_are_fetched_once_across_runs_within_max_age() {
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    for _ in 0..3 {
+        exits(env.cmd().args(["whoami", &token]), 0);
+    }
+    exits(
+        env.cmd()
+            .args(["whoami", "-"])
+            .write_stdin(format!("{token}\n")),
+        0,
+    );
+    assert_eq!(
+        env.emu.hits("/oauth2/v3/certs"),
+        1,
+        "one fetch for the exchange and four runs"
+    );
+
+    // Once max-age has passed (the cache file says when), the next run fetches again.
+    let cache_dir = env.home().join("cache/jwks");
+    let file = std::fs::read_dir(&cache_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut entry: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    entry["expires_at"] = json!(0);
+    std::fs::write(&file, entry.to_string()).unwrap();
+    exits(env.cmd().args(["whoami", &token]), 0);
+    assert_eq!(env.emu.hits("/oauth2/v3/certs"), 2);
+}
+
+#[test]
+fn a_key_published_after_the_cache_is_found_with_one_refetch() {
+    let env = Env::new();
+    let first = id_token_of(&env.exchange_showing_tokens(&[]));
+    exits(env.cmd().args(["whoami", &first]), 0);
+    assert_eq!(env.emu.hits("/oauth2/v3/certs"), 1);
+    let new_kid = env.emu.state().keys.rotate().kid.clone();
+    let rotated = env.emu.state().keys.current().sign(&claims(&env));
+    let out = exits(env.cmd().args(["whoami", &rotated, "--json"]), 0);
+    assert_eq!(json_out(&out)["header"]["kid"], new_kid.as_str());
+    assert_eq!(
+        env.emu.hits("/oauth2/v3/certs"),
+        2,
+        "one refetch for the unknown kid"
+    );
+    exits(env.cmd().args(["whoami", &rotated]), 0);
+    assert_eq!(
+        env.emu.hits("/oauth2/v3/certs"),
+        2,
+        "the refetched keys were cached"
+    );
+}
+
+#[test]
+fn tokens_from_an_unknown_key_cost_one_refetch_per_run_however_many() {
+    let env = Env::new();
+    let stranger = SigningKey::generate();
+    let forged = stranger.sign(&claims(&env));
+    let input = format!("{forged}\n").repeat(50);
+    let out = exits(
+        env.cmd().args(["whoami", "-", "--json"]).write_stdin(input),
+        3,
+    );
+    assert_eq!(stdout(&out).lines().count(), 50);
+    assert!(stdout(&out).contains("no key with kid"));
+    assert_eq!(
+        env.emu.hits("/oauth2/v3/certs"),
+        2,
+        "the fetch and one refetch"
+    );
+}
+
+#[test]
+fn saved_keys_verify_offline_as_jwks_or_pem_certificates() {
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    let (jwks, pem) = {
+        let st = env.emu.state();
+        (st.keys.jwks().to_string(), st.keys.pem_map().to_string())
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("jwks.json"), jwks).unwrap();
+    std::fs::write(dir.path().join("pem.json"), pem).unwrap();
+    let hits = env.emu.hits("/oauth2/v3/certs");
+    for file in ["jwks.json", "pem.json"] {
+        let out = exits(
+            env.cmd()
+                .env("GSIGNIN_ISSUER", env.emu.base_url())
+                .args(["whoami", &token, "--json", "--jwks"])
+                .arg(dir.path().join(file)),
+            0,
+        );
+        assert_eq!(json_out(&out)["valid"], true, "{file}");
+    }
+    assert_eq!(
+        env.emu.hits("/oauth2/v3/certs"),
+        hits,
+        "--jwks never fetches"
+    );
+    assert_eq!(
+        env.emu.hits("/.well-known/openid-configuration"),
+        1,
+        "nor discovers"
+    );
+}
+
+#[test]
+fn hd_is_reported_and_enforced_when_asked() {
+    let env = Env::new();
+    let consumer = id_token_of(&env.exchange_showing_tokens(&[]));
+    let out = exits(env.cmd().args(["whoami", &consumer, "--json"]), 0);
+    assert_eq!(json_out(&out)["checks"]["hd"]["status"], "skipped");
+    let out = exits(
+        env.cmd()
+            .args(["whoami", &consumer, "--hd", "corp.example"]),
+        3,
+    );
+    assert!(stdout(&out).contains("FAIL  hd"), "{}", stdout(&out));
+
+    let code = env.mint(MintRequest {
+        email: Some("bo@corp.example".into()),
+        hd: Some("corp.example".into()),
+        ..Default::default()
+    });
+    let doc = json_out(&exits(
+        env.cmd().args([
+            "exchange",
+            &code,
+            "--show-tokens",
+            "--json",
+            "--profile",
+            "corp",
+        ]),
+        0,
+    ));
+    let workspace = id_token_of(&doc);
+    let out = exits(
+        env.cmd()
+            .args(["whoami", &workspace, "--hd", "corp.example", "--json"]),
+        0,
+    );
+    assert_eq!(json_out(&out)["checks"]["hd"]["status"], "pass");
+    assert_eq!(json_out(&out)["checks"]["azp"]["status"], "pass");
+    assert_eq!(json_out(&out)["checks"]["email_verified"]["status"], "pass");
+}
+
+#[test]
+fn no_verify_decodes_a_batch_and_says_so() {
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    let out = exits(
+        env.cmd()
+            .args(["whoami", "-", "--no-verify", "--json"])
+            .write_stdin(format!("{token}\ngarbage\n")),
+        3,
+    );
+    let lines: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["verified"], false);
+    assert_eq!(lines[0]["claims"]["email"], "alice@example.com");
+    assert_eq!(lines[1]["valid"], false);
+}
