@@ -128,6 +128,11 @@ impl Ctx {
         })
     }
 
+    /// The on-disk cache of discovery documents and keys.
+    pub fn cache(&self) -> crate::cache::Cache {
+        crate::cache::Cache::new(&self.dirs.cache)
+    }
+
     /// A diagnostic line on stderr. Failing to write one is no reason to fail the command.
     pub fn warn(&self, message: &str) {
         let _ = writeln!(self.io.stderr.borrow_mut(), "warning: {message}");

@@ -92,16 +92,18 @@ fn the_keys_are_fetched_once_across_runs_within_max_age() {
     );
 
     // Once max-age has passed (the cache file says when), the next run fetches again.
-    let cache_dir = env.home().join("cache/jwks");
-    let file = std::fs::read_dir(&cache_dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let mut entry: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    entry["expires_at"] = json!(0);
-    std::fs::write(&file, entry.to_string()).unwrap();
+    assert_eq!(
+        env.emu.hits("/.well-known/openid-configuration"),
+        1,
+        "discovery is cached too"
+    );
+    for file in std::fs::read_dir(env.home().join("cache/http")).unwrap() {
+        let path = file.unwrap().path();
+        let mut entry: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        entry["expires_at"] = json!(0);
+        std::fs::write(&path, entry.to_string()).unwrap();
+    }
     exits(env.cmd().args(["whoami", &token]), 0);
     assert_eq!(env.emu.hits("/oauth2/v3/certs"), 2);
 }

@@ -37,9 +37,10 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         ));
     }
     store.probe(&profile_name)?;
-    let endpoints = Endpoints::resolve(&ctx.http, &ctx.settings.issuer)?;
+    let now = ctx.clock.now();
+    let endpoints = Endpoints::resolve(&ctx.http, &ctx.cache(), &ctx.settings.issuer, now)?;
     // The keys are needed after the code is spent; fetch them (or find them cached) before.
-    let mut keys = KeySource::issuer(&ctx.http, &endpoints.jwks, &ctx.dirs.cache, ctx.clock.now());
+    let mut keys = KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), now);
     keys.keys()?;
     let token_url = client
         .token_uri

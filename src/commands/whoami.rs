@@ -84,10 +84,10 @@ fn verification<'a>(
             offline_issuers(&ctx.settings.issuer),
         ),
         None => {
-            let endpoints = Endpoints::resolve(&ctx.http, &ctx.settings.issuer)?;
             let now = ctx.clock.now();
+            let endpoints = Endpoints::resolve(&ctx.http, &ctx.cache(), &ctx.settings.issuer, now)?;
             (
-                KeySource::issuer(&ctx.http, &endpoints.jwks, &ctx.dirs.cache, now),
+                KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), now),
                 endpoints.issuers,
             )
         }

@@ -2,6 +2,7 @@
 //! issuer is read from its `/.well-known/openid-configuration`, and its `issuer` must match the
 //! URL asked for, as OpenID Connect Discovery requires.
 
+use crate::cache::{Cache, max_age};
 use crate::error::{Error, Result};
 use crate::http::Http;
 use serde::Deserialize;
@@ -44,7 +45,8 @@ impl Endpoints {
     }
 
     /// Google's built-in endpoints, or the issuer's discovery document.
-    pub fn resolve(http: &Http, issuer: &str) -> Result<Endpoints> {
+    /// The document is cached per its Cache-Control, like the keys.
+    pub fn resolve(http: &Http, cache: &Cache, issuer: &str, now: i64) -> Result<Endpoints> {
         if Self::is_google(issuer) {
             return Ok(Self::google());
         }
@@ -52,14 +54,25 @@ impl Endpoints {
             "{}/.well-known/openid-configuration",
             issuer.trim_end_matches('/')
         );
-        let resp = http.get(&url, None)?;
-        if !resp.is_success() {
-            return Err(Error::server(
-                format!("{url} answered {}: not an OpenID issuer?", resp.status),
-                "check --issuer / GSIGNIN_ISSUER (the base URL, without /.well-known/...)",
-            ));
-        }
-        let doc: Discovery = resp.json()?;
+        let cached = cache
+            .get(&url, now)
+            .and_then(|body| serde_json::from_str::<Discovery>(&body).ok());
+        let doc = match cached {
+            Some(doc) => doc,
+            None => {
+                let resp = http.get(&url, None)?;
+                if !resp.is_success() {
+                    return Err(Error::server(
+                        format!("{url} answered {}: not an OpenID issuer?", resp.status),
+                        "check --issuer / GSIGNIN_ISSUER (the base URL, without /.well-known/...)",
+                    ));
+                }
+                let doc: Discovery = resp.json()?;
+                let max_age = max_age(resp.header("cache-control"), resp.header("age"));
+                cache.put(&url, &resp.body, max_age, now);
+                doc
+            }
+        };
         if doc.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
             return Err(Error::server(
                 format!(

@@ -3,13 +3,13 @@
 //! Keys are parsed once per run and handed to the pure verifier; an unknown `kid` triggers
 //! exactly one refetch (the issuer may have rotated since the keys were read).
 
+use crate::cache::Cache;
 use crate::error::{Error, Result};
 use crate::google::id_token::{self, Expectations, Key, KeySet, Verdict};
 use crate::http::Http;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use serde::Deserialize;
 
 #[derive(Deserialize)]
 struct Jwks {
@@ -98,46 +98,12 @@ fn fetch(http: &Http, url: &str) -> Result<Fetched> {
             "check --issuer; run with -v to see the answer",
         )
     })?;
-    let age = resp
-        .header("age")
-        .and_then(|a| a.trim().parse::<i64>().ok())
-        .unwrap_or(0);
-    let max_age = resp
-        .header("cache-control")
-        .map(|cc| max_age(cc) - age)
-        .unwrap_or(0)
-        .max(0);
+    let max_age = crate::cache::max_age(resp.header("cache-control"), resp.header("age"));
     Ok(Fetched {
         body: resp.body,
         keys,
         max_age,
     })
-}
-
-/// Seconds a response may be reused per its Cache-Control; 0 for no-store/no-cache.
-pub fn max_age(cache_control: &str) -> i64 {
-    let directives: Vec<String> = cache_control
-        .split(',')
-        .map(|d| d.trim().to_ascii_lowercase())
-        .collect();
-    if directives
-        .iter()
-        .any(|d| d == "no-store" || d == "no-cache")
-    {
-        return 0;
-    }
-    directives
-        .iter()
-        .find_map(|d| d.strip_prefix("max-age=")?.trim_matches('"').parse().ok())
-        .unwrap_or(0)
-}
-
-#[derive(Serialize, Deserialize)]
-struct CacheEntry {
-    url: String,
-    fetched_at: i64,
-    expires_at: i64,
-    body: String,
 }
 
 /// The issuer's keys for one run. They come from the on-disk cache while its Cache-Control
@@ -146,22 +112,19 @@ struct CacheEntry {
 pub struct KeySource<'a> {
     http: Option<&'a Http>,
     url: String,
-    cache_file: Option<PathBuf>,
+    cache: Option<Cache>,
     now: i64,
     keys: Option<KeySet>,
     refetched: bool,
 }
 
 impl<'a> KeySource<'a> {
-    /// The keys at `url`, through the cache in `cache_dir`.
-    pub fn issuer(http: &'a Http, url: &str, cache_dir: &Path, now: i64) -> KeySource<'a> {
-        use sha2::Digest;
-        let digest = sha2::Sha256::digest(url.as_bytes());
-        let name: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+    /// The keys at `url`, through `cache`.
+    pub fn issuer(http: &'a Http, url: &str, cache: Cache, now: i64) -> KeySource<'a> {
         KeySource {
             http: Some(http),
             url: url.to_string(),
-            cache_file: Some(cache_dir.join("jwks").join(format!("{name}.json"))),
+            cache: Some(cache),
             now,
             keys: None,
             refetched: false,
@@ -173,7 +136,7 @@ impl<'a> KeySource<'a> {
         KeySource {
             http: None,
             url: String::new(),
-            cache_file: None,
+            cache: None,
             now: 0,
             keys: Some(keys),
             refetched: true,
@@ -214,12 +177,8 @@ impl<'a> KeySource<'a> {
     }
 
     fn cached(&self) -> Option<KeySet> {
-        let bytes = std::fs::read(self.cache_file.as_ref()?).ok()?;
-        let entry: CacheEntry = serde_json::from_slice(&bytes).ok()?;
-        let fresh = entry.url == self.url
-            && entry.fetched_at <= self.now + 60
-            && self.now < entry.expires_at;
-        fresh.then(|| parse(entry.body.as_bytes()).ok()).flatten()
+        let body = self.cache.as_ref()?.get(&self.url, self.now)?;
+        parse(body.as_bytes()).ok()
     }
 
     fn fetch_and_cache(&self) -> Result<KeySet> {
@@ -227,17 +186,8 @@ impl<'a> KeySource<'a> {
             return Ok(KeySet::default());
         };
         let fetched = fetch(http, &self.url)?;
-        if let (Some(path), true) = (&self.cache_file, fetched.max_age > 0) {
-            let entry = CacheEntry {
-                url: self.url.clone(),
-                fetched_at: self.now,
-                expires_at: self.now + fetched.max_age,
-                body: String::from_utf8_lossy(&fetched.body).into_owned(),
-            };
-            // A cache that cannot be written only costs a fetch next time.
-            let _ = serde_json::to_vec(&entry)
-                .map_err(std::io::Error::other)
-                .and_then(|bytes| crate::fsutil::write_private_atomic(path, &bytes));
+        if let Some(cache) = &self.cache {
+            cache.put(&self.url, &fetched.body, fetched.max_age, self.now);
         }
         Ok(fetched.keys)
     }
@@ -267,15 +217,5 @@ mod tests {
         assert!(id_token::verify(token.as_bytes(), &from_pem, &expect, 150).valid());
         assert!(parse(b"{}").is_err());
         assert!(parse(br#"{"k": "not a pem"}"#).is_err());
-    }
-
-    #[test]
-    fn max_age_follows_cache_control() {
-        assert_eq!(
-            max_age("public, max-age=21600, must-revalidate, no-transform"),
-            21600
-        );
-        assert_eq!(max_age("no-cache, no-store, max-age=0, must-revalidate"), 0);
-        assert_eq!(max_age("private"), 0);
     }
 }

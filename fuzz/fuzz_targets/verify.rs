@@ -1,0 +1,32 @@
+//! `id_token::verify` and the key parser over arbitrary bytes: neither may panic.
+//!
+//! cargo +nightly fuzz run verify -- -max_total_time=600
+#![no_main]
+
+use gsignin::google::id_token::{Expectations, Key, KeySet, verify};
+use gsignin::google::jwks;
+use libfuzzer_sys::fuzz_target;
+use std::sync::OnceLock;
+
+/// A real key (the emulator's), so inputs that reach the signature check exercise it.
+fn keys() -> &'static KeySet {
+    static KEYS: OnceLock<KeySet> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let k = gsignin::emulator::keys::SigningKey::generate();
+        KeySet {
+            keys: vec![Key::from_components(Some(k.kid.clone()), None, &k.n, &k.e).unwrap()],
+        }
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let expect = Expectations {
+        issuers: vec!["https://accounts.google.com".into()],
+        audience: Some("aud".into()),
+        leeway: 60,
+        hd: Some("example.com".into()),
+    };
+    let verdict = verify(data, keys(), &expect, 1_795_500_000);
+    let _ = serde_json::to_string(&verdict);
+    let _ = jwks::parse(data);
+});

@@ -1,0 +1,114 @@
+//! A small on-disk cache of HTTP bodies, kept as long as the server's Cache-Control max-age
+//! says, shared by every run: the issuer's keys and discovery document change rarely, and
+//! fetching them is most of a short command's time.
+
+use crate::fsutil;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub struct Cache {
+    dir: PathBuf,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry {
+    url: String,
+    fetched_at: i64,
+    expires_at: i64,
+    body: String,
+}
+
+impl Cache {
+    pub fn new(dir: &Path) -> Cache {
+        Cache {
+            dir: dir.to_path_buf(),
+        }
+    }
+
+    fn path(&self, url: &str) -> PathBuf {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(url.as_bytes());
+        let name: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
+        self.dir.join("http").join(format!("{name}.json"))
+    }
+
+    /// The body cached for `url`, while fresh at `now`.
+    pub fn get(&self, url: &str, now: i64) -> Option<String> {
+        let bytes = std::fs::read(self.path(url)).ok()?;
+        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+        // An entry from the future means the clock moved back: do not trust its age.
+        let fresh = entry.url == url && entry.fetched_at <= now + 60 && now < entry.expires_at;
+        fresh.then_some(entry.body)
+    }
+
+    /// Keeps `body` for `max_age` seconds. A cache that cannot be written only costs a fetch
+    /// next time, so failures are ignored.
+    pub fn put(&self, url: &str, body: &[u8], max_age: i64, now: i64) {
+        if max_age <= 0 {
+            return;
+        }
+        let entry = Entry {
+            url: url.to_string(),
+            fetched_at: now,
+            expires_at: now + max_age,
+            body: String::from_utf8_lossy(body).into_owned(),
+        };
+        if let Ok(bytes) = serde_json::to_vec(&entry) {
+            let _ = fsutil::write_private_atomic(&self.path(url), &bytes);
+        }
+    }
+}
+
+/// Seconds a response may be reused per its Cache-Control (less its Age); 0 for no-store or
+/// no-cache, or without a max-age.
+pub fn max_age(cache_control: Option<&str>, age: Option<&str>) -> i64 {
+    let Some(cc) = cache_control else {
+        return 0;
+    };
+    let directives: Vec<String> = cc
+        .split(',')
+        .map(|d| d.trim().to_ascii_lowercase())
+        .collect();
+    if directives
+        .iter()
+        .any(|d| d == "no-store" || d == "no-cache")
+    {
+        return 0;
+    }
+    let max_age: i64 = directives
+        .iter()
+        .find_map(|d| d.strip_prefix("max-age=")?.trim_matches('"').parse().ok())
+        .unwrap_or(0);
+    let age: i64 = age.and_then(|a| a.trim().parse().ok()).unwrap_or(0);
+    (max_age - age).max(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn max_age_follows_cache_control_and_age() {
+        let google = Some("public, max-age=21600, must-revalidate, no-transform");
+        assert_eq!(max_age(google, None), 21600);
+        assert_eq!(max_age(google, Some("600")), 21000);
+        assert_eq!(
+            max_age(Some("no-cache, no-store, max-age=0, must-revalidate"), None),
+            0
+        );
+        assert_eq!(max_age(Some("private"), None), 0);
+        assert_eq!(max_age(None, None), 0);
+    }
+
+    #[test]
+    fn entries_live_for_their_max_age() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        cache.put("http://x/keys", b"{}", 100, 1000);
+        assert_eq!(cache.get("http://x/keys", 1050).as_deref(), Some("{}"));
+        assert_eq!(cache.get("http://x/keys", 1100), None);
+        assert_eq!(cache.get("http://x/other", 1050), None);
+        cache.put("http://x/nostore", b"{}", 0, 1000);
+        assert_eq!(cache.get("http://x/nostore", 1000), None);
+    }
+}
