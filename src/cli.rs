@@ -122,6 +122,40 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Exchange(ExchangeArgs),
 
+    /// Get a new access token (and ID token) with the stored refresh token
+    ///
+    /// A rotated refresh token replaces the old one atomically, under a per-profile lock.
+    ///
+    /// Examples:
+    ///   gsignin refresh
+    ///   curl -H "Authorization: Bearer $(gsignin refresh --print access-token)" ...
+    #[command(verbatim_doc_comment)]
+    Refresh(RefreshArgs),
+
+    /// Print the profile's access token (or ID token) alone, refreshed only when needed
+    ///
+    /// Examples:
+    ///   curl -H "Authorization: Bearer $(gsignin token)" https://www.googleapis.com/drive/v3/about?fields=user
+    ///   gsignin token --id-token --min-valid 600
+    #[command(verbatim_doc_comment)]
+    Token(TokenArgs),
+
+    /// List the stored sign-ins (never a secret); --check proves each refresh token works
+    ///
+    /// Examples:
+    ///   gsignin status
+    ///   gsignin status --check --json
+    #[command(verbatim_doc_comment)]
+    Status(StatusArgs),
+
+    /// Revoke the sign-in at the issuer, then delete everything stored for the profile
+    ///
+    /// Examples:
+    ///   gsignin revoke --profile staging
+    ///   gsignin revoke --local
+    #[command(verbatim_doc_comment)]
+    Revoke(RevokeArgs),
+
     /// Verify an ID token and show its claims, or show who the stored sign-in is
     ///
     /// Examples:
@@ -168,6 +202,52 @@ pub struct ExchangeArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct RefreshArgs {
+    /// Also print the new access token and ID token
+    #[arg(long)]
+    pub show_tokens: bool,
+
+    /// Also print the refresh token (the new one, when the issuer rotated it)
+    #[arg(long)]
+    pub show_refresh_token: bool,
+
+    /// Print only this raw token on stdout, for `$(...)` in scripts
+    #[arg(long, value_name = "WHAT", conflicts_with_all = ["show_tokens", "show_refresh_token"])]
+    pub print: Option<PrintWhat>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PrintWhat {
+    AccessToken,
+    IdToken,
+}
+
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// Use the cached token only if it stays valid this many seconds more
+    #[arg(long, default_value_t = 60, value_name = "SECS")]
+    pub min_valid: i64,
+
+    /// Print the ID token instead of the access token
+    #[arg(long)]
+    pub id_token: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Also refresh each profile to prove its refresh token works
+    #[arg(long)]
+    pub check: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RevokeArgs {
+    /// Only delete what is stored; do not call the issuer
+    #[arg(long)]
+    pub local: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct WhoamiArgs {
     /// An ID token, or `-` to read one token per line from stdin; none: the profile's ID token
     #[arg(value_name = "ID_TOKEN|-")]
@@ -203,6 +283,14 @@ pub struct EmulatorArgs {
     /// Write a client secret file for the emulator's web client to PATH
     #[arg(long, value_name = "PATH")]
     pub write_client_secret: Option<PathBuf>,
+
+    /// Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)
+    #[arg(long)]
+    pub rotate_refresh_tokens: bool,
+
+    /// Behave like an app in Google's Testing status: refresh tokens expire after 7 days
+    #[arg(long)]
+    pub testing_mode: bool,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use crate::cli::{GlobalArgs, StoreKind};
 use crate::config::dirs::Dirs;
 use crate::error::Result;
 use crate::http::Http;
+use crate::secret::Secret;
 use std::cell::RefCell;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -26,6 +27,8 @@ pub struct Settings {
     pub timeout: Duration,
     pub client_secret: Option<PathBuf>,
     pub home: Option<PathBuf>,
+    /// GSIGNIN_REFRESH_TOKEN: a sign-in without any store (CI).
+    pub refresh_token: Option<Secret>,
 }
 
 impl Settings {
@@ -40,6 +43,7 @@ impl Settings {
             timeout: Duration::from_secs(g.timeout.max(1)),
             client_secret: g.client_secret.clone(),
             home: g.home.clone(),
+            refresh_token: None,
         }
     }
 }

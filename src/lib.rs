@@ -12,5 +12,6 @@ pub mod google;
 pub mod http;
 pub mod output;
 pub mod secret;
+pub mod session;
 pub mod store;
 pub mod timefmt;

@@ -9,7 +9,12 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     // clap prints help, version and usage errors itself; usage errors exit 2 as the contract says.
     let cli = Cli::parse();
-    let settings = Settings::from_args(&cli.global);
+    let mut settings = Settings::from_args(&cli.global);
+    // A secret: read from the environment only, never from argv (other users can see that).
+    settings.refresh_token = std::env::var("GSIGNIN_REFRESH_TOKEN")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .map(|v| gsignin::secret::Secret::new(v.trim()));
     let json = settings.json;
     let io = Io::process();
     let stderr = io.stderr.clone();

@@ -16,6 +16,11 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
             "pick another --port, or 0 for any free one",
         )
     })?;
+    {
+        let mut st = emulator.state();
+        st.rotate_refresh_tokens = args.rotate_refresh_tokens;
+        st.testing_mode = args.testing_mode;
+    }
     let base = emulator.base_url().to_string();
     if let Some(path) = &args.write_client_secret {
         fsutil::write_private_atomic(path, emulator.client_secret_json().as_bytes()).map_err(
@@ -47,7 +52,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
          #   code=$(curl -s -X POST {base}/control/codes -H 'content-type: application/json' -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
          #   gsignin exchange \"$code\"\n\
          # Control API: POST /control/codes, POST|DELETE /control/faults, POST /control/clock,\n\
-         #   POST /control/keys/rotate, GET /control/stats\n"
+         #   POST /control/keys/rotate, POST /control/grants, POST /control/settings, GET /control/stats\n"
     );
     {
         let mut out = ctx.io.stdout.borrow_mut();

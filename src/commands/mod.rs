@@ -3,6 +3,10 @@
 pub mod demo;
 pub mod emulator;
 pub mod exchange;
+pub mod refresh;
+pub mod revoke;
+pub mod status;
+pub mod token;
 pub mod whoami;
 
 use crate::cli::Command;
@@ -13,6 +17,10 @@ use crate::output::Outcome;
 pub fn run(ctx: &Ctx, command: Command) -> Result<Outcome> {
     match command {
         Command::Exchange(args) => exchange::run(ctx, args),
+        Command::Refresh(args) => refresh::run(ctx, args),
+        Command::Token(args) => token::run(ctx, args),
+        Command::Status(args) => status::run(ctx, args),
+        Command::Revoke(args) => revoke::run(ctx, args),
         Command::Whoami(args) => whoami::run(ctx, args),
         Command::Emulator(args) => emulator::run(ctx, args),
         Command::Demo => demo::run(ctx),

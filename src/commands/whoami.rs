@@ -9,7 +9,7 @@ use crate::google::endpoints::Endpoints;
 use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, KeySet, Status, Verdict};
 use crate::google::jwks::{self, KeySource};
 use crate::output::{Data, Outcome};
-use crate::store::{self, Store};
+use crate::session::{Session, TokenKind};
 use crate::timefmt::{relative, rfc3339};
 use serde_json::{Map, Value, json};
 use std::io::{BufRead, Write};
@@ -327,23 +327,11 @@ fn default_audience(ctx: &Ctx) -> Result<Option<String>> {
     }
 }
 
-/// The stored sign-in's ID token.
+/// The stored sign-in's ID token, refreshed first when it has expired.
 fn profile_id_token(ctx: &Ctx) -> Result<String> {
-    let name = &ctx.settings.profile;
-    store::validate_profile(name)?;
-    let store = Store::open(ctx.settings.store, &ctx.dirs);
-    let not_signed_in = || Error::NotSignedIn {
-        profile: name.clone(),
-    };
-    store.load_profile(name)?.ok_or_else(not_signed_in)?;
-    let tokens = store.load_tokens(name)?.ok_or_else(not_signed_in)?;
-    let id = tokens.id_token.ok_or_else(|| {
-        Error::other(
-            format!("profile `{name}` holds no ID token"),
-            "the sign-in had no openid scope; request openid (or email/profile) in the app",
-        )
-    })?;
-    Ok(id.expose().to_string())
+    let mut session = Session::open(ctx)?;
+    let token = session.fresh_token(TokenKind::Id, 0)?;
+    Ok(token.expose().to_string())
 }
 
 fn unverified(token: &str, now: i64) -> Outcome {

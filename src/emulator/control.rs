@@ -56,3 +56,96 @@ pub async fn stats(State(shared): State<Shared>) -> Response {
     let st = shared.lock().unwrap_or_else(|e| e.into_inner());
     json_response(StatusCode::OK, &json!({"hits": st.hits}), true)
 }
+
+#[derive(Deserialize)]
+pub struct GrantAction {
+    /// Which grants: the one of this refresh token, or every grant of this user, or all.
+    refresh_token: Option<String>,
+    email: Option<String>,
+    /// `revoke` (the user removed access), `invalid_rapt` (Workspace re-authentication
+    /// required), `clear_rapt`.
+    action: String,
+}
+
+pub async fn grants(State(shared): State<Shared>, Json(req): Json<GrantAction>) -> Response {
+    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let sub = req
+        .email
+        .as_ref()
+        .and_then(|e| st.users.get(e))
+        .map(|u| u.sub.clone());
+    let family = req
+        .refresh_token
+        .as_ref()
+        .and_then(|rt| st.refresh_tokens.get(rt))
+        .map(|g| g.family);
+    let mut changed = 0;
+    for g in st.refresh_tokens.values_mut() {
+        let selected = match (&req.refresh_token, &req.email) {
+            (Some(_), _) => Some(g.family) == family,
+            (None, Some(_)) => Some(&g.sub) == sub.as_ref(),
+            (None, None) => true,
+        };
+        if !selected {
+            continue;
+        }
+        match req.action.as_str() {
+            "revoke" => g.revoked = true,
+            "invalid_rapt" => g.rapt_required = true,
+            "clear_rapt" => g.rapt_required = false,
+            other => {
+                return json_response(
+                    StatusCode::BAD_REQUEST,
+                    &json!({"error": format!("unknown action `{other}`: revoke, invalid_rapt, clear_rapt")}),
+                    true,
+                );
+            }
+        }
+        changed += 1;
+    }
+    if req.action == "revoke" {
+        let revoked: Vec<u64> = st
+            .refresh_tokens
+            .values()
+            .filter(|g| g.revoked)
+            .map(|g| g.family)
+            .collect();
+        st.access_tokens
+            .retain(|_, a| !revoked.contains(&a.grant.family));
+    }
+    json_response(StatusCode::OK, &json!({"changed": changed}), true)
+}
+
+#[derive(Deserialize)]
+pub struct Settings {
+    rotate_refresh_tokens: Option<bool>,
+    testing_mode: Option<bool>,
+    code_lifetime: Option<i64>,
+    jwks_max_age: Option<u64>,
+}
+
+pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -> Response {
+    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(v) = req.rotate_refresh_tokens {
+        st.rotate_refresh_tokens = v;
+    }
+    if let Some(v) = req.testing_mode {
+        st.testing_mode = v;
+    }
+    if let Some(v) = req.code_lifetime {
+        st.code_lifetime = v;
+    }
+    if let Some(v) = req.jwks_max_age {
+        st.jwks_max_age = v;
+    }
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "rotate_refresh_tokens": st.rotate_refresh_tokens,
+            "testing_mode": st.testing_mode,
+            "code_lifetime": st.code_lifetime,
+            "jwks_max_age": st.jwks_max_age,
+        }),
+        true,
+    )
+}

@@ -141,6 +141,8 @@ fn router(state: Shared) -> Router {
         .route("/control/clock", post(control::clock))
         .route("/control/keys/rotate", post(control::rotate_keys))
         .route("/control/stats", get(control::stats))
+        .route("/control/grants", post(control::grants))
+        .route("/control/settings", post(control::settings))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             count_and_fault,

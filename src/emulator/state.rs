@@ -108,6 +108,23 @@ pub struct Grant {
     pub rotated: bool,
     /// A Workspace session-control policy demands re-authentication (`invalid_rapt`).
     pub rapt_required: bool,
+    pub issued_at: i64,
+}
+
+/// Scopes whose grants do not expire for apps in Testing status (google-protocol.md §4).
+const TESTING_EXEMPT: &[&str] = &["openid", SCOPE_EMAIL, SCOPE_PROFILE];
+
+impl Grant {
+    /// An app in Google's "Testing" publishing status gets refresh tokens that die 7 days after
+    /// consent, unless it asked only for name, email and profile.
+    pub fn expired_in_testing(&self, testing_mode: bool, now: i64) -> bool {
+        testing_mode
+            && now > self.issued_at + 7 * 86_400
+            && self
+                .scopes
+                .iter()
+                .any(|s| !TESTING_EXEMPT.contains(&s.as_str()))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -155,6 +172,8 @@ pub struct State {
     /// Issue a new refresh token on every refresh (as many certified providers do; Google
     /// normally does not).
     pub rotate_refresh_tokens: bool,
+    /// The app is in Google's Testing status: refresh tokens expire after 7 days.
+    pub testing_mode: bool,
     pub next_family: u64,
 }
 
@@ -203,6 +222,7 @@ impl State {
             faults: Vec::new(),
             hits: HashMap::new(),
             rotate_refresh_tokens: false,
+            testing_mode: false,
             next_family: 1,
         }
     }

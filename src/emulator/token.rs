@@ -127,6 +127,7 @@ fn authorization_code_grant(
         revoked: false,
         rotated: false,
         rapt_required: false,
+        issued_at: st.now(),
     };
     // Only the first code of a user for a client carries a refresh token, unless forced.
     let key = (cg.client_id.clone(), cg.sub.clone());
@@ -178,7 +179,10 @@ fn refresh_token_grant(
         }
         return oauth_error(400, "invalid_grant", "Token has been expired or revoked.");
     }
-    if grant.revoked || grant.client_id != client_id {
+    if grant.revoked
+        || grant.client_id != client_id
+        || grant.expired_in_testing(st.testing_mode, st.now())
+    {
         return oauth_error(400, "invalid_grant", "Token has been expired or revoked.");
     }
     if grant.rapt_required {

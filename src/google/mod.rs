@@ -3,5 +3,6 @@
 pub mod endpoints;
 pub mod id_token;
 pub mod jwks;
+pub mod revoke;
 pub mod scopes;
 pub mod token;

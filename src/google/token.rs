@@ -67,6 +67,24 @@ pub fn exchange_code(
     parse_response(&resp, Grant::AuthorizationCode)
 }
 
+/// Trades a refresh token for a new access token (and ID token, and possibly a rotated refresh
+/// token). Safe to retry on 5xx/429: a refresh spends nothing.
+pub fn refresh(
+    http: &Http,
+    token_url: &str,
+    client: &ClientSecret,
+    refresh_token: &Secret,
+) -> Result<TokenResponse> {
+    let form = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", refresh_token.expose()),
+        ("client_id", client.client_id.as_str()),
+        ("client_secret", client.client_secret.expose()),
+    ];
+    let resp = http.post_form(token_url, &form, Retry::Safe)?;
+    parse_response(&resp, Grant::RefreshToken)
+}
+
 /// A failed exchange request either never reached the server (the code is unspent) or may have
 /// (the outcome is unknown, and the code must be treated as spent).
 fn unsent_or_unknown(err: Error) -> Error {

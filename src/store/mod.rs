@@ -4,6 +4,7 @@
 
 pub mod file;
 pub mod keyring;
+pub mod lock;
 pub mod rescue;
 
 use crate::cli::StoreKind;
@@ -99,6 +100,7 @@ pub struct Store {
     pub kind: StoreKind,
     pub secrets: Box<dyn SecretStore>,
     profiles: PathBuf,
+    locks: PathBuf,
 }
 
 pub fn kind_name(kind: StoreKind) -> &'static str {
@@ -136,7 +138,73 @@ impl Store {
             kind,
             secrets,
             profiles: dirs.profiles(),
+            locks: dirs.data.join("locks"),
         }
+    }
+
+    /// The store a saved profile's secrets live in, whatever --store says now: a sign-in is
+    /// read back from where it was written.
+    pub fn for_profile(profile: &Profile, dirs: &Dirs) -> Store {
+        let kind = if profile.store == "file" {
+            StoreKind::File
+        } else {
+            StoreKind::Keyring
+        };
+        Store::open(kind, dirs)
+    }
+
+    /// Every saved profile's metadata, by name. Damaged files are skipped with their error.
+    pub fn list_profiles(&self) -> Result<Vec<std::result::Result<Profile, Error>>> {
+        let entries = match std::fs::read_dir(&self.profiles) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => {
+                return Err(Error::store(
+                    "home_unreadable",
+                    format!("cannot list {}: {e}", self.profiles.display()),
+                    "check the permissions of GSIGNIN_HOME / the data dir",
+                ));
+            }
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                name.strip_suffix(".json").map(String::from)
+            })
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        Ok(names
+            .iter()
+            .filter_map(|n| self.load_profile(n).transpose())
+            .collect())
+    }
+
+    /// Takes the profile's refresh lock (see `lock.rs`).
+    pub fn lock(&self, profile: &str, wait: std::time::Duration) -> Result<lock::ProfileLock> {
+        lock::ProfileLock::acquire(&self.locks, profile, wait)
+    }
+
+    /// Removes the profile's secrets, then its metadata and lock file.
+    pub fn delete(&self, profile: &str) -> Result<()> {
+        self.secrets.delete(profile)?;
+        for path in [
+            self.profile_path(profile),
+            self.locks.join(format!("{profile}.lock")),
+        ] {
+            match std::fs::remove_file(&path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(Error::store(
+                        "home_unwritable",
+                        format!("cannot remove {}: {e}", path.display()),
+                        "check the permissions of GSIGNIN_HOME / the data dir",
+                    ));
+                }
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     fn profile_path(&self, name: &str) -> PathBuf {

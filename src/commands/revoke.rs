@@ -1,0 +1,82 @@
+//! `gsignin revoke`: end the grant at the issuer, then forget the profile here.
+
+use crate::cli::RevokeArgs;
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::google::endpoints::Endpoints;
+use crate::google::revoke::{Revoked, revoke};
+use crate::output::Outcome;
+use crate::session::Session;
+use serde_json::json;
+
+pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
+    let session = Session::open(ctx)?;
+    let at_issuer = if args.local {
+        None
+    } else {
+        let issuer = session
+            .profile
+            .as_ref()
+            .map(|p| p.issuer.clone())
+            .unwrap_or_else(|| ctx.settings.issuer.clone());
+        let endpoints = Endpoints::resolve(&ctx.http, &ctx.cache(), &issuer, ctx.clock.now())?;
+        let url = endpoints.revocation.ok_or_else(|| {
+            Error::other(
+                format!("the issuer {issuer} has no revocation endpoint"),
+                "revoke the app's access in the issuer's account settings, then `gsignin revoke --local`",
+            )
+        })?;
+        // The refresh token ends the whole grant; an access token alone ends only itself
+        // (at Google, its refresh token too).
+        let token = session
+            .tokens
+            .refresh_token
+            .as_ref()
+            .or(session.tokens.access_token.as_ref())
+            .ok_or_else(|| {
+                Error::other(
+                    "the profile holds no token to revoke",
+                    "`gsignin revoke --local` deletes what is stored",
+                )
+            })?;
+        let said = revoke(&ctx.http, &url, token)?;
+        if said == Revoked::AlreadyGone {
+            ctx.warn("the issuer no longer knows this token (already revoked or expired); deleting what is stored anyway");
+        }
+        Some(said)
+    };
+    let location = session.location();
+    let deleted = match &session.store {
+        Some(store) => {
+            store.delete(&session.name)?;
+            true
+        }
+        None => false,
+    };
+    let mut lines = Vec::new();
+    match at_issuer {
+        Some(Revoked::Now) => lines.push("revoked the grant at the issuer".to_string()),
+        Some(Revoked::AlreadyGone) => {
+            lines.push("the issuer had already ended the grant".to_string())
+        }
+        None => lines.push("did not call the issuer (--local)".to_string()),
+    }
+    if deleted {
+        lines.push(format!(
+            "deleted profile `{}`: its secrets in {location} and its metadata",
+            session.name
+        ));
+    } else {
+        lines.push("nothing was stored (GSIGNIN_REFRESH_TOKEN)".to_string());
+    }
+    let human = format!("{}\n", lines.join("; "));
+    Ok(Outcome::report(
+        human,
+        json!({
+            "profile": session.name,
+            "revoked_at_issuer": matches!(at_issuer, Some(Revoked::Now)),
+            "already_revoked": matches!(at_issuer, Some(Revoked::AlreadyGone)),
+            "deleted": deleted,
+        }),
+    ))
+}

@@ -1,0 +1,292 @@
+//! The stored sign-in's life after `exchange`: load it (from the profile's store, or from
+//! GSIGNIN_REFRESH_TOKEN), refresh it under the profile's lock, save what the issuer returned.
+//!
+//! Every command that needs a live token (`refresh`, `token`, `whoami` of the profile,
+//! `status --check`, `drive-appfolder`) goes through here, so they all fail the same way.
+
+use crate::config::client_secret::ClientSecret;
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::google::endpoints::Endpoints;
+use crate::google::id_token::{DEFAULT_LEEWAY, Expectations, Verdict};
+use crate::google::jwks::KeySource;
+use crate::google::{scopes, token};
+use crate::secret::Secret;
+use crate::store::{self, Profile, Store, Tokens};
+use std::time::Duration;
+
+/// The sign-in a command works with.
+pub struct Session<'a> {
+    ctx: &'a Ctx,
+    pub name: String,
+    /// None when the refresh token comes from GSIGNIN_REFRESH_TOKEN (nothing is stored).
+    pub store: Option<Store>,
+    pub profile: Option<Profile>,
+    pub tokens: Tokens,
+}
+
+/// What a refresh brought.
+pub struct Refreshed {
+    pub response: token::TokenResponse,
+    pub verdict: Option<Verdict>,
+    /// The issuer sent a new refresh token, which replaced the old one.
+    pub rotated: bool,
+    /// Scopes the profile had that the new grant lacks.
+    pub lost_scopes: Vec<String>,
+}
+
+impl<'a> Session<'a> {
+    /// The profile named by --profile, or the GSIGNIN_REFRESH_TOKEN sign-in.
+    pub fn open(ctx: &'a Ctx) -> Result<Session<'a>> {
+        Self::open_profile(ctx, &ctx.settings.profile)
+    }
+
+    pub fn open_profile(ctx: &'a Ctx, name: &str) -> Result<Session<'a>> {
+        if let Some(rt) = &ctx.settings.refresh_token {
+            return Ok(Session {
+                ctx,
+                name: name.to_string(),
+                store: None,
+                profile: None,
+                tokens: Tokens {
+                    refresh_token: Some(rt.clone()),
+                    ..Tokens::default()
+                },
+            });
+        }
+        store::validate_profile(name)?;
+        let not_signed_in = || Error::NotSignedIn {
+            profile: name.to_string(),
+        };
+        let index = Store::open(ctx.settings.store, &ctx.dirs);
+        let profile = index.load_profile(name)?.ok_or_else(not_signed_in)?;
+        let store = Store::for_profile(&profile, &ctx.dirs);
+        let tokens = store.load_tokens(name)?.ok_or_else(|| Error::NotSignedIn {
+            profile: name.to_string(),
+        })?;
+        Ok(Session {
+            ctx,
+            name: name.to_string(),
+            store: Some(store),
+            profile: Some(profile),
+            tokens,
+        })
+    }
+
+    /// The client secret, checked against the client the profile was signed in with.
+    fn client(&self) -> Result<ClientSecret> {
+        let client = ClientSecret::load(
+            self.ctx.settings.client_secret.as_deref(),
+            &self.ctx.dirs.default_client_secret(),
+        )?;
+        if let Some(p) = &self.profile
+            && p.client_id != client.client_id
+        {
+            self.ctx.warn(&format!(
+                "profile `{}` was signed in with client {}, but the client secret is for {}",
+                self.name, p.client_id, client.client_id
+            ));
+        }
+        Ok(client)
+    }
+
+    fn endpoints(&self) -> Result<Endpoints> {
+        let issuer = self
+            .profile
+            .as_ref()
+            .map(|p| p.issuer.as_str())
+            .unwrap_or(&self.ctx.settings.issuer);
+        Endpoints::resolve(
+            &self.ctx.http,
+            &self.ctx.cache(),
+            issuer,
+            self.ctx.clock.now(),
+        )
+    }
+
+    /// A token of the profile that stays valid for `min_valid` seconds, from the store when it
+    /// does, else after a refresh.
+    pub fn fresh_token(&mut self, kind: TokenKind, min_valid: i64) -> Result<Secret> {
+        let now = self.ctx.clock.now();
+        let cached = match kind {
+            TokenKind::Access => self.tokens.access_token.clone().zip(
+                self.profile
+                    .as_ref()
+                    .and_then(|p| p.access_token_expires_at),
+            ),
+            TokenKind::Id => self
+                .tokens
+                .id_token
+                .clone()
+                .zip(self.profile.as_ref().and_then(|p| p.id_token_expires_at)),
+        };
+        if let Some((token, expires_at)) = cached
+            && expires_at - now >= min_valid
+        {
+            return Ok(token);
+        }
+        self.refresh()?;
+        let token = match kind {
+            TokenKind::Access => self.tokens.access_token.clone(),
+            TokenKind::Id => self.tokens.id_token.clone(),
+        };
+        token.ok_or_else(|| {
+            Error::other(
+                "the issuer returned no ID token on refresh",
+                "the sign-in lacks the openid scope; request openid in the app and exchange a new code",
+            )
+        })
+    }
+
+    /// Refreshes under the profile's lock: re-reads the stored refresh token first (another
+    /// process may have rotated it meanwhile), then saves the result atomically.
+    pub fn refresh(&mut self) -> Result<Refreshed> {
+        let wait = self.ctx.settings.timeout * 4 + Duration::from_secs(10);
+        let _lock = match &self.store {
+            Some(store) => Some(store.lock(&self.name, wait)?),
+            None => None,
+        };
+        if let Some(store) = &self.store {
+            self.tokens = store
+                .load_tokens(&self.name)?
+                .ok_or_else(|| Error::NotSignedIn {
+                    profile: self.name.clone(),
+                })?;
+            if let Some(p) = store.load_profile(&self.name)? {
+                self.profile = Some(p);
+            }
+        }
+        let refresh_token = self.tokens.refresh_token.clone().ok_or_else(|| {
+            Error::other(
+                format!("profile `{}` holds no refresh token", self.name),
+                "the issuer sent none for its code: exchange the user's first code, or on Android request it with forceCodeForRefreshToken=true",
+            )
+        })?;
+        let endpoints = self.endpoints()?;
+        let client = self.client()?;
+        let token_url = client
+            .token_uri
+            .clone()
+            .unwrap_or_else(|| endpoints.token.clone());
+        let response = token::refresh(&self.ctx.http, &token_url, &client, &refresh_token)?;
+
+        // From here the old refresh token may be dead (rotation): nothing may lose the new one.
+        let now = self.ctx.clock.now();
+        let verdict = response.id_token.as_ref().map(|t| {
+            let expect = Expectations {
+                issuers: endpoints.issuers.clone(),
+                audience: Some(client.client_id.clone()),
+                leeway: DEFAULT_LEEWAY,
+                hd: None,
+            };
+            let mut keys =
+                KeySource::issuer(&self.ctx.http, &endpoints.jwks, self.ctx.cache(), now);
+            keys.verify(t.expose().as_bytes(), &expect, now)
+        });
+        let verdict = match verdict.transpose() {
+            Ok(v) => v,
+            Err(e) => {
+                self.ctx
+                    .warn(&format!("could not verify the new ID token: {e}"));
+                None
+            }
+        };
+        let id_token_ok = verdict.as_ref().is_some_and(Verdict::valid);
+        if verdict.as_ref().is_some_and(|v| !v.valid()) {
+            self.ctx.warn("the new ID token failed verification and was not stored; `gsignin whoami` shows why once you fetch one with --show-tokens");
+        }
+        let rotated = response
+            .refresh_token
+            .as_ref()
+            .is_some_and(|new| new.expose() != refresh_token.expose());
+        let granted = scopes::split(response.scope.as_deref());
+        let lost_scopes: Vec<String> = match (&self.profile, response.scope.is_some()) {
+            (Some(p), true) => p
+                .scopes
+                .iter()
+                .filter(|s| !scopes::contains(&granted, s))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
+        if !lost_scopes.is_empty() {
+            self.ctx.warn(&format!(
+                "the refreshed grant lacks scopes the sign-in had: {} (the user may have removed access)",
+                scopes::short_list(&lost_scopes)
+            ));
+        }
+        self.tokens = Tokens {
+            refresh_token: Some(
+                response
+                    .refresh_token
+                    .clone()
+                    .unwrap_or(refresh_token.clone()),
+            ),
+            access_token: Some(response.access_token.clone()),
+            id_token: if id_token_ok {
+                response.id_token.clone()
+            } else {
+                self.tokens.id_token.clone()
+            },
+        };
+        if let Some(p) = self.profile.as_mut() {
+            p.access_token_expires_at = response.expires_in.map(|s| now + s);
+            if id_token_ok {
+                p.id_token_expires_at = verdict.as_ref().and_then(|v| v.claim_i64("exp"));
+            }
+            if !granted.is_empty() {
+                p.scopes = granted;
+            }
+            if let Some(s) = response.refresh_token_expires_in {
+                p.refresh_token_expires_at = Some(now + s);
+            }
+            p.updated_at = now;
+        }
+        match (&self.store, &self.profile) {
+            (Some(store), Some(profile)) => {
+                if let Err(cause) = store.save(profile, &self.tokens) {
+                    return Err(
+                        match store::rescue::write(&self.ctx.dirs, profile, &self.tokens, now) {
+                            Ok(path) => Error::Rescued {
+                                cause: cause.to_string(),
+                                path,
+                            },
+                            Err(why) => Error::store(
+                                "rescue_failed",
+                                format!(
+                                    "could not save the refreshed sign-in ({cause}) nor write a rescue file ({why})"
+                                ),
+                                "fix the store and sign in again",
+                            ),
+                        },
+                    );
+                }
+            }
+            _ if rotated => self.ctx.warn(
+                "the issuer rotated the refresh token: the one in GSIGNIN_REFRESH_TOKEN is spent; \
+                 `gsignin refresh --show-refresh-token` prints the new one",
+            ),
+            _ => {}
+        }
+        Ok(Refreshed {
+            response,
+            verdict,
+            rotated,
+            lost_scopes,
+        })
+    }
+
+    /// Where the refresh token lives, for people.
+    pub fn location(&self) -> String {
+        match &self.store {
+            Some(store) => store.secrets.describe(&self.name),
+            None => "GSIGNIN_REFRESH_TOKEN (not stored)".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    Access,
+    Id,
+}

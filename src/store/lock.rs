@@ -1,0 +1,55 @@
+//! A per-profile lock around load-refresh-save, so that processes refreshing the same profile
+//! at once take turns: each one reads the refresh token the previous one saved, and a rotating
+//! issuer never sees a rotated-away token reused.
+
+use crate::error::{Error, Result};
+use crate::fsutil;
+use std::fs::File;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// Held while alive; the OS drops it with the process, so a crash never leaves it stuck.
+pub struct ProfileLock {
+    _file: File,
+}
+
+impl ProfileLock {
+    /// Waits for the lock for at most `wait`.
+    pub fn acquire(dir: &Path, profile: &str, wait: Duration) -> Result<ProfileLock> {
+        let path = dir.join(format!("{profile}.lock"));
+        let unusable = |e: std::io::Error| {
+            Error::store(
+                "lock_failed",
+                format!("cannot use the lock file {}: {e}", path.display()),
+                "make the data dir writable, or point GSIGNIN_HOME at a writable folder",
+            )
+        };
+        fsutil::ensure_private_dir(dir).map_err(unusable)?;
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(unusable)?;
+        let deadline = Instant::now() + wait;
+        loop {
+            match file.try_lock() {
+                Ok(()) => return Ok(ProfileLock { _file: file }),
+                Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(Error::store(
+                        "lock_timeout",
+                        format!(
+                            "another gsignin has held profile `{profile}` for over {} s",
+                            wait.as_secs()
+                        ),
+                        "wait for it to finish, or find the stuck process (`fuser` on the lock file)",
+                    ));
+                }
+                Err(std::fs::TryLockError::Error(e)) => return Err(unusable(e)),
+            }
+        }
+    }
+}
