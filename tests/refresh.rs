@@ -1,0 +1,365 @@
+//! refresh, token, status, revoke: the stored sign-in's life, against the emulator.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{Env, SecretService, assert_no_secret, exits, json_error, json_out, stderr, stdout};
+
+fn stored(env: &Env, profile: &str) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(env.secrets_file(profile)).unwrap()).unwrap()
+}
+
+fn signed_in(env: &Env) {
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+}
+
+fn grant_action(env: &Env, action: &str) {
+    let http = reqwest::blocking::Client::new();
+    let resp = http
+        .post(format!("{}/control/grants", env.emu.base_url()))
+        .json(&json!({"action": action}))
+        .send()
+        .unwrap();
+    assert!(resp.status().is_success());
+}
+
+#[test]
+fn a_rotated_refresh_token_replaces_the_old_one_in_the_file_store() {
+    let env = Env::new();
+    env.emu.state().rotate_refresh_tokens = true;
+    signed_in(&env);
+    let first = stored(&env, "default")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = exits(env.cmd().args(["refresh", "--json"]), 0);
+    assert_eq!(json_out(&out)["refresh_token"]["rotated"], true);
+    let second = stored(&env, "default")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(first, second, "the new refresh token is stored");
+    assert!(
+        env.emu.state().refresh_tokens[&first].rotated,
+        "the old one is spent"
+    );
+    // Two in a row: each uses the token the previous one stored.
+    exits(env.cmd().args(["refresh"]), 0);
+    let third = stored(&env, "default")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(second, third);
+    assert!(!env.emu.state().refresh_tokens[&third].revoked);
+    assert_no_secret(
+        &exits(env.cmd().args(["refresh"]), 0),
+        &env.issued_secrets(),
+    );
+}
+
+#[test]
+fn a_rotated_refresh_token_replaces_the_old_one_in_the_keyring() {
+    let Some(ss) = SecretService::start() else {
+        return;
+    };
+    let env = Env::new();
+    env.emu.state().rotate_refresh_tokens = true;
+    let keyring = |args: &[&str], code: i32| {
+        let mut cmd = env.cmd();
+        cmd.env("GSIGNIN_STORE", "keyring").args(args);
+        ss.apply(&mut cmd);
+        exits(&mut cmd, code)
+    };
+    keyring(&["exchange", &env.code()], 0);
+    let first: Vec<String> = env.emu.state().refresh_tokens.keys().cloned().collect();
+    keyring(&["refresh"], 0);
+    let items = ss.items();
+    let st = env.emu.state();
+    let live: Vec<&String> = st
+        .refresh_tokens
+        .iter()
+        .filter(|(_, g)| !g.rotated)
+        .map(|(k, _)| k)
+        .collect();
+    assert_eq!(live.len(), 1);
+    assert!(
+        items.contains(live[0].as_str()),
+        "the new token is in the keyring"
+    );
+    assert!(!items.contains(first[0].as_str()), "the old one is gone");
+    assert_eq!(items.matches("attribute.service = gsignin").count(), 1);
+}
+
+#[test]
+fn ten_processes_refreshing_at_once_against_a_rotating_issuer_keep_a_working_token() {
+    let env = Env::new();
+    env.emu.state().rotate_refresh_tokens = true;
+    signed_in(&env);
+    let bin = assert_cmd::cargo::cargo_bin("gsignin");
+    for round in 0..20 {
+        let children: Vec<_> = (0..10)
+            .map(|_| {
+                std::process::Command::new(&bin)
+                    .arg("refresh")
+                    .env("GSIGNIN_HOME", env.home())
+                    .env("GSIGNIN_ISSUER", env.emu.base_url())
+                    .env("GSIGNIN_STORE", "file")
+                    .env_remove("GSIGNIN_REFRESH_TOKEN")
+                    .stdout(std::process::Stdio::null())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        let rt = stored(&env, "default")["refresh_token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let st = env.emu.state();
+        let g = &st.refresh_tokens[&rt];
+        assert!(
+            !g.revoked && !g.rotated,
+            "round {round}: the stored token is the live one"
+        );
+    }
+    // 1 exchange + 200 refreshes, no family ever revoked by a reuse.
+    assert_eq!(env.emu.hits("/token"), 201);
+    exits(env.cmd().args(["refresh"]), 0);
+}
+
+#[test]
+fn a_token_revoked_at_the_issuer_is_exit_4_and_says_why() {
+    let env = Env::new();
+    signed_in(&env);
+    grant_action(&env, "revoke");
+    let out = exits(env.cmd().args(["refresh", "--json"]), 4);
+    let err = json_error(&out);
+    assert_eq!(err["code"], "invalid_grant");
+    let hint = err["hint"].as_str().unwrap();
+    assert!(hint.contains("revoked by the user"), "{hint}");
+    assert!(hint.contains("Testing status"), "{hint}");
+    assert!(hint.contains("100-tokens-per-client"), "{hint}");
+    assert!(hint.contains("password change"), "{hint}");
+    assert!(stderr(&out).contains("Token has been expired or revoked."));
+}
+
+#[test]
+fn invalid_rapt_asks_for_a_new_sign_in() {
+    let env = Env::new();
+    signed_in(&env);
+    grant_action(&env, "invalid_rapt");
+    let out = exits(env.cmd().args(["refresh"]), 4);
+    assert!(
+        stderr(&out).contains("re-authentication"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stderr(&out).contains("Workspace"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_app_in_testing_status_loses_its_refresh_token_after_7_days() {
+    let env = Env::new();
+    env.emu.state().testing_mode = true;
+    signed_in(&env);
+    exits(env.cmd().args(["refresh"]), 0);
+    env.emu.state().clock_offset += 8 * 86_400;
+    let out = exits(env.cmd().args(["refresh"]), 4);
+    assert!(
+        stderr(&out).contains("Testing status lose them after 7 days"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn nothing_stored_is_exit_4_with_a_hint_to_exchange() {
+    let env = Env::new();
+    for cmd in [
+        vec!["refresh"],
+        vec!["token"],
+        vec!["revoke"],
+        vec!["whoami"],
+    ] {
+        let out = exits(env.cmd().args(&cmd).arg("--json"), 4);
+        let err = json_error(&out);
+        assert_eq!(err["code"], "not_signed_in", "{cmd:?}");
+        assert!(err["hint"].as_str().unwrap().contains("gsignin exchange"));
+    }
+}
+
+#[test]
+fn gsignin_refresh_token_works_with_an_empty_home_and_no_store() {
+    let env = Env::new();
+    let doc = json_out(&exits(
+        env.cmd()
+            .args(["exchange", &env.code(), "--show-refresh-token", "--json"]),
+        0,
+    ));
+    let rt = doc["tokens"]["refresh_token"].as_str().unwrap().to_string();
+    let empty = tempfile::tempdir().unwrap();
+    let secret = env.home().join("config/client_secret.json");
+    let ci = || {
+        let mut cmd = env.cmd();
+        cmd.env("GSIGNIN_HOME", empty.path().join("nothing-here"))
+            .env("GSIGNIN_REFRESH_TOKEN", &rt)
+            .env("GSIGNIN_CLIENT_SECRET", &secret)
+            .env("GSIGNIN_STORE", "keyring");
+        cmd
+    };
+    let token = stdout(&exits(ci().arg("token"), 0)).trim().to_string();
+    assert!(env.emu.state().access_tokens.contains_key(&token));
+    let out = exits(ci().args(["refresh", "--print", "id-token"]), 0);
+    assert!(stdout(&out).starts_with("eyJ"));
+    let out = exits(ci().args(["whoami", "--json"]), 0);
+    assert_eq!(json_out(&out)["claims"]["email"], "alice@example.com");
+    assert!(
+        !empty.path().join("nothing-here/data").exists(),
+        "nothing was written"
+    );
+}
+
+#[test]
+fn token_uses_the_cache_until_min_valid_says_otherwise() {
+    let env = Env::new();
+    signed_in(&env);
+    let hits = env.emu.hits("/token");
+    let first = stdout(&exits(env.cmd().arg("token"), 0));
+    assert_eq!(first.lines().count(), 1, "only the token on stdout");
+    assert_eq!(env.emu.hits("/token"), hits, "served from the store");
+    let second = stdout(&exits(env.cmd().args(["token", "--min-valid", "3600"]), 0));
+    assert_eq!(
+        env.emu.hits("/token"),
+        hits + 1,
+        "refreshed: it expires sooner than 3600 s"
+    );
+    assert_ne!(first, second);
+    let id = stdout(&exits(env.cmd().args(["token", "--id-token"]), 0));
+    assert!(id.starts_with("eyJ"));
+    let access = stdout(&exits(
+        env.cmd().args(["refresh", "--print", "access-token"]),
+        0,
+    ));
+    assert!(env.emu.state().access_tokens.contains_key(access.trim()));
+}
+
+#[test]
+fn status_lists_profiles_without_secrets_and_check_says_which_work() {
+    let env = Env::new();
+    signed_in(&env);
+    exits(
+        env.cmd().args([
+            "exchange",
+            &env.mint(gsignin::emulator::state::MintRequest {
+                email: Some("bob@example.com".into()),
+                ..Default::default()
+            }),
+            "--profile",
+            "bob",
+        ]),
+        0,
+    );
+    let out = exits(env.cmd().arg("status"), 0);
+    assert!(stdout(&out).contains("alice@example.com") && stdout(&out).contains("bob@example.com"));
+    assert_no_secret(&out, &env.issued_secrets());
+    let out = exits(env.cmd().args(["status", "--json"]), 0);
+    assert_eq!(json_out(&out)["profiles"].as_array().unwrap().len(), 2);
+
+    // Revoke only bob's grant at the issuer: --check says alice works and bob does not.
+    let http = reqwest::blocking::Client::new();
+    http.post(format!("{}/control/grants", env.emu.base_url()))
+        .json(&json!({"action": "revoke", "email": "bob@example.com"}))
+        .send()
+        .unwrap();
+    let out = exits(env.cmd().args(["status", "--check", "--json"]), 4);
+    let doc = json_out(&out);
+    let checks: Vec<(&str, bool)> = doc["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["profile"].as_str().unwrap(), p["check"]["ok"] == true))
+        .collect();
+    assert_eq!(checks, [("bob", false), ("default", true)]);
+    assert_no_secret(&out, &env.issued_secrets());
+}
+
+#[test]
+fn revoke_ends_the_grant_and_removes_only_that_profile() {
+    let env = Env::new();
+    signed_in(&env);
+    exits(
+        env.cmd().args([
+            "exchange",
+            &env.mint(gsignin::emulator::state::MintRequest {
+                email: Some("bob@example.com".into()),
+                ..Default::default()
+            }),
+            "--profile",
+            "bob",
+        ]),
+        0,
+    );
+    let alice_rt = stored(&env, "default")["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = exits(env.cmd().args(["revoke", "--json"]), 0);
+    assert_eq!(json_out(&out)["revoked_at_issuer"], true);
+    assert!(env.emu.state().refresh_tokens[&alice_rt].revoked);
+    assert!(!env.secrets_file("default").exists());
+    assert!(!env.profile_file("default").exists());
+    assert!(env.secrets_file("bob").exists() && env.profile_file("bob").exists());
+
+    // A token the issuer no longer knows is no obstacle to forgetting it here.
+    grant_action(&env, "revoke");
+    let out = exits(env.cmd().args(["revoke", "--profile", "bob"]), 0);
+    assert!(
+        stderr(&out).contains("no longer knows this token"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!env.profile_file("bob").exists());
+}
+
+#[test]
+fn revoke_removes_the_keyring_item() {
+    let Some(ss) = SecretService::start() else {
+        return;
+    };
+    let env = Env::new();
+    let run = |args: &[&str]| {
+        let mut cmd = env.cmd();
+        cmd.env("GSIGNIN_STORE", "keyring").args(args);
+        ss.apply(&mut cmd);
+        exits(&mut cmd, 0)
+    };
+    run(&["exchange", &env.code()]);
+    run(&[
+        "exchange",
+        &env.mint(gsignin::emulator::state::MintRequest {
+            email: Some("bob@example.com".into()),
+            ..Default::default()
+        }),
+        "--profile",
+        "bob",
+    ]);
+    assert_eq!(ss.items().matches("attribute.service = gsignin").count(), 2);
+    run(&["revoke"]);
+    let items = ss.items();
+    assert_eq!(
+        items.matches("attribute.service = gsignin").count(),
+        1,
+        "{items}"
+    );
+    assert!(items.contains("attribute.username = bob"));
+    run(&["revoke", "--local", "--profile", "bob"]);
+    assert_eq!(ss.items().matches("attribute.service = gsignin").count(), 0);
+}
