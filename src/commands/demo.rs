@@ -5,13 +5,15 @@
 //! own: the file store in the throw-away home (so the demo never touches your keyring) and the
 //! emulator as issuer.
 
-use crate::cli::{Command, ExchangeArgs, GlobalArgs, StoreKind, WhoamiArgs};
+use crate::cli::{Cli, GlobalArgs, StoreKind};
 use crate::context::{Ctx, Io, Settings, SharedWrite};
 use crate::emulator::Emulator;
 use crate::emulator::state::MintRequest;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::output::{self, Outcome};
+use crate::secret::redacted_hint;
+use clap::Parser;
 use serde_json::json;
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -72,34 +74,48 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     );
     transcript.push_str(&format!("# The steps below run with {env}\n\n"));
 
-    let plan: Vec<(&str, &str, Command)> = vec![
+    // (what it shows, the command line shown, the arguments run, whether stdout is a secret)
+    let plan: Vec<(&str, &str, Vec<&str>, bool)> = vec![
         (
             "2. The backend trades the code for tokens and keeps the refresh token.",
             "gsignin exchange \"$SERVER_AUTH_CODE\" --expect-scope drive.appdata",
-            Command::Exchange(ExchangeArgs {
-                code: Some(code),
-                redirect_uri: String::new(),
-                show_tokens: false,
-                show_refresh_token: false,
-                expect_scopes: vec!["drive.appdata".into()],
-            }),
+            vec!["exchange", &code, "--expect-scope", "drive.appdata"],
+            false,
         ),
         (
             "3. Who is signed in? The stored ID token, verified against the issuer's keys.",
             "gsignin whoami",
-            Command::Whoami(WhoamiArgs {
-                token: None,
-                audience: None,
-                hd: None,
-                no_verify: false,
-                now: None,
-                jwks: None,
-            }),
+            vec!["whoami"],
+            false,
+        ),
+        (
+            "4. What is stored (never a secret).",
+            "gsignin status",
+            vec!["status"],
+            false,
+        ),
+        (
+            "5. Later, with the user offline: a new access token from the stored refresh token.",
+            "gsignin refresh",
+            vec!["refresh"],
+            false,
+        ),
+        (
+            "6. The access token alone, for scripts (shown redacted here).",
+            "curl -H \"Authorization: Bearer $(gsignin token)\" ...",
+            vec!["token"],
+            true,
+        ),
+        (
+            "7. Sign out: revoke the grant at the issuer and delete what is stored.",
+            "gsignin revoke",
+            vec!["revoke"],
+            false,
         ),
     ];
     let mut failed = None;
-    for (about, line, command) in plan {
-        let (text, code) = run_step(&settings, command)?;
+    for (about, line, argv, secret_stdout) in plan {
+        let (text, code) = run_step(&settings, &argv, secret_stdout)?;
         transcript.push_str(&format!("# {about}\n$ {line}\n{text}\n"));
         steps.push(json!({"command": line, "exit_code": code, "output": text}));
         if code != 0 {
@@ -112,7 +128,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     }
     if failed.is_none() {
         transcript.push_str(
-            "Done: a code traded, the refresh token stored, the ID token verified. Run the same against Google with\n\
+            "Done: a code traded, the sign-in stored, verified, refreshed and revoked. Run the same against Google with\n\
              your server client's client_secret.json and a serverAuthCode from your app (see README.md).\n",
         );
     }
@@ -123,14 +139,16 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     .with_failure(failed))
 }
 
-/// Runs one command with its own context and returns what it printed and its exit code.
-fn run_step(settings: &Settings, command: Command) -> Result<(String, u8)> {
+/// Runs one command line with its own context and returns what it printed and its exit code.
+fn run_step(settings: &Settings, argv: &[&str], secret_stdout: bool) -> Result<(String, u8)> {
+    let cli = Cli::try_parse_from(std::iter::once("gsignin").chain(argv.iter().copied()))
+        .map_err(|e| Error::other(format!("the demo's own command line is wrong: {e}"), ""))?;
     let out: SharedWrite = Rc::new(RefCell::new(Box::new(Vec::<u8>::new())));
     let buf = Rc::new(RefCell::new(Vec::<u8>::new()));
     let err: SharedWrite = Rc::new(RefCell::new(Box::new(SharedBuf(buf.clone()))));
     let step_ctx = Ctx::new(settings.clone(), Io::captured(out, err.clone()))?;
     let mut stdout = Vec::new();
-    let code = match crate::commands::run(&step_ctx, command) {
+    let code = match crate::commands::run(&step_ctx, cli.command) {
         Ok(outcome) => output::render(outcome, false, &mut stdout, &mut *err.borrow_mut()),
         Err(e) => output::render_error(&e, false, &mut stdout, &mut *err.borrow_mut()),
     };
@@ -139,7 +157,12 @@ fn run_step(settings: &Settings, command: Command) -> Result<(String, u8)> {
         text.push_str(&format!("  (stderr) {line}\n"));
     }
     for line in String::from_utf8_lossy(&stdout).lines() {
-        text.push_str(&format!("  {line}\n"));
+        let shown = if secret_stdout {
+            redacted_hint(line)
+        } else {
+            line.to_string()
+        };
+        text.push_str(&format!("  {shown}\n"));
     }
     Ok((text, code))
 }
