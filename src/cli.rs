@@ -156,6 +156,17 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Revoke(RevokeArgs),
 
+    /// Call Drive for the user offline: show the app data folder, or list its files
+    ///
+    /// Uses the profile's access token (refreshed when it expires within 60 s; a 401 refreshes
+    /// once and retries once). Needs the drive.appdata scope.
+    ///
+    /// Examples:
+    ///   gsignin drive-appfolder
+    ///   gsignin drive-appfolder --list --json | jq -r '.files[].name'
+    #[command(verbatim_doc_comment)]
+    DriveAppfolder(DriveArgs),
+
     /// Verify an ID token and show its claims, or show who the stored sign-in is
     ///
     /// Examples:
@@ -231,6 +242,13 @@ pub struct TokenArgs {
     /// Print the ID token instead of the access token
     #[arg(long)]
     pub id_token: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DriveArgs {
+    /// List the files in appDataFolder (every page)
+    #[arg(long)]
+    pub list: bool,
 }
 
 #[derive(Debug, Args)]

@@ -69,6 +69,15 @@ pub enum Error {
     #[error("{message}")]
     ClientSecret { message: String, hint: String },
 
+    /// The project or the setup is wrong in a way only its owner can fix, such as an API
+    /// not enabled in the Cloud project (exit 6).
+    #[error("{message}")]
+    Config {
+        code: &'static str,
+        message: String,
+        hint: String,
+    },
+
     /// The store (keyring, files, home folder) cannot be used (exit 6).
     #[error("{message}")]
     Store {
@@ -133,6 +142,7 @@ impl Error {
             Error::Network { .. } | Error::Server { .. } => 5,
             Error::Client { .. }
             | Error::ClientSecret { .. }
+            | Error::Config { .. }
             | Error::Store { .. }
             | Error::Rescued { .. } => 6,
         }
@@ -155,7 +165,7 @@ impl Error {
             .into(),
             Error::Server { .. } => "server_error".into(),
             Error::ClientSecret { .. } => "client_secret_invalid".into(),
-            Error::Store { code, .. } => (*code).into(),
+            Error::Store { code, .. } | Error::Config { code, .. } => (*code).into(),
             Error::Rescued { .. } => "rescued".into(),
             Error::Other { .. } => "error".into(),
         }
@@ -171,6 +181,7 @@ impl Error {
             | Error::Network { hint, .. }
             | Error::Server { hint, .. }
             | Error::ClientSecret { hint, .. }
+            | Error::Config { hint, .. }
             | Error::Store { hint, .. }
             | Error::Other { hint, .. } => hint.clone(),
             Error::NotSignedIn { .. } => {

@@ -68,8 +68,9 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         home: Some(home.path().to_path_buf()),
     });
     let env = format!(
-        "GSIGNIN_HOME={} GSIGNIN_ISSUER={} GSIGNIN_STORE=file GSIGNIN_PROFILE=demo",
+        "GSIGNIN_HOME={} GSIGNIN_ISSUER={} GSIGNIN_DRIVE_URL={}/drive/v3 GSIGNIN_STORE=file GSIGNIN_PROFILE=demo",
         home.path().display(),
+        emulator.base_url(),
         emulator.base_url()
     );
     transcript.push_str(&format!("# The steps below run with {env}\n\n"));
@@ -101,13 +102,25 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
             false,
         ),
         (
-            "6. The access token alone, for scripts (shown redacted here).",
+            "6. The offline API call: Drive's app data folder, with the stored sign-in.",
+            "gsignin drive-appfolder",
+            vec!["drive-appfolder"],
+            false,
+        ),
+        (
+            "7. And the files in it.",
+            "gsignin drive-appfolder --list",
+            vec!["drive-appfolder", "--list"],
+            false,
+        ),
+        (
+            "8. The access token alone, for scripts (shown redacted here).",
             "curl -H \"Authorization: Bearer $(gsignin token)\" ...",
             vec!["token"],
             true,
         ),
         (
-            "7. Sign out: revoke the grant at the issuer and delete what is stored.",
+            "9. Sign out: revoke the grant at the issuer and delete what is stored.",
             "gsignin revoke",
             vec!["revoke"],
             false,
@@ -128,7 +141,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     }
     if failed.is_none() {
         transcript.push_str(
-            "Done: a code traded, the sign-in stored, verified, refreshed and revoked. Run the same against Google with\n\
+            "Done: a code traded, the sign-in stored, verified, refreshed, used with Drive and revoked. Run the same against Google with\n\
              your server client's client_secret.json and a serverAuthCode from your app (see README.md).\n",
         );
     }

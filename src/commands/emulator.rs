@@ -46,6 +46,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
          # gsignin emulator: Google Sign-In on {base} (Ctrl-C stops it)\n\
          # Point gsignin at it:\n\
          export GSIGNIN_ISSUER={base}\n\
+         export GSIGNIN_DRIVE_URL={base}/drive/v3\n\
          {client_secret_line}\n\
          # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\
          # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\

@@ -1,6 +1,7 @@
 //! One module per command, each `run(ctx, args) -> Result<Outcome>`, dispatched from one match.
 
 pub mod demo;
+pub mod drive;
 pub mod emulator;
 pub mod exchange;
 pub mod refresh;
@@ -20,6 +21,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Refresh(args) => refresh::run(ctx, args),
         Command::Token(args) => token::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),
+        Command::DriveAppfolder(args) => drive::run(ctx, args),
         Command::Revoke(args) => revoke::run(ctx, args),
         Command::Whoami(args) => whoami::run(ctx, args),
         Command::Emulator(args) => emulator::run(ctx, args),

@@ -119,6 +119,7 @@ pub async fn grants(State(shared): State<Shared>, Json(req): Json<GrantAction>) 
 #[derive(Deserialize)]
 pub struct Settings {
     rotate_refresh_tokens: Option<bool>,
+    drive_api_enabled: Option<bool>,
     testing_mode: Option<bool>,
     code_lifetime: Option<i64>,
     jwks_max_age: Option<u64>,
@@ -128,6 +129,9 @@ pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -
     let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
     if let Some(v) = req.rotate_refresh_tokens {
         st.rotate_refresh_tokens = v;
+    }
+    if let Some(v) = req.drive_api_enabled {
+        st.drive_api_enabled = v;
     }
     if let Some(v) = req.testing_mode {
         st.testing_mode = v;
@@ -143,6 +147,7 @@ pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -
         &json!({
             "rotate_refresh_tokens": st.rotate_refresh_tokens,
             "testing_mode": st.testing_mode,
+            "drive_api_enabled": st.drive_api_enabled,
             "code_lifetime": st.code_lifetime,
             "jwks_max_age": st.jwks_max_age,
         }),

@@ -5,6 +5,7 @@
 //! runtime on its own thread, so blocking callers (the CLI's HTTP client) can use it freely.
 
 pub mod control;
+pub mod drive;
 pub mod keys;
 pub mod state;
 pub mod token;
@@ -133,6 +134,9 @@ fn router(state: Shared) -> Router {
         .route("/oauth2/v1/certs", get(pem_certs))
         .route("/v1/userinfo", get(token::userinfo))
         .route("/oauth2/v3/userinfo", get(token::userinfo))
+        .route("/drive/v3/files", get(drive::list_files))
+        .route("/drive/v3/files/{file_id}", get(drive::get_file))
+        .route("/control/drive/files", post(drive::seed_files))
         .route("/control/codes", post(control::mint))
         .route(
             "/control/faults",

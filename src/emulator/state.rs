@@ -175,6 +175,9 @@ pub struct State {
     /// The app is in Google's Testing status: refresh tokens expire after 7 days.
     pub testing_mode: bool,
     pub next_family: u64,
+    /// Whether the project has the Drive API enabled (else 403 accessNotConfigured).
+    pub drive_api_enabled: bool,
+    pub drive_files: HashMap<String, Vec<super::drive::DriveFile>>,
 }
 
 /// What the control API's mint takes: what a mobile sign-in asked for.
@@ -224,6 +227,8 @@ impl State {
             rotate_refresh_tokens: false,
             testing_mode: false,
             next_family: 1,
+            drive_api_enabled: true,
+            drive_files: HashMap::new(),
         }
     }
 

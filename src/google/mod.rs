@@ -1,5 +1,6 @@
 //! Google's side of the protocol: endpoints, grants, ID-token verification and keys.
 
+pub mod drive;
 pub mod endpoints;
 pub mod id_token;
 pub mod jwks;

@@ -62,6 +62,10 @@ impl Env {
         let mut cmd = bare_cmd();
         cmd.env("GSIGNIN_HOME", self.home())
             .env("GSIGNIN_ISSUER", self.emu.base_url())
+            .env(
+                "GSIGNIN_DRIVE_URL",
+                format!("{}/drive/v3", self.emu.base_url()),
+            )
             .env("GSIGNIN_STORE", "file")
             // No Secret Service unless a test brings one.
             .env(

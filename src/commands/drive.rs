@@ -1,0 +1,143 @@
+//! `gsignin drive-appfolder`: the offline API call a backend makes for the user, as a smoke
+//! test: Drive's app data folder, or its files.
+
+use crate::cli::DriveArgs;
+use crate::context::Ctx;
+use crate::error::{Error, Result};
+use crate::google::drive::{self, Reply};
+use crate::google::scopes;
+use crate::output::{Outcome, aligned};
+use crate::secret::Secret;
+use crate::session::{Session, TokenKind};
+use serde_json::{Value, json};
+
+pub fn run(ctx: &Ctx, args: DriveArgs) -> Result<Outcome> {
+    let mut session = Session::open(ctx)?;
+    // Known to lack the scope: say so without bothering Drive.
+    if let Some(p) = &session.profile
+        && !p.scopes.is_empty()
+        && !scopes::contains(&p.scopes, drive::SCOPE)
+    {
+        return Err(drive::missing_scope());
+    }
+    let base = ctx.settings.drive_url.clone();
+    let mut token = session.fresh_token(TokenKind::Access, 60)?;
+    let call = |token: &Secret| -> Result<Reply> {
+        if args.list {
+            list_all(ctx, &base, token)
+        } else {
+            drive::get_appfolder(&ctx.http, &base, token)
+        }
+    };
+    let mut reply = call(&token)?;
+    if matches!(reply, Reply::Unauthorized) {
+        // The stored access token may have been revoked or expired early: one refresh, one retry.
+        session.refresh()?;
+        token = session.fresh_token(TokenKind::Access, 60)?;
+        reply = call(&token)?;
+    }
+    let body = match reply {
+        Reply::Ok(body) => body,
+        Reply::Unauthorized => {
+            return Err(Error::Grant {
+                error: "drive_unauthorized".into(),
+                message: "Drive refused the access token twice, even right after a refresh".into(),
+                hint: "the grant may have been revoked: `gsignin refresh` shows the issuer's reason; sign in again if it says so".into(),
+            });
+        }
+    };
+    let who = session
+        .profile
+        .as_ref()
+        .and_then(|p| p.email.clone())
+        .unwrap_or_else(|| format!("profile {}", session.name));
+    Ok(if args.list {
+        report_list(&who, body)
+    } else {
+        report_folder(&who, body)
+    })
+}
+
+/// Follows nextPageToken to the end; the pages are joined into one `files` list.
+fn list_all(ctx: &Ctx, base: &str, token: &Secret) -> Result<Reply> {
+    let mut files = Vec::new();
+    let mut page: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        match drive::list_page(&ctx.http, base, token, page.as_deref())? {
+            Reply::Unauthorized => return Ok(Reply::Unauthorized),
+            Reply::Ok(body) => {
+                pages += 1;
+                if let Some(list) = body["files"].as_array() {
+                    files.extend(list.iter().cloned());
+                }
+                match body["nextPageToken"].as_str() {
+                    Some(next) if !next.is_empty() && pages < 10_000 => page = Some(next.into()),
+                    _ => break,
+                }
+            }
+        }
+    }
+    Ok(Reply::Ok(
+        json!({"kind": "drive#fileList", "files": files, "pages": pages}),
+    ))
+}
+
+fn report_folder(who: &str, body: Value) -> Outcome {
+    let field = |k: &str| body[k].as_str().unwrap_or("-").to_string();
+    let human = format!(
+        "App data folder of {who}\n{}",
+        aligned(&[
+            ("id", field("id")),
+            ("name", field("name")),
+            ("mimeType", field("mimeType")),
+        ])
+    );
+    Outcome::report(human, body)
+}
+
+fn report_list(who: &str, body: Value) -> Outcome {
+    let files = body["files"].as_array().cloned().unwrap_or_default();
+    let mut human = format!(
+        "{} file{} in the app data folder of {who}\n",
+        files.len(),
+        if files.len() == 1 { "" } else { "s" }
+    );
+    let cell = |f: &Value, k: &str| f[k].as_str().unwrap_or("-").to_string();
+    let rows: Vec<[String; 4]> = files
+        .iter()
+        .map(|f| {
+            [
+                cell(f, "name"),
+                cell(f, "id"),
+                cell(f, "size"),
+                cell(f, "modifiedTime"),
+            ]
+        })
+        .collect();
+    if !rows.is_empty() {
+        let header = ["NAME", "ID", "SIZE", "MODIFIED"].map(String::from);
+        let widths: Vec<usize> = (0..4)
+            .map(|i| {
+                rows.iter()
+                    .chain(std::iter::once(&header))
+                    .map(|r| r[i].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in std::iter::once(&header).chain(rows.iter()) {
+            human.push_str(&format!(
+                "  {:<w0$}  {:<w1$}  {:>w2$}  {}\n",
+                row[0],
+                row[1],
+                row[2],
+                row[3],
+                w0 = widths[0],
+                w1 = widths[1],
+                w2 = widths[2]
+            ));
+        }
+    }
+    Outcome::report(human, json!({"files": files, "count": files.len()}))
+}
