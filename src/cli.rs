@@ -6,6 +6,15 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  any other failure
+  2  bad usage (wrong flags or arguments)
+  3  a token was rejected: malformed, bad signature, expired, wrong issuer or audience
+  4  not authorized: nothing stored, refresh token revoked or expired, missing scope, code already used
+  5  network or server trouble: unreachable, timeout, 5xx or 429 after retries
+  6  configuration or storage: client secret missing or invalid, keyring unavailable, rescue file written";
+
 /// The server side of Google Sign-In from a terminal.
 ///
 /// Trade a mobile app's serverAuthCode for tokens, keep the refresh token in the OS keyring,
@@ -15,7 +24,8 @@ use std::path::PathBuf;
     name = "gsignin",
     version,
     propagate_version = true,
-    max_term_width = 100
+    max_term_width = 100,
+    after_long_help = EXIT_CODES
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -33,6 +43,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "GSIGNIN_CLIENT_SECRET",
+        hide_env_values = true,
         value_name = "PATH"
     )]
     pub client_secret: Option<PathBuf>,
@@ -42,6 +53,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "GSIGNIN_PROFILE",
+        hide_env_values = true,
         default_value = "default",
         value_name = "NAME"
     )]
@@ -52,6 +64,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "GSIGNIN_STORE",
+        hide_env_values = true,
         default_value = "keyring",
         value_name = "STORE"
     )]
@@ -62,6 +75,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "GSIGNIN_ISSUER",
+        hide_env_values = true,
         default_value = crate::google::endpoints::GOOGLE_ISSUER,
         value_name = "URL"
     )]
@@ -72,6 +86,7 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "GSIGNIN_DRIVE_URL",
+        hide_env_values = true,
         default_value = "https://www.googleapis.com/drive/v3",
         value_name = "URL"
     )]
@@ -90,13 +105,20 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "GSIGNIN_TIMEOUT",
+        hide_env_values = true,
         default_value_t = 30,
         value_name = "SECS"
     )]
     pub timeout: u64,
 
     /// One folder that replaces the config, cache and data dirs
-    #[arg(long, global = true, env = "GSIGNIN_HOME", hide = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "GSIGNIN_HOME",
+        hide_env_values = true,
+        hide = true
+    )]
     pub home: Option<PathBuf>,
 }
 
@@ -187,6 +209,24 @@ pub enum Command {
 
     /// Run the whole job against an in-process emulator in a throw-away home
     Demo,
+
+    /// Print a shell completion script
+    ///
+    /// Examples:
+    ///   gsignin completions bash > ~/.local/share/bash-completion/completions/gsignin
+    ///   gsignin completions zsh > "${fpath[1]}/_gsignin"
+    #[command(verbatim_doc_comment)]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff)
+    ///
+    /// Example:
+    ///   gsignin man > ~/.local/share/man/man1/gsignin.1
+    #[command(verbatim_doc_comment)]
+    Man,
 }
 
 #[derive(Debug, Args)]

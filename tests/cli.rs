@@ -261,3 +261,27 @@ fn whoami_without_a_known_audience_reports_the_check_skipped() {
     let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(v["checks"]["aud"]["status"], "skipped");
 }
+
+/// The committed completions and man page are what the current CLI generates; regenerate with
+/// `for s in bash zsh fish elvish powershell; do gsignin completions $s > completions/gsignin.$s; done; gsignin man > man/gsignin.1`.
+#[test]
+fn committed_completions_and_man_page_match_the_cli() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let out = bare_cmd().args(["completions", shell]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let committed =
+            std::fs::read_to_string(root.join(format!("completions/gsignin.{shell}"))).unwrap();
+        assert!(
+            stdout(&out) == committed,
+            "completions/gsignin.{shell} is stale: regenerate it (see this test's comment)"
+        );
+    }
+    let out = bare_cmd().arg("man").output().unwrap();
+    let committed = std::fs::read_to_string(root.join("man/gsignin.1")).unwrap();
+    assert!(
+        stdout(&out) == committed,
+        "man/gsignin.1 is stale: regenerate it"
+    );
+    assert!(committed.contains("Exit codes:"));
+}

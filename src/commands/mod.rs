@@ -1,6 +1,7 @@
 //! One module per command, each `run(ctx, args) -> Result<Outcome>`, dispatched from one match.
 
 pub mod demo;
+pub mod docs;
 pub mod drive;
 pub mod emulator;
 pub mod exchange;
@@ -26,5 +27,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Whoami(args) => whoami::run(ctx, args),
         Command::Emulator(args) => emulator::run(ctx, args),
         Command::Demo => demo::run(ctx),
+        Command::Completions { shell } => Ok(docs::completions(shell)),
+        Command::Man => docs::man(),
     }
 }
