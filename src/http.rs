@@ -164,12 +164,12 @@ impl Http {
                 Err(e) => {
                     let err = network_error(url, &e, self.timeout);
                     self.trace_line(&format!("! {err} ({} ms)", elapsed.as_millis()));
-                    // A refused connection, a name that does not resolve, a TLS failure or a
-                    // timeout will not change in a second: only a dropped connection is retried.
+                    // A refused connection, a name that does not resolve or a TLS failure will
+                    // not change in a second; a timeout or a dropped connection may.
                     let transient = matches!(
                         &err,
                         Error::Network {
-                            kind: NetKind::Other,
+                            kind: NetKind::Other | NetKind::Timeout,
                             ..
                         }
                     );

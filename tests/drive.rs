@@ -133,14 +133,12 @@ fn rate_limits_are_retried_then_exit_5() {
     assert_eq!(env.emu.hits(FOLDER), 5, "three tries");
 
     env.emu.state().faults.clear();
-    env.emu.state().faults.push(gsignin::emulator::state::Fault {
+    env.inject(gsignin::emulator::state::Fault {
         path: FOLDER.into(),
         status: Some(403),
-        latency_ms: 0,
-        hang: false,
         count: Some(1),
-        retry_after: None,
         body: Some(r#"{"error":{"errors":[{"domain":"usageLimits","reason":"userRateLimitExceeded","message":"User Rate Limit Exceeded"}],"code":403,"message":"User Rate Limit Exceeded"}}"#.into()),
+        ..Default::default()
     });
     exits(env.cmd().arg("drive-appfolder"), 0);
 }

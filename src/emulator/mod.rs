@@ -181,6 +181,17 @@ async fn count_and_fault(State(shared): State<Shared>, req: Request, next: Next)
     if fault.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
     }
+    if fault.drop {
+        // A body that fails after its headers: hyper aborts the connection mid-answer.
+        let broken = futures_util::stream::once(async {
+            Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("dropped"))
+        });
+        return (
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            axum::body::Body::from_stream(broken),
+        )
+            .into_response();
+    }
     match fault.status {
         None => next.run(req).await,
         Some(status) => fault_response(status, fault.body, fault.retry_after),

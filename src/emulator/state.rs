@@ -135,7 +135,7 @@ pub struct AccessToken {
 }
 
 /// An injected fault: for requests to `path`, `count` times (None: until cleared).
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Fault {
     pub path: String,
     /// Answer with this status instead of the real answer.
@@ -146,6 +146,9 @@ pub struct Fault {
     /// Accept the request and never answer.
     #[serde(default)]
     pub hang: bool,
+    /// Start an answer and drop the connection before it is complete.
+    #[serde(default)]
+    pub drop: bool,
     /// How many requests it applies to; absent: all, until cleared.
     pub count: Option<u64>,
     /// Seconds for a Retry-After header.

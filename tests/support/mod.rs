@@ -333,36 +333,29 @@ impl Env {
         json_out(&out)
     }
 
+    /// Injects a fault at the emulator.
+    pub fn inject(&self, fault: gsignin::emulator::state::Fault) {
+        self.emu.state().faults.push(fault);
+    }
+
     /// Makes the next request to `path` wait `ms` before it is served.
     pub fn delay_next(&self, path: &str, ms: u64) {
-        self.emu
-            .state()
-            .faults
-            .push(gsignin::emulator::state::Fault {
-                path: path.into(),
-                status: None,
-                latency_ms: ms,
-                hang: false,
-                count: Some(1),
-                retry_after: None,
-                body: None,
-            });
+        self.inject(gsignin::emulator::state::Fault {
+            path: path.into(),
+            latency_ms: ms,
+            count: Some(1),
+            ..Default::default()
+        });
     }
 
     /// Answers requests to `path` with `status`, `count` times (None: until cleared).
     pub fn fail(&self, path: &str, status: u16, count: Option<u64>) {
-        self.emu
-            .state()
-            .faults
-            .push(gsignin::emulator::state::Fault {
-                path: path.into(),
-                status: Some(status),
-                latency_ms: 0,
-                hang: false,
-                count,
-                retry_after: None,
-                body: None,
-            });
+        self.inject(gsignin::emulator::state::Fault {
+            path: path.into(),
+            status: Some(status),
+            count,
+            ..Default::default()
+        });
     }
 
     /// Starts the binary in the background with this env's settings plus `envs`, then waits

@@ -1,0 +1,194 @@
+//! Network faults against every endpoint gsignin calls: what is retried, what is not, how it
+//! ends, and that the stored sign-in survives every failure.
+
+mod support;
+
+use gsignin::emulator::state::Fault;
+use support::{Env, exits, json_error, stderr};
+
+/// Each endpoint, the path the emulator counts, and the command that reaches it.
+fn endpoints() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    vec![
+        ("refresh", "/token", vec!["refresh"]),
+        ("keys", "/oauth2/v3/certs", vec!["whoami"]),
+        (
+            "drive",
+            "/drive/v3/files/appfolder",
+            vec!["drive-appfolder"],
+        ),
+        ("revocation", "/revoke", vec!["revoke"]),
+    ]
+}
+
+/// A signed-in env whose key cache is empty, so `whoami` must fetch the keys.
+fn signed_in() -> Env {
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    let _ = std::fs::remove_dir_all(env.home().join("cache"));
+    env
+}
+
+fn still_works(env: &Env, name: &str) {
+    env.emu.state().faults.clear();
+    let out = env.cmd().arg("refresh").output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{name}: the sign-in survives: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_503_once_is_retried_and_succeeds() {
+    for (name, path, args) in endpoints() {
+        let env = signed_in();
+        env.fail(path, 503, Some(1));
+        let before = env.emu.hits(path);
+        exits(env.cmd().args(&args), 0);
+        assert_eq!(env.emu.hits(path), before + 2, "{name}: one retry");
+    }
+}
+
+#[test]
+fn a_503_forever_is_exit_5_after_three_tries_and_nothing_is_lost() {
+    for (name, path, args) in endpoints() {
+        let env = signed_in();
+        env.fail(path, 503, None);
+        let before = env.emu.hits(path);
+        let out = exits(env.cmd().args(&args).arg("--json"), 5);
+        assert_eq!(json_error(&out)["code"], "server_error", "{name}");
+        assert_eq!(env.emu.hits(path), before + 3, "{name}: three tries");
+        assert!(
+            env.profile_file("default").exists(),
+            "{name}: nothing deleted"
+        );
+        still_works(&env, name);
+    }
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let env = signed_in();
+    env.inject(Fault {
+        path: "/token".into(),
+        status: Some(429),
+        retry_after: Some(1),
+        count: Some(1),
+        ..Default::default()
+    });
+    let out = exits(env.cmd().args(["-v", "refresh"]), 0);
+    assert!(stderr(&out).contains("< 429"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("retrying in 1000 ms (try 2 of 3)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_hung_server_times_out_per_try_and_is_exit_5() {
+    for (name, path, args) in endpoints() {
+        let env = signed_in();
+        env.inject(Fault {
+            path: path.into(),
+            hang: true,
+            ..Default::default()
+        });
+        let before = env.emu.hits(path);
+        let out = exits(env.cmd().args(["--timeout", "1", "--json"]).args(&args), 5);
+        let err = json_error(&out);
+        assert_eq!(err["code"], "timeout", "{name}: {err}");
+        assert!(
+            err["message"]
+                .as_str()
+                .unwrap()
+                .contains("did not answer within 1 s")
+        );
+        assert_eq!(env.emu.hits(path), before + 3, "{name}: three tries of 1 s");
+        still_works(&env, name);
+    }
+}
+
+#[test]
+fn a_dropped_connection_is_retried() {
+    let env = signed_in();
+    env.inject(Fault {
+        path: "/token".into(),
+        drop: true,
+        count: Some(1),
+        ..Default::default()
+    });
+    exits(env.cmd().arg("refresh"), 0);
+    assert_eq!(
+        env.emu.hits("/token"),
+        3,
+        "the exchange, the dropped refresh, its retry"
+    );
+}
+
+#[test]
+fn connection_refused_is_exit_5_at_once() {
+    let env = signed_in();
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://127.0.0.1:{}", l.local_addr().unwrap().port())
+    };
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_DRIVE_URL", format!("{closed}/drive/v3"))
+            .args(["drive-appfolder", "--json"]),
+        5,
+    );
+    assert_eq!(json_error(&out)["code"], "connection_failed");
+    let secret = env.home().join("config/client_secret.json");
+    let cs = std::fs::read_to_string(&secret).unwrap();
+    std::fs::write(&secret, cs.replace(env.emu.base_url(), &closed)).unwrap();
+    let out = exits(env.cmd().args(["refresh", "--json"]), 5);
+    assert_eq!(json_error(&out)["code"], "connection_failed");
+    std::fs::write(&secret, cs).unwrap();
+    still_works(&env, "connection refused");
+}
+
+#[test]
+fn an_exchange_is_never_retried_after_it_may_have_arrived() {
+    let env = Env::new();
+    let code = env.code();
+    env.inject(Fault {
+        path: "/token".into(),
+        hang: true,
+        ..Default::default()
+    });
+    let out = exits(
+        env.cmd()
+            .args(["--timeout", "1", "exchange", &code, "--json"]),
+        5,
+    );
+    let err = json_error(&out);
+    assert_eq!(env.emu.hits("/token"), 1, "sent once");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("outcome is unknown"),
+        "{err}"
+    );
+    assert!(
+        err["hint"].as_str().unwrap().contains("new serverAuthCode"),
+        "{err}"
+    );
+
+    let code = env.code();
+    env.emu.state().faults.clear();
+    env.inject(Fault {
+        path: "/token".into(),
+        drop: true,
+        ..Default::default()
+    });
+    exits(env.cmd().args(["exchange", &code]), 5);
+    assert_eq!(
+        env.emu.hits("/token"),
+        2,
+        "a dropped exchange is not resent either"
+    );
+}

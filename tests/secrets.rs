@@ -1,0 +1,88 @@
+//! Secret hygiene, proven over every command: run each with -v (and --json) and look for every
+//! secret the emulator ever issued in everything printed. Only the commands that were asked for
+//! a secret may print it, and only that one.
+
+mod support;
+
+use support::{Env, exits, stderr, stdout};
+
+/// The start of every RS256 ID token's header, as base64url.
+const JWT_PREFIX: &str = "eyJhbGciOiJSUzI1NiIs";
+
+#[test]
+fn no_command_prints_a_secret_it_was_not_asked_for() {
+    let env = Env::new();
+    env.emu.state().rotate_refresh_tokens = true;
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["-v", "exchange", "CODE"],
+        vec!["-v", "whoami"],
+        vec!["-v", "whoami", "--json"],
+        vec!["-v", "status", "--check"],
+        vec!["-v", "status", "--json"],
+        vec!["-v", "refresh"],
+        vec!["-v", "refresh", "--json"],
+        vec!["-v", "drive-appfolder"],
+        vec!["-v", "drive-appfolder", "--list", "--json"],
+        vec!["-v", "revoke"],
+    ];
+    let code = env.code();
+    let mut printed = String::new();
+    for args in &runs {
+        let args: Vec<&str> = args
+            .iter()
+            .map(|a| if *a == "CODE" { code.as_str() } else { a })
+            .collect();
+        let out = exits(env.cmd().args(&args), 0);
+        printed.push_str(&format!("\n$ {args:?}\n{}{}", stdout(&out), stderr(&out)));
+        // Every command that calls the issuer traces it, with secrets as [redacted …last4]
+        // (whoami and status alone are served from the key cache and the store).
+        if !matches!(args[1], "whoami" | "status") || args.contains(&"--check") {
+            assert!(
+                stderr(&out).contains("[redacted …"),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+        }
+    }
+    for secret in env.issued_secrets() {
+        assert!(
+            !printed.contains(&secret),
+            "a secret ending …{} was printed:{printed}",
+            &secret[secret.len() - 4..]
+        );
+    }
+    assert!(!printed.contains(JWT_PREFIX), "a raw ID token was printed");
+}
+
+#[test]
+fn commands_asked_for_a_token_print_that_token_alone() {
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    for (args, which) in [
+        (vec!["-v", "token"], "access"),
+        (vec!["-v", "token", "--id-token"], "id"),
+        (vec!["-v", "refresh", "--print", "access-token"], "access"),
+        (vec!["-v", "refresh", "--print", "id-token"], "id"),
+    ] {
+        let out = exits(env.cmd().args(&args), 0);
+        let printed = stdout(&out);
+        assert_eq!(printed.lines().count(), 1, "{args:?}: the token alone");
+        let token = printed.trim();
+        match which {
+            "access" => assert!(
+                env.emu.state().access_tokens.contains_key(token),
+                "{args:?}"
+            ),
+            _ => assert!(token.starts_with(JWT_PREFIX), "{args:?}"),
+        }
+        // The trace on stderr still shows no secret, not even the one on stdout.
+        let trace = stderr(&out);
+        assert!(
+            !trace.contains(token),
+            "{args:?}: the token leaked into the trace"
+        );
+        for secret in env.issued_secrets() {
+            assert!(!trace.contains(&secret), "{args:?}");
+        }
+    }
+}
