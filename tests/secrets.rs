@@ -33,7 +33,12 @@ fn no_command_prints_a_secret_it_was_not_asked_for() {
             .map(|a| if *a == "CODE" { code.as_str() } else { a })
             .collect();
         let out = exits(env.cmd().args(&args), 0);
-        printed.push_str(&format!("\n$ {args:?}\n{}{}", stdout(&out), stderr(&out)));
+        printed.push_str(&format!(
+            "\n$ {}\n{}{}",
+            args[1],
+            stdout(&out),
+            stderr(&out)
+        ));
         // Every command that calls the issuer traces it, with secrets as [redacted …last4]
         // (whoami and status alone are served from the key cache and the store).
         if !matches!(args[1], "whoami" | "status") || args.contains(&"--check") {
