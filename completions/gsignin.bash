@@ -95,7 +95,7 @@ _gsignin() {
 
     case "${cmd}" in
         gsignin)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help"
+            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -121,6 +121,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -137,7 +141,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__completions)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -161,6 +165,10 @@ _gsignin() {
                     ;;
                 --drive-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -179,7 +187,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__demo)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -203,6 +211,10 @@ _gsignin() {
                     ;;
                 --drive-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -221,7 +233,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__drive__subcmd__appfolder)
-            opts="-v -h -V --list --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --list --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -247,6 +259,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -263,7 +279,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__emulator)
-            opts="-v -h -V --port --write-client-secret --rotate-refresh-tokens --testing-mode --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --port --write-client-secret --rotate-refresh-tokens --testing-mode --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,6 +313,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -313,7 +333,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__exchange)
-            opts="-v -h -V --redirect-uri --show-tokens --show-refresh-token --expect-scope --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --redirect-uri --show-tokens --show-refresh-token --expect-scope --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,6 +365,10 @@ _gsignin() {
                     ;;
                 --drive-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -545,7 +569,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__man)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -571,6 +595,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -587,7 +615,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__refresh)
-            opts="-v -h -V --show-tokens --show-refresh-token --print --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --show-tokens --show-refresh-token --print --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -617,6 +645,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -633,7 +665,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__revoke)
-            opts="-v -h -V --local --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --local --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -657,6 +689,10 @@ _gsignin() {
                     ;;
                 --drive-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)
@@ -675,7 +711,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__status)
-            opts="-v -h -V --check --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --check --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -701,6 +737,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -717,7 +757,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__token)
-            opts="-v -h -V --min-valid --id-token --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --min-valid --id-token --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -747,6 +787,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -763,7 +807,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__whoami)
-            opts="-v -h -V --audience --hd --no-verify --now --jwks --client-secret --profile --store --issuer --drive-url --json --verbose --timeout --home --help --version"
+            opts="-v -h -V --audience --hd --no-verify --now --jwks --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -803,6 +847,10 @@ _gsignin() {
                     ;;
                 --drive-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
                     ;;
                 --timeout)

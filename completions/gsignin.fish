@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_gsignin_global_optspecs
-    string join \n client-secret= profile= store= issuer= drive-url= json v/verbose timeout= home= h/help V/version
+    string join \n client-secret= profile= store= issuer= drive-url= json v/verbose color= timeout= home= h/help V/version
 end
 
 function __fish_gsignin_needs_command
@@ -30,6 +30,9 @@ complete -c gsignin -n "__fish_gsignin_needs_command" -l store -d 'Where secrets
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_needs_command" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_needs_command" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_needs_command" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_needs_command" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_needs_command" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_needs_command" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
@@ -56,6 +59,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l store -d 'W
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l show-tokens -d 'Also print the access token and the ID token'
@@ -72,6 +78,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l store -d 'Wh
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l show-tokens -d 'Also print the new access token and ID token'
@@ -87,6 +96,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l store -d 'Wher
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l id-token -d 'Print the ID token instead of the access token'
@@ -100,6 +112,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l store -d 'Whe
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l check -d 'Also refresh each profile to prove its refresh token works'
@@ -113,6 +128,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l store -d 'Whe
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l local -d 'Only delete what is stored; do not call the issuer'
@@ -126,6 +144,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l stor
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l list -d 'List the files in appDataFolder (every page)'
@@ -143,6 +164,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l store -d 'Whe
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l no-verify -d 'Decode only, without verifying anything'
@@ -158,6 +182,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l store -d 'W
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l rotate-refresh-tokens -d 'Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)'
@@ -172,6 +199,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l store -d 'Where
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
@@ -184,6 +214,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l store -d
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
@@ -196,6 +229,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l store -d 'Where 
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l timeout -d 'Seconds to wait for each HTTP request' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'

@@ -21,6 +21,7 @@ _gsignin() {
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
@@ -49,6 +50,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--show-tokens[Also print the access token and the ID token]' \
@@ -72,6 +74,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--show-tokens[Also print the new access token and ID token]' \
@@ -94,6 +97,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--id-token[Print the ID token instead of the access token]' \
@@ -114,6 +118,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--check[Also refresh each profile to prove its refresh token works]' \
@@ -134,6 +139,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--local[Only delete what is stored; do not call the issuer]' \
@@ -154,6 +160,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--list[List the files in appDataFolder (every page)]' \
@@ -178,6 +185,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--no-verify[Decode only, without verifying anything]' \
@@ -201,6 +209,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--rotate-refresh-tokens[Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)]' \
@@ -222,6 +231,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
@@ -241,6 +251,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
@@ -261,6 +272,7 @@ _arguments "${_arguments_options[@]}" : \
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \

@@ -100,6 +100,10 @@ pub struct GlobalArgs {
     #[arg(short, long, global = true)]
     pub verbose: bool,
 
+    /// Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
+
     /// Seconds to wait for each HTTP request
     #[arg(
         long,
@@ -120,6 +124,13 @@ pub struct GlobalArgs {
         hide = true
     )]
     pub home: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -61,6 +61,7 @@ pub struct Io {
     pub stderr: SharedWrite,
     pub stdin_is_terminal: bool,
     pub stderr_is_terminal: bool,
+    pub colors: crate::output::Colors,
     /// Reads a secret from the terminal without echo.
     pub prompt_hidden: HiddenPrompt,
 }
@@ -74,6 +75,7 @@ impl Io {
             stderr: Rc::new(RefCell::new(Box::new(std::io::stderr()))),
             stdin_is_terminal: std::io::stdin().is_terminal(),
             stderr_is_terminal: std::io::stderr().is_terminal(),
+            colors: crate::output::Colors::NONE,
             prompt_hidden: Box::new(|prompt| rpassword::prompt_password(prompt)),
         }
     }
@@ -86,6 +88,7 @@ impl Io {
             stderr,
             stdin_is_terminal: false,
             stderr_is_terminal: false,
+            colors: crate::output::Colors::NONE,
             prompt_hidden: Box::new(|_| Err(std::io::ErrorKind::Unsupported.into())),
         }
     }
@@ -139,7 +142,13 @@ impl Ctx {
 
     /// A diagnostic line on stderr. Failing to write one is no reason to fail the command.
     pub fn warn(&self, message: &str) {
-        let _ = writeln!(self.io.stderr.borrow_mut(), "warning: {message}");
+        let line = format!("warning: {message}");
+        let line = if self.io.colors.stderr {
+            crate::output::paint_diagnostic(&line)
+        } else {
+            line
+        };
+        let _ = writeln!(self.io.stderr.borrow_mut(), "{line}");
     }
 
     pub fn note(&self, message: &str) {

@@ -1,9 +1,11 @@
 //! The binary: parse, build the context, run the command, print, exit with the contract's code.
 
 use clap::Parser;
-use gsignin::cli::Cli;
+use gsignin::cli::{Cli, ColorChoice};
 use gsignin::context::{Ctx, Io, Settings};
+use gsignin::output::Colors;
 use gsignin::{commands, output};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -16,14 +18,25 @@ fn main() -> ExitCode {
         .filter(|v| !v.trim().is_empty())
         .map(|v| gsignin::secret::Secret::new(v.trim()));
     let json = settings.json;
-    let io = Io::process();
+    let mut io = Io::process();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = |terminal: bool| match cli.global.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => terminal && !no_color,
+    };
+    io.colors = Colors {
+        stdout: color(std::io::stdout().is_terminal()),
+        stderr: color(io.stderr_is_terminal),
+    };
+    let colors = io.colors;
     let stderr = io.stderr.clone();
     let mut stdout = std::io::stdout().lock();
     let result = Ctx::new(settings, io).and_then(|ctx| commands::run(&ctx, cli.command));
     let mut err = stderr.borrow_mut();
     let code = match result {
-        Ok(outcome) => output::render(outcome, json, &mut stdout, &mut *err),
-        Err(e) => output::render_error(&e, json, &mut stdout, &mut *err),
+        Ok(outcome) => output::render_with(outcome, json, colors, &mut stdout, &mut *err),
+        Err(e) => output::render_error_with(&e, json, colors, &mut stdout, &mut *err),
     };
     ExitCode::from(code)
 }

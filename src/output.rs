@@ -45,24 +45,112 @@ impl Outcome {
     }
 }
 
+/// Whether to colour a stream: never with `--color never` or NO_COLOR, always with
+/// `--color always`, else only on a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colors {
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+impl Colors {
+    pub const NONE: Colors = Colors {
+        stdout: false,
+        stderr: false,
+    };
+}
+
+const GREEN: &str = "\x1b[32m";
+const BOLD_GREEN: &str = "\x1b[1;32m";
+const BOLD_RED: &str = "\x1b[1;31m";
+const YELLOW: &str = "\x1b[33m";
+const RESET: &str = "\x1b[0m";
+
+/// Colours the verdict words of human output: VALID/INVALID headlines, pass/FAIL marks,
+/// UNVERIFIED. Commands write plain text; colour is decided here, once.
+pub fn paint(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 64);
+    for line in text.split_inclusive('\n') {
+        let painted = [
+            ("VALID ", BOLD_GREEN, 0),
+            ("INVALID ", BOLD_RED, 0),
+            ("UNVERIFIED", YELLOW, 0),
+            ("  pass  ", GREEN, 2),
+            ("  FAIL  ", BOLD_RED, 2),
+        ]
+        .iter()
+        .find_map(|(prefix, color, indent)| {
+            let body = line
+                .strip_prefix('[')
+                .and_then(|l| l.split_once("] "))
+                .map(|(n, rest)| (format!("[{n}] "), rest));
+            let (lead, rest) = body.unwrap_or((String::new(), line));
+            rest.strip_prefix(prefix).map(|after| {
+                let word = prefix.trim();
+                format!(
+                    "{lead}{}{color}{word}{RESET}{}{after}",
+                    " ".repeat(*indent),
+                    &prefix[indent + word.len()..]
+                )
+            })
+        });
+        out.push_str(painted.as_deref().unwrap_or(line));
+    }
+    out
+}
+
+/// `gsignin: error:` in red and `warning:` in yellow, for stderr.
+pub fn paint_diagnostic(line: &str) -> String {
+    if let Some(rest) = line.strip_prefix("gsignin: error:") {
+        format!("{BOLD_RED}gsignin: error:{RESET}{rest}")
+    } else if let Some(rest) = line.strip_prefix("warning:") {
+        format!("{YELLOW}warning:{RESET}{rest}")
+    } else {
+        line.to_string()
+    }
+}
+
 /// Writes an outcome and returns the exit code.
 pub fn render(outcome: Outcome, json_mode: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    render_with(outcome, json_mode, Colors::NONE, out, err)
+}
+
+pub fn render_with(
+    outcome: Outcome,
+    json_mode: bool,
+    colors: Colors,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let human = |text: &str| {
+        if colors.stdout {
+            paint(text)
+        } else {
+            text.to_string()
+        }
+    };
     let wrote = match outcome.data {
-        Data::Report { human, json } => {
+        Data::Report {
+            human: human_text,
+            json,
+        } => {
             let _ = if json_mode {
                 writeln!(out, "{json}")
             } else {
-                write!(out, "{human}")
+                write!(out, "{}", human(&human_text))
             };
             true
         }
-        Data::Records { human, records } => {
+        Data::Records {
+            human: human_text,
+            records,
+        } => {
             if json_mode {
                 for r in records {
                     let _ = writeln!(out, "{r}");
                 }
             } else {
-                let _ = write!(out, "{human}");
+                let _ = write!(out, "{}", human(&human_text));
             }
             true
         }
@@ -78,19 +166,37 @@ pub fn render(outcome: Outcome, json_mode: bool, out: &mut dyn Write, err: &mut 
         None => 0,
         // The data already carries the failure for scripts: only people get the line.
         Some(e) if wrote => {
-            let _ = writeln!(err, "{}", error_line(&e));
+            let _ = writeln!(err, "{}", diagnostic(&error_line(&e), colors));
             e.exit_code()
         }
-        Some(e) => render_error(&e, json_mode, out, err),
+        Some(e) => render_error_with(&e, json_mode, colors, out, err),
+    }
+}
+
+fn diagnostic(line: &str, colors: Colors) -> String {
+    if colors.stderr {
+        paint_diagnostic(line)
+    } else {
+        line.to_string()
     }
 }
 
 pub fn render_error(e: &Error, json_mode: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    render_error_with(e, json_mode, Colors::NONE, out, err)
+}
+
+pub fn render_error_with(
+    e: &Error,
+    json_mode: bool,
+    colors: Colors,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
     if json_mode {
         let _ = writeln!(out, "{}", error_json(e));
         let _ = out.flush();
     }
-    let _ = writeln!(err, "{}", error_line(e));
+    let _ = writeln!(err, "{}", diagnostic(&error_line(e), colors));
     e.exit_code()
 }
 
@@ -114,4 +220,32 @@ pub fn aligned(rows: &[(&str, String)]) -> String {
     rows.iter()
         .map(|(k, v)| format!("  {:<width$} {v}\n", format!("{k}:")))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paints_verdict_words_only() {
+        let text = "VALID ID token for a@b\nchecks:\n  pass  alg       RS256\n  FAIL  exp       expired\n  skip  nbf       none\n";
+        let painted = paint(text);
+        assert!(
+            painted.starts_with("\x1b[1;32mVALID\x1b[0m ID token"),
+            "{painted:?}"
+        );
+        assert!(
+            painted.contains("  \x1b[32mpass\x1b[0m  alg"),
+            "{painted:?}"
+        );
+        assert!(
+            painted.contains("  \x1b[1;31mFAIL\x1b[0m  exp"),
+            "{painted:?}"
+        );
+        assert!(painted.contains("  skip  nbf"));
+        assert!(paint("[2] INVALID ID token\n").starts_with("[2] \x1b[1;31mINVALID"));
+        let plain = "Signed in as x\n";
+        assert_eq!(paint(plain), plain);
+        assert_eq!(paint_diagnostic("warning: x"), "\x1b[33mwarning:\x1b[0m x");
+    }
 }

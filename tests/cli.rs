@@ -285,3 +285,40 @@ fn committed_completions_and_man_page_match_the_cli() {
     );
     assert!(committed.contains("Exit codes:"));
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let env = Env::new();
+    // Not a terminal: plain, whatever NO_COLOR says.
+    let out = env.cmd().args(["whoami", "abc.def.ghi"]).output().unwrap();
+    assert!(!stdout(&out).contains('\x1b') && !stderr(&out).contains('\x1b'));
+    let out = env
+        .cmd()
+        .args(["whoami", "abc.def.ghi", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).starts_with("\x1b[1;31mINVALID\x1b[0m"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).starts_with("\x1b[1;31mgsignin: error:"),
+        "{}",
+        stderr(&out)
+    );
+    let out = env
+        .cmd()
+        .env("NO_COLOR", "1")
+        .args(["whoami", "abc.def.ghi", "--color", "never"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains('\x1b'));
+    // JSON is never coloured.
+    let out = env
+        .cmd()
+        .args(["whoami", "abc.def.ghi", "--json", "--color", "always"])
+        .output()
+        .unwrap();
+    assert!(!stdout(&out).contains('\x1b'));
+}

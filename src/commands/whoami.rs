@@ -265,7 +265,11 @@ fn judge_one(
 fn write_answers(ctx: &Ctx, answers: &[(String, bool)]) {
     let mut out = ctx.io.stdout.borrow_mut();
     for (text, _) in answers {
-        let _ = out.write_all(text.as_bytes());
+        if ctx.io.colors.stdout && !ctx.settings.json {
+            let _ = out.write_all(crate::output::paint(text).as_bytes());
+        } else {
+            let _ = out.write_all(text.as_bytes());
+        }
     }
     let _ = out.flush();
 }
