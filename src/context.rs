@@ -125,7 +125,7 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(settings: Settings, io: Io) -> Result<Ctx> {
         let dirs = Dirs::resolve(settings.home.as_deref())?;
-        let http = Http::new(settings.timeout, settings.verbose, io.stderr.clone())?;
+        let http = Http::new(settings.timeout, settings.verbose, io.stderr.clone());
         Ok(Ctx {
             settings,
             dirs,

@@ -36,7 +36,9 @@ pub enum Retry {
 const MAX_TRIES: u32 = 3;
 
 pub struct Http {
-    client: reqwest::blocking::Client,
+    /// Built on first use: setting up TLS (loading the system's root certificates) and the
+    /// client's I/O thread costs milliseconds that commands needing no network never pay.
+    client: std::cell::OnceCell<reqwest::blocking::Client>,
     timeout: Duration,
     verbose: bool,
     trace: SharedWrite,
@@ -79,10 +81,22 @@ pub enum Body<'a> {
 }
 
 impl Http {
-    pub fn new(timeout: Duration, verbose: bool, trace: SharedWrite) -> Result<Http> {
+    pub fn new(timeout: Duration, verbose: bool, trace: SharedWrite) -> Http {
+        Http {
+            client: std::cell::OnceCell::new(),
+            timeout,
+            verbose,
+            trace,
+        }
+    }
+
+    fn client(&self) -> Result<&reqwest::blocking::Client> {
+        if let Some(client) = self.client.get() {
+            return Ok(client);
+        }
         let client = reqwest::blocking::Client::builder()
-            .timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(10)))
+            .timeout(self.timeout)
+            .connect_timeout(self.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("gsignin/", env!("CARGO_PKG_VERSION")))
             // A redirect would resend a form full of secrets somewhere we did not choose.
             .redirect(reqwest::redirect::Policy::none())
@@ -93,12 +107,7 @@ impl Http {
                     "check SSL_CERT_FILE and the proxy variables (HTTPS_PROXY, NO_PROXY)",
                 )
             })?;
-        Ok(Http {
-            client,
-            timeout,
-            verbose,
-            trace,
-        })
+        Ok(self.client.get_or_init(|| client))
     }
 
     pub fn get(&self, url: &str, bearer: Option<&crate::secret::Secret>) -> Result<Response> {
@@ -117,12 +126,13 @@ impl Http {
         bearer: Option<&crate::secret::Secret>,
         retry: Retry,
     ) -> Result<Response> {
+        let client = self.client()?;
         let mut attempt = 1;
         loop {
             let started = Instant::now();
             let mut req = match method {
-                "POST" => self.client.post(url),
-                _ => self.client.get(url),
+                "POST" => client.post(url),
+                _ => client.get(url),
             };
             if let Some(token) = bearer {
                 req = req.bearer_auth(token.expose());
@@ -137,7 +147,7 @@ impl Http {
                 )
             })?;
             self.trace_request(&req, &body);
-            let outcome = self.client.execute(req).and_then(|resp| {
+            let outcome = client.execute(req).and_then(|resp| {
                 let status = resp.status().as_u16();
                 let url = resp.url().to_string();
                 let headers = resp.headers().clone();
