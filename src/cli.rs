@@ -243,7 +243,8 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ExchangeArgs {
     /// The serverAuthCode, a redirect URL holding `code=`, or `-` for stdin
-    #[arg(value_name = "CODE|-")]
+    // Other issuers' codes are base64url and may start with `-`.
+    #[arg(value_name = "CODE|-", allow_hyphen_values = true)]
     pub code: Option<String>,
 
     /// The redirect_uri the code was issued for; empty for a mobile serverAuthCode
@@ -370,6 +371,16 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_code_may_start_with_a_hyphen() {
+        let cli = Cli::try_parse_from(["gsignin", "exchange", "-0abc", "-v"]).unwrap();
+        let Command::Exchange(args) = cli.command else {
+            panic!("not exchange");
+        };
+        assert_eq!(args.code.as_deref(), Some("-0abc"));
+        assert!(cli.global.verbose);
     }
 
     #[test]
