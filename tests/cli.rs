@@ -210,7 +210,7 @@ fn whoami_judges_a_stored_and_a_pasted_token() {
         stdout(&out)
     );
     assert!(
-        stdout(&out).contains("FAIL  exp       expired"),
+        stdout(&out).contains("FAIL  exp            expired"),
         "{}",
         stdout(&out)
     );

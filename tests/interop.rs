@@ -194,7 +194,8 @@ fn a_token_for_another_audience_is_rejected_with_the_reason() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(
-        stdout(&out).contains("FAIL  aud       issued for interop-client, not for someone-else"),
+        stdout(&out)
+            .contains("FAIL  aud            issued for interop-client, not for someone-else"),
         "{}",
         stdout(&out)
     );

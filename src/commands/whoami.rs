@@ -413,7 +413,7 @@ pub fn human_verdict(v: &Verdict, now: i64) -> String {
             Status::Fail => "FAIL",
             Status::Skipped => "skip",
         };
-        out.push_str(&format!("  {mark:<4}  {name:<9} {}\n", c.detail));
+        out.push_str(&format!("  {mark:<4}  {name:<14} {}\n", c.detail));
     }
     if let (Some(h), Some(c)) = (&v.header, &v.claims) {
         out.push_str(&claims_block(h, c, now));

@@ -1,0 +1,62 @@
+//! Snapshots (insta) of what people read: every `--help`, and the human output of exchange,
+//! whoami and status. Ports, paths, times, key IDs and token hashes are filtered out.
+//! Review changes with `cargo insta review` (or INSTA_UPDATE=always cargo test --test snapshots).
+
+mod support;
+
+use support::{Env, bare_cmd, exits, stdout};
+
+const COMMANDS: &[&str] = &[
+    "exchange",
+    "refresh",
+    "token",
+    "status",
+    "revoke",
+    "drive-appfolder",
+    "whoami",
+    "emulator",
+    "demo",
+    "completions",
+    "man",
+];
+
+fn filters() -> Vec<(&'static str, &'static str)> {
+    vec![
+        (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]"),
+        (r"\((in [^)]*|[^()]* ago|now)\)", "([RELATIVE])"),
+        (r"\b(in \d+ (min|s|h)( \d+ min)?|now)\b", "[RELATIVE]"),
+        (r"\b1\d{9}\b", "[UNIX]"),
+        (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
+        (r"(/[^\s/]+)*/\.tmp[A-Za-z0-9]+", "[HOME]"),
+        (r"\b[0-9a-f]{40}\b", "[KID]"),
+        (r"at_hash(\s+)\S+", "at_hash$1[AT_HASH]"),
+    ]
+}
+
+#[test]
+fn help_texts() {
+    let out = exits(bare_cmd().env_remove("COLUMNS").arg("--help"), 0);
+    insta::assert_snapshot!("help", stdout(&out));
+    for command in COMMANDS {
+        let out = exits(
+            bare_cmd().env_remove("COLUMNS").args([command, "--help"]),
+            0,
+        );
+        insta::assert_snapshot!(format!("help_{command}"), stdout(&out));
+    }
+}
+
+#[test]
+fn human_output_of_exchange_whoami_and_status() {
+    let env = Env::new();
+    insta::with_settings!({filters => filters()}, {
+        let out = exits(env.cmd().args(["exchange", &env.code()]), 0);
+        insta::assert_snapshot!("exchange", stdout(&out));
+        let out = exits(env.cmd().arg("whoami"), 0);
+        insta::assert_snapshot!("whoami", stdout(&out));
+        let out = exits(env.cmd().arg("status"), 0);
+        insta::assert_snapshot!("status", stdout(&out));
+        let out = exits(env.cmd().args(["whoami", "abc.def.ghi"]), 3);
+        insta::assert_snapshot!("whoami_garbage", stdout(&out));
+    });
+}
