@@ -23,6 +23,7 @@ const EXIT_CODES: &str = "Exit codes:
 #[command(
     name = "gsignin",
     version,
+    long_version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("GSIGNIN_GIT_COMMIT"), ")"),
     propagate_version = true,
     max_term_width = 100,
     after_long_help = EXIT_CODES

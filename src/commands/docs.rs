@@ -14,7 +14,9 @@ pub fn completion_script(shell: clap_complete::Shell) -> String {
 
 pub fn man_page() -> Result<String> {
     let mut buf = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    // The committed page must not change with every commit: no commit in its version.
+    let cmd = Cli::command().long_version(None::<&'static str>);
+    clap_mangen::Man::new(cmd)
         .render(&mut buf)
         .map_err(|e| Error::other(format!("cannot render the man page: {e}"), ""))?;
     Ok(String::from_utf8_lossy(&buf).into_owned())
