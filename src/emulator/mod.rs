@@ -129,7 +129,11 @@ fn router(state: Shared) -> Router {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
         .route("/token", post(token::token))
-        .route("/revoke", post(token::revoke))
+        // Google answers a GET on /revoke with 404, not 405.
+        .route(
+            "/revoke",
+            post(token::revoke).get(|| async { StatusCode::NOT_FOUND }),
+        )
         .route("/oauth2/v3/certs", get(jwks))
         .route("/oauth2/v1/certs", get(pem_certs))
         .route("/v1/userinfo", get(token::userinfo))

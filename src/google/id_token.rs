@@ -653,10 +653,25 @@ mod tests {
         let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
         let none = format!("{}.{}.", b64(&json!({"alg": "none"})), b64(&claims()));
         assert_eq!(status(&none, "alg"), Status::Fail);
-        // HS256 "signed" with the public key as the HMAC secret: refused before any key is used.
-        let hs = key().sign_with_header(&json!({"alg": "HS256", "kid": key().kid}), &claims());
-        assert_eq!(status(&hs, "alg"), Status::Fail);
-        assert_eq!(status(&hs, "signature"), Status::Fail);
+        // Key confusion: HS256 signed with the issuer's public key (as published) as the HMAC
+        // secret, which a verifier that trusts the header's alg would accept. Refused.
+        let input = format!(
+            "{}.{}",
+            b64(&json!({"alg": "HS256", "kid": key().kid, "typ": "JWT"})),
+            b64(&claims())
+        );
+        for secret in [key().jwk().to_string().into_bytes(), key().n.clone()] {
+            let mac = aws_lc_rs::hmac::sign(
+                &aws_lc_rs::hmac::Key::new(aws_lc_rs::hmac::HMAC_SHA256, &secret),
+                input.as_bytes(),
+            );
+            let hs = format!("{input}.{}", URL_SAFE_NO_PAD.encode(mac.as_ref()));
+            assert_eq!(status(&hs, "alg"), Status::Fail);
+            assert_eq!(status(&hs, "signature"), Status::Fail);
+        }
+        let rs_as_hs =
+            key().sign_with_header(&json!({"alg": "HS256", "kid": key().kid}), &claims());
+        assert_eq!(status(&rs_as_hs, "alg"), Status::Fail);
         let crit = key().sign_with_header(
             &json!({"alg": "RS256", "kid": key().kid, "crit": ["x"]}),
             &claims(),
@@ -714,6 +729,10 @@ mod tests {
             assert_eq!(v.checks[0].0, "format");
             assert_eq!(v.checks[0].1.status, Status::Fail);
         }
+        // A 100 KB token, validly signed, is judged like any other.
+        let big = with(|c| c["padding"] = json!("x".repeat(100_000)));
+        assert!(big.len() > 100_000);
+        assert!(verify(big.as_bytes(), &keyset(key()), &google(), NOW).valid());
         let padded = format!("  {good}\n");
         assert!(verify(padded.as_bytes(), &keyset(key()), &google(), NOW).valid());
     }
