@@ -214,6 +214,28 @@ pub fn error_json(e: &Error) -> Value {
     json!({"error": {"code": e.code(), "message": e.to_string(), "hint": e.hint()}})
 }
 
+/// The raw tokens a user asked for with --show-tokens / --show-refresh-token: rows for people
+/// and the `"tokens"` object for JSON. The only place a report exposes a secret.
+pub fn shown_tokens(
+    access: Option<&crate::secret::Secret>,
+    id: Option<&crate::secret::Secret>,
+    refresh: Option<&crate::secret::Secret>,
+) -> (Vec<(&'static str, String)>, serde_json::Map<String, Value>) {
+    let mut rows = Vec::new();
+    let mut map = serde_json::Map::new();
+    for (name, token) in [
+        ("access_token", access),
+        ("id_token", id),
+        ("refresh_token", refresh),
+    ] {
+        if let Some(t) = token {
+            rows.push((name, t.expose().to_string()));
+            map.insert(name.into(), json!(t.expose()));
+        }
+    }
+    (rows, map)
+}
+
 /// `key: value` lines with the values aligned.
 pub fn aligned(rows: &[(&str, String)]) -> String {
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 1;

@@ -67,13 +67,7 @@ fn global_options_work_after_the_command_and_from_the_environment() {
     let out = env
         .cmd()
         .env("GSIGNIN_PROFILE", "fromenv")
-        .args([
-            "exchange",
-            &env.mint(gsignin::emulator::state::MintRequest {
-                email: Some("z@example.com".into()),
-                ..Default::default()
-            }),
-        ])
+        .args(["exchange", &env.code_for("z@example.com")])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -8,13 +8,6 @@ use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 use support::{Env, assert_no_secret, json_error, stderr, stdout};
 
-fn mint_for(env: &Env, email: &str) -> String {
-    env.mint(MintRequest {
-        email: Some(email.into()),
-        ..Default::default()
-    })
-}
-
 #[test]
 fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
     let env = Env::new();
@@ -83,7 +76,7 @@ fn every_pasted_form_of_the_code_works() {
         ),
     ];
     for (i, (name, form)) in forms.iter().enumerate() {
-        let code = mint_for(&env, &format!("user{i}@example.com"));
+        let code = env.code_for(&format!("user{i}@example.com"));
         let (args, stdin) = form(&code);
         let mut cmd = env.cmd();
         cmd.arg("exchange")
@@ -302,7 +295,7 @@ fn tokens_are_printed_only_when_asked_for() {
         .cmd()
         .args([
             "exchange",
-            &mint_for(&env, "bob@example.com"),
+            &env.code_for("bob@example.com"),
             "--show-refresh-token",
         ])
         .args(["--profile", "bob"])

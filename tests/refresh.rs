@@ -258,10 +258,7 @@ fn status_lists_profiles_without_secrets_and_check_says_which_work() {
     exits(
         env.cmd().args([
             "exchange",
-            &env.mint(gsignin::emulator::state::MintRequest {
-                email: Some("bob@example.com".into()),
-                ..Default::default()
-            }),
+            &env.code_for("bob@example.com"),
             "--profile",
             "bob",
         ]),
@@ -298,10 +295,7 @@ fn revoke_ends_the_grant_and_removes_only_that_profile() {
     exits(
         env.cmd().args([
             "exchange",
-            &env.mint(gsignin::emulator::state::MintRequest {
-                email: Some("bob@example.com".into()),
-                ..Default::default()
-            }),
+            &env.code_for("bob@example.com"),
             "--profile",
             "bob",
         ]),
@@ -344,10 +338,7 @@ fn revoke_removes_the_keyring_item() {
     run(&["exchange", &env.code()]);
     run(&[
         "exchange",
-        &env.mint(gsignin::emulator::state::MintRequest {
-            email: Some("bob@example.com".into()),
-            ..Default::default()
-        }),
+        &env.code_for("bob@example.com"),
         "--profile",
         "bob",
     ]);

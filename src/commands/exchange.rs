@@ -14,7 +14,7 @@ use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, KeySet, Verdic
 use crate::google::jwks::KeySource;
 use crate::google::scopes;
 use crate::google::token::{self, TokenResponse};
-use crate::output::{Outcome, aligned};
+use crate::output::{self, Outcome, aligned};
 use crate::secret::Secret;
 use crate::store::{self, Profile, Store, Tokens, rescue};
 use crate::timefmt::{relative, rfc3339};
@@ -336,21 +336,14 @@ fn report(
         ("ID token", id_line),
         ("profile", profile.name.clone()),
     ];
-    let mut shown = serde_json::Map::new();
-    if args.show_tokens {
-        rows.push(("access_token", resp.access_token.expose().to_string()));
-        shown.insert("access_token".into(), json!(resp.access_token.expose()));
-        if let Some(t) = &resp.id_token {
-            rows.push(("id_token", t.expose().to_string()));
-            shown.insert("id_token".into(), json!(t.expose()));
-        }
-    }
-    if args.show_refresh_token
-        && let Some(t) = &resp.refresh_token
-    {
-        rows.push(("refresh_token", t.expose().to_string()));
-        shown.insert("refresh_token".into(), json!(t.expose()));
-    }
+    let (shown_rows, shown) = output::shown_tokens(
+        args.show_tokens.then_some(&resp.access_token),
+        resp.id_token.as_ref().filter(|_| args.show_tokens),
+        resp.refresh_token
+            .as_ref()
+            .filter(|_| args.show_refresh_token),
+    );
+    rows.extend(shown_rows);
     let human = format!("Signed in as {who}\n{}", aligned(&rows));
     let mut doc = json!({
         "profile": profile.name,

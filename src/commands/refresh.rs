@@ -4,7 +4,7 @@ use crate::cli::{PrintWhat, RefreshArgs};
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::google::scopes;
-use crate::output::{Data, Outcome, aligned};
+use crate::output::{self, Data, Outcome, aligned};
 use crate::session::Session;
 use crate::timefmt::{relative, rfc3339};
 use serde_json::{Value, json};
@@ -65,21 +65,16 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<Outcome> {
         ("refresh token", refresh_line),
         ("scopes", scopes::short_list(&granted)),
     ];
-    let mut shown = serde_json::Map::new();
-    if args.show_tokens {
-        rows.push(("access_token", resp.access_token.expose().to_string()));
-        shown.insert("access_token".into(), json!(resp.access_token.expose()));
-        if let Some(t) = &resp.id_token {
-            rows.push(("id_token", t.expose().to_string()));
-            shown.insert("id_token".into(), json!(t.expose()));
-        }
-    }
-    if args.show_refresh_token
-        && let Some(t) = &session.tokens.refresh_token
-    {
-        rows.push(("refresh_token", t.expose().to_string()));
-        shown.insert("refresh_token".into(), json!(t.expose()));
-    }
+    let (shown_rows, shown) = output::shown_tokens(
+        args.show_tokens.then_some(&resp.access_token),
+        resp.id_token.as_ref().filter(|_| args.show_tokens),
+        session
+            .tokens
+            .refresh_token
+            .as_ref()
+            .filter(|_| args.show_refresh_token),
+    );
+    rows.extend(shown_rows);
     let human = format!(
         "Refreshed {who} (profile {})\n{}",
         session.name,

@@ -7,7 +7,7 @@ use super::state::{SCOPE_DRIVE_APPDATA, State as EmuState};
 use super::token::json_response;
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -89,16 +89,8 @@ fn not_configured() -> Response {
 
 /// The user behind a Drive request's bearer token, or Google's refusal.
 fn authorize(st: &EmuState, headers: &HeaderMap) -> Result<String, Box<Response>> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let now = st.now();
     let at = st
-        .access_tokens
-        .get(token)
-        .filter(|a| a.expires_at > now && !a.grant.revoked)
+        .bearer(headers)
         .ok_or_else(|| Box::new(unauthenticated()))?;
     if !st.drive_api_enabled {
         return Err(Box::new(not_configured()));

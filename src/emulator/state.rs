@@ -286,6 +286,18 @@ impl State {
         })
     }
 
+    /// The live access token a request's `Authorization: Bearer` header names.
+    pub fn bearer(&self, headers: &axum::http::HeaderMap) -> Option<&AccessToken> {
+        let token = headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))?;
+        let now = self.now();
+        self.access_tokens
+            .get(token)
+            .filter(|a| a.expires_at > now && !a.grant.revoked)
+    }
+
     pub fn user_by_sub(&self, sub: &str) -> Option<&User> {
         self.users.values().find(|u| u.sub == sub)
     }

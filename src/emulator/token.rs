@@ -295,17 +295,7 @@ pub async fn revoke(State(shared): State<Shared>, uri: axum::http::Uri, body: By
 
 pub async fn userinfo(State(shared): State<Shared>, headers: HeaderMap) -> Response {
     let st = shared.lock().unwrap_or_else(|e| e.into_inner());
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    let now = st.now();
-    let Some(at) = st
-        .access_tokens
-        .get(token)
-        .filter(|a| a.expires_at > now && !a.grant.revoked)
-    else {
+    let Some(at) = st.bearer(&headers) else {
         return json_response(
             StatusCode::UNAUTHORIZED,
             &json!({"error": "invalid_request", "error_description": "Invalid Credentials"}),

@@ -57,6 +57,14 @@ impl Env {
         self.emu.mint(req)
     }
 
+    /// A fresh code for `email` (a new user gets a refresh token with it).
+    pub fn code_for(&self, email: &str) -> String {
+        self.emu.mint(MintRequest {
+            email: Some(email.into()),
+            ..Default::default()
+        })
+    }
+
     /// The binary, pointed at this emulator and home, with the file store.
     pub fn cmd(&self) -> Command {
         let mut cmd = bare_cmd();
