@@ -176,6 +176,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -s h -l help -d 
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -s V -l version -d 'Print version'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 picks a free one)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l write-client-secret -d 'Write a client secret file for the emulator\'s web client to PATH' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l write-ca -d 'Where --tls writes its CA certificate [default: a file in the temp dir]' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
@@ -189,6 +190,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l timeout -d 
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l rotate-refresh-tokens -d 'Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l testing-mode -d 'Behave like an app in Google\'s Testing status: refresh tokens expire after 7 days'
+complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l tls -d 'Serve HTTPS with a throw-away CA (written to --write-ca, for SSL_CERT_FILE)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -s h -l help -d 'Print help (see more with \'--help\')'

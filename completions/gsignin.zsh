@@ -203,6 +203,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 _arguments "${_arguments_options[@]}" : \
 '--port=[Port on 127.0.0.1 (0 picks a free one)]:N:_default' \
 '--write-client-secret=[Write a client secret file for the emulator'\''s web client to PATH]:PATH:_files' \
+'--write-ca=[Where --tls writes its CA certificate \[default\: a file in the temp dir\]]:PATH:_files' \
 '--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
@@ -214,6 +215,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--rotate-refresh-tokens[Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)]' \
 '--testing-mode[Behave like an app in Google'\''s Testing status\: refresh tokens expire after 7 days]' \
+'--tls[Serve HTTPS with a throw-away CA (written to --write-ca, for SSL_CERT_FILE)]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \
 '--verbose[Show HTTP requests and responses on stderr, every secret redacted]' \

@@ -362,6 +362,14 @@ pub struct EmulatorArgs {
     /// Behave like an app in Google's Testing status: refresh tokens expire after 7 days
     #[arg(long)]
     pub testing_mode: bool,
+
+    /// Serve HTTPS with a throw-away CA (written to --write-ca, for SSL_CERT_FILE)
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Where --tls writes its CA certificate [default: a file in the temp dir]
+    #[arg(long, value_name = "PATH", requires = "tls")]
+    pub write_ca: Option<PathBuf>,
 }
 
 #[cfg(test)]

@@ -192,3 +192,54 @@ fn an_exchange_is_never_retried_after_it_may_have_arrived() {
         "a dropped exchange is not resent either"
     );
 }
+
+#[test]
+fn an_untrusted_certificate_is_a_tls_error_with_a_hint_and_the_code_unspent() {
+    let env = Env::tls();
+    let code = env.code();
+    let out = exits(env.cmd().args(["exchange", &code, "--json"]), 5);
+    let err = json_error(&out);
+    assert_eq!(err["code"], "tls_failed", "{err}");
+    assert!(
+        err["hint"].as_str().unwrap().contains("SSL_CERT_FILE"),
+        "{err}"
+    );
+    assert!(
+        err["hint"].as_str().unwrap().contains("HTTPS_PROXY"),
+        "{err}"
+    );
+    assert!(env.code_is_unspent(&code));
+    // Trusting the emulator's CA through SSL_CERT_FILE is all it takes.
+    exits(
+        env.cmd()
+            .env("SSL_CERT_FILE", env.ca_file())
+            .args(["exchange", &code]),
+        0,
+    );
+    exits(
+        env.cmd().env("SSL_CERT_FILE", env.ca_file()).arg("refresh"),
+        0,
+    );
+}
+
+#[test]
+fn https_goes_through_https_proxy_unless_no_proxy_says_otherwise() {
+    let env = Env::tls();
+    let proxy = support::ConnectProxy::start();
+    let via_proxy = |cmd: &mut assert_cmd::Command| {
+        cmd.env("SSL_CERT_FILE", env.ca_file())
+            .env("HTTPS_PROXY", &proxy.url)
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy");
+    };
+    let mut cmd = env.cmd();
+    via_proxy(&mut cmd);
+    exits(cmd.args(["exchange", &env.code()]), 0);
+    assert!(proxy.count() >= 1, "the exchange went through the proxy");
+
+    let before = proxy.count();
+    let mut cmd = env.cmd();
+    via_proxy(&mut cmd);
+    exits(cmd.env("NO_PROXY", "127.0.0.1").arg("refresh"), 0);
+    assert_eq!(proxy.count(), before, "NO_PROXY bypasses it");
+}

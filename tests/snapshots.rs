@@ -23,8 +23,15 @@ const COMMANDS: &[&str] = &[
 fn filters() -> Vec<(&'static str, &'static str)> {
     vec![
         (r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", "[TIME]"),
-        (r"\((in [^)]*|[^()]* ago|now)\)", "([RELATIVE])"),
-        (r"\b(in \d+ (min|s|h)( \d+ min)?|now)\b", "[RELATIVE]"),
+        (
+            r"\bin \d+ (?:d|h|min|s)(?: \d+ (?:d|h|min|s))?",
+            "[RELATIVE]",
+        ),
+        (
+            r"\b\d+ (?:d|h|min|s)(?: \d+ (?:d|h|min|s))? ago",
+            "[RELATIVE]",
+        ),
+        (r"\bnow\b", "[RELATIVE]"),
         (r"\b1\d{9}\b", "[UNIX]"),
         (r"127\.0\.0\.1:\d+", "127.0.0.1:[PORT]"),
         (r"(/[^\s/]+)*/\.tmp[A-Za-z0-9]+", "[HOME]"),

@@ -10,12 +10,41 @@ use crate::output::{Data, Outcome};
 use std::io::Write;
 
 pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
-    let emulator = Emulator::start(args.port).map_err(|e| {
+    let cannot_listen = |e: std::io::Error| {
         Error::other(
             format!("cannot listen on 127.0.0.1:{}: {e}", args.port),
             "pick another --port, or 0 for any free one",
         )
-    })?;
+    };
+    let (emulator, ca_line) = if args.tls {
+        let (emulator, ca) = Emulator::start_tls(args.port).map_err(cannot_listen)?;
+        let port = emulator
+            .base_url()
+            .rsplit(':')
+            .next()
+            .unwrap_or("0")
+            .to_string();
+        let path = args.write_ca.clone().unwrap_or_else(|| {
+            std::env::temp_dir().join(format!("gsignin-emulator-ca-{port}.pem"))
+        });
+        fsutil::write_private_atomic(&path, ca.as_bytes()).map_err(|e| {
+            Error::other(
+                format!("cannot write the CA certificate to {}: {e}", path.display()),
+                "choose a writable path with --write-ca",
+            )
+        })?;
+        let shown = std::path::absolute(&path).unwrap_or(path);
+        let line = format!(
+            "export SSL_CERT_FILE={}   # trust the emulator's throw-away CA\n",
+            shown.display()
+        );
+        (emulator, line)
+    } else {
+        (
+            Emulator::start(args.port).map_err(cannot_listen)?,
+            String::new(),
+        )
+    };
     {
         let mut st = emulator.state();
         st.rotate_refresh_tokens = args.rotate_refresh_tokens;
@@ -47,7 +76,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
          # Point gsignin at it:\n\
          export GSIGNIN_ISSUER={base}\n\
          export GSIGNIN_DRIVE_URL={base}/drive/v3\n\
-         {client_secret_line}\n\
+         {ca_line}{client_secret_line}\n\
          # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\
          # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\
          #   code=$(curl -s -X POST {base}/control/codes -H 'content-type: application/json' -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\

@@ -8,6 +8,7 @@ pub mod control;
 pub mod drive;
 pub mod keys;
 pub mod state;
+pub mod tls;
 pub mod token;
 
 use axum::Router;
@@ -31,11 +32,23 @@ pub struct Emulator {
 }
 
 impl Emulator {
-    /// Binds 127.0.0.1:`port` (0: any free port) and serves on a thread of its own.
+    /// Binds 127.0.0.1:`port` (0: any free port) and serves plain HTTP on a thread of its own.
     pub fn start(port: u16) -> std::io::Result<Emulator> {
+        Self::launch(port, None)
+    }
+
+    /// Serves HTTPS with a throw-away CA; returns the CA certificate (PEM) to trust.
+    pub fn start_tls(port: u16) -> std::io::Result<(Emulator, String)> {
+        let tls = tls::generate().map_err(std::io::Error::other)?;
+        let ca = tls.ca_pem.clone();
+        Ok((Self::launch(port, Some(tls))?, ca))
+    }
+
+    fn launch(port: u16, tls: Option<tls::Tls>) -> std::io::Result<Emulator> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
-        let base_url = format!("http://{}", listener.local_addr()?);
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let base_url = format!("{scheme}://{}", listener.local_addr()?);
         let state: Shared = Arc::new(Mutex::new(EmuState::new(base_url.clone())));
         let app = router(state.clone());
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -50,11 +63,17 @@ impl Emulator {
                     let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                         return;
                     };
-                    let _ = axum::serve(listener, app)
-                        .with_graceful_shutdown(async {
-                            let _ = rx.await;
-                        })
-                        .await;
+                    let shutdown = async {
+                        let _ = rx.await;
+                    };
+                    match tls {
+                        Some(tls) => tls::serve(listener, app, tls.config, shutdown).await,
+                        None => {
+                            let _ = axum::serve(listener, app)
+                                .with_graceful_shutdown(shutdown)
+                                .await;
+                        }
+                    }
                 });
                 // Hung requests (fault injection) must not keep the thread alive.
                 runtime.shutdown_timeout(Duration::from_millis(100));

@@ -26,7 +26,12 @@ const SCRUBBED: &[&str] = &[
     "https_proxy",
     "http_proxy",
     "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
     "NO_COLOR",
+    "COLUMNS",
 ];
 
 pub struct Env {
@@ -37,7 +42,23 @@ pub struct Env {
 impl Env {
     /// An emulator and a home whose default client secret is the emulator's.
     pub fn new() -> Env {
-        let emu = Emulator::start(0).expect("emulator starts");
+        Self::around(Emulator::start(0).expect("emulator starts"))
+    }
+
+    /// The same over HTTPS; the emulator's CA certificate is at `ca_file()`, not trusted
+    /// unless a test sets SSL_CERT_FILE to it.
+    pub fn tls() -> Env {
+        let (emu, ca) = Emulator::start_tls(0).expect("emulator starts");
+        let env = Self::around(emu);
+        std::fs::write(env.ca_file(), ca).unwrap();
+        env
+    }
+
+    pub fn ca_file(&self) -> PathBuf {
+        self.home().join("emulator-ca.pem")
+    }
+
+    fn around(emu: Emulator) -> Env {
         let home = tempfile::tempdir().expect("temp home");
         let secret = home.path().join("config/client_secret.json");
         std::fs::create_dir_all(secret.parent().unwrap()).unwrap();
@@ -391,5 +412,62 @@ impl Env {
             std::thread::sleep(Duration::from_millis(20));
         }
         child
+    }
+}
+
+/// A minimal HTTPS proxy (HTTP CONNECT) on 127.0.0.1 that counts the tunnels it opens.
+pub struct ConnectProxy {
+    pub url: String,
+    pub tunnels: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl ConnectProxy {
+    pub fn start() -> ConnectProxy {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let tunnels = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = tunnels.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                let counter = counter.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(client.try_clone().unwrap());
+                    let mut request = String::new();
+                    if reader.read_line(&mut request).is_err() {
+                        return;
+                    }
+                    let mut line = String::new();
+                    while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                        line.clear();
+                    }
+                    let target = request.split_whitespace().nth(1).unwrap_or("").to_string();
+                    // Only loopback targets: this proxy never leaves the machine.
+                    if !request.starts_with("CONNECT ") || !target.starts_with("127.0.0.1:") {
+                        let _ = (&client).write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n");
+                        return;
+                    }
+                    let Ok(upstream) = std::net::TcpStream::connect(&target) else {
+                        let _ = (&client).write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
+                        return;
+                    };
+                    counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let _ = (&client).write_all(b"HTTP/1.1 200 Connection Established\r\n\r\n");
+                    let (mut c2, mut u2) =
+                        (client.try_clone().unwrap(), upstream.try_clone().unwrap());
+                    let mut client_reader = reader.into_inner();
+                    let mut upstream_writer = upstream;
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut u2, &mut c2);
+                    });
+                    let _ = std::io::copy(&mut client_reader, &mut upstream_writer);
+                });
+            }
+        });
+        ConnectProxy { url, tunnels }
+    }
+
+    pub fn count(&self) -> usize {
+        self.tunnels.load(std::sync::atomic::Ordering::SeqCst)
     }
 }

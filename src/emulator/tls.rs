@@ -1,0 +1,82 @@
+//! HTTPS for the emulator: a throw-away CA and a certificate for 127.0.0.1 and localhost, so a
+//! backend (and gsignin's own tests) can exercise real TLS, SSL_CERT_FILE and HTTPS proxies
+//! against it.
+
+use axum::Router;
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
+};
+use std::sync::Arc;
+
+pub struct Tls {
+    /// The CA certificate to trust (SSL_CERT_FILE), PEM.
+    pub ca_pem: String,
+    pub config: Arc<rustls::ServerConfig>,
+}
+
+/// A new CA and a server certificate it signed.
+pub fn generate() -> Result<Tls, String> {
+    let err = |e: rcgen::Error| format!("cannot make the emulator's certificates: {e}");
+    let ca_key = KeyPair::generate().map_err(err)?;
+    let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    ca.distinguished_name
+        .push(DnType::CommonName, "gsignin emulator CA (throw-away)");
+    let ca_cert = ca.self_signed(&ca_key).map_err(err)?;
+    let issuer = Issuer::new(ca, ca_key);
+
+    let leaf_key = KeyPair::generate().map_err(err)?;
+    let mut leaf = CertificateParams::new(vec!["localhost".to_string()]).map_err(err)?;
+    leaf.subject_alt_names
+        .push(SanType::IpAddress(std::net::IpAddr::from([127, 0, 0, 1])));
+    leaf.distinguished_name
+        .push(DnType::CommonName, "gsignin emulator");
+    let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(err)?;
+
+    let key = rustls_pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| format!("TLS set-up: {e}"))?
+    .with_no_client_auth()
+    .with_single_cert(vec![leaf_cert.der().clone()], key)
+    .map_err(|e| format!("TLS set-up: {e}"))?;
+    Ok(Tls {
+        ca_pem: ca_cert.pem(),
+        config: Arc::new(config),
+    })
+}
+
+/// Serves `app` over TLS on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    config: Arc<rustls::ServerConfig>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(_) => continue,
+            },
+        };
+        let acceptor = acceptor.clone();
+        let app = app.clone();
+        tokio::spawn(async move {
+            // A client that fails the handshake (an untrusted CA) just goes away.
+            let Ok(tls) = acceptor.accept(stream).await else {
+                return;
+            };
+            let service = hyper_util::service::TowerToHyperService::new(app);
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(hyper_util::rt::TokioIo::new(tls), service)
+                .await;
+        });
+    }
+}
