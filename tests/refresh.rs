@@ -13,11 +13,29 @@ fn signed_in(env: &Env) {
     exits(env.cmd().args(["exchange", &env.code()]), 0);
 }
 
+/// Alice under the default profile, Bob under `bob`.
+fn alice_and_bob(env: &Env) {
+    signed_in(env);
+    exits(
+        env.cmd().args([
+            "exchange",
+            &env.code_for("bob@example.com"),
+            "--profile",
+            "bob",
+        ]),
+        0,
+    );
+}
+
+/// Acts on grants at the emulator: every grant, or those of `email`.
 fn grant_action(env: &Env, action: &str) {
-    let http = reqwest::blocking::Client::new();
-    let resp = http
+    grant_action_for(env, action, None);
+}
+
+fn grant_action_for(env: &Env, action: &str, email: Option<&str>) {
+    let resp = reqwest::blocking::Client::new()
         .post(format!("{}/control/grants", env.emu.base_url()))
-        .json(&json!({"action": action}))
+        .json(&json!({"action": action, "email": email}))
         .send()
         .unwrap();
     assert!(resp.status().is_success());
@@ -254,16 +272,7 @@ fn token_uses_the_cache_until_min_valid_says_otherwise() {
 #[test]
 fn status_lists_profiles_without_secrets_and_check_says_which_work() {
     let env = Env::new();
-    signed_in(&env);
-    exits(
-        env.cmd().args([
-            "exchange",
-            &env.code_for("bob@example.com"),
-            "--profile",
-            "bob",
-        ]),
-        0,
-    );
+    alice_and_bob(&env);
     let out = exits(env.cmd().arg("status"), 0);
     assert!(stdout(&out).contains("alice@example.com") && stdout(&out).contains("bob@example.com"));
     assert_no_secret(&out, &env.issued_secrets());
@@ -271,11 +280,7 @@ fn status_lists_profiles_without_secrets_and_check_says_which_work() {
     assert_eq!(json_out(&out)["profiles"].as_array().unwrap().len(), 2);
 
     // Revoke only bob's grant at the issuer: --check says alice works and bob does not.
-    let http = reqwest::blocking::Client::new();
-    http.post(format!("{}/control/grants", env.emu.base_url()))
-        .json(&json!({"action": "revoke", "email": "bob@example.com"}))
-        .send()
-        .unwrap();
+    grant_action_for(&env, "revoke", Some("bob@example.com"));
     let out = exits(env.cmd().args(["status", "--check", "--json"]), 4);
     let doc = json_out(&out);
     let checks: Vec<(&str, bool)> = doc["profiles"]
@@ -291,16 +296,7 @@ fn status_lists_profiles_without_secrets_and_check_says_which_work() {
 #[test]
 fn revoke_ends_the_grant_and_removes_only_that_profile() {
     let env = Env::new();
-    signed_in(&env);
-    exits(
-        env.cmd().args([
-            "exchange",
-            &env.code_for("bob@example.com"),
-            "--profile",
-            "bob",
-        ]),
-        0,
-    );
+    alice_and_bob(&env);
     let alice_rt = stored(&env, "default")["refresh_token"]
         .as_str()
         .unwrap()
