@@ -166,3 +166,32 @@ fn a_keyring_that_dies_mid_exchange_leaves_a_rescue_file() {
     let rt = rescued["tokens"]["refresh_token"].as_str().unwrap();
     assert!(env.emu.state().refresh_tokens.contains_key(rt));
 }
+
+#[test]
+fn a_secret_service_that_never_answers_is_exit_6_after_the_deadline() {
+    // A "bus" that accepts connections and then says nothing, like a keyring waiting for an
+    // unlock prompt nobody will see.
+    let dir = tempfile::tempdir().unwrap();
+    let socket = dir.path().join("silent-bus");
+    let listener = std::os::unix::net::UnixListener::bind(&socket).unwrap();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in listener.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    let env = Env::new();
+    let code = env.code();
+    let out = support::exits(
+        env.cmd()
+            .env("GSIGNIN_STORE", "keyring")
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                format!("unix:path={}", socket.display()),
+            )
+            .args(["exchange", &code, "--json"]),
+        6,
+    );
+    assert_eq!(json_error(&out)["code"], "keyring_timeout");
+    assert!(env.code_is_unspent(&code));
+}

@@ -350,3 +350,24 @@ fn revoke_removes_the_keyring_item() {
     run(&["revoke", "--local", "--profile", "bob"]);
     assert_eq!(ss.items().matches("attribute.service = gsignin").count(), 0);
 }
+
+#[test]
+fn whoami_refreshes_an_expired_stored_id_token_first() {
+    let env = Env::new();
+    signed_in(&env);
+    let path = env.profile_file("default");
+    let mut profile: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    profile["id_token_expires_at"] = json!(1_000_000_000);
+    std::fs::write(&path, profile.to_string()).unwrap();
+    let before = env.emu.hits("/token");
+    let out = exits(env.cmd().arg("whoami"), 0);
+    assert!(stdout(&out).starts_with("VALID ID token for alice@example.com"));
+    assert_eq!(env.emu.hits("/token"), before + 1, "refreshed once");
+    exits(env.cmd().arg("whoami"), 0);
+    assert_eq!(
+        env.emu.hits("/token"),
+        before + 1,
+        "the new one is stored and used"
+    );
+}
