@@ -6,7 +6,7 @@ mod support;
 use gsignin::emulator::state::MintRequest;
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
-use support::{Env, assert_no_secret, json_error, stderr, stdout};
+use support::{Env, assert_no_secret, exits, json_error, stderr, stdout};
 
 #[test]
 fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
@@ -500,4 +500,22 @@ fn no_code_at_all_is_a_usage_error() {
         stderr(&out)
     );
     assert_eq!(stderr(&out).lines().count(), 1);
+}
+
+#[test]
+fn replacing_another_users_sign_in_is_a_warning() {
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    let out = exits(
+        env.cmd()
+            .args(["exchange", &env.code_for("bob@example.com")]),
+        0,
+    );
+    assert!(
+        stderr(&out).contains(
+            "profile `default` held the sign-in of alice@example.com; it now holds bob@example.com"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -108,7 +108,17 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         });
     }
 
-    let kept_refresh = keep_previous_refresh_token(ctx, &store, &mut profile, &mut tokens);
+    let previous = store.load_profile(&profile.name).ok().flatten();
+    if let Some(old) = previous.as_ref().filter(|old| old.sub != profile.sub) {
+        ctx.warn(&format!(
+            "profile `{}` held the sign-in of {}; it now holds {} (use --profile NAME to keep both)",
+            profile.name,
+            old.email.as_deref().or(old.sub.as_deref()).unwrap_or("another user"),
+            profile.email.as_deref().or(profile.sub.as_deref()).unwrap_or("another user"),
+        ));
+    }
+    let kept_refresh =
+        keep_previous_refresh_token(ctx, &store, previous, &mut profile, &mut tokens);
     if let Err(cause) = store.save(&profile, &tokens) {
         return Err(match rescue::write(&ctx.dirs, &profile, &tokens, now) {
             Ok(path) => Error::Rescued {
@@ -162,13 +172,14 @@ fn rescued_where(saved: &std::result::Result<std::path::PathBuf, String>) -> Str
 fn keep_previous_refresh_token(
     ctx: &Ctx,
     store: &Store,
+    previous: Option<Profile>,
     profile: &mut Profile,
     tokens: &mut Tokens,
 ) -> bool {
     if tokens.refresh_token.is_some() {
         return false;
     }
-    let Ok(Some(old)) = store.load_profile(&profile.name) else {
+    let Some(old) = previous else {
         return false;
     };
     let same = old.sub == profile.sub
