@@ -203,9 +203,12 @@ pub enum Command {
 
     /// Verify an ID token and show its claims, or show who the stored sign-in is
     ///
+    /// Every check is reported with its reason; exit 3 when a token is rejected.
+    ///
     /// Examples:
     ///   gsignin whoami eyJhbGciOiJSUzI1NiIs...
-    ///   gsignin whoami --json
+    ///   gsignin whoami - --json < tokens.txt | jq -c 'select(.valid | not) | .error'
+    ///   gsignin whoami "$TOKEN" --jwks certs.json --now 2026-11-25T06:00:00Z
     #[command(verbatim_doc_comment)]
     Whoami(WhoamiArgs),
 
