@@ -445,3 +445,77 @@ fn plain(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use crate::context::{Clock, Ctx, Io, Settings, SharedWrite};
+    use crate::emulator::keys::Keys;
+    use crate::output::Data;
+    use clap::Parser;
+    use serde_json::json;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    const NOW: i64 = 1_795_500_000;
+
+    /// Runs `gsignin ARGS` in-process with captured output and a fixed clock.
+    fn run_at(now: i64, args: &[&str]) -> (Option<Data>, Option<crate::error::Error>) {
+        let cli =
+            Cli::try_parse_from(std::iter::once("gsignin").chain(args.iter().copied())).unwrap();
+        let sink = || -> SharedWrite { Rc::new(RefCell::new(Box::new(Vec::<u8>::new()))) };
+        let mut ctx = Ctx::new(
+            Settings::from_args(&cli.global),
+            Io::captured(sink(), sink()),
+        )
+        .unwrap();
+        ctx.clock = Clock::Fixed(now);
+        let Command::Whoami(whoami) = cli.command else {
+            panic!("not whoami");
+        };
+        match super::run(&ctx, whoami) {
+            Ok(outcome) => (Some(outcome.data), outcome.failure),
+            Err(e) => (None, Some(e)),
+        }
+    }
+
+    #[test]
+    fn time_claims_are_judged_by_the_injected_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = Keys::new();
+        let jwks = dir.path().join("jwks.json");
+        std::fs::write(&jwks, keys.jwks().to_string()).unwrap();
+        let token = keys.current().sign(&json!({
+            "iss": "https://accounts.google.com", "aud": "web", "sub": "1",
+            "iat": NOW - 10, "exp": NOW + 3590,
+        }));
+        let home = dir.path().join("home");
+        let args = |t: &str| {
+            vec![
+                "--home".to_string(),
+                home.display().to_string(),
+                "whoami".into(),
+                t.to_string(),
+                "--audience".into(),
+                "web".into(),
+                "--jwks".into(),
+                jwks.display().to_string(),
+            ]
+        };
+        let owned = args(&token);
+        let argv: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let (data, failure) = run_at(NOW, &argv);
+        assert!(failure.is_none(), "{failure:?}");
+        let Some(Data::Records { records, .. }) = data else {
+            panic!("no records");
+        };
+        assert_eq!(records[0]["valid"], true);
+
+        let (_, failure) = run_at(NOW + 3600 + 61, &argv);
+        assert_eq!(
+            failure.map(|e| e.exit_code()),
+            Some(3),
+            "expired by the injected clock"
+        );
+    }
+}
