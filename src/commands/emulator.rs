@@ -77,6 +77,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
          export GSIGNIN_ISSUER={base}\n\
          export GSIGNIN_DRIVE_URL={base}/drive/v3\n\
          {ca_line}{client_secret_line}\n\
+         # On a machine without a keyring (most CI): export GSIGNIN_STORE=file\n\
          # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\
          # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\
          #   code=$(curl -s -X POST {base}/control/codes -H 'content-type: application/json' -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
