@@ -1,7 +1,7 @@
 //! The binary: parse, build the context, run the command, print, exit with the contract's code.
 
 use clap::Parser;
-use gsignin::cli::{Cli, ColorChoice};
+use gsignin::cli::Cli;
 use gsignin::context::{Ctx, Io, Settings};
 use gsignin::output::Colors;
 use gsignin::{commands, output};
@@ -20,15 +20,12 @@ fn main() -> ExitCode {
     let json = settings.json;
     let mut io = Io::process();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-    let color = |terminal: bool| match cli.global.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => terminal && !no_color,
-    };
-    io.colors = Colors {
-        stdout: color(std::io::stdout().is_terminal()),
-        stderr: color(io.stderr_is_terminal),
-    };
+    io.colors = Colors::decide(
+        cli.global.color,
+        no_color,
+        std::io::stdout().is_terminal(),
+        io.stderr_is_terminal,
+    );
     let colors = io.colors;
     let stderr = io.stderr.clone();
     let mut stdout = std::io::stdout().lock();

@@ -58,6 +58,25 @@ impl Colors {
         stdout: false,
         stderr: false,
     };
+
+    /// `--color` wins; `auto` colours a terminal unless NO_COLOR is set (no-color.org).
+    pub fn decide(
+        choice: crate::cli::ColorChoice,
+        no_color: bool,
+        stdout_tty: bool,
+        stderr_tty: bool,
+    ) -> Colors {
+        use crate::cli::ColorChoice;
+        let on = |tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Colors {
+            stdout: on(stdout_tty),
+            stderr: on(stderr_tty),
+        }
+    }
 }
 
 const GREEN: &str = "\x1b[32m";
@@ -247,6 +266,27 @@ pub fn aligned(rows: &[(&str, String)]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn colour_follows_the_flag_then_no_color_then_the_terminal() {
+        use crate::cli::ColorChoice::*;
+        assert_eq!(
+            Colors::decide(Auto, false, true, false),
+            Colors {
+                stdout: true,
+                stderr: false
+            }
+        );
+        assert_eq!(Colors::decide(Auto, true, true, true), Colors::NONE);
+        assert_eq!(
+            Colors::decide(Always, true, false, false),
+            Colors {
+                stdout: true,
+                stderr: true
+            }
+        );
+        assert_eq!(Colors::decide(Never, false, true, true), Colors::NONE);
+    }
 
     #[test]
     fn paints_verdict_words_only() {
