@@ -242,3 +242,34 @@ fn no_verify_decodes_a_batch_and_says_so() {
     assert_eq!(lines[0]["claims"]["email"], "alice@example.com");
     assert_eq!(lines[1]["valid"], false);
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_batch_with_exit_0() {
+    use std::io::{BufRead, Write};
+    let env = Env::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+        .args(["whoami", "-", "--json"])
+        .env("GSIGNIN_HOME", env.home())
+        .env("GSIGNIN_ISSUER", env.emu.base_url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    std::thread::spawn(move || {
+        // Enough rejected answers to overflow any pipe buffer.
+        for _ in 0..20_000 {
+            if stdin.write_all(b"not-a-token\n").is_err() {
+                break;
+            }
+        }
+    });
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with(r#"{"valid":false"#), "{first}");
+    // The reader is gone (like `| head -1`): the batch stops, and that is no failure.
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}

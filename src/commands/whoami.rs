@@ -160,7 +160,7 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
             };
             Some((keys.keys()?, &*expect))
         };
-        let (mut answers, next) = std::thread::scope(|scope| {
+        let (mut answers, next, open) = std::thread::scope(|scope| {
             let per = chunk.len().div_ceil(threads).max(1);
             let workers: Vec<_> = chunk
                 .chunks(per)
@@ -170,14 +170,17 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
                     scope.spawn(move || judge_part(part, judge, now, json, first))
                 })
                 .collect();
-            write_answers(ctx, &pending);
+            let open = write_answers(ctx, &pending);
             let next = read_chunk();
             let answers: Vec<Answer> = workers
                 .into_iter()
                 .flat_map(|w| w.join().unwrap_or_default())
                 .collect();
-            (answers, next)
+            (answers, next, open)
         });
+        if !open {
+            return Ok(reader_gone());
+        }
         // Tokens signed by a key published after ours were read: one refetch per run.
         if let Some((keys, expect)) = verifier.as_mut()
             && answers.iter().any(|a| a.unknown_kid)
@@ -196,8 +199,11 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
         progress.update(total, bad);
         chunk = next?;
     }
-    write_answers(ctx, &pending);
+    let open = write_answers(ctx, &pending);
     progress.finish();
+    if !open {
+        return Ok(reader_gone());
+    }
     if total == 0 {
         return Err(Error::usage(
             "stdin held no token",
@@ -208,6 +214,14 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
         data: Data::Streamed,
         failure: (bad > 0).then(|| rejected(bad, total)),
     })
+}
+
+/// The reader stopped reading (`| head -1`): that is its choice, not a failure, as in ripgrep.
+fn reader_gone() -> Outcome {
+    Outcome {
+        data: Data::Streamed,
+        failure: None,
+    }
 }
 
 /// One token's answer, as printed.
@@ -262,16 +276,20 @@ fn judge_one(
     }
 }
 
-fn write_answers(ctx: &Ctx, answers: &[(String, bool)]) {
+/// Writes answers; false once the reader has gone away (`| head`), which ends the batch.
+fn write_answers(ctx: &Ctx, answers: &[(String, bool)]) -> bool {
     let mut out = ctx.io.stdout.borrow_mut();
-    for (text, _) in answers {
-        if ctx.io.colors.stdout && !ctx.settings.json {
-            let _ = out.write_all(crate::output::paint(text).as_bytes());
-        } else {
-            let _ = out.write_all(text.as_bytes());
+    let mut written = || -> std::io::Result<()> {
+        for (text, _) in answers {
+            if ctx.io.colors.stdout && !ctx.settings.json {
+                out.write_all(crate::output::paint(text).as_bytes())?;
+            } else {
+                out.write_all(text.as_bytes())?;
+            }
         }
-    }
-    let _ = out.flush();
+        out.flush()
+    };
+    !matches!(written(), Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 /// A count on stderr, redrawn at most four times a second, only on a terminal.
