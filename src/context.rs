@@ -150,8 +150,4 @@ impl Ctx {
         };
         let _ = writeln!(self.io.stderr.borrow_mut(), "{line}");
     }
-
-    pub fn note(&self, message: &str) {
-        let _ = writeln!(self.io.stderr.borrow_mut(), "{message}");
-    }
 }

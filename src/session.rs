@@ -8,7 +8,7 @@ use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::google::endpoints::Endpoints;
-use crate::google::id_token::{DEFAULT_LEEWAY, Expectations, Verdict};
+use crate::google::id_token::{Expectations, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::{scopes, token};
 use crate::secret::Secret;
@@ -173,12 +173,7 @@ impl<'a> Session<'a> {
         // From here the old refresh token may be dead (rotation): nothing may lose the new one.
         let now = self.ctx.clock.now();
         let verdict = response.id_token.as_ref().map(|t| {
-            let expect = Expectations {
-                issuers: endpoints.issuers.clone(),
-                audience: Some(client.client_id.clone()),
-                leeway: DEFAULT_LEEWAY,
-                hd: None,
-            };
+            let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
             let mut keys =
                 KeySource::issuer(&self.ctx.http, &endpoints.jwks, self.ctx.cache(), now);
             keys.verify(t.expose().as_bytes(), &expect, now)
@@ -244,23 +239,7 @@ impl<'a> Session<'a> {
         }
         match (&self.store, &self.profile) {
             (Some(store), Some(profile)) => {
-                if let Err(cause) = store.save(profile, &self.tokens) {
-                    return Err(
-                        match store::rescue::write(&self.ctx.dirs, profile, &self.tokens, now) {
-                            Ok(path) => Error::Rescued {
-                                cause: cause.to_string(),
-                                path,
-                            },
-                            Err(why) => Error::store(
-                                "rescue_failed",
-                                format!(
-                                    "could not save the refreshed sign-in ({cause}) nor write a rescue file ({why})"
-                                ),
-                                "fix the store and sign in again",
-                            ),
-                        },
-                    );
-                }
+                store.save_or_rescue(&self.ctx.dirs, profile, &self.tokens, now)?;
             }
             _ if rotated => self.ctx.warn(
                 "the issuer rotated the refresh token: the one in GSIGNIN_REFRESH_TOKEN is spent; \

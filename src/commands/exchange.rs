@@ -10,7 +10,7 @@ use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::google::endpoints::Endpoints;
-use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, KeySet, Verdict};
+use crate::google::id_token::{self, Expectations, KeySet, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::scopes;
 use crate::google::token::{self, TokenResponse};
@@ -51,12 +51,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
 
     // The code is spent. From here on, nothing may lose these tokens.
     let now = ctx.clock.now();
-    let expect = Expectations {
-        issuers: endpoints.issuers.clone(),
-        audience: Some(client.client_id.clone()),
-        leeway: DEFAULT_LEEWAY,
-        hd: None,
-    };
+    let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
     let verdict = resp.id_token.as_ref().map(|t| {
         let token = t.expose().as_bytes();
         keys.verify(token, &expect, now)
@@ -119,19 +114,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
     }
     let kept_refresh =
         keep_previous_refresh_token(ctx, &store, previous, &mut profile, &mut tokens);
-    if let Err(cause) = store.save(&profile, &tokens) {
-        return Err(match rescue::write(&ctx.dirs, &profile, &tokens, now) {
-            Ok(path) => Error::Rescued {
-                cause: cause.to_string(),
-                path,
-            },
-            Err(why) => Error::store(
-                "rescue_failed",
-                format!("could not save the sign-in ({cause}) nor write a rescue file ({why})"),
-                "the tokens are lost: fix the store and sign in again for a new code",
-            ),
-        });
-    }
+    store.save_or_rescue(&ctx.dirs, &profile, &tokens, now)?;
 
     for expected in &args.expect_scopes {
         if !scopes::contains(&granted, expected) {

@@ -122,6 +122,19 @@ pub struct Expectations {
     pub hd: Option<String>,
 }
 
+impl Expectations {
+    /// What a token issued to our own client must say: one of the issuer's `iss` values, our
+    /// client ID as `aud`, the default leeway.
+    pub fn for_client(issuers: &[String], client_id: &str) -> Expectations {
+        Expectations {
+            issuers: issuers.to_vec(),
+            audience: Some(client_id.to_string()),
+            leeway: DEFAULT_LEEWAY,
+            hd: None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {

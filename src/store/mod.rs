@@ -262,6 +262,31 @@ impl Store {
         })
     }
 
+    /// Saves a sign-in whose tokens cannot be had again (a spent code, a rotated refresh
+    /// token): when the store fails, the tokens go to a rescue file and the error says where.
+    pub fn save_or_rescue(
+        &self,
+        dirs: &Dirs,
+        profile: &Profile,
+        tokens: &Tokens,
+        now: i64,
+    ) -> Result<()> {
+        let Err(cause) = self.save(profile, tokens) else {
+            return Ok(());
+        };
+        Err(match rescue::write(dirs, profile, tokens, now) {
+            Ok(path) => Error::Rescued {
+                cause: cause.to_string(),
+                path,
+            },
+            Err(why) => Error::store(
+                "rescue_failed",
+                format!("could not save the sign-in ({cause}) nor write a rescue file ({why})"),
+                "the tokens are lost: fix the store and sign in again",
+            ),
+        })
+    }
+
     pub fn load_tokens(&self, profile: &str) -> Result<Option<Tokens>> {
         self.secrets.load(profile)
     }
