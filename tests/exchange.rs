@@ -178,13 +178,12 @@ fn client_secret_problems_are_exit_6_before_the_code_is_spent() {
         (neither, "neither a `web` nor an `installed`"),
     ];
     for (path, says) in cases {
-        let out = env
-            .cmd()
-            .args(["exchange", &code, "--json", "--client-secret"])
-            .arg(&path)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+        let out = exits(
+            env.cmd()
+                .args(["exchange", &code, "--json", "--client-secret"])
+                .arg(&path),
+            6,
+        );
         assert_eq!(json_error(&out)["code"], "client_secret_invalid");
         assert!(stderr(&out).contains(says), "{says}: {}", stderr(&out));
         assert!(env.code_is_unspent(&code));
@@ -462,13 +461,12 @@ fn a_wrong_client_secret_is_exit_6() {
             .replace("GOCSPX-emulator-client-secret", "GOCSPX-wrong"),
     )
     .unwrap();
-    let out = env
-        .cmd()
-        .args(["exchange", &code, "--json", "--client-secret"])
-        .arg(&path)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let out = exits(
+        env.cmd()
+            .args(["exchange", &code, "--json", "--client-secret"])
+            .arg(&path),
+        6,
+    );
     assert_eq!(json_error(&out)["code"], "invalid_client");
     assert!(!stdout(&out).contains("GOCSPX-wrong") && !stderr(&out).contains("GOCSPX-wrong"));
 }
@@ -518,4 +516,91 @@ fn replacing_another_users_sign_in_is_a_warning() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
+    let env = Env::new();
+    let code = env.code();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    // The token endpoint answers with an ID token signed by a key the issuer never published.
+    let forged = gsignin::emulator::keys::SigningKey::generate().sign(&serde_json::json!({
+        "iss": env.emu.base_url(), "aud": gsignin::emulator::state::WEB_CLIENT_ID,
+        "sub": "1", "iat": now, "exp": now + 3600,
+    }));
+    let refresh = "1//0rescued-refresh-token-of-a-forged-answer";
+    env.inject(gsignin::emulator::state::Fault {
+        path: "/token".into(),
+        status: Some(200),
+        body: Some(
+            serde_json::json!({"access_token": "ya29.forged-answer-access", "expires_in": 3599,
+                "refresh_token": refresh, "id_token": forged, "scope": "openid",
+                "token_type": "Bearer"})
+            .to_string(),
+        ),
+        count: Some(1),
+        ..Default::default()
+    });
+    let out = exits(env.cmd().args(["exchange", &code, "--json"]), 3);
+    let err = json_error(&out);
+    assert_eq!(err["code"], "id_token_invalid");
+    let message = err["message"].as_str().unwrap();
+    assert!(message.contains("signature: no key with kid"), "{message}");
+    assert!(
+        !env.profile_file("default").exists(),
+        "an unverified sign-in is not stored"
+    );
+    let rescue_dir = env.home().join("data/rescue");
+    let file = std::fs::read_dir(&rescue_dir)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    assert!(message.contains(&file.display().to_string()), "{message}");
+    let rescued: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    assert_eq!(rescued["tokens"]["refresh_token"], refresh);
+    assert!(!stdout(&out).contains(refresh) && !stderr(&out).contains(refresh));
+}
+
+#[test]
+fn a_discovery_document_naming_another_issuer_is_refused() {
+    let env = Env::new();
+    let code = env.code();
+    env.inject(gsignin::emulator::state::Fault {
+        path: "/.well-known/openid-configuration".into(),
+        status: Some(200),
+        body: Some(
+            r#"{"issuer":"https://evil.example","token_endpoint":"x","jwks_uri":"y"}"#.into(),
+        ),
+        ..Default::default()
+    });
+    let out = exits(env.cmd().args(["exchange", &code, "--json"]), 5);
+    let err = json_error(&out);
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("names issuer `https://evil.example`"),
+        "{err}"
+    );
+    assert!(env.code_is_unspent(&code));
+}
+
+#[test]
+fn damaged_store_files_are_exit_6_with_what_to_do() {
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    let secrets = env.secrets_file("default");
+    std::fs::write(&secrets, "not json").unwrap();
+    let out = exits(env.cmd().args(["token", "--json"]), 6);
+    assert_eq!(json_error(&out)["code"], "store_corrupt");
+    std::fs::write(env.profile_file("default"), "{").unwrap();
+    let out = exits(env.cmd().args(["token", "--json"]), 6);
+    let err = json_error(&out);
+    assert_eq!(err["code"], "profile_corrupt");
+    assert!(err["hint"].as_str().unwrap().contains("delete it"), "{err}");
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
-use support::{bare_cmd, stderr, stdout};
+use support::{bare_cmd, exits, json_out, stdout};
 
 struct Provider {
     child: Child,
@@ -95,6 +95,23 @@ fn cmd(op: &Provider, home: &Path) -> assert_cmd::Command {
     cmd
 }
 
+/// `gsignin exchange CODE --redirect-uri URI --json EXTRA…` at the provider, expecting `code`.
+fn exchange(
+    op: &Provider,
+    home: &Path,
+    code: &str,
+    redirect_uri: &str,
+    extra: &[&str],
+    exit: i32,
+) -> std::process::Output {
+    exits(
+        cmd(op, home)
+            .args(["exchange", code, "--redirect-uri", redirect_uri, "--json"])
+            .args(extra),
+        exit,
+    )
+}
+
 #[test]
 fn exchange_and_whoami_work_against_a_certified_provider() {
     let Some(op) = Provider::start() else {
@@ -102,18 +119,8 @@ fn exchange_and_whoami_work_against_a_certified_provider() {
     };
     let home = tempfile::tempdir().unwrap();
     let code = op.code("carol");
-    let out = cmd(&op, home.path())
-        .args([
-            "exchange",
-            &code,
-            "--redirect-uri",
-            &op.redirect_uri,
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let out = exchange(&op, home.path(), &code, &op.redirect_uri, &[], 0);
+    let doc = json_out(&out);
     assert_eq!(doc["email"], "carol@interop.example");
     assert_eq!(doc["sub"], "carol");
     assert_eq!(doc["id_token"]["valid"], true);
@@ -123,28 +130,13 @@ fn exchange_and_whoami_work_against_a_certified_provider() {
     );
     assert!(!stdout(&out).contains(&op.client_secret));
 
-    let out = cmd(&op, home.path())
-        .args(["whoami", "--json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let v = json_out(&exits(cmd(&op, home.path()).args(["whoami", "--json"]), 0));
     assert_eq!(v["valid"], true);
     assert_eq!(v["checks"]["iss"]["detail"], op.issuer.as_str());
     assert_eq!(v["checks"]["aud"]["status"], "pass");
 
     // The provider's own verdict on a reused code is still exit 4 here.
-    let out = cmd(&op, home.path())
-        .args([
-            "exchange",
-            &code,
-            "--redirect-uri",
-            &op.redirect_uri,
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
+    exchange(&op, home.path(), &code, &op.redirect_uri, &[], 4);
 }
 
 #[test]
@@ -153,19 +145,9 @@ fn a_certified_provider_refuses_a_wrong_redirect_uri_and_gsignin_says_so() {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let out = cmd(&op, home.path())
-        .args([
-            "exchange",
-            &op.code("dave"),
-            "--redirect-uri",
-            "http://127.0.0.1/other",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
-    let err: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
-    assert_eq!(err["error"]["code"], "invalid_grant");
+    let code = op.code("dave");
+    let out = exchange(&op, home.path(), &code, "http://127.0.0.1/other", &[], 4);
+    assert_eq!(json_out(&out)["error"]["code"], "invalid_grant");
 }
 
 #[test]
@@ -174,25 +156,20 @@ fn a_token_for_another_audience_is_rejected_with_the_reason() {
         return;
     };
     let home = tempfile::tempdir().unwrap();
-    let out = cmd(&op, home.path())
-        .args([
-            "exchange",
-            &op.code("erin"),
-            "--redirect-uri",
-            &op.redirect_uri,
-            "--show-tokens",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    let code = op.code("erin");
+    let doc = json_out(&exchange(
+        &op,
+        home.path(),
+        &code,
+        &op.redirect_uri,
+        &["--show-tokens"],
+        0,
+    ));
     let id_token = doc["tokens"]["id_token"].as_str().unwrap();
-    let out = cmd(&op, home.path())
-        .args(["whoami", id_token, "--audience", "someone-else"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let out = exits(
+        cmd(&op, home.path()).args(["whoami", id_token, "--audience", "someone-else"]),
+        3,
+    );
     assert!(
         stdout(&out)
             .contains("FAIL  aud            issued for interop-client, not for someone-else"),
