@@ -101,27 +101,43 @@ fn authorize(st: &EmuState, headers: &HeaderMap) -> Result<String, Box<Response>
     Ok(at.grant.sub.clone())
 }
 
+/// Runs `answer` with the app data of the request's user (seeded on first use), or answers
+/// with Google's refusal.
+fn with_user_files(
+    shared: &Shared,
+    headers: &HeaderMap,
+    answer: impl FnOnce(&str, &mut Vec<DriveFile>) -> Response,
+) -> Response {
+    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let sub = match authorize(&st, headers) {
+        Ok(sub) => sub,
+        Err(resp) => return *resp,
+    };
+    let files = st
+        .drive_files
+        .entry(sub.clone())
+        .or_insert_with(|| seed(&sub));
+    answer(&sub, files)
+}
+
 pub async fn get_file(
     State(shared): State<Shared>,
     Path(file_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
-    let sub = match authorize(&st, &headers) {
-        Ok(sub) => sub,
-        Err(resp) => return *resp,
-    };
+    with_user_files(&shared, &headers, |sub, files| {
+        file_answer(sub, files, &file_id)
+    })
+}
+
+fn file_answer(sub: &str, files: &[DriveFile], file_id: &str) -> Response {
     if file_id == "appfolder" || file_id == "appDataFolder" {
         return json_response(
             StatusCode::OK,
-            &json!({"kind": "drive#file", "id": folder_id(&sub), "name": "Application Data", "mimeType": FOLDER_MIME}),
+            &json!({"kind": "drive#file", "id": folder_id(sub), "name": "Application Data", "mimeType": FOLDER_MIME}),
             true,
         );
     }
-    let files = st
-        .drive_files
-        .entry(sub.clone())
-        .or_insert_with(|| seed(&sub));
     match files.iter().find(|f| f.id == file_id) {
         Some(f) => json_response(
             StatusCode::OK,
@@ -140,11 +156,10 @@ pub async fn list_files(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
-    let sub = match authorize(&st, &headers) {
-        Ok(sub) => sub,
-        Err(resp) => return *resp,
-    };
+    with_user_files(&shared, &headers, |_, files| list_answer(files, &q))
+}
+
+fn list_answer(files: &[DriveFile], q: &HashMap<String, String>) -> Response {
     let spaces = q.get("spaces").map(String::as_str).unwrap_or("drive");
     if spaces.split(',').any(|s| s.trim() != "appDataFolder") {
         let message = "The granted scopes do not give access to all of the requested spaces.";
@@ -164,10 +179,6 @@ pub async fn list_files(
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     let fields = q.get("fields").cloned().unwrap_or_default();
-    let files = st
-        .drive_files
-        .entry(sub.clone())
-        .or_insert_with(|| seed(&sub));
     let page: Vec<Value> = files
         .iter()
         .skip(start)
