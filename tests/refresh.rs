@@ -371,3 +371,24 @@ fn whoami_refreshes_an_expired_stored_id_token_first() {
         "the new one is stored and used"
     );
 }
+
+#[test]
+fn a_profile_held_by_a_stuck_process_is_exit_6_after_the_wait() {
+    let env = Env::new();
+    signed_in(&env);
+    std::fs::create_dir_all(env.home().join("data/locks")).unwrap();
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(env.home().join("data/locks/default.lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    // The wait is four request timeouts plus 10 s: 14 s with --timeout 1.
+    let out = exits(env.cmd().args(["--timeout", "1", "refresh", "--json"]), 6);
+    let err = json_error(&out);
+    assert_eq!(err["code"], "lock_timeout", "{err}");
+    assert!(err["message"].as_str().unwrap().contains("another gsignin"));
+    drop(lock);
+    exits(env.cmd().arg("refresh"), 0);
+}
