@@ -553,15 +553,8 @@ fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
         !env.profile_file("default").exists(),
         "an unverified sign-in is not stored"
     );
-    let rescue_dir = env.home().join("data/rescue");
-    let file = std::fs::read_dir(&rescue_dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
+    let (file, rescued) = env.rescued();
     assert!(message.contains(&file.display().to_string()), "{message}");
-    let rescued: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     assert_eq!(rescued["tokens"]["refresh_token"], refresh);
     assert!(!stdout(&out).contains(refresh) && !stderr(&out).contains(refresh));
 }

@@ -151,14 +151,7 @@ fn a_keyring_that_dies_mid_exchange_leaves_a_rescue_file() {
         "{}",
         stderr(&out)
     );
-    let rescue_dir = env.home().join("data/rescue");
-    let file = std::fs::read_dir(&rescue_dir)
-        .unwrap()
-        .next()
-        .unwrap()
-        .unwrap()
-        .path();
-    let rescued: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let (_, rescued) = env.rescued();
     let rt = rescued["tokens"]["refresh_token"].as_str().unwrap();
     assert!(env.emu.state().refresh_tokens.contains_key(rt));
 }

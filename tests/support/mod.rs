@@ -104,6 +104,19 @@ impl Env {
         cmd
     }
 
+    /// The one rescue file in the data dir: its path and its JSON.
+    pub fn rescued(&self) -> (PathBuf, serde_json::Value) {
+        let dir = self.home().join("data/rescue");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .expect("a rescue folder")
+            .map(|e| e.unwrap().path())
+            .collect();
+        assert_eq!(files.len(), 1, "one rescue file in {}", dir.display());
+        let path = files.remove(0);
+        let doc = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        (path, doc)
+    }
+
     pub fn secrets_file(&self, profile: &str) -> PathBuf {
         self.home().join(format!("data/secrets/{profile}.json"))
     }
