@@ -105,14 +105,15 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorChoice,
 
-    /// Seconds to wait for each HTTP request
+    /// Seconds to wait for each HTTP request (1 to 3600)
     #[arg(
         long,
         global = true,
         env = "GSIGNIN_TIMEOUT",
         hide_env_values = true,
         default_value_t = 30,
-        value_name = "SECS"
+        value_name = "SECS",
+        value_parser = clap::value_parser!(u64).range(1..=3600)
     )]
     pub timeout: u64,
 

@@ -36,6 +36,15 @@ pub enum Error {
     #[error("nothing is stored for profile `{profile}`")]
     NotSignedIn { profile: String },
 
+    /// The sign-in cannot do what was asked: no refresh token, no ID token, a missing scope
+    /// (exit 4).
+    #[error("{message}")]
+    NotAuthorized {
+        code: &'static str,
+        message: String,
+        hint: String,
+    },
+
     /// The token endpoint refused the grant: spent or bad code, revoked refresh token,
     /// redirect_uri mismatch (exit 4).
     #[error("{message}")]
@@ -111,6 +120,18 @@ impl Error {
         }
     }
 
+    pub fn not_authorized(
+        code: &'static str,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) -> Self {
+        Error::NotAuthorized {
+            code,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
     pub fn other(message: impl Into<String>, hint: impl Into<String>) -> Self {
         Error::Other {
             message: message.into(),
@@ -138,7 +159,7 @@ impl Error {
             Error::Other { .. } => 1,
             Error::Usage { .. } => 2,
             Error::TokenRejected { .. } => 3,
-            Error::NotSignedIn { .. } | Error::Grant { .. } => 4,
+            Error::NotSignedIn { .. } | Error::NotAuthorized { .. } | Error::Grant { .. } => 4,
             Error::Network { .. } | Error::Server { .. } => 5,
             Error::Client { .. }
             | Error::ClientSecret { .. }
@@ -165,7 +186,9 @@ impl Error {
             .into(),
             Error::Server { .. } => "server_error".into(),
             Error::ClientSecret { .. } => "client_secret_invalid".into(),
-            Error::Store { code, .. } | Error::Config { code, .. } => (*code).into(),
+            Error::Store { code, .. }
+            | Error::Config { code, .. }
+            | Error::NotAuthorized { code, .. } => (*code).into(),
             Error::Rescued { .. } => "rescued".into(),
             Error::Other { .. } => "error".into(),
         }
@@ -177,6 +200,7 @@ impl Error {
             Error::Usage { hint, .. }
             | Error::TokenRejected { hint, .. }
             | Error::Grant { hint, .. }
+            | Error::NotAuthorized { hint, .. }
             | Error::Client { hint, .. }
             | Error::Network { hint, .. }
             | Error::Server { hint, .. }

@@ -9,8 +9,10 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    // clap prints help, version and usage errors itself; usage errors exit 2 as the contract says.
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
     let mut settings = Settings::from_args(&cli.global);
     // A secret: read from the environment only, never from argv (other users can see that).
     settings.refresh_token = std::env::var("GSIGNIN_REFRESH_TOKEN")
@@ -36,4 +38,29 @@ fn main() -> ExitCode {
         Err(e) => output::render_error_with(&e, json, colors, &mut stdout, &mut *err),
     };
     ExitCode::from(code)
+}
+
+/// clap prints help, version and usage errors itself (usage errors exit 2, as the contract
+/// says); under `--json` a usage error is also the contract's JSON error object on stdout.
+fn usage_error(e: clap::Error) -> ExitCode {
+    let json = std::env::args_os()
+        .skip(1)
+        .take_while(|a| a != "--")
+        .any(|a| a == "--json");
+    let is_usage = e.exit_code() == 2;
+    if json && is_usage {
+        let message = e
+            .render()
+            .to_string()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_start_matches("error: ")
+            .to_string();
+        let err = gsignin::error::Error::usage(message, "run `gsignin --help` for the usage");
+        let mut stdout = std::io::stdout().lock();
+        let _ = output::render_error(&err, true, &mut stdout, &mut std::io::sink());
+    }
+    let _ = e.print();
+    ExitCode::from(if is_usage { 2 } else { 0 })
 }

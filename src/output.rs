@@ -148,39 +148,39 @@ pub fn render_with(
             text.to_string()
         }
     };
-    let wrote = match outcome.data {
+    let (wrote, written) = match outcome.data {
         Data::Report {
             human: human_text,
             json,
-        } => {
-            let _ = if json_mode {
+        } => (
+            true,
+            if json_mode {
                 writeln!(out, "{json}")
             } else {
                 write!(out, "{}", human(&human_text))
-            };
-            true
-        }
+            },
+        ),
         Data::Records {
             human: human_text,
             records,
-        } => {
+        } => (
+            true,
             if json_mode {
-                for r in records {
-                    let _ = writeln!(out, "{r}");
-                }
+                records.iter().try_for_each(|r| writeln!(out, "{r}"))
             } else {
-                let _ = write!(out, "{}", human(&human_text));
-            }
-            true
-        }
-        Data::Raw(raw) => {
-            let _ = writeln!(out, "{raw}");
-            true
-        }
-        Data::Streamed => true,
-        Data::None => false,
+                write!(out, "{}", human(&human_text))
+            },
+        ),
+        Data::Raw(raw) => (true, writeln!(out, "{raw}")),
+        Data::Streamed => (true, Ok(())),
+        Data::None => (false, Ok(())),
     };
-    let _ = out.flush();
+    let written = written.and_then(|()| out.flush());
+    if let Err(e) = written
+        && let Some(failed) = write_failure(&e)
+    {
+        return render_error_with(&failed, false, colors, &mut std::io::sink(), err);
+    }
     match outcome.failure {
         None => 0,
         // The data already carries the failure for scripts: only people get the line.
@@ -190,6 +190,17 @@ pub fn render_with(
         }
         Some(e) => render_error_with(&e, json_mode, colors, out, err),
     }
+}
+
+/// A failed write to stdout is a failure (a full disk must not pass for success), except a
+/// reader that went away (`| head`): that is its choice, and the run stays quiet, as ripgrep's.
+pub fn write_failure(e: &std::io::Error) -> Option<Error> {
+    (e.kind() != std::io::ErrorKind::BrokenPipe).then(|| {
+        Error::other(
+            format!("cannot write the output: {e}"),
+            "check where stdout goes (a full disk, a closed file)",
+        )
+    })
 }
 
 fn diagnostic(line: &str, colors: Colors) -> String {

@@ -131,7 +131,8 @@ impl<'a> Session<'a> {
             TokenKind::Id => self.tokens.id_token.clone(),
         };
         token.ok_or_else(|| {
-            Error::other(
+            Error::not_authorized(
+                "no_id_token",
                 "the issuer returned no ID token on refresh",
                 "the sign-in lacks the openid scope; request openid in the app and exchange a new code",
             )
@@ -141,7 +142,12 @@ impl<'a> Session<'a> {
     /// Refreshes under the profile's lock: re-reads the stored refresh token first (another
     /// process may have rotated it meanwhile), then saves the result atomically.
     pub fn refresh(&mut self) -> Result<Refreshed> {
-        let wait = self.ctx.settings.timeout * 4 + Duration::from_secs(10);
+        let wait = self
+            .ctx
+            .settings
+            .timeout
+            .saturating_mul(4)
+            .saturating_add(Duration::from_secs(10));
         let _lock = match &self.store {
             Some(store) => Some(store.lock(&self.name, wait)?),
             None => None,
@@ -157,9 +163,10 @@ impl<'a> Session<'a> {
             }
         }
         let refresh_token = self.tokens.refresh_token.clone().ok_or_else(|| {
-            Error::other(
+            Error::not_authorized(
+                "no_refresh_token",
                 format!("profile `{}` holds no refresh token", self.name),
-                "the issuer sent none for its code: exchange the user's first code, or on Android request it with forceCodeForRefreshToken=true",
+                "the issuer sends one only with a user's first code for this client: on Android request the code with forceCodeForRefreshToken=true (on the web, prompt=consent), then exchange it",
             )
         })?;
         let endpoints = self.endpoints()?;

@@ -19,7 +19,8 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<Outcome> {
             PrintWhat::IdToken => resp.id_token.as_ref(),
         };
         let token = token.ok_or_else(|| {
-            Error::other(
+            Error::not_authorized(
+                "no_id_token",
                 "the issuer returned no ID token on refresh",
                 "the sign-in lacks the openid scope; request openid in the app and exchange a new code",
             )

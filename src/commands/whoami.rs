@@ -178,7 +178,7 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
                 .collect();
             (answers, next, open)
         });
-        if !open {
+        if !open? {
             return Ok(reader_gone());
         }
         // Tokens signed by a key published after ours were read: one refetch per run.
@@ -201,7 +201,7 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
     }
     let open = write_answers(ctx, &pending);
     progress.finish();
-    if !open {
+    if !open? {
         return Ok(reader_gone());
     }
     if total == 0 {
@@ -276,8 +276,9 @@ fn judge_one(
     }
 }
 
-/// Writes answers; false once the reader has gone away (`| head`), which ends the batch.
-fn write_answers(ctx: &Ctx, answers: &[(String, bool)]) -> bool {
+/// Writes answers; false once the reader has gone away (`| head`), which ends the batch. Any
+/// other failed write (a full disk) fails the run.
+fn write_answers(ctx: &Ctx, answers: &[(String, bool)]) -> Result<bool> {
     let mut out = ctx.io.stdout.borrow_mut();
     let mut written = || -> std::io::Result<()> {
         for (text, _) in answers {
@@ -289,7 +290,10 @@ fn write_answers(ctx: &Ctx, answers: &[(String, bool)]) -> bool {
         }
         out.flush()
     };
-    !matches!(written(), Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    match written() {
+        Ok(()) => Ok(true),
+        Err(e) => crate::output::write_failure(&e).map_or(Ok(false), Err),
+    }
 }
 
 /// A count on stderr, redrawn at most four times a second, only on a terminal.

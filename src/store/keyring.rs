@@ -73,6 +73,11 @@ fn keyring_error(e: keyring::Error) -> Error {
     }
 }
 
+/// The keyring account of the write-check before a code is spent: outside the profile names.
+pub fn probe_account(profile: &str) -> String {
+    format!("probe/{profile}")
+}
+
 impl SecretStore for KeyringStore {
     fn describe(&self, profile: &str) -> String {
         format!("the OS keyring (service {SERVICE}, account {profile})")
@@ -80,8 +85,9 @@ impl SecretStore for KeyringStore {
 
     fn probe(&self, profile: &str) -> Result<()> {
         // A throw-away item beside the real one: writing proves the keyring is there and
-        // unlocked without touching a stored sign-in.
-        let account = format!("{profile}.probe");
+        // unlocked without touching a stored sign-in. Its account holds a `/`, which no
+        // profile name may, so the probe can never be another profile's item.
+        let account = probe_account(profile);
         with_entry(&account, |entry| {
             entry.set_password("probe")?;
             entry.delete_credential()
@@ -116,5 +122,29 @@ impl SecretStore for KeyringStore {
             Err(keyring::Error::NoEntry) => Ok(()),
             other => other,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::probe_account;
+    use crate::store::validate_profile;
+
+    #[test]
+    fn the_probe_account_is_never_a_profile_name() {
+        for profile in [
+            "default",
+            "staging",
+            "staging.probe",
+            "a@b.example",
+            "x-y_z",
+        ] {
+            validate_profile(profile).unwrap();
+            let probe = probe_account(profile);
+            assert!(
+                validate_profile(&probe).is_err(),
+                "{probe} is a valid profile"
+            );
+        }
     }
 }

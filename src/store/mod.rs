@@ -117,13 +117,13 @@ pub fn validate_profile(name: &str) -> Result<()> {
         && !name.starts_with('.')
         && name
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
     if ok {
         Ok(())
     } else {
         Err(Error::usage(
             format!("`{name}` is not a usable profile name"),
-            "use letters, digits, `-`, `_` and `.` (at most 64), e.g. --profile staging",
+            "use letters, digits, `-`, `_`, `.` and `@` (at most 64), e.g. --profile staging",
         ))
     }
 }
