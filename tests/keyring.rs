@@ -184,3 +184,33 @@ fn a_secret_service_that_never_answers_is_exit_6_after_the_deadline() {
     assert_eq!(json_error(&out)["code"], "keyring_timeout");
     assert!(env.code_is_unspent(&code));
 }
+
+#[test]
+fn the_keyring_probe_never_deletes_another_profile() {
+    let Some(ss) = SecretService::start() else {
+        return;
+    };
+    let env = Env::new();
+    let probe_like = env.code_for("alice@example.com");
+    let out = keyring_cmd(&env, &ss)
+        .args(["--profile", "staging.probe", "exchange", &probe_like])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = keyring_cmd(&env, &ss)
+        .args([
+            "--profile",
+            "staging",
+            "exchange",
+            &env.code_for("bob@example.com"),
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The probe before staging's exchange left staging.probe's refresh token alone.
+    let out = keyring_cmd(&env, &ss)
+        .args(["--profile", "staging.probe", "refresh"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
