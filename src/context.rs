@@ -135,6 +135,15 @@ impl Ctx {
         })
     }
 
+    /// How long to wait for another gsignin holding a profile: long enough for its refresh
+    /// with every retry to end.
+    pub fn lock_wait(&self) -> Duration {
+        self.settings
+            .timeout
+            .saturating_mul(4)
+            .saturating_add(Duration::from_secs(10))
+    }
+
     /// The on-disk cache of discovery documents and keys.
     pub fn cache(&self) -> crate::cache::Cache {
         crate::cache::Cache::new(&self.dirs.cache)

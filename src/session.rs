@@ -13,7 +13,6 @@ use crate::google::jwks::KeySource;
 use crate::google::{scopes, token};
 use crate::secret::Secret;
 use crate::store::{self, Profile, Store, Tokens};
-use std::time::Duration;
 
 /// The sign-in a command works with.
 pub struct Session<'a> {
@@ -142,12 +141,7 @@ impl<'a> Session<'a> {
     /// Refreshes under the profile's lock: re-reads the stored refresh token first (another
     /// process may have rotated it meanwhile), then saves the result atomically.
     pub fn refresh(&mut self) -> Result<Refreshed> {
-        let wait = self
-            .ctx
-            .settings
-            .timeout
-            .saturating_mul(4)
-            .saturating_add(Duration::from_secs(10));
+        let wait = self.ctx.lock_wait();
         let _lock = match &self.store {
             Some(store) => Some(store.lock(&self.name, wait)?),
             None => None,
@@ -179,6 +173,25 @@ impl<'a> Session<'a> {
 
         // From here the old refresh token may be dead (rotation): nothing may lose the new one.
         let now = self.ctx.clock.now();
+        let rotated = response
+            .refresh_token
+            .as_ref()
+            .is_some_and(|new| new.expose() != refresh_token.expose());
+        self.tokens.refresh_token = Some(response.refresh_token.clone().unwrap_or(refresh_token));
+        self.tokens.access_token = Some(response.access_token.clone());
+        if let Some(p) = self.profile.as_mut() {
+            p.access_token_expires_at = response.expires_in.map(|s| now.saturating_add(s));
+            if let Some(s) = response.refresh_token_expires_in {
+                p.refresh_token_expires_at = Some(now.saturating_add(s));
+            }
+            p.updated_at = now;
+        }
+        if rotated {
+            // The only live refresh token is stored before any further network I/O (the
+            // ID token's keys may take retries × timeout to fetch, and a kill then would lose it).
+            self.save(now)?;
+        }
+
         let verdict = response.id_token.as_ref().map(|t| {
             let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
             let mut keys =
@@ -197,10 +210,6 @@ impl<'a> Session<'a> {
         if verdict.as_ref().is_some_and(|v| !v.valid()) {
             self.ctx.warn("the new ID token failed verification and was not stored; `gsignin whoami` shows why once you fetch one with --show-tokens");
         }
-        let rotated = response
-            .refresh_token
-            .as_ref()
-            .is_some_and(|new| new.expose() != refresh_token.expose());
         let granted = scopes::split(response.scope.as_deref());
         let lost_scopes: Vec<String> = match (&self.profile, response.scope.is_some()) {
             (Some(p), true) => p
@@ -217,42 +226,23 @@ impl<'a> Session<'a> {
                 scopes::short_list(&lost_scopes)
             ));
         }
-        self.tokens = Tokens {
-            refresh_token: Some(
-                response
-                    .refresh_token
-                    .clone()
-                    .unwrap_or(refresh_token.clone()),
-            ),
-            access_token: Some(response.access_token.clone()),
-            id_token: if id_token_ok {
-                response.id_token.clone()
-            } else {
-                self.tokens.id_token.clone()
-            },
-        };
+        if id_token_ok {
+            self.tokens.id_token = response.id_token.clone();
+        }
         if let Some(p) = self.profile.as_mut() {
-            p.access_token_expires_at = response.expires_in.map(|s| now + s);
             if id_token_ok {
                 p.id_token_expires_at = verdict.as_ref().and_then(|v| v.claim_i64("exp"));
             }
             if !granted.is_empty() {
                 p.scopes = granted;
             }
-            if let Some(s) = response.refresh_token_expires_in {
-                p.refresh_token_expires_at = Some(now + s);
-            }
-            p.updated_at = now;
         }
-        match (&self.store, &self.profile) {
-            (Some(store), Some(profile)) => {
-                store.save_or_rescue(&self.ctx.dirs, profile, &self.tokens, now)?;
-            }
-            _ if rotated => self.ctx.warn(
+        self.save(now)?;
+        if rotated && self.store.is_none() {
+            self.ctx.warn(
                 "the issuer rotated the refresh token: the one in GSIGNIN_REFRESH_TOKEN is spent; \
                  `gsignin refresh --show-refresh-token` prints the new one",
-            ),
-            _ => {}
+            );
         }
         Ok(Refreshed {
             response,
@@ -260,6 +250,17 @@ impl<'a> Session<'a> {
             rotated,
             lost_scopes,
         })
+    }
+
+    /// Writes the sign-in as it is now (the caller holds the profile's lock); when the store
+    /// fails, the tokens go to a rescue file. Nothing to do for GSIGNIN_REFRESH_TOKEN.
+    fn save(&self, now: i64) -> Result<()> {
+        match (&self.store, &self.profile) {
+            (Some(store), Some(profile)) => {
+                store.save_or_rescue(&self.ctx.dirs, profile, &self.tokens, now)
+            }
+            _ => Ok(()),
+        }
     }
 
     /// Where the refresh token lives, for people.

@@ -4,6 +4,7 @@
 
 mod support;
 
+use gsignin::emulator::state::Fault;
 use support::{Env, bare_cmd, exits, json_error, stderr, stdout};
 
 #[test]
@@ -96,4 +97,64 @@ fn a_full_disk_on_stdout_is_a_failure_and_a_closed_pipe_is_not() {
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
+}
+
+fn latency(env: &Env, path: &str, ms: u64) {
+    let mut st = env.emu.state();
+    st.hits.clear();
+    st.faults.push(Fault {
+        path: path.into(),
+        latency_ms: ms,
+        ..Default::default()
+    });
+}
+
+#[test]
+fn a_rotated_refresh_token_is_stored_before_the_keys_are_fetched() {
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    {
+        let mut st = env.emu.state();
+        st.rotate_refresh_tokens = true;
+        st.jwks_max_age = 0;
+    }
+    // The keys must be fetched again (nothing cached), slowly.
+    std::fs::remove_dir_all(env.home().join("cache/http")).unwrap();
+    latency(&env, "/oauth2/v3/certs", 5000);
+    let mut child = env.spawn_until_hit(&["refresh"], &[], "/oauth2/v3/certs");
+    assert_eq!(env.emu.hits("/token"), 1, "the refresh was answered first");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    env.emu.state().faults.clear();
+    // The rotated-away token would be refused (and its reuse revoke the family): the new one
+    // must be the one stored.
+    exits(env.cmd().args(["refresh"]), 0);
+    exits(env.cmd().args(["refresh"]), 0);
+}
+
+#[test]
+fn an_exchange_is_saved_under_the_profile_lock_so_a_refresh_cannot_overwrite_it() {
+    let env = Env::new();
+    exits(
+        env.cmd()
+            .args(["exchange", &env.code_for("alice@example.com")]),
+        0,
+    );
+    let bob = env.code_for("bob@example.com");
+    latency(&env, "/token", 700);
+    let exchange = env.spawn_until_hit(&["exchange", &bob], &[], "/token");
+    // A refresh of alice's sign-in, started while bob's exchange is in flight.
+    exits(env.cmd().args(["refresh"]), 0);
+    let out = exchange.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let profile: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.profile_file("default")).unwrap())
+            .unwrap();
+    assert_eq!(profile["email"], "bob@example.com", "{profile}");
+    env.emu.state().faults.clear();
+    let out = exits(env.cmd().args(["--json", "whoami"]), 0);
+    assert_eq!(
+        support::json_out(&out)["claims"]["email"],
+        "bob@example.com"
+    );
 }

@@ -10,7 +10,7 @@ use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::google::endpoints::Endpoints;
-use crate::google::id_token::{self, Expectations, KeySet, Verdict};
+use crate::google::id_token::{self, Expectations, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::scopes;
 use crate::google::token::{self, TokenResponse};
@@ -51,29 +51,17 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
 
     // The code is spent. From here on, nothing may lose these tokens.
     let now = ctx.clock.now();
-    let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
-    let verdict = resp.id_token.as_ref().map(|t| {
-        let token = t.expose().as_bytes();
-        keys.verify(token, &expect, now)
-            .unwrap_or_else(|_| id_token::verify(token, &KeySet::default(), &expect, now))
-    });
     let granted = scopes::split(resp.scope.as_deref());
     let mut profile = Profile {
         name: profile_name.clone(),
         issuer: ctx.settings.issuer.clone(),
         client_id: client.client_id.clone(),
-        email: verdict
-            .as_ref()
-            .and_then(|v| v.claim_str("email"))
-            .map(String::from),
-        sub: verdict
-            .as_ref()
-            .and_then(|v| v.claim_str("sub"))
-            .map(String::from),
+        email: None,
+        sub: None,
         scopes: granted.clone(),
-        access_token_expires_at: resp.expires_in.map(|s| now + s),
-        id_token_expires_at: verdict.as_ref().and_then(|v| v.claim_i64("exp")),
-        refresh_token_expires_at: resp.refresh_token_expires_in.map(|s| now + s),
+        access_token_expires_at: resp.expires_in.map(|s| now.saturating_add(s)),
+        id_token_expires_at: None,
+        refresh_token_expires_at: resp.refresh_token_expires_in.map(|s| now.saturating_add(s)),
         has_refresh_token: resp.refresh_token.is_some(),
         store: store::kind_name(ctx.settings.store).into(),
         updated_at: now,
@@ -84,12 +72,40 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         id_token: resp.id_token.clone(),
     };
 
+    let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
+    // Verified with the keys fetched before the code was spent. A key the issuer published
+    // since needs a fetch: the tokens wait in a rescue file meanwhile, so a kill, a hang or a
+    // crash during that fetch loses nothing.
+    let mut in_flight = None;
+    let verdict = match resp.id_token.as_ref() {
+        None => None,
+        Some(t) => {
+            let token = t.expose().as_bytes();
+            let mut verdict = id_token::verify(token, keys.keys()?, &expect, now);
+            if verdict.unknown_kid {
+                in_flight = rescue::write(&ctx.dirs, &profile, &tokens, now).ok();
+                if keys.refetch_once().unwrap_or(false) {
+                    verdict = id_token::verify(token, keys.keys()?, &expect, now);
+                }
+            }
+            Some(verdict)
+        }
+    };
+    if let Some(v) = verdict.as_ref() {
+        profile.email = v.claim_str("email").map(String::from);
+        profile.sub = v.claim_str("sub").map(String::from);
+        profile.id_token_expires_at = v.claim_i64("exp");
+    }
+
     if let Some(v) = verdict.as_ref().filter(|v| !v.valid()) {
         let reasons: Vec<String> = v
             .failures()
             .map(|(name, c)| format!("{name}: {}", c.detail))
             .collect();
-        let saved = rescue::write(&ctx.dirs, &profile, &tokens, now);
+        let saved = match in_flight {
+            Some(path) => Ok(path),
+            None => rescue::write(&ctx.dirs, &profile, &tokens, now),
+        };
         return Err(Error::TokenRejected {
             code: "id_token_invalid",
             message: format!(
@@ -103,6 +119,12 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         });
     }
 
+    // Under the profile's lock, as every save is: a refresh of the old sign-in running now
+    // must not write the old user back over this one.
+    let _lock = match store.lock(&profile.name, ctx.lock_wait()) {
+        Ok(lock) => lock,
+        Err(cause) => return Err(store::rescue(&ctx.dirs, &profile, &tokens, now, cause)),
+    };
     let previous = store.load_profile(&profile.name).ok().flatten();
     if let Some(old) = previous.as_ref().filter(|old| old.sub != profile.sub) {
         ctx.warn(&format!(
@@ -115,6 +137,10 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
     let kept_refresh =
         keep_previous_refresh_token(ctx, &store, previous, &mut profile, &mut tokens);
     store.save_or_rescue(&ctx.dirs, &profile, &tokens, now)?;
+    if let Some(path) = in_flight {
+        // Stored now: the copy that waited out the key fetch goes.
+        let _ = std::fs::remove_file(path);
+    }
 
     for expected in &args.expect_scopes {
         if !scopes::contains(&granted, expected) {

@@ -271,23 +271,29 @@ impl Store {
         tokens: &Tokens,
         now: i64,
     ) -> Result<()> {
-        let Err(cause) = self.save(profile, tokens) else {
-            return Ok(());
-        };
-        Err(match rescue::write(dirs, profile, tokens, now) {
-            Ok(path) => Error::Rescued {
-                cause: cause.to_string(),
-                path,
-            },
-            Err(why) => Error::store(
-                "rescue_failed",
-                format!("could not save the sign-in ({cause}) nor write a rescue file ({why})"),
-                "the tokens are lost: fix the store and sign in again",
-            ),
-        })
+        match self.save(profile, tokens) {
+            Ok(()) => Ok(()),
+            Err(cause) => Err(rescue(dirs, profile, tokens, now, cause)),
+        }
     }
 
     pub fn load_tokens(&self, profile: &str) -> Result<Option<Tokens>> {
         self.secrets.load(profile)
+    }
+}
+
+/// Writes tokens that cannot be stored (because of `cause`) to a rescue file, and returns the
+/// error that tells the user where they went.
+pub fn rescue(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64, cause: Error) -> Error {
+    match rescue::write(dirs, profile, tokens, now) {
+        Ok(path) => Error::Rescued {
+            cause: cause.to_string(),
+            path,
+        },
+        Err(why) => Error::store(
+            "rescue_failed",
+            format!("could not save the sign-in ({cause}) nor write a rescue file ({why})"),
+            "the tokens are lost: fix the store and sign in again",
+        ),
     }
 }
