@@ -29,6 +29,8 @@ pub struct Settings {
     pub home: Option<PathBuf>,
     /// GSIGNIN_REFRESH_TOKEN: a sign-in without any store (CI).
     pub refresh_token: Option<Secret>,
+    /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback (warned).
+    pub insecure_http: bool,
 }
 
 impl Settings {
@@ -44,6 +46,7 @@ impl Settings {
             client_secret: g.client_secret.clone(),
             home: g.home.clone(),
             refresh_token: None,
+            insecure_http: false,
         }
     }
 }
@@ -125,7 +128,8 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(settings: Settings, io: Io) -> Result<Ctx> {
         let dirs = Dirs::resolve(settings.home.as_deref())?;
-        let http = Http::new(settings.timeout, settings.verbose, io.stderr.clone());
+        let http = Http::new(settings.timeout, settings.verbose, io.stderr.clone())
+            .allow_insecure_http(settings.insecure_http);
         Ok(Ctx {
             settings,
             dirs,
@@ -142,6 +146,23 @@ impl Ctx {
             .timeout
             .saturating_mul(4)
             .saturating_add(Duration::from_secs(10))
+    }
+
+    /// The issuer's endpoints, with a warning for each one its discovery document puts on
+    /// another origin (the code or the keys would come from there).
+    pub fn endpoints(&self, issuer: &str) -> Result<crate::google::endpoints::Endpoints> {
+        let endpoints = crate::google::endpoints::Endpoints::resolve(
+            &self.http,
+            &self.cache(),
+            issuer,
+            self.clock.now(),
+        )?;
+        for place in &endpoints.elsewhere {
+            self.warn(&format!(
+                "the issuer {issuer} puts {place}, another origin than its own"
+            ));
+        }
+        Ok(endpoints)
     }
 
     /// The on-disk cache of discovery documents and keys.

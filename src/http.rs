@@ -36,6 +36,9 @@ pub enum Retry {
 const MAX_TRIES: u32 = 3;
 
 pub struct Http {
+    /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback is allowed (warned).
+    insecure_http: bool,
+    warned_insecure: std::cell::Cell<bool>,
     /// Built on first use: setting up TLS (loading the system's root certificates) and the
     /// client's I/O thread costs milliseconds that commands needing no network never pay.
     client: std::cell::OnceCell<reqwest::blocking::Client>,
@@ -83,11 +86,58 @@ pub enum Body<'a> {
 impl Http {
     pub fn new(timeout: Duration, verbose: bool, trace: SharedWrite) -> Http {
         Http {
+            insecure_http: false,
+            warned_insecure: std::cell::Cell::new(false),
             client: std::cell::OnceCell::new(),
             timeout,
             verbose,
             trace,
         }
+    }
+
+    /// Allows plain http to other hosts than loopback (GSIGNIN_INSECURE_HTTP=1).
+    pub fn allow_insecure_http(mut self, allow: bool) -> Http {
+        self.insecure_http = allow;
+        self
+    }
+
+    /// Every request gsignin makes carries a secret or fetches what decides where secrets go
+    /// and which keys are trusted: https only, or plain http to this machine.
+    fn check_transport(&self, url: &str) -> Result<()> {
+        let parsed = url::Url::parse(url).map_err(|e| {
+            Error::usage(
+                format!("`{url}` is not a URL: {e}"),
+                "check the URL options (--issuer, --drive-url) and the client secret's token_uri",
+            )
+        })?;
+        match parsed.scheme() {
+            "https" => return Ok(()),
+            "http" if is_loopback(&parsed) => return Ok(()),
+            "http" if self.insecure_http => {
+                if !self.warned_insecure.replace(true) {
+                    let _ = writeln!(
+                        self.trace.borrow_mut(),
+                        "warning: GSIGNIN_INSECURE_HTTP=1: sending secrets over plain http to {} \
+                         (anyone on the network path can read them)",
+                        origin(&parsed)
+                    );
+                }
+                return Ok(());
+            }
+            _ => {}
+        }
+        Err(Error::Config {
+            code: "insecure_url",
+            message: format!(
+                "refusing to send secrets to {} over {}: only https, or http to this machine \
+                 (127.0.0.1, ::1, localhost)",
+                origin(&parsed),
+                parsed.scheme()
+            ),
+            hint: "use the https URL; for an emulator reached by a CI service name, set \
+                   GSIGNIN_INSECURE_HTTP=1"
+                .into(),
+        })
     }
 
     fn client(&self) -> Result<&reqwest::blocking::Client> {
@@ -126,6 +176,7 @@ impl Http {
         bearer: Option<&crate::secret::Secret>,
         retry: Retry,
     ) -> Result<Response> {
+        self.check_transport(url)?;
         let client = self.client()?;
         let mut attempt = 1;
         loop {
@@ -260,6 +311,28 @@ impl Http {
         out.push_str(&format!("< {}\n", redact_body(&resp.body)));
         let _ = write!(self.trace.borrow_mut(), "{out}");
     }
+}
+
+/// Whether a URL names this machine: 127.0.0.0/8, ::1 (also as ::ffff:127.x), `localhost`.
+pub fn is_loopback(url: &url::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => {
+            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// `scheme://host:port`, the port always written: what an origin comparison looks at.
+pub fn origin(url: &url::Url) -> String {
+    format!(
+        "{}://{}:{}",
+        url.scheme(),
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
 }
 
 fn network_error(url: &str, e: &reqwest::Error, timeout: Duration) -> Error {

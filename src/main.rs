@@ -19,6 +19,7 @@ fn main() -> ExitCode {
         .ok()
         .filter(|v| !v.trim().is_empty())
         .map(|v| gsignin::secret::Secret::new(v.trim()));
+    settings.insecure_http = std::env::var("GSIGNIN_INSECURE_HTTP").is_ok_and(|v| v == "1");
     let json = settings.json;
     let mut io = Io::process();
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());

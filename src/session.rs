@@ -95,12 +95,7 @@ impl<'a> Session<'a> {
             .as_ref()
             .map(|p| p.issuer.as_str())
             .unwrap_or(&self.ctx.settings.issuer);
-        Endpoints::resolve(
-            &self.ctx.http,
-            &self.ctx.cache(),
-            issuer,
-            self.ctx.clock.now(),
-        )
+        self.ctx.endpoints(issuer)
     }
 
     /// A token of the profile that stays valid for `min_valid` seconds, from the store when it

@@ -158,3 +158,130 @@ fn an_exchange_is_saved_under_the_profile_lock_so_a_refresh_cannot_overwrite_it(
         "bob@example.com"
     );
 }
+
+/// A client secret whose token_uri is `url`.
+fn client_secret_with_token_uri(env: &Env, url: &str) -> std::path::PathBuf {
+    let mut doc: serde_json::Value = serde_json::from_str(&env.emu.client_secret_json()).unwrap();
+    doc["web"]["token_uri"] = url.into();
+    let path = env.home().join("other_client_secret.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn secrets_never_travel_over_plain_http_to_another_host() {
+    let env = Env::new();
+    let code = env.code();
+    let secret = client_secret_with_token_uri(&env, "http://oauth2.example.com/token");
+    let out = exits(
+        env.cmd()
+            .args(["--json", "exchange", &code])
+            .env("GSIGNIN_CLIENT_SECRET", &secret),
+        6,
+    );
+    let e = json_error(&out);
+    assert_eq!(e["code"], "insecure_url", "{e}");
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("http://oauth2.example.com:80"),
+        "{e}"
+    );
+    assert!(
+        e["hint"]
+            .as_str()
+            .unwrap()
+            .contains("GSIGNIN_INSECURE_HTTP")
+    );
+    assert!(env.code_is_unspent(&code));
+    // The same for the issuer (discovery and keys decide where secrets go and which keys are
+    // trusted) and for Drive.
+    let out = exits(
+        env.cmd()
+            .args(["--json", "whoami", "x.y.z"])
+            .env("GSIGNIN_ISSUER", "http://issuer.example"),
+        3,
+    );
+    assert!(
+        !stdout(&out).contains("insecure"),
+        "a malformed token needs no keys"
+    );
+    let out = exits(
+        env.cmd()
+            .args(["--json", "exchange", &code])
+            .env("GSIGNIN_ISSUER", "http://issuer.example"),
+        6,
+    );
+    assert_eq!(json_error(&out)["code"], "insecure_url");
+    exits(env.cmd().args(["exchange", &code]), 0);
+    let out = exits(
+        env.cmd()
+            .args(["--json", "drive-appfolder"])
+            .env("GSIGNIN_DRIVE_URL", "http://drive.example/drive/v3"),
+        6,
+    );
+    assert_eq!(json_error(&out)["code"], "insecure_url");
+}
+
+#[test]
+fn insecure_http_is_an_explicit_opt_in_warned_on_every_run() {
+    let env = Env::new();
+    let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
+    // A CI service name, reached through a proxy (the emulator itself answers absolute URIs),
+    // so nothing leaves this machine.
+    let secret = client_secret_with_token_uri(&env, &format!("http://emulator.ci:{port}/token"));
+    let run = |code: &str, opt_in: bool| {
+        let mut cmd = env.cmd();
+        cmd.args(["exchange", code])
+            .env("GSIGNIN_CLIENT_SECRET", &secret)
+            .env("HTTP_PROXY", env.emu.base_url());
+        if opt_in {
+            cmd.env("GSIGNIN_INSECURE_HTTP", "1");
+        }
+        cmd.output().unwrap()
+    };
+    let code = env.code();
+    assert_eq!(run(&code, false).status.code(), Some(6));
+    assert!(env.code_is_unspent(&code));
+    for _ in 0..2 {
+        let out = run(&env.code(), true);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&format!(
+                "warning: GSIGNIN_INSECURE_HTTP=1: sending secrets over plain http to http://emulator.ci:{port}"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn a_discovery_document_sending_the_code_to_another_origin_is_warned_about() {
+    let env = Env::new();
+    let elsewhere = env.emu.base_url().to_string();
+    let mitm = support::Mitm::start(&env, move |seen, real| {
+        if seen.path != "/.well-known/openid-configuration" {
+            return None;
+        }
+        let mut doc: serde_json::Value = serde_json::from_slice(&real?.body).ok()?;
+        doc["token_endpoint"] = format!("{elsewhere}/token").into();
+        Some(support::Answer::json(200, doc))
+    });
+    let out = exits(
+        mitm.cmd(&env)
+            .env_remove("GSIGNIN_CLIENT_SECRET")
+            .args(["exchange", &env.code()]),
+        0,
+    );
+    assert!(
+        stderr(&out).contains(&format!(
+            "warning: the issuer {} puts its token endpoint at {}",
+            mitm.url,
+            env.emu.base_url()
+        )),
+        "{}",
+        stderr(&out)
+    );
+}

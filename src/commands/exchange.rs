@@ -9,7 +9,6 @@ use crate::cli::{ExchangeArgs, StoreKind};
 use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::google::endpoints::Endpoints;
 use crate::google::id_token::{self, Expectations, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::scopes;
@@ -38,7 +37,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
     }
     store.probe(&profile_name)?;
     let now = ctx.clock.now();
-    let endpoints = Endpoints::resolve(&ctx.http, &ctx.cache(), &ctx.settings.issuer, now)?;
+    let endpoints = ctx.endpoints(&ctx.settings.issuer)?;
     // The keys are needed after the code is spent; fetch them (or find them cached) before.
     let mut keys = KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), now);
     keys.keys()?;

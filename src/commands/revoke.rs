@@ -3,7 +3,6 @@
 use crate::cli::RevokeArgs;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::google::endpoints::Endpoints;
 use crate::google::revoke::{Revoked, revoke};
 use crate::output::Outcome;
 use crate::session::Session;
@@ -19,7 +18,7 @@ pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
             .as_ref()
             .map(|p| p.issuer.clone())
             .unwrap_or_else(|| ctx.settings.issuer.clone());
-        let endpoints = Endpoints::resolve(&ctx.http, &ctx.cache(), &issuer, ctx.clock.now())?;
+        let endpoints = ctx.endpoints(&issuer)?;
         let url = endpoints.revocation.ok_or_else(|| {
             Error::other(
                 format!("the issuer {issuer} has no revocation endpoint"),

@@ -85,7 +85,7 @@ fn verification<'a>(
         ),
         None => {
             let now = ctx.clock.now();
-            let endpoints = Endpoints::resolve(&ctx.http, &ctx.cache(), &ctx.settings.issuer, now)?;
+            let endpoints = ctx.endpoints(&ctx.settings.issuer)?;
             (
                 KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), now),
                 endpoints.issuers,

@@ -17,6 +17,8 @@ pub struct Endpoints {
     pub jwks: String,
     pub revocation: Option<String>,
     pub userinfo: Option<String>,
+    /// Endpoints the discovery document puts on another origin than the issuer's.
+    pub elsewhere: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -37,6 +39,7 @@ impl Endpoints {
             jwks: "https://www.googleapis.com/oauth2/v3/certs".into(),
             revocation: Some("https://oauth2.googleapis.com/revoke".into()),
             userinfo: Some("https://openidconnect.googleapis.com/v1/userinfo".into()),
+            elsewhere: Vec::new(),
         }
     }
 
@@ -88,7 +91,7 @@ impl Endpoints {
                 "this issuer cannot be used for sign-in; check --issuer",
             )
         };
-        Ok(Endpoints {
+        let mut endpoints = Endpoints {
             issuers: vec![doc.issuer.clone()],
             token: doc
                 .token_endpoint
@@ -96,6 +99,28 @@ impl Endpoints {
             jwks: doc.jwks_uri.ok_or_else(|| missing("jwks_uri"))?,
             revocation: doc.revocation_endpoint,
             userinfo: doc.userinfo_endpoint,
+            elsewhere: Vec::new(),
+        };
+        endpoints.elsewhere = endpoints.on_other_origins(issuer);
+        Ok(endpoints)
+    }
+
+    /// `name host:port` for every endpoint whose origin (scheme, host, port) is not the
+    /// issuer's: OpenID clients follow them, but the user should know where the code goes.
+    fn on_other_origins(&self, issuer: &str) -> Vec<String> {
+        let origin = |u: &str| url::Url::parse(u).ok().map(|u| crate::http::origin(&u));
+        let home = origin(issuer);
+        [
+            ("token endpoint", Some(&self.token)),
+            ("keys", Some(&self.jwks)),
+            ("revocation endpoint", self.revocation.as_ref()),
+            ("userinfo endpoint", self.userinfo.as_ref()),
+        ]
+        .into_iter()
+        .filter_map(|(name, url)| {
+            let there = origin(url?);
+            (there != home).then(|| format!("its {name} at {}", there.unwrap_or_default()))
         })
+        .collect()
     }
 }

@@ -20,6 +20,7 @@ const SCRUBBED: &[&str] = &[
     "GSIGNIN_TIMEOUT",
     "GSIGNIN_HOME",
     "GSIGNIN_REFRESH_TOKEN",
+    "GSIGNIN_INSECURE_HTTP",
     "HTTPS_PROXY",
     "HTTP_PROXY",
     "ALL_PROXY",
@@ -495,5 +496,133 @@ impl ConnectProxy {
 
     pub fn count(&self) -> usize {
         self.tunnels.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+/// One request as a hostile or odd issuer sees it.
+pub struct Seen {
+    pub method: String,
+    pub path: String,
+    pub body: String,
+}
+
+/// What the man in the middle answers instead: status, content type, body.
+pub struct Answer {
+    pub status: u16,
+    pub content_type: &'static str,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn json(status: u16, body: serde_json::Value) -> Answer {
+        Answer {
+            status,
+            content_type: "application/json",
+            body: body.to_string().into_bytes(),
+        }
+    }
+}
+
+type Rewrite = dyn Fn(&Seen, Option<&Answer>) -> Option<Answer> + Send + Sync;
+
+/// A man in the middle on 127.0.0.1 in front of the emulator: it becomes the issuer (the
+/// emulator's `iss` is set to its URL), forwards every request, and lets a test rewrite the
+/// emulator's answer (or answer alone) for any path: a hostile or odd issuer, under control.
+pub struct Mitm {
+    pub url: String,
+}
+
+impl Mitm {
+    pub fn start(
+        env: &Env,
+        rewrite: impl Fn(&Seen, Option<&Answer>) -> Option<Answer> + Send + Sync + 'static,
+    ) -> Mitm {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        env.emu.state().issuer = url.clone();
+        let upstream = env.emu.base_url().to_string();
+        let rewrite: std::sync::Arc<Rewrite> = std::sync::Arc::new(rewrite);
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                let upstream = upstream.clone();
+                let rewrite = rewrite.clone();
+                std::thread::spawn(move || {
+                    let mut reader = BufReader::new(conn.try_clone().unwrap());
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let mut parts = line.split_whitespace();
+                    let method = parts.next().unwrap_or_default().to_string();
+                    let path = parts.next().unwrap_or_default().to_string();
+                    let mut headers = Vec::new();
+                    let mut length = 0usize;
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                            break;
+                        }
+                        if let Some((k, v)) = h.trim().split_once(':') {
+                            if k.eq_ignore_ascii_case("content-length") {
+                                length = v.trim().parse().unwrap_or(0);
+                            }
+                            headers.push((k.trim().to_string(), v.trim().to_string()));
+                        }
+                    }
+                    let mut body = vec![0; length];
+                    reader.read_exact(&mut body).unwrap();
+                    let seen = Seen {
+                        method: method.clone(),
+                        path: path.clone(),
+                        body: String::from_utf8_lossy(&body).into_owned(),
+                    };
+                    let client = reqwest::blocking::Client::new();
+                    let mut req =
+                        client.request(method.parse().unwrap(), format!("{upstream}{path}"));
+                    for (k, v) in &headers {
+                        if ["content-type", "authorization"].contains(&k.to_lowercase().as_str()) {
+                            req = req.header(k, v);
+                        }
+                    }
+                    let real = req.body(body).send().ok().map(|r| Answer {
+                        status: r.status().as_u16(),
+                        content_type: "application/json; charset=utf-8",
+                        body: r.bytes().map(|b| b.to_vec()).unwrap_or_default(),
+                    });
+                    let answer = rewrite(&seen, real.as_ref())
+                        .or(real)
+                        .unwrap_or(Answer::json(502, serde_json::json!({})));
+                    let mut conn = conn;
+                    let _ = write!(
+                        conn,
+                        "HTTP/1.1 {} X\r\ncontent-type: {}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                        answer.status,
+                        answer.content_type,
+                        answer.body.len()
+                    );
+                    let _ = conn.write_all(&answer.body);
+                });
+            }
+        });
+        Mitm { url }
+    }
+
+    /// A client secret file whose token_uri is this man in the middle.
+    pub fn client_secret(&self, env: &Env) -> PathBuf {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&env.emu.client_secret_json()).unwrap();
+        doc["web"]["token_uri"] = format!("{}/token", self.url).into();
+        let path = env.home().join("mitm_client_secret.json");
+        std::fs::write(&path, doc.to_string()).unwrap();
+        path
+    }
+
+    /// The binary pointed at this man in the middle as the issuer.
+    pub fn cmd(&self, env: &Env) -> Command {
+        let mut cmd = env.cmd();
+        cmd.env("GSIGNIN_ISSUER", &self.url)
+            .env("GSIGNIN_CLIENT_SECRET", self.client_secret(env));
+        cmd
     }
 }
