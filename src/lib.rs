@@ -11,6 +11,7 @@ pub mod fsutil;
 pub mod google;
 pub mod http;
 pub mod output;
+pub mod redact;
 pub mod secret;
 pub mod session;
 pub mod store;
