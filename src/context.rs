@@ -172,7 +172,7 @@ impl Ctx {
 
     /// A diagnostic line on stderr. Failing to write one is no reason to fail the command.
     pub fn warn(&self, message: &str) {
-        let line = format!("warning: {message}");
+        let line = format!("warning: {}", self.http.known().scrub(message));
         let line = if self.io.colors.stderr {
             crate::output::paint_diagnostic(&line)
         } else {

@@ -153,6 +153,31 @@ impl Error {
         }
     }
 
+    /// The same error with `f` applied to every text it shows (message, hint, cause): how a
+    /// server's words are scrubbed of secrets before anyone sees them.
+    pub fn map_text(self, f: impl Fn(&str) -> String) -> Error {
+        let mut e = self;
+        match &mut e {
+            Error::Usage { message, hint }
+            | Error::TokenRejected { message, hint, .. }
+            | Error::NotAuthorized { message, hint, .. }
+            | Error::Grant { message, hint, .. }
+            | Error::Client { message, hint, .. }
+            | Error::Network { message, hint, .. }
+            | Error::Server { message, hint }
+            | Error::ClientSecret { message, hint }
+            | Error::Config { message, hint, .. }
+            | Error::Store { message, hint, .. }
+            | Error::Other { message, hint } => {
+                *message = f(message);
+                *hint = f(hint);
+            }
+            Error::Rescued { cause, .. } => *cause = f(cause),
+            Error::NotSignedIn { .. } => {}
+        }
+        e
+    }
+
     /// The contract's exit code table, in one place.
     pub fn exit_code(&self) -> u8 {
         match self {

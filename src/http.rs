@@ -23,6 +23,8 @@ pub enum Retry {
 const MAX_TRIES: u32 = 3;
 
 pub struct Http {
+    /// The secrets this run has sent and received, scrubbed from anything shown.
+    known: crate::redact::Known,
     /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback is allowed (warned).
     insecure_http: bool,
     warned_insecure: std::cell::Cell<bool>,
@@ -73,6 +75,7 @@ pub enum Body<'a> {
 impl Http {
     pub fn new(timeout: Duration, verbose: bool, trace: SharedWrite) -> Http {
         Http {
+            known: crate::redact::Known::default(),
             insecure_http: false,
             warned_insecure: std::cell::Cell::new(false),
             client: std::cell::OnceCell::new(),
@@ -80,6 +83,11 @@ impl Http {
             verbose,
             trace,
         }
+    }
+
+    /// Every secret this run has sent or received.
+    pub fn known(&self) -> &crate::redact::Known {
+        &self.known
     }
 
     /// Allows plain http to other hosts than loopback (GSIGNIN_INSECURE_HTTP=1).
@@ -164,6 +172,16 @@ impl Http {
         retry: Retry,
     ) -> Result<Response> {
         self.check_transport(url)?;
+        if let Some(token) = bearer {
+            self.known.add(token.expose());
+        }
+        if let Body::Form(form) = &body {
+            for (k, v) in form.iter() {
+                if crate::redact::SECRET_FIELDS.contains(k) {
+                    self.known.add(v);
+                }
+            }
+        }
         let client = self.client()?;
         let mut attempt = 1;
         loop {
@@ -200,6 +218,7 @@ impl Http {
             let elapsed = started.elapsed();
             match outcome {
                 Ok(resp) => {
+                    self.known.add_from_body(&resp.body);
                     self.trace_response(&resp, elapsed);
                     let retryable = resp.status >= 500 || resp.status == 429;
                     if retryable && retry == Retry::Safe && attempt < MAX_TRIES {
@@ -254,7 +273,15 @@ impl Http {
 
     fn trace_line(&self, line: &str) {
         if self.verbose {
-            let _ = writeln!(self.trace.borrow_mut(), "{line}");
+            self.write_trace(&format!("{line}\n"));
+        }
+    }
+
+    /// Trace text, every known secret scrubbed line by line.
+    fn write_trace(&self, text: &str) {
+        let mut trace = self.trace.borrow_mut();
+        for line in text.lines() {
+            let _ = writeln!(trace, "{}", self.known.scrub(line));
         }
     }
 
@@ -276,7 +303,7 @@ impl Http {
                 .collect();
             out.push_str(&format!("> {}\n", shown.join("&")));
         }
-        let _ = write!(self.trace.borrow_mut(), "{out}");
+        self.write_trace(&out);
     }
 
     fn trace_response(&self, resp: &Response, elapsed: Duration) {
@@ -296,7 +323,7 @@ impl Http {
             ));
         }
         out.push_str(&format!("< {}\n", redact_body(&resp.body)));
-        let _ = write!(self.trace.borrow_mut(), "{out}");
+        self.write_trace(&out);
     }
 }
 

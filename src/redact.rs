@@ -64,8 +64,8 @@ fn redact_pairs(text: &str) -> String {
         .join("&")
 }
 
-/// A response body as text, secrets redacted: JSON by key, form bodies by field, anything else
-/// shown as it is (Google's HTML error pages carry no secrets).
+/// A response body as text, secrets redacted: JSON by key (whatever the value's type), form
+/// bodies by field, any other text by `name=value` / `name: value` pairs of secret names.
 pub fn redact_body(body: &[u8]) -> String {
     if let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) {
         redact_json(&mut value);
@@ -75,29 +75,201 @@ pub fn redact_body(body: &[u8]) -> String {
     if text.contains('=') && !text.contains(' ') && !text.contains('<') {
         return redact_pairs(&text);
     }
-    text.into_owned()
+    redact_named_in_text(&text)
 }
 
+/// Every value under a secret key is redacted, whatever its JSON type: an array or an object
+/// there is a secret too.
 pub fn redact_json(value: &mut serde_json::Value) {
+    use serde_json::Value;
     match value {
-        serde_json::Value::Object(map) => {
+        Value::Object(map) => {
             for (k, v) in map.iter_mut() {
                 match v {
-                    serde_json::Value::String(s) if is_secret_field(k) => {
-                        *s = redacted_hint(s);
+                    Value::Null => {}
+                    Value::String(s) if is_secret_field(k) => *s = redacted_hint(s),
+                    other if is_secret_field(k) => {
+                        *other = Value::String(redacted_hint(&other.to_string()));
                     }
                     _ => redact_json(v),
                 }
             }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(redact_json),
+        Value::Array(items) => items.iter_mut().for_each(redact_json),
         _ => {}
     }
+}
+
+/// Secret values found by name in free text: `access_token=…`, `"refresh_token": "…"`,
+/// `code: …`. The value runs to the next space, quote, `&`, `,`, `;` or brace.
+pub fn redact_named_in_text(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut spans: Vec<(usize, usize)> = Vec::new();
+    for name in SECRET_FIELDS {
+        let mut from = 0;
+        while let Some(found) = lower[from..].find(name) {
+            let start = from + found;
+            from = start + name.len();
+            // A whole word: `code` in `encode=` is not the field `code`.
+            let before = lower[..start].chars().next_back();
+            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+                continue;
+            }
+            let rest = &text[from..];
+            let skipped = rest.len() - rest.trim_start_matches(['"', '\'', ' ']).len();
+            let after = &rest[skipped..];
+            let Some(sep) = after.chars().next().filter(|c| *c == '=' || *c == ':') else {
+                continue;
+            };
+            let value_part = &after[sep.len_utf8()..];
+            let lead = value_part.len() - value_part.trim_start_matches(['"', '\'', ' ']).len();
+            let value_start = from + skipped + sep.len_utf8() + lead;
+            let value_len = text[value_start..]
+                .find(|c: char| {
+                    c.is_whitespace() || matches!(c, '"' | '\'' | '&' | ',' | ';' | '}' | ']')
+                })
+                .unwrap_or(text.len() - value_start);
+            if value_len > 0 {
+                spans.push((value_start, value_start + value_len));
+            }
+        }
+    }
+    replace_spans(text, spans)
+}
+
+fn replace_spans(text: &str, mut spans: Vec<(usize, usize)>) -> String {
+    spans.sort();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for (start, end) in spans {
+        if start < at {
+            continue;
+        }
+        out.push_str(&text[at..start]);
+        out.push_str(&redacted_hint(&text[start..end]));
+        at = end;
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Every secret this run has sent or received, so that any text shown to a person (a trace
+/// line, a server's error message, a warning) can be scrubbed of them by value.
+#[derive(Default)]
+pub struct Known {
+    values: std::cell::RefCell<Vec<zeroize::Zeroizing<String>>>,
+}
+
+/// Shorter values are too likely to be ordinary words to replace everywhere.
+const MIN_KNOWN: usize = 8;
+
+impl Known {
+    pub fn add(&self, value: &str) {
+        let value = value.trim();
+        if value.len() < MIN_KNOWN {
+            return;
+        }
+        let mut values = self.values.borrow_mut();
+        if !values.iter().any(|v| v.as_str() == value) {
+            values.push(zeroize::Zeroizing::new(value.to_string()));
+        }
+    }
+
+    /// Learns the secrets in a body: values under secret names, in JSON of any shape or form
+    /// fields.
+    pub fn add_from_body(&self, body: &[u8]) {
+        if let Ok(value) = serde_json::from_slice::<serde_json::Value>(body) {
+            self.add_from_json(&value, false);
+        } else {
+            for (k, v) in url::form_urlencoded::parse(body) {
+                if is_secret_field(&k) {
+                    self.add(&v);
+                }
+            }
+        }
+    }
+
+    fn add_from_json(&self, value: &serde_json::Value, secret: bool) {
+        use serde_json::Value;
+        match value {
+            Value::String(s) if secret => self.add(s),
+            Value::Object(map) => map
+                .iter()
+                .for_each(|(k, v)| self.add_from_json(v, secret || is_secret_field(k))),
+            Value::Array(items) => items.iter().for_each(|v| self.add_from_json(v, secret)),
+            _ => {}
+        }
+    }
+
+    /// `text` with every known secret (as it is, percent-encoded, or form-encoded) redacted,
+    /// and control characters escaped, so a server's text can neither leak a secret nor
+    /// drive the terminal.
+    pub fn scrub(&self, text: &str) -> String {
+        let mut spans = Vec::new();
+        for value in self.values.borrow().iter() {
+            let encoded: String = url::form_urlencoded::byte_serialize(value.as_bytes()).collect();
+            let percent =
+                percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
+            for form in [value.as_str(), encoded.as_str(), percent.as_str()] {
+                spans.extend(text.match_indices(form).map(|(i, m)| (i, i + m.len())));
+            }
+        }
+        escape_controls(&replace_spans(text, spans))
+    }
+}
+
+/// Control characters (escape sequences, line breaks) shown as `\u{…}` escapes.
+pub fn escape_controls(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redacts_secret_names_whatever_the_value_or_the_format() {
+        let json = redact_body(
+            br#"{"refresh_token":["1//0abcdefghijklmnop"],"access_token":{"value":"ya29.qrstuvwxyz012345"},"expires_in":3599}"#,
+        );
+        assert!(!json.contains("abcdefghijklmnop"), "{json}");
+        assert!(!json.contains("qrstuvwxyz"), "{json}");
+        assert!(json.contains("3599"));
+        let text = redact_body(b"access_token=ya29.plaintextsecret1 expires_in=3599 Refresh_Token: \"1//0quotedsecret22\"; encode=x");
+        assert!(!text.contains("plaintextsecret1"), "{text}");
+        assert!(!text.contains("quotedsecret22"), "{text}");
+        assert!(
+            text.contains("expires_in=3599") && text.contains("encode=x"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn known_secrets_are_scrubbed_wherever_they_appear() {
+        let known = Known::default();
+        known.add("4/0AbCdEfGh-code");
+        known.add("short");
+        known.add_from_body(br#"{"access_token":"ya29.fromtheresponse","id":"x"}"#);
+        let shown = known.scrub(
+            "bad code 4/0AbCdEfGh-code (4%2F0AbCdEfGh-code) ya29.fromtheresponse short\x1b[2J",
+        );
+        assert!(!shown.contains("AbCdEfGh"), "{shown}");
+        assert!(!shown.contains("fromtheresponse"), "{shown}");
+        assert!(shown.contains("short"));
+        assert!(!shown.contains('\x1b'), "{shown}");
+    }
 
     #[test]
     fn redacts_json_form_query_and_headers() {

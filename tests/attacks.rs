@@ -285,3 +285,63 @@ fn a_discovery_document_sending_the_code_to_another_origin_is_warned_about() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_servers_error_text_never_echoes_the_code_or_the_client_secret() {
+    let env = Env::new();
+    let mitm = support::Mitm::start(&env, |seen, _| {
+        (seen.path == "/token").then(|| {
+            // A hostile (or careless) issuer repeats the request back, secrets and all, with an
+            // escape sequence for the terminal.
+            let said = format!("cannot use {} \u{1b}[2J", seen.body);
+            support::Answer::json(
+                400,
+                serde_json::json!({"error": "invalid_grant", "error_description": said,
+                                   "error_uri": seen.body}),
+            )
+        })
+    });
+    for flags in [&["--json"][..], &["-v"], &[]] {
+        let code = env.code();
+        let out = exits(mitm.cmd(&env).args(flags).args(["exchange", &code]), 4);
+        let mut secrets = env.issued_secrets();
+        secrets.push(code.replace('/', "%2F"));
+        support::assert_no_secret(&out, &secrets);
+        assert!(!stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
+        assert!(stderr(&out).contains("[redacted"), "{}", stderr(&out));
+    }
+}
+
+#[test]
+fn the_trace_redacts_secrets_of_any_json_type_and_in_plain_text() {
+    let env = Env::new();
+    let odd = [
+        (
+            "application/json",
+            r#"{"access_token":{"value":"ya29.objectsecret0123456"},"refresh_token":["1//0arraysecret0123456"],"id_token":7}"#,
+        ),
+        (
+            "text/plain",
+            "access_token=ya29.plainsecret0123456 expires_in=3599 refresh_token: 1//0plainsecret0123456",
+        ),
+    ];
+    for (content_type, body) in odd {
+        let mitm = support::Mitm::start(&env, move |seen, _| {
+            (seen.path == "/token").then(|| support::Answer {
+                status: 200,
+                content_type,
+                body: body.as_bytes().to_vec(),
+            })
+        });
+        let out = mitm
+            .cmd(&env)
+            .args(["-v", "exchange", &env.code()])
+            .output()
+            .unwrap();
+        assert_ne!(out.status.code(), Some(0));
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        for secret in ["objectsecret", "arraysecret", "plainsecret"] {
+            assert!(!all.contains(secret), "{secret} leaked:\n{all}");
+        }
+    }
+}

@@ -16,7 +16,19 @@ use crate::context::Ctx;
 use crate::error::Result;
 use crate::output::Outcome;
 
+/// Runs a command. Its error (and a failure it reports) is scrubbed of every secret the run
+/// has seen: servers' words end up in them.
 pub fn run(ctx: &Ctx, command: Command) -> Result<Outcome> {
+    let scrub = |e: crate::error::Error| e.map_text(|t| ctx.http.known().scrub(t));
+    dispatch(ctx, command)
+        .map(|mut outcome| {
+            outcome.failure = outcome.failure.take().map(scrub);
+            outcome
+        })
+        .map_err(scrub)
+}
+
+fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
     match command {
         Command::Exchange(args) => exchange::run(ctx, args),
         Command::Refresh(args) => refresh::run(ctx, args),
