@@ -33,7 +33,7 @@ complete -c gsignin -n "__fish_gsignin_needs_command" -l drive-url -d 'Drive API
 complete -c gsignin -n "__fish_gsignin_needs_command" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_needs_command" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_needs_command" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_needs_command" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_needs_command" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_needs_command" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
@@ -62,7 +62,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l drive-url -
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l show-tokens -d 'Also print the access token and the ID token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l show-refresh-token -d 'Also print the refresh token'
@@ -81,7 +81,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l drive-url -d
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l show-tokens -d 'Also print the new access token and ID token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l show-refresh-token -d 'Also print the refresh token (the new one, when the issuer rotated it)'
@@ -99,7 +99,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l drive-url -d '
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l id-token -d 'Print the ID token instead of the access token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
@@ -115,7 +115,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l drive-url -d 
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l check -d 'Also refresh each profile to prove its refresh token works'
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
@@ -131,7 +131,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l drive-url -d 
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l local -d 'Only delete what is stored; do not call the issuer'
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
@@ -147,7 +147,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l driv
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l list -d 'List the files in appDataFolder (every page)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
@@ -167,7 +167,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l drive-url -d 
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l no-verify -d 'Decode only, without verifying anything'
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
@@ -186,7 +186,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l drive-url -
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l rotate-refresh-tokens -d 'Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l testing-mode -d 'Behave like an app in Google\'s Testing status: refresh tokens expire after 7 days'
@@ -204,7 +204,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l drive-url -d 'D
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
@@ -219,7 +219,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l drive-ur
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
@@ -234,7 +234,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l drive-url -d 'Dr
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
 never\t''"
-complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l timeout -d 'Seconds to wait for each HTTP request' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'

@@ -22,7 +22,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \
@@ -51,7 +51,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--show-tokens[Also print the access token and the ID token]' \
 '--show-refresh-token[Also print the refresh token]' \
@@ -75,7 +75,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--show-tokens[Also print the new access token and ID token]' \
 '--show-refresh-token[Also print the refresh token (the new one, when the issuer rotated it)]' \
@@ -98,7 +98,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--id-token[Print the ID token instead of the access token]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
@@ -119,7 +119,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--check[Also refresh each profile to prove its refresh token works]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
@@ -140,7 +140,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--local[Only delete what is stored; do not call the issuer]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
@@ -161,7 +161,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--list[List the files in appDataFolder (every page)]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
@@ -186,7 +186,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--no-verify[Decode only, without verifying anything]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
@@ -211,7 +211,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--rotate-refresh-tokens[Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)]' \
 '--testing-mode[Behave like an app in Google'\''s Testing status\: refresh tokens expire after 7 days]' \
@@ -234,7 +234,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \
@@ -254,7 +254,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \
@@ -275,7 +275,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
-'--timeout=[Seconds to wait for each HTTP request]:SECS:_default' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \

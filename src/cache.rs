@@ -6,6 +6,11 @@ use crate::fsutil;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
+/// However long a server says its answer stays good, a cached copy is used for a day at most.
+pub const MAX_AGE: i64 = 24 * 3600;
+/// Discovery documents and key sets are a few KB; anything near this is not one.
+const MAX_ENTRY: u64 = 4 << 20;
+
 pub struct Cache {
     dir: PathBuf,
 }
@@ -32,13 +37,27 @@ impl Cache {
         self.dir.join("http").join(format!("{name}.json"))
     }
 
-    /// The body cached for `url`, while fresh at `now`.
-    pub fn get(&self, url: &str, now: i64) -> Option<String> {
-        let bytes = std::fs::read(self.path(url)).ok()?;
-        let entry: Entry = serde_json::from_slice(&bytes).ok()?;
+    /// The body cached for `url`, while fresh at `now`. An entry that another user could have
+    /// written is refused: planted keys would make forged tokens verify.
+    pub fn get(&self, url: &str, now: i64) -> crate::error::Result<Option<String>> {
+        let path = self.path(url);
+        let bytes = match fsutil::read_limited(&path, MAX_ENTRY, true) {
+            Ok(bytes) => bytes,
+            Err(fsutil::ReadFailure::Untrusted(why)) => {
+                return Err(fsutil::untrusted_error(&path, &why));
+            }
+            // A cache that cannot be read only costs a fetch.
+            Err(_) => return Ok(None),
+        };
+        let Ok(entry) = serde_json::from_slice::<Entry>(&bytes) else {
+            return Ok(None);
+        };
         // An entry from the future means the clock moved back: do not trust its age.
-        let fresh = entry.url == url && entry.fetched_at <= now + 60 && now < entry.expires_at;
-        fresh.then_some(entry.body)
+        let fresh = entry.url == url
+            && entry.fetched_at <= now.saturating_add(60)
+            && now < entry.expires_at
+            && now < entry.fetched_at.saturating_add(MAX_AGE);
+        Ok(fresh.then_some(entry.body))
     }
 
     /// Keeps `body` for `max_age` seconds. A cache that cannot be written only costs a fetch
@@ -50,7 +69,7 @@ impl Cache {
         let entry = Entry {
             url: url.to_string(),
             fetched_at: now,
-            expires_at: now + max_age,
+            expires_at: now.saturating_add(max_age.min(MAX_AGE)),
             body: String::from_utf8_lossy(body).into_owned(),
         };
         if let Ok(bytes) = serde_json::to_vec(&entry) {
@@ -105,10 +124,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path());
         cache.put("http://x/keys", b"{}", 100, 1000);
-        assert_eq!(cache.get("http://x/keys", 1050).as_deref(), Some("{}"));
-        assert_eq!(cache.get("http://x/keys", 1100), None);
-        assert_eq!(cache.get("http://x/other", 1050), None);
+        let get = |url: &str, now: i64| cache.get(url, now).unwrap();
+        assert_eq!(get("http://x/keys", 1050).as_deref(), Some("{}"));
+        assert_eq!(get("http://x/keys", 1100), None);
+        assert_eq!(get("http://x/other", 1050), None);
         cache.put("http://x/nostore", b"{}", 0, 1000);
-        assert_eq!(cache.get("http://x/nostore", 1000), None);
+        assert_eq!(get("http://x/nostore", 1000), None);
+    }
+
+    #[test]
+    fn cache_entries_live_a_day_at_most_whatever_max_age_says() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        cache.put("http://x/keys", b"{}", i64::MAX, 1000);
+        assert!(
+            cache
+                .get("http://x/keys", 1000 + MAX_AGE - 1)
+                .unwrap()
+                .is_some()
+        );
+        assert_eq!(cache.get("http://x/keys", 1000 + MAX_AGE).unwrap(), None);
     }
 }

@@ -128,6 +128,7 @@ pub struct Ctx {
 impl Ctx {
     pub fn new(settings: Settings, io: Io) -> Result<Ctx> {
         let dirs = Dirs::resolve(settings.home.as_deref())?;
+        dirs.check_trusted()?;
         let http = Http::new(settings.timeout, settings.verbose, io.stderr.clone())
             .allow_insecure_http(settings.insecure_http);
         Ok(Ctx {

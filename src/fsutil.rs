@@ -26,15 +26,153 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Writes a new 0600 file; never replaces an existing one.
+/// Writes a new 0600 file; never replaces an existing one. A write that fails (a full disk)
+/// leaves no file behind.
 pub fn create_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    create_private_with(path, |file| {
+        file.write_all(bytes)?;
+        file.sync_all()
+    })
+}
+
+fn create_private_with(
+    path: &Path,
+    write: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> std::io::Result<()> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     let mut file = options.open(path)?;
-    file.write_all(bytes)?;
-    file.sync_all()
+    write(&mut file).inspect_err(|_| {
+        drop(file);
+        let _ = std::fs::remove_file(path);
+    })
+}
+
+/// Why a file or folder could have been written by another user, if it could: owned by
+/// someone else than this user or root, writable by others, or writable by a group that is
+/// not this user's own. gsignin trusts nothing such a user could have planted, as ssh does.
+#[cfg(unix)]
+pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid and getegid cannot fail and touch no memory.
+    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let mode = meta.mode() & 0o7777;
+    if meta.uid() != uid && meta.uid() != 0 {
+        Some(format!("it belongs to another user (uid {})", meta.uid()))
+    } else if mode & 0o002 != 0 {
+        Some(format!("every user may write it (mode {mode:o})"))
+    } else if mode & 0o020 != 0 && meta.gid() != gid {
+        Some(format!(
+            "the users of group {} may write it (mode {mode:o})",
+            meta.gid()
+        ))
+    } else {
+        None
+    }
+}
+
+#[cfg(not(unix))]
+pub fn untrusted(_meta: &std::fs::Metadata) -> Option<String> {
+    None
+}
+
+/// Refuses `path` (a file or folder of gsignin's) if another user could have written it. A
+/// path that does not exist yet is fine: gsignin creates it private.
+pub fn check_trusted(path: &Path) -> crate::error::Result<()> {
+    match std::fs::metadata(path) {
+        Ok(meta) => match untrusted(&meta) {
+            Some(why) => Err(untrusted_error(path, &why)),
+            None => Ok(()),
+        },
+        Err(_) => Ok(()),
+    }
+}
+
+pub fn untrusted_error(path: &Path, why: &str) -> crate::error::Error {
+    crate::error::Error::store(
+        "untrusted_path",
+        format!(
+            "refusing to use {}: {why}, so it could have been planted",
+            path.display()
+        ),
+        format!(
+            "if it is yours, `chmod go-w {0}` (and `chown` it back); otherwise remove it, or point GSIGNIN_HOME at a folder only you can write",
+            path.display()
+        ),
+    )
+}
+
+/// Why a bounded read failed.
+#[derive(Debug)]
+pub enum ReadFailure {
+    Io(std::io::Error),
+    /// A FIFO, a device, a folder: reading it could block forever or never end.
+    NotAFile,
+    TooLarge(u64),
+    Untrusted(String),
+}
+
+impl std::fmt::Display for ReadFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadFailure::Io(e) => write!(f, "{e}"),
+            ReadFailure::NotAFile => f.write_str("not a regular file"),
+            ReadFailure::TooLarge(limit) => write!(f, "larger than {} KiB", limit / 1024),
+            ReadFailure::Untrusted(why) => f.write_str(why),
+        }
+    }
+}
+
+impl ReadFailure {
+    pub fn is_not_found(&self) -> bool {
+        matches!(self, ReadFailure::Io(e) if e.kind() == std::io::ErrorKind::NotFound)
+    }
+}
+
+/// Reads a regular file of at most `limit` bytes without ever blocking on a FIFO; with
+/// `trusted`, the file and its folder must be safe from other users ([`untrusted`]).
+pub fn read_limited(path: &Path, limit: u64, trusted: bool) -> Result<Vec<u8>, ReadFailure> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    // Opening a FIFO for reading waits for a writer; non-blocking, it returns at once and
+    // the check below refuses it.
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(ReadFailure::Io)?;
+    let meta = file.metadata().map_err(ReadFailure::Io)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotAFile);
+    }
+    if trusted {
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let folder = std::fs::metadata(parent).map_err(ReadFailure::Io)?;
+        if let Some(why) = untrusted(&folder) {
+            return Err(ReadFailure::Untrusted(format!(
+                "its folder {}: {why}",
+                parent.display()
+            )));
+        }
+        if let Some(why) = untrusted(&meta) {
+            return Err(ReadFailure::Untrusted(why));
+        }
+    }
+    if meta.len() > limit {
+        return Err(ReadFailure::TooLarge(limit));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadFailure::TooLarge(limit));
+    }
+    Ok(bytes)
 }
 
 /// Proves `dir` can take a new file, without leaving one behind.
@@ -49,6 +187,45 @@ pub fn probe_dir(dir: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_failed_write_leaves_no_empty_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("rescue.json");
+        let failed = create_private_with(&path, |_| {
+            Err(std::io::Error::other("No space left on device"))
+        });
+        assert!(failed.is_err());
+        assert!(!path.exists(), "an empty rescue file was left behind");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn reads_are_bounded_and_refuse_fifos_and_other_users_files() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("big");
+        std::fs::write(&big, vec![b'x'; 2048]).unwrap();
+        assert!(matches!(
+            read_limited(&big, 1024, false),
+            Err(ReadFailure::TooLarge(1024))
+        ));
+        assert_eq!(read_limited(&big, 4096, true).unwrap().len(), 2048);
+        let fifo = dir.path().join("fifo");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        // SAFETY: a valid C string path.
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        assert!(matches!(
+            read_limited(&fifo, 1024, false),
+            Err(ReadFailure::NotAFile)
+        ));
+        std::fs::set_permissions(&big, std::fs::Permissions::from_mode(0o666)).unwrap();
+        assert!(matches!(
+            read_limited(&big, 4096, true),
+            Err(ReadFailure::Untrusted(_))
+        ));
+        assert!(read_limited(Path::new("/dev/zero"), 1024, false).is_err());
+    }
 
     #[test]
     #[cfg(unix)]

@@ -345,3 +345,79 @@ fn the_trace_redacts_secrets_of_any_json_type_and_in_plain_text() {
         }
     }
 }
+
+fn is_root() -> bool {
+    // SAFETY: geteuid cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+#[test]
+fn a_cache_entry_another_user_could_write_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    let cached: Vec<std::path::PathBuf> = std::fs::read_dir(env.home().join("cache/http"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!cached.is_empty());
+    // Planted by another user (as root we can play uid nobody), or left writable by all.
+    for path in &cached {
+        if is_root() {
+            std::os::unix::fs::chown(path, Some(65534), Some(65534)).unwrap();
+        } else {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o666)).unwrap();
+        }
+    }
+    let out = exits(env.cmd().args(["--json", "whoami"]), 6);
+    let e = json_error(&out);
+    assert_eq!(e["code"], "untrusted_path", "{e}");
+    assert!(e["hint"].as_str().unwrap().contains("chmod go-w"), "{e}");
+}
+
+#[test]
+fn a_home_other_users_can_write_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    std::fs::set_permissions(env.home(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let out = exits(env.cmd().args(["--json", "status"]), 6);
+    assert_eq!(json_error(&out)["code"], "untrusted_path");
+    std::fs::set_permissions(env.home(), std::fs::Permissions::from_mode(0o700)).unwrap();
+    std::fs::set_permissions(
+        env.home().join("data/profiles"),
+        std::fs::Permissions::from_mode(0o777),
+    )
+    .unwrap();
+    let out = exits(env.cmd().args(["--json", "refresh"]), 6);
+    assert_eq!(json_error(&out)["code"], "untrusted_path");
+}
+
+#[test]
+fn lock_files_are_private_and_never_followed_through_a_symlink() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    let lock = env.home().join("data/locks/default.lock");
+    let _ = std::fs::remove_file(&lock);
+    // Under umask 000, a file created with the default mode would be 0666.
+    let out = std::process::Command::new("sh")
+        .args(["-c", "umask 000 && exec \"$0\" \"$@\""])
+        .arg(assert_cmd::cargo::cargo_bin("gsignin"))
+        .arg("refresh")
+        .env("GSIGNIN_HOME", env.home())
+        .env("GSIGNIN_ISSUER", env.emu.base_url())
+        .env("GSIGNIN_STORE", "file")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let mode = std::fs::metadata(&lock).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600, "lock file mode {mode:o}");
+
+    std::fs::remove_file(&lock).unwrap();
+    let target = env.home().join("planted-target");
+    std::os::unix::fs::symlink(&target, &lock).unwrap();
+    let out = exits(env.cmd().args(["--json", "refresh"]), 6);
+    assert_eq!(json_error(&out)["code"], "lock_failed");
+    assert!(!target.exists(), "the symlink was followed");
+}

@@ -29,6 +29,9 @@ struct Inner {
     token_uri: Option<String>,
 }
 
+/// Google's files are under 1 KB; a larger one is not a client secret (or is /dev/zero).
+const MAX_SIZE: u64 = 1 << 20;
+
 const DOWNLOAD_HINT: &str = "download it from Google Cloud console > APIs & Services > \
     Credentials > your Web application client > Download JSON";
 
@@ -36,21 +39,30 @@ impl ClientSecret {
     /// Reads the file named by `--client-secret`, or the default one in the config dir.
     pub fn load(explicit: Option<&Path>, default: &Path) -> Result<ClientSecret> {
         let path = explicit.unwrap_or(default);
-        let bytes = std::fs::read(path).map_err(|e| {
-            let how = if explicit.is_some() {
-                "named by --client-secret / GSIGNIN_CLIENT_SECRET".to_string()
-            } else {
-                "(the default location)".to_string()
-            };
-            Error::client_secret(
-                format!(
-                    "cannot read the client secret file {} {how}: {}",
-                    path.display(),
-                    io_reason(&e)
-                ),
-                format!("pass --client-secret PATH, or {DOWNLOAD_HINT}"),
-            )
-        })?;
+        // The default file lives in gsignin's config dir, which no other user may write; a
+        // file the user names is theirs to judge. Either must be a regular file of sane size.
+        let bytes =
+            crate::fsutil::read_limited(path, MAX_SIZE, explicit.is_none()).map_err(|e| {
+                if let crate::fsutil::ReadFailure::Untrusted(why) = &e {
+                    return crate::fsutil::untrusted_error(path, why);
+                }
+                let how = if explicit.is_some() {
+                    "named by --client-secret / GSIGNIN_CLIENT_SECRET".to_string()
+                } else {
+                    "(the default location)".to_string()
+                };
+                let reason = match &e {
+                    crate::fsutil::ReadFailure::Io(e) => io_reason(e),
+                    other => other.to_string(),
+                };
+                Error::client_secret(
+                    format!(
+                        "cannot read the client secret file {} {how}: {reason}",
+                        path.display()
+                    ),
+                    format!("pass --client-secret PATH, or {DOWNLOAD_HINT}"),
+                )
+            })?;
         Self::parse(&bytes, path)
     }
 

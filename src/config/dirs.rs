@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
 pub struct Dirs {
+    /// GSIGNIN_HOME, when set.
+    pub home: Option<PathBuf>,
     pub config: PathBuf,
     pub cache: PathBuf,
     pub data: PathBuf,
@@ -15,6 +17,7 @@ impl Dirs {
     pub fn resolve(home: Option<&Path>) -> Result<Dirs> {
         if let Some(home) = home {
             return Ok(Dirs {
+                home: Some(home.to_path_buf()),
                 config: home.join("config"),
                 cache: home.join("cache"),
                 data: home.join("data"),
@@ -28,10 +31,28 @@ impl Dirs {
             )
         })?;
         Ok(Dirs {
+            home: None,
             config: project.config_dir().to_path_buf(),
             cache: project.cache_dir().to_path_buf(),
             data: project.data_dir().to_path_buf(),
         })
+    }
+
+    /// Refuses the folders if another user could write them (and so plant keys, a discovery
+    /// document or a client secret): see [`crate::fsutil::untrusted`].
+    pub fn check_trusted(&self) -> Result<()> {
+        for dir in self.home.iter().chain([
+            &self.config,
+            &self.cache,
+            &self.data,
+            &self.cache.join("http"),
+            &self.data.join("profiles"),
+            &self.data.join("secrets"),
+            &self.data.join("locks"),
+        ]) {
+            crate::fsutil::check_trusted(dir)?;
+        }
+        Ok(())
     }
 
     /// Non-secret profile metadata lives here, one JSON file per profile.

@@ -58,7 +58,7 @@ impl Endpoints {
             issuer.trim_end_matches('/')
         );
         let cached = cache
-            .get(&url, now)
+            .get(&url, now)?
             .and_then(|body| serde_json::from_str::<Discovery>(&body).ok());
         let doc = match cached {
             Some(doc) => doc,

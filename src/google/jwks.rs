@@ -146,7 +146,7 @@ impl<'a> KeySource<'a> {
     /// The current keys, from memory, the cache, or the issuer.
     pub fn keys(&mut self) -> Result<&KeySet> {
         if self.keys.is_none() {
-            let keys = match self.cached() {
+            let keys = match self.cached()? {
                 Some(keys) => keys,
                 None => self.fetch_and_cache()?,
             };
@@ -176,9 +176,13 @@ impl<'a> KeySource<'a> {
         Ok(verdict)
     }
 
-    fn cached(&self) -> Option<KeySet> {
-        let body = self.cache.as_ref()?.get(&self.url, self.now)?;
-        parse(body.as_bytes()).ok()
+    fn cached(&self) -> Result<Option<KeySet>> {
+        let Some(cache) = self.cache.as_ref() else {
+            return Ok(None);
+        };
+        Ok(cache
+            .get(&self.url, self.now)?
+            .and_then(|body| parse(body.as_bytes()).ok()))
     }
 
     fn fetch_and_cache(&self) -> Result<KeySet> {

@@ -41,9 +41,10 @@ impl SecretStore for FileStore {
 
     fn load(&self, profile: &str) -> Result<Option<Tokens>> {
         let path = self.path(profile);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => {
-                let text = zeroize::Zeroizing::new(text);
+        match crate::fsutil::read_limited(&path, 1 << 20, true) {
+            Ok(bytes) => {
+                let text = zeroize::Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
+                drop(zeroize::Zeroizing::new(bytes));
                 Tokens::from_json(&text).map(Some).map_err(|e| {
                     Error::store(
                         "store_corrupt",
@@ -52,7 +53,10 @@ impl SecretStore for FileStore {
                     )
                 })
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(crate::fsutil::ReadFailure::Untrusted(why)) => {
+                Err(crate::fsutil::untrusted_error(&path, &why))
+            }
             Err(e) => Err(Error::store(
                 "store_unreadable",
                 format!("cannot read {}: {e}", path.display()),

@@ -25,12 +25,29 @@ impl ProfileLock {
             )
         };
         fsutil::ensure_private_dir(dir).map_err(unusable)?;
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(unusable)?;
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(false).write(true);
+        // 0600 whatever the umask says, and never through a symlink someone planted (it would
+        // create or lock a file of their choosing).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+        }
+        let file = options.open(&path).map_err(unusable)?;
+        // A lock file left 0666 by an older run under umask 000 is made private first; one
+        // that belongs to another user cannot be, and is refused.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = file.metadata().map_err(unusable)?.permissions().mode();
+            if mode & 0o077 != 0 {
+                let _ = file.set_permissions(std::fs::Permissions::from_mode(0o600));
+            }
+        }
+        if let Some(why) = fsutil::untrusted(&file.metadata().map_err(unusable)?) {
+            return Err(fsutil::untrusted_error(&path, &why));
+        }
         let deadline = Instant::now() + wait;
         loop {
             match file.try_lock() {

@@ -228,7 +228,7 @@ impl Store {
 
     pub fn load_profile(&self, name: &str) -> Result<Option<Profile>> {
         let path = self.profile_path(name);
-        match std::fs::read(&path) {
+        match fsutil::read_limited(&path, 1 << 20, true) {
             Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
                 Error::store(
                     "profile_corrupt",
@@ -239,7 +239,8 @@ impl Store {
                     ),
                 )
             }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(fsutil::ReadFailure::Untrusted(why)) => Err(fsutil::untrusted_error(&path, &why)),
             Err(e) => Err(Error::store(
                 "home_unreadable",
                 format!("cannot read {}: {e}", path.display()),
