@@ -22,6 +22,9 @@ pub struct Key {
     pub kid: Option<String>,
     /// The JWK's `alg`, when it names one.
     pub alg: Option<String>,
+    /// The modulus size, when known: a key under 2048 bits is refused by name, not taken for
+    /// a forgery.
+    pub bits: Option<usize>,
     parsed: std::sync::Arc<ParsedPublicKey>,
 }
 
@@ -42,7 +45,9 @@ impl Key {
         n: &[u8],
         e: &[u8],
     ) -> Result<Key, String> {
-        Self::from_der(kid, alg, &rsa_public_key_der(n, e))
+        let mut key = Self::from_der(kid, alg, &rsa_public_key_der(n, e))?;
+        key.bits = Some(modulus_bits(n));
+        Ok(key)
     }
 
     /// From a DER `RSAPublicKey` (PKCS#1) or `SubjectPublicKeyInfo`.
@@ -52,12 +57,29 @@ impl Key {
         Ok(Key {
             kid,
             alg,
+            bits: None,
             parsed: std::sync::Arc::new(parsed),
         })
     }
 
+    /// A key the verifier refuses to use whatever the signature: under 2048 bits.
+    fn too_small(&self) -> Option<usize> {
+        self.bits.filter(|b| *b < MIN_RSA_BITS)
+    }
+
     fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
         self.parsed.verify_sig(message, signature).is_ok()
+    }
+}
+
+/// RS256 keys must have at least this many bits (RFC 7518 3.3).
+pub const MIN_RSA_BITS: usize = 2048;
+
+/// The size of a big-endian modulus in bits.
+pub fn modulus_bits(n: &[u8]) -> usize {
+    match n.iter().position(|b| *b != 0) {
+        Some(i) => (n.len() - i) * 8 - n[i].leading_zeros() as usize,
+        None => 0,
     }
 }
 
@@ -105,8 +127,11 @@ pub struct KeySet {
 }
 
 impl KeySet {
-    pub fn find(&self, kid: &str) -> Option<&Key> {
-        self.keys.iter().find(|k| k.kid.as_deref() == Some(kid))
+    /// Every key published under `kid`: an issuer may (wrongly) reuse one, and each is tried.
+    pub fn with_kid<'k>(&'k self, kid: &'k str) -> impl Iterator<Item = &'k Key> + 'k {
+        self.keys
+            .iter()
+            .filter(move |k| k.kid.as_deref() == Some(kid))
     }
 }
 
@@ -338,32 +363,45 @@ fn check_alg(header: &Map<String, Value>, alg: Option<&str>) -> Check {
 }
 
 fn check_signature(d: &Decoded, keys: &KeySet) -> (Check, bool) {
-    let verify_with = |k: &Key| k.verifies(&d.signing_input, &d.signature);
+    let verify_with =
+        |k: &Key| k.too_small().is_none() && k.verifies(&d.signing_input, &d.signature);
     let usable = |k: &&Key| k.alg.as_deref().is_none_or(|a| a == "RS256");
     match d.header.get("kid") {
-        Some(Value::String(kid)) => match keys.find(kid) {
-            Some(k) if !usable(&k) => (
+        Some(Value::String(kid)) => {
+            let named: Vec<&Key> = keys.with_kid(kid).collect();
+            if named.is_empty() {
+                return (
+                    fail(format!(
+                        "no key with kid {kid} among the issuer's {} keys (rotated away, or not this issuer's token)",
+                        keys.keys.len()
+                    )),
+                    true,
+                );
+            }
+            let rs256: Vec<&Key> = named.iter().copied().filter(usable).collect();
+            if rs256.iter().any(|k| verify_with(k)) {
+                return (pass(format!("RS256 with key {kid}")), false);
+            }
+            let check = if rs256.is_empty() {
                 fail(format!(
                     "key {kid} is for {}, not RS256",
-                    k.alg.as_deref().unwrap_or("?")
-                )),
-                false,
-            ),
-            Some(k) if verify_with(k) => (pass(format!("RS256 with key {kid}")), false),
-            Some(_) => (
+                    named[0].alg.as_deref().unwrap_or("?")
+                ))
+            } else if let Some(bits) = rs256.iter().find_map(|k| k.too_small())
+                && rs256.iter().all(|k| k.too_small().is_some())
+            {
                 fail(format!(
-                    "the signature does not match key {kid}: the token was altered or forged"
-                )),
-                false,
-            ),
-            None => (
+                    "key {kid} is too small ({bits} bits; RS256 needs at least {MIN_RSA_BITS}): \
+                     a key that weak is refused, so the issuer's key set is broken or not genuine"
+                ))
+            } else {
                 fail(format!(
-                    "no key with kid {kid} among the issuer's {} keys (rotated away, or not this issuer's token)",
-                    keys.keys.len()
-                )),
-                true,
-            ),
-        },
+                    "the signature does not match {}key {kid}: the token was altered or forged",
+                    if rs256.len() > 1 { "any " } else { "" }
+                ))
+            };
+            (check, false)
+        }
         Some(_) => (fail("the header's `kid` is not a string"), false),
         None => match keys.keys.iter().filter(usable).find(|k| verify_with(k)) {
             Some(k) => (
@@ -412,7 +450,19 @@ fn check_aud(c: &Map<String, Value>, audience: Option<&str>) -> Check {
             }
         )),
         Some(_) if auds.is_empty() => fail("no `aud` claim"),
-        Some(want) if auds.contains(&want) => pass(want.to_string()),
+        Some(want) if auds.contains(&want) => {
+            // OpenID Connect Core 3.1.3.7: a token that also names audiences this client does
+            // not trust is refused (any of them could replay it here, or we there).
+            let others: Vec<&str> = auds.iter().copied().filter(|a| *a != want).collect();
+            if others.is_empty() {
+                pass(want.to_string())
+            } else {
+                fail(format!(
+                    "issued for {want} but also for {}, which this client does not trust",
+                    others.join(", ")
+                ))
+            }
+        }
         Some(want) => fail(format!("issued for {}, not for {want}", auds.join(", "))),
     }
 }
@@ -580,6 +630,38 @@ mod tests {
     }
 
     #[test]
+    fn a_small_key_is_named_and_every_key_with_the_kid_is_tried() {
+        let token = key().sign(&claims());
+        // An impostor published first under the same kid, then the real key.
+        let impostor = SigningKey::generate();
+        let real = Key::from_components(Some(key().kid.clone()), None, &key().n, &key().e).unwrap();
+        let other =
+            Key::from_components(Some(key().kid.clone()), None, &impostor.n, &impostor.e).unwrap();
+        let both = KeySet {
+            keys: vec![other.clone(), real],
+        };
+        assert!(verify(token.as_bytes(), &both, &google(), NOW).valid());
+        // A 1024-bit key under our kid: "too small", not "forged".
+        let mut small = other;
+        small.bits = Some(1024);
+        let v = verify(
+            token.as_bytes(),
+            &KeySet { keys: vec![small] },
+            &google(),
+            NOW,
+        );
+        let sig = &v.checks.iter().find(|(n, _)| *n == "signature").unwrap().1;
+        assert_eq!(sig.status, Status::Fail);
+        assert!(
+            sig.detail.contains("too small (1024 bits"),
+            "{}",
+            sig.detail
+        );
+        assert_eq!(modulus_bits(&[0x00, 0x80, 0, 0]), 24);
+        assert_eq!(modulus_bits(&key().n), 2048);
+    }
+
+    #[test]
     fn a_good_token_passes_every_check() {
         let v = verify(
             key().sign(&claims()).as_bytes(),
@@ -642,9 +724,19 @@ mod tests {
             Status::Fail
         );
         assert_eq!(
-            status(&with(|c| c["aud"] = json!(["x", AUD])), "aud"),
+            status(&with(|c| c["aud"] = json!([AUD])), "aud"),
             Status::Pass
         );
+        // Also issued for a client we do not trust: refused, naming it.
+        let v = verify(
+            with(|c| c["aud"] = json!(["evil-client", AUD])).as_bytes(),
+            &keyset(key()),
+            &google(),
+            NOW,
+        );
+        let aud = &v.checks.iter().find(|(n, _)| *n == "aud").unwrap().1;
+        assert_eq!(aud.status, Status::Fail);
+        assert!(aud.detail.contains("evil-client"), "{}", aud.detail);
         let mut no_aud = google();
         no_aud.audience = None;
         let v = verify(

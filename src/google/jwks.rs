@@ -73,8 +73,12 @@ fn from_pem_certificate(kid: &str, pem: &str) -> std::result::Result<Key, String
     let cert = pem
         .parse_x509()
         .map_err(|e| format!("kid {kid}: not an X.509 certificate: {e}"))?;
-    Key::from_der(Some(kid.to_string()), None, cert.public_key().raw)
-        .map_err(|e| format!("kid {kid}: {e}"))
+    let mut key = Key::from_der(Some(kid.to_string()), None, cert.public_key().raw)
+        .map_err(|e| format!("kid {kid}: {e}"))?;
+    if let Ok(x509_parser::public_key::PublicKey::RSA(rsa)) = cert.public_key().parsed() {
+        key.bits = Some(id_token::modulus_bits(rsa.modulus));
+    }
+    Ok(key)
 }
 
 /// What one fetch brought: the keys, and how long the issuer says they stay good.
