@@ -421,3 +421,55 @@ fn lock_files_are_private_and_never_followed_through_a_symlink() {
     assert_eq!(json_error(&out)["code"], "lock_failed");
     assert!(!target.exists(), "the symlink was followed");
 }
+
+#[test]
+fn a_token_that_is_not_text_is_malformed_and_the_batch_judges_every_line() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::new();
+    let good = env.exchange_showing_tokens(&[])["tokens"]["id_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let binary = std::ffi::OsStr::from_bytes(b"ey\xff\xfe.x.y");
+    let out = exits(env.cmd().args(["--json", "whoami"]).arg(binary), 3);
+    assert_eq!(
+        support::json_out(&out)["checks"]["format"]["status"],
+        "fail"
+    );
+
+    // A byte-order mark before the first token, a line that is not text in the middle.
+    let mut input = b"\xEF\xBB\xBF".to_vec();
+    for i in 0..2001 {
+        if i == 1000 {
+            input.extend_from_slice(b"\xff\xfe-not-a-token\n");
+        } else {
+            input.extend_from_slice(good.as_bytes());
+            input.push(b'\n');
+        }
+    }
+    let out = exits(
+        env.cmd().args(["--json", "whoami", "-"]).write_stdin(input),
+        3,
+    );
+    let lines: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2001, "one answer per line");
+    assert_eq!(
+        lines[0]["valid"], true,
+        "the BOM is not part of the first token"
+    );
+    assert_eq!(lines[1000]["valid"], false);
+    assert!(
+        lines[1000]["error"].as_str().unwrap().contains("not text")
+            || lines[1000]["error"]
+                .as_str()
+                .unwrap()
+                .contains("whitespace"),
+        "{}",
+        lines[1000]
+    );
+    assert_eq!(lines.iter().filter(|l| l["valid"] == true).count(), 2000);
+    assert!(stderr(&out).contains("1 of 2001 tokens were rejected"));
+}

@@ -28,20 +28,20 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
         })?,
         None => ctx.clock.now(),
     };
-    if args.token.as_deref() == Some("-") {
+    if args.token.as_deref() == Some(std::ffi::OsStr::new("-")) {
         return batch(ctx, &args, now);
     }
-    let token = match args.token.as_deref() {
-        Some(token) => token.to_string(),
-        None => profile_id_token(ctx)?,
+    let token: Vec<u8> = match args.token.clone() {
+        Some(token) => token.into_encoded_bytes(),
+        None => profile_id_token(ctx)?.into_bytes(),
     };
     if args.no_verify {
         return Ok(unverified(&token, now));
     }
     // A token that is not even a JWT is judged without asking the issuer for anything.
-    let offline = id_token::decode(token.as_bytes()).is_err();
+    let offline = id_token::decode(&token).is_err();
     let (mut keys, expect) = verification(ctx, &args, offline)?;
-    let verdict = keys.verify(token.as_bytes(), &expect, now)?;
+    let verdict = keys.verify(&token, &expect, now)?;
     let failure = (!verdict.valid()).then(|| rejected(1, 1));
     Ok(Outcome {
         data: Data::Records {
@@ -126,21 +126,18 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
         .clamp(1, 16);
     let json = ctx.settings.json;
     let mut stdin = ctx.io.stdin.borrow_mut();
-    let mut lines = (&mut *stdin).lines();
-    let mut read_chunk = || -> Result<Vec<String>> {
+    let mut lines = TokenLines::new(&mut *stdin);
+    let mut read_chunk = || -> Result<Vec<Vec<u8>>> {
         let mut chunk = Vec::with_capacity(CHUNK);
-        for line in lines.by_ref() {
-            let line = line.map_err(|e| {
-                Error::usage(
-                    format!("cannot read tokens from stdin: {e}"),
-                    "pipe one token per line, as text",
-                )
-            })?;
-            if !line.trim().is_empty() {
-                chunk.push(line);
-                if chunk.len() == CHUNK {
-                    break;
-                }
+        while let Some(line) = lines.next_token().map_err(|e| {
+            Error::usage(
+                format!("cannot read tokens from stdin: {e}"),
+                "pipe one token per line",
+            )
+        })? {
+            chunk.push(line);
+            if chunk.len() == CHUNK {
+                break;
             }
         }
         Ok(chunk)
@@ -160,7 +157,7 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
             };
             Some((keys.keys()?, &*expect))
         };
-        let (mut answers, next, open) = std::thread::scope(|scope| {
+        let (answers, next, open) = std::thread::scope(|scope| {
             let per = chunk.len().div_ceil(threads).max(1);
             let workers: Vec<_> = chunk
                 .chunks(per)
@@ -172,12 +169,22 @@ fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
                 .collect();
             let open = write_answers(ctx, &pending);
             let next = read_chunk();
-            let answers: Vec<Answer> = workers
-                .into_iter()
-                .flat_map(|w| w.join().unwrap_or_default())
-                .collect();
+            // Every worker catches a panic per token (see judge_part), so a join fails only
+            // if rendering itself broke: that fails the run rather than dropping answers.
+            let answers: std::result::Result<Vec<Vec<Answer>>, _> =
+                workers.into_iter().map(|w| w.join()).collect();
             (answers, next, open)
         });
+        let mut answers: Vec<Answer> = answers
+            .map_err(|_| {
+                Error::other(
+                    "a verification thread failed",
+                    "this is a gsignin bug: please report it with the input that caused it",
+                )
+            })?
+            .into_iter()
+            .flatten()
+            .collect();
         if !open? {
             return Ok(reader_gone());
         }
@@ -233,7 +240,7 @@ struct Answer {
 }
 
 fn judge_part(
-    part: &[String],
+    part: &[Vec<u8>],
     judge: Option<(&KeySet, &Expectations)>,
     now: i64,
     json: bool,
@@ -241,13 +248,36 @@ fn judge_part(
 ) -> Vec<Answer> {
     part.iter()
         .enumerate()
-        .map(|(i, t)| judge_one(t, judge, now, json, first + i))
+        .map(|(i, t)| {
+            // One token that trips a bug must not take its neighbours' answers with it.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                judge_one(t, judge, now, json, first + i)
+            }))
+            .unwrap_or_else(|_| broken_answer(json, first + i))
+        })
         .collect()
+}
+
+/// The answer for a token whose judging panicked: invalid, and said to be a bug.
+fn broken_answer(json: bool, index: usize) -> Answer {
+    let reason = "gsignin failed while judging this token (a bug: please report it)";
+    Answer {
+        text: if json {
+            format!(
+                "{}\n",
+                json!({"valid": false, "checks": {}, "header": null, "claims": null, "error": reason})
+            )
+        } else {
+            format!("[{}] INVALID: {reason}\n", index + 1)
+        },
+        valid: false,
+        unknown_kid: false,
+    }
 }
 
 /// Verifies (or, with no keys, only decodes) one token and renders the answer.
 fn judge_one(
-    token: &str,
+    token: &[u8],
     judge: Option<(&KeySet, &Expectations)>,
     now: i64,
     json: bool,
@@ -261,7 +291,7 @@ fn judge_one(
             unknown_kid: false,
         };
     };
-    let v = id_token::verify(token.as_bytes(), keys, expect, now);
+    let v = id_token::verify(token, keys, expect, now);
     let text = if json {
         let mut line = serde_json::to_string(&v).unwrap_or_default();
         line.push('\n');
@@ -273,6 +303,65 @@ fn judge_one(
         text,
         valid: v.valid(),
         unknown_kid: v.unknown_kid,
+    }
+}
+
+/// Tokens from stdin, one per line, as bytes (a line that is not text is a malformed token,
+/// not a reason to stop): blank lines skipped, a UTF-8 byte-order mark at the start dropped, a
+/// line longer than [`MAX_LINE`] cut there (and judged malformed).
+struct TokenLines<'r> {
+    reader: &'r mut dyn BufRead,
+    first: bool,
+}
+
+/// Far above any real ID token (Google's are about 1 KB).
+const MAX_LINE: usize = 1 << 20;
+
+impl<'r> TokenLines<'r> {
+    fn new(reader: &'r mut dyn BufRead) -> Self {
+        TokenLines {
+            reader,
+            first: true,
+        }
+    }
+
+    fn next_token(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        loop {
+            let Some(mut line) = self.next_line()? else {
+                return Ok(None);
+            };
+            if std::mem::take(&mut self.first) && line.starts_with(b"\xEF\xBB\xBF") {
+                line.drain(..3);
+            }
+            if !line.trim_ascii().is_empty() {
+                return Ok(Some(line));
+            }
+        }
+    }
+
+    fn next_line(&mut self) -> std::io::Result<Option<Vec<u8>>> {
+        let mut line = Vec::new();
+        let mut any = false;
+        loop {
+            let buf = self.reader.fill_buf()?;
+            if buf.is_empty() {
+                return Ok(any.then_some(line));
+            }
+            any = true;
+            let (take, done) = match buf.iter().position(|b| *b == b'\n') {
+                Some(i) => (i + 1, true),
+                None => (buf.len(), false),
+            };
+            let room = MAX_LINE.saturating_sub(line.len());
+            line.extend_from_slice(&buf[..take.min(room)]);
+            self.reader.consume(take);
+            if done {
+                while line.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                    line.pop();
+                }
+                return Ok(Some(line));
+            }
+        }
     }
 }
 
@@ -360,7 +449,7 @@ fn profile_id_token(ctx: &Ctx) -> Result<String> {
     Ok(token.expose().to_string())
 }
 
-fn unverified(token: &str, now: i64) -> Outcome {
+fn unverified(token: &[u8], now: i64) -> Outcome {
     let (text, valid) = render_unverified(token, now, false);
     let record = unverified_json(token);
     Outcome {
@@ -376,8 +465,8 @@ fn unverified(token: &str, now: i64) -> Outcome {
     }
 }
 
-fn unverified_json(token: &str) -> Value {
-    match id_token::decode(token.as_bytes()) {
+fn unverified_json(token: &[u8]) -> Value {
+    match id_token::decode(token) {
         Ok(d) => {
             json!({"valid": Value::Null, "verified": false, "header": d.header, "claims": d.claims, "error": Value::Null})
         }
@@ -388,8 +477,8 @@ fn unverified_json(token: &str) -> Value {
 }
 
 /// `--no-verify`: decoded, said to be unverified; only an undecodable token counts as bad.
-fn render_unverified(token: &str, now: i64, json: bool) -> (String, bool) {
-    let decoded = id_token::decode(token.as_bytes());
+fn render_unverified(token: &[u8], now: i64, json: bool) -> (String, bool) {
+    let decoded = id_token::decode(token);
     let ok = decoded.is_ok();
     let text = if json {
         format!("{}\n", unverified_json(token))

@@ -265,6 +265,18 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
     if token.is_empty() {
         return Err("the token is empty".into());
     }
+    if let Some(at) = token.iter().position(u8::is_ascii_whitespace) {
+        return Err(format!(
+            "the token holds whitespace or a line break at byte {at}: two tokens on one line? \
+             (one token per line, each line ending in \\n)"
+        ));
+    }
+    if let Err(e) = std::str::from_utf8(token) {
+        return Err(format!(
+            "the token is not text (invalid UTF-8 at byte {})",
+            e.valid_up_to()
+        ));
+    }
     let parts: Vec<&[u8]> = token.split(|b| *b == b'.').collect();
     if parts.len() != 3 {
         return Err(format!(
@@ -840,5 +852,22 @@ mod tests {
         assert!(verify(big.as_bytes(), &keyset(key()), &google(), NOW).valid());
         let padded = format!("  {good}\n");
         assert!(verify(padded.as_bytes(), &keyset(key()), &google(), NOW).valid());
+    }
+
+    #[test]
+    fn two_tokens_on_a_line_and_non_text_get_their_real_reason() {
+        let good = key().sign(&claims());
+        let reason = |t: &[u8]| {
+            verify(t, &keyset(key()), &google(), NOW).checks[0]
+                .1
+                .detail
+                .clone()
+        };
+        let two = reason(format!("{good}\r{good}").as_bytes());
+        assert!(two.contains("two tokens on one line"), "{two}");
+        let two = reason(format!("{good} {good}").as_bytes());
+        assert!(two.contains("two tokens on one line"), "{two}");
+        let binary = reason(&[b'e', b'y', 0xff, b'.', b'x', b'.', b'y']);
+        assert!(binary.contains("not text"), "{binary}");
     }
 }
