@@ -473,3 +473,58 @@ fn a_token_that_is_not_text_is_malformed_and_the_batch_judges_every_line() {
     assert_eq!(lines.iter().filter(|l| l["valid"] == true).count(), 2000);
     assert!(stderr(&out).contains("1 of 2001 tokens were rejected"));
 }
+
+/// A man in the middle whose /token answers lose their ID token, and say `scope`.
+fn without_id_token(env: &Env, scope: &'static str) -> support::Mitm {
+    support::Mitm::start(env, move |seen, real| {
+        if seen.path != "/token" {
+            return None;
+        }
+        let mut doc: serde_json::Value = serde_json::from_slice(&real?.body).ok()?;
+        doc.as_object_mut()?.remove("id_token");
+        doc["scope"] = scope.into();
+        Some(support::Answer::json(200, doc))
+    })
+}
+
+#[test]
+fn an_exchange_without_an_id_token_is_stored_and_loudly_names_no_user() {
+    let env = Env::new();
+    let mitm = without_id_token(&env, "https://www.googleapis.com/auth/drive.appdata");
+    let out = exits(mitm.cmd(&env).args(["exchange", &env.code()]), 0);
+    assert!(
+        stderr(&out).contains("warning: the issuer returned no ID token"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("UNKNOWN user"), "{}", stdout(&out));
+    let out = exits(
+        mitm.cmd(&env).args([
+            "--profile",
+            "j",
+            "--json",
+            "exchange",
+            &env.code_for("j@example.com"),
+        ]),
+        0,
+    );
+    assert_eq!(support::json_out(&out)["id_token"], serde_json::Value::Null);
+}
+
+#[test]
+fn openid_granted_without_an_id_token_is_a_malformed_answer_and_the_tokens_are_kept() {
+    let env = Env::new();
+    let mitm = without_id_token(
+        &env,
+        "openid https://www.googleapis.com/auth/userinfo.email",
+    );
+    let out = exits(mitm.cmd(&env).args(["--json", "exchange", &env.code()]), 5);
+    let first = stdout(&out).lines().next().unwrap().to_string();
+    let report: serde_json::Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(report["refresh_token"]["stored"], true, "{report}");
+    assert!(stderr(&out).contains("granted the openid scope but sent no ID token"));
+    assert!(
+        env.secrets_file("default").exists(),
+        "the spent code's tokens are kept"
+    );
+}

@@ -157,6 +157,25 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
              https://myaccount.google.com/permissions and sign in again",
         );
     }
+    let openid_granted = granted.iter().any(|s| s == "openid");
+    let failure = match (&verdict, openid_granted) {
+        (Some(_), _) => None,
+        // OpenID Connect Core 3.1.3.3: a response to an openid request carries an ID token.
+        (None, true) => Some(Error::server(
+            "the issuer granted the openid scope but sent no ID token: a malformed answer; the \
+             tokens are stored (the code is spent), but nobody can say whose they are",
+            "check --issuer and the client secret's token_uri (run with -v to see the answer); \
+             sign in again once the issuer answers correctly",
+        )),
+        (None, false) => {
+            ctx.warn(
+                "the issuer returned no ID token (the openid scope was not granted): gsignin \
+                 cannot tell who signed in, so this sign-in names no user. The tokens are stored \
+                 (the code is spent); request openid (and email) in the app to know the user",
+            );
+            None
+        }
+    };
     Ok(report(
         ctx,
         &store,
@@ -165,7 +184,8 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         verdict.as_ref(),
         kept_refresh,
         &args,
-    ))
+    )
+    .with_failure(failure))
 }
 
 fn rescued_where(saved: &std::result::Result<std::path::PathBuf, String>) -> String {
@@ -334,13 +354,16 @@ fn report(
             let aud = v.claim_str("aud").unwrap_or("-");
             format!("verified (RS256, key {kid}, aud {aud})")
         }
+        None if scopes::contains(&profile.scopes, "openid") => {
+            "MISSING although openid was granted".to_string()
+        }
         None => "none issued (no openid scope)".to_string(),
     };
     let who = profile
         .email
         .clone()
         .or_else(|| profile.sub.clone())
-        .unwrap_or_else(|| "an unknown user".into());
+        .unwrap_or_else(|| "an UNKNOWN user (no ID token: nothing says who)".into());
     let mut rows = vec![
         ("sub", profile.sub.clone().unwrap_or_else(|| "-".into())),
         ("scopes", scopes::short_list(&profile.scopes)),
