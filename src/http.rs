@@ -22,6 +22,9 @@ pub enum Retry {
 
 const MAX_TRIES: u32 = 3;
 
+/// The largest answer read: Drive's pages and key sets are far smaller.
+const MAX_BODY: u64 = 8 << 20;
+
 pub struct Http {
     /// The secrets this run has sent and received, scrubbed from anything shown.
     known: crate::redact::Known,
@@ -203,18 +206,10 @@ impl Http {
                 )
             })?;
             self.trace_request(&req, &body);
-            let outcome = client.execute(req).and_then(|resp| {
-                let status = resp.status().as_u16();
-                let url = resp.url().to_string();
-                let headers = resp.headers().clone();
-                let body = resp.bytes()?.to_vec();
-                Ok(Response {
-                    status,
-                    url,
-                    headers,
-                    body,
-                })
-            });
+            let outcome = match client.execute(req) {
+                Ok(resp) => self.read_capped(url, resp),
+                Err(e) => Err(network_error(url, &e, self.timeout)),
+            };
             let elapsed = started.elapsed();
             match outcome {
                 Ok(resp) => {
@@ -228,8 +223,7 @@ impl Http {
                     }
                     return Ok(resp);
                 }
-                Err(e) => {
-                    let err = network_error(url, &e, self.timeout);
+                Err(err) => {
                     self.trace_line(&format!("! {err} ({} ms)", elapsed.as_millis()));
                     // A refused connection, a name that does not resolve or a TLS failure will
                     // not change in a second; a timeout or a dropped connection may.
@@ -249,6 +243,46 @@ impl Http {
                 }
             }
         }
+    }
+
+    /// Reads an answer's body, at most [`MAX_BODY`] bytes: a server's answer is untrusted, and
+    /// one that never ends must not exhaust memory.
+    fn read_capped(&self, url: &str, resp: reqwest::blocking::Response) -> Result<Response> {
+        use std::io::Read;
+        let status = resp.status().as_u16();
+        let answered = resp.url().to_string();
+        let headers = resp.headers().clone();
+        let too_large = || {
+            Error::server(
+                format!("{url} answered with more than {} MiB", MAX_BODY >> 20),
+                "that is no answer of an OpenID issuer or Google API: check the URL options",
+            )
+        };
+        if resp.content_length().is_some_and(|n| n > MAX_BODY) {
+            return Err(too_large());
+        }
+        let mut body = Vec::new();
+        resp.take(MAX_BODY + 1)
+            .read_to_end(&mut body)
+            .map_err(
+                |e| match e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()) {
+                    Some(inner) => network_error(url, inner, self.timeout),
+                    None => Error::Network {
+                        kind: NetKind::Other,
+                        message: format!("reading the answer of {url} failed: {e}"),
+                        hint: "try again".into(),
+                    },
+                },
+            )?;
+        if body.len() as u64 > MAX_BODY {
+            return Err(too_large());
+        }
+        Ok(Response {
+            status,
+            url: answered,
+            headers,
+            body,
+        })
     }
 
     /// Exponential backoff (1 s, 2 s) with ±10 % jitter, or the server's Retry-After when it

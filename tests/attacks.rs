@@ -528,3 +528,66 @@ fn openid_granted_without_an_id_token_is_a_malformed_answer_and_the_tokens_are_k
         "the spent code's tokens are kept"
     );
 }
+
+#[test]
+fn reads_are_bounded_a_huge_code_a_client_secret_that_never_ends_a_fifo_a_huge_answer() {
+    let env = Env::new();
+    // 100 MB of "code" on stdin: refused after 16 KiB, nothing sent.
+    let out = exits(
+        env.cmd()
+            .args(["--json", "exchange", "-"])
+            .write_stdin(vec![b'a'; 100 << 20]),
+        2,
+    );
+    assert!(
+        json_error(&out)["message"]
+            .as_str()
+            .unwrap()
+            .contains("16 KiB")
+    );
+    assert_eq!(env.emu.hits("/token"), 0);
+    for path in ["/dev/zero", "/dev/stdin"] {
+        let out = exits(
+            env.cmd()
+                .args(["--json", "exchange", &env.code()])
+                .env("GSIGNIN_CLIENT_SECRET", path),
+            6,
+        );
+        assert!(
+            json_error(&out)["message"]
+                .as_str()
+                .unwrap()
+                .contains("not a regular file"),
+            "{}",
+            stdout(&out)
+        );
+    }
+    let fifo = env.home().join("fifo");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: a valid C string path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let out = exits(
+        env.cmd()
+            .args(["--json", "exchange", &env.code()])
+            .env("GSIGNIN_CLIENT_SECRET", &fifo),
+        6,
+    );
+    assert_eq!(json_error(&out)["code"], "client_secret_invalid");
+    // A key set of 9 MiB.
+    let mitm = support::Mitm::start(&env, |seen, _| {
+        (seen.path == "/oauth2/v3/certs").then(|| support::Answer {
+            status: 200,
+            content_type: "application/json",
+            body: vec![b' '; 9 << 20],
+        })
+    });
+    let out = exits(mitm.cmd(&env).args(["--json", "exchange", &env.code()]), 5);
+    assert!(
+        json_error(&out)["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 8 MiB"),
+        "{}",
+        stdout(&out)
+    );
+}

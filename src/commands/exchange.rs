@@ -238,6 +238,15 @@ fn keep_previous_refresh_token(
 fn read_code(ctx: &Ctx, arg: Option<&str>) -> Result<Secret> {
     let raw = match arg {
         Some("-") => read_stdin(ctx)?,
+        Some(code) if code.len() as u64 > MAX_CODE_INPUT => {
+            return Err(Error::usage(
+                format!(
+                    "the code is longer than {} KiB: that is not an authorization code",
+                    MAX_CODE_INPUT / 1024
+                ),
+                "pass the code alone (or the redirect URL that holds it)",
+            ));
+        }
         Some(code) => zeroize::Zeroizing::new(code.to_string()),
         None if ctx.io.stdin_is_terminal => {
             let typed = (ctx.io.prompt_hidden)("serverAuthCode (input hidden): ").map_err(|e| {
@@ -253,19 +262,38 @@ fn read_code(ctx: &Ctx, arg: Option<&str>) -> Result<Secret> {
     normalise_code(&raw)
 }
 
+/// A code (or the redirect URL that holds one) is a few hundred bytes: anything much longer is
+/// not one, and is neither read whole nor sent.
+const MAX_CODE_INPUT: u64 = 16 * 1024;
+
 fn read_stdin(ctx: &Ctx) -> Result<zeroize::Zeroizing<String>> {
-    let mut text = zeroize::Zeroizing::new(String::new());
-    ctx.io
-        .stdin
-        .borrow_mut()
-        .read_to_string(&mut text)
+    let mut bytes = zeroize::Zeroizing::new(Vec::new());
+    let mut stdin = ctx.io.stdin.borrow_mut();
+    (&mut *stdin)
+        .take(MAX_CODE_INPUT + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| {
             Error::usage(
                 format!("cannot read the code from stdin: {e}"),
                 "pipe the code in as text, or pass it as an argument",
             )
         })?;
-    Ok(text)
+    if bytes.len() as u64 > MAX_CODE_INPUT {
+        return Err(Error::usage(
+            format!(
+                "stdin holds more than {} KiB: that is not an authorization code",
+                MAX_CODE_INPUT / 1024
+            ),
+            "pipe the code alone (or the redirect URL that holds it)",
+        ));
+    }
+    let text = std::str::from_utf8(&bytes).map_err(|_| {
+        Error::usage(
+            "stdin is not text",
+            "pipe the code in as text, exactly as the app received it",
+        )
+    })?;
+    Ok(zeroize::Zeroizing::new(text.to_string()))
 }
 
 /// A bare code, a percent-encoded code, or a redirect URL (or query string) holding `code=`.

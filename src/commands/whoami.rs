@@ -102,7 +102,7 @@ fn verification<'a>(
 }
 
 fn read_jwks_file(path: &std::path::Path) -> Result<KeySet> {
-    let bytes = std::fs::read(path).map_err(|e| {
+    let bytes = crate::fsutil::read_limited(path, 8 << 20, false).map_err(|e| {
         Error::usage(
             format!("cannot read the JWKS file {}: {e}", path.display()),
             "save the issuer's keys with `curl -o jwks.json https://www.googleapis.com/oauth2/v3/certs`",
