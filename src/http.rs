@@ -69,6 +69,17 @@ impl Response {
     }
 }
 
+/// How a request authenticates.
+#[derive(Clone, Copy)]
+pub enum Auth<'a> {
+    None,
+    /// An access token.
+    Bearer(&'a crate::secret::Secret),
+    /// client_secret_basic (RFC 6749 2.3.1): the client ID and secret, form-encoded, as HTTP
+    /// Basic credentials.
+    Basic(&'a str, &'a crate::secret::Secret),
+}
+
 /// What to send.
 pub enum Body<'a> {
     None,
@@ -159,11 +170,22 @@ impl Http {
     }
 
     pub fn get(&self, url: &str, bearer: Option<&crate::secret::Secret>) -> Result<Response> {
-        self.send("GET", url, Body::None, bearer, Retry::Safe)
+        let auth = bearer.map_or(Auth::None, Auth::Bearer);
+        self.send("GET", url, Body::None, auth, Retry::Safe)
     }
 
     pub fn post_form(&self, url: &str, form: &[(&str, &str)], retry: Retry) -> Result<Response> {
-        self.send("POST", url, Body::Form(form), None, retry)
+        self.send("POST", url, Body::Form(form), Auth::None, retry)
+    }
+
+    pub fn post_form_auth(
+        &self,
+        url: &str,
+        form: &[(&str, &str)],
+        auth: Auth<'_>,
+        retry: Retry,
+    ) -> Result<Response> {
+        self.send("POST", url, Body::Form(form), auth, retry)
     }
 
     pub fn send(
@@ -171,12 +193,13 @@ impl Http {
         method: &str,
         url: &str,
         body: Body<'_>,
-        bearer: Option<&crate::secret::Secret>,
+        auth: Auth<'_>,
         retry: Retry,
     ) -> Result<Response> {
         self.check_transport(url)?;
-        if let Some(token) = bearer {
-            self.known.add(token.expose());
+        match auth {
+            Auth::None => {}
+            Auth::Bearer(token) | Auth::Basic(_, token) => self.known.add(token.expose()),
         }
         if let Body::Form(form) = &body {
             for (k, v) in form.iter() {
@@ -193,8 +216,15 @@ impl Http {
                 "POST" => client.post(url),
                 _ => client.get(url),
             };
-            if let Some(token) = bearer {
-                req = req.bearer_auth(token.expose());
+            match auth {
+                Auth::None => {}
+                Auth::Bearer(token) => req = req.bearer_auth(token.expose()),
+                Auth::Basic(id, secret) => {
+                    let enc = |v: &str| {
+                        url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+                    };
+                    req = req.basic_auth(enc(id), Some(enc(secret.expose())));
+                }
             }
             if let Body::Form(form) = &body {
                 req = req.form(form);

@@ -173,3 +173,43 @@ fn a_token_for_another_audience_is_rejected_with_the_reason() {
         stdout(&out)
     );
 }
+
+#[test]
+fn revoke_authenticates_the_client_at_a_certified_provider() {
+    let Some(op) = Provider::start() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let code = op.code("dave");
+    let out = exchange(
+        &op,
+        home.path(),
+        &code,
+        &op.redirect_uri,
+        &["--show-refresh-token"],
+        0,
+    );
+    let refresh_token = json_out(&out)["tokens"]["refresh_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let out = exits(cmd(&op, home.path()).args(["revoke", "--json"]), 0);
+    assert_eq!(json_out(&out)["revoked_at_issuer"], true);
+    assert!(!stdout(&out).contains(&op.client_secret));
+    // The provider itself no longer takes the refresh token.
+    exits(
+        cmd(&op, home.path())
+            .args(["refresh"])
+            .env("GSIGNIN_REFRESH_TOKEN", &refresh_token),
+        4,
+    );
+
+    // --local forgets without asking the provider.
+    exchange(&op, home.path(), &op.code("erin"), &op.redirect_uri, &[], 0);
+    let out = exits(
+        cmd(&op, home.path()).args(["revoke", "--local", "--json"]),
+        0,
+    );
+    assert_eq!(json_out(&out)["deleted"], true);
+    exits(cmd(&op, home.path()).args(["refresh"]), 4);
+}

@@ -1,8 +1,10 @@
 //! `gsignin revoke`: end the grant at the issuer, then forget the profile here.
 
 use crate::cli::RevokeArgs;
+use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
+use crate::google::endpoints::ClientAuth;
 use crate::google::revoke::{Revoked, revoke};
 use crate::output::Outcome;
 use crate::session::Session;
@@ -38,7 +40,22 @@ pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
                     "`gsignin revoke --local` deletes what is stored",
                 )
             })?;
-        let said = revoke(&ctx.http, &url, token)?;
+        let client = match endpoints.revocation_auth {
+            ClientAuth::None => None,
+            auth => Some((
+                ClientSecret::load(
+                    ctx.settings.client_secret.as_deref(),
+                    &ctx.dirs.default_client_secret(),
+                )?,
+                auth,
+            )),
+        };
+        let said = revoke(
+            &ctx.http,
+            &url,
+            token,
+            client.as_ref().map(|(c, a)| (c, *a)),
+        )?;
         if said == Revoked::AlreadyGone {
             ctx.warn("the issuer no longer knows this token (already revoked or expired); deleting what is stored anyway");
         }

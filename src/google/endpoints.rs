@@ -16,9 +16,36 @@ pub struct Endpoints {
     pub token: String,
     pub jwks: String,
     pub revocation: Option<String>,
+    /// How a client authenticates at the revocation endpoint.
+    pub revocation_auth: ClientAuth,
     pub userinfo: Option<String>,
     /// Endpoints the discovery document puts on another origin than the issuer's.
     pub elsewhere: Vec<String>,
+}
+
+/// Client authentication at an endpoint (RFC 7009 2.1: a confidential client authenticates
+/// at the revocation endpoint too).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// Only the token is sent: Google's revocation endpoint.
+    None,
+    /// client_secret_post: the ID and secret in the form, as gsignin does at the token endpoint.
+    Post,
+    /// client_secret_basic: HTTP Basic.
+    Basic,
+}
+
+impl ClientAuth {
+    /// The method to use, from the discovery document's list of supported ones. Post is
+    /// preferred (the token endpoint uses it); without a list, RFC 8414 says basic.
+    fn choose(supported: Option<&[String]>) -> ClientAuth {
+        match supported {
+            None => ClientAuth::Basic,
+            Some(list) if list.iter().any(|m| m == "client_secret_post") => ClientAuth::Post,
+            Some(list) if list.iter().any(|m| m == "client_secret_basic") => ClientAuth::Basic,
+            Some(_) => ClientAuth::None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -27,6 +54,7 @@ struct Discovery {
     token_endpoint: Option<String>,
     jwks_uri: Option<String>,
     revocation_endpoint: Option<String>,
+    revocation_endpoint_auth_methods_supported: Option<Vec<String>>,
     userinfo_endpoint: Option<String>,
 }
 
@@ -38,6 +66,7 @@ impl Endpoints {
             token: "https://oauth2.googleapis.com/token".into(),
             jwks: "https://www.googleapis.com/oauth2/v3/certs".into(),
             revocation: Some("https://oauth2.googleapis.com/revoke".into()),
+            revocation_auth: ClientAuth::None,
             userinfo: Some("https://openidconnect.googleapis.com/v1/userinfo".into()),
             elsewhere: Vec::new(),
         }
@@ -98,6 +127,9 @@ impl Endpoints {
                 .ok_or_else(|| missing("token_endpoint"))?,
             jwks: doc.jwks_uri.ok_or_else(|| missing("jwks_uri"))?,
             revocation: doc.revocation_endpoint,
+            revocation_auth: ClientAuth::choose(
+                doc.revocation_endpoint_auth_methods_supported.as_deref(),
+            ),
             userinfo: doc.userinfo_endpoint,
             elsewhere: Vec::new(),
         };

@@ -1,7 +1,9 @@
 //! The revocation endpoint: revoking a refresh token (or an access token) ends the grant.
 
+use crate::config::client_secret::ClientSecret;
 use crate::error::{Error, Result};
-use crate::http::{Http, Retry};
+use crate::google::endpoints::ClientAuth;
+use crate::http::{Auth, Http, Retry};
 use crate::secret::Secret;
 
 /// What the issuer said.
@@ -12,8 +14,32 @@ pub enum Revoked {
     AlreadyGone,
 }
 
-pub fn revoke(http: &Http, url: &str, token: &Secret) -> Result<Revoked> {
-    let resp = http.post_form(url, &[("token", token.expose())], Retry::Safe)?;
+/// Revokes `token`; `client` authenticates as `auth` says (Google's endpoint takes the token
+/// alone, a standard issuer wants the confidential client to authenticate).
+pub fn revoke(
+    http: &Http,
+    url: &str,
+    token: &Secret,
+    client: Option<(&ClientSecret, ClientAuth)>,
+) -> Result<Revoked> {
+    let resp = match client {
+        Some((c, ClientAuth::Post)) => http.post_form(
+            url,
+            &[
+                ("token", token.expose()),
+                ("client_id", &c.client_id),
+                ("client_secret", c.client_secret.expose()),
+            ],
+            Retry::Safe,
+        )?,
+        Some((c, ClientAuth::Basic)) => http.post_form_auth(
+            url,
+            &[("token", token.expose())],
+            Auth::Basic(&c.client_id, &c.client_secret),
+            Retry::Safe,
+        )?,
+        _ => http.post_form(url, &[("token", token.expose())], Retry::Safe)?,
+    };
     if resp.is_success() {
         return Ok(Revoked::Now);
     }
