@@ -325,7 +325,6 @@ pub struct RevokeArgs {
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {
     /// An ID token, or `-` to read one token per line from stdin; none: the profile's ID token
-    /// (Not text is not a usage error: it is a malformed token, judged like any other.)
     #[arg(value_name = "ID_TOKEN|-")]
     pub token: Option<std::ffi::OsString>,
 

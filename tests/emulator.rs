@@ -163,3 +163,108 @@ fn google_errors_are_exact() {
         404
     );
 }
+
+#[test]
+fn the_control_api_takes_json_from_a_loopback_host_only() {
+    let env = support::Env::new();
+    let url = format!("{}/control/keys/rotate", env.emu.base_url());
+    let client = reqwest::blocking::Client::new();
+    // A form any web page could post cross-site.
+    let form = client
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("x=1")
+        .send()
+        .unwrap();
+    assert_eq!(form.status(), 415);
+    let bare = client.post(&url).send().unwrap();
+    assert_eq!(bare.status(), 415);
+    // DNS rebinding: the page's own name in Host.
+    let rebound = client
+        .post(&url)
+        .header("host", "attacker.example")
+        .json(&serde_json::json!({}))
+        .send()
+        .unwrap();
+    assert_eq!(rebound.status(), 403);
+    let stats = client
+        .get(format!("{}/control/stats", env.emu.base_url()))
+        .header("host", "attacker.example")
+        .send()
+        .unwrap();
+    assert_eq!(stats.status(), 403);
+    let before = env.emu.state().keys.current().kid.clone();
+    let ok = client
+        .post(&url)
+        .json(&serde_json::json!({}))
+        .send()
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    assert_ne!(env.emu.state().keys.current().kid, before);
+}
+
+#[test]
+fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
+    let env = support::Env::new();
+    let base = env.emu.base_url().to_string();
+    let client = reqwest::blocking::Client::new();
+    let huge = client
+        .post(format!("{base}/control/codes"))
+        .json(&serde_json::json!({"email": "a".repeat(1_900_000)}))
+        .send()
+        .unwrap();
+    assert_eq!(huge.status(), 413);
+    let long = client
+        .post(format!("{base}/control/codes"))
+        .json(&serde_json::json!({"email": format!("{}@example.com", "a".repeat(400))}))
+        .send()
+        .unwrap();
+    assert_eq!(long.status(), 400);
+    for i in 0..3000 {
+        let _ = client.get(format!("{base}/nowhere/{i}")).send().unwrap();
+        let _ = client
+            .get(format!("{base}/drive/v3/files/{i}"))
+            .send()
+            .unwrap();
+    }
+    let counters = env.emu.state().hits.len();
+    assert!(
+        counters <= 1010,
+        "{counters} counters for 6000 made-up paths"
+    );
+    // The clock saturates instead of wrapping.
+    for _ in 0..2 {
+        let moved: serde_json::Value = client
+            .post(format!("{base}/control/clock"))
+            .json(&serde_json::json!({"advance": i64::MAX}))
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        assert!(moved["now"].as_i64().unwrap() > 0, "{moved}");
+    }
+}
+
+#[test]
+fn half_sent_and_idle_connections_are_closed() {
+    use std::io::{Read, Write};
+    let env = support::Env::new();
+    let addr = env.emu.base_url().trim_start_matches("http://").to_string();
+    let mut half = std::net::TcpStream::connect(&addr).unwrap();
+    half.write_all(b"GET /oauth2/v3/certs HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        .unwrap();
+    let mut idle = std::net::TcpStream::connect(&addr).unwrap();
+    for conn in [&mut half, &mut idle] {
+        conn.set_read_timeout(Some(std::time::Duration::from_secs(30)))
+            .unwrap();
+        let mut buf = [0u8; 1024];
+        // Closed by the server (0 bytes, or at most an error answer first, then 0).
+        loop {
+            match conn.read(&mut buf) {
+                Ok(0) => break,
+                Ok(_) => continue,
+                Err(e) => panic!("not closed within 30 s: {e}"),
+            }
+        }
+    }
+}

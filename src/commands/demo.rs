@@ -52,7 +52,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     );
     let code = emulator.mint(MintRequest::default());
     transcript.push_str(&format!(
-        "$ curl -X POST {}/control/codes   # the emulator's stand-in for the phone\n  serverAuthCode minted for alice@example.com (scopes: openid email profile drive.appdata)\n\n",
+        "$ curl -X POST {}/control/codes -H 'content-type: application/json' -d '{{}}'   # the emulator's stand-in for the phone\n  serverAuthCode minted for alice@example.com (scopes: openid email profile drive.appdata)\n\n",
         emulator.base_url()
     ));
 

@@ -11,8 +11,71 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
 
+/// The control API is for whoever runs the emulator, on this machine: it answers only requests
+/// whose Host is a loopback name (a web page on another name, even one that DNS points at
+/// 127.0.0.1, is refused) and, for anything that changes state, only JSON bodies (a form on
+/// any web page can POST form-encoded data cross-site; JSON needs a preflight it never gets).
+pub async fn guard_control(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    if !req.uri().path().starts_with("/control/") {
+        return next.run(req).await;
+    }
+    let host = req
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let loopback =
+        url::Url::parse(&format!("http://{host}/")).is_ok_and(|u| crate::http::is_loopback(&u));
+    if !loopback {
+        return json_response(
+            StatusCode::FORBIDDEN,
+            &json!({"error": "the control API answers only on a loopback Host (127.0.0.1, localhost, [::1])"}),
+            true,
+        );
+    }
+    let json_body = req
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
+    if req.method() != axum::http::Method::GET && !json_body {
+        return json_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            &json!({"error": "the control API takes JSON only: send Content-Type: application/json (an empty body is `{}`)"}),
+            true,
+        );
+    }
+    next.run(req).await
+}
+
+/// Longest text a minted code may carry in one field (an email address is at most 320).
+const MAX_FIELD: usize = 320;
+
 pub async fn mint(State(shared): State<Shared>, body: Option<Json<MintRequest>>) -> Response {
     let req = body.map(|Json(r)| r).unwrap_or_default();
+    let fields = [
+        &req.email,
+        &req.name,
+        &req.hd,
+        &req.client_id,
+        &req.azp,
+        &req.redirect_uri,
+        &req.nonce,
+    ];
+    let scopes = req.scopes.as_deref().unwrap_or_default();
+    if fields
+        .iter()
+        .any(|f| f.as_ref().is_some_and(|v| v.len() > MAX_FIELD))
+        || scopes.len() > 64
+        || scopes.iter().any(|s| s.len() > MAX_FIELD)
+    {
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": format!("fields are at most {MAX_FIELD} characters, and at most 64 scopes")}),
+            true,
+        );
+    }
     let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
     json_response(StatusCode::OK, &st.mint(req), true)
 }
@@ -37,7 +100,7 @@ pub struct ClockRequest {
 
 pub async fn clock(State(shared): State<Shared>, Json(req): Json<ClockRequest>) -> Response {
     let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
-    st.clock_offset += req.advance;
+    st.clock_offset = st.clock_offset.saturating_add(req.advance);
     let now = st.now();
     json_response(
         StatusCode::OK,

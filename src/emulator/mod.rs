@@ -66,14 +66,7 @@ impl Emulator {
                     let shutdown = async {
                         let _ = rx.await;
                     };
-                    match tls {
-                        Some(tls) => tls::serve(listener, app, tls.config, shutdown).await,
-                        None => {
-                            let _ = axum::serve(listener, app)
-                                .with_graceful_shutdown(shutdown)
-                                .await;
-                        }
-                    }
+                    serve(listener, app, tls.map(|t| t.config), shutdown).await;
                 });
                 // Hung requests (fault injection) must not keep the thread alive.
                 runtime.shutdown_timeout(Duration::from_millis(100));
@@ -144,6 +137,63 @@ pub fn client_secret_json(base_url: &str) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// A request head (or the next one on a kept-alive connection) must arrive whole within this;
+/// a client that sends half a request, or nothing, is disconnected.
+pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Distinct paths counted one by one in /control/stats.
+const MAX_COUNTERS: usize = 1000;
+
+/// Larger than any control request (a thousand seeded Drive files) or token request.
+const MAX_BODY: usize = 1 << 20;
+
+/// Serves `app` (over TLS when `tls` is given) until `shutdown` resolves. Every connection
+/// has a header-read deadline that also bounds how long an idle kept-alive connection stays
+/// open, so half-sent or idle connections cannot pile up.
+async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, _) = tokio::select! {
+            _ = &mut shutdown => return,
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(_) => continue,
+            },
+        };
+        let acceptor = acceptor.clone();
+        let app = app.clone();
+        tokio::spawn(async move {
+            let service = hyper_util::service::TowerToHyperService::new(app);
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_TIMEOUT);
+            match acceptor {
+                Some(acceptor) => {
+                    // A client that fails the handshake (an untrusted CA) just goes away; one
+                    // that never finishes it is dropped at the same deadline.
+                    let handshake = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream));
+                    let Ok(Ok(tls)) = handshake.await else {
+                        return;
+                    };
+                    let io = hyper_util::rt::TokioIo::new(tls);
+                    let _ = builder.serve_connection(io, service).await;
+                }
+                None => {
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = builder.serve_connection(io, service).await;
+                }
+            }
+        });
+    }
+}
+
 fn router(state: Shared) -> Router {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
@@ -170,19 +220,32 @@ fn router(state: Shared) -> Router {
         .route("/control/stats", get(control::stats))
         .route("/control/grants", post(control::grants))
         .route("/control/settings", post(control::settings))
+        .route_layer(axum::middleware::from_fn(control::guard_control))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             count_and_fault,
         ))
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
 }
 
 /// Counts every request per path, then applies the first matching injected fault.
 async fn count_and_fault(State(shared): State<Shared>, req: Request, next: Next) -> Response {
     let path = req.uri().path().to_string();
+    // Counted per path of a known route (up to MAX_COUNTERS paths, then per route); paths of
+    // no route share one counter: made-up paths cannot grow the map without bound.
+    let route = req
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map(|m| m.as_str().to_string());
     let fault = {
         let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
-        *st.hits.entry(path.clone()).or_insert(0) += 1;
+        let key = match route {
+            None => "(no route)".to_string(),
+            Some(_) if st.hits.contains_key(&path) || st.hits.len() < MAX_COUNTERS => path.clone(),
+            Some(route) => route,
+        };
+        *st.hits.entry(key).or_insert(0) += 1;
         let found = st
             .faults
             .iter()

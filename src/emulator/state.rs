@@ -236,7 +236,9 @@ impl State {
     }
 
     pub fn now(&self) -> i64 {
-        crate::context::Clock::System.now() + self.clock_offset
+        crate::context::Clock::System
+            .now()
+            .saturating_add(self.clock_offset)
     }
 
     pub fn client(&self, id: &str) -> Option<&Client> {
