@@ -151,8 +151,11 @@ pub enum Command {
     /// `code=`. With `-` it is read from stdin; with nothing on a terminal you are asked for it
     /// without echo. The store is checked writable before the code is spent.
     ///
+    /// A code given as an argument is readable by every local user while the command runs
+    /// (ps, /proc): for real codes prefer the prompt or `-`.
+    ///
     /// Examples:
-    ///   gsignin exchange '4/0AfJohXn...'
+    ///   gsignin exchange                      (asks without echo)
     ///   pbpaste | gsignin exchange - --json
     #[command(verbatim_doc_comment)]
     Exchange(ExchangeArgs),

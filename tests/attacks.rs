@@ -591,3 +591,29 @@ fn reads_are_bounded_a_huge_code_a_client_secret_that_never_ends_a_fifo_a_huge_a
         stdout(&out)
     );
 }
+
+#[test]
+fn the_docs_never_show_a_real_code_in_argv() {
+    let readme = include_str!("../README.md");
+    assert!(
+        !readme.contains("exchange \"$code\""),
+        "README puts a code in argv"
+    );
+    assert!(readme.contains("| gsignin exchange -"));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+        .args(["emulator", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::BufRead;
+    let banner: Vec<String> = std::io::BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(|l| l.unwrap())
+        .take_while(|l| !l.contains("Control API"))
+        .collect();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let banner = banner.join("\n");
+    assert!(!banner.contains("exchange \"$code\""), "{banner}");
+    assert!(banner.contains("| gsignin exchange -"), "{banner}");
+}

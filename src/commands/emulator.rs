@@ -81,7 +81,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
          # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\
          # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\
          #   code=$(curl -s -X POST {base}/control/codes -H 'content-type: application/json' -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
-         #   gsignin exchange \"$code\"\n\
+         #   printf '%s' \"$code\" | gsignin exchange -   (stdin: argv is readable by every local user)\n\
          # Control API: POST /control/codes, POST|DELETE /control/faults, POST /control/clock,\n\
          #   POST /control/keys/rotate, POST /control/grants, POST /control/settings, GET /control/stats\n"
     );
