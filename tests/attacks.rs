@@ -617,3 +617,27 @@ fn the_docs_never_show_a_real_code_in_argv() {
     assert!(!banner.contains("exchange \"$code\""), "{banner}");
     assert!(banner.contains("| gsignin exchange -"), "{banner}");
 }
+
+#[test]
+fn a_token_also_issued_for_another_client_is_refused() {
+    let env = Env::new();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let claims = serde_json::json!({"iss": env.emu.base_url(),
+        "aud": ["evil-client", gsignin::emulator::state::WEB_CLIENT_ID],
+        "azp": gsignin::emulator::state::WEB_CLIENT_ID,
+        "sub": "1101", "iat": now, "exp": now + 3600});
+    let token = env.emu.state().keys.current().sign(&claims);
+    let out = exits(env.cmd().args(["--json", "whoami", &token]), 3);
+    let v = support::json_out(&out);
+    assert_eq!(v["checks"]["aud"]["status"], "fail");
+    assert!(
+        v["checks"]["aud"]["detail"]
+            .as_str()
+            .unwrap()
+            .contains("evil-client"),
+        "{v}"
+    );
+}
