@@ -332,11 +332,11 @@ pub struct WhoamiArgs {
     pub token: Option<std::ffi::OsString>,
 
     /// The expected `aud` [default: the client secret's client_id]
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub audience: Option<String>,
 
     /// Require this Google Workspace domain in the `hd` claim
-    #[arg(long, value_name = "DOMAIN")]
+    #[arg(long, value_name = "DOMAIN", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub hd: Option<String>,
 
     /// Decode only, without verifying anything

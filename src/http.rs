@@ -104,6 +104,15 @@ impl Http {
         &self.known
     }
 
+    /// A warning about what a server sent or where a request goes, on stderr whatever -v says.
+    pub fn warn(&self, message: &str) {
+        let _ = writeln!(
+            self.trace.borrow_mut(),
+            "warning: {}",
+            self.known.scrub(message)
+        );
+    }
+
     /// Allows plain http to other hosts than loopback (GSIGNIN_INSECURE_HTTP=1).
     pub fn allow_insecure_http(mut self, allow: bool) -> Http {
         self.insecure_http = allow;
@@ -124,12 +133,11 @@ impl Http {
             "http" if is_loopback(&parsed) => return Ok(()),
             "http" if self.insecure_http => {
                 if !self.warned_insecure.replace(true) {
-                    let _ = writeln!(
-                        self.trace.borrow_mut(),
-                        "warning: GSIGNIN_INSECURE_HTTP=1: sending secrets over plain http to {} \
+                    self.warn(&format!(
+                        "GSIGNIN_INSECURE_HTTP=1: sending secrets over plain http to {} \
                          (anyone on the network path can read them)",
                         origin(&parsed)
-                    );
+                    ));
                 }
                 return Ok(());
             }

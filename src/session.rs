@@ -8,7 +8,7 @@ use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::google::endpoints::Endpoints;
-use crate::google::id_token::{Expectations, Verdict};
+use crate::google::id_token::{self, Expectations, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::{scopes, token};
 use crate::secret::Secret;
@@ -201,7 +201,36 @@ impl<'a> Session<'a> {
                 None
             }
         };
-        let id_token_ok = verdict.as_ref().is_some_and(Verdict::valid);
+        // OpenID Connect Core 12.2: a refreshed ID token names the same user as the original.
+        let switched = match (
+            &verdict,
+            self.profile.as_ref().and_then(|p| p.sub.as_deref()),
+        ) {
+            (Some(v), Some(stored)) if v.valid() && v.claim_str("sub") != Some(stored) => {
+                let stored_who = self.profile.as_ref().map(|p| {
+                    id_token::who(
+                        Some(stored),
+                        p.email.as_deref(),
+                        p.email_verified == Some(true),
+                    )
+                });
+                Some(Error::TokenRejected {
+                    code: "id_token_user_changed",
+                    message: format!(
+                        "the refreshed ID token names {}, but profile `{}` is the sign-in of {}; \
+                         the new ID token was not stored and the profile keeps its user",
+                        v.who(),
+                        self.name,
+                        stored_who.unwrap_or_default()
+                    ),
+                    hint: "the issuer answered for another user: check --issuer and the client \
+                           secret's token_uri; `gsignin revoke --local` and a new exchange start over"
+                        .into(),
+                })
+            }
+            _ => None,
+        };
+        let id_token_ok = verdict.as_ref().is_some_and(Verdict::valid) && switched.is_none();
         if verdict.as_ref().is_some_and(|v| !v.valid()) {
             self.ctx.warn("the new ID token failed verification and was not stored; `gsignin whoami` shows why once you fetch one with --show-tokens");
         }
@@ -225,14 +254,21 @@ impl<'a> Session<'a> {
             self.tokens.id_token = response.id_token.clone();
         }
         if let Some(p) = self.profile.as_mut() {
-            if id_token_ok {
-                p.id_token_expires_at = verdict.as_ref().and_then(|v| v.claim_i64("exp"));
+            if let Some(v) = verdict.as_ref().filter(|_| id_token_ok) {
+                p.id_token_expires_at = v.claim_i64("exp");
+                // The same user; the email (or its verification) may have changed.
+                p.sub = v.claim_str("sub").map(String::from);
+                p.email = v.claim_str("email").map(String::from);
+                p.email_verified = Some(v.email_verified());
             }
             if !granted.is_empty() {
                 p.scopes = granted;
             }
         }
         self.save(now)?;
+        if let Some(e) = switched {
+            return Err(e);
+        }
         if rotated && self.store.is_none() {
             self.ctx.warn(
                 "the issuer rotated the refresh token: the one in GSIGNIN_REFRESH_TOKEN is spent; \

@@ -13,9 +13,9 @@ fn keys() -> &'static KeySet {
     static KEYS: OnceLock<KeySet> = OnceLock::new();
     KEYS.get_or_init(|| {
         let k = gsignin::emulator::keys::SigningKey::generate();
-        KeySet {
-            keys: vec![Key::from_components(Some(k.kid.clone()), None, &k.n, &k.e).unwrap()],
-        }
+        KeySet::new(vec![
+            Key::from_components(Some(k.kid.clone()), None, &k.n, &k.e).unwrap(),
+        ])
     })
 }
 

@@ -57,6 +57,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         client_id: client.client_id.clone(),
         email: None,
         sub: None,
+        email_verified: None,
         scopes: granted.clone(),
         access_token_expires_at: resp.expires_in.map(|s| now.saturating_add(s)),
         id_token_expires_at: None,
@@ -93,6 +94,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
     if let Some(v) = verdict.as_ref() {
         profile.email = v.claim_str("email").map(String::from);
         profile.sub = v.claim_str("sub").map(String::from);
+        profile.email_verified = Some(v.email_verified());
         profile.id_token_expires_at = v.claim_i64("exp");
     }
 
@@ -125,12 +127,12 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         Err(cause) => return Err(store::rescue(&ctx.dirs, &profile, &tokens, now, cause)),
     };
     let previous = store.load_profile(&profile.name).ok().flatten();
-    if let Some(old) = previous.as_ref().filter(|old| old.sub != profile.sub) {
+    if let Some(old) = previous.as_ref().filter(|old| !same_user(old, &profile)) {
         ctx.warn(&format!(
             "profile `{}` held the sign-in of {}; it now holds {} (use --profile NAME to keep both)",
             profile.name,
-            old.email.as_deref().or(old.sub.as_deref()).unwrap_or("another user"),
-            profile.email.as_deref().or(profile.sub.as_deref()).unwrap_or("another user"),
+            old.who(),
+            profile.who(),
         ));
     }
     let kept_refresh =
@@ -195,6 +197,12 @@ fn rescued_where(saved: &std::result::Result<std::path::PathBuf, String>) -> Str
     }
 }
 
+/// Two sign-ins are the same user only when both name a subject, the same one, at the same
+/// issuer for the same client: "no subject" is nobody in particular, never a match.
+fn same_user(a: &Profile, b: &Profile) -> bool {
+    a.sub.is_some() && a.sub == b.sub && a.issuer == b.issuer && a.client_id == b.client_id
+}
+
 /// When the issuer sends no refresh token (not the user's first code), a refresh token already
 /// stored for the same user, issuer and client stays in use.
 fn keep_previous_refresh_token(
@@ -210,9 +218,7 @@ fn keep_previous_refresh_token(
     let Some(old) = previous else {
         return false;
     };
-    let same = old.sub == profile.sub
-        && old.issuer == profile.issuer
-        && old.client_id == profile.client_id;
+    let same = same_user(&old, profile);
     if !same || !old.has_refresh_token {
         return false;
     }
@@ -387,11 +393,10 @@ fn report(
         }
         None => "none issued (no openid scope)".to_string(),
     };
-    let who = profile
-        .email
-        .clone()
-        .or_else(|| profile.sub.clone())
-        .unwrap_or_else(|| "an UNKNOWN user (no ID token: nothing says who)".into());
+    let who = match verdict {
+        Some(_) => profile.who(),
+        None => "an UNKNOWN user (no ID token: nothing says who)".into(),
+    };
     let mut rows = vec![
         ("sub", profile.sub.clone().unwrap_or_else(|| "-".into())),
         ("scopes", scopes::short_list(&profile.scopes)),
@@ -418,6 +423,7 @@ fn report(
     let mut doc = json!({
         "profile": profile.name,
         "email": profile.email,
+        "email_verified": profile.email_verified,
         "sub": profile.sub,
         "scopes": profile.scopes,
         "access_token_expires_at": profile.access_token_expires_at.map(rfc3339),

@@ -34,7 +34,15 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
             .secrets
             .describe(&profile.name);
         let mut rows = vec![
-            ("email", profile.email.clone().unwrap_or_else(|| "-".into())),
+            (
+                "email",
+                match (&profile.email, profile.email_verified) {
+                    (None, _) => "-".into(),
+                    (Some(e), Some(true)) => e.clone(),
+                    (Some(e), Some(false)) => format!("{e} (NOT verified: not an identity)"),
+                    (Some(e), None) => format!("{e} (verification unknown)"),
+                },
+            ),
             ("sub", profile.sub.clone().unwrap_or_else(|| "-".into())),
             ("scopes", scopes::short_list(&profile.scopes)),
             (
@@ -76,6 +84,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
         docs.push(json!({
             "profile": profile.name,
             "email": profile.email,
+            "email_verified": profile.email_verified,
             "sub": profile.sub,
             "scopes": profile.scopes,
             "issuer": profile.issuer,

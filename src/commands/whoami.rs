@@ -76,7 +76,7 @@ fn verification<'a>(
     };
     let (keys, issuers) = match &args.jwks {
         Some(path) => (
-            KeySource::fixed(read_jwks_file(path)?),
+            KeySource::fixed(read_jwks_file(ctx, path)?),
             offline_issuers(&ctx.settings.issuer),
         ),
         None if offline => (
@@ -101,19 +101,23 @@ fn verification<'a>(
     Ok((keys, expect))
 }
 
-fn read_jwks_file(path: &std::path::Path) -> Result<KeySet> {
+fn read_jwks_file(ctx: &Ctx, path: &std::path::Path) -> Result<KeySet> {
     let bytes = crate::fsutil::read_limited(path, 8 << 20, false).map_err(|e| {
         Error::usage(
             format!("cannot read the JWKS file {}: {e}", path.display()),
             "save the issuer's keys with `curl -o jwks.json https://www.googleapis.com/oauth2/v3/certs`",
         )
     })?;
-    jwks::parse(&bytes).map_err(|e| {
+    let keys = jwks::parse(&bytes).map_err(|e| {
         Error::usage(
             format!("{}: {e}", path.display()),
             "pass a JWKS document or Google's PEM certificate map (oauth2/v1/certs)",
         )
-    })
+    })?;
+    for warning in &keys.warnings {
+        ctx.warn(&format!("{warning} ({})", path.display()));
+    }
+    Ok(keys)
 }
 
 /// One token per line from stdin, verified on every core in rounds of [`CHUNK`], answered in
@@ -499,10 +503,7 @@ pub fn verdict_json(v: &Verdict) -> Value {
 }
 
 pub fn human_verdict(v: &Verdict, now: i64) -> String {
-    let who = v
-        .claim_str("email")
-        .or_else(|| v.claim_str("sub"))
-        .unwrap_or("unknown subject");
+    let who = v.who();
     let mut out = if v.valid() {
         format!("VALID ID token for {who}\n")
     } else {

@@ -124,6 +124,26 @@ fn rsa_public_key_der(n: &[u8], e: &[u8]) -> Vec<u8> {
 #[derive(Debug, Clone, Default)]
 pub struct KeySet {
     pub keys: Vec<Key>,
+    /// Keys the issuer published that cannot verify an RS256 ID token, and why.
+    pub unusable: Vec<Unusable>,
+    /// Things about the key set a person must hear (private key material published).
+    pub warnings: Vec<String>,
+}
+
+/// A published key set aside, with the reason a token naming it is told.
+#[derive(Debug, Clone)]
+pub struct Unusable {
+    pub kid: Option<String>,
+    pub reason: String,
+}
+
+impl KeySet {
+    pub fn new(keys: Vec<Key>) -> KeySet {
+        KeySet {
+            keys,
+            ..KeySet::default()
+        }
+    }
 }
 
 impl KeySet {
@@ -222,6 +242,36 @@ impl Verdict {
 
     pub fn claim_i64(&self, name: &str) -> Option<i64> {
         self.claims.as_ref().and_then(|c| number(c.get(name)?))
+    }
+
+    /// Whether the token vouches for its email: `email_verified` true (or Google's legacy
+    /// string "true"). Anything else is not an identity.
+    pub fn email_verified(&self) -> bool {
+        matches!(
+            self.claims.as_ref().and_then(|c| c.get("email_verified")),
+            Some(Value::Bool(true))
+        ) || self.claim_str("email_verified") == Some("true")
+    }
+
+    /// The user, as a person should read it: the verified email, else `sub` (with an
+    /// unverified email marked as such). An unverified email is never the headline.
+    pub fn who(&self) -> String {
+        who(
+            self.claim_str("sub"),
+            self.claim_str("email"),
+            self.email_verified(),
+        )
+    }
+}
+
+/// See [`Verdict::who`]; also for stored sign-ins.
+pub fn who(sub: Option<&str>, email: Option<&str>, email_verified: bool) -> String {
+    match (sub, email) {
+        (_, Some(email)) if email_verified => email.to_string(),
+        (Some(sub), Some(email)) => format!("sub {sub} (email {email}, NOT verified)"),
+        (Some(sub), None) => format!("sub {sub}"),
+        (None, Some(email)) => format!("an unknown subject (email {email}, NOT verified)"),
+        (None, None) => "an unknown subject".to_string(),
     }
 }
 
@@ -333,6 +383,7 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
     let alg = decoded.header.get("alg").and_then(Value::as_str);
     let alg_ok = alg == Some("RS256");
     checks.push(("alg", check_alg(&decoded.header, alg)));
+    checks.push(("typ", check_typ(&decoded.header)));
     let (signature, unknown_kid) = if alg_ok && !decoded.header.contains_key("crit") {
         check_signature(&decoded, keys)
     } else {
@@ -344,12 +395,13 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
     checks.push(("signature", signature));
     let c = &decoded.claims;
     checks.push(("iss", check_iss(c, &expect.issuers)));
+    checks.push(("sub", check_sub(c)));
     checks.push(("aud", check_aud(c, expect.audience.as_deref())));
     checks.push(("exp", check_exp(c, now, expect.leeway)));
     checks.push(("iat", check_iat(c, now, expect.leeway)));
     checks.push(("nbf", check_nbf(c, now, expect.leeway)));
     checks.push(("hd", check_hd(c, expect.hd.as_deref())));
-    checks.push(("azp", report_azp(c)));
+    checks.push(("azp", check_azp(c, expect.audience.as_deref())));
     checks.push(("email_verified", report_email_verified(c)));
     Verdict {
         header: Some(decoded.header),
@@ -381,6 +433,16 @@ fn check_signature(d: &Decoded, keys: &KeySet) -> (Check, bool) {
     match d.header.get("kid") {
         Some(Value::String(kid)) => {
             let named: Vec<&Key> = keys.with_kid(kid).collect();
+            if named.is_empty()
+                && let Some(u) = keys.unusable.iter().find(|u| u.kid.as_deref() == Some(kid))
+            {
+                // Published, but not as a key that can verify this token: refetching would
+                // not change that.
+                return (
+                    fail(format!("key {kid} is published but unusable: {}", u.reason)),
+                    false,
+                );
+            }
             if named.is_empty() {
                 return (
                     fail(format!(
@@ -432,9 +494,9 @@ fn check_signature(d: &Decoded, keys: &KeySet) -> (Check, bool) {
 }
 
 fn check_iss(c: &Map<String, Value>, issuers: &[String]) -> Check {
-    match c.get("iss").and_then(Value::as_str) {
-        Some(iss) if issuers.iter().any(|i| i == iss) => pass(iss.to_string()),
-        Some(iss) => fail(format!(
+    match c.get("iss") {
+        Some(Value::String(iss)) if issuers.iter().any(|i| i == iss) => pass(iss.to_string()),
+        Some(Value::String(iss)) => fail(format!(
             "issued by `{iss}`, expected {}",
             issuers
                 .iter()
@@ -442,15 +504,71 @@ fn check_iss(c: &Map<String, Value>, issuers: &[String]) -> Check {
                 .collect::<Vec<_>>()
                 .join(" or ")
         )),
+        Some(other) => fail(format!(
+            "`iss` is present but not a string: {}",
+            shown(other)
+        )),
         None => fail("no `iss` claim"),
+    }
+}
+
+/// A claim's value as it appears, cut short: for reasons that name a wrong type.
+fn shown(v: &Value) -> String {
+    let text = v.to_string();
+    match text.char_indices().nth(60) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    }
+}
+
+/// RFC 8725 3.11: a JWT typed as another kind (a logout token, an RFC 9068 access token) is
+/// not an ID token, whatever its audience. `JWT`, or no `typ`, is what ID tokens carry.
+fn check_typ(header: &Map<String, Value>) -> Check {
+    match header.get("typ") {
+        None => pass("none (a plain JWT)"),
+        Some(Value::String(t))
+            if t.eq_ignore_ascii_case("JWT") || t.eq_ignore_ascii_case("application/jwt") =>
+        {
+            pass(t.clone())
+        }
+        Some(Value::String(t)) => fail(format!(
+            "typed `{t}`: a token of another kind (logout or access token?), not an ID token"
+        )),
+        Some(other) => fail(format!(
+            "`typ` is present but not a string: {}",
+            shown(other)
+        )),
+    }
+}
+
+/// OpenID Connect Core 2: `sub` is required, a string, at most 255 ASCII characters: it is
+/// the user's identity (an email can change hands; `sub` never does).
+fn check_sub(c: &Map<String, Value>) -> Check {
+    match c.get("sub") {
+        Some(Value::String(s)) if s.is_empty() => fail("`sub` is empty"),
+        Some(Value::String(s)) if s.len() > 255 => fail("`sub` is longer than 255 characters"),
+        Some(Value::String(s)) => pass(s.clone()),
+        Some(other) => fail(format!(
+            "`sub` is present but not a string: {} (no user can be named by it)",
+            shown(other)
+        )),
+        None => fail("no `sub` claim: the token names no user"),
     }
 }
 
 fn check_aud(c: &Map<String, Value>, audience: Option<&str>) -> Check {
     let auds: Vec<&str> = match c.get("aud") {
         Some(Value::String(s)) => vec![s.as_str()],
-        Some(Value::Array(a)) => a.iter().filter_map(Value::as_str).collect(),
-        _ => vec![],
+        Some(Value::Array(a)) if a.iter().all(Value::is_string) => {
+            a.iter().filter_map(Value::as_str).collect()
+        }
+        Some(other) => {
+            return fail(format!(
+                "`aud` is present but neither a string nor an array of strings: {}",
+                shown(other)
+            ));
+        }
+        None => vec![],
     };
     match audience {
         None => skipped(format!(
@@ -479,37 +597,59 @@ fn check_aud(c: &Map<String, Value>, audience: Option<&str>) -> Check {
     }
 }
 
+/// Time claims beyond this many seconds from 1970 (about the year 5138, either way) are out of
+/// range: no real token has one, and arithmetic on them would overflow.
+const TIME_RANGE: f64 = 1e11;
+
 fn number(v: &Value) -> Option<i64> {
-    v.as_i64().or_else(|| v.as_f64().map(|f| f as i64))
+    v.as_i64()
+        .filter(|n| (*n as f64).abs() <= TIME_RANGE)
+        .or_else(|| {
+            v.as_f64()
+                .filter(|f| f.is_finite() && f.abs() <= TIME_RANGE)
+                .map(|f| f.floor() as i64)
+        })
 }
 
-fn time_claim(c: &Map<String, Value>, name: &str) -> Result<Option<i64>, Check> {
+/// A time claim as written, fractions kept: a leeway is compared at full precision.
+fn time_claim(c: &Map<String, Value>, name: &str) -> Result<Option<f64>, Check> {
     match c.get(name) {
         None => Ok(None),
-        Some(v) => number(v)
-            .map(Some)
-            .ok_or_else(|| fail(format!("`{name}` is not a number of seconds"))),
+        Some(v) => match v.as_f64() {
+            Some(f) if f.is_finite() && f.abs() <= TIME_RANGE => Ok(Some(f)),
+            Some(_) => Err(fail(format!("`{name}` is out of range: {}", shown(v)))),
+            None => Err(fail(format!(
+                "`{name}` is not a number of seconds: {}",
+                shown(v)
+            ))),
+        },
     }
 }
 
+/// Whole seconds of an in-range time claim, for display.
+fn whole(t: f64) -> i64 {
+    t.floor() as i64
+}
+
 fn check_exp(c: &Map<String, Value>, now: i64, leeway: i64) -> Check {
+    let now_f = now as f64;
     match time_claim(c, "exp") {
         Err(check) => check,
         Ok(None) => fail("no `exp` claim: an ID token must expire"),
-        Ok(Some(exp)) if now > exp.saturating_add(leeway) => fail(format!(
+        Ok(Some(exp)) if now_f > exp + leeway as f64 => fail(format!(
             "expired {} ago at {}",
-            span(now - exp),
-            rfc3339(exp)
+            span(now.saturating_sub(whole(exp))),
+            rfc3339(whole(exp))
         )),
-        Ok(Some(exp)) if now > exp => pass(format!(
+        Ok(Some(exp)) if now_f > exp => pass(format!(
             "expired {} ago at {}, within the {leeway} s leeway",
-            span(now - exp),
-            rfc3339(exp)
+            span(now.saturating_sub(whole(exp))),
+            rfc3339(whole(exp))
         )),
         Ok(Some(exp)) => pass(format!(
             "expires {} at {}",
-            relative(exp, now),
-            rfc3339(exp)
+            relative(whole(exp), now),
+            rfc3339(whole(exp))
         )),
     }
 }
@@ -518,12 +658,16 @@ fn check_iat(c: &Map<String, Value>, now: i64, leeway: i64) -> Check {
     match time_claim(c, "iat") {
         Err(check) => check,
         Ok(None) => fail("no `iat` claim"),
-        Ok(Some(iat)) if iat > now.saturating_add(leeway) => fail(format!(
+        Ok(Some(iat)) if iat > now.saturating_add(leeway) as f64 => fail(format!(
             "issued in the future: {} from now, at {} (clock skew beyond {leeway} s?)",
-            span(iat - now),
-            rfc3339(iat)
+            span((iat - now as f64).ceil() as i64),
+            rfc3339(whole(iat))
         )),
-        Ok(Some(iat)) => pass(format!("issued {} at {}", relative(iat, now), rfc3339(iat))),
+        Ok(Some(iat)) => pass(format!(
+            "issued {} at {}",
+            relative(whole(iat), now),
+            rfc3339(whole(iat))
+        )),
     }
 }
 
@@ -531,17 +675,26 @@ fn check_nbf(c: &Map<String, Value>, now: i64, leeway: i64) -> Check {
     match time_claim(c, "nbf") {
         Err(check) => check,
         Ok(None) => skipped("no `nbf` claim"),
-        Ok(Some(nbf)) if nbf > now.saturating_add(leeway) => fail(format!(
+        Ok(Some(nbf)) if nbf > now.saturating_add(leeway) as f64 => fail(format!(
             "not valid before {}, {} from now",
-            rfc3339(nbf),
-            span(nbf - now)
+            rfc3339(whole(nbf)),
+            span((nbf - now as f64).ceil() as i64)
         )),
-        Ok(Some(nbf)) => pass(format!("valid since {}", rfc3339(nbf))),
+        Ok(Some(nbf)) => pass(format!("valid since {}", rfc3339(whole(nbf)))),
     }
 }
 
 fn check_hd(c: &Map<String, Value>, want: Option<&str>) -> Check {
-    let hd = c.get("hd").and_then(Value::as_str);
+    let hd = match c.get("hd") {
+        None => None,
+        Some(Value::String(hd)) => Some(hd.as_str()),
+        Some(other) => {
+            return fail(format!(
+                "`hd` is present but not a string: {}",
+                shown(other)
+            ));
+        }
+    };
     match (hd, want) {
         (Some(hd), Some(want)) if hd.eq_ignore_ascii_case(want) => pass(hd.to_string()),
         (Some(hd), Some(want)) => fail(format!("hosted domain is {hd}, not {want}")),
@@ -556,13 +709,38 @@ fn check_hd(c: &Map<String, Value>, want: Option<&str>) -> Check {
 }
 
 /// Android sign-ins name the Android client in `azp` while `aud` is the web client: reported,
-/// never required to equal `aud`.
-fn report_azp(c: &Map<String, Value>) -> Check {
+/// not required to equal `aud`, except when the token has several audiences (OpenID Connect
+/// Core 3.1.3.7 point 5: then `azp` must be present and be this client).
+fn check_azp(c: &Map<String, Value>, audience: Option<&str>) -> Check {
+    let several = c
+        .get("aud")
+        .and_then(Value::as_array)
+        .is_some_and(|a| a.len() > 1);
     let aud = c.get("aud").and_then(Value::as_str);
-    match c.get("azp").and_then(Value::as_str) {
-        Some(azp) if Some(azp) == aud => pass(format!("{azp} (the audience itself)")),
-        Some(azp) => pass(format!("{azp} (the client the user signed in with)")),
-        None => skipped("no `azp` claim"),
+    match (c.get("azp"), several) {
+        (Some(Value::String(azp)), true) => match audience {
+            Some(want) if azp == want => {
+                pass(format!("{azp} (this client, one of several audiences)"))
+            }
+            Some(want) => fail(format!(
+                "several audiences, and azp {azp} is not this client ({want})"
+            )),
+            None => skipped(format!(
+                "{azp} (several audiences; no client to compare with)"
+            )),
+        },
+        (None, true) => fail("several audiences but no `azp`: who the token is for is unclear"),
+        (Some(Value::String(azp)), false) if Some(azp.as_str()) == aud => {
+            pass(format!("{azp} (the audience itself)"))
+        }
+        (Some(Value::String(azp)), false) => {
+            pass(format!("{azp} (the client the user signed in with)"))
+        }
+        (Some(other), _) => fail(format!(
+            "`azp` is present but not a string: {}",
+            shown(other)
+        )),
+        (None, false) => skipped("no `azp` claim"),
     }
 }
 
@@ -570,8 +748,14 @@ fn report_email_verified(c: &Map<String, Value>) -> Check {
     // Google's tokeninfo writes it as the string "true"; ID tokens carry a JSON boolean.
     let verified = match c.get("email_verified") {
         Some(Value::Bool(b)) => Some(*b),
-        Some(Value::String(s)) => Some(s == "true"),
-        _ => None,
+        Some(Value::String(s)) if s == "true" || s == "false" => Some(s == "true"),
+        Some(other) => {
+            return skipped(format!(
+                "`email_verified` is present but not a boolean: {} (the email counts as NOT verified)",
+                shown(other)
+            ));
+        }
+        None => None,
     };
     match (verified, c.get("email").and_then(Value::as_str)) {
         (Some(true), Some(email)) => pass(format!("{email} is verified")),
@@ -600,12 +784,9 @@ mod tests {
     }
 
     fn keyset(k: &SigningKey) -> KeySet {
-        KeySet {
-            keys: vec![
-                Key::from_components(Some(k.kid.clone()), Some("RS256".into()), &k.n, &k.e)
-                    .unwrap(),
-            ],
-        }
+        KeySet::new(vec![
+            Key::from_components(Some(k.kid.clone()), Some("RS256".into()), &k.n, &k.e).unwrap(),
+        ])
     }
 
     fn google() -> Expectations {
@@ -649,19 +830,12 @@ mod tests {
         let real = Key::from_components(Some(key().kid.clone()), None, &key().n, &key().e).unwrap();
         let other =
             Key::from_components(Some(key().kid.clone()), None, &impostor.n, &impostor.e).unwrap();
-        let both = KeySet {
-            keys: vec![other.clone(), real],
-        };
+        let both = KeySet::new(vec![other.clone(), real]);
         assert!(verify(token.as_bytes(), &both, &google(), NOW).valid());
         // A 1024-bit key under our kid: "too small", not "forged".
         let mut small = other;
         small.bits = Some(1024);
-        let v = verify(
-            token.as_bytes(),
-            &KeySet { keys: vec![small] },
-            &google(),
-            NOW,
-        );
+        let v = verify(token.as_bytes(), &KeySet::new(vec![small]), &google(), NOW);
         let sig = &v.checks.iter().find(|(n, _)| *n == "signature").unwrap().1;
         assert_eq!(sig.status, Status::Fail);
         assert!(
@@ -671,6 +845,116 @@ mod tests {
         );
         assert_eq!(modulus_bits(&[0x00, 0x80, 0, 0]), 24);
         assert_eq!(modulus_bits(&key().n), 2048);
+    }
+
+    fn detail(token: &str, check: &str) -> (Status, String) {
+        let v = verify(token.as_bytes(), &keyset(key()), &google(), NOW);
+        let c = &v.checks.iter().find(|(n, _)| *n == check).unwrap().1;
+        (c.status, c.detail.clone())
+    }
+
+    #[test]
+    fn crafted_identity_claims_are_refused_with_their_real_reason() {
+        let fails = |token: String, check: &str, words: &str| {
+            let (status, why) = detail(&token, check);
+            assert_eq!(status, Status::Fail, "{check}: {why}");
+            assert!(why.contains(words), "{check}: {why}");
+            assert!(!verify(token.as_bytes(), &keyset(key()), &google(), NOW).valid());
+        };
+        // sub: required, a string.
+        fails(
+            with(|c| drop(c.as_object_mut().unwrap().remove("sub"))),
+            "sub",
+            "no `sub`",
+        );
+        fails(with(|c| c["sub"] = json!(12345)), "sub", "not a string");
+        fails(
+            with(|c| c["sub"] = json!(["1", "2"])),
+            "sub",
+            "not a string",
+        );
+        // Wrong types are said to be wrong types, not missing.
+        fails(
+            with(|c| c["iss"] = json!(["https://accounts.google.com"])),
+            "iss",
+            "not a string",
+        );
+        fails(
+            with(|c| c["aud"] = json!(5)),
+            "aud",
+            "neither a string nor an array",
+        );
+        fails(
+            with(|c| c["aud"] = json!([AUD, 5])),
+            "aud",
+            "neither a string nor an array",
+        );
+        fails(
+            with(|c| c["hd"] = json!(["example.com"])),
+            "hd",
+            "not a string",
+        );
+        let (status, why) = detail(&with(|c| c["email_verified"] = json!(1)), "email_verified");
+        assert_eq!(status, Status::Skipped);
+        assert!(why.contains("not a boolean"), "{why}");
+        // Tokens of another type.
+        for typ in ["logout+jwt", "at+jwt"] {
+            let token = key().sign_with_header(
+                &json!({"alg": "RS256", "kid": key().kid, "typ": typ}),
+                &claims(),
+            );
+            fails(token, "typ", "another kind");
+        }
+        let plain = key().sign_with_header(
+            &json!({"alg": "RS256", "kid": key().kid, "typ": "JWT"}),
+            &claims(),
+        );
+        assert!(verify(plain.as_bytes(), &keyset(key()), &google(), NOW).valid());
+        // Several audiences: azp must be this client.
+        let mut ours = google();
+        ours.audience = Some(AUD.into());
+        let two = with(|c| {
+            c["aud"] = json!([AUD, AUD]);
+            c["azp"] = json!("android-client");
+        });
+        let (status, why) = detail(&two, "azp");
+        assert_eq!(status, Status::Fail, "{why}");
+        let two_no_azp = with(|c| {
+            c["aud"] = json!([AUD, AUD]);
+            c.as_object_mut().unwrap().remove("azp");
+        });
+        assert_eq!(detail(&two_no_azp, "azp").0, Status::Fail);
+    }
+
+    #[test]
+    fn time_edges_never_wrap_and_fractions_count() {
+        for (claim, value) in [
+            ("iat", json!(-1e300)),
+            ("exp", json!(i64::MIN)),
+            ("nbf", json!(u64::MAX)),
+            ("exp", json!(1e300)),
+        ] {
+            let (status, why) = detail(&with(|c| c[claim] = value.clone()), claim);
+            assert_eq!(status, Status::Fail, "{claim}={value}: {why}");
+            assert!(why.contains("out of range"), "{claim}={value}: {why}");
+        }
+        // 60.9 s in the future is beyond a 60 s leeway; 59.9 s is within it.
+        assert_eq!(
+            detail(&with(|c| c["iat"] = json!(NOW as f64 + 60.9)), "iat").0,
+            Status::Fail
+        );
+        assert_eq!(
+            detail(&with(|c| c["iat"] = json!(NOW as f64 + 59.9)), "iat").0,
+            Status::Pass
+        );
+        assert_eq!(
+            detail(&with(|c| c["exp"] = json!(NOW as f64 - 60.5)), "exp").0,
+            Status::Fail
+        );
+        assert_eq!(
+            detail(&with(|c| c["nbf"] = json!(NOW as f64 + 60.1)), "nbf").0,
+            Status::Fail
+        );
     }
 
     #[test]

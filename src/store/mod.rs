@@ -34,6 +34,17 @@ struct TokensWire {
     id_token: Option<String>,
 }
 
+impl Profile {
+    /// Who signed in, as a person should read it (see [`crate::google::id_token::who`]).
+    pub fn who(&self) -> String {
+        crate::google::id_token::who(
+            self.sub.as_deref(),
+            self.email.as_deref(),
+            self.email_verified == Some(true),
+        )
+    }
+}
+
 impl Tokens {
     /// The stored form. Only stores and the rescue file call this.
     pub fn to_json(&self) -> Zeroizing<String> {
@@ -75,6 +86,9 @@ pub struct Profile {
     pub client_id: String,
     pub email: Option<String>,
     pub sub: Option<String>,
+    /// Whether the ID token vouched for `email` (absent in profiles written before it was kept).
+    #[serde(default)]
+    pub email_verified: Option<bool>,
     pub scopes: Vec<String>,
     pub access_token_expires_at: Option<i64>,
     pub id_token_expires_at: Option<i64>,
