@@ -117,8 +117,28 @@ impl Clock {
     }
 }
 
+/// How long gsignin waits for things that may never answer. Tests shorten them.
+#[derive(Debug, Clone, Copy)]
+pub struct Deadlines {
+    /// Waiting for another gsignin holding a profile; None: long enough for its refresh with
+    /// every retry (see [`Ctx::lock_wait`]).
+    pub lock: Option<Duration>,
+    /// One call to the OS keyring.
+    pub keyring: Duration,
+}
+
+impl Default for Deadlines {
+    fn default() -> Self {
+        Deadlines {
+            lock: None,
+            keyring: crate::store::keyring::DEADLINE,
+        }
+    }
+}
+
 pub struct Ctx {
     pub settings: Settings,
+    pub deadlines: Deadlines,
     pub dirs: Dirs,
     pub io: Io,
     pub clock: Clock,
@@ -133,6 +153,7 @@ impl Ctx {
             .allow_insecure_http(settings.insecure_http);
         Ok(Ctx {
             settings,
+            deadlines: Deadlines::default(),
             dirs,
             io,
             clock: Clock::System,
@@ -143,10 +164,22 @@ impl Ctx {
     /// How long to wait for another gsignin holding a profile: long enough for its refresh
     /// with every retry to end.
     pub fn lock_wait(&self) -> Duration {
-        self.settings
-            .timeout
-            .saturating_mul(4)
-            .saturating_add(Duration::from_secs(10))
+        self.deadlines.lock.unwrap_or_else(|| {
+            self.settings
+                .timeout
+                .saturating_mul(4)
+                .saturating_add(Duration::from_secs(10))
+        })
+    }
+
+    /// The store `--store` names: every command opens its store here.
+    pub fn store(&self) -> crate::store::Store {
+        crate::store::Store::open(self.settings.store, &self.dirs, self.deadlines.keyring)
+    }
+
+    /// The store a saved profile's secrets live in, whatever `--store` says now.
+    pub fn store_for(&self, profile: &crate::store::Profile) -> crate::store::Store {
+        crate::store::Store::for_profile(profile, &self.dirs, self.deadlines.keyring)
     }
 
     /// The issuer's endpoints, with a warning for each one its discovery document puts on

@@ -25,7 +25,11 @@ const MAX_TRIES: u32 = 3;
 /// The largest answer read: Drive's pages and key sets are far smaller.
 const MAX_BODY: u64 = 8 << 20;
 
+/// Waits between tries. Tests pass one that does not wait.
+pub type Sleeper = std::sync::Arc<dyn Fn(Duration) + Send + Sync>;
+
 pub struct Http {
+    sleep: Sleeper,
     /// The secrets this run has sent and received, scrubbed from anything shown.
     known: crate::redact::Known,
     /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback is allowed (warned).
@@ -89,6 +93,7 @@ pub enum Body<'a> {
 impl Http {
     pub fn new(timeout: Duration, verbose: bool, trace: SharedWrite) -> Http {
         Http {
+            sleep: std::sync::Arc::new(std::thread::sleep),
             known: crate::redact::Known::default(),
             insecure_http: false,
             warned_insecure: std::cell::Cell::new(false),
@@ -97,6 +102,17 @@ impl Http {
             verbose,
             trace,
         }
+    }
+
+    /// Waits between retries with `sleep` instead of the real clock.
+    pub fn with_sleeper(mut self, sleep: Sleeper) -> Http {
+        self.sleep = sleep;
+        self
+    }
+
+    /// Waits `d` (backoff), through the injected sleeper.
+    pub fn sleep(&self, d: Duration) {
+        (self.sleep)(d);
     }
 
     /// Every secret this run has sent or received.
@@ -340,7 +356,7 @@ impl Http {
             wait.as_millis(),
             attempt + 1
         ));
-        std::thread::sleep(wait);
+        (self.sleep)(wait);
     }
 
     fn trace_line(&self, line: &str) {
@@ -439,7 +455,10 @@ fn network_error(url: &str, e: &reqwest::Error, timeout: Duration) -> Error {
     let (kind, message, hint) = if e.is_timeout() {
         (
             NetKind::Timeout,
-            format!("{host} did not answer within {} s", timeout.as_secs()),
+            format!(
+                "{host} did not answer within {}",
+                crate::timefmt::duration(timeout)
+            ),
             format!("raise --timeout, or check the network; {proxy_hint}"),
         )
     } else if lower.contains("dns") || lower.contains("lookup address") {

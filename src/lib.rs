@@ -1,5 +1,6 @@
 //! gsignin: the server side of Google Sign-In, as a library behind a thin binary.
 
+pub mod app;
 pub mod cache;
 pub mod cli;
 pub mod commands;

@@ -57,9 +57,9 @@ impl<'a> Session<'a> {
         let not_signed_in = || Error::NotSignedIn {
             profile: name.to_string(),
         };
-        let index = Store::open(ctx.settings.store, &ctx.dirs);
+        let index = ctx.store();
         let profile = index.load_profile(name)?.ok_or_else(not_signed_in)?;
-        let store = Store::for_profile(&profile, &ctx.dirs);
+        let store = ctx.store_for(&profile);
         let tokens = store.load_tokens(name)?.ok_or_else(|| Error::NotSignedIn {
             profile: name.to_string(),
         })?;

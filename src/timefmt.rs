@@ -11,6 +11,15 @@ pub fn rfc3339(unix: i64) -> String {
         .unwrap_or_else(|| format!("@{unix}"))
 }
 
+/// A wait as people read it: `10 s`, or `300 ms` below a second.
+pub fn duration(d: std::time::Duration) -> String {
+    if d < std::time::Duration::from_secs(1) {
+        format!("{} ms", d.as_millis())
+    } else {
+        format!("{} s", d.as_secs())
+    }
+}
+
 /// Parses an RFC 3339 instant into a Unix time.
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     OffsetDateTime::parse(s.trim(), &Rfc3339)

@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         ctx.settings.client_secret.as_deref(),
         &ctx.dirs.default_client_secret(),
     )?;
-    let store = Store::open(ctx.settings.store, &ctx.dirs);
+    let store = ctx.store();
     if ctx.settings.store == StoreKind::File {
         ctx.warn(&format!(
             "--store file keeps tokens in {}, not in the OS keyring",

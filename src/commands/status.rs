@@ -7,12 +7,11 @@ use crate::error::Result;
 use crate::google::scopes;
 use crate::output::{Outcome, aligned};
 use crate::session::Session;
-use crate::store::Store;
 use crate::timefmt::{relative, rfc3339};
 use serde_json::{Value, json};
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
-    let index = Store::open(ctx.settings.store, &ctx.dirs);
+    let index = ctx.store();
     let profiles = index.list_profiles()?;
     let now = ctx.clock.now();
     let mut human = String::new();
@@ -30,9 +29,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
                 continue;
             }
         };
-        let location = Store::for_profile(&profile, &ctx.dirs)
-            .secrets
-            .describe(&profile.name);
+        let location = ctx.store_for(&profile).secrets.describe(&profile.name);
         let mut rows = vec![
             (
                 "email",

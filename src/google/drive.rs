@@ -66,7 +66,7 @@ fn call(http: &Http, url: &str, token: &Secret) -> Result<Reply> {
             // Drive's advice: exponential backoff with up to a second of jitter.
             let wait = Duration::from_secs(1 << (attempt - 1))
                 + Duration::from_millis(rand::random::<u64>() % 1000);
-            std::thread::sleep(wait);
+            http.sleep(wait);
             attempt += 1;
             continue;
         }

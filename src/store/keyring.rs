@@ -12,24 +12,22 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 pub const SERVICE: &str = "gsignin";
-const DEADLINE: Duration = Duration::from_secs(10);
+/// How long one keyring call may take before gsignin gives up on it.
+pub const DEADLINE: Duration = Duration::from_secs(10);
 
-pub struct KeyringStore;
+pub struct KeyringStore {
+    deadline: Duration,
+}
 
 impl KeyringStore {
-    pub fn new() -> KeyringStore {
-        KeyringStore
+    pub fn new(deadline: Duration) -> KeyringStore {
+        KeyringStore { deadline }
     }
 }
 
-impl Default for KeyringStore {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-/// Runs `f` against the keyring entry for `account`, giving up after [`DEADLINE`].
+/// Runs `f` against the keyring entry for `account`, giving up after `deadline`.
 fn with_entry<T: Send + 'static>(
+    deadline: Duration,
     account: &str,
     f: impl FnOnce(&keyring::Entry) -> keyring::Result<T> + Send + 'static,
 ) -> Result<T> {
@@ -39,13 +37,13 @@ fn with_entry<T: Send + 'static>(
         let result = keyring::Entry::new(SERVICE, &account).and_then(|entry| f(&entry));
         let _ = tx.send(result);
     });
-    match rx.recv_timeout(DEADLINE) {
+    match rx.recv_timeout(deadline) {
         Ok(result) => result.map_err(keyring_error),
         Err(_) => Err(Error::store(
             "keyring_timeout",
             format!(
-                "the OS keyring did not answer within {} s (locked, waiting for an unlock prompt?)",
-                DEADLINE.as_secs()
+                "the OS keyring did not answer within {} (locked, waiting for an unlock prompt?)",
+                crate::timefmt::duration(deadline)
             ),
             "unlock the keyring and try again, or use --store file (a 0600 file, less safe)",
         )),
@@ -88,14 +86,14 @@ impl SecretStore for KeyringStore {
         // unlocked without touching a stored sign-in. Its account holds a `/`, which no
         // profile name may, so the probe can never be another profile's item.
         let account = probe_account(profile);
-        with_entry(&account, |entry| {
+        with_entry(self.deadline, &account, |entry| {
             entry.set_password("probe")?;
             entry.delete_credential()
         })
     }
 
     fn load(&self, profile: &str) -> Result<Option<Tokens>> {
-        let text = with_entry(profile, |entry| match entry.get_password() {
+        let text = with_entry(self.deadline, profile, |entry| match entry.get_password() {
             Ok(text) => Ok(Some(zeroize::Zeroizing::new(text))),
             Err(keyring::Error::NoEntry) => Ok(None),
             Err(e) => Err(e),
@@ -114,13 +112,17 @@ impl SecretStore for KeyringStore {
 
     fn save(&self, profile: &str, tokens: &Tokens) -> Result<()> {
         let json = tokens.to_json();
-        with_entry(profile, move |entry| entry.set_password(&json))
+        with_entry(self.deadline, profile, move |entry| {
+            entry.set_password(&json)
+        })
     }
 
     fn delete(&self, profile: &str) -> Result<()> {
-        with_entry(profile, |entry| match entry.delete_credential() {
-            Err(keyring::Error::NoEntry) => Ok(()),
-            other => other,
+        with_entry(self.deadline, profile, |entry| {
+            match entry.delete_credential() {
+                Err(keyring::Error::NoEntry) => Ok(()),
+                other => other,
+            }
         })
     }
 }

@@ -59,8 +59,8 @@ impl ProfileLock {
                     return Err(Error::store(
                         "lock_timeout",
                         format!(
-                            "another gsignin has held profile `{profile}` for over {} s",
-                            wait.as_secs()
+                            "another gsignin has held profile `{profile}` for over {}",
+                            crate::timefmt::duration(wait)
                         ),
                         "wait for it to finish, or find the stuck process (`fuser` on the lock file)",
                     ));

@@ -143,9 +143,10 @@ pub fn validate_profile(name: &str) -> Result<()> {
 }
 
 impl Store {
-    pub fn open(kind: StoreKind, dirs: &Dirs) -> Store {
+    /// `keyring_deadline` bounds each keyring call (a locked keyring may wait for a prompt).
+    pub fn open(kind: StoreKind, dirs: &Dirs, keyring_deadline: std::time::Duration) -> Store {
         let secrets: Box<dyn SecretStore> = match kind {
-            StoreKind::Keyring => Box::new(keyring::KeyringStore::new()),
+            StoreKind::Keyring => Box::new(keyring::KeyringStore::new(keyring_deadline)),
             StoreKind::File => Box::new(file::FileStore::new(dirs.data.join("secrets"))),
         };
         Store {
@@ -158,13 +159,17 @@ impl Store {
 
     /// The store a saved profile's secrets live in, whatever --store says now: a sign-in is
     /// read back from where it was written.
-    pub fn for_profile(profile: &Profile, dirs: &Dirs) -> Store {
+    pub fn for_profile(
+        profile: &Profile,
+        dirs: &Dirs,
+        keyring_deadline: std::time::Duration,
+    ) -> Store {
         let kind = if profile.store == "file" {
             StoreKind::File
         } else {
             StoreKind::Keyring
         };
-        Store::open(kind, dirs)
+        Store::open(kind, dirs, keyring_deadline)
     }
 
     /// Every saved profile's metadata, by name. Damaged files are skipped with their error.

@@ -1,10 +1,8 @@
 //! `gsignin drive-appfolder`: the offline API call, against the emulator's Drive.
 
-mod support;
-
+use crate::support::{Env, exits, json_error, json_out, stderr, stdout};
 use gsignin::emulator::state::MintRequest;
 use serde_json::{Value, json};
-use support::{Env, exits, json_error, json_out, stderr, stdout};
 
 const FOLDER: &str = "/drive/v3/files/appfolder";
 const LIST: &str = "/drive/v3/files";

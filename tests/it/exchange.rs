@@ -1,12 +1,10 @@
 //! `gsignin exchange` against the in-process emulator: every input form, every error path the
 //! contract names, and the promise that a spent code's tokens are never lost.
 
-mod support;
-
+use crate::support::{Env, assert_no_secret, exits, json_error, stderr, stdout};
 use gsignin::emulator::state::MintRequest;
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
-use support::{Env, assert_no_secret, exits, json_error, stderr, stdout};
 
 #[test]
 fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {

@@ -1,10 +1,8 @@
 //! The default store against a real Secret Service: gnome-keyring on a private D-Bus session
 //! bus, started per test.
 
-mod support;
-
+use crate::support::{Env, SecretService, assert_no_secret, json_error, stderr, stdout};
 use serde_json::Value;
-use support::{Env, SecretService, assert_no_secret, json_error, stderr, stdout};
 
 fn keyring_cmd(env: &Env, ss: &SecretService) -> assert_cmd::Command {
     let mut cmd = env.cmd();
@@ -171,7 +169,7 @@ fn a_secret_service_that_never_answers_is_exit_6_after_the_deadline() {
     });
     let env = Env::new();
     let code = env.code();
-    let out = support::exits(
+    let out = crate::support::exits(
         env.cmd()
             .env("GSIGNIN_STORE", "keyring")
             .env(

@@ -1,12 +1,10 @@
 //! `gsignin whoami` end to end: batches in order, the key cache shared by runs, rotation,
 //! offline keys, the hosted-domain rule.
 
-mod support;
-
+use crate::support::{Env, exits, json_out, stdout};
 use gsignin::emulator::keys::SigningKey;
 use gsignin::emulator::state::MintRequest;
 use serde_json::{Value, json};
-use support::{Env, exits, json_out, stdout};
 
 fn id_token_of(doc: &Value) -> String {
     doc["tokens"]["id_token"].as_str().unwrap().to_string()
@@ -59,7 +57,7 @@ fn a_batch_is_answered_in_order_one_json_line_per_token() {
         "{}",
         stdout(&out)
     );
-    assert!(support::stderr(&out).contains("2 of 4 tokens were rejected"));
+    assert!(crate::support::stderr(&out).contains("2 of 4 tokens were rejected"));
 
     // All valid: exit 0, human output numbered.
     let out = exits(

@@ -1,11 +1,9 @@
 //! Identity, exactly: every VALID and every stored sign-in names the right user, even when the
 //! issuer (or a man in the middle of a misconfigured one) answers for somebody else.
 
-mod support;
-
+use crate::support::{Answer, Env, Mitm, exits, json_error, json_out, stderr, stdout};
 use serde_json::{Value, json};
 use std::sync::{Arc, Mutex};
-use support::{Answer, Env, Mitm, exits, json_error, json_out, stderr, stdout};
 
 fn now() -> u64 {
     std::time::SystemTime::now()

@@ -2,13 +2,11 @@
 //! by the test on 127.0.0.1): gsignin must work with any standards-following issuer through
 //! discovery, not only with its own emulator.
 
-mod support;
-
+use crate::support::{bare_cmd, exits, json_out, stdout};
 use serde_json::Value;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
-use support::{bare_cmd, exits, json_out, stdout};
 
 struct Provider {
     child: Child,
@@ -27,7 +25,9 @@ impl Provider {
                 .output()
                 .is_ok_and(|o| o.status.success());
         if !ready {
-            support::missing_tool("interop tests need node and `npm ci --prefix tests/oidc`");
+            crate::support::missing_tool(
+                "interop tests need node and `npm ci --prefix tests/oidc`",
+            );
             return None;
         }
         let mut child = std::process::Command::new("node")

@@ -2,10 +2,8 @@
 //! or an unlucky user could lose a spent code's tokens, leak a secret, or get a wrong verdict or
 //! exit code, and is named after what it guards.
 
-mod support;
-
+use crate::support::{Env, bare_cmd, exits, json_error, stderr, stdout};
 use gsignin::emulator::state::Fault;
-use support::{Env, bare_cmd, exits, json_error, stderr, stdout};
 
 #[test]
 fn a_huge_timeout_is_a_usage_error_not_a_panic() {
@@ -154,7 +152,7 @@ fn an_exchange_is_saved_under_the_profile_lock_so_a_refresh_cannot_overwrite_it(
     env.emu.state().faults.clear();
     let out = exits(env.cmd().args(["--json", "whoami"]), 0);
     assert_eq!(
-        support::json_out(&out)["claims"]["email"],
+        crate::support::json_out(&out)["claims"]["email"],
         "bob@example.com"
     );
 }
@@ -261,13 +259,13 @@ fn insecure_http_is_an_explicit_opt_in_warned_on_every_run() {
 fn a_discovery_document_sending_the_code_to_another_origin_is_warned_about() {
     let env = Env::new();
     let elsewhere = env.emu.base_url().to_string();
-    let mitm = support::Mitm::start(&env, move |seen, real| {
+    let mitm = crate::support::Mitm::start(&env, move |seen, real| {
         if seen.path != "/.well-known/openid-configuration" {
             return None;
         }
         let mut doc: serde_json::Value = serde_json::from_slice(&real?.body).ok()?;
         doc["token_endpoint"] = format!("{elsewhere}/token").into();
-        Some(support::Answer::json(200, doc))
+        Some(crate::support::Answer::json(200, doc))
     });
     let out = exits(
         mitm.cmd(&env)
@@ -289,12 +287,12 @@ fn a_discovery_document_sending_the_code_to_another_origin_is_warned_about() {
 #[test]
 fn a_servers_error_text_never_echoes_the_code_or_the_client_secret() {
     let env = Env::new();
-    let mitm = support::Mitm::start(&env, |seen, _| {
+    let mitm = crate::support::Mitm::start(&env, |seen, _| {
         (seen.path == "/token").then(|| {
             // A hostile (or careless) issuer repeats the request back, secrets and all, with an
             // escape sequence for the terminal.
             let said = format!("cannot use {} \u{1b}[2J", seen.body);
-            support::Answer::json(
+            crate::support::Answer::json(
                 400,
                 serde_json::json!({"error": "invalid_grant", "error_description": said,
                                    "error_uri": seen.body}),
@@ -306,7 +304,7 @@ fn a_servers_error_text_never_echoes_the_code_or_the_client_secret() {
         let out = exits(mitm.cmd(&env).args(flags).args(["exchange", &code]), 4);
         let mut secrets = env.issued_secrets();
         secrets.push(code.replace('/', "%2F"));
-        support::assert_no_secret(&out, &secrets);
+        crate::support::assert_no_secret(&out, &secrets);
         assert!(!stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
         assert!(stderr(&out).contains("[redacted"), "{}", stderr(&out));
     }
@@ -326,8 +324,8 @@ fn the_trace_redacts_secrets_of_any_json_type_and_in_plain_text() {
         ),
     ];
     for (content_type, body) in odd {
-        let mitm = support::Mitm::start(&env, move |seen, _| {
-            (seen.path == "/token").then(|| support::Answer {
+        let mitm = crate::support::Mitm::start(&env, move |seen, _| {
+            (seen.path == "/token").then(|| crate::support::Answer {
                 status: 200,
                 content_type,
                 body: body.as_bytes().to_vec(),
@@ -433,7 +431,7 @@ fn a_token_that_is_not_text_is_malformed_and_the_batch_judges_every_line() {
     let binary = std::ffi::OsStr::from_bytes(b"ey\xff\xfe.x.y");
     let out = exits(env.cmd().args(["--json", "whoami"]).arg(binary), 3);
     assert_eq!(
-        support::json_out(&out)["checks"]["format"]["status"],
+        crate::support::json_out(&out)["checks"]["format"]["status"],
         "fail"
     );
 
@@ -475,15 +473,15 @@ fn a_token_that_is_not_text_is_malformed_and_the_batch_judges_every_line() {
 }
 
 /// A man in the middle whose /token answers lose their ID token, and say `scope`.
-fn without_id_token(env: &Env, scope: &'static str) -> support::Mitm {
-    support::Mitm::start(env, move |seen, real| {
+fn without_id_token(env: &Env, scope: &'static str) -> crate::support::Mitm {
+    crate::support::Mitm::start(env, move |seen, real| {
         if seen.path != "/token" {
             return None;
         }
         let mut doc: serde_json::Value = serde_json::from_slice(&real?.body).ok()?;
         doc.as_object_mut()?.remove("id_token");
         doc["scope"] = scope.into();
-        Some(support::Answer::json(200, doc))
+        Some(crate::support::Answer::json(200, doc))
     })
 }
 
@@ -508,7 +506,10 @@ fn an_exchange_without_an_id_token_is_stored_and_loudly_names_no_user() {
         ]),
         0,
     );
-    assert_eq!(support::json_out(&out)["id_token"], serde_json::Value::Null);
+    assert_eq!(
+        crate::support::json_out(&out)["id_token"],
+        serde_json::Value::Null
+    );
 }
 
 #[test]
@@ -574,8 +575,8 @@ fn reads_are_bounded_a_huge_code_a_client_secret_that_never_ends_a_fifo_a_huge_a
     );
     assert_eq!(json_error(&out)["code"], "client_secret_invalid");
     // A key set of 9 MiB.
-    let mitm = support::Mitm::start(&env, |seen, _| {
-        (seen.path == "/oauth2/v3/certs").then(|| support::Answer {
+    let mitm = crate::support::Mitm::start(&env, |seen, _| {
+        (seen.path == "/oauth2/v3/certs").then(|| crate::support::Answer {
             status: 200,
             content_type: "application/json",
             body: vec![b' '; 9 << 20],
@@ -594,7 +595,7 @@ fn reads_are_bounded_a_huge_code_a_client_secret_that_never_ends_a_fifo_a_huge_a
 
 #[test]
 fn the_docs_never_show_a_real_code_in_argv() {
-    let readme = include_str!("../README.md");
+    let readme = include_str!("../../README.md");
     assert!(
         !readme.contains("exchange \"$code\""),
         "README puts a code in argv"
@@ -631,7 +632,7 @@ fn a_token_also_issued_for_another_client_is_refused() {
         "sub": "1101", "iat": now, "exp": now + 3600});
     let token = env.emu.state().keys.current().sign(&claims);
     let out = exits(env.cmd().args(["--json", "whoami", &token]), 3);
-    let v = support::json_out(&out);
+    let v = crate::support::json_out(&out);
     assert_eq!(v["checks"]["aud"]["status"], "fail");
     assert!(
         v["checks"]["aud"]["detail"]

@@ -1,11 +1,9 @@
 //! The emulator's Google semantics, seen from any backend (plain HTTP, no gsignin client).
 
-mod support;
-
+use crate::support::Env;
 use base64::Engine;
 use gsignin::emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use serde_json::Value;
-use support::Env;
 
 fn http() -> reqwest::blocking::Client {
     reqwest::blocking::Client::new()
@@ -166,7 +164,7 @@ fn google_errors_are_exact() {
 
 #[test]
 fn the_control_api_takes_json_from_a_loopback_host_only() {
-    let env = support::Env::new();
+    let env = crate::support::Env::new();
     let url = format!("{}/control/keys/rotate", env.emu.base_url());
     let client = reqwest::blocking::Client::new();
     // A form any web page could post cross-site.
@@ -205,7 +203,7 @@ fn the_control_api_takes_json_from_a_loopback_host_only() {
 
 #[test]
 fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
-    let env = support::Env::new();
+    let env = crate::support::Env::new();
     let base = env.emu.base_url().to_string();
     let client = reqwest::blocking::Client::new();
     let huge = client
@@ -214,6 +212,8 @@ fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
         .send()
         .unwrap();
     assert_eq!(huge.status(), 413);
+    // The server answered before reading the whole body and closed that connection: a new one.
+    let client = reqwest::blocking::Client::new();
     let long = client
         .post(format!("{base}/control/codes"))
         .json(&serde_json::json!({"email": format!("{}@example.com", "a".repeat(400))}))
@@ -248,7 +248,7 @@ fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
 #[test]
 fn half_sent_and_idle_connections_are_closed() {
     use std::io::{Read, Write};
-    let env = support::Env::new();
+    let env = crate::support::Env::new();
     let addr = env.emu.base_url().trim_start_matches("http://").to_string();
     let mut half = std::net::TcpStream::connect(&addr).unwrap();
     half.write_all(b"GET /oauth2/v3/certs HTTP/1.1\r\nHost: 127.0.0.1\r\n")

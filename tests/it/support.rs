@@ -1,7 +1,6 @@
 //! Test fixtures: an in-process emulator on port 0, a throw-away GSIGNIN_HOME with the
 //! emulator's client secret, the real binary with a scrubbed environment, and a private
 //! Secret Service (dbus-daemon + gnome-keyring-daemon) per test that needs one.
-#![allow(dead_code)]
 
 use assert_cmd::Command;
 use gsignin::emulator::Emulator;
@@ -501,7 +500,6 @@ impl ConnectProxy {
 
 /// One request as a hostile or odd issuer sees it.
 pub struct Seen {
-    pub method: String,
     pub path: String,
     pub body: String,
 }
@@ -573,7 +571,6 @@ impl Mitm {
                     let mut body = vec![0; length];
                     reader.read_exact(&mut body).unwrap();
                     let seen = Seen {
-                        method: method.clone(),
                         path: path.clone(),
                         body: String::from_utf8_lossy(&body).into_owned(),
                     };

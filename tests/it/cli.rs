@@ -1,11 +1,9 @@
 //! The command line itself: help, version, usage errors, the demo, the emulator command, and
 //! whoami's basic verdicts.
 
-mod support;
-
+use crate::support::{Env, bare_cmd, json_error, stderr, stdout};
 use serde_json::Value;
 use std::io::BufRead;
-use support::{Env, bare_cmd, json_error, stderr, stdout};
 
 #[test]
 fn help_lists_the_commands_and_global_options() {

@@ -2,9 +2,7 @@
 //! secret the emulator ever issued in everything printed. Only the commands that were asked for
 //! a secret may print it, and only that one.
 
-mod support;
-
-use support::{Env, exits, stderr, stdout};
+use crate::support::{Env, exits, stderr, stdout};
 
 /// The start of every RS256 ID token's header, as base64url.
 const JWT_PREFIX: &str = "eyJhbGciOiJSUzI1NiIs";

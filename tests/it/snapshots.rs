@@ -2,9 +2,7 @@
 //! whoami and status. Ports, paths, times, key IDs and token hashes are filtered out.
 //! Review changes with `cargo insta review` (or INSTA_UPDATE=always cargo test --test snapshots).
 
-mod support;
-
-use support::{Env, bare_cmd, exits, stdout};
+use crate::support::{Env, bare_cmd, exits, stdout};
 
 const COMMANDS: &[&str] = &[
     "exchange",

@@ -1,9 +1,9 @@
 //! refresh, token, status, revoke: the stored sign-in's life, against the emulator.
 
-mod support;
-
+use crate::support::{
+    Env, SecretService, assert_no_secret, exits, json_error, json_out, stderr, stdout,
+};
 use serde_json::{Value, json};
-use support::{Env, SecretService, assert_no_secret, exits, json_error, json_out, stderr, stdout};
 
 fn stored(env: &Env, profile: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(env.secrets_file(profile)).unwrap()).unwrap()

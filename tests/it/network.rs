@@ -1,10 +1,8 @@
 //! Network faults against every endpoint gsignin calls: what is retried, what is not, how it
 //! ends, and that the stored sign-in survives every failure.
 
-mod support;
-
+use crate::support::{Env, exits, json_error, stderr};
 use gsignin::emulator::state::Fault;
-use support::{Env, exits, json_error, stderr};
 
 /// Each endpoint, the path the emulator counts, and the command that reaches it.
 fn endpoints() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
@@ -225,7 +223,7 @@ fn an_untrusted_certificate_is_a_tls_error_with_a_hint_and_the_code_unspent() {
 #[test]
 fn https_goes_through_https_proxy_unless_no_proxy_says_otherwise() {
     let env = Env::tls();
-    let proxy = support::ConnectProxy::start();
+    let proxy = crate::support::ConnectProxy::start();
     let via_proxy = |cmd: &mut assert_cmd::Command| {
         cmd.env("SSL_CERT_FILE", env.ca_file())
             .env("HTTPS_PROXY", &proxy.url)

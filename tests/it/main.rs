@@ -1,0 +1,18 @@
+//! gsignin's integration tests, one binary (one link, and every test free to run in parallel
+//! with every other): the real binary against the emulator, a private Secret Service, an
+//! independent OpenID provider, and men in the middle; one module per capability.
+
+mod attacks;
+mod cli;
+mod drive;
+mod emulator;
+mod exchange;
+mod identity;
+mod interop;
+mod keyring;
+mod network;
+mod refresh;
+mod secrets;
+mod snapshots;
+mod support;
+mod whoami;
