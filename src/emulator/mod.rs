@@ -34,17 +34,30 @@ pub struct Emulator {
 impl Emulator {
     /// Binds 127.0.0.1:`port` (0: any free port) and serves plain HTTP on a thread of its own.
     pub fn start(port: u16) -> std::io::Result<Emulator> {
-        Self::launch(port, None)
+        Self::launch(port, None, HEADER_TIMEOUT)
+    }
+
+    /// As [`Emulator::start`], closing connections whose request head takes longer than
+    /// `header_timeout` (or that stay idle that long) instead of [`HEADER_TIMEOUT`].
+    pub fn start_with_header_timeout(
+        port: u16,
+        header_timeout: Duration,
+    ) -> std::io::Result<Emulator> {
+        Self::launch(port, None, header_timeout)
     }
 
     /// Serves HTTPS with a throw-away CA; returns the CA certificate (PEM) to trust.
     pub fn start_tls(port: u16) -> std::io::Result<(Emulator, String)> {
         let tls = tls::generate().map_err(std::io::Error::other)?;
         let ca = tls.ca_pem.clone();
-        Ok((Self::launch(port, Some(tls))?, ca))
+        Ok((Self::launch(port, Some(tls), HEADER_TIMEOUT)?, ca))
     }
 
-    fn launch(port: u16, tls: Option<tls::Tls>) -> std::io::Result<Emulator> {
+    fn launch(
+        port: u16,
+        tls: Option<tls::Tls>,
+        header_timeout: Duration,
+    ) -> std::io::Result<Emulator> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         listener.set_nonblocking(true)?;
         let scheme = if tls.is_some() { "https" } else { "http" };
@@ -66,7 +79,14 @@ impl Emulator {
                     let shutdown = async {
                         let _ = rx.await;
                     };
-                    serve(listener, app, tls.map(|t| t.config), shutdown).await;
+                    serve(
+                        listener,
+                        app,
+                        tls.map(|t| t.config),
+                        header_timeout,
+                        shutdown,
+                    )
+                    .await;
                 });
                 // Hung requests (fault injection) must not keep the thread alive.
                 runtime.shutdown_timeout(Duration::from_millis(100));
@@ -154,6 +174,7 @@ async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    header_timeout: Duration,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
@@ -173,12 +194,12 @@ async fn serve(
             let mut builder = hyper::server::conn::http1::Builder::new();
             builder
                 .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(HEADER_TIMEOUT);
+                .header_read_timeout(header_timeout);
             match acceptor {
                 Some(acceptor) => {
                     // A client that fails the handshake (an untrusted CA) just goes away; one
                     // that never finishes it is dropped at the same deadline.
-                    let handshake = tokio::time::timeout(HEADER_TIMEOUT, acceptor.accept(stream));
+                    let handshake = tokio::time::timeout(header_timeout, acceptor.accept(stream));
                     let Ok(Ok(tls)) = handshake.await else {
                         return;
                     };

@@ -122,12 +122,12 @@ fn a_disabled_drive_api_is_exit_6_with_the_console_page() {
 fn rate_limits_are_retried_then_exit_5() {
     let env = signed_in();
     env.fail(FOLDER, 429, Some(1));
-    exits(env.cmd().arg("drive-appfolder"), 0);
+    env.run(&["drive-appfolder"]).exits(0);
     assert_eq!(env.emu.hits(FOLDER), 2);
 
     env.fail(FOLDER, 429, None);
-    let out = exits(env.cmd().args(["drive-appfolder", "--json"]), 5);
-    assert_eq!(json_error(&out)["code"], "server_error");
+    let ran = env.run(&["drive-appfolder", "--json"]).exits(5);
+    assert_eq!(ran.json()["error"]["code"], "server_error");
     assert_eq!(env.emu.hits(FOLDER), 5, "three tries");
 
     env.emu.state().faults.clear();
@@ -138,7 +138,10 @@ fn rate_limits_are_retried_then_exit_5() {
         body: Some(r#"{"error":{"errors":[{"domain":"usageLimits","reason":"userRateLimitExceeded","message":"User Rate Limit Exceeded"}],"code":403,"message":"User Rate Limit Exceeded"}}"#.into()),
         ..Default::default()
     });
-    exits(env.cmd().arg("drive-appfolder"), 0);
+    let ran = env.run(&["drive-appfolder"]).exits(0);
+    // Drive's own backoff: a second, plus up to a second of jitter.
+    let wait = ran.slept.last().unwrap().as_millis();
+    assert!((1000..2000).contains(&wait), "{wait} ms");
 }
 
 #[test]

@@ -248,8 +248,12 @@ fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
 #[test]
 fn half_sent_and_idle_connections_are_closed() {
     use std::io::{Read, Write};
-    let env = crate::support::Env::new();
-    let addr = env.emu.base_url().trim_start_matches("http://").to_string();
+    let emu = gsignin::emulator::Emulator::start_with_header_timeout(
+        0,
+        std::time::Duration::from_secs(1),
+    )
+    .unwrap();
+    let addr = emu.base_url().trim_start_matches("http://").to_string();
     let mut half = std::net::TcpStream::connect(&addr).unwrap();
     half.write_all(b"GET /oauth2/v3/certs HTTP/1.1\r\nHost: 127.0.0.1\r\n")
         .unwrap();

@@ -28,13 +28,8 @@ fn signed_in() -> Env {
 
 fn still_works(env: &Env, name: &str) {
     env.emu.state().faults.clear();
-    let out = env.cmd().arg("refresh").output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{name}: the sign-in survives: {}",
-        stderr(&out)
-    );
+    let ran = env.run(&["refresh"]);
+    assert_eq!(ran.code, 0, "{name}: the sign-in survives: {}", ran.stderr);
 }
 
 #[test]
@@ -43,8 +38,9 @@ fn a_503_once_is_retried_and_succeeds() {
         let env = signed_in();
         env.fail(path, 503, Some(1));
         let before = env.emu.hits(path);
-        exits(env.cmd().args(&args), 0);
+        let ran = env.run(&args).exits(0);
         assert_eq!(env.emu.hits(path), before + 2, "{name}: one retry");
+        assert_eq!(ran.slept.len(), 1, "{name}: one backoff");
     }
 }
 
@@ -54,9 +50,17 @@ fn a_503_forever_is_exit_5_after_three_tries_and_nothing_is_lost() {
         let env = signed_in();
         env.fail(path, 503, None);
         let before = env.emu.hits(path);
-        let out = exits(env.cmd().args(&args).arg("--json"), 5);
-        assert_eq!(json_error(&out)["code"], "server_error", "{name}");
+        let ran = env.run(&[&args[..], &["--json"]].concat()).exits(5);
+        assert_eq!(ran.json()["error"]["code"], "server_error", "{name}");
         assert_eq!(env.emu.hits(path), before + 3, "{name}: three tries");
+        // Exponential backoff with jitter: about 1 s, then about 2 s.
+        let waits: Vec<u128> = ran.slept.iter().map(|d| d.as_millis()).collect();
+        assert!(
+            waits.len() == 2
+                && (900..=1100).contains(&waits[0])
+                && (1800..=2200).contains(&waits[1]),
+            "{name}: backoff {waits:?}"
+        );
         assert!(
             env.profile_file("default").exists(),
             "{name}: nothing deleted"
@@ -94,18 +98,40 @@ fn a_hung_server_times_out_per_try_and_is_exit_5() {
             ..Default::default()
         });
         let before = env.emu.hits(path);
-        let out = exits(env.cmd().args(["--timeout", "1", "--json"]).args(&args), 5);
-        let err = json_error(&out);
+        let ran = env.run(&[&["--json"], &args[..]].concat()).exits(5);
+        let err = &ran.json()["error"];
         assert_eq!(err["code"], "timeout", "{name}: {err}");
         assert!(
             err["message"]
                 .as_str()
                 .unwrap()
-                .contains("did not answer within 1 s")
+                .contains("did not answer within 400 ms"),
+            "{name}: {err}"
         );
-        assert_eq!(env.emu.hits(path), before + 3, "{name}: three tries of 1 s");
+        assert_eq!(env.emu.hits(path), before + 3, "{name}: three tries");
         still_works(&env, name);
     }
+}
+
+/// The same through the real binary and its real clock, once: `--timeout 1`, three tries.
+#[test]
+fn a_hung_token_endpoint_times_out_in_the_real_binary() {
+    let env = signed_in();
+    env.inject(Fault {
+        path: "/token".into(),
+        hang: true,
+        ..Default::default()
+    });
+    let out = exits(env.cmd().args(["--timeout", "1", "--json", "refresh"]), 5);
+    let err = json_error(&out);
+    assert_eq!(err["code"], "timeout");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer within 1 s")
+    );
+    assert_eq!(env.emu.hits("/token"), 1 + 3);
 }
 
 #[test]

@@ -623,3 +623,96 @@ impl Mitm {
         cmd
     }
 }
+
+/// What an in-process run printed and how it ended.
+pub struct Ran {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    /// The waits the run asked for (backoff), which it did not sleep.
+    pub slept: Vec<Duration>,
+}
+
+impl Ran {
+    /// Asserts the exit code, showing both streams when it differs.
+    pub fn exits(self, code: i32) -> Ran {
+        assert_eq!(
+            self.code, code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(self.stdout.trim())
+            .unwrap_or_else(|e| panic!("stdout is not one JSON document ({e}): {}", self.stdout))
+    }
+}
+
+struct Buf(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl std::io::Write for Buf {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The HTTP timeout of in-process runs: short, since nothing here is far away.
+pub const FAST_TIMEOUT: Duration = Duration::from_millis(400);
+
+impl Env {
+    /// Runs gsignin in this process against this env, as `cmd()` would (file store, this
+    /// emulator), but without waiting: backoff is recorded instead of slept, the HTTP timeout
+    /// is [`FAST_TIMEOUT`], the lock and keyring deadlines are short. For error paths whose
+    /// cost is time; what only a real process shows stays with `cmd()`.
+    pub fn run(&self, args: &[&str]) -> Ran {
+        let mut argv: Vec<std::ffi::OsString> = vec!["gsignin".into()];
+        let given = |flag: &str| args.iter().any(|a| a.starts_with(flag));
+        let drive = format!("{}/drive/v3", self.emu.base_url());
+        let defaults = [
+            ("--home", self.home().to_str().unwrap()),
+            ("--issuer", self.emu.base_url()),
+            ("--drive-url", drive.as_str()),
+            ("--store", "file"),
+            ("--profile", "default"),
+        ];
+        for (flag, value) in defaults {
+            if !given(flag) {
+                argv.push(flag.into());
+                argv.push(value.into());
+            }
+        }
+        argv.extend(args.iter().map(std::ffi::OsString::from));
+        let (out, err) = (
+            std::rc::Rc::new(std::cell::RefCell::new(Vec::new())),
+            std::rc::Rc::new(std::cell::RefCell::new(Vec::new())),
+        );
+        let io = gsignin::context::Io::captured(
+            std::rc::Rc::new(std::cell::RefCell::new(Box::new(Buf(out.clone())))),
+            std::rc::Rc::new(std::cell::RefCell::new(Box::new(Buf(err.clone())))),
+        );
+        let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = slept.clone();
+        let code = gsignin::app::run(argv, &|_| None, io, false, |ctx| {
+            ctx.http =
+                gsignin::http::Http::new(FAST_TIMEOUT, ctx.settings.verbose, ctx.io.stderr.clone())
+                    .with_sleeper(std::sync::Arc::new(move |d| record.lock().unwrap().push(d)));
+            ctx.deadlines.lock = Some(Duration::from_millis(300));
+            ctx.deadlines.keyring = Duration::from_millis(500);
+        });
+        let text = |b: &std::rc::Rc<std::cell::RefCell<Vec<u8>>>| {
+            String::from_utf8_lossy(&b.borrow()).into_owned()
+        };
+        Ran {
+            code: i32::from(code),
+            stdout: text(&out),
+            stderr: text(&err),
+            slept: slept.lock().unwrap().clone(),
+        }
+    }
+}
