@@ -34,6 +34,7 @@ pub fn run(
         .map(|v| crate::secret::Secret::new(v.trim()));
     settings.insecure_http = env("GSIGNIN_INSECURE_HTTP").is_some_and(|v| v == "1");
     let json = settings.json;
+    let verbose = settings.verbose;
     let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
     io.colors = Colors::decide(
         cli.global.color,
@@ -50,7 +51,16 @@ pub fn run(
     let (mut out, mut err) = (out.borrow_mut(), err.borrow_mut());
     match result {
         Ok(outcome) => output::render_with(outcome, json, colors, &mut *out, &mut *err),
-        Err(e) => output::render_error_with(&e, json, colors, &mut *out, &mut *err),
+        Err(e) => {
+            let code = output::render_error_with(&e, json, colors, &mut *out, &mut *err);
+            // Under -v, what failed below the message, outermost first.
+            if verbose {
+                for cause in e.chain() {
+                    let _ = writeln!(err, "  caused by: {cause}");
+                }
+            }
+            code
+        }
     }
 }
 

@@ -91,8 +91,8 @@ pub fn check_trusted(path: &Path) -> crate::error::Result<()> {
 }
 
 pub fn untrusted_error(path: &Path, why: &str) -> crate::error::Error {
-    crate::error::Error::store(
-        "untrusted_path",
+    crate::error::Error::new(
+        crate::error::Code::UntrustedPath,
         format!(
             "refusing to use {}: {why}, so it could have been planted",
             path.display()

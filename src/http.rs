@@ -6,7 +6,7 @@
 //! code is single-use, so a second try could only fail and hide what happened to the first.
 
 use crate::context::SharedWrite;
-use crate::error::{Error, NetKind, Result};
+use crate::error::{Code, Error, Result};
 use crate::redact::{redact_body, redact_field, redact_header, redact_url};
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -159,18 +159,17 @@ impl Http {
             }
             _ => {}
         }
-        Err(Error::Config {
-            code: "insecure_url",
-            message: format!(
+        Err(Error::new(
+            Code::InsecureUrl,
+            format!(
                 "refusing to send secrets to {} over {}: only https, or http to this machine \
                  (127.0.0.1, ::1, localhost)",
                 origin(&parsed),
                 parsed.scheme()
             ),
-            hint: "use the https URL; for an emulator reached by a CI service name, set \
-                   GSIGNIN_INSECURE_HTTP=1"
-                .into(),
-        })
+            "use the https URL; for an emulator reached by a CI service name, set \
+                   GSIGNIN_INSECURE_HTTP=1",
+        ))
     }
 
     fn client(&self) -> Result<&reqwest::blocking::Client> {
@@ -262,7 +261,7 @@ impl Http {
             self.trace_request(&req, &body);
             let outcome = match client.execute(req) {
                 Ok(resp) => self.read_capped(url, resp),
-                Err(e) => Err(network_error(url, &e, self.timeout)),
+                Err(e) => Err(network_error(url, e, self.timeout)),
             };
             let elapsed = started.elapsed();
             match outcome {
@@ -281,13 +280,7 @@ impl Http {
                     self.trace_line(&format!("! {err} ({} ms)", elapsed.as_millis()));
                     // A refused connection, a name that does not resolve or a TLS failure will
                     // not change in a second; a timeout or a dropped connection may.
-                    let transient = matches!(
-                        &err,
-                        Error::Network {
-                            kind: NetKind::Other | NetKind::Timeout,
-                            ..
-                        }
-                    );
+                    let transient = matches!(err.code(), Code::NetworkError | Code::Timeout);
                     if transient && retry == Retry::Safe && attempt < MAX_TRIES {
                         self.pause(attempt, None);
                         attempt += 1;
@@ -318,16 +311,17 @@ impl Http {
         let mut body = Vec::new();
         resp.take(MAX_BODY + 1)
             .read_to_end(&mut body)
-            .map_err(
-                |e| match e.get_ref().and_then(|i| i.downcast_ref::<reqwest::Error>()) {
-                    Some(inner) => network_error(url, inner, self.timeout),
-                    None => Error::Network {
-                        kind: NetKind::Other,
-                        message: format!("reading the answer of {url} failed: {e}"),
-                        hint: "try again".into(),
-                    },
-                },
-            )?;
+            .map_err(|e| {
+                let shown = e.to_string();
+                match e.into_inner().map(|i| i.downcast::<reqwest::Error>()) {
+                    Some(Ok(inner)) => network_error(url, *inner, self.timeout),
+                    _ => Error::new(
+                        Code::NetworkError,
+                        format!("reading the answer of {url} failed: {shown}"),
+                        "try again",
+                    ),
+                }
+            })?;
         if body.len() as u64 > MAX_BODY {
             return Err(too_large());
         }
@@ -437,7 +431,10 @@ pub fn origin(url: &url::Url) -> String {
     )
 }
 
-fn network_error(url: &str, e: &reqwest::Error, timeout: Duration) -> Error {
+/// Names a failed request by what failed, read from the error's types (reqwest's own flags,
+/// then the causes below it: rustls for TLS, the OS's error for a refused connection, a
+/// resolver error, which carries no OS error code, for DNS), never from its text.
+fn network_error(url: &str, e: reqwest::Error, timeout: Duration) -> Error {
     let host = url::Url::parse(url)
         .ok()
         .and_then(|u| {
@@ -449,49 +446,91 @@ fn network_error(url: &str, e: &reqwest::Error, timeout: Duration) -> Error {
             })
         })
         .unwrap_or_else(|| url.to_string());
-    let chain = error_chain(e);
-    let lower = chain.to_lowercase();
+    let chain = error_chain(&e);
     let proxy_hint = "if you are behind a proxy, set HTTPS_PROXY (and NO_PROXY for local hosts)";
-    let (kind, message, hint) = if e.is_timeout() {
-        (
-            NetKind::Timeout,
+    let (code, message, hint) = match classify(&e) {
+        Code::Timeout => (
+            Code::Timeout,
             format!(
                 "{host} did not answer within {}",
                 crate::timefmt::duration(timeout)
             ),
             format!("raise --timeout, or check the network; {proxy_hint}"),
-        )
-    } else if lower.contains("dns") || lower.contains("lookup address") {
-        (
-            NetKind::Dns,
+        ),
+        Code::DnsFailed => (
+            Code::DnsFailed,
             format!("cannot resolve {host}: {chain}"),
             format!("check the host name in the URL options and your DNS; {proxy_hint}"),
-        )
-    } else if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake")
-    {
-        (
-            NetKind::Tls,
+        ),
+        Code::TlsFailed => (
+            Code::TlsFailed,
             format!("TLS with {host} failed: {chain}"),
             "a proxy or private CA? add its certificate with SSL_CERT_FILE=/path/ca.pem, and set HTTPS_PROXY if a proxy is needed".into(),
-        )
-    } else if e.is_connect() {
-        (
-            NetKind::Connect,
+        ),
+        Code::ConnectionFailed => (
+            Code::ConnectionFailed,
             format!("cannot connect to {host}: {chain}"),
             format!("is the server running and the URL right? {proxy_hint}"),
-        )
-    } else {
-        (
-            NetKind::Other,
+        ),
+        _ => (
+            Code::NetworkError,
             format!("the connection to {host} failed: {chain}"),
             format!("try again; {proxy_hint}"),
-        )
+        ),
     };
-    Error::Network {
-        kind,
-        message,
-        hint,
+    Error::new(code, message, hint).caused_by(e)
+}
+
+/// The kind of a failed request, from the types in its cause chain.
+fn classify(e: &reqwest::Error) -> Code {
+    if e.is_timeout() {
+        return Code::Timeout;
     }
+    let causes = causes(e);
+    if causes
+        .iter()
+        .any(|c| c.downcast_ref::<rustls::Error>().is_some())
+    {
+        return Code::TlsFailed;
+    }
+    let ios: Vec<&std::io::Error> = causes
+        .iter()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .collect();
+    if ios
+        .iter()
+        .any(|io| io.kind() == std::io::ErrorKind::TimedOut)
+    {
+        return Code::Timeout;
+    }
+    if !e.is_connect() {
+        return Code::NetworkError;
+    }
+    match ios.last() {
+        Some(io) if io.raw_os_error().is_some() => Code::ConnectionFailed,
+        // The system resolver's failures are I/O errors of no particular kind, without an OS
+        // error code.
+        Some(io) if io.kind() == std::io::ErrorKind::Other => Code::DnsFailed,
+        _ => Code::ConnectionFailed,
+    }
+}
+
+/// Every cause below `e`, outermost first, including the errors an I/O error wraps (which
+/// `source()` skips: a TLS stream's rustls error sits inside two of them).
+fn causes(e: &reqwest::Error) -> Vec<&(dyn std::error::Error + 'static)> {
+    let mut out = Vec::new();
+    let mut next: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(e);
+    while let Some(cause) = next {
+        out.push(cause);
+        next = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static))
+                .or_else(|| cause.source()),
+            None => cause.source(),
+        };
+    }
+    out
 }
 
 /// The innermost causes of a reqwest error, which say what really happened.

@@ -241,7 +241,7 @@ pub fn error_line(e: &Error) -> String {
 }
 
 pub fn error_json(e: &Error) -> Value {
-    json!({"error": {"code": e.code(), "message": e.to_string(), "hint": e.hint()}})
+    json!({"error": {"code": e.code().as_str(), "message": e.to_string(), "hint": e.hint()}})
 }
 
 /// The raw tokens a user asked for with --show-tokens / --show-refresh-token: rows for people

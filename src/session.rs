@@ -6,7 +6,7 @@
 
 use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::google::endpoints::Endpoints;
 use crate::google::id_token::{self, Expectations, Verdict};
 use crate::google::jwks::KeySource;
@@ -54,15 +54,13 @@ impl<'a> Session<'a> {
             });
         }
         store::validate_profile(name)?;
-        let not_signed_in = || Error::NotSignedIn {
-            profile: name.to_string(),
-        };
+        let not_signed_in = || Error::not_signed_in(name);
         let index = ctx.store();
         let profile = index.load_profile(name)?.ok_or_else(not_signed_in)?;
         let store = ctx.store_for(&profile);
-        let tokens = store.load_tokens(name)?.ok_or_else(|| Error::NotSignedIn {
-            profile: name.to_string(),
-        })?;
+        let tokens = store
+            .load_tokens(name)?
+            .ok_or_else(|| Error::not_signed_in(name))?;
         Ok(Session {
             ctx,
             name: name.to_string(),
@@ -125,8 +123,8 @@ impl<'a> Session<'a> {
             TokenKind::Id => self.tokens.id_token.clone(),
         };
         token.ok_or_else(|| {
-            Error::not_authorized(
-                "no_id_token",
+            Error::new(
+ Code::NoIdToken,
                 "the issuer returned no ID token on refresh",
                 "the sign-in lacks the openid scope; request openid in the app and exchange a new code",
             )
@@ -144,16 +142,14 @@ impl<'a> Session<'a> {
         if let Some(store) = &self.store {
             self.tokens = store
                 .load_tokens(&self.name)?
-                .ok_or_else(|| Error::NotSignedIn {
-                    profile: self.name.clone(),
-                })?;
+                .ok_or_else(|| Error::not_signed_in(&self.name))?;
             if let Some(p) = store.load_profile(&self.name)? {
                 self.profile = Some(p);
             }
         }
         let refresh_token = self.tokens.refresh_token.clone().ok_or_else(|| {
-            Error::not_authorized(
-                "no_refresh_token",
+            Error::new(
+ Code::NoRefreshToken,
                 format!("profile `{}` holds no refresh token", self.name),
                 "the issuer sends one only with a user's first code for this client: on Android request the code with forceCodeForRefreshToken=true (on the web, prompt=consent), then exchange it",
             )
@@ -214,19 +210,18 @@ impl<'a> Session<'a> {
                         p.email_verified == Some(true),
                     )
                 });
-                Some(Error::TokenRejected {
-                    code: "id_token_user_changed",
-                    message: format!(
+                Some(Error::new(
+                    Code::IdTokenUserChanged,
+                    format!(
                         "the refreshed ID token names {}, but profile `{}` is the sign-in of {}; \
                          the new ID token was not stored and the profile keeps its user",
                         v.who(),
                         self.name,
                         stored_who.unwrap_or_default()
                     ),
-                    hint: "the issuer answered for another user: check --issuer and the client \
-                           secret's token_uri; `gsignin revoke --local` and a new exchange start over"
-                        .into(),
-                })
+                    "the issuer answered for another user: check --issuer and the client \
+                           secret's token_uri; `gsignin revoke --local` and a new exchange start over",
+                ))
             }
             _ => None,
         };

@@ -3,7 +3,7 @@
 
 use crate::cli::DriveArgs;
 use crate::context::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::google::drive::{self, Reply};
 use crate::google::scopes;
 use crate::output::{Outcome, aligned};
@@ -39,11 +39,11 @@ pub fn run(ctx: &Ctx, args: DriveArgs) -> Result<Outcome> {
     let body = match reply {
         Reply::Ok(body) => body,
         Reply::Unauthorized => {
-            return Err(Error::Grant {
-                error: "drive_unauthorized".into(),
-                message: "Drive refused the access token twice, even right after a refresh".into(),
-                hint: "the grant may have been revoked: `gsignin refresh` shows the issuer's reason; sign in again if it says so".into(),
-            });
+            return Err(Error::new(
+                Code::DriveUnauthorized,
+                "Drive refused the access token twice, even right after a refresh",
+                "the grant may have been revoked: `gsignin refresh` shows the issuer's reason; sign in again if it says so",
+            ));
         }
     };
     let who = session

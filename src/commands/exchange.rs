@@ -8,7 +8,7 @@
 use crate::cli::{ExchangeArgs, StoreKind};
 use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::google::id_token::{self, Expectations, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::scopes;
@@ -107,17 +107,16 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
             Some(path) => Ok(path),
             None => rescue::write(&ctx.dirs, &profile, &tokens, now),
         };
-        return Err(Error::TokenRejected {
-            code: "id_token_invalid",
-            message: format!(
+        return Err(Error::new(
+            Code::IdTokenInvalid,
+            format!(
                 "the ID token from the exchange failed verification ({}); the sign-in was not stored, {}",
                 reasons.join("; "),
                 rescued_where(&saved)
             ),
-            hint: "check that --issuer and the client secret belong together; \
-                   `gsignin whoami TOKEN` on the rescued ID token shows every check"
-                .into(),
-        });
+            "check that --issuer and the client secret belong together; \
+                   `gsignin whoami TOKEN` on the rescued ID token shows every check",
+        ));
     }
 
     // Under the profile's lock, as every save is: a refresh of the old sign-in running now

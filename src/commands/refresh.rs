@@ -2,7 +2,7 @@
 
 use crate::cli::{PrintWhat, RefreshArgs};
 use crate::context::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::google::scopes;
 use crate::output::{self, Data, Outcome, aligned};
 use crate::session::Session;
@@ -19,8 +19,8 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<Outcome> {
             PrintWhat::IdToken => resp.id_token.as_ref(),
         };
         let token = token.ok_or_else(|| {
-            Error::not_authorized(
-                "no_id_token",
+            Error::new(
+ Code::NoIdToken,
                 "the issuer returned no ID token on refresh",
                 "the sign-in lacks the openid scope; request openid in the app and exchange a new code",
             )

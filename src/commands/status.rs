@@ -72,7 +72,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
                 }
                 Err(e) => {
                     rows.push(("check", format!("FAILED: {e}")));
-                    check = json!({"ok": false, "error": {"code": e.code(), "message": e.to_string(), "hint": e.hint()}});
+                    check = json!({"ok": false, "error": {"code": e.code().as_str(), "message": e.to_string(), "hint": e.hint()}});
                     first_failure.get_or_insert(e);
                 }
             }

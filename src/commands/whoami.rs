@@ -4,7 +4,7 @@
 use crate::cli::WhoamiArgs;
 use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::google::endpoints::Endpoints;
 use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, KeySet, Status, Verdict};
 use crate::google::jwks::{self, KeySource};
@@ -53,15 +53,15 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
 }
 
 fn rejected(count: usize, of: usize) -> Error {
-    Error::TokenRejected {
-        code: "token_invalid",
-        message: if of == 1 {
+    Error::new(
+        Code::TokenInvalid,
+        if of == 1 {
             "the token was rejected".to_string()
         } else {
             format!("{count} of {of} tokens were rejected")
         },
-        hint: "the failed checks above say why; --json gives every check per token".into(),
-    }
+        "the failed checks above say why; --json gives every check per token",
+    )
 }
 
 /// Where the keys come from and what the tokens must say.
@@ -461,10 +461,12 @@ fn unverified(token: &[u8], now: i64) -> Outcome {
             human: text,
             records: vec![record],
         },
-        failure: (!valid).then(|| Error::TokenRejected {
-            code: "token_malformed",
-            message: "cannot decode the token".into(),
-            hint: "paste the whole token: three base64url parts joined by dots".into(),
+        failure: (!valid).then(|| {
+            Error::new(
+                Code::TokenMalformed,
+                "cannot decode the token",
+                "paste the whole token: three base64url parts joined by dots",
+            )
         }),
     }
 }

@@ -1,7 +1,7 @@
 //! Where gsignin keeps its files: `GSIGNIN_HOME` when set (one folder for everything, for tests,
 //! CI and portable use), else the platform's config, cache and data dirs.
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -24,8 +24,8 @@ impl Dirs {
             });
         }
         let project = directories::ProjectDirs::from("", "", "gsignin").ok_or_else(|| {
-            Error::store(
-                "no_home",
+            Error::new(
+                Code::NoHome,
                 "cannot find a home folder for gsignin's files",
                 "set GSIGNIN_HOME to a folder gsignin may use",
             )

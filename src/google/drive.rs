@@ -4,7 +4,7 @@
 //! Drive reports rate limits as 429 (retried by the HTTP layer, like every 429) or as 403 with
 //! reason `userRateLimitExceeded` / `rateLimitExceeded`, retried here the same way.
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::http::{Http, Response};
 use crate::secret::Secret;
 use serde_json::Value;
@@ -125,14 +125,13 @@ fn drive_error(resp: &Response, reason: Option<&str>, rate_limited: bool) -> Err
                 .unwrap_or_else(|| {
                     "https://console.cloud.google.com/apis/library/drive.googleapis.com".into()
                 });
-            Error::Config {
-                code: "drive_api_disabled",
-                message: "the Drive API is not enabled for the Google Cloud project of this client"
-                    .into(),
-                hint: format!(
+            Error::new(
+                Code::DriveApiDisabled,
+                "the Drive API is not enabled for the Google Cloud project of this client",
+                format!(
                     "enable it at {console} (the project that owns the web client), wait a few minutes, and try again"
                 ),
-            }
+            )
         }
         (status, _) if status >= 500 => {
             Error::server(format!("Drive is in trouble ({msg})"), "try again later")
@@ -146,13 +145,12 @@ fn drive_error(resp: &Response, reason: Option<&str>, rate_limited: bool) -> Err
 
 /// The sign-in was not granted `drive.appdata`.
 pub fn missing_scope() -> Error {
-    Error::Grant {
-        error: "insufficient_scope".into(),
-        message: format!("the sign-in was not granted {SCOPE}, which the app data folder needs"),
-        hint: "request it in the app's sign-in: Android `.requestScopes(new Scope(DriveScopes.DRIVE_APPDATA))` \
+    Error::new(
+        Code::InsufficientScope,
+        format!("the sign-in was not granted {SCOPE}, which the app data folder needs"),
+        "request it in the app's sign-in: Android `.requestScopes(new Scope(DriveScopes.DRIVE_APPDATA))` \
                (or GoogleSignInOptions with Scope(\"https://www.googleapis.com/auth/drive.appdata\")), \
                iOS `signIn(withPresenting:hint:additionalScopes: [\"https://www.googleapis.com/auth/drive.appdata\"])`; \
-               then `gsignin exchange` the new serverAuthCode"
-            .into(),
-    }
+               then `gsignin exchange` the new serverAuthCode",
+    )
 }

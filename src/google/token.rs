@@ -4,7 +4,7 @@
 //! Client authentication is client_secret_post, as Google's own libraries do it.
 
 use crate::config::client_secret::ClientSecret;
-use crate::error::{Error, NetKind, Result};
+use crate::error::{Code, Error, Result};
 use crate::http::{Http, Retry};
 use crate::secret::Secret;
 use serde::Deserialize;
@@ -88,30 +88,21 @@ pub fn refresh(
 /// A failed exchange request either never reached the server (the code is unspent) or may have
 /// (the outcome is unknown, and the code must be treated as spent).
 fn unsent_or_unknown(err: Error) -> Error {
-    match err {
-        Error::Network {
-            kind: kind @ (NetKind::Connect | NetKind::Dns | NetKind::Tls),
-            message,
-            hint,
-        } => Error::Network {
-            kind,
-            message: format!("{message}; the code was not sent and is still unspent"),
-            hint,
-        },
-        Error::Network {
-            kind,
-            message,
-            hint: _,
-        } => Error::Network {
-            kind,
-            message: format!(
-                "{message}; the exchange may have reached the server, so its outcome is unknown"
-            ),
-            hint: "a code is single-use, so gsignin does not retry it: sign in again in the app \
-                   for a new serverAuthCode and exchange that"
-                .into(),
-        },
-        other => other,
+    match err.code() {
+        Code::ConnectionFailed | Code::DnsFailed | Code::TlsFailed => {
+            let message = format!("{err}; the code was not sent and is still unspent");
+            err.with_message(message)
+        }
+        Code::NetworkError | Code::Timeout => {
+            let message = format!(
+                "{err}; the exchange may have reached the server, so its outcome is unknown"
+            );
+            err.with_message(message).with_hint(
+                "a code is single-use, so gsignin does not retry it: sign in again in the app \
+                 for a new serverAuthCode and exchange that",
+            )
+        }
+        _ => err,
     }
 }
 
@@ -144,11 +135,11 @@ fn token_error(status: u16, body: OAuthError, grant: Grant) -> Error {
     };
     let new_code = "codes are single-use and short-lived: sign in again in the app for a new \
                     serverAuthCode";
-    let grant_error = |message: String, hint: &str| Error::Grant {
-        error: error.clone(),
-        message,
-        hint: hint.to_string(),
+    let grant_code = match error.as_str() {
+        "redirect_uri_mismatch" => Code::RedirectUriMismatch,
+        _ => Code::InvalidGrant,
     };
+    let grant_error = |message: String, hint: &str| Error::new(grant_code, message, hint);
     match (error.as_str(), grant) {
         ("invalid_grant", Grant::AuthorizationCode)
             if body.error_description.as_deref() == Some("Malformed auth code.") =>
@@ -185,15 +176,21 @@ fn token_error(status: u16, body: OAuthError, grant: Grant) -> Error {
             format!("the code was issued for another redirect_uri ({described})"),
             "a mobile serverAuthCode needs an empty redirect_uri (the default); a web code needs the exact URI it was issued for: --redirect-uri URI",
         ),
-        ("invalid_client" | "unauthorized_client" | "deleted_client", _) => Error::Client {
-            error: error.clone(),
-            message: format!("the issuer does not accept this client ({described})"),
-            hint: "use the client secret file of the server (web) client whose ID the app passes as serverClientId, from the same Google Cloud project".into(),
-        },
+        ("invalid_client" | "unauthorized_client" | "deleted_client", _) => Error::new(
+            match error.as_str() {
+                "unauthorized_client" => Code::UnauthorizedClient,
+                "deleted_client" => Code::DeletedClient,
+                _ => Code::InvalidClient,
+            },
+            format!("the issuer does not accept this client ({described})"),
+            "use the client secret file of the server (web) client whose ID the app passes as serverClientId, from the same Google Cloud project",
+        ),
         _ if status >= 500 || status == 429 => Error::server(
             format!("the token endpoint is in trouble ({described})"),
             match grant {
-                Grant::AuthorizationCode => "the code may or may not be spent: try it once more later, or sign in again for a new code",
+                Grant::AuthorizationCode => {
+                    "the code may or may not be spent: try it once more later, or sign in again for a new code"
+                }
                 Grant::RefreshToken => "try again later",
             },
         ),

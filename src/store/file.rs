@@ -1,7 +1,7 @@
 //! The explicit opt-in store: one 0600 JSON file per profile, written atomically.
 
 use super::{SecretStore, Tokens};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::fsutil;
 use std::path::PathBuf;
 
@@ -19,8 +19,8 @@ impl FileStore {
     }
 
     fn unwritable(&self, e: std::io::Error) -> Error {
-        Error::store(
-            "store_unwritable",
+        Error::new(
+            Code::StoreUnwritable,
             format!(
                 "cannot write the secrets folder {}: {e}",
                 self.dir.display()
@@ -46,8 +46,8 @@ impl SecretStore for FileStore {
                 let text = zeroize::Zeroizing::new(String::from_utf8_lossy(&bytes).into_owned());
                 drop(zeroize::Zeroizing::new(bytes));
                 Tokens::from_json(&text).map(Some).map_err(|e| {
-                    Error::store(
-                        "store_corrupt",
+                    Error::new(
+                        Code::StoreCorrupt,
                         format!("{} is damaged: {e}", path.display()),
                         "delete it and exchange a new code",
                     )
@@ -57,8 +57,8 @@ impl SecretStore for FileStore {
             Err(crate::fsutil::ReadFailure::Untrusted(why)) => {
                 Err(crate::fsutil::untrusted_error(&path, &why))
             }
-            Err(e) => Err(Error::store(
-                "store_unreadable",
+            Err(e) => Err(Error::new(
+                Code::StoreUnreadable,
                 format!("cannot read {}: {e}", path.display()),
                 "check the file's owner and permissions",
             )),

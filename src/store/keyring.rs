@@ -7,7 +7,7 @@
 //! not hang a CI job.
 
 use super::{SecretStore, Tokens};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -39,8 +39,8 @@ fn with_entry<T: Send + 'static>(
     });
     match rx.recv_timeout(deadline) {
         Ok(result) => result.map_err(keyring_error),
-        Err(_) => Err(Error::store(
-            "keyring_timeout",
+        Err(_) => Err(Error::new(
+            Code::KeyringTimeout,
             format!(
                 "the OS keyring did not answer within {} (locked, waiting for an unlock prompt?)",
                 crate::timefmt::duration(deadline)
@@ -53,18 +53,18 @@ fn with_entry<T: Send + 'static>(
 fn keyring_error(e: keyring::Error) -> Error {
     use keyring::Error as K;
     match e {
-        K::NoDefaultStore => Error::store(
-            "keyring_unavailable",
+        K::NoDefaultStore => Error::new(
+            Code::KeyringUnavailable,
             "no OS keyring is available (no Secret Service on the session bus)",
             "start a keyring daemon (gnome-keyring, KeePassXC) in this session, or use --store file (a 0600 file, less safe)",
         ),
-        K::NoStorageAccess(inner) => Error::store(
-            "keyring_locked",
+        K::NoStorageAccess(inner) => Error::new(
+            Code::KeyringLocked,
             format!("the OS keyring refused access (locked?): {inner}"),
             "unlock the keyring (log in to the desktop session) and try again, or use --store file",
         ),
-        other => Error::store(
-            "keyring_failed",
+        other => Error::new(
+            Code::KeyringFailed,
             format!("the OS keyring failed: {other}"),
             "check the keyring daemon, or use --store file (a 0600 file, less safe)",
         ),
@@ -101,8 +101,8 @@ impl SecretStore for KeyringStore {
         match text {
             None => Ok(None),
             Some(text) => Tokens::from_json(&text).map(Some).map_err(|e| {
-                Error::store(
-                    "store_corrupt",
+                Error::new(
+                    Code::StoreCorrupt,
                     format!("the keyring item for profile {profile} is damaged: {e}"),
                     "run `gsignin revoke --local` and exchange a new code",
                 )

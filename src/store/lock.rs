@@ -2,7 +2,7 @@
 //! at once take turns: each one reads the refresh token the previous one saved, and a rotating
 //! issuer never sees a rotated-away token reused.
 
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::fsutil;
 use std::fs::File;
 use std::path::Path;
@@ -18,8 +18,8 @@ impl ProfileLock {
     pub fn acquire(dir: &Path, profile: &str, wait: Duration) -> Result<ProfileLock> {
         let path = dir.join(format!("{profile}.lock"));
         let unusable = |e: std::io::Error| {
-            Error::store(
-                "lock_failed",
+            Error::new(
+                Code::LockFailed,
                 format!("cannot use the lock file {}: {e}", path.display()),
                 "make the data dir writable, or point GSIGNIN_HOME at a writable folder",
             )
@@ -56,8 +56,8 @@ impl ProfileLock {
                     std::thread::sleep(Duration::from_millis(10));
                 }
                 Err(std::fs::TryLockError::WouldBlock) => {
-                    return Err(Error::store(
-                        "lock_timeout",
+                    return Err(Error::new(
+                        Code::LockTimeout,
                         format!(
                             "another gsignin has held profile `{profile}` for over {}",
                             crate::timefmt::duration(wait)

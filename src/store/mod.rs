@@ -9,7 +9,7 @@ pub mod rescue;
 
 use crate::cli::StoreKind;
 use crate::config::dirs::Dirs;
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::fsutil;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
@@ -178,8 +178,8 @@ impl Store {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => {
-                return Err(Error::store(
-                    "home_unreadable",
+                return Err(Error::new(
+                    Code::HomeUnreadable,
                     format!("cannot list {}: {e}", self.profiles.display()),
                     "check the permissions of GSIGNIN_HOME / the data dir",
                 ));
@@ -214,8 +214,8 @@ impl Store {
         ] {
             match std::fs::remove_file(&path) {
                 Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    return Err(Error::store(
-                        "home_unwritable",
+                    return Err(Error::new(
+                        Code::HomeUnwritable,
                         format!("cannot remove {}: {e}", path.display()),
                         "check the permissions of GSIGNIN_HOME / the data dir",
                     ));
@@ -233,8 +233,8 @@ impl Store {
     /// Both halves must be writable before an authorization code is spent.
     pub fn probe(&self, profile: &str) -> Result<()> {
         fsutil::probe_dir(&self.profiles).map_err(|e| {
-            Error::store(
-                "home_unwritable",
+            Error::new(
+                Code::HomeUnwritable,
                 format!(
                     "cannot write gsignin's profile folder {}: {e}",
                     self.profiles.display()
@@ -249,8 +249,8 @@ impl Store {
         let path = self.profile_path(name);
         match fsutil::read_limited(&path, 1 << 20, true) {
             Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-                Error::store(
-                    "profile_corrupt",
+                Error::new(
+                    Code::ProfileCorrupt,
                     format!("the profile file {} is damaged: {e}", path.display()),
                     format!(
                         "delete it and exchange a new code (the refresh token stays in {})",
@@ -260,8 +260,8 @@ impl Store {
             }),
             Err(e) if e.is_not_found() => Ok(None),
             Err(fsutil::ReadFailure::Untrusted(why)) => Err(fsutil::untrusted_error(&path, &why)),
-            Err(e) => Err(Error::store(
-                "home_unreadable",
+            Err(e) => Err(Error::new(
+                Code::HomeUnreadable,
                 format!("cannot read {}: {e}", path.display()),
                 "check the permissions of GSIGNIN_HOME / the data dir",
             )),
@@ -274,8 +274,8 @@ impl Store {
         let json = serde_json::to_vec_pretty(profile).unwrap_or_default();
         let path = self.profile_path(&profile.name);
         fsutil::write_private_atomic(&path, &json).map_err(|e| {
-            Error::store(
-                "home_unwritable",
+            Error::new(
+                Code::HomeUnwritable,
                 format!("cannot write the profile file {}: {e}", path.display()),
                 "make the data dir writable, or point GSIGNIN_HOME at a writable folder",
             )
@@ -306,12 +306,9 @@ impl Store {
 /// error that tells the user where they went.
 pub fn rescue(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64, cause: Error) -> Error {
     match rescue::write(dirs, profile, tokens, now) {
-        Ok(path) => Error::Rescued {
-            cause: cause.to_string(),
-            path,
-        },
-        Err(why) => Error::store(
-            "rescue_failed",
+        Ok(path) => Error::rescued(&cause, &path),
+        Err(why) => Error::new(
+            Code::RescueFailed,
             format!("could not save the sign-in ({cause}) nor write a rescue file ({why})"),
             "the tokens are lost: fix the store and sign in again",
         ),
