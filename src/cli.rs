@@ -69,7 +69,7 @@ pub struct GlobalArgs {
         default_value = "keyring",
         value_name = "STORE"
     )]
-    pub store: StoreKind,
+    pub store: StoreArg,
 
     /// OpenID issuer; any other than Google's is found through its discovery document
     #[arg(
@@ -136,11 +136,20 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StoreKind {
+pub enum StoreArg {
     /// The OS keyring (Secret Service, Keychain, Credential Manager)
     Keyring,
     /// Files of mode 0600 in the data dir
     File,
+}
+
+impl From<StoreArg> for crate::store::StoreKind {
+    fn from(arg: StoreArg) -> Self {
+        match arg {
+            StoreArg::Keyring => crate::store::StoreKind::Keyring,
+            StoreArg::File => crate::store::StoreKind::File,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]

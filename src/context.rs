@@ -4,11 +4,12 @@
 //! get them here, so tests (and `demo`) can run commands with captured output, a fixed clock and
 //! a throw-away home.
 
-use crate::cli::{GlobalArgs, StoreKind};
+use crate::cli::GlobalArgs;
 use crate::config::dirs::Dirs;
 use crate::error::Result;
 use crate::http::Http;
 use crate::secret::Secret;
+use crate::store::StoreKind;
 use std::cell::RefCell;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -37,7 +38,7 @@ impl Settings {
     pub fn from_args(g: &GlobalArgs) -> Settings {
         Settings {
             profile: g.profile.clone(),
-            store: g.store,
+            store: g.store.into(),
             issuer: g.issuer.trim_end_matches('/').to_string(),
             drive_url: g.drive_url.trim_end_matches('/').to_string(),
             json: g.json,

@@ -15,5 +15,6 @@ pub mod output;
 pub mod redact;
 pub mod secret;
 pub mod session;
+pub mod signin;
 pub mod store;
 pub mod timefmt;

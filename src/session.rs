@@ -12,6 +12,7 @@ use crate::google::id_token::{self, Expectations, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::{scopes, token};
 use crate::secret::Secret;
+use crate::signin;
 use crate::store::{self, Profile, Store, Tokens};
 
 /// The sign-in a command works with.
@@ -164,19 +165,18 @@ impl<'a> Session<'a> {
 
         // From here the old refresh token may be dead (rotation): nothing may lose the new one.
         let now = self.ctx.clock.now();
-        let rotated = response
-            .refresh_token
-            .as_ref()
-            .is_some_and(|new| new.expose() != refresh_token.expose());
-        self.tokens.refresh_token = Some(response.refresh_token.clone().unwrap_or(refresh_token));
-        self.tokens.access_token = Some(response.access_token.clone());
-        if let Some(p) = self.profile.as_mut() {
-            p.access_token_expires_at = response.expires_in.map(|s| now.saturating_add(s));
-            if let Some(s) = response.refresh_token_expires_in {
-                p.refresh_token_expires_at = Some(now.saturating_add(s));
-            }
-            p.updated_at = now;
-        }
+        // Scopes the sign-in had that the new grant lacks (the user removed access).
+        let granted = scopes::split(response.scope.as_deref());
+        let lost_scopes: Vec<String> = match (&self.profile, response.scope.is_some()) {
+            (Some(p), true) => p
+                .scopes
+                .iter()
+                .filter(|s| !scopes::contains(&granted, s))
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        };
+        let rotated = signin::absorb(self.profile.as_mut(), &mut self.tokens, &response, now);
         if rotated {
             // The only live refresh token is stored before any further network I/O (the
             // ID token's keys may take retries × timeout to fetch, and a kill then would lose it).
@@ -229,16 +229,6 @@ impl<'a> Session<'a> {
         if verdict.as_ref().is_some_and(|v| !v.valid()) {
             self.ctx.warn("the new ID token failed verification and was not stored; `gsignin whoami` shows why once you fetch one with --show-tokens");
         }
-        let granted = scopes::split(response.scope.as_deref());
-        let lost_scopes: Vec<String> = match (&self.profile, response.scope.is_some()) {
-            (Some(p), true) => p
-                .scopes
-                .iter()
-                .filter(|s| !scopes::contains(&granted, s))
-                .cloned()
-                .collect(),
-            _ => Vec::new(),
-        };
         if !lost_scopes.is_empty() {
             self.ctx.warn(&format!(
                 "the refreshed grant lacks scopes the sign-in had: {} (the user may have removed access)",
@@ -248,17 +238,11 @@ impl<'a> Session<'a> {
         if id_token_ok {
             self.tokens.id_token = response.id_token.clone();
         }
-        if let Some(p) = self.profile.as_mut() {
-            if let Some(v) = verdict.as_ref().filter(|_| id_token_ok) {
-                p.id_token_expires_at = v.claim_i64("exp");
-                // The same user; the email (or its verification) may have changed.
-                p.sub = v.claim_str("sub").map(String::from);
-                p.email = v.claim_str("email").map(String::from);
-                p.email_verified = Some(v.email_verified());
-            }
-            if !granted.is_empty() {
-                p.scopes = granted;
-            }
+        if let (Some(p), Some(v)) = (self.profile.as_mut(), verdict.as_ref())
+            && id_token_ok
+        {
+            // The same user; the email (or its verification) may have changed.
+            signin::identify(p, v);
         }
         self.save(now)?;
         if let Some(e) = switched {

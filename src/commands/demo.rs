@@ -5,7 +5,7 @@
 //! own: the file store in the throw-away home (so the demo never touches your keyring) and the
 //! emulator as issuer.
 
-use crate::cli::{Cli, GlobalArgs, StoreKind};
+use crate::cli::{Cli, GlobalArgs, StoreArg};
 use crate::context::{Ctx, Io, Settings, SharedWrite};
 use crate::emulator::Emulator;
 use crate::emulator::state::MintRequest;
@@ -59,7 +59,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     let settings = Settings::from_args(&GlobalArgs {
         client_secret: None,
         profile: "demo".into(),
-        store: StoreKind::File,
+        store: StoreArg::File,
         issuer: emulator.base_url().to_string(),
         drive_url: format!("{}/drive/v3", emulator.base_url()),
         json: false,

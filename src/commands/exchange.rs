@@ -5,7 +5,7 @@
 //! keys) is checked first, because the code is single-use. After the exchange, every failure
 //! ends with the tokens stored or in a rescue file.
 
-use crate::cli::{ExchangeArgs, StoreKind};
+use crate::cli::ExchangeArgs;
 use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Code, Error, Result};
@@ -15,7 +15,8 @@ use crate::google::scopes;
 use crate::google::token::{self, TokenResponse};
 use crate::output::{self, Outcome, aligned};
 use crate::secret::Secret;
-use crate::store::{self, Profile, Store, Tokens, rescue};
+use crate::signin::{self, SignIn};
+use crate::store::{self, Profile, Store, StoreKind, Tokens, rescue};
 use crate::timefmt::{relative, rfc3339};
 use serde_json::{Value, json};
 use std::io::Read;
@@ -51,26 +52,17 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
     // The code is spent. From here on, nothing may lose these tokens.
     let now = ctx.clock.now();
     let granted = scopes::split(resp.scope.as_deref());
-    let mut profile = Profile {
-        name: profile_name.clone(),
-        issuer: ctx.settings.issuer.clone(),
-        client_id: client.client_id.clone(),
-        email: None,
-        sub: None,
-        email_verified: None,
-        scopes: granted.clone(),
-        access_token_expires_at: resp.expires_in.map(|s| now.saturating_add(s)),
-        id_token_expires_at: None,
-        refresh_token_expires_at: resp.refresh_token_expires_in.map(|s| now.saturating_add(s)),
-        has_refresh_token: resp.refresh_token.is_some(),
-        store: store::kind_name(ctx.settings.store).into(),
-        updated_at: now,
-    };
-    let mut tokens = Tokens {
-        refresh_token: resp.refresh_token.clone(),
-        access_token: Some(resp.access_token.clone()),
-        id_token: resp.id_token.clone(),
-    };
+    let SignIn {
+        mut profile,
+        mut tokens,
+    } = SignIn::from_code(
+        &profile_name,
+        &ctx.settings.issuer,
+        &client.client_id,
+        ctx.settings.store,
+        &resp,
+        now,
+    );
 
     let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
     // Verified with the keys fetched before the code was spent. A key the issuer published
@@ -92,10 +84,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         }
     };
     if let Some(v) = verdict.as_ref() {
-        profile.email = v.claim_str("email").map(String::from);
-        profile.sub = v.claim_str("sub").map(String::from);
-        profile.email_verified = Some(v.email_verified());
-        profile.id_token_expires_at = v.claim_i64("exp");
+        signin::identify(&mut profile, v);
     }
 
     if let Some(v) = verdict.as_ref().filter(|v| !v.valid()) {

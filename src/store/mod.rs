@@ -7,7 +7,6 @@ pub mod keyring;
 pub mod lock;
 pub mod rescue;
 
-use crate::cli::StoreKind;
 use crate::config::dirs::Dirs;
 use crate::error::{Code, Error, Result};
 use crate::fsutil;
@@ -15,6 +14,15 @@ use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use zeroize::Zeroizing;
+
+/// Where a profile's secrets live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreKind {
+    /// The OS keyring (Secret Service, Keychain, Credential Manager).
+    Keyring,
+    /// Files of mode 0600 in the data dir: an explicit opt-in.
+    File,
+}
 
 /// The secrets of one profile, kept together so a save replaces them all at once.
 #[derive(Debug, Default, Clone)]
