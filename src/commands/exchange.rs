@@ -5,6 +5,7 @@
 //! keys) is checked first, because the code is single-use. After the exchange, every failure
 //! ends with the tokens stored or in a rescue file.
 
+use super::code_input;
 use crate::cli::ExchangeArgs;
 use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
@@ -14,17 +15,65 @@ use crate::google::jwks::KeySource;
 use crate::google::scopes;
 use crate::google::token::{self, TokenResponse};
 use crate::output::{self, Outcome, aligned};
-use crate::secret::Secret;
-use crate::signin::{self, SignIn};
+use crate::signin::SignIn;
 use crate::store::{self, Profile, Store, StoreKind, Tokens, rescue};
 use crate::timefmt::{relative, rfc3339};
 use serde_json::{Value, json};
-use std::io::Read;
 
 pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
     let profile_name = ctx.settings.profile.clone();
     store::validate_profile(&profile_name)?;
-    let code = read_code(ctx, args.code.as_deref())?;
+    let code = code_input::read_code(ctx, args.code.as_deref())?;
+    let mut ready = prepare(ctx, &profile_name)?;
+
+    let resp = token::exchange_code(
+        &ctx.http,
+        &ready.token_url,
+        &ready.client,
+        &code,
+        &args.redirect_uri,
+    )?;
+
+    // The code is spent. From here on, nothing may lose these tokens.
+    let now = ctx.clock.now();
+    let mut signin = SignIn::from_code(
+        &profile_name,
+        &ctx.settings.issuer,
+        &ready.client.client_id,
+        ctx.settings.store,
+        &resp,
+        now,
+    );
+    let (verdict, in_flight) = judge(ctx, &mut ready, &resp, &mut signin, now)?;
+    let kept_refresh = land(ctx, &ready.store, &mut signin, now)?;
+    if let Some(path) = in_flight {
+        // Stored now: the copy that waited out the key fetch goes.
+        let _ = std::fs::remove_file(path);
+    }
+    let failure = advise(ctx, &args, &signin.profile, verdict.as_ref());
+    Ok(report(
+        ctx,
+        &ready.store,
+        &signin.profile,
+        &resp,
+        verdict.as_ref(),
+        kept_refresh,
+        &args,
+    )
+    .with_failure(failure))
+}
+
+/// Everything checked before the single-use code is spent: the client secret, a writable
+/// store, the issuer's endpoints and keys.
+struct Ready<'a> {
+    client: ClientSecret,
+    store: Store,
+    token_url: String,
+    expect: Expectations,
+    keys: KeySource<'a>,
+}
+
+fn prepare<'a>(ctx: &'a Ctx, profile_name: &str) -> Result<Ready<'a>> {
     let client = ClientSecret::load(
         ctx.settings.client_secret.as_deref(),
         &ctx.dirs.default_client_secret(),
@@ -33,89 +82,86 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
     if ctx.settings.store == StoreKind::File {
         ctx.warn(&format!(
             "--store file keeps tokens in {}, not in the OS keyring",
-            store.secrets.describe(&profile_name)
+            store.secrets.describe(profile_name)
         ));
     }
-    store.probe(&profile_name)?;
-    let now = ctx.clock.now();
+    store.probe(profile_name)?;
     let endpoints = ctx.endpoints(&ctx.settings.issuer)?;
     // The keys are needed after the code is spent; fetch them (or find them cached) before.
-    let mut keys = KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), now);
+    let mut keys = KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), ctx.clock.now());
     keys.keys()?;
     let token_url = client
         .token_uri
         .clone()
         .unwrap_or_else(|| endpoints.token.clone());
-
-    let resp = token::exchange_code(&ctx.http, &token_url, &client, &code, &args.redirect_uri)?;
-
-    // The code is spent. From here on, nothing may lose these tokens.
-    let now = ctx.clock.now();
-    let granted = scopes::split(resp.scope.as_deref());
-    let SignIn {
-        mut profile,
-        mut tokens,
-    } = SignIn::from_code(
-        &profile_name,
-        &ctx.settings.issuer,
-        &client.client_id,
-        ctx.settings.store,
-        &resp,
-        now,
-    );
-
     let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
-    // Verified with the keys fetched before the code was spent. A key the issuer published
-    // since needs a fetch: the tokens wait in a rescue file meanwhile, so a kill, a hang or a
-    // crash during that fetch loses nothing.
-    let mut in_flight = None;
-    let verdict = match resp.id_token.as_ref() {
-        None => None,
-        Some(t) => {
-            let token = t.expose().as_bytes();
-            let mut verdict = id_token::verify(token, keys.keys()?, &expect, now);
-            if verdict.unknown_kid {
-                in_flight = rescue::write(&ctx.dirs, &profile, &tokens, now).ok();
-                if keys.refetch_once().unwrap_or(false) {
-                    verdict = id_token::verify(token, keys.keys()?, &expect, now);
-                }
-            }
-            Some(verdict)
-        }
+    Ok(Ready {
+        client,
+        store,
+        token_url,
+        expect,
+        keys,
+    })
+}
+
+/// Verifies the ID token with the keys fetched before the code was spent. A key the issuer
+/// published since needs a fetch: the tokens wait in a rescue file meanwhile (its path is
+/// returned), so a kill, a hang or a crash during that fetch loses nothing. An invalid ID
+/// token ends the exchange with the tokens rescued.
+fn judge(
+    ctx: &Ctx,
+    ready: &mut Ready<'_>,
+    resp: &TokenResponse,
+    signin: &mut SignIn,
+    now: i64,
+) -> Result<(Option<Verdict>, Option<std::path::PathBuf>)> {
+    let Some(token) = resp.id_token.as_ref() else {
+        return Ok((None, None));
     };
-    if let Some(v) = verdict.as_ref() {
-        signin::identify(&mut profile, v);
+    let token = token.expose().as_bytes();
+    let mut in_flight = None;
+    let mut verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now);
+    if verdict.unknown_kid {
+        in_flight = rescue::write(&ctx.dirs, &signin.profile, &signin.tokens, now).ok();
+        if ready.keys.refetch_once().unwrap_or(false) {
+            verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now);
+        }
     }
-
-    if let Some(v) = verdict.as_ref().filter(|v| !v.valid()) {
-        let reasons: Vec<String> = v
-            .failures()
-            .map(|(name, c)| format!("{name}: {}", c.detail))
-            .collect();
-        let saved = match in_flight {
-            Some(path) => Ok(path),
-            None => rescue::write(&ctx.dirs, &profile, &tokens, now),
-        };
-        return Err(Error::new(
-            Code::IdTokenInvalid,
-            format!(
-                "the ID token from the exchange failed verification ({}); the sign-in was not stored, {}",
-                reasons.join("; "),
-                rescued_where(&saved)
-            ),
-            "check that --issuer and the client secret belong together; \
-                   `gsignin whoami TOKEN` on the rescued ID token shows every check",
-        ));
+    signin.identify(&verdict);
+    if verdict.valid() {
+        return Ok((Some(verdict), in_flight));
     }
+    let reasons: Vec<String> = verdict
+        .failures()
+        .map(|(name, c)| format!("{name}: {}", c.detail))
+        .collect();
+    let saved = match in_flight {
+        Some(path) => Ok(path),
+        None => rescue::write(&ctx.dirs, &signin.profile, &signin.tokens, now),
+    };
+    Err(Error::new(
+        Code::IdTokenInvalid,
+        format!(
+            "the ID token from the exchange failed verification ({}); the sign-in was not stored, {}",
+            reasons.join("; "),
+            rescued_where(&saved)
+        ),
+        "check that --issuer and the client secret belong together; \
+         `gsignin whoami TOKEN` on the rescued ID token shows every check",
+    ))
+}
 
-    // Under the profile's lock, as every save is: a refresh of the old sign-in running now
-    // must not write the old user back over this one.
+/// Saves the sign-in under the profile's lock, as every save is: a refresh of the old sign-in
+/// running now must not write the old user back over this one. Returns whether a refresh
+/// token already stored for the same user stays in use.
+fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64) -> Result<bool> {
+    let SignIn { profile, tokens } = signin;
     let _lock = match store.lock(&profile.name, ctx.lock_wait()) {
         Ok(lock) => lock,
-        Err(cause) => return Err(store::rescue(&ctx.dirs, &profile, &tokens, now, cause)),
+        Err(cause) => return Err(store::rescue(&ctx.dirs, profile, tokens, now, cause)),
     };
     let previous = store.load_profile(&profile.name).ok().flatten();
-    if let Some(old) = previous.as_ref().filter(|old| !same_user(old, &profile)) {
+    if let Some(old) = previous.as_ref().filter(|old| !same_user(old, profile)) {
         ctx.warn(&format!(
             "profile `{}` held the sign-in of {}; it now holds {} (use --profile NAME to keep both)",
             profile.name,
@@ -123,20 +169,26 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
             profile.who(),
         ));
     }
-    let kept_refresh =
-        keep_previous_refresh_token(ctx, &store, previous, &mut profile, &mut tokens);
-    store.save_or_rescue(&ctx.dirs, &profile, &tokens, now)?;
-    if let Some(path) = in_flight {
-        // Stored now: the copy that waited out the key fetch goes.
-        let _ = std::fs::remove_file(path);
-    }
+    let kept = keep_previous_refresh_token(ctx, store, previous, profile, tokens);
+    store.save_or_rescue(&ctx.dirs, profile, tokens, now)?;
+    Ok(kept)
+}
 
+/// What the user should hear about the grant once it is stored; a malformed answer (openid
+/// granted without an ID token) is the run's failure.
+fn advise(
+    ctx: &Ctx,
+    args: &ExchangeArgs,
+    profile: &Profile,
+    verdict: Option<&Verdict>,
+) -> Option<Error> {
+    let granted = &profile.scopes;
     for expected in &args.expect_scopes {
-        if !scopes::contains(&granted, expected) {
+        if !scopes::contains(granted, expected) {
             ctx.warn(&format!(
                 "the granted scopes lack {} (granted: {})",
                 scopes::expand(expected),
-                scopes::short_list(&granted)
+                scopes::short_list(granted)
             ));
         }
     }
@@ -147,8 +199,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
              https://myaccount.google.com/permissions and sign in again",
         );
     }
-    let openid_granted = granted.iter().any(|s| s == "openid");
-    let failure = match (&verdict, openid_granted) {
+    match (verdict, scopes::contains(granted, "openid")) {
         (Some(_), _) => None,
         // OpenID Connect Core 3.1.3.3: a response to an openid request carries an ID token.
         (None, true) => Some(Error::server(
@@ -165,17 +216,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
             );
             None
         }
-    };
-    Ok(report(
-        ctx,
-        &store,
-        &profile,
-        &resp,
-        verdict.as_ref(),
-        kept_refresh,
-        &args,
-    )
-    .with_failure(failure))
+    }
 }
 
 fn rescued_where(saved: &std::result::Result<std::path::PathBuf, String>) -> String {
@@ -226,127 +267,6 @@ fn keep_previous_refresh_token(
             false
         }
     }
-}
-
-/// The code from the argument, stdin or a no-echo prompt, in any of the forms people paste.
-fn read_code(ctx: &Ctx, arg: Option<&str>) -> Result<Secret> {
-    let raw = match arg {
-        Some("-") => read_stdin(ctx)?,
-        Some(code) if code.len() as u64 > MAX_CODE_INPUT => {
-            return Err(Error::usage(
-                format!(
-                    "the code is longer than {} KiB: that is not an authorization code",
-                    MAX_CODE_INPUT / 1024
-                ),
-                "pass the code alone (or the redirect URL that holds it)",
-            ));
-        }
-        Some(code) => zeroize::Zeroizing::new(code.to_string()),
-        None if ctx.io.stdin_is_terminal => {
-            let typed = (ctx.io.prompt_hidden)("serverAuthCode (input hidden): ").map_err(|e| {
-                Error::usage(
-                    format!("cannot read the code from the terminal: {e}"),
-                    "pass it as an argument, or pipe it in with `-`",
-                )
-            })?;
-            zeroize::Zeroizing::new(typed)
-        }
-        None => read_stdin(ctx)?,
-    };
-    normalise_code(&raw)
-}
-
-/// A code (or the redirect URL that holds one) is a few hundred bytes: anything much longer is
-/// not one, and is neither read whole nor sent.
-const MAX_CODE_INPUT: u64 = 16 * 1024;
-
-fn read_stdin(ctx: &Ctx) -> Result<zeroize::Zeroizing<String>> {
-    let mut bytes = zeroize::Zeroizing::new(Vec::new());
-    let mut stdin = ctx.io.stdin.borrow_mut();
-    (&mut *stdin)
-        .take(MAX_CODE_INPUT + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| {
-            Error::usage(
-                format!("cannot read the code from stdin: {e}"),
-                "pipe the code in as text, or pass it as an argument",
-            )
-        })?;
-    if bytes.len() as u64 > MAX_CODE_INPUT {
-        return Err(Error::usage(
-            format!(
-                "stdin holds more than {} KiB: that is not an authorization code",
-                MAX_CODE_INPUT / 1024
-            ),
-            "pipe the code alone (or the redirect URL that holds it)",
-        ));
-    }
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
-        Error::usage(
-            "stdin is not text",
-            "pipe the code in as text, exactly as the app received it",
-        )
-    })?;
-    Ok(zeroize::Zeroizing::new(text.to_string()))
-}
-
-/// A bare code, a percent-encoded code, or a redirect URL (or query string) holding `code=`.
-pub fn normalise_code(raw: &str) -> Result<Secret> {
-    let text = raw.trim();
-    let no_code = || {
-        Error::usage(
-            "no authorization code given",
-            "pass the app's serverAuthCode: `gsignin exchange CODE`, or `-` to read it from stdin",
-        )
-    };
-    if text.is_empty() {
-        return Err(no_code());
-    }
-    let from_query = |q: &str| {
-        url::form_urlencoded::parse(q.as_bytes())
-            .find(|(k, _)| k == "code")
-            .map(|(_, v)| v.into_owned())
-    };
-    let code = if text.contains("code=") {
-        let query = match url::Url::parse(text) {
-            Ok(u) => u.query().map(str::to_string).unwrap_or_default(),
-            Err(_) => text
-                .split_once('?')
-                .map(|(_, q)| q)
-                .unwrap_or(text)
-                .to_string(),
-        };
-        // An error redirect (`?error=access_denied`) carries no code.
-        from_query(&query).ok_or_else(|| {
-            Error::usage(
-                "the URL holds no `code` parameter",
-                "paste the redirect URL the sign-in ended on, or the bare code",
-            )
-        })?
-    } else if text.contains('%') {
-        percent_encoding::percent_decode_str(text)
-            .decode_utf8()
-            .map_err(|_| {
-                Error::usage(
-                    "the code is percent-encoded but does not decode to text",
-                    "paste the code exactly as the app received it",
-                )
-            })?
-            .into_owned()
-    } else {
-        text.to_string()
-    };
-    let code = code.trim().to_string();
-    if code.is_empty() {
-        return Err(no_code());
-    }
-    if code.chars().any(char::is_whitespace) {
-        return Err(Error::usage(
-            "the code contains spaces or line breaks",
-            "paste it on one line, exactly as the app received it",
-        ));
-    }
-    Ok(Secret::new(code))
 }
 
 fn report(
@@ -430,37 +350,4 @@ fn report(
         doc["tokens"] = Value::Object(shown);
     }
     Outcome::report(human, doc)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::normalise_code;
-
-    #[test]
-    fn accepts_every_pasted_form() {
-        let bare = "4/0AfJohXnabc_DEF-123";
-        for input in [
-            bare.to_string(),
-            format!("  {bare}\n"),
-            "4%2F0AfJohXnabc_DEF-123".to_string(),
-            "http://localhost/cb?state=x&code=4%2F0AfJohXnabc_DEF-123&scope=email".to_string(),
-            format!("com.example.app:/oauth2redirect?code={bare}"),
-            format!("code={bare}&scope=openid"),
-        ] {
-            assert_eq!(normalise_code(&input).unwrap().expose(), bare, "{input}");
-        }
-    }
-
-    #[test]
-    fn refuses_what_is_not_a_code() {
-        for input in [
-            "",
-            "   \n",
-            "http://localhost/cb?error=access_denied&code=",
-            "4/0A abc",
-        ] {
-            let e = normalise_code(input).unwrap_err();
-            assert_eq!(e.exit_code(), 2, "{input}: {e}");
-        }
-    }
 }

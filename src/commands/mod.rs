@@ -1,5 +1,6 @@
 //! One module per command, each `run(ctx, args) -> Result<Outcome>`, dispatched from one match.
 
+pub mod code_input;
 pub mod demo;
 pub mod docs;
 pub mod drive;
