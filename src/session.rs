@@ -8,7 +8,7 @@ use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Code, Error, Result};
 use crate::google::endpoints::Endpoints;
-use crate::google::id_token::{self, Expectations, Verdict};
+use crate::google::id_token::{Expectations, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::{scopes, token};
 use crate::secret::Secret;
@@ -197,34 +197,9 @@ impl<'a> Session<'a> {
                 None
             }
         };
-        // OpenID Connect Core 12.2: a refreshed ID token names the same user as the original.
-        let switched = match (
-            &verdict,
-            self.profile.as_ref().and_then(|p| p.sub.as_deref()),
-        ) {
-            (Some(v), Some(stored)) if v.valid() && v.claim_str("sub") != Some(stored) => {
-                let stored_who = self.profile.as_ref().map(|p| {
-                    id_token::who(
-                        Some(stored),
-                        p.email.as_deref(),
-                        p.email_verified == Some(true),
-                    )
-                });
-                Some(Error::new(
-                    Code::IdTokenUserChanged,
-                    format!(
-                        "the refreshed ID token names {}, but profile `{}` is the sign-in of {}; \
-                         the new ID token was not stored and the profile keeps its user",
-                        v.who(),
-                        self.name,
-                        stored_who.unwrap_or_default()
-                    ),
-                    "the issuer answered for another user: check --issuer and the client \
-                           secret's token_uri; `gsignin revoke --local` and a new exchange start over",
-                ))
-            }
-            _ => None,
-        };
+        let switched = verdict
+            .as_ref()
+            .and_then(|v| user_changed(&self.name, self.profile.as_ref(), v));
         let id_token_ok = verdict.as_ref().is_some_and(Verdict::valid) && switched.is_none();
         if verdict.as_ref().is_some_and(|v| !v.valid()) {
             self.ctx.warn("the new ID token failed verification and was not stored; `gsignin whoami` shows why once you fetch one with --show-tokens");
@@ -286,4 +261,25 @@ impl<'a> Session<'a> {
 pub enum TokenKind {
     Access,
     Id,
+}
+
+/// OpenID Connect Core 12.2: a refreshed ID token names the same user as the original. The
+/// error when a valid one names another `sub` than the stored sign-in.
+fn user_changed(name: &str, stored: Option<&Profile>, verdict: &Verdict) -> Option<Error> {
+    let stored = stored?;
+    let sub = stored.sub.as_deref()?;
+    if !verdict.valid() || verdict.claim_str("sub") == Some(sub) {
+        return None;
+    }
+    Some(Error::new(
+        Code::IdTokenUserChanged,
+        format!(
+            "the refreshed ID token names {}, but profile `{name}` is the sign-in of {}; \
+             the new ID token was not stored and the profile keeps its user",
+            verdict.who(),
+            stored.who()
+        ),
+        "the issuer answered for another user: check --issuer and the client secret's \
+         token_uri; `gsignin revoke --local` and a new exchange start over",
+    ))
 }

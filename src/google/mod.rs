@@ -4,6 +4,7 @@ pub mod drive;
 pub mod endpoints;
 pub mod id_token;
 pub mod jwks;
+pub mod keys;
 pub mod revoke;
 pub mod scopes;
 pub mod token;
