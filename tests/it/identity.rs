@@ -180,3 +180,25 @@ fn a_token_without_a_subject_is_never_valid_nor_stored() {
         "the tokens are rescued"
     );
 }
+#[test]
+fn a_saved_key_set_with_odd_keys_still_verifies_and_private_parts_are_warned_about() {
+    let env = Env::new();
+    let token = signed(&env, |_| {});
+    let good = env.emu.state().keys.current().jwk();
+    let mut leaked = good.clone();
+    leaked["kid"] = "leaked".into();
+    leaked["d"] = "c2VjcmV0".into();
+    let doc = json!({"keys": [{"kid": 7, "kty": "RSA"}, {"kty": "EC", "kid": "ec"}, leaked, good]});
+    let path = env.home().join("jwks.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = exits(
+        env.cmd().args(["whoami", "--jwks"]).arg(&path).arg(&token),
+        0,
+    );
+    assert!(stdout(&out).starts_with("VALID ID token for alice@example.com"));
+    assert!(
+        stderr(&out).contains("PRIVATE key material"),
+        "{}",
+        stderr(&out)
+    );
+}
