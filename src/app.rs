@@ -5,6 +5,7 @@
 
 use crate::cli::Cli;
 use crate::context::{Ctx, Io, Settings};
+use crate::envvars;
 use crate::error::Error;
 use crate::output::{self, Colors};
 use clap::Parser;
@@ -29,15 +30,15 @@ pub fn run(
     };
     let mut settings = Settings::from_args(&cli.global);
     // A secret: read from the environment only, never from argv (other users can see that).
-    settings.refresh_token = env("GSIGNIN_REFRESH_TOKEN")
+    settings.refresh_token = env(envvars::REFRESH_TOKEN)
         .filter(|v| !v.trim().is_empty())
         .map(|v| crate::secret::Secret::new(v.trim()));
-    settings.insecure_http = env("GSIGNIN_INSECURE_HTTP").is_some_and(|v| v == "1");
+    settings.insecure_http = env(envvars::INSECURE_HTTP).is_some_and(|v| v == "1");
     let json = settings.json;
     let verbose = settings.verbose;
-    let no_color = env("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
     io.colors = Colors::decide(
-        cli.global.color,
+        cli.global.color.into(),
         no_color,
         stdout_is_terminal,
         io.stderr_is_terminal,

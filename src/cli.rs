@@ -43,7 +43,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        env = "GSIGNIN_CLIENT_SECRET",
+        env = crate::envvars::CLIENT_SECRET,
         hide_env_values = true,
         value_name = "PATH"
     )]
@@ -53,7 +53,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        env = "GSIGNIN_PROFILE",
+        env = crate::envvars::PROFILE,
         hide_env_values = true,
         default_value = "default",
         value_name = "NAME"
@@ -64,7 +64,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        env = "GSIGNIN_STORE",
+        env = crate::envvars::STORE,
         hide_env_values = true,
         default_value = "keyring",
         value_name = "STORE"
@@ -75,7 +75,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        env = "GSIGNIN_ISSUER",
+        env = crate::envvars::ISSUER,
         hide_env_values = true,
         default_value = crate::google::endpoints::GOOGLE_ISSUER,
         value_name = "URL"
@@ -86,7 +86,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        env = "GSIGNIN_DRIVE_URL",
+        env = crate::envvars::DRIVE_URL,
         hide_env_values = true,
         default_value = "https://www.googleapis.com/drive/v3",
         value_name = "URL"
@@ -103,13 +103,13 @@ pub struct GlobalArgs {
 
     /// Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
-    pub color: ColorChoice,
+    pub color: ColorArg,
 
     /// Seconds to wait for each HTTP request (1 to 3600)
     #[arg(
         long,
         global = true,
-        env = "GSIGNIN_TIMEOUT",
+        env = crate::envvars::TIMEOUT,
         hide_env_values = true,
         default_value_t = 30,
         value_name = "SECS",
@@ -121,7 +121,7 @@ pub struct GlobalArgs {
     #[arg(
         long,
         global = true,
-        env = "GSIGNIN_HOME",
+        env = crate::envvars::HOME,
         hide_env_values = true,
         hide = true
     )]
@@ -129,10 +129,20 @@ pub struct GlobalArgs {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
+pub enum ColorArg {
     Auto,
     Always,
     Never,
+}
+
+impl From<ColorArg> for crate::io::ColorChoice {
+    fn from(arg: ColorArg) -> Self {
+        match arg {
+            ColorArg::Auto => crate::io::ColorChoice::Auto,
+            ColorArg::Always => crate::io::ColorChoice::Always,
+            ColorArg::Never => crate::io::ColorChoice::Never,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -8,12 +8,11 @@ use crate::cli::GlobalArgs;
 use crate::config::dirs::Dirs;
 use crate::error::Result;
 use crate::http::Http;
+pub use crate::io::{Io, SharedWrite};
 use crate::secret::Secret;
 use crate::store::StoreKind;
-use std::cell::RefCell;
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::PathBuf;
-use std::rc::Rc;
 use std::time::Duration;
 
 /// The global options, resolved.
@@ -48,52 +47,6 @@ impl Settings {
             home: g.home.clone(),
             refresh_token: None,
             insecure_http: false,
-        }
-    }
-}
-
-pub type SharedWrite = Rc<RefCell<Box<dyn Write>>>;
-
-/// Reads a line from the terminal without echoing it.
-pub type HiddenPrompt = Box<dyn Fn(&str) -> std::io::Result<String>>;
-
-/// The process's streams, or buffers standing in for them.
-pub struct Io {
-    pub stdin: RefCell<Box<dyn BufRead>>,
-    /// For commands that stream (the emulator's banner); others return an `Outcome`.
-    pub stdout: SharedWrite,
-    pub stderr: SharedWrite,
-    pub stdin_is_terminal: bool,
-    pub stderr_is_terminal: bool,
-    pub colors: crate::output::Colors,
-    /// Reads a secret from the terminal without echo.
-    pub prompt_hidden: HiddenPrompt,
-}
-
-impl Io {
-    pub fn process() -> Io {
-        use std::io::IsTerminal;
-        Io {
-            stdin: RefCell::new(Box::new(std::io::BufReader::new(std::io::stdin()))),
-            stdout: Rc::new(RefCell::new(Box::new(std::io::stdout()))),
-            stderr: Rc::new(RefCell::new(Box::new(std::io::stderr()))),
-            stdin_is_terminal: std::io::stdin().is_terminal(),
-            stderr_is_terminal: std::io::stderr().is_terminal(),
-            colors: crate::output::Colors::NONE,
-            prompt_hidden: Box::new(|prompt| rpassword::prompt_password(prompt)),
-        }
-    }
-
-    /// Streams for running commands inside the program (`demo`): no stdin, stderr collected.
-    pub fn captured(stdout: SharedWrite, stderr: SharedWrite) -> Io {
-        Io {
-            stdin: RefCell::new(Box::new(std::io::empty())),
-            stdout,
-            stderr,
-            stdin_is_terminal: false,
-            stderr_is_terminal: false,
-            colors: crate::output::Colors::NONE,
-            prompt_hidden: Box::new(|_| Err(std::io::ErrorKind::Unsupported.into())),
         }
     }
 }

@@ -5,8 +5,8 @@
 //! An authorization-code exchange is never retried once it may have reached the server: the
 //! code is single-use, so a second try could only fail and hide what happened to the first.
 
-use crate::context::SharedWrite;
 use crate::error::{Code, Error, Result};
+use crate::io::SharedWrite;
 use crate::redact::{redact_body, redact_field, redact_header, redact_url};
 use std::io::Write;
 use std::time::{Duration, Instant};

@@ -2,6 +2,7 @@
 //! errors as one line on stderr (and a JSON error object on stdout under `--json`).
 
 use crate::error::Error;
+pub use crate::io::Colors;
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -42,40 +43,6 @@ impl Outcome {
     pub fn with_failure(mut self, failure: Option<Error>) -> Outcome {
         self.failure = failure;
         self
-    }
-}
-
-/// Whether to colour a stream: never with `--color never` or NO_COLOR, always with
-/// `--color always`, else only on a terminal.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Colors {
-    pub stdout: bool,
-    pub stderr: bool,
-}
-
-impl Colors {
-    pub const NONE: Colors = Colors {
-        stdout: false,
-        stderr: false,
-    };
-
-    /// `--color` wins; `auto` colours a terminal unless NO_COLOR is set (no-color.org).
-    pub fn decide(
-        choice: crate::cli::ColorChoice,
-        no_color: bool,
-        stdout_tty: bool,
-        stderr_tty: bool,
-    ) -> Colors {
-        use crate::cli::ColorChoice;
-        let on = |tty: bool| match choice {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => tty && !no_color,
-        };
-        Colors {
-            stdout: on(stdout_tty),
-            stderr: on(stderr_tty),
-        }
     }
 }
 
@@ -280,7 +247,7 @@ mod tests {
 
     #[test]
     fn colour_follows_the_flag_then_no_color_then_the_terminal() {
-        use crate::cli::ColorChoice::*;
+        use crate::io::ColorChoice::*;
         assert_eq!(
             Colors::decide(Auto, false, true, false),
             Colors {

@@ -64,7 +64,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         drive_url: format!("{}/drive/v3", emulator.base_url()),
         json: false,
         verbose: false,
-        color: crate::cli::ColorChoice::Never,
+        color: crate::cli::ColorArg::Never,
         timeout: ctx.settings.timeout.as_secs(),
         home: Some(home.path().to_path_buf()),
     });

@@ -10,16 +10,8 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 /// Every variable that could steer the binary away from what a test set up.
+/// Variables that steer the network or the terminal, beside gsignin's own (envvars::ALL).
 const SCRUBBED: &[&str] = &[
-    "GSIGNIN_CLIENT_SECRET",
-    "GSIGNIN_PROFILE",
-    "GSIGNIN_STORE",
-    "GSIGNIN_ISSUER",
-    "GSIGNIN_DRIVE_URL",
-    "GSIGNIN_TIMEOUT",
-    "GSIGNIN_HOME",
-    "GSIGNIN_REFRESH_TOKEN",
-    "GSIGNIN_INSECURE_HTTP",
     "HTTPS_PROXY",
     "HTTP_PROXY",
     "ALL_PROXY",
@@ -30,7 +22,6 @@ const SCRUBBED: &[&str] = &[
     "no_proxy",
     "SSL_CERT_FILE",
     "SSL_CERT_DIR",
-    "NO_COLOR",
     "COLUMNS",
 ];
 
@@ -155,7 +146,11 @@ pub fn missing_tool(msg: &str) {
 
 pub fn bare_cmd() -> Command {
     let mut cmd = Command::cargo_bin("gsignin").expect("binary built");
-    for var in SCRUBBED {
+    for var in gsignin::envvars::ALL
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(SCRUBBED.iter().copied())
+    {
         cmd.env_remove(var);
     }
     cmd.env_remove("XDG_CONFIG_HOME")

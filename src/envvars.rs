@@ -1,0 +1,46 @@
+//! Every environment variable gsignin reads, in one table: clap's `env =` attributes name
+//! these constants, `app::run` reads the rest through them, the tests scrub all of them from
+//! the binaries they run, and a test holds README.md to the table.
+
+pub const CLIENT_SECRET: &str = "GSIGNIN_CLIENT_SECRET";
+pub const PROFILE: &str = "GSIGNIN_PROFILE";
+pub const STORE: &str = "GSIGNIN_STORE";
+pub const ISSUER: &str = "GSIGNIN_ISSUER";
+pub const DRIVE_URL: &str = "GSIGNIN_DRIVE_URL";
+pub const TIMEOUT: &str = "GSIGNIN_TIMEOUT";
+pub const HOME: &str = "GSIGNIN_HOME";
+/// A secret: read from the environment only, never from argv (other users can read argv).
+pub const REFRESH_TOKEN: &str = "GSIGNIN_REFRESH_TOKEN";
+pub const INSECURE_HTTP: &str = "GSIGNIN_INSECURE_HTTP";
+pub const NO_COLOR: &str = "NO_COLOR";
+
+/// Every variable and what it does.
+pub const ALL: &[(&str, &str)] = &[
+    (CLIENT_SECRET, "the client secret file (--client-secret)"),
+    (PROFILE, "which stored sign-in (--profile)"),
+    (STORE, "keyring or file (--store)"),
+    (ISSUER, "the OpenID issuer (--issuer)"),
+    (DRIVE_URL, "the Drive API base (--drive-url)"),
+    (TIMEOUT, "seconds per HTTP request (--timeout)"),
+    (HOME, "one folder for config, cache and data"),
+    (
+        REFRESH_TOKEN,
+        "a refresh token instead of a stored sign-in (CI)",
+    ),
+    (
+        INSECURE_HTTP,
+        "1: allow plain http to hosts other than loopback, warned",
+    ),
+    (NO_COLOR, "no colour"),
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_readme_names_every_variable() {
+        let readme = include_str!("../README.md");
+        for (name, _) in super::ALL {
+            assert!(readme.contains(name), "README.md does not mention {name}");
+        }
+    }
+}

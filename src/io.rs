@@ -1,0 +1,92 @@
+//! The process's streams (or buffers standing in for them) and whether to colour them.
+
+use std::cell::RefCell;
+use std::io::{BufRead, Write};
+use std::rc::Rc;
+
+/// When to colour: `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Whether to colour a stream: never with `--color never` or NO_COLOR, always with
+/// `--color always`, else only on a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Colors {
+    pub stdout: bool,
+    pub stderr: bool,
+}
+
+impl Colors {
+    pub const NONE: Colors = Colors {
+        stdout: false,
+        stderr: false,
+    };
+
+    /// `--color` wins; `auto` colours a terminal unless NO_COLOR is set (no-color.org).
+    pub fn decide(
+        choice: ColorChoice,
+        no_color: bool,
+        stdout_tty: bool,
+        stderr_tty: bool,
+    ) -> Colors {
+        let on = |tty: bool| match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => tty && !no_color,
+        };
+        Colors {
+            stdout: on(stdout_tty),
+            stderr: on(stderr_tty),
+        }
+    }
+}
+
+pub type SharedWrite = Rc<RefCell<Box<dyn Write>>>;
+
+/// Reads a line from the terminal without echoing it.
+pub type HiddenPrompt = Box<dyn Fn(&str) -> std::io::Result<String>>;
+
+/// The process's streams, or buffers standing in for them.
+pub struct Io {
+    pub stdin: RefCell<Box<dyn BufRead>>,
+    /// For commands that stream (the emulator's banner); others return an `Outcome`.
+    pub stdout: SharedWrite,
+    pub stderr: SharedWrite,
+    pub stdin_is_terminal: bool,
+    pub stderr_is_terminal: bool,
+    pub colors: Colors,
+    /// Reads a secret from the terminal without echo.
+    pub prompt_hidden: HiddenPrompt,
+}
+
+impl Io {
+    pub fn process() -> Io {
+        use std::io::IsTerminal;
+        Io {
+            stdin: RefCell::new(Box::new(std::io::BufReader::new(std::io::stdin()))),
+            stdout: Rc::new(RefCell::new(Box::new(std::io::stdout()))),
+            stderr: Rc::new(RefCell::new(Box::new(std::io::stderr()))),
+            stdin_is_terminal: std::io::stdin().is_terminal(),
+            stderr_is_terminal: std::io::stderr().is_terminal(),
+            colors: Colors::NONE,
+            prompt_hidden: Box::new(|prompt| rpassword::prompt_password(prompt)),
+        }
+    }
+
+    /// Streams for running commands inside the program (`demo`): no stdin, stderr collected.
+    pub fn captured(stdout: SharedWrite, stderr: SharedWrite) -> Io {
+        Io {
+            stdin: RefCell::new(Box::new(std::io::empty())),
+            stdout,
+            stderr,
+            stdin_is_terminal: false,
+            stderr_is_terminal: false,
+            colors: Colors::NONE,
+            prompt_hidden: Box::new(|_| Err(std::io::ErrorKind::Unsupported.into())),
+        }
+    }
+}
