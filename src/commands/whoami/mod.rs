@@ -1,0 +1,227 @@
+//! `gsignin whoami`: verify ID tokens (pasted, piped, or the profile's) and show every check
+//! with its reason, then the claims. The batch engine (`-`) is in batch.rs, the text and JSON
+//! of a verdict in render.rs.
+
+use crate::cli::WhoamiArgs;
+use crate::config::client_secret::ClientSecret;
+use crate::context::Ctx;
+use crate::error::{Code, Error, Result};
+use crate::google::endpoints::Endpoints;
+use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, KeySet};
+use crate::google::jwks::{self, KeySource};
+use crate::output::{Data, Outcome};
+use crate::session::{Session, TokenKind};
+
+mod batch;
+mod render;
+
+use render::unverified;
+pub use render::{human_verdict, verdict_json};
+
+/// Tokens verified per round of a batch: enough to keep both cores busy, small enough that
+/// memory stays flat however many tokens arrive.
+const CHUNK: usize = 1024;
+
+pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
+    let now = match &args.now {
+        Some(s) => crate::timefmt::parse_rfc3339(s).ok_or_else(|| {
+            Error::usage(
+                format!("--now `{s}` is not an RFC 3339 instant"),
+                "write it like 2026-11-25T06:00:00Z",
+            )
+        })?,
+        None => ctx.clock.now(),
+    };
+    if args.token.as_deref() == Some(std::ffi::OsStr::new("-")) {
+        return batch::batch(ctx, &args, now);
+    }
+    let token: Vec<u8> = match args.token.clone() {
+        Some(token) => token.into_encoded_bytes(),
+        None => profile_id_token(ctx)?.into_bytes(),
+    };
+    if args.no_verify {
+        return Ok(unverified(&token, now));
+    }
+    // A token that is not even a JWT is judged without asking the issuer for anything.
+    let offline = id_token::decode(&token).is_err();
+    let (mut keys, expect) = verification(ctx, &args, offline)?;
+    let verdict = keys.verify(&token, &expect, now)?;
+    let failure = (!verdict.valid()).then(|| rejected(1, 1));
+    Ok(Outcome {
+        data: Data::Records {
+            human: human_verdict(&verdict, now),
+            records: vec![verdict_json(&verdict)],
+        },
+        failure,
+    })
+}
+
+fn rejected(count: usize, of: usize) -> Error {
+    Error::new(
+        Code::TokenInvalid,
+        if of == 1 {
+            "the token was rejected".to_string()
+        } else {
+            format!("{count} of {of} tokens were rejected")
+        },
+        "the failed checks above say why; --json gives every check per token",
+    )
+}
+
+/// Where the keys come from and what the tokens must say.
+fn verification<'a>(
+    ctx: &'a Ctx,
+    args: &WhoamiArgs,
+    offline: bool,
+) -> Result<(KeySource<'a>, Expectations)> {
+    let audience = match &args.audience {
+        Some(a) => Some(a.clone()),
+        None => default_audience(ctx)?,
+    };
+    let (keys, issuers) = match &args.jwks {
+        Some(path) => (
+            KeySource::fixed(read_jwks_file(ctx, path)?),
+            offline_issuers(&ctx.settings.issuer),
+        ),
+        None if offline => (
+            KeySource::fixed(Default::default()),
+            offline_issuers(&ctx.settings.issuer),
+        ),
+        None => {
+            let now = ctx.clock.now();
+            let endpoints = ctx.endpoints(&ctx.settings.issuer)?;
+            (
+                KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), now),
+                endpoints.issuers,
+            )
+        }
+    };
+    let expect = Expectations {
+        issuers,
+        audience,
+        leeway: DEFAULT_LEEWAY,
+        hd: args.hd.clone(),
+    };
+    Ok((keys, expect))
+}
+
+fn read_jwks_file(ctx: &Ctx, path: &std::path::Path) -> Result<KeySet> {
+    let bytes = crate::fsutil::read_limited(path, 8 << 20, false).map_err(|e| {
+        Error::usage(
+            format!("cannot read the JWKS file {}: {e}", path.display()),
+            "save the issuer's keys with `curl -o jwks.json https://www.googleapis.com/oauth2/v3/certs`",
+        )
+    })?;
+    let keys = jwks::parse(&bytes).map_err(|e| {
+        Error::usage(
+            format!("{}: {e}", path.display()),
+            "pass a JWKS document or Google's PEM certificate map (oauth2/v1/certs)",
+        )
+    })?;
+    for warning in &keys.warnings {
+        ctx.warn(&format!("{warning} ({})", path.display()));
+    }
+    Ok(keys)
+}
+
+/// Without a network, Google's tokens may carry either issuer spelling; any other issuer is
+/// taken as written.
+fn offline_issuers(issuer: &str) -> Vec<String> {
+    if Endpoints::is_google(issuer) {
+        Endpoints::google().issuers
+    } else {
+        vec![issuer.to_string()]
+    }
+}
+
+/// The client secret's client_id, when a client secret is known. A file named explicitly must
+/// be readable; the default one may be absent (the audience check is then reported skipped).
+fn default_audience(ctx: &Ctx) -> Result<Option<String>> {
+    let default = ctx.dirs.default_client_secret();
+    match &ctx.settings.client_secret {
+        Some(path) => Ok(Some(ClientSecret::load(Some(path), &default)?.client_id)),
+        None if default.exists() => Ok(Some(ClientSecret::load(None, &default)?.client_id)),
+        None => Ok(None),
+    }
+}
+
+/// The stored sign-in's ID token, refreshed first when it has expired.
+fn profile_id_token(ctx: &Ctx) -> Result<String> {
+    let mut session = Session::open(ctx)?;
+    let token = session.fresh_token(TokenKind::Id, 0)?;
+    Ok(token.expose().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{Cli, Command};
+    use crate::context::{Clock, Ctx, Io, Settings, SharedWrite};
+    use crate::emulator::keys::Keys;
+    use crate::output::Data;
+    use clap::Parser;
+    use serde_json::json;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    const NOW: i64 = 1_795_500_000;
+
+    /// Runs `gsignin ARGS` in-process with captured output and a fixed clock.
+    fn run_at(now: i64, args: &[&str]) -> (Option<Data>, Option<crate::error::Error>) {
+        let cli =
+            Cli::try_parse_from(std::iter::once("gsignin").chain(args.iter().copied())).unwrap();
+        let sink = || -> SharedWrite { Rc::new(RefCell::new(Box::new(Vec::<u8>::new()))) };
+        let mut ctx = Ctx::new(
+            Settings::from_args(&cli.global),
+            Io::captured(sink(), sink()),
+        )
+        .unwrap();
+        ctx.clock = Clock::Fixed(now);
+        let Command::Whoami(whoami) = cli.command else {
+            panic!("not whoami");
+        };
+        match super::run(&ctx, whoami) {
+            Ok(outcome) => (Some(outcome.data), outcome.failure),
+            Err(e) => (None, Some(e)),
+        }
+    }
+
+    #[test]
+    fn time_claims_are_judged_by_the_injected_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        let keys = Keys::new();
+        let jwks = dir.path().join("jwks.json");
+        std::fs::write(&jwks, keys.jwks().to_string()).unwrap();
+        let token = keys.current().sign(&json!({
+            "iss": "https://accounts.google.com", "aud": "web", "sub": "1",
+            "iat": NOW - 10, "exp": NOW + 3590,
+        }));
+        let home = dir.path().join("home");
+        let args = |t: &str| {
+            vec![
+                "--home".to_string(),
+                home.display().to_string(),
+                "whoami".into(),
+                t.to_string(),
+                "--audience".into(),
+                "web".into(),
+                "--jwks".into(),
+                jwks.display().to_string(),
+            ]
+        };
+        let owned = args(&token);
+        let argv: Vec<&str> = owned.iter().map(String::as_str).collect();
+        let (data, failure) = run_at(NOW, &argv);
+        assert!(failure.is_none(), "{failure:?}");
+        let Some(Data::Records { records, .. }) = data else {
+            panic!("no records");
+        };
+        assert_eq!(records[0]["valid"], true);
+
+        let (_, failure) = run_at(NOW + 3600 + 61, &argv);
+        assert_eq!(
+            failure.map(|e| e.exit_code()),
+            Some(3),
+            "expired by the injected clock"
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! A verdict as people read it (checks, then claims with their dates) and as scripts read it.
+
+use crate::error::{Code, Error};
+use crate::google::id_token::{self, Status, Verdict};
+use crate::output::{Data, Outcome};
+use crate::timefmt::{relative, rfc3339};
+use serde_json::{Map, Value, json};
+
+pub(super) fn unverified(token: &[u8], now: i64) -> Outcome {
+    let (text, valid) = render_unverified(token, now, false);
+    let record = unverified_json(token);
+    Outcome {
+        data: Data::Records {
+            human: text,
+            records: vec![record],
+        },
+        failure: (!valid).then(|| {
+            Error::new(
+                Code::TokenMalformed,
+                "cannot decode the token",
+                "paste the whole token: three base64url parts joined by dots",
+            )
+        }),
+    }
+}
+
+fn unverified_json(token: &[u8]) -> Value {
+    match id_token::decode(token) {
+        Ok(d) => {
+            json!({"valid": Value::Null, "verified": false, "header": d.header, "claims": d.claims, "error": Value::Null})
+        }
+        Err(reason) => {
+            json!({"valid": false, "verified": false, "header": null, "claims": null, "error": reason})
+        }
+    }
+}
+
+/// `--no-verify`: decoded, said to be unverified; only an undecodable token counts as bad.
+pub(super) fn render_unverified(token: &[u8], now: i64, json: bool) -> (String, bool) {
+    let decoded = id_token::decode(token);
+    let ok = decoded.is_ok();
+    let text = if json {
+        format!("{}\n", unverified_json(token))
+    } else {
+        match decoded {
+            Ok(d) => format!(
+                "UNVERIFIED: decoded only, nothing was checked\n{}",
+                claims_block(&d.header, &d.claims, now)
+            ),
+            Err(reason) => format!("UNVERIFIED and undecodable: {reason}\n"),
+        }
+    };
+    (text, ok)
+}
+
+pub fn verdict_json(v: &Verdict) -> Value {
+    serde_json::to_value(v).unwrap_or(Value::Null)
+}
+
+pub fn human_verdict(v: &Verdict, now: i64) -> String {
+    let who = v.who();
+    let mut out = if v.valid() {
+        format!("VALID ID token for {who}\n")
+    } else {
+        let failed = v.failures().count();
+        format!(
+            "INVALID ID token{}: {failed} check{} failed\n",
+            if v.claims.is_some() {
+                format!(" for {who}")
+            } else {
+                String::new()
+            },
+            if failed == 1 { "" } else { "s" }
+        )
+    };
+    out.push_str("checks:\n");
+    for (name, c) in &v.checks {
+        let mark = match c.status {
+            Status::Pass => "pass",
+            Status::Fail => "FAIL",
+            Status::Skipped => "skip",
+        };
+        out.push_str(&format!("  {mark:<4}  {name:<14} {}\n", c.detail));
+    }
+    if let (Some(h), Some(c)) = (&v.header, &v.claims) {
+        out.push_str(&claims_block(h, c, now));
+    }
+    out
+}
+
+fn claims_block(header: &Map<String, Value>, claims: &Map<String, Value>, now: i64) -> String {
+    let mut out = String::from("header:\n");
+    for (k, val) in header {
+        out.push_str(&format!("  {k:<15} {}\n", plain(val)));
+    }
+    out.push_str("claims:\n");
+    for (k, val) in claims {
+        let mut shown = plain(val);
+        if matches!(k.as_str(), "exp" | "iat" | "nbf" | "auth_time")
+            && let Some(t) = val.as_i64()
+        {
+            shown = format!("{t} ({}, {})", rfc3339(t), relative(t, now));
+        }
+        out.push_str(&format!("  {k:<15} {shown}\n"));
+    }
+    out
+}
+
+fn plain(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
