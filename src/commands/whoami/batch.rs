@@ -296,15 +296,16 @@ impl Progress {
         };
         let bar = indicatif::ProgressBar::with_draw_target(None, target);
         bar.set_style(
-            indicatif::ProgressStyle::with_template("verified {pos} tokens, {msg} rejected")
+            indicatif::ProgressStyle::with_template("{msg}")
                 .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
         );
         Progress { bar }
     }
 
     fn update(&mut self, total: usize, bad: usize) {
-        self.bar.set_message(bad.to_string());
-        self.bar.set_position(total as u64);
+        // One message, so a redraw never shows a count from one round beside another's.
+        self.bar
+            .set_message(format!("verified {total} tokens, {bad} rejected"));
     }
 
     fn finish(&mut self) {
