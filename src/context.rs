@@ -161,11 +161,7 @@ impl Ctx {
     /// A diagnostic line on stderr. Failing to write one is no reason to fail the command.
     pub fn warn(&self, message: &str) {
         let line = format!("warning: {}", self.http.known().scrub(message));
-        let line = if self.io.colors.stderr {
-            crate::output::paint_diagnostic(&line)
-        } else {
-            line
-        };
+        let line = crate::output::diagnostic_line(&line).render(self.io.colors.stderr);
         let _ = writeln!(self.io.stderr.borrow_mut(), "{line}");
     }
 }

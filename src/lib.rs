@@ -19,4 +19,5 @@ pub mod secret;
 pub mod session;
 pub mod signin;
 pub mod store;
+pub mod style;
 pub mod timefmt;

@@ -3,6 +3,7 @@
 
 use crate::error::Error;
 pub use crate::io::Colors;
+use crate::style::{Styled, Tone};
 use serde_json::{Value, json};
 use std::io::Write;
 
@@ -10,12 +11,12 @@ use std::io::Write;
 pub enum Data {
     /// Text for people and the same facts as JSON for scripts.
     Report {
-        human: String,
+        human: Styled,
         json: Value,
     },
     /// Text for people, one JSON document per record (JSON Lines) for scripts.
     Records {
-        human: String,
+        human: Styled,
         records: Vec<Value>,
     },
     /// Already written to stdout as it was produced (a batch).
@@ -33,9 +34,12 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    pub fn report(human: String, json: Value) -> Outcome {
+    pub fn report(human: impl Into<Styled>, json: Value) -> Outcome {
         Outcome {
-            data: Data::Report { human, json },
+            data: Data::Report {
+                human: human.into(),
+                json,
+            },
             failure: None,
         }
     }
@@ -46,54 +50,17 @@ impl Outcome {
     }
 }
 
-const GREEN: &str = "\x1b[32m";
-const BOLD_GREEN: &str = "\x1b[1;32m";
-const BOLD_RED: &str = "\x1b[1;31m";
-const YELLOW: &str = "\x1b[33m";
-const RESET: &str = "\x1b[0m";
-
-/// Colours the verdict words of human output: VALID/INVALID headlines, pass/FAIL marks,
-/// UNVERIFIED. Commands write plain text; colour is decided here, once.
-pub fn paint(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 64);
-    for line in text.split_inclusive('\n') {
-        let painted = [
-            ("VALID ", BOLD_GREEN, 0),
-            ("INVALID ", BOLD_RED, 0),
-            ("UNVERIFIED", YELLOW, 0),
-            ("  pass  ", GREEN, 2),
-            ("  FAIL  ", BOLD_RED, 2),
-        ]
-        .iter()
-        .find_map(|(prefix, color, indent)| {
-            let body = line
-                .strip_prefix('[')
-                .and_then(|l| l.split_once("] "))
-                .map(|(n, rest)| (format!("[{n}] "), rest));
-            let (lead, rest) = body.unwrap_or((String::new(), line));
-            rest.strip_prefix(prefix).map(|after| {
-                let word = prefix.trim();
-                format!(
-                    "{lead}{}{color}{word}{RESET}{}{after}",
-                    " ".repeat(*indent),
-                    &prefix[indent + word.len()..]
-                )
-            })
-        });
-        out.push_str(painted.as_deref().unwrap_or(line));
-    }
-    out
-}
-
 /// `gsignin: error:` in red and `warning:` in yellow, for stderr.
-pub fn paint_diagnostic(line: &str) -> String {
-    if let Some(rest) = line.strip_prefix("gsignin: error:") {
-        format!("{BOLD_RED}gsignin: error:{RESET}{rest}")
-    } else if let Some(rest) = line.strip_prefix("warning:") {
-        format!("{YELLOW}warning:{RESET}{rest}")
-    } else {
-        line.to_string()
+pub fn diagnostic_line(line: &str) -> Styled {
+    for (prefix, tone) in [
+        ("gsignin: error:", Tone::Invalid),
+        ("warning:", Tone::Caution),
+    ] {
+        if let Some(rest) = line.strip_prefix(prefix) {
+            return Styled::new().with(tone, prefix).with(Tone::Plain, rest);
+        }
     }
+    Styled::plain(line)
 }
 
 /// Writes an outcome and returns the exit code.
@@ -108,13 +75,7 @@ pub fn render_with(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> u8 {
-    let human = |text: &str| {
-        if colors.stdout {
-            paint(text)
-        } else {
-            text.to_string()
-        }
-    };
+    let human = |text: &Styled| text.render(colors.stdout);
     let (wrote, written) = match outcome.data {
         Data::Report {
             human: human_text,
@@ -171,11 +132,7 @@ pub fn write_failure(e: &std::io::Error) -> Option<Error> {
 }
 
 fn diagnostic(line: &str, colors: Colors) -> String {
-    if colors.stderr {
-        paint_diagnostic(line)
-    } else {
-        line.to_string()
-    }
+    diagnostic_line(line).render(colors.stderr)
 }
 
 pub fn render_error(e: &Error, json_mode: bool, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
@@ -267,25 +224,13 @@ mod tests {
     }
 
     #[test]
-    fn paints_verdict_words_only() {
-        let text = "VALID ID token for a@b\nchecks:\n  pass  alg       RS256\n  FAIL  exp       expired\n  skip  nbf       none\n";
-        let painted = paint(text);
+    fn diagnostics_colour_their_prefix_only() {
+        let warn = diagnostic_line("warning: x").render(true);
         assert!(
-            painted.starts_with("\x1b[1;32mVALID\x1b[0m ID token"),
-            "{painted:?}"
+            warn.starts_with("\x1b[") && warn.ends_with("warning:\x1b[0m x"),
+            "{warn:?}"
         );
-        assert!(
-            painted.contains("  \x1b[32mpass\x1b[0m  alg"),
-            "{painted:?}"
-        );
-        assert!(
-            painted.contains("  \x1b[1;31mFAIL\x1b[0m  exp"),
-            "{painted:?}"
-        );
-        assert!(painted.contains("  skip  nbf"));
-        assert!(paint("[2] INVALID ID token\n").starts_with("[2] \x1b[1;31mINVALID"));
-        let plain = "Signed in as x\n";
-        assert_eq!(paint(plain), plain);
-        assert_eq!(paint_diagnostic("warning: x"), "\x1b[33mwarning:\x1b[0m x");
+        assert_eq!(diagnostic_line("warning: x").render(false), "warning: x");
+        assert_eq!(diagnostic_line("plain").render(true), "plain");
     }
 }

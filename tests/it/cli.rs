@@ -290,12 +290,12 @@ fn colour_only_when_asked_or_on_a_terminal() {
         .output()
         .unwrap();
     assert!(
-        stdout(&out).starts_with("\x1b[1;31mINVALID\x1b[0m"),
+        stdout(&out).starts_with("\x1b[1m\x1b[31mINVALID\x1b[0m"),
         "{}",
         stdout(&out)
     );
     assert!(
-        stderr(&out).starts_with("\x1b[1;31mgsignin: error:"),
+        stderr(&out).starts_with("\x1b[1m\x1b[31mgsignin: error:"),
         "{}",
         stderr(&out)
     );

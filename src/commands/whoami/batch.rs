@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::google::id_token::{self, Expectations, KeySet};
 use crate::google::jwks::KeySource;
 use crate::output::{Data, Outcome};
+use crate::style::{Styled, Tone};
 use serde_json::json;
 use std::io::{BufRead, Write};
 
@@ -21,6 +22,8 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
         .unwrap_or(1)
         .clamp(1, 16);
     let json = ctx.settings.json;
+    // Answers are rendered on the workers, coloured there when stdout takes colour.
+    let color = ctx.io.colors.stdout && !json;
     let mut stdin = ctx.io.stdin.borrow_mut();
     let mut lines = TokenLines::new(&mut *stdin);
     let mut read_chunk = || -> Result<Vec<Vec<u8>>> {
@@ -60,7 +63,7 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
                 .enumerate()
                 .map(|(part_no, part)| {
                     let first = total + part_no * per;
-                    scope.spawn(move || judge_part(part, judge, now, json, first))
+                    scope.spawn(move || judge_part(part, judge, now, json, color, first))
                 })
                 .collect();
             let open = write_answers(ctx, &pending);
@@ -92,7 +95,8 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
             let fresh = keys.keys()?;
             for (i, (answer, token)) in answers.iter_mut().zip(&chunk).enumerate() {
                 if answer.unknown_kid {
-                    *answer = judge_one(token, Some((fresh, &*expect)), now, json, total + i);
+                    *answer =
+                        judge_one(token, Some((fresh, &*expect)), now, json, color, total + i);
                 }
             }
         }
@@ -140,6 +144,7 @@ fn judge_part(
     judge: Option<(&KeySet, &Expectations)>,
     now: i64,
     json: bool,
+    color: bool,
     first: usize,
 ) -> Vec<Answer> {
     part.iter()
@@ -147,15 +152,15 @@ fn judge_part(
         .map(|(i, t)| {
             // One token that trips a bug must not take its neighbours' answers with it.
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                judge_one(t, judge, now, json, first + i)
+                judge_one(t, judge, now, json, color, first + i)
             }))
-            .unwrap_or_else(|_| broken_answer(json, first + i))
+            .unwrap_or_else(|_| broken_answer(json, color, first + i))
         })
         .collect()
 }
 
 /// The answer for a token whose judging panicked: invalid, and said to be a bug.
-fn broken_answer(json: bool, index: usize) -> Answer {
+fn broken_answer(json: bool, color: bool, index: usize) -> Answer {
     let reason = "gsignin failed while judging this token (a bug: please report it)";
     Answer {
         text: if json {
@@ -164,7 +169,10 @@ fn broken_answer(json: bool, index: usize) -> Answer {
                 json!({"valid": false, "checks": {}, "header": null, "claims": null, "error": reason})
             )
         } else {
-            format!("[{}] INVALID: {reason}\n", index + 1)
+            Styled::plain(format!("[{}] ", index + 1))
+                .with(Tone::Invalid, "INVALID")
+                .with(Tone::Plain, format!(": {reason}\n"))
+                .render(color)
         },
         valid: false,
         unknown_kid: false,
@@ -177,12 +185,13 @@ fn judge_one(
     judge: Option<(&KeySet, &Expectations)>,
     now: i64,
     json: bool,
+    color: bool,
     index: usize,
 ) -> Answer {
     let Some((keys, expect)) = judge else {
         let (text, valid) = render_unverified(token, now, json);
         return Answer {
-            text,
+            text: text.render(color),
             valid,
             unknown_kid: false,
         };
@@ -193,7 +202,10 @@ fn judge_one(
         line.push('\n');
         line
     } else {
-        format!("[{}] {}\n", index + 1, human_verdict(&v, now))
+        let mut line = Styled::plain(format!("[{}] ", index + 1));
+        line.append(human_verdict(&v, now));
+        line.push(Tone::Plain, "\n");
+        line.render(color)
     };
     Answer {
         text,
@@ -267,11 +279,7 @@ fn write_answers(ctx: &Ctx, answers: &[(String, bool)]) -> Result<bool> {
     let mut out = ctx.io.stdout.borrow_mut();
     let mut written = || -> std::io::Result<()> {
         for (text, _) in answers {
-            if ctx.io.colors.stdout && !ctx.settings.json {
-                out.write_all(crate::output::paint(text).as_bytes())?;
-            } else {
-                out.write_all(text.as_bytes())?;
-            }
+            out.write_all(text.as_bytes())?;
         }
         out.flush()
     };

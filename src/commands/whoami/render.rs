@@ -3,6 +3,8 @@
 use crate::error::{Code, Error};
 use crate::google::id_token::{self, Status, Verdict};
 use crate::output::{Data, Outcome};
+use crate::redact::escape_controls;
+use crate::style::{Styled, Tone};
 use crate::timefmt::{relative, rfc3339};
 use serde_json::{Map, Value, json};
 
@@ -36,18 +38,23 @@ fn unverified_json(token: &[u8]) -> Value {
 }
 
 /// `--no-verify`: decoded, said to be unverified; only an undecodable token counts as bad.
-pub(super) fn render_unverified(token: &[u8], now: i64, json: bool) -> (String, bool) {
+pub(super) fn render_unverified(token: &[u8], now: i64, json: bool) -> (Styled, bool) {
     let decoded = id_token::decode(token);
     let ok = decoded.is_ok();
     let text = if json {
-        format!("{}\n", unverified_json(token))
+        Styled::plain(format!("{}\n", unverified_json(token)))
     } else {
         match decoded {
-            Ok(d) => format!(
-                "UNVERIFIED: decoded only, nothing was checked\n{}",
-                claims_block(&d.header, &d.claims, now)
+            Ok(d) => Styled::new().with(Tone::Caution, "UNVERIFIED").with(
+                Tone::Plain,
+                format!(
+                    ": decoded only, nothing was checked\n{}",
+                    claims_block(&d.header, &d.claims, now)
+                ),
             ),
-            Err(reason) => format!("UNVERIFIED and undecodable: {reason}\n"),
+            Err(reason) => Styled::new()
+                .with(Tone::Caution, "UNVERIFIED")
+                .with(Tone::Plain, format!(" and undecodable: {reason}\n")),
         }
     };
     (text, ok)
@@ -57,33 +64,47 @@ pub fn verdict_json(v: &Verdict) -> Value {
     serde_json::to_value(v).unwrap_or(Value::Null)
 }
 
-pub fn human_verdict(v: &Verdict, now: i64) -> String {
+pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
     let who = v.who();
     let mut out = if v.valid() {
-        format!("VALID ID token for {who}\n")
+        Styled::new()
+            .with(Tone::Valid, "VALID")
+            .with(Tone::Plain, format!(" ID token for {who}\n"))
     } else {
         let failed = v.failures().count();
-        format!(
-            "INVALID ID token{}: {failed} check{} failed\n",
-            if v.claims.is_some() {
-                format!(" for {who}")
-            } else {
-                String::new()
-            },
-            if failed == 1 { "" } else { "s" }
+        Styled::new().with(Tone::Invalid, "INVALID").with(
+            Tone::Plain,
+            format!(
+                " ID token{}: {failed} check{} failed\n",
+                if v.claims.is_some() {
+                    format!(" for {who}")
+                } else {
+                    String::new()
+                },
+                if failed == 1 { "" } else { "s" }
+            ),
         )
     };
-    out.push_str("checks:\n");
+    out.push(Tone::Plain, "checks:\n");
     for (name, c) in &v.checks {
-        let mark = match c.status {
-            Status::Pass => "pass",
-            Status::Fail => "FAIL",
-            Status::Skipped => "skip",
+        let (tone, mark) = match c.status {
+            Status::Pass => (Tone::Pass, "pass"),
+            Status::Fail => (Tone::Invalid, "FAIL"),
+            Status::Skipped => (Tone::Plain, "skip"),
         };
-        out.push_str(&format!("  {mark:<4}  {name:<14} {}\n", c.detail));
+        out.push(Tone::Plain, "  ");
+        out.push(tone, mark);
+        out.push(
+            Tone::Plain,
+            format!(
+                "{}  {name:<14} {}\n",
+                " ".repeat(4 - mark.len()),
+                escape_controls(&c.detail)
+            ),
+        );
     }
     if let (Some(h), Some(c)) = (&v.header, &v.claims) {
-        out.push_str(&claims_block(h, c, now));
+        out.push(Tone::Plain, claims_block(h, c, now));
     }
     out
 }
@@ -106,9 +127,11 @@ fn claims_block(header: &Map<String, Value>, claims: &Map<String, Value>, now: i
     out
 }
 
+/// A claim's value as text; a token's claims are the issuer's (or anyone's) words, so control
+/// characters are escaped and cannot drive the terminal.
 fn plain(v: &Value) -> String {
     match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
+        Value::String(s) => escape_controls(s),
+        other => escape_controls(&other.to_string()),
     }
 }

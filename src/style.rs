@@ -1,0 +1,106 @@
+//! Text for people with its styles carried as spans: a command says "this word is a verdict",
+//! and only rendering decides (from `--color`, NO_COLOR and the terminal) whether that becomes
+//! colour. Nothing is ever re-parsed to find what to colour.
+
+use anstyle::{AnsiColor, Style};
+
+/// What a span is, which decides how it looks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    /// VALID
+    Valid,
+    /// INVALID, a failed check, `gsignin: error:`
+    Invalid,
+    /// a passed check
+    Pass,
+    /// UNVERIFIED, `warning:`
+    Caution,
+}
+
+impl Tone {
+    fn style(self) -> Style {
+        let fg = |c: AnsiColor| Style::new().fg_color(Some(c.into()));
+        match self {
+            Tone::Plain => Style::new(),
+            Tone::Valid => fg(AnsiColor::Green).bold(),
+            Tone::Invalid => fg(AnsiColor::Red).bold(),
+            Tone::Pass => fg(AnsiColor::Green),
+            Tone::Caution => fg(AnsiColor::Yellow),
+        }
+    }
+}
+
+/// Text made of spans, each with its tone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Styled {
+    spans: Vec<(Tone, String)>,
+}
+
+impl Styled {
+    pub fn new() -> Styled {
+        Styled::default()
+    }
+
+    pub fn plain(text: impl Into<String>) -> Styled {
+        Styled::new().with(Tone::Plain, text)
+    }
+
+    pub fn with(mut self, tone: Tone, text: impl Into<String>) -> Styled {
+        self.push(tone, text);
+        self
+    }
+
+    pub fn push(&mut self, tone: Tone, text: impl Into<String>) {
+        let text = text.into();
+        if !text.is_empty() {
+            self.spans.push((tone, text));
+        }
+    }
+
+    pub fn append(&mut self, other: Styled) {
+        self.spans.extend(other.spans);
+    }
+
+    /// The text, coloured or not.
+    pub fn render(&self, color: bool) -> String {
+        let mut out = String::new();
+        for (tone, text) in &self.spans {
+            let style = tone.style();
+            if color && *tone != Tone::Plain {
+                out.push_str(&format!("{style}{text}{style:#}"));
+            } else {
+                out.push_str(text);
+            }
+        }
+        out
+    }
+}
+
+impl From<String> for Styled {
+    fn from(text: String) -> Styled {
+        Styled::plain(text)
+    }
+}
+
+impl From<&str> for Styled {
+    fn from(text: &str) -> Styled {
+        Styled::plain(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn colour_only_when_asked() {
+        let s = Styled::plain("[2] ")
+            .with(Tone::Invalid, "INVALID")
+            .with(Tone::Plain, " ID token");
+        assert_eq!(s.render(false), "[2] INVALID ID token");
+        let coloured = s.render(true);
+        assert!(coloured.starts_with("[2] \x1b["), "{coloured:?}");
+        assert!(coloured.contains("INVALID\x1b[0m ID token"), "{coloured:?}");
+    }
+}
