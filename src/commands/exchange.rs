@@ -6,6 +6,7 @@
 //! ends with the tokens stored or in a rescue file.
 
 use super::code_input;
+use super::signin_report::{Shown, SignInReport};
 use crate::cli::ExchangeArgs;
 use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
@@ -14,11 +15,9 @@ use crate::google::id_token::{self, Expectations, Verdict};
 use crate::google::jwks::KeySource;
 use crate::google::scopes;
 use crate::google::token::{self, TokenResponse};
-use crate::output::{self, Outcome, aligned};
+use crate::output::Outcome;
 use crate::signin::SignIn;
 use crate::store::{self, Profile, Store, StoreKind, Tokens, rescue};
-use crate::timefmt::{relative, rfc3339};
-use serde_json::{Value, json};
 
 pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
     let profile_name = ctx.settings.profile.clone();
@@ -51,16 +50,19 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
         let _ = std::fs::remove_file(path);
     }
     let failure = advise(ctx, &args, &signin.profile, verdict.as_ref());
-    Ok(report(
-        ctx,
-        &ready.store,
+    let report = SignInReport::new(
         &signin.profile,
         &resp,
         verdict.as_ref(),
+        ready.store.secrets.describe(&signin.profile.name),
         kept_refresh,
-        &args,
-    )
-    .with_failure(failure))
+        Shown {
+            tokens: args.show_tokens,
+            refresh_token: args.show_refresh_token,
+        },
+        ctx.clock.now(),
+    );
+    Ok(report.into_outcome().with_failure(failure))
 }
 
 /// Everything checked before the single-use code is spent: the client secret, a writable
@@ -267,87 +269,4 @@ fn keep_previous_refresh_token(
             false
         }
     }
-}
-
-fn report(
-    ctx: &Ctx,
-    store: &Store,
-    profile: &Profile,
-    resp: &TokenResponse,
-    verdict: Option<&Verdict>,
-    kept_refresh: bool,
-    args: &ExchangeArgs,
-) -> Outcome {
-    let now = ctx.clock.now();
-    let location = store.secrets.describe(&profile.name);
-    let refresh_line = match (resp.refresh_token.is_some(), kept_refresh) {
-        (true, _) => format!("stored in {location}"),
-        (false, true) => format!("none issued; the one already in {location} stays in use"),
-        (false, false) => "none issued (see the warning above)".to_string(),
-    };
-    let id_line = match verdict {
-        Some(v) => {
-            let kid = v
-                .header
-                .as_ref()
-                .and_then(|h| h.get("kid"))
-                .and_then(Value::as_str)
-                .unwrap_or("-");
-            let aud = v.claim_str("aud").unwrap_or("-");
-            format!("verified (RS256, key {kid}, aud {aud})")
-        }
-        None if scopes::contains(&profile.scopes, "openid") => {
-            "MISSING although openid was granted".to_string()
-        }
-        None => "none issued (no openid scope)".to_string(),
-    };
-    let who = match verdict {
-        Some(_) => profile.who(),
-        None => "an UNKNOWN user (no ID token: nothing says who)".into(),
-    };
-    let mut rows = vec![
-        ("sub", profile.sub.clone().unwrap_or_else(|| "-".into())),
-        ("scopes", scopes::short_list(&profile.scopes)),
-        (
-            "access token",
-            match profile.access_token_expires_at {
-                Some(t) => format!("expires {} ({})", rfc3339(t), relative(t, now)),
-                None => "no expiry given".into(),
-            },
-        ),
-        ("refresh token", refresh_line),
-        ("ID token", id_line),
-        ("profile", profile.name.clone()),
-    ];
-    let (shown_rows, shown) = output::shown_tokens(
-        args.show_tokens.then_some(&resp.access_token),
-        resp.id_token.as_ref().filter(|_| args.show_tokens),
-        resp.refresh_token
-            .as_ref()
-            .filter(|_| args.show_refresh_token),
-    );
-    rows.extend(shown_rows);
-    let human = format!("Signed in as {who}\n{}", aligned(&rows));
-    let mut doc = json!({
-        "profile": profile.name,
-        "email": profile.email,
-        "email_verified": profile.email_verified,
-        "sub": profile.sub,
-        "scopes": profile.scopes,
-        "access_token_expires_at": profile.access_token_expires_at.map(rfc3339),
-        "refresh_token": {
-            "issued": resp.refresh_token.is_some(),
-            "stored": profile.has_refresh_token,
-            "store": profile.store,
-            "location": location,
-        },
-        "id_token": verdict.map(|v| json!({
-            "valid": v.valid(),
-            "kid": v.header.as_ref().and_then(|h| h.get("kid")).cloned(),
-        })),
-    });
-    if !shown.is_empty() {
-        doc["tokens"] = Value::Object(shown);
-    }
-    Outcome::report(human, doc)
 }

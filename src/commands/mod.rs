@@ -8,6 +8,7 @@ pub mod emulator;
 pub mod exchange;
 pub mod refresh;
 pub mod revoke;
+pub mod signin_report;
 pub mod status;
 pub mod token;
 pub mod whoami;
