@@ -7,6 +7,7 @@ use crate::error::{Code, Error, Result};
 use crate::google::drive::{self, Reply};
 use crate::google::scopes;
 use crate::output::{Outcome, aligned};
+use crate::redact::escape_controls;
 use crate::secret::Secret;
 use crate::session::{Session, TokenKind};
 use serde_json::{Value, json};
@@ -49,7 +50,7 @@ pub fn run(ctx: &Ctx, args: DriveArgs) -> Result<Outcome> {
     let who = session
         .profile
         .as_ref()
-        .and_then(|p| p.email.clone())
+        .map(|p| p.who())
         .unwrap_or_else(|| format!("profile {}", session.name));
     Ok(if args.list {
         report_list(&who, body)
@@ -84,7 +85,9 @@ fn list_all(ctx: &Ctx, base: &str, token: &Secret) -> Result<Reply> {
 }
 
 fn report_folder(who: &str, body: Value) -> Outcome {
-    let field = |k: &str| body[k].as_str().unwrap_or("-").to_string();
+    // Names come from Drive, written by whoever made the files: no control characters reach
+    // the terminal.
+    let field = |k: &str| escape_controls(body[k].as_str().unwrap_or("-"));
     let human = format!(
         "App data folder of {who}\n{}",
         aligned(&[
@@ -103,7 +106,7 @@ fn report_list(who: &str, body: Value) -> Outcome {
         files.len(),
         if files.len() == 1 { "" } else { "s" }
     );
-    let cell = |f: &Value, k: &str| f[k].as_str().unwrap_or("-").to_string();
+    let cell = |f: &Value, k: &str| escape_controls(f[k].as_str().unwrap_or("-"));
     let rows: Vec<[String; 4]> = files
         .iter()
         .map(|f| {

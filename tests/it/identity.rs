@@ -202,3 +202,18 @@ fn a_saved_key_set_with_odd_keys_still_verifies_and_private_parts_are_warned_abo
         stderr(&out)
     );
 }
+
+#[test]
+fn a_tokens_claims_cannot_drive_the_terminal() {
+    let env = Env::new();
+    let token = signed(&env, |c| {
+        c["name"] = "Mallory\u{1b}]0;pwned\u{7}\u{1b}[2J".into();
+    });
+    let out = exits(env.cmd().args(["whoami", &token]), 0);
+    assert!(!stdout(&out).contains('\u{1b}'), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Mallory\\u{1b}]0;pwned"),
+        "{}",
+        stdout(&out)
+    );
+}
