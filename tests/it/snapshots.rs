@@ -1,5 +1,5 @@
 //! Snapshots (insta) of what people read: every `--help`, and the human output of exchange,
-//! whoami and status. Ports, paths, times, key IDs and token hashes are filtered out.
+//! whoami and status and of error paths (exit code, stdout and stderr). Ports, paths, times, key IDs and token hashes are filtered out.
 //! Review changes with `cargo insta review` (or INSTA_UPDATE=always cargo test --test snapshots).
 
 use crate::support::{Env, bare_cmd, exits, stdout};
@@ -51,17 +51,42 @@ fn help_texts() {
     }
 }
 
+/// What a person sees of a run: its exit code, stdout and stderr.
+fn transcript(out: &std::process::Output) -> String {
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        out.status.code().unwrap_or(-1),
+        stdout(out),
+        crate::support::stderr(out)
+    )
+}
+
 #[test]
 fn human_output_of_exchange_whoami_and_status() {
     let env = Env::new();
     insta::with_settings!({filters => filters()}, {
         let out = exits(env.cmd().args(["exchange", &env.code()]), 0);
-        insta::assert_snapshot!("exchange", stdout(&out));
+        insta::assert_snapshot!("exchange", transcript(&out));
         let out = exits(env.cmd().arg("whoami"), 0);
-        insta::assert_snapshot!("whoami", stdout(&out));
+        insta::assert_snapshot!("whoami", transcript(&out));
         let out = exits(env.cmd().arg("status"), 0);
-        insta::assert_snapshot!("status", stdout(&out));
+        insta::assert_snapshot!("status", transcript(&out));
         let out = exits(env.cmd().args(["whoami", "abc.def.ghi"]), 3);
-        insta::assert_snapshot!("whoami_garbage", stdout(&out));
+        insta::assert_snapshot!("whoami_garbage", transcript(&out));
+    });
+}
+
+#[test]
+fn error_transcripts() {
+    let env = Env::new();
+    insta::with_settings!({filters => filters()}, {
+        let out = exits(env.cmd().arg("refresh"), 4);
+        insta::assert_snapshot!("error_not_signed_in", transcript(&out));
+        let out = exits(env.cmd().args(["exchange", "4/0-not-a-code"]), 4);
+        insta::assert_snapshot!("error_code_refused", transcript(&out));
+        let out = exits(env.cmd().args(["--json", "exchange", "4/0-not-a-code"]), 4);
+        insta::assert_snapshot!("error_code_refused_json", transcript(&out));
+        let out = exits(env.cmd().args(["refresh", "--bogus"]), 2);
+        insta::assert_snapshot!("error_usage", transcript(&out));
     });
 }
