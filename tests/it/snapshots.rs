@@ -1,6 +1,7 @@
-//! Snapshots (insta) of what people read: every `--help`, and the human output of exchange,
-//! whoami and status and of error paths (exit code, stdout and stderr). Ports, paths, times, key IDs and token hashes are filtered out.
-//! Review changes with `cargo insta review` (or INSTA_UPDATE=always cargo test --test snapshots).
+//! Snapshots (insta) of what people read: every `--help`, and the exit code, stdout and stderr
+//! of exchange, whoami, status and error paths. Ports, paths, times, key IDs and token hashes
+//! are filtered out. Review changes with `cargo insta review` (or
+//! `INSTA_UPDATE=always cargo test --test it snapshots::`).
 
 use crate::support::{Env, bare_cmd, exits, stdout};
 
