@@ -93,6 +93,8 @@ impl Default for Deadlines {
 pub struct Ctx {
     pub settings: Settings,
     pub deadlines: Deadlines,
+    /// Secrets held in memory instead of the keyring or files (tests).
+    pub memory_store: Option<crate::store::memory::MemoryStore>,
     pub dirs: Dirs,
     pub io: Io,
     pub clock: Clock,
@@ -108,6 +110,7 @@ impl Ctx {
         Ok(Ctx {
             settings,
             deadlines: Deadlines::default(),
+            memory_store: None,
             dirs,
             io,
             clock: Clock::System,
@@ -128,12 +131,21 @@ impl Ctx {
 
     /// The store `--store` names: every command opens its store here.
     pub fn store(&self) -> crate::store::Store {
-        crate::store::Store::open(self.settings.store, &self.dirs, self.deadlines.keyring)
+        self.open_store(self.settings.store)
+    }
+
+    fn open_store(&self, kind: crate::store::StoreKind) -> crate::store::Store {
+        match &self.memory_store {
+            Some(memory) => {
+                crate::store::Store::with_secrets(kind, Box::new(memory.clone()), &self.dirs)
+            }
+            None => crate::store::Store::open(kind, &self.dirs, self.deadlines.keyring),
+        }
     }
 
     /// The store a saved profile's secrets live in, whatever `--store` says now.
     pub fn store_for(&self, profile: &crate::store::Profile) -> crate::store::Store {
-        crate::store::Store::for_profile(profile, &self.dirs, self.deadlines.keyring)
+        self.open_store(profile.store_kind())
     }
 
     /// The issuer's endpoints, with a warning for each one its discovery document puts on

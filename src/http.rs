@@ -28,8 +28,12 @@ const MAX_BODY: u64 = 8 << 20;
 /// Waits between tries. Tests pass one that does not wait.
 pub type Sleeper = std::sync::Arc<dyn Fn(Duration) + Send + Sync>;
 
+/// A uniform draw from [0, 1), for jitter. Tests pass a fixed one.
+pub type Random = std::sync::Arc<dyn Fn() -> f64 + Send + Sync>;
+
 pub struct Http {
     sleep: Sleeper,
+    random: Random,
     /// The secrets this run has sent and received, scrubbed from anything shown.
     known: crate::redact::Known,
     /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback is allowed (warned).
@@ -94,6 +98,7 @@ impl Http {
     pub fn new(timeout: Duration, verbose: bool, trace: SharedWrite) -> Http {
         Http {
             sleep: std::sync::Arc::new(std::thread::sleep),
+            random: std::sync::Arc::new(rand::random::<f64>),
             known: crate::redact::Known::default(),
             insecure_http: false,
             warned_insecure: std::cell::Cell::new(false),
@@ -108,6 +113,17 @@ impl Http {
     pub fn with_sleeper(mut self, sleep: Sleeper) -> Http {
         self.sleep = sleep;
         self
+    }
+
+    /// Draws jitter from the injected source.
+    pub fn with_random(mut self, random: Random) -> Http {
+        self.random = random;
+        self
+    }
+
+    /// A uniform draw from [0, 1) for jitter.
+    pub fn random(&self) -> f64 {
+        (self.random)()
     }
 
     /// Waits `d` (backoff), through the injected sleeper.
@@ -342,7 +358,7 @@ impl Http {
             .map(Duration::from_secs)
             .filter(|d| *d <= self.timeout)
             .unwrap_or_else(|| {
-                let jitter = 0.9 + rand::random::<f64>() * 0.2;
+                let jitter = 0.9 + self.random() * 0.2;
                 base.mul_f64(jitter)
             });
         self.trace_line(&format!(

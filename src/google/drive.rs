@@ -65,7 +65,7 @@ fn call(http: &Http, url: &str, token: &Secret) -> Result<Reply> {
         if rate_limited_403 && attempt < TRIES {
             // Drive's advice: exponential backoff with up to a second of jitter.
             let wait = Duration::from_secs(1 << (attempt - 1))
-                + Duration::from_millis(rand::random::<u64>() % 1000);
+                + Duration::from_secs_f64(http.random().clamp(0.0, 0.999));
             http.sleep(wait);
             attempt += 1;
             continue;

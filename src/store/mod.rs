@@ -5,6 +5,7 @@
 pub mod file;
 pub mod keyring;
 pub mod lock;
+pub mod memory;
 pub mod rescue;
 
 use crate::config::dirs::Dirs;
@@ -43,6 +44,15 @@ struct TokensWire {
 }
 
 impl Profile {
+    /// The store this profile's secrets were written to.
+    pub fn store_kind(&self) -> StoreKind {
+        if self.store == "file" {
+            StoreKind::File
+        } else {
+            StoreKind::Keyring
+        }
+    }
+
     /// Who signed in, as a person should read it (see [`crate::google::id_token::who`]).
     pub fn who(&self) -> String {
         crate::google::id_token::who(
@@ -165,6 +175,16 @@ impl Store {
         }
     }
 
+    /// A store whose secrets live in `secrets` (tests' in-memory store), metadata as usual.
+    pub fn with_secrets(kind: StoreKind, secrets: Box<dyn SecretStore>, dirs: &Dirs) -> Store {
+        Store {
+            kind,
+            secrets,
+            profiles: dirs.profiles(),
+            locks: dirs.data.join("locks"),
+        }
+    }
+
     /// The store a saved profile's secrets live in, whatever --store says now: a sign-in is
     /// read back from where it was written.
     pub fn for_profile(
@@ -172,12 +192,7 @@ impl Store {
         dirs: &Dirs,
         keyring_deadline: std::time::Duration,
     ) -> Store {
-        let kind = if profile.store == "file" {
-            StoreKind::File
-        } else {
-            StoreKind::Keyring
-        };
-        Store::open(kind, dirs, keyring_deadline)
+        Store::open(profile.store_kind(), dirs, keyring_deadline)
     }
 
     /// Every saved profile's metadata, by name. Damaged files are skipped with their error.

@@ -642,3 +642,31 @@ fn a_token_also_issued_for_another_client_is_refused() {
         "{v}"
     );
 }
+
+#[test]
+fn a_store_that_fails_after_the_code_is_spent_rescues_the_tokens_in_process() {
+    use gsignin::store::memory::MemoryStore;
+    let env = Env::new();
+    let memory = MemoryStore::new();
+    let with_memory = |m: &MemoryStore| {
+        let m = m.clone();
+        move |ctx: &mut gsignin::context::Ctx| ctx.memory_store = Some(m)
+    };
+    // A working store: exchange and refresh through memory, nothing in files.
+    env.run_with(&["exchange", &env.code()], with_memory(&memory))
+        .exits(0);
+    assert_eq!(memory.profiles(), ["default"]);
+    assert!(!env.secrets_file("default").exists());
+    env.run_with(&["refresh"], with_memory(&memory)).exits(0);
+
+    // Saves fail from now on: the spent code's tokens go to a rescue file.
+    memory.fail_saves.set(true);
+    let code = env.code_for("bob@example.com");
+    let ran = env
+        .run_with(&["--json", "exchange", &code], with_memory(&memory))
+        .exits(6);
+    assert_eq!(ran.json()["error"]["code"], "rescued");
+    assert!(!env.code_is_unspent(&code));
+    let (_, rescued) = env.rescued();
+    assert!(rescued["tokens"]["refresh_token"].is_string(), "{rescued}");
+}

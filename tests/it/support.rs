@@ -662,10 +662,16 @@ pub const FAST_TIMEOUT: Duration = Duration::from_millis(400);
 
 impl Env {
     /// Runs gsignin in this process against this env, as `cmd()` would (file store, this
-    /// emulator), but without waiting: backoff is recorded instead of slept, the HTTP timeout
-    /// is [`FAST_TIMEOUT`], the lock and keyring deadlines are short. For error paths whose
+    /// emulator), but without waiting: backoff is recorded instead of slept (jitter is fixed
+    /// at the middle of its range), the HTTP timeout is [`FAST_TIMEOUT`], the lock and keyring
+    /// deadlines are short. For error paths whose
     /// cost is time; what only a real process shows stays with `cmd()`.
     pub fn run(&self, args: &[&str]) -> Ran {
+        self.run_with(args, |_| {})
+    }
+
+    /// As [`Env::run`], with `tune` applied to the context last (an in-memory store, say).
+    pub fn run_with(&self, args: &[&str], tune: impl FnOnce(&mut gsignin::context::Ctx)) -> Ran {
         let mut argv: Vec<std::ffi::OsString> = vec!["gsignin".into()];
         let given = |flag: &str| args.iter().any(|a| a.starts_with(flag));
         let drive = format!("{}/drive/v3", self.emu.base_url());
@@ -696,9 +702,11 @@ impl Env {
         let code = gsignin::app::run(argv, &|_| None, io, false, |ctx| {
             ctx.http =
                 gsignin::http::Http::new(FAST_TIMEOUT, ctx.settings.verbose, ctx.io.stderr.clone())
-                    .with_sleeper(std::sync::Arc::new(move |d| record.lock().unwrap().push(d)));
+                    .with_sleeper(std::sync::Arc::new(move |d| record.lock().unwrap().push(d)))
+                    .with_random(std::sync::Arc::new(|| 0.5));
             ctx.deadlines.lock = Some(Duration::from_millis(300));
             ctx.deadlines.keyring = Duration::from_millis(500);
+            tune(ctx);
         });
         let text = |b: &std::rc::Rc<std::cell::RefCell<Vec<u8>>>| {
             String::from_utf8_lossy(&b.borrow()).into_owned()
