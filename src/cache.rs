@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// However long a server says its answer stays good, a cached copy is used for a day at most.
-pub const MAX_AGE: i64 = 24 * 3600;
+const MAX_AGE: i64 = 24 * 3600;
 /// Discovery documents and key sets are a few KB; anything near this is not one.
 const MAX_ENTRY: u64 = 4 << 20;
 

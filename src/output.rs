@@ -155,7 +155,7 @@ pub fn render_error_with(
 }
 
 /// The one line a person reads: what happened, then what to do.
-pub fn error_line(e: &Error) -> String {
+fn error_line(e: &Error) -> String {
     let hint = e.hint();
     if hint.is_empty() {
         format!("gsignin: error: {e}")
@@ -164,7 +164,7 @@ pub fn error_line(e: &Error) -> String {
     }
 }
 
-pub fn error_json(e: &Error) -> Value {
+fn error_json(e: &Error) -> Value {
     json!({"error": {"code": e.code().as_str(), "message": e.to_string(), "hint": e.hint()}})
 }
 

@@ -80,7 +80,7 @@ pub fn redact_body(body: &[u8]) -> String {
 
 /// Every value under a secret key is redacted, whatever its JSON type: an array or an object
 /// there is a secret too.
-pub fn redact_json(value: &mut serde_json::Value) {
+fn redact_json(value: &mut serde_json::Value) {
     use serde_json::Value;
     match value {
         Value::Object(map) => {
@@ -102,7 +102,7 @@ pub fn redact_json(value: &mut serde_json::Value) {
 
 /// Secret values found by name in free text: `access_token=…`, `"refresh_token": "…"`,
 /// `code: …`. The value runs to the next space, quote, `&`, `,`, `;` or brace.
-pub fn redact_named_in_text(text: &str) -> String {
+fn redact_named_in_text(text: &str) -> String {
     let lower = text.to_ascii_lowercase();
     let mut spans: Vec<(usize, usize)> = Vec::new();
     for name in SECRET_FIELDS {

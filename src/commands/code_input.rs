@@ -70,7 +70,7 @@ fn read_stdin(ctx: &Ctx) -> Result<zeroize::Zeroizing<String>> {
 }
 
 /// A bare code, a percent-encoded code, or a redirect URL (or query string) holding `code=`.
-pub fn normalise_code(raw: &str) -> Result<Secret> {
+fn normalise_code(raw: &str) -> Result<Secret> {
     let text = raw.trim();
     let no_code = || {
         Error::usage(

@@ -6,13 +6,13 @@ use crate::error::{Error, Result};
 use crate::output::{Data, Outcome};
 use clap::CommandFactory;
 
-pub fn completion_script(shell: clap_complete::Shell) -> String {
+fn completion_script(shell: clap_complete::Shell) -> String {
     let mut buf = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "gsignin", &mut buf);
     String::from_utf8_lossy(&buf).into_owned()
 }
 
-pub fn man_page() -> Result<String> {
+fn man_page() -> Result<String> {
     let mut buf = Vec::new();
     // The committed page must not change with every commit: no commit in its version.
     let cmd = Cli::command().long_version(None::<&'static str>);

@@ -159,7 +159,7 @@ pub fn client_secret_json(base_url: &str) -> String {
 
 /// A request head (or the next one on a kept-alive connection) must arrive whole within this;
 /// a client that sends half a request, or nothing, is disconnected.
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Distinct paths counted one by one in /control/stats.
 const MAX_COUNTERS: usize = 1000;

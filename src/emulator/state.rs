@@ -9,11 +9,11 @@ use std::collections::{HashMap, HashSet};
 pub const WEB_CLIENT_ID: &str = "000000000000-gsigninemulator.apps.googleusercontent.com";
 pub const WEB_CLIENT_SECRET: &str = "GOCSPX-emulator-client-secret";
 /// The mobile client a real sign-in's ID token names in `azp` (while `aud` is the web client).
-pub const ANDROID_CLIENT_ID: &str = "000000000000-gsigninandroid.apps.googleusercontent.com";
+const ANDROID_CLIENT_ID: &str = "000000000000-gsigninandroid.apps.googleusercontent.com";
 pub const DEFAULT_EMAIL: &str = "alice@example.com";
 
 pub const SCOPE_EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";
-pub const SCOPE_PROFILE: &str = "https://www.googleapis.com/auth/userinfo.profile";
+const SCOPE_PROFILE: &str = "https://www.googleapis.com/auth/userinfo.profile";
 pub const SCOPE_DRIVE_APPDATA: &str = "https://www.googleapis.com/auth/drive.appdata";
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,7 +65,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Google returns the short scope names as URLs.
-pub fn normalise_scope(scope: &str) -> String {
+fn normalise_scope(scope: &str) -> String {
     match scope {
         "email" => SCOPE_EMAIL.into(),
         "profile" => SCOPE_PROFILE.into(),

@@ -33,7 +33,7 @@ pub fn json_response(status: StatusCode, body: &Value, pretty: bool) -> Response
 }
 
 /// `{"error": ..., "error_description": ...}`, pretty-printed with 2 spaces as Google does.
-pub fn oauth_error(status: u16, error: &str, description: &str) -> Response {
+fn oauth_error(status: u16, error: &str, description: &str) -> Response {
     json_response(
         StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
         &json!({"error": error, "error_description": description}),

@@ -106,7 +106,7 @@ fn unsent_or_unknown(err: Error) -> Error {
     }
 }
 
-pub fn parse_response(resp: &crate::http::Response, grant: Grant) -> Result<TokenResponse> {
+fn parse_response(resp: &crate::http::Response, grant: Grant) -> Result<TokenResponse> {
     if resp.is_success() {
         let raw: Raw = resp.json()?;
         let secs = |v: Option<serde_json::Value>| {

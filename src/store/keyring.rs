@@ -11,7 +11,7 @@ use crate::error::{Code, Error, Result};
 use std::sync::mpsc;
 use std::time::Duration;
 
-pub const SERVICE: &str = "gsignin";
+const SERVICE: &str = "gsignin";
 /// How long one keyring call may take before gsignin gives up on it.
 pub const DEADLINE: Duration = Duration::from_secs(10);
 
@@ -72,7 +72,7 @@ fn keyring_error(e: keyring::Error) -> Error {
 }
 
 /// The keyring account of the write-check before a code is spent: outside the profile names.
-pub fn probe_account(profile: &str) -> String {
+fn probe_account(profile: &str) -> String {
     format!("probe/{profile}")
 }
 

@@ -185,15 +185,6 @@ impl Store {
         }
     }
 
-    /// The store a saved profile's secrets live in, whatever --store says now: a sign-in is
-    /// read back from where it was written.
-    pub fn for_profile(
-        profile: &Profile,
-        dirs: &Dirs,
-        keyring_deadline: std::time::Duration,
-    ) -> Store {
-        Store::open(profile.store_kind(), dirs, keyring_deadline)
-    }
 
     /// Every saved profile's metadata, by name. Damaged files are skipped with their error.
     pub fn list_profiles(&self) -> Result<Vec<std::result::Result<Profile, Error>>> {
