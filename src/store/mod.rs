@@ -185,7 +185,6 @@ impl Store {
         }
     }
 
-
     /// Every saved profile's metadata, by name. Damaged files are skipped with their error.
     pub fn list_profiles(&self) -> Result<Vec<std::result::Result<Profile, Error>>> {
         let entries = match std::fs::read_dir(&self.profiles) {

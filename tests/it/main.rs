@@ -6,6 +6,7 @@ mod attacks;
 mod cli;
 mod drive;
 mod emulator;
+mod errors;
 mod exchange;
 mod identity;
 mod interop;

@@ -1,0 +1,192 @@
+//! Every error path a user can provoke, in-process and table-driven: the exit code, the JSON
+//! error object, one line on stderr with a hint, and no secret in either stream.
+
+use crate::support::{Env, Ran};
+use gsignin::emulator::state::MintRequest;
+
+/// A case: its name, what to run (given a fresh env), the exit code and the error code.
+type Case = (&'static str, fn(&Env) -> Ran, i32, &'static str);
+
+fn signed_in(env: &Env) {
+    env.run(&["exchange", &env.code()]).exits(0);
+}
+
+const CASES: &[Case] = &[
+    (
+        "bad profile name",
+        |e| e.run(&["--json", "--profile", "../etc", "refresh"]),
+        2,
+        "usage",
+    ),
+    (
+        "no code",
+        |e| e.run(&["--json", "exchange", "-"]),
+        2,
+        "usage",
+    ),
+    (
+        "client secret missing",
+        |e| {
+            e.run(&[
+                "--json",
+                "--client-secret",
+                "/nonexistent/cs.json",
+                "exchange",
+                &e.code(),
+            ])
+        },
+        6,
+        "client_secret_invalid",
+    ),
+    (
+        "malformed code",
+        |e| e.run(&["--json", "exchange", "4/0-not-a-code"]),
+        4,
+        "invalid_grant",
+    ),
+    (
+        "reused code",
+        |e| {
+            let code = e.code();
+            e.run(&["exchange", &code]).exits(0);
+            e.run(&["--json", "--profile", "again", "exchange", &code])
+        },
+        4,
+        "invalid_grant",
+    ),
+    (
+        "wrong redirect_uri",
+        |e| {
+            e.run(&[
+                "--json",
+                "exchange",
+                &e.code(),
+                "--redirect-uri",
+                "https://x.example/cb",
+            ])
+        },
+        4,
+        "redirect_uri_mismatch",
+    ),
+    (
+        "nothing stored",
+        |e| e.run(&["--json", "refresh"]),
+        4,
+        "not_signed_in",
+    ),
+    (
+        "wrong client secret",
+        |e| {
+            let path = e.home().join("wrong.json");
+            let doc = e.emu.client_secret_json().replace(
+                gsignin::emulator::state::WEB_CLIENT_SECRET,
+                "GOCSPX-not-the-secret",
+            );
+            std::fs::write(&path, doc).unwrap();
+            e.run(&[
+                "--json",
+                "--client-secret",
+                path.to_str().unwrap(),
+                "exchange",
+                &e.code(),
+            ])
+        },
+        6,
+        "invalid_client",
+    ),
+    (
+        "issuer on a closed port",
+        |e| {
+            let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            let url = format!("http://{}", closed.local_addr().unwrap());
+            drop(closed);
+            e.run(&[
+                "--json",
+                "--issuer",
+                &url,
+                "whoami",
+                &e.emu.state().keys.current().sign(&serde_json::json!({})),
+            ])
+        },
+        5,
+        "connection_failed",
+    ),
+    (
+        "not an issuer",
+        |e| {
+            let url = format!("{}/drive/v3", e.emu.base_url());
+            e.run(&["--json", "--issuer", &url, "exchange", &e.code()])
+        },
+        5,
+        "server_error",
+    ),
+    (
+        "not a token",
+        |e| e.run(&["--json", "whoami", "abc.def.ghi"]),
+        3,
+        "token_invalid",
+    ),
+    (
+        "no drive.appdata scope",
+        |e| {
+            let code = e.mint(MintRequest {
+                scopes: Some(vec!["openid".into(), "email".into()]),
+                ..Default::default()
+            });
+            e.run(&["exchange", &code]).exits(0);
+            e.run(&["--json", "drive-appfolder"])
+        },
+        4,
+        "insufficient_scope",
+    ),
+    (
+        "revoked refresh token",
+        |e| {
+            signed_in(e);
+            e.emu
+                .state()
+                .refresh_tokens
+                .values_mut()
+                .for_each(|g| g.revoked = true);
+            e.run(&["--json", "refresh"])
+        },
+        4,
+        "invalid_grant",
+    ),
+];
+
+#[test]
+fn every_error_path_is_one_line_an_exit_code_and_a_json_object() {
+    for (name, run, exit, code) in CASES {
+        let env = Env::new();
+        let ran = run(&env);
+        assert_eq!(
+            ran.code, *exit,
+            "{name}: stdout {} stderr {}",
+            ran.stdout, ran.stderr
+        );
+        let doc = ran.json();
+        if doc["valid"] == false {
+            // A rejected token: the verdict itself is the data, every failed check in it.
+            assert_eq!(*code, "token_invalid", "{name}: {doc}");
+        } else {
+            assert_eq!(doc["error"]["code"], *code, "{name}: {doc}");
+            let hint = &doc["error"]["hint"];
+            assert!(
+                hint.as_str().is_some_and(|h| !h.is_empty()),
+                "{name}: {doc}"
+            );
+        }
+        let errors: Vec<&str> = ran
+            .stderr
+            .lines()
+            .filter(|l| l.starts_with("gsignin: error:"))
+            .collect();
+        assert_eq!(errors.len(), 1, "{name}: {}", ran.stderr);
+        assert!(errors[0].contains("; hint: "), "{name}: {}", errors[0]);
+        let all = format!("{}{}", ran.stdout, ran.stderr);
+        for secret in env.issued_secrets() {
+            assert!(!all.contains(&secret), "{name}: a secret leaked");
+        }
+    }
+}
