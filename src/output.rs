@@ -164,7 +164,7 @@ fn error_line(e: &Error) -> String {
     }
 }
 
-fn error_json(e: &Error) -> Value {
+pub fn error_json(e: &Error) -> Value {
     json!({"error": {"code": e.code().as_str(), "message": e.to_string(), "hint": e.hint()}})
 }
 

@@ -8,7 +8,7 @@ use crate::google::endpoints::ClientAuth;
 use crate::google::revoke::{Revoked, revoke};
 use crate::output::Outcome;
 use crate::session::Session;
-use serde_json::json;
+use serde::Serialize;
 
 pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
     let session = Session::open(ctx)?;
@@ -69,30 +69,48 @@ pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
         }
         None => false,
     };
-    let mut lines = Vec::new();
-    match at_issuer {
-        Some(Revoked::Now) => lines.push("revoked the grant at the issuer".to_string()),
-        Some(Revoked::AlreadyGone) => {
-            lines.push("the issuer had already ended the grant".to_string())
-        }
-        None => lines.push("did not call the issuer (--local)".to_string()),
-    }
-    if deleted {
-        lines.push(format!(
-            "deleted profile `{}`: its secrets in {location} and its metadata",
-            session.name
-        ));
-    } else {
-        lines.push("nothing was stored (GSIGNIN_REFRESH_TOKEN)".to_string());
-    }
-    let human = format!("{}\n", lines.join("; "));
+    let report = RevokeReport {
+        profile: session.name.clone(),
+        revoked_at_issuer: matches!(at_issuer, Some(Revoked::Now)),
+        already_revoked: matches!(at_issuer, Some(Revoked::AlreadyGone)),
+        deleted,
+        called_issuer: at_issuer.is_some(),
+        location,
+    };
     Ok(Outcome::report(
-        human,
-        json!({
-            "profile": session.name,
-            "revoked_at_issuer": matches!(at_issuer, Some(Revoked::Now)),
-            "already_revoked": matches!(at_issuer, Some(Revoked::AlreadyGone)),
-            "deleted": deleted,
-        }),
+        report.human(),
+        serde_json::to_value(&report).unwrap_or_default(),
     ))
+}
+
+/// What `revoke` reports: its JSON (serde) and its human text from the same fields.
+#[derive(Serialize)]
+struct RevokeReport {
+    profile: String,
+    revoked_at_issuer: bool,
+    already_revoked: bool,
+    deleted: bool,
+    #[serde(skip)]
+    called_issuer: bool,
+    #[serde(skip)]
+    location: String,
+}
+
+impl RevokeReport {
+    fn human(&self) -> String {
+        let issuer = match (self.called_issuer, self.revoked_at_issuer) {
+            (false, _) => "did not call the issuer (--local)",
+            (true, true) => "revoked the grant at the issuer",
+            (true, false) => "the issuer had already ended the grant",
+        };
+        let stored = if self.deleted {
+            format!(
+                "deleted profile `{}`: its secrets in {} and its metadata",
+                self.profile, self.location
+            )
+        } else {
+            "nothing was stored (GSIGNIN_REFRESH_TOKEN)".to_string()
+        };
+        format!("{issuer}; {stored}\n")
+    }
 }

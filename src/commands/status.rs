@@ -3,49 +3,145 @@
 
 use crate::cli::StatusArgs;
 use crate::context::Ctx;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::google::scopes;
 use crate::output::{Outcome, aligned};
 use crate::session::Session;
+use crate::store::Profile;
 use crate::timefmt::{relative, rfc3339};
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
     let index = ctx.store();
-    let profiles = index.list_profiles()?;
     let now = ctx.clock.now();
-    let mut human = String::new();
-    let mut docs = Vec::new();
+    let mut entries = Vec::new();
     let mut first_failure = None;
-    if profiles.is_empty() {
-        human.push_str("No stored sign-ins. Run `gsignin exchange CODE` to add one.\n");
-    }
-    for entry in profiles {
+    for entry in index.list_profiles()? {
         let profile = match entry {
             Ok(p) => p,
             Err(e) => {
-                human.push_str(&format!("(damaged) {e}\n"));
-                docs.push(json!({"error": e.to_string()}));
+                entries.push(Entry::Damaged {
+                    error: e.to_string(),
+                });
                 continue;
             }
         };
         let location = ctx.store_for(&profile).secrets.describe(&profile.name);
+        let check = args.check.then(|| {
+            match Session::open_profile(ctx, &profile.name).and_then(|mut s| s.refresh()) {
+                Ok(_) => Check::ok(),
+                Err(e) => {
+                    let check = Check::failed(&e);
+                    first_failure.get_or_insert(e);
+                    check
+                }
+            }
+        });
+        entries.push(Entry::Stored(Box::new(ProfileStatus::new(
+            &profile, location, check,
+        ))));
+    }
+    let report = StatusReport { profiles: entries };
+    let human = report.human(now);
+    // The run fails as the first failed check did (its exit code), after listing them all.
+    Ok(
+        Outcome::report(human, serde_json::to_value(&report).unwrap_or(Value::Null))
+            .with_failure(first_failure),
+    )
+}
+
+/// What `status` reports: its JSON (serde) and its human text from the same fields.
+#[derive(Serialize)]
+struct StatusReport {
+    profiles: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum Entry {
+    Stored(Box<ProfileStatus>),
+    /// A profile file that cannot be read.
+    Damaged {
+        error: String,
+    },
+}
+
+#[derive(Serialize)]
+struct ProfileStatus {
+    profile: String,
+    email: Option<String>,
+    email_verified: Option<bool>,
+    sub: Option<String>,
+    scopes: Vec<String>,
+    issuer: String,
+    store: String,
+    location: String,
+    has_refresh_token: bool,
+    access_token_expires_at: Option<String>,
+    check: Option<Check>,
+    #[serde(skip)]
+    expires_at: Option<i64>,
+}
+
+/// `--check`: whether the refresh token works, and if not, the error a refresh met.
+#[derive(Serialize)]
+struct Check {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<Value>,
+}
+
+impl Check {
+    fn ok() -> Check {
+        Check {
+            ok: true,
+            error: None,
+        }
+    }
+
+    fn failed(e: &Error) -> Check {
+        Check {
+            ok: false,
+            error: Some(crate::output::error_json(e)["error"].clone()),
+        }
+    }
+}
+
+impl ProfileStatus {
+    fn new(profile: &Profile, location: String, check: Option<Check>) -> ProfileStatus {
+        ProfileStatus {
+            profile: profile.name.clone(),
+            email: profile.email.clone(),
+            email_verified: profile.email_verified,
+            sub: profile.sub.clone(),
+            scopes: profile.scopes.clone(),
+            issuer: profile.issuer.clone(),
+            store: profile.store.clone(),
+            location,
+            has_refresh_token: profile.has_refresh_token,
+            access_token_expires_at: profile.access_token_expires_at.map(rfc3339),
+            check,
+            expires_at: profile.access_token_expires_at,
+        }
+    }
+
+    fn human(&self, now: i64) -> String {
         let mut rows = vec![
             (
                 "email",
-                match (&profile.email, profile.email_verified) {
+                match (&self.email, self.email_verified) {
                     (None, _) => "-".into(),
                     (Some(e), Some(true)) => e.clone(),
                     (Some(e), Some(false)) => format!("{e} (NOT verified: not an identity)"),
                     (Some(e), None) => format!("{e} (verification unknown)"),
                 },
             ),
-            ("sub", profile.sub.clone().unwrap_or_else(|| "-".into())),
-            ("scopes", scopes::short_list(&profile.scopes)),
+            ("sub", self.sub.clone().unwrap_or_else(|| "-".into())),
+            ("scopes", scopes::short_list(&self.scopes)),
             (
                 "access token",
-                profile
-                    .access_token_expires_at
+                self.expires_at
                     .map(|t| {
                         let verb = if t > now { "expires" } else { "expired" };
                         format!("{verb} {} ({})", rfc3339(t), relative(t, now))
@@ -54,45 +150,40 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
             ),
             (
                 "refresh token",
-                if profile.has_refresh_token {
-                    format!("in {location}")
+                if self.has_refresh_token {
+                    format!("in {}", self.location)
                 } else {
                     "none (the issuer sent none)".into()
                 },
             ),
-            ("issuer", profile.issuer.clone()),
+            ("issuer", self.issuer.clone()),
         ];
-        let mut check = Value::Null;
-        if args.check {
-            let result = Session::open_profile(ctx, &profile.name).and_then(|mut s| s.refresh());
-            match result {
-                Ok(_) => {
-                    rows.push(("check", "ok: the refresh token works".into()));
-                    check = json!({"ok": true});
-                }
-                Err(e) => {
-                    rows.push(("check", format!("FAILED: {e}")));
-                    check = json!({"ok": false, "error": {"code": e.code().as_str(), "message": e.to_string(), "hint": e.hint()}});
-                    first_failure.get_or_insert(e);
-                }
+        match &self.check {
+            Some(Check { ok: true, .. }) => {
+                rows.push(("check", "ok: the refresh token works".into()))
             }
+            Some(Check { error: Some(e), .. }) => rows.push((
+                "check",
+                format!("FAILED: {}", e["message"].as_str().unwrap_or_default()),
+            )),
+            _ => {}
         }
-        human.push_str(&format!("{}\n{}", profile.name, aligned(&rows)));
-        docs.push(json!({
-            "profile": profile.name,
-            "email": profile.email,
-            "email_verified": profile.email_verified,
-            "sub": profile.sub,
-            "scopes": profile.scopes,
-            "issuer": profile.issuer,
-            "store": profile.store,
-            "location": location,
-            "has_refresh_token": profile.has_refresh_token,
-            "access_token_expires_at": profile.access_token_expires_at.map(rfc3339),
-            "check": check,
-        }));
+        format!("{}\n{}", self.profile, aligned(&rows))
     }
-    // The run fails as the first failed check did (its exit code), after listing them all.
-    let failure = first_failure;
-    Ok(Outcome::report(human, json!({"profiles": docs})).with_failure(failure))
+}
+
+impl StatusReport {
+    fn human(&self, now: i64) -> String {
+        if self.profiles.is_empty() {
+            return "No stored sign-ins. Run `gsignin exchange` (it asks for the code) to add one.\n"
+                .into();
+        }
+        self.profiles
+            .iter()
+            .map(|entry| match entry {
+                Entry::Stored(p) => p.human(now),
+                Entry::Damaged { error } => format!("(damaged) {error}\n"),
+            })
+            .collect()
+    }
 }
