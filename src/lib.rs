@@ -12,6 +12,7 @@ pub mod error;
 pub mod fsutil;
 pub mod google;
 pub mod http;
+pub mod identity;
 pub mod io;
 pub mod output;
 pub mod redact;

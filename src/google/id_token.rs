@@ -117,22 +117,11 @@ impl Verdict {
     /// The user, as a person should read it: the verified email, else `sub` (with an
     /// unverified email marked as such). An unverified email is never the headline.
     pub fn who(&self) -> String {
-        who(
+        crate::identity::who(
             self.claim_str("sub"),
             self.claim_str("email"),
             self.email_verified(),
         )
-    }
-}
-
-/// See [`Verdict::who`]; also for stored sign-ins.
-pub fn who(sub: Option<&str>, email: Option<&str>, email_verified: bool) -> String {
-    match (sub, email) {
-        (_, Some(email)) if email_verified => email.to_string(),
-        (Some(sub), Some(email)) => format!("sub {sub} (email {email}, NOT verified)"),
-        (Some(sub), None) => format!("sub {sub}"),
-        (None, Some(email)) => format!("an unknown subject (email {email}, NOT verified)"),
-        (None, None) => "an unknown subject".to_string(),
     }
 }
 

@@ -53,9 +53,9 @@ impl Profile {
         }
     }
 
-    /// Who signed in, as a person should read it (see [`crate::google::id_token::who`]).
+    /// Who signed in, as a person should read it (see [`crate::identity::who`]).
     pub fn who(&self) -> String {
-        crate::google::id_token::who(
+        crate::identity::who(
             self.sub.as_deref(),
             self.email.as_deref(),
             self.email_verified == Some(true),

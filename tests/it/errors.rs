@@ -140,6 +140,19 @@ const CASES: &[Case] = &[
         "insufficient_scope",
     ),
     (
+        "no ID token without the openid scope",
+        |e| {
+            let code = e.mint(MintRequest {
+                scopes: Some(vec!["drive.appdata".into()]),
+                ..Default::default()
+            });
+            e.run(&["exchange", &code]).exits(0);
+            e.run(&["--json", "token", "--id-token"])
+        },
+        4,
+        "no_id_token",
+    ),
+    (
         "revoked refresh token",
         |e| {
             signed_in(e);
