@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     transcript.push_str(
         "# 1. The app signs the user in with a server client ID and gets a one-time serverAuthCode.\n",
     );
-    let code = emulator.mint(MintRequest::default());
+    let server_auth_code = emulator.mint(MintRequest::default());
     transcript.push_str(&format!(
         "$ curl -X POST {}/control/codes -H 'content-type: application/json' -d '{{}}'   # the emulator's stand-in for the phone\n  serverAuthCode minted for alice@example.com (scopes: openid email profile drive.appdata)\n\n",
         emulator.base_url()
@@ -80,8 +80,9 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     let plan: Vec<(&str, &str, Vec<&str>, bool)> = vec![
         (
             "2. The backend trades the code for tokens and keeps the refresh token.",
-            "gsignin exchange \"$SERVER_AUTH_CODE\" --expect-scope drive.appdata",
-            vec!["exchange", &code, "--expect-scope", "drive.appdata"],
+            // Piped, not an argument: other local users can read a command line.
+            "printf '%s' \"$SERVER_AUTH_CODE\" | gsignin exchange - --expect-scope drive.appdata",
+            vec!["exchange", "-", "--expect-scope", "drive.appdata"],
             false,
         ),
         (
@@ -129,7 +130,13 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     ];
     let mut failed = None;
     for (about, line, argv, secret_stdout) in plan {
-        let (text, code) = run_step(&settings, &argv, secret_stdout)?;
+        // Only the exchange reads stdin: it gets the code the "phone" received.
+        let stdin = if argv[0] == "exchange" {
+            server_auth_code.as_str()
+        } else {
+            ""
+        };
+        let (text, code) = run_step(&settings, &argv, stdin, secret_stdout)?;
         transcript.push_str(&format!("# {about}\n$ {line}\n{text}\n"));
         steps.push(json!({"command": line, "exit_code": code, "output": text}));
         if code != 0 {
@@ -154,13 +161,20 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
 }
 
 /// Runs one command line with its own context and returns what it printed and its exit code.
-fn run_step(settings: &Settings, argv: &[&str], secret_stdout: bool) -> Result<(String, u8)> {
+fn run_step(
+    settings: &Settings,
+    argv: &[&str],
+    stdin: &str,
+    secret_stdout: bool,
+) -> Result<(String, u8)> {
     let cli = Cli::try_parse_from(std::iter::once("gsignin").chain(argv.iter().copied()))
         .map_err(|e| Error::other(format!("the demo's own command line is wrong: {e}"), ""))?;
     let out: SharedWrite = Rc::new(RefCell::new(Box::new(Vec::<u8>::new())));
     let buf = Rc::new(RefCell::new(Vec::<u8>::new()));
     let err: SharedWrite = Rc::new(RefCell::new(Box::new(SharedBuf(buf.clone()))));
-    let step_ctx = Ctx::new(settings.clone(), Io::captured(out, err.clone()))?;
+    let mut io = Io::captured(out, err.clone());
+    io.stdin = RefCell::new(Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec())));
+    let step_ctx = Ctx::new(settings.clone(), io)?;
     let mut stdout = Vec::new();
     let code = match crate::commands::run(&step_ctx, cli.command) {
         Ok(outcome) => output::render(outcome, false, &mut stdout, &mut *err.borrow_mut()),
