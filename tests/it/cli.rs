@@ -87,7 +87,7 @@ fn demo_runs_the_whole_job_and_exits_0() {
         stderr(&out)
     );
     let text = stdout(&out);
-    assert!(text.contains("$ gsignin exchange"), "{text}");
+    assert!(text.contains("| gsignin exchange -"), "{text}");
     assert!(text.contains("Signed in as alice@example.com"), "{text}");
     assert!(text.contains("$ gsignin whoami"), "{text}");
     assert!(
