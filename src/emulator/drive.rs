@@ -64,11 +64,15 @@ fn error(status: u16, body: Value) -> Response {
     )
 }
 
-fn unauthenticated() -> Response {
-    error(
-        401,
-        json!({"error": {"code": 401, "message": "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", "errors": [{"message": "Invalid Credentials", "domain": "global", "reason": "authError", "location": "Authorization", "locationType": "header"}], "status": "UNAUTHENTICATED"}}),
-    )
+/// Google's 401: a missing token is "Login Required", a bad one "Invalid Credentials"; both
+/// with the `WWW-Authenticate` challenge.
+fn unauthenticated(headers: &HeaderMap) -> Response {
+    let body = if headers.contains_key(axum::http::header::AUTHORIZATION) {
+        json!({"error": {"code": 401, "message": "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", "errors": [{"message": "Invalid Credentials", "domain": "global", "reason": "authError", "location": "Authorization", "locationType": "header"}], "status": "UNAUTHENTICATED"}})
+    } else {
+        json!({"error": {"code": 401, "message": "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", "errors": [{"message": "Login Required.", "domain": "global", "reason": "required", "location": "Authorization", "locationType": "header"}], "status": "UNAUTHENTICATED"}})
+    };
+    super::info::unauthorized(headers, &body)
 }
 
 fn insufficient_scope() -> Response {
@@ -91,7 +95,7 @@ fn not_configured() -> Response {
 fn authorize(st: &EmuState, headers: &HeaderMap) -> Result<String, Box<Response>> {
     let at = st
         .bearer(headers)
-        .ok_or_else(|| Box::new(unauthenticated()))?;
+        .ok_or_else(|| Box::new(unauthenticated(headers)))?;
     if !st.drive_api_enabled {
         return Err(Box::new(not_configured()));
     }

@@ -6,6 +6,7 @@
 
 pub mod control;
 pub mod drive;
+pub mod info;
 pub mod keys;
 pub mod state;
 pub mod tls;
@@ -151,6 +152,10 @@ pub fn client_secret_json(base_url: &str) -> String {
         "auth_uri": format!("{base_url}/o/oauth2/auth"),
         "token_uri": format!("{base_url}/token"),
         "auth_provider_x509_cert_url": format!("{base_url}/oauth2/v1/certs"),
+        // Google's files lack these two; oauth2client reads them (else it calls the real
+        // Google to revoke or to look a token up).
+        "revoke_uri": format!("{base_url}/revoke"),
+        "token_info_uri": format!("{base_url}/tokeninfo"),
         "client_secret": WEB_CLIENT_SECRET,
         "redirect_uris": [],
     }});
@@ -226,8 +231,19 @@ fn router(state: Shared) -> Router {
         )
         .route("/oauth2/v3/certs", get(jwks))
         .route("/oauth2/v1/certs", get(pem_certs))
-        .route("/v1/userinfo", get(token::userinfo))
-        .route("/oauth2/v3/userinfo", get(token::userinfo))
+        .route("/v1/userinfo", get(info::userinfo))
+        .route("/oauth2/v3/userinfo", get(info::userinfo))
+        .route("/oauth2/v2/userinfo", get(info::userinfo_v2))
+        .route("/userinfo/v2/me", get(info::userinfo_v2))
+        .route("/tokeninfo", get(info::tokeninfo).post(info::tokeninfo))
+        .route(
+            "/oauth2/v3/tokeninfo",
+            get(info::tokeninfo).post(info::tokeninfo),
+        )
+        .route(
+            "/oauth2/v1/tokeninfo",
+            get(info::tokeninfo).post(info::tokeninfo),
+        )
         .route("/drive/v3/files", get(drive::list_files))
         .route("/drive/v3/files/{file_id}", get(drive::get_file))
         .route("/control/drive/files", post(drive::seed_files))
@@ -280,7 +296,13 @@ async fn count_and_fault(State(shared): State<Shared>, req: Request, next: Next)
         })
     };
     let Some(fault) = fault else {
-        return next.run(req).await;
+        let mut resp = next.run(req).await;
+        // Date follows the emulated clock, as Expires does: one clock for both.
+        let now = shared.lock().unwrap_or_else(|e| e.into_inner()).now();
+        if let Ok(v) = httpdate(now).parse() {
+            resp.headers_mut().insert(header::DATE, v);
+        }
+        return resp;
     };
     if fault.hang {
         tokio::time::sleep(Duration::from_secs(3600)).await;
@@ -366,6 +388,8 @@ fn cached_keys(st: &EmuState, body: Value) -> Response {
                 format!("public, max-age={max_age}, must-revalidate, no-transform"),
             ),
             (header::EXPIRES, expires),
+            // Served fresh: Google's caches say how long a copy has been held.
+            (header::AGE, "0".to_string()),
             (
                 header::CONTENT_TYPE,
                 "application/json; charset=UTF-8".to_string(),

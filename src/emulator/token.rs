@@ -3,7 +3,7 @@
 //! (google-protocol.md §2–4, §7).
 
 use super::Shared;
-use super::state::{AccessToken, Grant, SCOPE_EMAIL, State as EmuState, random_token, user_claims};
+use super::state::{AccessToken, Grant, SCOPE_EMAIL, State as EmuState, random_token};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -75,8 +75,19 @@ pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
             f.get("client_secret").cloned().unwrap_or_default(),
         ),
     };
+    if client_id.is_empty() {
+        return oauth_error(
+            400,
+            "invalid_request",
+            "Could not determine client ID from request.",
+        );
+    }
     match st.client(&client_id) {
         None => return oauth_error(401, "invalid_client", "The OAuth client was not found."),
+        // Web and Desktop clients must send their secret, PKCE or not.
+        Some(_) if client_secret.is_empty() => {
+            return oauth_error(400, "invalid_request", "client_secret is missing.");
+        }
         Some(c) if c.secret != client_secret => {
             return oauth_error(401, "invalid_client", "Unauthorized");
         }
@@ -291,20 +302,4 @@ pub async fn revoke(State(shared): State<Shared>, uri: axum::http::Uri, body: By
         "",
     )
         .into_response()
-}
-
-pub async fn userinfo(State(shared): State<Shared>, headers: HeaderMap) -> Response {
-    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
-    let Some(at) = st.bearer(&headers) else {
-        return json_response(
-            StatusCode::UNAUTHORIZED,
-            &json!({"error": "invalid_request", "error_description": "Invalid Credentials"}),
-            true,
-        );
-    };
-    let mut claims = json!({"sub": at.grant.sub});
-    if let Some(user) = st.user_by_sub(&at.grant.sub) {
-        user_claims(&mut claims, user, &at.grant.scopes);
-    }
-    json_response(StatusCode::OK, &claims, true)
 }

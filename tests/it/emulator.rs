@@ -272,3 +272,200 @@ fn half_sent_and_idle_connections_are_closed() {
         }
     }
 }
+
+/// Tokens from a fresh exchange at the emulator: (access token, ID token).
+fn tokens(env: &Env) -> (String, String) {
+    let body: Value = http()
+        .post(format!("{}/token", env.emu.base_url()))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &env.code()),
+            ("client_id", WEB_CLIENT_ID),
+            ("client_secret", WEB_CLIENT_SECRET),
+            ("redirect_uri", ""),
+        ])
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let s = |k: &str| body[k].as_str().unwrap().to_string();
+    (s("access_token"), s("id_token"))
+}
+
+#[test]
+fn tokeninfo_answers_as_google_does_on_every_path_and_form() {
+    let env = Env::new();
+    let base = env.emu.base_url();
+    let (access, id) = tokens(&env);
+    // Query, as most clients; POST with a Bearer header, as google-auth-library-nodejs.
+    let by_query: Value = http()
+        .get(format!("{base}/tokeninfo?access_token={access}"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let by_bearer: Value = http()
+        .post(format!("{base}/tokeninfo"))
+        .bearer_auth(&access)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    for info in [&by_query, &by_bearer] {
+        assert_eq!(info["aud"], WEB_CLIENT_ID, "{info}");
+        assert_eq!(info["email"], "alice@example.com");
+        assert_eq!(info["email_verified"], "true", "all values are strings");
+        assert!(
+            info["exp"].is_string() && info["expires_in"].is_string(),
+            "{info}"
+        );
+        assert_eq!(info["access_type"], "offline");
+    }
+    let legacy: Value = http()
+        .get(format!("{base}/oauth2/v1/tokeninfo?access_token={access}"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(
+        legacy["issued_to"],
+        "000000000000-gsigninandroid.apps.googleusercontent.com"
+    );
+    assert_eq!(legacy["verified_email"], true);
+    assert!(legacy["expires_in"].is_number());
+    let of_id: Value = http()
+        .get(format!("{base}/oauth2/v3/tokeninfo?id_token={id}"))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(of_id["email_verified"], "true");
+    assert_eq!(of_id["alg"], "RS256");
+    assert!(
+        of_id["exp"].is_string() && of_id["kid"].is_string(),
+        "{of_id}"
+    );
+    // Bad tokens: 400 "Invalid Value", without `error` on the v3 path.
+    for (path, error) in [
+        ("/tokeninfo", Some("invalid_token")),
+        ("/oauth2/v1/tokeninfo", Some("invalid_token")),
+        ("/oauth2/v3/tokeninfo", None),
+    ] {
+        let resp = http()
+            .get(format!("{base}{path}?access_token=ya29.nonsense"))
+            .send()
+            .unwrap();
+        assert_eq!(resp.status(), 400, "{path}");
+        let body: Value = resp.json().unwrap();
+        assert_eq!(body["error_description"], "Invalid Value", "{path}");
+        assert_eq!(body["error"].as_str(), error, "{path}");
+    }
+}
+
+#[test]
+fn userinfo_v2_drive_and_the_token_endpoint_refuse_as_google_does() {
+    let env = Env::new();
+    let base = env.emu.base_url();
+    let (access, _) = tokens(&env);
+    for path in ["/oauth2/v2/userinfo", "/userinfo/v2/me"] {
+        let info: Value = http()
+            .get(format!("{base}{path}"))
+            .bearer_auth(&access)
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        assert!(
+            info["id"].is_string() && info.get("sub").is_none(),
+            "{info}"
+        );
+        assert_eq!(info["verified_email"], true, "{info}");
+    }
+    // 401s carry the challenge; no token at all is "Login Required".
+    for (bearer, challenge) in [
+        (None, "Bearer realm=\"https://accounts.google.com/\""),
+        (
+            Some("ya29.nonsense"),
+            "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"",
+        ),
+    ] {
+        for path in [
+            "/drive/v3/files/appfolder",
+            "/v1/userinfo",
+            "/oauth2/v2/userinfo",
+        ] {
+            let mut req = http().get(format!("{base}{path}"));
+            if let Some(b) = bearer {
+                req = req.bearer_auth(b);
+            }
+            let resp = req.send().unwrap();
+            assert_eq!(resp.status(), 401, "{path}");
+            assert_eq!(resp.headers()["www-authenticate"], challenge, "{path}");
+            if path.starts_with("/drive") && bearer.is_none() {
+                let body: Value = resp.json().unwrap();
+                assert_eq!(body["error"]["errors"][0]["message"], "Login Required.");
+            }
+        }
+    }
+    // The token endpoint without a secret, or without a client at all.
+    for (form, description) in [
+        (
+            vec![("client_id", WEB_CLIENT_ID)],
+            "client_secret is missing.",
+        ),
+        (vec![], "Could not determine client ID from request."),
+    ] {
+        let mut form = form;
+        form.extend([("grant_type", "authorization_code"), ("code", "4/0x")]);
+        let resp = http()
+            .post(format!("{base}/token"))
+            .form(&form)
+            .send()
+            .unwrap();
+        assert_eq!(resp.status(), 400);
+        let body: Value = resp.json().unwrap();
+        assert_eq!(body["error"], "invalid_request");
+        assert_eq!(body["error_description"], description);
+    }
+}
+
+#[test]
+fn date_and_expires_follow_one_clock_and_the_client_secret_names_every_endpoint() {
+    let env = Env::new();
+    let base = env.emu.base_url();
+    http()
+        .post(format!("{base}/control/clock"))
+        .json(&serde_json::json!({"advance": 86400 * 30}))
+        .send()
+        .unwrap();
+    let resp = http()
+        .get(format!("{base}/oauth2/v3/certs"))
+        .send()
+        .unwrap();
+    let header = |n: &str| resp.headers()[n].to_str().unwrap().to_string();
+    let parse = |d: &str| {
+        time::OffsetDateTime::parse(d, &time::format_description::well_known::Rfc2822)
+            .unwrap()
+            .unix_timestamp()
+    };
+    let max_age: i64 = header("cache-control")
+        .split("max-age=")
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(parse(&header("expires")) - parse(&header("date")), max_age);
+    assert_eq!(header("age"), "0");
+    let emulated = env.emu.state().now();
+    assert!(
+        (parse(&header("date")) - emulated).abs() <= 2,
+        "Date is the emulated clock"
+    );
+    let secret: Value = serde_json::from_str(&env.emu.client_secret_json()).unwrap();
+    assert_eq!(secret["web"]["revoke_uri"], format!("{base}/revoke"));
+    assert_eq!(secret["web"]["token_info_uri"], format!("{base}/tokeninfo"));
+}
