@@ -279,7 +279,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__emulator)
-            opts="-v -h -V --port --write-client-secret --rotate-refresh-tokens --testing-mode --tls --write-ca --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --port --write-client-secret --rotate-refresh-tokens --testing-mode --tls --write-ca --iss --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -295,6 +295,10 @@ _gsignin() {
                     ;;
                 --write-ca)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --iss)
+                    COMPREPLY=($(compgen -W "https://accounts.google.com accounts.google.com url" -- "${cur}"))
                     return 0
                     ;;
                 --client-secret)

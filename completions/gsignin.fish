@@ -177,6 +177,9 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -s V -l version 
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 picks a free one)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l write-client-secret -d 'Write a client secret file for the emulator\'s web client to PATH' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l write-ca -d 'Where --tls writes its CA certificate [default: a file in the temp dir]' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l iss -d 'The `iss` of ID tokens (and discovery\'s `issuer`): Google\'s (what Google\'s own libraries verify), its legacy spelling, or `url` (the emulator\'s URL, for strict OpenID clients)' -r -f -a "https://accounts.google.com\t''
+accounts.google.com\t''
+url\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'

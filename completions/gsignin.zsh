@@ -204,6 +204,7 @@ _arguments "${_arguments_options[@]}" : \
 '--port=[Port on 127.0.0.1 (0 picks a free one)]:N:_default' \
 '--write-client-secret=[Write a client secret file for the emulator'\''s web client to PATH]:PATH:_files' \
 '--write-ca=[Where --tls writes its CA certificate \[default\: a file in the temp dir\]]:PATH:_files' \
+'--iss=[The \`iss\` of ID tokens (and discovery'\''s \`issuer\`)\: Google'\''s (what Google'\''s own libraries verify), its legacy spelling, or \`url\` (the emulator'\''s URL, for strict OpenID clients)]:ISS:(https\://accounts.google.com accounts.google.com url)' \
 '--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"

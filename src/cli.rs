@@ -396,6 +396,16 @@ pub struct EmulatorArgs {
     /// Where --tls writes its CA certificate [default: a file in the temp dir]
     #[arg(long, value_name = "PATH", requires = "tls")]
     pub write_ca: Option<PathBuf>,
+
+    /// The `iss` of ID tokens (and discovery's `issuer`): Google's (what Google's own libraries
+    /// verify), its legacy spelling, or `url` (the emulator's URL, for strict OpenID clients)
+    #[arg(
+        long,
+        value_name = "ISS",
+        default_value = "https://accounts.google.com",
+        value_parser = ["https://accounts.google.com", "accounts.google.com", "url"]
+    )]
+    pub iss: String,
 }
 
 #[cfg(test)]

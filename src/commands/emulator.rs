@@ -49,6 +49,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
         let mut st = emulator.state();
         st.rotate_refresh_tokens = args.rotate_refresh_tokens;
         st.testing_mode = args.testing_mode;
+        st.iss = crate::emulator::state::Iss::parse(&args.iss).unwrap_or(st.iss);
     }
     let base = emulator.base_url().to_string();
     if let Some(path) = &args.write_client_secret {

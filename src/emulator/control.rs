@@ -186,6 +186,8 @@ pub struct Settings {
     testing_mode: Option<bool>,
     code_lifetime: Option<i64>,
     jwks_max_age: Option<u64>,
+    /// `https://accounts.google.com`, `accounts.google.com` or `url`.
+    iss: Option<String>,
 }
 
 pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -> Response {
@@ -205,6 +207,18 @@ pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -
     if let Some(v) = req.jwks_max_age {
         st.jwks_max_age = v;
     }
+    if let Some(v) = &req.iss {
+        match super::state::Iss::parse(v) {
+            Some(iss) => st.iss = iss,
+            None => {
+                return json_response(
+                    StatusCode::BAD_REQUEST,
+                    &json!({"error": "iss is https://accounts.google.com, accounts.google.com or url"}),
+                    true,
+                );
+            }
+        }
+    }
     json_response(
         StatusCode::OK,
         &json!({
@@ -213,6 +227,7 @@ pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -
             "drive_api_enabled": st.drive_api_enabled,
             "code_lifetime": st.code_lifetime,
             "jwks_max_age": st.jwks_max_age,
+            "iss": st.iss.name(),
         }),
         true,
     )

@@ -350,13 +350,12 @@ fn fault_response(status: u16, body: Option<String>, retry_after: Option<u64>) -
 }
 
 async fn discovery(State(shared): State<Shared>) -> Response {
-    let base = shared
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .issuer
-        .clone();
+    let (base, iss) = {
+        let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+        (st.issuer.clone(), st.iss_value(st.iss))
+    };
     let doc = json!({
-        "issuer": base,
+        "issuer": iss,
         "authorization_endpoint": format!("{base}/o/oauth2/v2/auth"),
         "token_endpoint": format!("{base}/token"),
         "userinfo_endpoint": format!("{base}/v1/userinfo"),

@@ -91,6 +91,8 @@ pub struct CodeGrant {
     pub used: bool,
     pub force_refresh_token: bool,
     pub nonce: Option<String>,
+    /// The `iss` its ID tokens carry, when the code asked for one spelling.
+    pub iss: Option<String>,
 }
 
 /// What a refresh token or access token stands for.
@@ -109,6 +111,8 @@ pub struct Grant {
     /// A Workspace session-control policy demands re-authentication (`invalid_rapt`).
     pub rapt_required: bool,
     pub issued_at: i64,
+    /// The `iss` its ID tokens carry, when the code asked for one spelling.
+    pub iss: Option<String>,
 }
 
 /// Scopes whose grants do not expire for apps in Testing status (google-protocol.md §4).
@@ -158,7 +162,10 @@ pub struct Fault {
 }
 
 pub struct State {
+    /// The emulator's base URL: where its endpoints are.
     pub issuer: String,
+    /// Which `iss` its ID tokens (and discovery's `issuer`) carry.
+    pub iss: Iss,
     pub clock_offset: i64,
     pub code_lifetime: i64,
     pub clients: Vec<Client>,
@@ -197,6 +204,41 @@ pub struct MintRequest {
     #[serde(default)]
     pub force_refresh_token: bool,
     pub nonce: Option<String>,
+    /// The `iss` of its ID tokens: `https://accounts.google.com`, `accounts.google.com`, or
+    /// `url` (the emulator's own URL); absent: the emulator's setting.
+    pub iss: Option<String>,
+}
+
+/// Which `iss` ID tokens carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Iss {
+    /// `https://accounts.google.com`, what Google's own verifiers expect (the default).
+    Google,
+    /// `accounts.google.com`, the legacy spelling Google still issues in some flows.
+    GoogleLegacy,
+    /// The emulator's URL, for strict generic OpenID clients that require discovery's
+    /// `issuer` to equal the URL they asked.
+    Url,
+}
+
+impl Iss {
+    /// From its written form; None for anything else.
+    pub fn parse(text: &str) -> Option<Iss> {
+        match text {
+            "https://accounts.google.com" | "google" => Some(Iss::Google),
+            "accounts.google.com" => Some(Iss::GoogleLegacy),
+            "url" => Some(Iss::Url),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Iss::Google => "https://accounts.google.com",
+            Iss::GoogleLegacy => "accounts.google.com",
+            Iss::Url => "url",
+        }
+    }
 }
 
 pub fn random_token(prefix: &str, bytes: usize) -> String {
@@ -212,6 +254,7 @@ impl State {
     pub fn new(issuer: String) -> State {
         State {
             issuer,
+            iss: Iss::Google,
             clock_offset: 0,
             code_lifetime: 600,
             clients: vec![Client {
@@ -277,6 +320,11 @@ impl State {
                 used: false,
                 force_refresh_token: req.force_refresh_token,
                 nonce: req.nonce,
+                iss: req
+                    .iss
+                    .as_deref()
+                    .and_then(Iss::parse)
+                    .map(|i| self.iss_value(i)),
             },
         );
         json!({
@@ -300,6 +348,14 @@ impl State {
             .filter(|a| a.expires_at > now && !a.grant.revoked)
     }
 
+    /// The `iss` value of `iss`: a Google spelling, or this emulator's URL.
+    pub fn iss_value(&self, iss: Iss) -> String {
+        match iss {
+            Iss::Url => self.issuer.clone(),
+            other => other.name().to_string(),
+        }
+    }
+
     pub fn user_by_sub(&self, sub: &str) -> Option<&User> {
         self.users.values().find(|u| u.sub == sub)
     }
@@ -312,7 +368,7 @@ impl State {
         let digest = sha2::Sha256::digest(access_token.as_bytes());
         let at_hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]);
         let mut claims = json!({
-            "iss": self.issuer,
+            "iss": grant.iss.clone().unwrap_or_else(|| self.iss_value(self.iss)),
             "azp": grant.azp,
             "aud": grant.client_id,
             "sub": grant.sub,

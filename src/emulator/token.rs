@@ -139,6 +139,7 @@ fn authorization_code_grant(
         rotated: false,
         rapt_required: false,
         issued_at: st.now(),
+        iss: cg.iss.clone(),
     };
     // Only the first code of a user for a client carries a refresh token, unless forced.
     let key = (cg.client_id.clone(), cg.sub.clone());

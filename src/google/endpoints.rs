@@ -105,6 +105,17 @@ impl Endpoints {
                 doc
             }
         };
+        // A Google emulator on this machine (gsignin's own, or another) serves Google's `iss`
+        // from a loopback URL the user chose with --issuer. Only there is a discovery document
+        // naming Google taken at its word; its tokens are then judged as Google's (both
+        // spellings), against that document's keys.
+        let loopback = url::Url::parse(issuer).is_ok_and(|u| crate::http::is_loopback(&u));
+        if loopback && Self::google().issuers.contains(&doc.issuer) {
+            let mut endpoints = Self::from_discovery(doc, &url)?;
+            endpoints.issuers = Self::google().issuers;
+            endpoints.elsewhere = endpoints.on_other_origins(issuer);
+            return Ok(endpoints);
+        }
         if doc.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
             return Err(Error::server(
                 format!(
@@ -114,13 +125,19 @@ impl Endpoints {
                 format!("use --issuer {} if you trust that issuer", doc.issuer),
             ));
         }
+        let mut endpoints = Self::from_discovery(doc, &url)?;
+        endpoints.elsewhere = endpoints.on_other_origins(issuer);
+        Ok(endpoints)
+    }
+
+    fn from_discovery(doc: Discovery, url: &str) -> Result<Endpoints> {
         let missing = |field: &str| {
             Error::server(
                 format!("the discovery document at {url} has no `{field}`"),
                 "this issuer cannot be used for sign-in; check --issuer",
             )
         };
-        let mut endpoints = Endpoints {
+        Ok(Endpoints {
             issuers: vec![doc.issuer.clone()],
             token: doc
                 .token_endpoint
@@ -132,9 +149,7 @@ impl Endpoints {
             ),
             userinfo: doc.userinfo_endpoint,
             elsewhere: Vec::new(),
-        };
-        endpoints.elsewhere = endpoints.on_other_origins(issuer);
-        Ok(endpoints)
+        })
     }
 
     /// `name host:port` for every endpoint whose origin (scheme, host, port) is not the

@@ -626,7 +626,7 @@ fn a_token_also_issued_for_another_client_is_refused() {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let claims = serde_json::json!({"iss": env.emu.base_url(),
+    let claims = serde_json::json!({"iss": "https://accounts.google.com",
         "aud": ["evil-client", gsignin::emulator::state::WEB_CLIENT_ID],
         "azp": gsignin::emulator::state::WEB_CLIENT_ID,
         "sub": "1101", "iat": now, "exp": now + 3600});

@@ -469,3 +469,56 @@ fn date_and_expires_follow_one_clock_and_the_client_secret_names_every_endpoint(
     assert_eq!(secret["web"]["revoke_uri"], format!("{base}/revoke"));
     assert_eq!(secret["web"]["token_info_uri"], format!("{base}/tokeninfo"));
 }
+
+#[test]
+fn id_tokens_carry_googles_iss_by_default_and_gsignin_works_in_every_mode() {
+    let env = Env::new();
+    let id_token_iss = |doc: &Value| {
+        let token = doc["tokens"]["id_token"].as_str().unwrap().to_string();
+        let payload = token.split('.').nth(1).unwrap().to_string();
+        let claims: Value = serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap(),
+        )
+        .unwrap();
+        claims["iss"].as_str().unwrap().to_string()
+    };
+    // Default: Google's iss, and gsignin (pointed at the loopback emulator) trusts it.
+    let doc = env.exchange_showing_tokens(&[]);
+    assert_eq!(id_token_iss(&doc), "https://accounts.google.com");
+    crate::support::exits(env.cmd().arg("whoami"), 0);
+    // One code asks for the legacy spelling.
+    let code = env.mint(gsignin::emulator::state::MintRequest {
+        iss: Some("accounts.google.com".into()),
+        ..Default::default()
+    });
+    let out = crate::support::exits(
+        env.cmd().args([
+            "--profile",
+            "legacy",
+            "--json",
+            "exchange",
+            &code,
+            "--show-tokens",
+        ]),
+        0,
+    );
+    assert_eq!(
+        id_token_iss(&crate::support::json_out(&out)),
+        "accounts.google.com"
+    );
+    // The emulator's URL, for strict OpenID clients: discovery says the same.
+    let settings: Value = http()
+        .post(format!("{}/control/settings", env.emu.base_url()))
+        .json(&serde_json::json!({"iss": "url"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(settings["iss"], "url");
+    let _ = std::fs::remove_dir_all(env.home().join("cache"));
+    let doc = env.exchange_showing_tokens(&["--profile", "strict"]);
+    assert_eq!(id_token_iss(&doc), env.emu.base_url());
+    crate::support::exits(env.cmd().args(["--profile", "strict", "whoami"]), 0);
+}

@@ -16,7 +16,11 @@ fn claims(env: &Env) -> Value {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    json!({"iss": env.emu.base_url(), "aud": gsignin::emulator::state::WEB_CLIENT_ID,
+    let iss = {
+        let st = env.emu.state();
+        st.iss_value(st.iss)
+    };
+    json!({"iss": iss, "aud": gsignin::emulator::state::WEB_CLIENT_ID,
            "sub": "42", "iat": now, "exp": now + 3600})
 }
 

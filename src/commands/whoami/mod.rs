@@ -127,11 +127,16 @@ fn read_jwks_file(ctx: &Ctx, path: &std::path::Path) -> Result<KeySet> {
 /// Without a network, Google's tokens may carry either issuer spelling; any other issuer is
 /// taken as written.
 fn offline_issuers(issuer: &str) -> Vec<String> {
+    let google = Endpoints::google().issuers;
     if Endpoints::is_google(issuer) {
-        Endpoints::google().issuers
-    } else {
-        vec![issuer.to_string()]
+        return google;
     }
+    let mut issuers = vec![issuer.to_string()];
+    // A Google emulator on this machine issues Google's `iss` (see Endpoints::resolve).
+    if url::Url::parse(issuer).is_ok_and(|u| crate::http::is_loopback(&u)) {
+        issuers.extend(google);
+    }
+    issuers
 }
 
 /// The client secret's client_id, when a client secret is known. A file named explicitly must
