@@ -116,6 +116,28 @@ impl Emulator {
             .to_string()
     }
 
+    /// Injects a fault for requests to `fault.path` (see [`state::Fault`]).
+    pub fn inject(&self, fault: state::Fault) {
+        self.state().faults.push(fault);
+    }
+
+    /// Removes every injected fault.
+    pub fn clear_faults(&self) {
+        self.state().faults.clear();
+    }
+
+    /// Moves the emulator's clock by `secs` (negative: back); returns its new time.
+    pub fn advance_clock(&self, secs: i64) -> i64 {
+        let mut st = self.state();
+        st.clock_offset = st.clock_offset.saturating_add(secs);
+        st.now()
+    }
+
+    /// A new signing key; the previous one stays published. Returns the new key's `kid`.
+    pub fn rotate_keys(&self) -> String {
+        self.state().keys.rotate().kid.clone()
+    }
+
     /// How many requests reached `path`.
     pub fn hits(&self, path: &str) -> u64 {
         self.state().hits.get(path).copied().unwrap_or(0)
