@@ -93,6 +93,8 @@ pub struct CodeGrant {
     pub nonce: Option<String>,
     /// The `iss` its ID tokens carry, when the code asked for one spelling.
     pub iss: Option<String>,
+    /// PKCE: the challenge and its method (`S256` or `plain`) the authorization request sent.
+    pub code_challenge: Option<(String, String)>,
 }
 
 /// What a refresh token or access token stands for.
@@ -117,6 +119,19 @@ pub struct Grant {
 
 /// Scopes whose grants do not expire for apps in Testing status (google-protocol.md §4).
 const TESTING_EXEMPT: &[&str] = &["openid", SCOPE_EMAIL, SCOPE_PROFILE];
+
+/// Whether `verifier` answers a PKCE challenge (RFC 7636 4.6).
+pub fn pkce_matches(challenge: &str, method: &str, verifier: &str) -> bool {
+    use base64::Engine;
+    use sha2::Digest;
+    match method {
+        "S256" => {
+            let digest = sha2::Sha256::digest(verifier.as_bytes());
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest) == challenge
+        }
+        _ => verifier == challenge,
+    }
+}
 
 impl Grant {
     /// An app in Google's "Testing" publishing status gets refresh tokens that die 7 days after
@@ -207,6 +222,11 @@ pub struct MintRequest {
     /// The `iss` of its ID tokens: `https://accounts.google.com`, `accounts.google.com`, or
     /// `url` (the emulator's own URL); absent: the emulator's setting.
     pub iss: Option<String>,
+    /// PKCE, as an authorization request would carry it: the exchange must then send the
+    /// matching `code_verifier`.
+    pub code_challenge: Option<String>,
+    /// `S256` or `plain` (the default, as RFC 7636 says).
+    pub code_challenge_method: Option<String>,
 }
 
 /// Which `iss` ID tokens carry.
@@ -325,6 +345,10 @@ impl State {
                     .as_deref()
                     .and_then(Iss::parse)
                     .map(|i| self.iss_value(i)),
+                code_challenge: req.code_challenge.map(|c| {
+                    let method = req.code_challenge_method.unwrap_or_else(|| "plain".into());
+                    (c, method)
+                }),
             },
         );
         json!({

@@ -120,6 +120,23 @@ fn authorization_code_grant(
     if cg.used || cg.expires_at < st.now() || cg.client_id != client_id {
         return oauth_error(400, "invalid_grant", "Bad Request");
     }
+    // PKCE (Google's texts; a failure leaves the code unspent, as a redirect mismatch does).
+    match (&cg.code_challenge, f.get("code_verifier")) {
+        (Some(_), None) => return oauth_error(400, "invalid_grant", "Missing code verifier."),
+        (Some((challenge, method)), Some(verifier))
+            if !super::state::pkce_matches(challenge, method, verifier) =>
+        {
+            return oauth_error(400, "invalid_grant", "Invalid code verifier.");
+        }
+        (None, Some(_)) => {
+            return oauth_error(
+                400,
+                "invalid_grant",
+                "code_verifier or verifier is not needed.",
+            );
+        }
+        _ => {}
+    }
     // A mismatch does not spend the code: the right redirect_uri still works, as at Google.
     if &cg.redirect_uri != redirect_uri {
         return oauth_error(400, "redirect_uri_mismatch", "Bad Request");

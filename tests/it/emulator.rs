@@ -522,3 +522,65 @@ fn id_tokens_carry_googles_iss_by_default_and_gsignin_works_in_every_mode() {
     assert_eq!(id_token_iss(&doc), env.emu.base_url());
     crate::support::exits(env.cmd().args(["--profile", "strict", "whoami"]), 0);
 }
+
+#[test]
+fn pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
+    use gsignin::emulator::state::MintRequest;
+    let env = Env::new();
+    let base = env.emu.base_url();
+    let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+    let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"; // RFC 7636 appendix B
+    let exchange = |code: &str, verifier: Option<&str>| {
+        let mut form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("client_id", WEB_CLIENT_ID),
+            ("client_secret", WEB_CLIENT_SECRET),
+            ("redirect_uri", ""),
+        ];
+        if let Some(v) = verifier {
+            form.push(("code_verifier", v));
+        }
+        let resp = http()
+            .post(format!("{base}/token"))
+            .form(&form)
+            .send()
+            .unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json::<Value>().unwrap())
+    };
+    for method in ["S256", "plain"] {
+        let sent = if method == "S256" {
+            challenge
+        } else {
+            verifier
+        };
+        let code = env.mint(MintRequest {
+            code_challenge: Some(sent.into()),
+            code_challenge_method: Some(method.into()),
+            ..Default::default()
+        });
+        let (status, body) = exchange(&code, None);
+        assert_eq!(
+            (status, body["error_description"].as_str()),
+            (400, Some("Missing code verifier."))
+        );
+        let (status, body) = exchange(&code, Some("wrong-verifier-wrong-verifier-wrong-verifier"));
+        assert_eq!(
+            (status, body["error_description"].as_str()),
+            (400, Some("Invalid code verifier."))
+        );
+        assert!(
+            env.code_is_unspent(&code),
+            "{method}: a PKCE failure spends nothing"
+        );
+        let (status, body) = exchange(&code, Some(verifier));
+        assert_eq!(status, 200, "{method}: {body}");
+    }
+    let (status, body) = exchange(&env.code(), Some(verifier));
+    assert_eq!(status, 400);
+    assert_eq!(
+        body["error_description"],
+        "code_verifier or verifier is not needed."
+    );
+}
