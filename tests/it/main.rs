@@ -8,6 +8,7 @@ mod drive;
 mod emulator;
 mod errors;
 mod exchange;
+mod google_clients;
 mod identity;
 mod interop;
 mod keyring;
