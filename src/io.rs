@@ -90,3 +90,18 @@ impl Io {
         }
     }
 }
+
+/// A writer into a buffer its creator keeps a handle on: how in-process runs (the demo, the
+/// tests) read what a command printed.
+pub struct SharedBuf(pub Rc<RefCell<Vec<u8>>>);
+
+impl Write for SharedBuf {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}

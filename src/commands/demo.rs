@@ -171,7 +171,7 @@ fn run_step(
         .map_err(|e| Error::other(format!("the demo's own command line is wrong: {e}"), ""))?;
     let out: SharedWrite = Rc::new(RefCell::new(Box::new(Vec::<u8>::new())));
     let buf = Rc::new(RefCell::new(Vec::<u8>::new()));
-    let err: SharedWrite = Rc::new(RefCell::new(Box::new(SharedBuf(buf.clone()))));
+    let err: SharedWrite = Rc::new(RefCell::new(Box::new(crate::io::SharedBuf(buf.clone()))));
     let mut io = Io::captured(out, err.clone());
     io.stdin = RefCell::new(Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec())));
     let step_ctx = Ctx::new(settings.clone(), io)?;
@@ -193,17 +193,4 @@ fn run_step(
         text.push_str(&format!("  {shown}\n"));
     }
     Ok((text, code))
-}
-
-/// A writer into a buffer the caller keeps a handle on.
-struct SharedBuf(Rc<RefCell<Vec<u8>>>);
-
-impl std::io::Write for SharedBuf {
-    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(data);
-        Ok(data.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
 }

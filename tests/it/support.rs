@@ -645,18 +645,6 @@ impl Ran {
     }
 }
 
-struct Buf(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
-
-impl std::io::Write for Buf {
-    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(b);
-        Ok(b.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 /// The HTTP timeout of in-process runs: short, since nothing here is far away.
 pub const FAST_TIMEOUT: Duration = Duration::from_millis(400);
 
@@ -694,8 +682,12 @@ impl Env {
             std::rc::Rc::new(std::cell::RefCell::new(Vec::new())),
         );
         let io = gsignin::context::Io::captured(
-            std::rc::Rc::new(std::cell::RefCell::new(Box::new(Buf(out.clone())))),
-            std::rc::Rc::new(std::cell::RefCell::new(Box::new(Buf(err.clone())))),
+            std::rc::Rc::new(std::cell::RefCell::new(Box::new(gsignin::io::SharedBuf(
+                out.clone(),
+            )))),
+            std::rc::Rc::new(std::cell::RefCell::new(Box::new(gsignin::io::SharedBuf(
+                err.clone(),
+            )))),
         );
         let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let record = slept.clone();
