@@ -117,7 +117,9 @@ fn a_key_published_after_the_cache_is_found_with_one_refetch() {
     exits(env.cmd().args(["whoami", &first]), 0);
     assert_eq!(env.emu.hits("/oauth2/v3/certs"), 1);
     let new_kid = env.emu.state().keys.rotate().kid.clone();
-    let rotated = env.emu.state().keys.current().sign(&claims(&env));
+    // The claims first: the state's lock is not re-entrant.
+    let claims = claims(&env);
+    let rotated = env.emu.state().keys.current().sign(&claims);
     let out = exits(env.cmd().args(["whoami", &rotated, "--json"]), 0);
     assert_eq!(json_out(&out)["header"]["kid"], new_kid.as_str());
     assert_eq!(
