@@ -221,12 +221,21 @@ impl Known {
 
 /// Control characters (escape sequences, line breaks) shown as `\u{…}` escapes.
 pub fn escape_controls(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
+    escape_where(text, char::is_control)
+}
+
+/// The same, keeping line breaks: for text that is made of lines.
+pub fn escape_controls_but_newlines(text: &str) -> String {
+    escape_where(text, |c| c.is_control() && c != '\n')
+}
+
+fn escape_where(text: &str, escaped: impl Fn(char) -> bool) -> String {
+    if !text.chars().any(&escaped) {
         return text.to_string();
     }
     text.chars()
         .map(|c| {
-            if c.is_control() {
+            if escaped(c) {
                 c.escape_unicode().to_string()
             } else {
                 c.to_string()

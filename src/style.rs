@@ -62,10 +62,13 @@ impl Styled {
         self.spans.extend(other.spans);
     }
 
-    /// The text, coloured or not.
+    /// The text, coloured or not. Whatever a span holds (a token's claims, a Drive file name,
+    /// a server's words), control characters are escaped: only the styles added here reach the
+    /// terminal as escape sequences.
     pub fn render(&self, color: bool) -> String {
         let mut out = String::new();
         for (tone, text) in &self.spans {
+            let text = &crate::redact::escape_controls_but_newlines(text);
             let style = tone.style();
             if color && *tone != Tone::Plain {
                 out.push_str(&format!("{style}{text}{style:#}"));
@@ -102,5 +105,11 @@ mod tests {
         let coloured = s.render(true);
         assert!(coloured.starts_with("[2] \x1b["), "{coloured:?}");
         assert!(coloured.contains("INVALID\x1b[0m ID token"), "{coloured:?}");
+    }
+
+    #[test]
+    fn a_spans_text_cannot_drive_the_terminal() {
+        let s = Styled::plain("name: Mallory\u{1b}[2J\nnext line\n");
+        assert_eq!(s.render(true), "name: Mallory\\u{1b}[2J\nnext line\n");
     }
 }

@@ -217,3 +217,18 @@ fn a_tokens_claims_cannot_drive_the_terminal() {
         stdout(&out)
     );
 }
+
+#[test]
+fn an_issuers_words_cannot_drive_the_terminal_in_any_report() {
+    let env = Env::new();
+    let code = env.code_for("mallory\u{1b}]0;pwned\u{7}@example.com");
+    let out = exits(env.cmd().args(["exchange", &code]), 0);
+    assert!(!stdout(&out).contains('\u{1b}'), "{}", stdout(&out));
+    let out = exits(env.cmd().arg("status"), 0);
+    assert!(!stdout(&out).contains('\u{1b}'), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("mallory\\u{1b}]0;pwned"),
+        "{}",
+        stdout(&out)
+    );
+}

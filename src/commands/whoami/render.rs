@@ -127,8 +127,9 @@ fn claims_block(header: &Map<String, Value>, claims: &Map<String, Value>, now: i
     out
 }
 
-/// A claim's value as text; a token's claims are the issuer's (or anyone's) words, so control
-/// characters are escaped and cannot drive the terminal.
+/// A claim's value as one line of text: a token's claims are the issuer's (or anyone's)
+/// words, so a line break in one cannot forge a line of the report (rendering escapes the
+/// other control characters anyway).
 fn plain(v: &Value) -> String {
     match v {
         Value::String(s) => escape_controls(s),
