@@ -242,7 +242,7 @@ impl Http {
         }
         if let Body::Form(form) = &body {
             for (k, v) in form.iter() {
-                if crate::redact::SECRET_FIELDS.contains(k) {
+                if crate::redact::is_secret_field(k) {
                     self.known.add(v);
                 }
             }
@@ -282,7 +282,6 @@ impl Http {
             let elapsed = started.elapsed();
             match outcome {
                 Ok(resp) => {
-                    self.known.add_from_body(&resp.body);
                     self.trace_response(&resp, elapsed);
                     let retryable = resp.status >= 500 || resp.status == 429;
                     if retryable && retry == Retry::Safe && attempt < MAX_TRIES {

@@ -19,7 +19,7 @@ pub const SECRET_FIELDS: &[&str] = &[
     "password",
 ];
 
-fn is_secret_field(name: &str) -> bool {
+pub fn is_secret_field(name: &str) -> bool {
     SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str())
 }
 

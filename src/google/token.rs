@@ -64,7 +64,7 @@ pub fn exchange_code(
     let resp = http
         .post_form(token_url, &form, Retry::Never)
         .map_err(unsent_or_unknown)?;
-    parse_response(&resp, Grant::AuthorizationCode)
+    parse_response(http, &resp, Grant::AuthorizationCode)
 }
 
 /// Trades a refresh token for a new access token (and ID token, and possibly a rotated refresh
@@ -82,7 +82,7 @@ pub fn refresh(
         ("client_secret", client.client_secret.expose()),
     ];
     let resp = http.post_form(token_url, &form, Retry::Safe)?;
-    parse_response(&resp, Grant::RefreshToken)
+    parse_response(http, &resp, Grant::RefreshToken)
 }
 
 /// A failed exchange request either never reached the server (the code is unspent) or may have
@@ -106,7 +106,15 @@ fn unsent_or_unknown(err: Error) -> Error {
     }
 }
 
-fn parse_response(resp: &crate::http::Response, grant: Grant) -> Result<TokenResponse> {
+/// Reads the token endpoint's answer. The tokens in it (whatever shape the answer has) join
+/// the run's known secrets first, so no later text can show them: this is where gsignin
+/// receives secrets, and the only answer it registers them from.
+fn parse_response(
+    http: &Http,
+    resp: &crate::http::Response,
+    grant: Grant,
+) -> Result<TokenResponse> {
+    http.known().add_from_body(&resp.body);
     if resp.is_success() {
         let raw: Raw = resp.json()?;
         let secs = |v: Option<serde_json::Value>| {
