@@ -26,7 +26,16 @@ pub fn run(
 ) -> u8 {
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
-        Err(e) => return usage_error(e, &args, &io),
+        Err(e) => {
+            let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
+            let colors = Colors::decide(
+                color_asked(&args),
+                no_color,
+                stdout_is_terminal,
+                io.stderr_is_terminal,
+            );
+            return usage_error(e, &args, &io, colors);
+        }
     };
     let mut settings = Settings::from_args(&cli.global);
     // A secret: read from the environment only, never from argv (other users can see that).
@@ -67,7 +76,7 @@ pub fn run(
 
 /// Help and version go to stdout (exit 0); usage errors to stderr (exit 2, as the contract
 /// says), and under `--json` also as the contract's JSON error object on stdout.
-fn usage_error(e: clap::Error, args: &[OsString], io: &Io) -> u8 {
+fn usage_error(e: clap::Error, args: &[OsString], io: &Io, colors: Colors) -> u8 {
     let is_usage = e.exit_code() == 2;
     let json = args
         .iter()
@@ -75,13 +84,16 @@ fn usage_error(e: clap::Error, args: &[OsString], io: &Io) -> u8 {
         .take_while(|a| *a != "--")
         .any(|a| a == "--json");
     let rendered = e.render();
-    let text = if io.stderr_is_terminal {
-        rendered.ansi().to_string()
-    } else {
-        rendered.to_string()
+    // Help goes to stdout, errors to stderr: each coloured only if its own stream takes colour.
+    let text = |color: bool| {
+        if color {
+            rendered.ansi().to_string()
+        } else {
+            rendered.to_string()
+        }
     };
     if !is_usage {
-        let _ = write!(io.stdout.borrow_mut(), "{text}");
+        let _ = write!(io.stdout.borrow_mut(), "{}", text(colors.stdout));
         return 0;
     }
     if json {
@@ -100,6 +112,64 @@ fn usage_error(e: clap::Error, args: &[OsString], io: &Io) -> u8 {
             &mut std::io::sink(),
         );
     }
-    let _ = write!(io.stderr.borrow_mut(), "{text}");
+    let _ = write!(io.stderr.borrow_mut(), "{}", text(colors.stderr));
     2
+}
+
+/// `--color` as written in argv, for the messages clap renders before anything is parsed.
+fn color_asked(args: &[OsString]) -> crate::io::ColorChoice {
+    use crate::io::ColorChoice;
+    let args: Vec<&str> = args.iter().filter_map(|a| a.to_str()).collect();
+    let value = args.iter().enumerate().find_map(|(i, a)| {
+        a.strip_prefix("--color=").or_else(|| {
+            (*a == "--color")
+                .then(|| args.get(i + 1).copied())
+                .flatten()
+        })
+    });
+    match value {
+        Some("always") => ColorChoice::Always,
+        Some("never") => ColorChoice::Never,
+        _ => ColorChoice::Auto,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::io::SharedBuf;
+    use std::cell::RefCell;
+    use std::rc::Rc;
+
+    /// Runs argv with stderr on a terminal and stdout not; returns (code, stdout, stderr).
+    fn run_tty_stderr(argv: &[&str]) -> (u8, String, String) {
+        let (out, err) = (
+            Rc::new(RefCell::new(Vec::new())),
+            Rc::new(RefCell::new(Vec::new())),
+        );
+        let mut io = Io::captured(
+            Rc::new(RefCell::new(Box::new(SharedBuf(out.clone())))),
+            Rc::new(RefCell::new(Box::new(SharedBuf(err.clone())))),
+        );
+        io.stderr_is_terminal = true;
+        let args = argv.iter().map(OsString::from).collect();
+        let code = run(args, &|_| None, io, false, |_| {});
+        let text = |b: &Rc<RefCell<Vec<u8>>>| String::from_utf8_lossy(&b.borrow()).into_owned();
+        (code, text(&out), text(&err))
+    }
+
+    #[test]
+    fn help_piped_while_stderr_is_a_terminal_has_no_colour() {
+        let (code, out, _) = run_tty_stderr(&["gsignin", "--help"]);
+        assert_eq!(code, 0);
+        assert!(out.contains("Usage:") && !out.contains('\x1b'), "{out:?}");
+        let (code, _, err) = run_tty_stderr(&["gsignin", "refresh", "--bogus"]);
+        assert_eq!(code, 2);
+        assert!(
+            err.contains('\x1b'),
+            "a usage error on a terminal is coloured: {err:?}"
+        );
+        let (_, _, err) = run_tty_stderr(&["gsignin", "--color", "never", "refresh", "--bogus"]);
+        assert!(!err.contains('\x1b'), "{err:?}");
+    }
 }
