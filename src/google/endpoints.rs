@@ -110,13 +110,9 @@ impl Endpoints {
         // naming Google taken at its word; its tokens are then judged as Google's (both
         // spellings), against that document's keys.
         let loopback = url::Url::parse(issuer).is_ok_and(|u| crate::http::is_loopback(&u));
-        if loopback && Self::google().issuers.contains(&doc.issuer) {
-            let mut endpoints = Self::from_discovery(doc, &url)?;
-            endpoints.issuers = Self::google().issuers;
-            endpoints.elsewhere = endpoints.on_other_origins(issuer);
-            return Ok(endpoints);
-        }
-        if doc.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
+        let google = Self::google().issuers;
+        let google_here = loopback && google.contains(&doc.issuer);
+        if !google_here && doc.issuer.trim_end_matches('/') != issuer.trim_end_matches('/') {
             return Err(Error::server(
                 format!(
                     "{url} names issuer `{}`, not `{issuer}` as asked",
@@ -126,6 +122,9 @@ impl Endpoints {
             ));
         }
         let mut endpoints = Self::from_discovery(doc, &url)?;
+        if google_here {
+            endpoints.issuers = google;
+        }
         endpoints.elsewhere = endpoints.on_other_origins(issuer);
         Ok(endpoints)
     }

@@ -670,3 +670,28 @@ fn a_store_that_fails_after_the_code_is_spent_rescues_the_tokens_in_process() {
     let (_, rescued) = env.rescued();
     assert!(rescued["tokens"]["refresh_token"].is_string(), "{rescued}");
 }
+
+#[test]
+fn a_discovery_document_naming_google_is_believed_only_from_this_machine() {
+    let env = Env::new();
+    let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
+    // The emulator, reached by another name (through a proxy, so nothing leaves the machine):
+    // its discovery names Google's issuer, which only a loopback URL may.
+    let out = exits(
+        env.cmd()
+            .args(["--json", "exchange", &env.code()])
+            .env("GSIGNIN_ISSUER", format!("http://emulator.ci:{port}"))
+            .env("GSIGNIN_INSECURE_HTTP", "1")
+            .env("HTTP_PROXY", env.emu.base_url()),
+        5,
+    );
+    let e = json_error(&out);
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("names issuer `https://accounts.google.com`"),
+        "{e}"
+    );
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+}
