@@ -297,7 +297,7 @@ async fn count_and_fault(State(shared): State<Shared>, req: Request, next: Next)
         .extensions()
         .get::<axum::extract::MatchedPath>()
         .map(|m| m.as_str().to_string());
-    let fault = {
+    let (fault, now) = {
         let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
         let key = match route {
             None => "(no route)".to_string(),
@@ -309,23 +309,28 @@ async fn count_and_fault(State(shared): State<Shared>, req: Request, next: Next)
             .faults
             .iter()
             .position(|f| f.path == path && f.count != Some(0));
-        found.map(|i| {
+        let fault = found.map(|i| {
             let f = &mut st.faults[i];
             if let Some(c) = f.count.as_mut() {
                 *c -= 1;
             }
             f.clone()
-        })
+        });
+        (fault, st.now())
     };
-    let Some(fault) = fault else {
-        let mut resp = next.run(req).await;
-        // Date follows the emulated clock, as Expires does: one clock for both.
-        let now = shared.lock().unwrap_or_else(|e| e.into_inner()).now();
-        if let Ok(v) = httpdate(now).parse() {
-            resp.headers_mut().insert(header::DATE, v);
-        }
-        return resp;
+    let mut resp = match fault {
+        None => next.run(req).await,
+        Some(fault) => with_fault(fault, req, next).await,
     };
+    // Date follows the emulated clock, as Expires does: one clock for both, faults included.
+    if let Ok(v) = httpdate(now).parse() {
+        resp.headers_mut().insert(header::DATE, v);
+    }
+    resp
+}
+
+/// Answers as an injected fault says: after a wait, hung, dropped, or with its status.
+async fn with_fault(fault: state::Fault, req: Request, next: Next) -> Response {
     if fault.hang {
         tokio::time::sleep(Duration::from_secs(3600)).await;
     }
