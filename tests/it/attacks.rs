@@ -157,20 +157,11 @@ fn an_exchange_is_saved_under_the_profile_lock_so_a_refresh_cannot_overwrite_it(
     );
 }
 
-/// A client secret whose token_uri is `url`.
-fn client_secret_with_token_uri(env: &Env, url: &str) -> std::path::PathBuf {
-    let mut doc: serde_json::Value = serde_json::from_str(&env.emu.client_secret_json()).unwrap();
-    doc["web"]["token_uri"] = url.into();
-    let path = env.home().join("other_client_secret.json");
-    std::fs::write(&path, doc.to_string()).unwrap();
-    path
-}
-
 #[test]
 fn secrets_never_travel_over_plain_http_to_another_host() {
     let env = Env::new();
     let code = env.code();
-    let secret = client_secret_with_token_uri(&env, "http://oauth2.example.com/token");
+    let secret = env.client_secret_with_token_uri("http://oauth2.example.com/token");
     let out = exits(
         env.cmd()
             .args(["--json", "exchange", &code])
@@ -228,7 +219,7 @@ fn insecure_http_is_an_explicit_opt_in_warned_on_every_run() {
     let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
     // A CI service name, reached through a proxy (the emulator itself answers absolute URIs),
     // so nothing leaves this machine.
-    let secret = client_secret_with_token_uri(&env, &format!("http://emulator.ci:{port}/token"));
+    let secret = env.client_secret_with_token_uri(&format!("http://emulator.ci:{port}/token"));
     let run = |code: &str, opt_in: bool| {
         let mut cmd = env.cmd();
         cmd.args(["exchange", code])

@@ -95,6 +95,16 @@ impl Env {
         cmd
     }
 
+    /// The emulator's client secret with its token_uri set to `url`, as a file in the home.
+    pub fn client_secret_with_token_uri(&self, url: &str) -> PathBuf {
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&self.emu.client_secret_json()).unwrap();
+        doc["web"]["token_uri"] = url.into();
+        let path = self.home().join("client_secret_elsewhere.json");
+        std::fs::write(&path, doc.to_string()).unwrap();
+        path
+    }
+
     /// The one rescue file in the data dir: its path and its JSON.
     pub fn rescued(&self) -> (PathBuf, serde_json::Value) {
         let dir = self.home().join("data/rescue");
@@ -602,12 +612,7 @@ impl Mitm {
 
     /// A client secret file whose token_uri is this man in the middle.
     pub fn client_secret(&self, env: &Env) -> PathBuf {
-        let mut doc: serde_json::Value =
-            serde_json::from_str(&env.emu.client_secret_json()).unwrap();
-        doc["web"]["token_uri"] = format!("{}/token", self.url).into();
-        let path = env.home().join("mitm_client_secret.json");
-        std::fs::write(&path, doc.to_string()).unwrap();
-        path
+        env.client_secret_with_token_uri(&format!("{}/token", self.url))
     }
 
     /// The binary pointed at this man in the middle as the issuer.
