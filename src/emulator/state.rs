@@ -245,7 +245,7 @@ impl Iss {
     /// From its written form; None for anything else.
     pub fn parse(text: &str) -> Option<Iss> {
         match text {
-            "https://accounts.google.com" | "google" => Some(Iss::Google),
+            "https://accounts.google.com" => Some(Iss::Google),
             "accounts.google.com" => Some(Iss::GoogleLegacy),
             "url" => Some(Iss::Url),
             _ => None,

@@ -170,3 +170,24 @@ impl Endpoints {
         .collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::ClientAuth;
+
+    #[test]
+    fn revocation_client_auth_follows_discovery() {
+        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // RFC 8414: no list means client_secret_basic.
+        assert_eq!(ClientAuth::choose(None), ClientAuth::Basic);
+        assert_eq!(
+            ClientAuth::choose(Some(&list(&["client_secret_basic", "client_secret_post"]))),
+            ClientAuth::Post
+        );
+        assert_eq!(
+            ClientAuth::choose(Some(&list(&["client_secret_basic", "private_key_jwt"]))),
+            ClientAuth::Basic
+        );
+        assert_eq!(ClientAuth::choose(Some(&list(&["none"]))), ClientAuth::None);
+    }
+}

@@ -381,11 +381,28 @@ mod tests {
 
         // A Google PEM map with a bare public key and an EC key: the RSA ones are kept.
         let map = keys.pem_map();
-        let (kid, cert) = map.as_object().unwrap().iter().next().unwrap();
+        let kid = &keys.current().kid;
+        let cert = &map[kid];
         let mut doc = serde_json::json!({"ec": "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n"});
         doc[kid] = cert.clone();
         let set = parse(doc.to_string().as_bytes()).unwrap();
         assert_eq!(set.keys.len(), 1);
         assert_eq!(set.unusable.len(), 1);
+
+        // A bare public key (SubjectPublicKeyInfo PEM), as google-auth also takes, verifies.
+        let pem_cert = cert.as_str().unwrap();
+        let (_, pem) = x509_parser::pem::parse_x509_pem(pem_cert.as_bytes()).unwrap();
+        let spki = pem.parse_x509().unwrap().public_key().raw.to_vec();
+        use base64::engine::general_purpose::STANDARD;
+        let public = format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            STANDARD.encode(spki)
+        );
+        let set = parse(serde_json::json!({ kid: public }).to_string().as_bytes()).unwrap();
+        assert_eq!(set.keys.len(), 1, "{:?}", set.unusable);
+        let token = keys
+            .current()
+            .sign_with_header(&serde_json::json!({"alg": "RS256", "kid": kid}), &claims);
+        assert!(id_token::verify(token.as_bytes(), &set, &expect, 150).valid());
     }
 }

@@ -320,3 +320,24 @@ impl Progress {
         self.bar.finish_and_clear();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_LINE, TokenLines};
+
+    #[test]
+    fn token_lines_skip_blanks_drop_a_bom_and_cut_an_endless_line() {
+        let mut input = b"\xEF\xBB\xBFfirst\r\n\n  \nsecond".to_vec();
+        input.push(b'\n');
+        input.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
+        input.extend_from_slice(b"\nthird\n");
+        let mut reader = std::io::Cursor::new(input);
+        let mut lines = TokenLines::new(&mut reader);
+        let mut next = || lines.next_token().unwrap();
+        assert_eq!(next().as_deref(), Some(&b"first"[..]));
+        assert_eq!(next().as_deref(), Some(&b"second"[..]));
+        assert_eq!(next().map(|l| l.len()), Some(MAX_LINE), "cut at the cap");
+        assert_eq!(next().as_deref(), Some(&b"third"[..]));
+        assert_eq!(next(), None);
+    }
+}
