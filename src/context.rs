@@ -11,7 +11,6 @@ use crate::http::Http;
 pub use crate::io::{Io, SharedWrite};
 use crate::secret::Secret;
 use crate::store::StoreKind;
-use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -106,7 +105,8 @@ impl Ctx {
         let dirs = Dirs::resolve(settings.home.as_deref())?;
         dirs.check_trusted()?;
         let http = Http::new(settings.timeout, settings.verbose, io.stderr.clone())
-            .allow_insecure_http(settings.insecure_http);
+            .allow_insecure_http(settings.insecure_http)
+            .color_warnings(io.colors.stderr);
         Ok(Ctx {
             settings,
             deadlines: Deadlines::default(),
@@ -172,8 +172,6 @@ impl Ctx {
 
     /// A diagnostic line on stderr. Failing to write one is no reason to fail the command.
     pub fn warn(&self, message: &str) {
-        let line = format!("warning: {}", self.http.known().scrub(message));
-        let line = crate::output::diagnostic_line(&line).render(self.io.colors.stderr);
-        let _ = writeln!(self.io.stderr.borrow_mut(), "{line}");
+        self.http.warn(message);
     }
 }

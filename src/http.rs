@@ -39,6 +39,7 @@ pub struct Http {
     /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback is allowed (warned).
     insecure_http: bool,
     warned_insecure: std::cell::Cell<bool>,
+    color_warnings: bool,
     /// Built on first use: setting up TLS (loading the system's root certificates) and the
     /// client's I/O thread costs milliseconds that commands needing no network never pay.
     client: std::cell::OnceCell<reqwest::blocking::Client>,
@@ -102,6 +103,7 @@ impl Http {
             known: crate::redact::Known::default(),
             insecure_http: false,
             warned_insecure: std::cell::Cell::new(false),
+            color_warnings: false,
             client: std::cell::OnceCell::new(),
             timeout,
             verbose,
@@ -137,12 +139,23 @@ impl Http {
     }
 
     /// A warning about what a server sent or where a request goes, on stderr whatever -v says.
+    /// Every warning of a run goes through here (`Ctx::warn` too), scrubbed of the run's
+    /// secrets, `warning:` coloured when stderr takes colour.
     pub fn warn(&self, message: &str) {
-        let _ = writeln!(
-            self.trace.borrow_mut(),
-            "warning: {}",
-            self.known.scrub(message)
-        );
+        let line = crate::style::Styled::new()
+            .with(crate::style::Tone::Caution, "warning:")
+            .with(
+                crate::style::Tone::Plain,
+                format!(" {}", self.known.scrub(message)),
+            )
+            .render(self.color_warnings);
+        let _ = writeln!(self.trace.borrow_mut(), "{line}");
+    }
+
+    /// Colours `warning:` (stderr is a terminal that takes colour).
+    pub fn color_warnings(mut self, color: bool) -> Http {
+        self.color_warnings = color;
+        self
     }
 
     /// Allows plain http to other hosts than loopback (GSIGNIN_INSECURE_HTTP=1).
