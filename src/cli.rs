@@ -381,6 +381,14 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "PATH")]
     pub write_client_secret: Option<PathBuf>,
 
+    /// Write a client secret file for the emulator's Desktop client (any loopback port) to PATH
+    #[arg(long, value_name = "PATH")]
+    pub write_installed_client_secret: Option<PathBuf>,
+
+    /// The authorization page approves at once, as the login_hint user (else alice@example.com)
+    #[arg(long)]
+    pub auto_approve: bool,
+
     /// Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)
     #[arg(long)]
     pub rotate_refresh_tokens: bool,

@@ -3,7 +3,9 @@
 use crate::cli::EmulatorArgs;
 use crate::context::Ctx;
 use crate::emulator::Emulator;
-use crate::emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use crate::emulator::state::{
+    INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
+};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::output::{Data, Outcome};
@@ -50,25 +52,41 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
         st.rotate_refresh_tokens = args.rotate_refresh_tokens;
         st.testing_mode = args.testing_mode;
         st.iss = crate::emulator::state::Iss::parse(&args.iss).unwrap_or(st.iss);
+        st.auto_approve = args.auto_approve;
     }
     let base = emulator.base_url().to_string();
+    let write = |path: &std::path::Path, text: String, flag: &str| {
+        fsutil::write_private_atomic(path, text.as_bytes()).map_err(|e| {
+            Error::other(
+                format!("cannot write {}: {e}", path.display()),
+                format!("choose a writable path for {flag}"),
+            )
+        })
+    };
     if let Some(path) = &args.write_client_secret {
-        fsutil::write_private_atomic(path, emulator.client_secret_json().as_bytes()).map_err(
-            |e| {
-                Error::other(
-                    format!("cannot write {}: {e}", path.display()),
-                    "choose a writable path for --write-client-secret",
-                )
-            },
+        write(path, emulator.client_secret_json(), "--write-client-secret")?;
+    }
+    if let Some(path) = &args.write_installed_client_secret {
+        write(
+            path,
+            emulator.installed_client_secret_json(),
+            "--write-installed-client-secret",
         )?;
     }
-    let client_secret_line = match &args.write_client_secret {
-        Some(path) => format!(
-            "export GSIGNIN_CLIENT_SECRET={}",
-            std::path::absolute(path).unwrap_or(path.clone()).display()
+    let shown = |path: &std::path::PathBuf| {
+        std::path::absolute(path)
+            .unwrap_or(path.clone())
+            .display()
+            .to_string()
+    };
+    let client_secret_line = match (&args.write_client_secret, &args.write_installed_client_secret) {
+        (Some(path), _) => format!("export GSIGNIN_CLIENT_SECRET={}", shown(path)),
+        (None, Some(path)) => format!(
+            "export GSIGNIN_CLIENT_SECRET={}   # the Desktop client, for gsignin login",
+            shown(path)
         ),
-        None => {
-            "# add --write-client-secret PATH to get a client secret file for its client".into()
+        (None, None) => {
+            "# add --write-client-secret PATH (web client) or --write-installed-client-secret PATH (Desktop client) to get a client secret file".into()
         }
     };
     let banner = format!(
@@ -80,6 +98,8 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
          {ca_line}{client_secret_line}\n\
          # On a machine without a keyring (most CI): export GSIGNIN_STORE=file\n\
          # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\
+         # Its Desktop client: client_id {INSTALLED_CLIENT_ID}, client_secret {INSTALLED_CLIENT_SECRET}\n\
+         # Authorization page: {base}/o/oauth2/v2/auth (sign-in, consent, PKCE; --auto-approve skips the pages)\n\
          # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\
          #   code=$(curl -s -X POST {base}/control/codes -H 'content-type: application/json' -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
          #   printf '%s' \"$code\" | gsignin exchange -   (stdin: argv is readable by every local user)\n\

@@ -188,6 +188,10 @@ pub struct Settings {
     jwks_max_age: Option<u64>,
     /// `https://accounts.google.com`, `accounts.google.com` or `url`.
     iss: Option<String>,
+    /// The authorization page approves at once (as `login_hint`, else the default user).
+    auto_approve: Option<bool>,
+    /// The web client's registered redirect URIs (replacing the list).
+    web_redirect_uris: Option<Vec<String>>,
 }
 
 pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -> Response {
@@ -206,6 +210,29 @@ pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -
     }
     if let Some(v) = req.jwks_max_age {
         st.jwks_max_age = v;
+    }
+    if let Some(v) = req.auto_approve {
+        st.auto_approve = v;
+    }
+    if let Some(uris) = req.web_redirect_uris {
+        if uris.len() > 64
+            || uris
+                .iter()
+                .any(|u| u.len() > 2048 || url::Url::parse(u).is_err())
+        {
+            return json_response(
+                StatusCode::BAD_REQUEST,
+                &json!({"error": "web_redirect_uris: at most 64 absolute URLs"}),
+                true,
+            );
+        }
+        if let Some(web) = st
+            .clients
+            .iter_mut()
+            .find(|c| c.kind == super::state::ClientKind::Web)
+        {
+            web.redirect_uris = uris;
+        }
     }
     if let Some(v) = &req.iss {
         match super::state::Iss::parse(v) {
@@ -228,6 +255,13 @@ pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -
             "code_lifetime": st.code_lifetime,
             "jwks_max_age": st.jwks_max_age,
             "iss": st.iss.name(),
+            "auto_approve": st.auto_approve,
+            "web_redirect_uris": st
+                .clients
+                .iter()
+                .find(|c| c.kind == super::state::ClientKind::Web)
+                .map(|c| c.redirect_uris.clone())
+                .unwrap_or_default(),
         }),
         true,
     )

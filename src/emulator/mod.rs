@@ -4,10 +4,12 @@
 //! runs it in-process, and the tests start one per test on port 0. Each instance owns a
 //! runtime on its own thread, so blocking callers (the CLI's HTTP client) can use it freely.
 
+pub mod authorize;
 pub mod control;
 pub mod drive;
 pub mod info;
 pub mod keys;
+pub mod page;
 pub mod state;
 pub mod tls;
 pub mod token;
@@ -148,6 +150,11 @@ impl Emulator {
         client_secret_json(&self.base_url)
     }
 
+    /// A client secret file (installed form) for the emulator's Desktop client.
+    pub fn installed_client_secret_json(&self) -> String {
+        installed_client_secret_json(&self.base_url)
+    }
+
     /// Blocks until the emulator's server stops (it stops when the handle is dropped).
     pub fn wait(mut self) {
         if let Some(t) = self.thread.take() {
@@ -168,8 +175,30 @@ impl Drop for Emulator {
 }
 
 pub fn client_secret_json(base_url: &str) -> String {
-    let doc = json!({"web": {
-        "client_id": WEB_CLIENT_ID,
+    secret_file(
+        "web",
+        WEB_CLIENT_ID,
+        WEB_CLIENT_SECRET,
+        state::WEB_REDIRECT_URIS,
+        base_url,
+    )
+}
+
+/// The Desktop client's file: Google writes `http://localhost` as its one redirect URI, and any
+/// loopback port is accepted.
+pub fn installed_client_secret_json(base_url: &str) -> String {
+    secret_file(
+        "installed",
+        state::INSTALLED_CLIENT_ID,
+        state::INSTALLED_CLIENT_SECRET,
+        &["http://localhost"],
+        base_url,
+    )
+}
+
+fn secret_file(kind: &str, id: &str, secret: &str, redirects: &[&str], base_url: &str) -> String {
+    let doc = json!({kind: {
+        "client_id": id,
         "project_id": "gsignin-emulator",
         "auth_uri": format!("{base_url}/o/oauth2/auth"),
         "token_uri": format!("{base_url}/token"),
@@ -178,8 +207,8 @@ pub fn client_secret_json(base_url: &str) -> String {
         // Google to revoke or to look a token up).
         "revoke_uri": format!("{base_url}/revoke"),
         "token_info_uri": format!("{base_url}/tokeninfo"),
-        "client_secret": WEB_CLIENT_SECRET,
-        "redirect_uris": [],
+        "client_secret": secret,
+        "redirect_uris": redirects,
     }});
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
@@ -245,6 +274,11 @@ async fn serve(
 fn router(state: Shared) -> Router {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
+        // One handler for both spellings: discovery names v2, client secret files the legacy.
+        .route("/o/oauth2/v2/auth", get(authorize::authorize))
+        .route("/o/oauth2/auth", get(authorize::authorize))
+        .route("/o/oauth2/v2/auth/consent", post(authorize::consent))
+        .route("/o/oauth2/v2/auth/approve", post(authorize::decide))
         .route("/token", post(token::token))
         // Google answers a GET on /revoke with 404, not 405.
         .route(

@@ -8,12 +8,21 @@ use std::collections::{HashMap, HashSet};
 
 pub const WEB_CLIENT_ID: &str = "000000000000-gsigninemulator.apps.googleusercontent.com";
 pub const WEB_CLIENT_SECRET: &str = "GOCSPX-emulator-client-secret";
+/// The emulator's Desktop ("installed") client: any loopback port is a valid redirect for it.
+pub const INSTALLED_CLIENT_ID: &str = "000000000000-gsignindesktop.apps.googleusercontent.com";
+pub const INSTALLED_CLIENT_SECRET: &str = "GOCSPX-emulator-desktop-secret";
+/// Redirect URIs registered for the web client out of the box: a loopback one for
+/// `gsignin login --port 8085` and the one Google's own samples use.
+pub const WEB_REDIRECT_URIS: &[&str] = &[
+    "http://127.0.0.1:8085",
+    "http://localhost:8080/oauth2callback",
+];
 /// The mobile client a real sign-in's ID token names in `azp` (while `aud` is the web client).
 const ANDROID_CLIENT_ID: &str = "000000000000-gsigninandroid.apps.googleusercontent.com";
 pub const DEFAULT_EMAIL: &str = "alice@example.com";
 
 pub const SCOPE_EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";
-const SCOPE_PROFILE: &str = "https://www.googleapis.com/auth/userinfo.profile";
+pub const SCOPE_PROFILE: &str = "https://www.googleapis.com/auth/userinfo.profile";
 pub const SCOPE_DRIVE_APPDATA: &str = "https://www.googleapis.com/auth/drive.appdata";
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,7 +74,7 @@ fn capitalise(s: &str) -> String {
 }
 
 /// Google returns the short scope names as URLs.
-fn normalise_scope(scope: &str) -> String {
+pub fn normalise_scope(scope: &str) -> String {
     match scope {
         "email" => SCOPE_EMAIL.into(),
         "profile" => SCOPE_PROFILE.into(),
@@ -73,10 +82,32 @@ fn normalise_scope(scope: &str) -> String {
     }
 }
 
+/// Google's client types that matter for redirects: a web client's redirect URIs are
+/// registered exactly, a Desktop client may use any loopback port.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    Web,
+    Installed,
+}
+
 #[derive(Debug, Clone)]
 pub struct Client {
     pub id: String,
     pub secret: String,
+    pub kind: ClientKind,
+    pub redirect_uris: Vec<String>,
+}
+
+/// When a redeemed code carries a refresh token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefreshRule {
+    /// Only the first time this user grants this client offline access (mobile codes, and a
+    /// web client's `access_type=offline`).
+    FirstTime,
+    /// Every time (`prompt=consent`, installed clients, a forced mint).
+    Always,
+    /// Never (`access_type=online`, a web client's default).
+    Never,
 }
 
 /// A minted, not yet redeemed authorization code.
@@ -89,7 +120,7 @@ pub struct CodeGrant {
     pub redirect_uri: String,
     pub expires_at: i64,
     pub used: bool,
-    pub force_refresh_token: bool,
+    pub refresh: RefreshRule,
     pub nonce: Option<String>,
     /// The `iss` its ID tokens carry, when the code asked for one spelling.
     pub iss: Option<String>,
@@ -190,6 +221,11 @@ pub struct State {
     pub access_tokens: HashMap<String, AccessToken>,
     /// (client_id, sub) pairs that already received a refresh token: later codes give none.
     pub offline_granted: HashSet<(String, String)>,
+    /// What each user has consented to per client, for `prompt` and `include_granted_scopes`.
+    pub consented: HashMap<(String, String), HashSet<String>>,
+    /// The authorization page approves at once, as the `login_hint` user (or the default
+    /// user), for headless tests.
+    pub auto_approve: bool,
     pub keys: Keys,
     pub jwks_max_age: u64,
     pub faults: Vec<Fault>,
@@ -277,15 +313,27 @@ impl State {
             iss: Iss::Google,
             clock_offset: 0,
             code_lifetime: 600,
-            clients: vec![Client {
-                id: WEB_CLIENT_ID.into(),
-                secret: WEB_CLIENT_SECRET.into(),
-            }],
+            clients: vec![
+                Client {
+                    id: WEB_CLIENT_ID.into(),
+                    secret: WEB_CLIENT_SECRET.into(),
+                    kind: ClientKind::Web,
+                    redirect_uris: WEB_REDIRECT_URIS.iter().map(|s| s.to_string()).collect(),
+                },
+                Client {
+                    id: INSTALLED_CLIENT_ID.into(),
+                    secret: INSTALLED_CLIENT_SECRET.into(),
+                    kind: ClientKind::Installed,
+                    redirect_uris: vec!["http://localhost".into()],
+                },
+            ],
             users: HashMap::new(),
             codes: HashMap::new(),
             refresh_tokens: HashMap::new(),
             access_tokens: HashMap::new(),
             offline_granted: HashSet::new(),
+            consented: HashMap::new(),
+            auto_approve: false,
             keys: Keys::new(),
             jwks_max_age: 21_600,
             faults: Vec::new(),
@@ -338,7 +386,11 @@ impl State {
                 redirect_uri: req.redirect_uri.unwrap_or_default(),
                 expires_at: self.now() + lifetime,
                 used: false,
-                force_refresh_token: req.force_refresh_token,
+                refresh: if req.force_refresh_token {
+                    RefreshRule::Always
+                } else {
+                    RefreshRule::FirstTime
+                },
                 nonce: req.nonce,
                 iss: req
                     .iss

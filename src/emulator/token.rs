@@ -3,7 +3,7 @@
 //! (google-protocol.md §2–4, §7).
 
 use super::Shared;
-use super::state::{AccessToken, Grant, SCOPE_EMAIL, State as EmuState, random_token};
+use super::state::{AccessToken, Grant, RefreshRule, SCOPE_EMAIL, State as EmuState, random_token};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -160,7 +160,12 @@ fn authorization_code_grant(
     };
     // Only the first code of a user for a client carries a refresh token, unless forced.
     let key = (cg.client_id.clone(), cg.sub.clone());
-    let refresh = if cg.force_refresh_token || !st.offline_granted.contains(&key) {
+    let refresh = match cg.refresh {
+        RefreshRule::Never => false,
+        RefreshRule::Always => true,
+        RefreshRule::FirstTime => !st.offline_granted.contains(&key),
+    };
+    let refresh = if refresh {
         st.offline_granted.insert(key);
         let rt = random_token("1//0", 72);
         st.refresh_tokens.insert(rt.clone(), grant.clone());
