@@ -98,14 +98,26 @@ pub async fn tokeninfo(
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(String::from);
     let legacy = uri.path() == "/oauth2/v1/tokeninfo";
-    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
     let answer = match (param("id_token"), param("access_token").or(bearer)) {
-        (Some(id_token), _) => id_token_info(&st, &id_token),
-        (None, Some(access_token)) => st
-            .access_tokens
-            .get(&access_token)
-            .filter(|a| a.expires_at > st.now() && !a.grant.revoked)
-            .map(|a| access_token_info(&st, a, legacy)),
+        (Some(id_token), _) => {
+            // Verifying (an RSA operation) happens after the lock is released.
+            let snapshot = {
+                let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+                KeySnapshot {
+                    jwks: st.keys.jwks(),
+                    issuer: st.issuer.clone(),
+                    now: st.now(),
+                }
+            };
+            id_token_info(&snapshot, &id_token)
+        }
+        (None, Some(access_token)) => {
+            let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+            st.access_tokens
+                .get(&access_token)
+                .filter(|a| a.expires_at > st.now() && !a.grant.revoked)
+                .map(|a| access_token_info(&st, a, legacy))
+        }
         (None, None) => None,
     };
     match answer {
@@ -160,10 +172,17 @@ fn access_token_info(st: &EmuState, at: &AccessToken, legacy: bool) -> Value {
     info
 }
 
+/// What verifying an ID token needs from the emulator's state, copied out of its lock.
+struct KeySnapshot {
+    jwks: Value,
+    issuer: String,
+    now: i64,
+}
+
 /// An ID token's info: its claims as strings, and its header's alg, kid and typ; only a token
 /// this emulator signed and that has not expired.
-fn id_token_info(st: &EmuState, token: &str) -> Option<Value> {
-    let keys = crate::google::jwks::parse(st.keys.jwks().to_string().as_bytes()).ok()?;
+fn id_token_info(st: &KeySnapshot, token: &str) -> Option<Value> {
+    let keys = crate::google::jwks::parse(st.jwks.to_string().as_bytes()).ok()?;
     let expect = crate::google::id_token::Expectations {
         issuers: vec![
             st.issuer.clone(),
@@ -174,7 +193,7 @@ fn id_token_info(st: &EmuState, token: &str) -> Option<Value> {
         leeway: 0,
         hd: None,
     };
-    let verdict = crate::google::id_token::verify(token.as_bytes(), &keys, &expect, st.now());
+    let verdict = crate::google::id_token::verify(token.as_bytes(), &keys, &expect, st.now);
     if !verdict.valid() {
         return None;
     }

@@ -96,30 +96,35 @@ pub fn hex(bytes: &[u8]) -> String {
 
 /// The published keys, newest first.
 pub struct Keys {
-    pub keys: Vec<SigningKey>,
+    /// Shared so that a handler can sign with a key after releasing the emulator's lock.
+    pub keys: Vec<std::sync::Arc<SigningKey>>,
 }
 
 impl Keys {
     /// Two keys, as Google publishes.
     pub fn new() -> Keys {
         Keys {
-            keys: vec![SigningKey::generate(), SigningKey::generate()],
+            keys: vec![
+                std::sync::Arc::new(SigningKey::generate()),
+                std::sync::Arc::new(SigningKey::generate()),
+            ],
         }
     }
 
-    pub fn current(&self) -> &SigningKey {
+    pub fn current(&self) -> &std::sync::Arc<SigningKey> {
         &self.keys[0]
     }
 
     /// A new key signs from now on; the oldest one is no longer published.
     pub fn rotate(&mut self) -> &SigningKey {
-        self.keys.insert(0, SigningKey::generate());
+        self.keys
+            .insert(0, std::sync::Arc::new(SigningKey::generate()));
         self.keys.truncate(2);
         &self.keys[0]
     }
 
     pub fn jwks(&self) -> Value {
-        json!({"keys": self.keys.iter().map(SigningKey::jwk).collect::<Vec<_>>()})
+        json!({"keys": self.keys.iter().map(|k| k.jwk()).collect::<Vec<_>>()})
     }
 
     pub fn pem_map(&self) -> Value {

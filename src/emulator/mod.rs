@@ -438,9 +438,18 @@ async fn discovery(State(shared): State<Shared>) -> Response {
         .into_response()
 }
 
-fn cached_keys(st: &EmuState, body: Value) -> Response {
-    let max_age = st.jwks_max_age;
-    let expires = httpdate(st.now() + max_age as i64);
+/// The published keys, with their cache lifetime and the emulated time, copied out of the lock
+/// so that rendering them runs in parallel.
+fn published(shared: &Shared) -> (keys::Keys, u64, i64) {
+    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let copy = keys::Keys {
+        keys: st.keys.keys.clone(),
+    };
+    (copy, st.jwks_max_age, st.now())
+}
+
+fn cached_keys(max_age: u64, now: i64, body: Value) -> Response {
+    let expires = httpdate(now + max_age as i64);
     (
         [
             (
@@ -461,13 +470,13 @@ fn cached_keys(st: &EmuState, body: Value) -> Response {
 }
 
 async fn jwks(State(shared): State<Shared>) -> Response {
-    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
-    cached_keys(&st, st.keys.jwks())
+    let (keys, max_age, now) = published(&shared);
+    cached_keys(max_age, now, keys.jwks())
 }
 
 async fn pem_certs(State(shared): State<Shared>) -> Response {
-    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
-    cached_keys(&st, st.keys.pem_map())
+    let (keys, max_age, now) = published(&shared);
+    cached_keys(max_age, now, keys.pem_map())
 }
 
 /// An HTTP date (RFC 7231 IMF-fixdate).

@@ -438,6 +438,17 @@ impl State {
 
     /// An ID token for `grant`, signed with the current key.
     pub fn id_token(&self, grant: &Grant, access_token: &str, nonce: Option<&str>) -> String {
+        self.unsigned_id_token(grant, access_token, nonce).sign()
+    }
+
+    /// An ID token's claims and the key to sign them with: handlers sign after releasing the
+    /// lock, so that RSA signing (the costly part of a token request) runs in parallel.
+    pub fn unsigned_id_token(
+        &self,
+        grant: &Grant,
+        access_token: &str,
+        nonce: Option<&str>,
+    ) -> UnsignedIdToken {
         use base64::Engine;
         use sha2::Digest;
         let now = self.now();
@@ -458,7 +469,21 @@ impl State {
         if let Some(nonce) = nonce {
             claims["nonce"] = json!(nonce);
         }
-        self.keys.current().sign(&claims)
+        UnsignedIdToken {
+            key: self.keys.current().clone(),
+            claims,
+        }
+    }
+}
+
+pub struct UnsignedIdToken {
+    key: std::sync::Arc<super::keys::SigningKey>,
+    claims: Value,
+}
+
+impl UnsignedIdToken {
+    pub fn sign(&self) -> String {
+        self.key.sign(&self.claims)
     }
 }
 

@@ -3,7 +3,9 @@
 //! (google-protocol.md §2–4, §7).
 
 use super::Shared;
-use super::state::{AccessToken, Grant, RefreshRule, SCOPE_EMAIL, State as EmuState, random_token};
+use super::state::{
+    AccessToken, Grant, RefreshRule, SCOPE_EMAIL, State as EmuState, UnsignedIdToken, random_token,
+};
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -93,53 +95,73 @@ pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
         }
         Some(_) => {}
     }
-    if grant_type == "refresh_token" {
+    let issued = if grant_type == "refresh_token" {
         refresh_token_grant(&mut st, &f, &client_id)
     } else {
         authorization_code_grant(&mut st, &f, &client_id)
+    };
+    drop(st);
+    match issued {
+        Err(refused) => refused,
+        Ok(Issued { mut body, id_token }) => {
+            if let Some(unsigned) = id_token {
+                body["id_token"] = json!(unsigned.sign());
+            }
+            json_response(StatusCode::OK, &body, true)
+        }
     }
 }
 
+// A refusal is built once per request and returned at once: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
 fn authorization_code_grant(
     st: &mut EmuState,
     f: &HashMap<String, String>,
     client_id: &str,
-) -> Response {
+) -> Result<Issued, Response> {
     let Some(code) = f.get("code").filter(|s| !s.is_empty()) else {
-        return oauth_error(400, "invalid_request", "Missing required parameter: code");
+        return Err(oauth_error(
+            400,
+            "invalid_request",
+            "Missing required parameter: code",
+        ));
     };
     if code.contains('%') || !code.starts_with("4/") {
-        return oauth_error(400, "invalid_grant", "Malformed auth code.");
+        return Err(oauth_error(400, "invalid_grant", "Malformed auth code."));
     }
     let Some(redirect_uri) = f.get("redirect_uri") else {
-        return oauth_error(400, "invalid_request", "Missing parameter: redirect_uri");
+        return Err(oauth_error(
+            400,
+            "invalid_request",
+            "Missing parameter: redirect_uri",
+        ));
     };
     let Some(cg) = st.codes.get(code).cloned() else {
-        return oauth_error(400, "invalid_grant", "Malformed auth code.");
+        return Err(oauth_error(400, "invalid_grant", "Malformed auth code."));
     };
     if cg.used || cg.expires_at < st.now() || cg.client_id != client_id {
-        return oauth_error(400, "invalid_grant", "Bad Request");
+        return Err(oauth_error(400, "invalid_grant", "Bad Request"));
     }
     // PKCE (Google's texts; a failure leaves the code unspent, as a redirect mismatch does).
     match (&cg.code_challenge, f.get("code_verifier")) {
-        (Some(_), None) => return oauth_error(400, "invalid_grant", "Missing code verifier."),
+        (Some(_), None) => return Err(oauth_error(400, "invalid_grant", "Missing code verifier.")),
         (Some((challenge, method)), Some(verifier))
             if !super::state::pkce_matches(challenge, method, verifier) =>
         {
-            return oauth_error(400, "invalid_grant", "Invalid code verifier.");
+            return Err(oauth_error(400, "invalid_grant", "Invalid code verifier."));
         }
         (None, Some(_)) => {
-            return oauth_error(
+            return Err(oauth_error(
                 400,
                 "invalid_grant",
                 "code_verifier or verifier is not needed.",
-            );
+            ));
         }
         _ => {}
     }
     // A mismatch does not spend the code: the right redirect_uri still works, as at Google.
     if &cg.redirect_uri != redirect_uri {
-        return oauth_error(400, "redirect_uri_mismatch", "Bad Request");
+        return Err(oauth_error(400, "redirect_uri_mismatch", "Bad Request"));
     }
     if let Some(c) = st.codes.get_mut(code) {
         c.used = true;
@@ -177,30 +199,36 @@ fn authorization_code_grant(
         .scopes
         .iter()
         .any(|s| s == "openid" || s == SCOPE_EMAIL || s.ends_with("userinfo.profile"));
-    issue(
+    Ok(issue(
         st,
         &grant,
         refresh.clone(),
         refresh,
         wants_id_token,
         cg.nonce.as_deref(),
-    )
+    ))
 }
 
+// A refusal is built once per request and returned at once: boxing it buys nothing.
+#[allow(clippy::result_large_err)]
 fn refresh_token_grant(
     st: &mut EmuState,
     f: &HashMap<String, String>,
     client_id: &str,
-) -> Response {
+) -> Result<Issued, Response> {
     let Some(rt) = f.get("refresh_token").filter(|s| !s.is_empty()).cloned() else {
-        return oauth_error(
+        return Err(oauth_error(
             400,
             "invalid_request",
             "Missing required parameter: refresh_token",
-        );
+        ));
     };
     let Some(grant) = st.refresh_tokens.get(&rt).cloned() else {
-        return oauth_error(400, "invalid_grant", "Token has been expired or revoked.");
+        return Err(oauth_error(
+            400,
+            "invalid_grant",
+            "Token has been expired or revoked.",
+        ));
     };
     if grant.rotated {
         // Reuse of a rotated-away token: someone else may hold the family. Revoke it all.
@@ -211,16 +239,24 @@ fn refresh_token_grant(
         {
             g.revoked = true;
         }
-        return oauth_error(400, "invalid_grant", "Token has been expired or revoked.");
+        return Err(oauth_error(
+            400,
+            "invalid_grant",
+            "Token has been expired or revoked.",
+        ));
     }
     if grant.revoked
         || grant.client_id != client_id
         || grant.expired_in_testing(st.testing_mode, st.now())
     {
-        return oauth_error(400, "invalid_grant", "Token has been expired or revoked.");
+        return Err(oauth_error(
+            400,
+            "invalid_grant",
+            "Token has been expired or revoked.",
+        ));
     }
     if grant.rapt_required {
-        return json_response(
+        return Err(json_response(
             StatusCode::BAD_REQUEST,
             &json!({
                 "error": "invalid_grant",
@@ -229,7 +265,7 @@ fn refresh_token_grant(
                 "error_subtype": "invalid_rapt",
             }),
             true,
-        );
+        ));
     }
     let (in_body, linked) = if st.rotate_refresh_tokens {
         let fresh = random_token("1//0", 72);
@@ -242,7 +278,7 @@ fn refresh_token_grant(
         (None, Some(rt))
     };
     let id_token = grant.scopes.iter().any(|s| s == "openid");
-    issue(st, &grant, in_body, linked, id_token, None)
+    Ok(issue(st, &grant, in_body, linked, id_token, None))
 }
 
 /// A new access token for `grant` (linked to the refresh token `linked`, so revoking one
@@ -254,7 +290,7 @@ fn issue(
     linked: Option<String>,
     with_id_token: bool,
     nonce: Option<&str>,
-) -> Response {
+) -> Issued {
     let access = random_token("ya29.a0", 120);
     let expires_at = st.now() + 3599;
     st.access_tokens.insert(
@@ -274,10 +310,14 @@ fn issue(
     if let Some(rt) = refresh_token {
         body["refresh_token"] = json!(rt);
     }
-    if with_id_token {
-        body["id_token"] = json!(st.id_token(grant, &access, nonce));
-    }
-    json_response(StatusCode::OK, &body, true)
+    let id_token = with_id_token.then(|| st.unsigned_id_token(grant, &access, nonce));
+    Issued { body, id_token }
+}
+
+/// A token response, its ID token still to be signed (outside the emulator's lock).
+struct Issued {
+    body: Value,
+    id_token: Option<UnsignedIdToken>,
 }
 
 /// Revoking an access token revokes its refresh token too, and the other way round.
