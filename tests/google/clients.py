@@ -5,6 +5,7 @@ endpoint overrides each library offers. Run by tests/it/google_clients.rs with:
   CLIENT_SECRET  its client secret file (web form, with revoke_uri and token_info_uri)
   WEB_CODE       a serverAuthCode minted for redirect_uri "postmessage" (a web sign-in)
   CLIENT_ID      the web client's ID
+  INSTALLED_SECRET  the Desktop client's secret file (installed form)
 
 Any request to a host that is not this machine fails the run: nothing may reach Google.
 Prints one line per check; exits non-zero on the first failure.
@@ -18,6 +19,7 @@ EMU = os.environ["EMU"]
 CLIENT_SECRET = os.environ["CLIENT_SECRET"]
 WEB_CODE = os.environ["WEB_CODE"]
 CLIENT_ID = os.environ["CLIENT_ID"]
+INSTALLED_SECRET = os.environ["INSTALLED_SECRET"]
 
 # Refuse every non-loopback connection before any library is imported.
 _real_getaddrinfo = socket.getaddrinfo
@@ -39,6 +41,8 @@ import google.auth.transport.requests  # noqa: E402
 import google.oauth2.credentials  # noqa: E402
 import google.oauth2.id_token  # noqa: E402
 from googleapiclient.discovery import build  # noqa: E402
+from google_auth_oauthlib.flow import InstalledAppFlow  # noqa: E402
+import urllib.request  # noqa: E402
 
 
 def check(name, ok, detail=""):
@@ -91,5 +95,25 @@ try:
     check("oauth2client revoke", False, "a GET revoke succeeded; Google answers 404")
 except client.TokenRevokeError as e:
     check("oauth2client revoke", "404" in str(e), e)
+
+# google-auth-oauthlib's InstalledAppFlow, as a desktop tool signs in: its own loopback listener,
+# PKCE, the client secret's auth_uri; the "browser" (tests/google/browser.py, from BROWSER)
+# follows the emulator's auto-approved redirect.
+# oauthlib refuses http URLs unless told this is local testing (the emulator serves https
+# too, with --tls).
+os.environ["OAUTHLIB_INSECURE_TRANSPORT"] = "1"
+urllib.request.urlopen(urllib.request.Request(
+    EMU + "/control/settings", data=b'{"auto_approve": true}',
+    headers={"content-type": "application/json"}, method="POST")).read()
+flow = InstalledAppFlow.from_client_secrets_file(
+    INSTALLED_SECRET,
+    scopes=["openid", "https://www.googleapis.com/auth/userinfo.email",
+            "https://www.googleapis.com/auth/drive.appdata"],
+)
+desktop = flow.run_local_server(port=0, open_browser=True, timeout_seconds=30)
+check("google-auth-oauthlib run_local_server", desktop.token.startswith("ya29.") and desktop.refresh_token, desktop.to_json())
+check("google-auth-oauthlib granted scopes", "https://www.googleapis.com/auth/drive.appdata" in desktop.granted_scopes, desktop.granted_scopes)
+claims = google.oauth2.id_token.verify_oauth2_token(desktop.id_token, request, flow.client_config["client_id"])
+check("google-auth verify_oauth2_token (desktop)", claims["email"] == "alice@example.com", claims)
 
 check("no request left this machine", not stray, stray)

@@ -1,6 +1,7 @@
 //! Google's own client libraries against the emulator, unchanged: Python's oauth2client (the
 //! seed-style `credentials_from_clientsecrets_and_code`), google-auth (`verify_oauth2_token`,
 //! refresh) and google-api-python-client (Drive v3), pinned in tests/google/requirements.txt
+//! google-auth-oauthlib (`InstalledAppFlow.run_local_server`, through the authorization page),
 //! and installed by `.ci/run` into tests/google/.venv. The script refuses every non-loopback
 //! request, so nothing can reach Google.
 
@@ -25,12 +26,21 @@ fn googles_python_libraries_accept_the_emulator() {
         ..Default::default()
     });
     let client_secret = env.home().join("config/client_secret.json");
+    let installed = env.home().join("installed_client_secret.json");
+    std::fs::write(&installed, env.emu.installed_client_secret_json()).unwrap();
+    let browser = format!(
+        "{} {} %s",
+        python.display(),
+        root.join("browser.py").display()
+    );
     let out = std::process::Command::new(python)
         .arg(root.join("clients.py"))
         .env("EMU", env.emu.base_url())
         .env("CLIENT_SECRET", &client_secret)
         .env("WEB_CODE", &web_code)
         .env("CLIENT_ID", WEB_CLIENT_ID)
+        .env("INSTALLED_SECRET", &installed)
+        .env("BROWSER", &browser)
         .env_remove("HTTPS_PROXY")
         .env_remove("HTTP_PROXY")
         .env_remove("https_proxy")
@@ -48,6 +58,8 @@ fn googles_python_libraries_accept_the_emulator() {
         "google-auth verify_oauth2_token",
         "drive files.get(appfolder)",
         "oauth2client revoke",
+        "google-auth-oauthlib run_local_server",
+        "google-auth verify_oauth2_token (desktop)",
         "no request left this machine",
     ] {
         assert!(stdout.contains(check), "{check} did not run:\n{stdout}");
