@@ -190,6 +190,8 @@ pub struct Settings {
     iss: Option<String>,
     /// The authorization page approves at once (as `login_hint`, else the default user).
     auto_approve: Option<bool>,
+    /// A mobile code may be redeemed with no redirect_uri at all (else 400 invalid_request).
+    accept_missing_redirect_uri: Option<bool>,
     /// The web client's registered redirect URIs (replacing the list).
     web_redirect_uris: Option<Vec<String>>,
 }
@@ -213,6 +215,9 @@ pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -
     }
     if let Some(v) = req.auto_approve {
         st.auto_approve = v;
+    }
+    if let Some(v) = req.accept_missing_redirect_uri {
+        st.accept_missing_redirect_uri = v;
     }
     if let Some(uris) = req.web_redirect_uris {
         if uris.len() > 64
@@ -256,6 +261,7 @@ pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -
             "jwks_max_age": st.jwks_max_age,
             "iss": st.iss.name(),
             "auto_approve": st.auto_approve,
+            "accept_missing_redirect_uri": st.accept_missing_redirect_uri,
             "web_redirect_uris": st
                 .clients
                 .iter()

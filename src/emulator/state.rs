@@ -226,6 +226,8 @@ pub struct State {
     /// The authorization page approves at once, as the `login_hint` user (or the default
     /// user), for headless tests.
     pub auto_approve: bool,
+    /// A code issued for an empty redirect_uri may be redeemed with none at all.
+    pub accept_missing_redirect_uri: bool,
     pub keys: Keys,
     pub jwks_max_age: u64,
     pub faults: Vec<Fault>,
@@ -334,6 +336,7 @@ impl State {
             offline_granted: HashSet::new(),
             consented: HashMap::new(),
             auto_approve: false,
+            accept_missing_redirect_uri: false,
             keys: Keys::new(),
             jwks_max_age: 21_600,
             faults: Vec::new(),

@@ -129,12 +129,20 @@ fn authorization_code_grant(
     if code.contains('%') || !code.starts_with("4/") {
         return Err(oauth_error(400, "invalid_grant", "Malformed auth code."));
     }
-    let Some(redirect_uri) = f.get("redirect_uri") else {
-        return Err(oauth_error(
-            400,
-            "invalid_request",
-            "Missing parameter: redirect_uri",
-        ));
+    // Omitted is not empty: whether Google accepts an omitted redirect_uri for a mobile code
+    // is unconfirmed (google-authorize.md §9), so it is a setting, off by default. Libraries
+    // that drop empty values (google-auth-library for Node) need it on.
+    let empty = String::new();
+    let redirect_uri = match f.get("redirect_uri") {
+        Some(r) => r,
+        None if st.accept_missing_redirect_uri => &empty,
+        None => {
+            return Err(oauth_error(
+                400,
+                "invalid_request",
+                "Missing parameter: redirect_uri",
+            ));
+        }
     };
     let Some(cg) = st.codes.get(code).cloned() else {
         return Err(oauth_error(400, "invalid_grant", "Malformed auth code."));

@@ -67,3 +67,72 @@ fn googles_python_libraries_accept_the_emulator() {
     // The revocation reached the emulator (the client secret's revoke_uri), not Google.
     assert_eq!(env.emu.hits("/revoke"), 1);
 }
+
+/// Google's Node libraries: google-auth-library (getToken for a serverAuthCode and with PKCE,
+/// verifyIdToken, getTokenInfo, refresh, revokeToken) and @googleapis/drive, pinned in
+/// tests/google/node/package-lock.json and installed by `.ci/run`. The script patches Node's
+/// sockets and name lookups to refuse every non-loopback host, and proves that first.
+#[test]
+fn googles_node_libraries_accept_the_emulator() {
+    use gsignin::emulator::state::{
+        INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_SECRET,
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/google/node");
+    let node_ok = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node_ok || !root.join("node_modules/google-auth-library").exists() {
+        missing_tool("Google's Node libraries: node and `npm ci --prefix tests/google/node`");
+        return;
+    }
+    let env = Env::new();
+    env.emu.state().auto_approve = true;
+    let out = std::process::Command::new("node")
+        .arg(root.join("clients.js"))
+        .env("EMU", env.emu.base_url())
+        .env("CLIENT_ID", WEB_CLIENT_ID)
+        .env("CLIENT_SECRET", WEB_CLIENT_SECRET)
+        .env("DESKTOP_ID", INSTALLED_CLIENT_ID)
+        .env("DESKTOP_SECRET", INSTALLED_CLIENT_SECRET)
+        .env("MOBILE_CODE", env.code())
+        .env(
+            "WEB_CODE",
+            env.mint(MintRequest {
+                email: Some("alice@example.com".into()),
+                redirect_uri: Some("postmessage".into()),
+                force_refresh_token: true,
+                ..Default::default()
+            }),
+        )
+        .env_remove("HTTPS_PROXY")
+        .env_remove("HTTP_PROXY")
+        .env_remove("https_proxy")
+        .env_remove("http_proxy")
+        .output()
+        .expect("node runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "stdout:\n{stdout}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for check in [
+        "the guard refuses Google",
+        "google-auth-library getToken without redirect_uri is refused",
+        "google-auth-library getToken (serverAuthCode, accept_missing_redirect_uri)",
+        "google-auth-library getToken (postmessage)",
+        "google-auth-library verifyIdToken",
+        "google-auth-library getTokenInfo",
+        "google-auth-library refresh",
+        "@googleapis/drive files.get(appfolder)",
+        "@googleapis/drive files.list(appDataFolder)",
+        "google-auth-library getToken (PKCE, Desktop)",
+        "google-auth-library revokeToken",
+        "no request left this machine",
+    ] {
+        assert!(stdout.contains(check), "{check} did not run:\n{stdout}");
+    }
+    assert_eq!(env.emu.hits("/tokeninfo"), 1);
+    assert_eq!(env.emu.hits("/revoke"), 1);
+}
