@@ -45,6 +45,7 @@ pub struct AuthRequest {
     /// The original parameters, carried through the pages.
     pub params: BTreeMap<String, String>,
     pub client_id: String,
+    pub client_name: String,
     pub kind: ClientKind,
     pub redirect_uri: String,
     /// The scopes as requested (aliases kept), deduplicated in order.
@@ -269,6 +270,7 @@ pub fn validate(st: &EmuState, params: BTreeMap<String, String>) -> Result<AuthR
     };
     Ok(AuthRequest {
         client_id: client_id.to_string(),
+        client_name: client.name.clone(),
         kind: client.kind,
         redirect_uri: redirect_uri.to_string(),
         scopes,

@@ -129,7 +129,7 @@ fn chooser_with(req: &AuthRequest, users: &[User], problem: Option<&str>) -> Res
     let fields = hidden(req);
     let mut body = format!(
         "<h1>Choose an account</h1>\n<p>to continue to <span class=\"app\">{}</span></p>\n",
-        esc(&req.client_id)
+        esc(&req.client_name)
     );
     if let Some(p) = problem {
         let _ = writeln!(body, "<p class=\"error\" role=\"alert\">{}</p>", esc(p));
@@ -171,7 +171,7 @@ pub fn consent(req: &AuthRequest, user: &User) -> Response {
          <p class=\"who\">{email}</p>\n\
          <form method=\"post\" action=\"{APPROVE_ACTION}\">\n{fields}\
          <input type=\"hidden\" name=\"email\" value=\"{email}\">\n",
-        app = esc(&req.client_id),
+        app = esc(&req.client_name),
         email = esc(&user.email),
         fields = hidden(req),
     );

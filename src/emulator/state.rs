@@ -92,6 +92,8 @@ pub enum ClientKind {
 
 #[derive(Debug, Clone)]
 pub struct Client {
+    /// The app's name on the consent screen.
+    pub name: String,
     pub id: String,
     pub secret: String,
     pub kind: ClientKind,
@@ -317,12 +319,14 @@ impl State {
             code_lifetime: 600,
             clients: vec![
                 Client {
+                    name: "gsignin emulator (web client)".into(),
                     id: WEB_CLIENT_ID.into(),
                     secret: WEB_CLIENT_SECRET.into(),
                     kind: ClientKind::Web,
                     redirect_uris: WEB_REDIRECT_URIS.iter().map(|s| s.to_string()).collect(),
                 },
                 Client {
+                    name: "gsignin emulator (Desktop client)".into(),
                     id: INSTALLED_CLIENT_ID.into(),
                     secret: INSTALLED_CLIENT_SECRET.into(),
                     kind: ClientKind::Installed,

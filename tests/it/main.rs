@@ -4,6 +4,7 @@
 
 mod attacks;
 mod authorize;
+mod browser;
 mod cli;
 mod drive;
 mod emulator;

@@ -716,3 +716,81 @@ impl Env {
         }
     }
 }
+
+/// Headless Chromium, driven by tests/browser/drive.js: the command to run it, or None (after
+/// `missing_tool`) when node, its packages or Debian's chromium are missing.
+pub fn browser_driver() -> Option<Command> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let node_ok = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !node_ok
+        || !root.join("node_modules/playwright-core").exists()
+        || !Path::new(&chromium).exists()
+    {
+        missing_tool("a browser: Debian's chromium, node, and `npm ci --prefix tests/browser`");
+        return None;
+    }
+    let mut cmd = Command::new("node");
+    cmd.arg(root.join("drive.js")).env("CHROMIUM", chromium);
+    cmd.timeout(Duration::from_secs(90));
+    for var in ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"] {
+        cmd.env_remove(var);
+    }
+    Some(cmd)
+}
+
+/// The same as a `BROWSER` value for gsignin: drives the page from a detached process and
+/// writes its JSON line to `out`.
+pub fn browser_command(args: &str, out: &Path) -> Option<String> {
+    browser_driver()?;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    Some(format!(
+        "node {} --detach --out {} {args}",
+        root.join("drive.js").display(),
+        out.display()
+    ))
+}
+
+/// A one-shot loopback web server standing in for an app's redirect target: answers every
+/// request with 200 and keeps the request targets it saw.
+pub struct Landing {
+    pub url: String,
+    pub seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Landing {
+    pub fn start() -> Landing {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}/cb", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let record = seen.clone();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(stream);
+                let mut line = String::new();
+                if reader.read_line(&mut line).is_err() {
+                    continue;
+                }
+                let target = line.split(' ').nth(1).unwrap_or_default().to_string();
+                record.lock().unwrap().push(target);
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
+                        break;
+                    }
+                }
+                let body = "<!doctype html><title>app</title><p>the app got its answer</p>";
+                let _ = write!(
+                    reader.get_mut(),
+                    "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+            }
+        });
+        Landing { url, seen }
+    }
+}
