@@ -279,7 +279,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__emulator)
-            opts="-v -h -V --port --write-client-secret --rotate-refresh-tokens --testing-mode --tls --write-ca --iss --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --port --write-client-secret --write-installed-client-secret --auto-approve --rotate-refresh-tokens --testing-mode --tls --write-ca --iss --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -290,6 +290,10 @@ _gsignin() {
                     return 0
                     ;;
                 --write-client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-installed-client-secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

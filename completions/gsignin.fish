@@ -176,6 +176,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -s h -l help -d 
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -s V -l version -d 'Print version'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 picks a free one)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l write-client-secret -d 'Write a client secret file for the emulator\'s web client to PATH' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l write-installed-client-secret -d 'Write a client secret file for the emulator\'s Desktop client (any loopback port) to PATH' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l write-ca -d 'Where --tls writes its CA certificate [default: a file in the temp dir]' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l iss -d 'The `iss` of ID tokens (and discovery\'s `issuer`): Google\'s (what Google\'s own libraries verify), its legacy spelling, or `url` (the emulator\'s URL, for strict OpenID clients)' -r -f -a "https://accounts.google.com\t''
 accounts.google.com\t''
@@ -191,6 +192,7 @@ always\t''
 never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l auto-approve -d 'The authorization page approves at once, as the login_hint user (else alice@example.com)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l rotate-refresh-tokens -d 'Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l testing-mode -d 'Behave like an app in Google\'s Testing status: refresh tokens expire after 7 days'
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l tls -d 'Serve HTTPS with a throw-away CA (written to --write-ca, for SSL_CERT_FILE)'

@@ -203,6 +203,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 _arguments "${_arguments_options[@]}" : \
 '--port=[Port on 127.0.0.1 (0 picks a free one)]:N:_default' \
 '--write-client-secret=[Write a client secret file for the emulator'\''s web client to PATH]:PATH:_files' \
+'--write-installed-client-secret=[Write a client secret file for the emulator'\''s Desktop client (any loopback port) to PATH]:PATH:_files' \
 '--write-ca=[Where --tls writes its CA certificate \[default\: a file in the temp dir\]]:PATH:_files' \
 '--iss=[The \`iss\` of ID tokens (and discovery'\''s \`issuer\`)\: Google'\''s (what Google'\''s own libraries verify), its legacy spelling, or \`url\` (the emulator'\''s URL, for strict OpenID clients)]:ISS:(https\://accounts.google.com accounts.google.com url)' \
 '--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
@@ -214,6 +215,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
+'--auto-approve[The authorization page approves at once, as the login_hint user (else alice@example.com)]' \
 '--rotate-refresh-tokens[Issue a new refresh token on every refresh (reuse of a replaced one revokes the grant)]' \
 '--testing-mode[Behave like an app in Google'\''s Testing status\: refresh tokens expire after 7 days]' \
 '--tls[Serve HTTPS with a throw-away CA (written to --write-ca, for SSL_CERT_FILE)]' \

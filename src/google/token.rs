@@ -182,7 +182,7 @@ fn token_error(status: u16, body: OAuthError, grant: Grant) -> Error {
         }
         ("redirect_uri_mismatch", _) => grant_error(
             format!("the code was issued for another redirect_uri ({described})"),
-            "a mobile serverAuthCode needs an empty redirect_uri (the default); a web code needs the exact URI it was issued for: --redirect-uri URI",
+            "a mobile serverAuthCode needs an empty redirect_uri (the default; Google refuses `postmessage` for it); a code from a web sign-in (Google Identity Services popup) needs --redirect-uri postmessage; any other web code the exact URI it was issued for: --redirect-uri URI",
         ),
         ("invalid_client" | "unauthorized_client" | "deleted_client", _) => Error::new(
             match error.as_str() {

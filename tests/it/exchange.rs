@@ -126,11 +126,11 @@ fn a_wrong_redirect_uri_is_exit_4_and_leaves_the_code_good() {
         .unwrap();
     assert_eq!(out.status.code(), Some(4), "{}", stderr(&out));
     assert_eq!(json_error(&out)["code"], "redirect_uri_mismatch");
-    assert!(
-        stderr(&out).contains("empty redirect_uri"),
-        "{}",
-        stderr(&out)
-    );
+    // The hint tells the two kinds of code apart: a mobile code wants "", a web popup's
+    // code wants `postmessage`.
+    for said in ["empty redirect_uri", "refuses `postmessage`", "--redirect-uri postmessage"] {
+        assert!(stderr(&out).contains(said), "{said}: {}", stderr(&out));
+    }
     assert!(env.code_is_unspent(&code));
     env.cmd().args(["exchange", &code]).assert().success();
 }
