@@ -6,6 +6,7 @@ pub mod docs;
 pub mod drive;
 pub mod emulator;
 pub mod exchange;
+pub mod redeem;
 pub mod refresh;
 pub mod revoke;
 pub mod signin_report;

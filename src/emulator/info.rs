@@ -192,6 +192,7 @@ fn id_token_info(st: &KeySnapshot, token: &str) -> Option<Value> {
         audience: None,
         leeway: 0,
         hd: None,
+        nonce: None,
     };
     let verdict = crate::google::id_token::verify(token.as_bytes(), &keys, &expect, st.now);
     if !verdict.valid() {

@@ -26,6 +26,9 @@ pub struct Expectations {
     pub leeway: i64,
     /// Required `hd` (Workspace domain), if any.
     pub hd: Option<String>,
+    /// The nonce the authorization request sent, which the token must carry; checked (and
+    /// reported) only when one was sent.
+    pub nonce: Option<String>,
 }
 
 impl Expectations {
@@ -37,6 +40,7 @@ impl Expectations {
             audience: Some(client_id.to_string()),
             leeway: DEFAULT_LEEWAY,
             hd: None,
+            nonce: None,
         }
     }
 }
@@ -252,6 +256,9 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
     checks.push(("nbf", check_nbf(c, now, expect.leeway)));
     checks.push(("hd", check_hd(c, expect.hd.as_deref())));
     checks.push(("azp", check_azp(c, expect.audience.as_deref())));
+    if let Some(nonce) = &expect.nonce {
+        checks.push(("nonce", check_nonce(c, nonce)));
+    }
     checks.push(("email_verified", report_email_verified(c)));
     Verdict {
         header: Some(decoded.header),
@@ -534,6 +541,19 @@ fn check_nbf(c: &Map<String, Value>, now: i64, leeway: i64) -> Check {
     }
 }
 
+/// A nonce binds the ID token to this sign-in's request: a token replayed from another sign-in
+/// carries another one (OpenID Connect Core 3.1.3.7 point 11).
+fn check_nonce(c: &Map<String, Value>, want: &str) -> Check {
+    match c.get("nonce") {
+        Some(Value::String(n)) if n == want => pass("the nonce this sign-in sent"),
+        Some(Value::String(_)) => {
+            fail("the nonce is not the one this sign-in sent: a token from another sign-in")
+        }
+        Some(other) => fail(format!("`nonce` is not a string: {}", shown(other))),
+        None => fail("no `nonce` claim, though this sign-in sent one"),
+    }
+}
+
 fn check_hd(c: &Map<String, Value>, want: Option<&str>) -> Check {
     let hd = match c.get("hd") {
         None => None,
@@ -648,6 +668,7 @@ mod tests {
             audience: Some(AUD.into()),
             leeway: DEFAULT_LEEWAY,
             hd: None,
+            nonce: None,
         }
     }
 
@@ -670,6 +691,46 @@ mod tests {
             .find(|(n, _)| *n == check)
             .map(|(_, c)| c.status)
             .unwrap_or_else(|| panic!("no {check} check in {:?}", v.checks))
+    }
+
+    #[test]
+    fn a_token_from_another_sign_in_fails_the_nonce_check() {
+        let expect = Expectations {
+            nonce: Some("n-this".into()),
+            ..google()
+        };
+        let judge = |token: &str| {
+            let v = verify(token.as_bytes(), &keyset(key()), &expect, NOW);
+            let status = v
+                .checks
+                .iter()
+                .find(|(n, _)| *n == "nonce")
+                .unwrap()
+                .1
+                .status;
+            (status, v.valid())
+        };
+        assert_eq!(
+            judge(&with(|c| c["nonce"] = json!("n-this"))),
+            (Status::Pass, true)
+        );
+        assert_eq!(
+            judge(&with(|c| c["nonce"] = json!("n-other"))),
+            (Status::Fail, false)
+        );
+        assert_eq!(judge(&key().sign(&claims())), (Status::Fail, false));
+        assert_eq!(
+            judge(&with(|c| c["nonce"] = json!(7))),
+            (Status::Fail, false)
+        );
+        // No nonce sent, no check: whoami's list of checks stays as it was.
+        let plain = verify(
+            key().sign(&claims()).as_bytes(),
+            &keyset(key()),
+            &google(),
+            NOW,
+        );
+        assert!(plain.checks.iter().all(|(n, _)| *n != "nonce"));
     }
 
     #[test]

@@ -305,6 +305,7 @@ mod tests {
             audience: Some("a".into()),
             leeway: 60,
             hd: None,
+            nonce: None,
         };
         assert!(id_token::verify(token.as_bytes(), &from_jwks, &expect, 150).valid());
         assert!(id_token::verify(token.as_bytes(), &from_pem, &expect, 150).valid());
@@ -369,6 +370,7 @@ mod tests {
             audience: Some("a".into()),
             leeway: 60,
             hd: None,
+            nonce: None,
         };
         let v = id_token::verify(token.as_bytes(), &set, &expect, 150);
         assert!(!v.unknown_kid);

@@ -53,14 +53,18 @@ pub fn exchange_code(
     client: &ClientSecret,
     code: &Secret,
     redirect_uri: &str,
+    code_verifier: Option<&Secret>,
 ) -> Result<TokenResponse> {
-    let form = [
+    let mut form = vec![
         ("grant_type", "authorization_code"),
         ("code", code.expose()),
         ("client_id", client.client_id.as_str()),
         ("client_secret", client.client_secret.expose()),
         ("redirect_uri", redirect_uri),
     ];
+    if let Some(v) = code_verifier {
+        form.push(("code_verifier", v.expose()));
+    }
     let resp = http
         .post_form(token_url, &form, Retry::Never)
         .map_err(unsent_or_unknown)?;

@@ -128,7 +128,11 @@ fn a_wrong_redirect_uri_is_exit_4_and_leaves_the_code_good() {
     assert_eq!(json_error(&out)["code"], "redirect_uri_mismatch");
     // The hint tells the two kinds of code apart: a mobile code wants "", a web popup's
     // code wants `postmessage`.
-    for said in ["empty redirect_uri", "refuses `postmessage`", "--redirect-uri postmessage"] {
+    for said in [
+        "empty redirect_uri",
+        "refuses `postmessage`",
+        "--redirect-uri postmessage",
+    ] {
         assert!(stderr(&out).contains(said), "{said}: {}", stderr(&out));
     }
     assert!(env.code_is_unspent(&code));

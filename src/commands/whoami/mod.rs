@@ -101,6 +101,7 @@ fn verification<'a>(
         audience,
         leeway: DEFAULT_LEEWAY,
         hd: args.hd.clone(),
+        nonce: None,
     };
     Ok((keys, expect))
 }

@@ -1,0 +1,297 @@
+//! The sign-in lifecycle every way in shares (`exchange`, `login`, `receive`): check what can
+//! fail before the single-use code is spent (client secret, store, endpoints, keys), trade the
+//! code, verify the ID token (nonce included where one was sent), save under the profile lock,
+//! and rescue the tokens whenever anything after the trade fails.
+
+use super::signin_report::{Shown, SignInReport};
+use crate::config::client_secret::ClientSecret;
+use crate::context::Ctx;
+use crate::error::{Code, Error, Result};
+use crate::google::endpoints::Endpoints;
+use crate::google::id_token::{self, Expectations, Verdict};
+use crate::google::jwks::KeySource;
+use crate::google::scopes;
+use crate::google::token::{self, TokenResponse};
+use crate::output::Outcome;
+use crate::secret::Secret;
+use crate::signin::SignIn;
+use crate::store::{self, Profile, Store, StoreKind, Tokens, rescue};
+
+/// One code to redeem, and how its sign-in is reported.
+pub struct Redemption<'a> {
+    pub code: &'a Secret,
+    pub redirect_uri: &'a str,
+    /// PKCE: the verifier of the challenge the authorization request sent.
+    pub code_verifier: Option<&'a Secret>,
+    /// The nonce the authorization request sent: the ID token must carry it.
+    pub nonce: Option<&'a str>,
+    pub shown: Shown,
+    pub expect_scopes: &'a [String],
+}
+
+/// A stored sign-in: its report and the run's failure, if any (stored, but with something
+/// the user must hear as an error).
+pub struct Landed {
+    pub report: SignInReport,
+    pub failure: Option<Error>,
+}
+
+impl Landed {
+    pub fn into_outcome(self) -> Outcome {
+        self.report.into_outcome().with_failure(self.failure)
+    }
+}
+
+/// Trades the code and lands the sign-in under `profile_name`.
+pub fn redeem(
+    ctx: &Ctx,
+    ready: &mut Ready<'_>,
+    profile_name: &str,
+    r: &Redemption<'_>,
+) -> Result<Landed> {
+    let resp = token::exchange_code(
+        &ctx.http,
+        &ready.token_url,
+        &ready.client,
+        r.code,
+        r.redirect_uri,
+        r.code_verifier,
+    )?;
+
+    // The code is spent. From here on, nothing may lose these tokens.
+    let now = ctx.clock.now();
+    let mut signin = SignIn::from_code(
+        profile_name,
+        &ctx.settings.issuer,
+        &ready.client.client_id,
+        ctx.settings.store,
+        &resp,
+        now,
+    );
+    ready.expect.nonce = r.nonce.map(str::to_string);
+    let (verdict, in_flight) = judge(ctx, ready, &resp, &mut signin, now)?;
+    let kept_refresh = land(ctx, &ready.store, &mut signin, now)?;
+    if let Some(path) = in_flight {
+        // Stored now: the copy that waited out the key fetch goes.
+        let _ = std::fs::remove_file(path);
+    }
+    let failure = advise(ctx, r.expect_scopes, &signin.profile, verdict.as_ref());
+    let report = SignInReport::new(
+        &signin.profile,
+        &resp,
+        verdict.as_ref(),
+        ready.store.secrets.describe(&signin.profile.name),
+        kept_refresh,
+        r.shown,
+        ctx.clock.now(),
+    );
+    Ok(Landed { report, failure })
+}
+
+/// Everything checked before the single-use code is spent: the client secret, a writable
+/// store, the issuer's endpoints and keys.
+pub struct Ready<'a> {
+    pub client: ClientSecret,
+    pub store: Store,
+    pub endpoints: Endpoints,
+    token_url: String,
+    expect: Expectations,
+    keys: KeySource<'a>,
+}
+
+pub fn prepare<'a>(ctx: &'a Ctx, profile_name: &str) -> Result<Ready<'a>> {
+    let client = ClientSecret::load(
+        ctx.settings.client_secret.as_deref(),
+        &ctx.dirs.default_client_secret(),
+    )?;
+    let store = ctx.store();
+    if ctx.settings.store == StoreKind::File {
+        ctx.warn(&format!(
+            "--store file keeps tokens in {}, not in the OS keyring",
+            store.secrets.describe(profile_name)
+        ));
+    }
+    store.probe(profile_name)?;
+    let endpoints = ctx.endpoints(&ctx.settings.issuer)?;
+    // The keys are needed after the code is spent; fetch them (or find them cached) before.
+    let mut keys = KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), ctx.clock.now());
+    keys.keys()?;
+    let token_url = client
+        .token_uri
+        .clone()
+        .unwrap_or_else(|| endpoints.token.clone());
+    let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
+    Ok(Ready {
+        client,
+        store,
+        endpoints,
+        token_url,
+        expect,
+        keys,
+    })
+}
+
+/// Verifies the ID token with the keys fetched before the code was spent. A key the issuer
+/// published since needs a fetch: the tokens wait in a rescue file meanwhile (its path is
+/// returned), so a kill, a hang or a crash during that fetch loses nothing. An invalid ID
+/// token ends the exchange with the tokens rescued.
+fn judge(
+    ctx: &Ctx,
+    ready: &mut Ready<'_>,
+    resp: &TokenResponse,
+    signin: &mut SignIn,
+    now: i64,
+) -> Result<(Option<Verdict>, Option<std::path::PathBuf>)> {
+    let Some(token) = resp.id_token.as_ref() else {
+        return Ok((None, None));
+    };
+    let token = token.expose().as_bytes();
+    let mut in_flight = None;
+    let mut verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now);
+    if verdict.unknown_kid {
+        in_flight = rescue::write(&ctx.dirs, &signin.profile, &signin.tokens, now).ok();
+        if ready.keys.refetch_once().unwrap_or(false) {
+            verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now);
+        }
+    }
+    signin.identify(&verdict);
+    if verdict.valid() {
+        return Ok((Some(verdict), in_flight));
+    }
+    let reasons: Vec<String> = verdict
+        .failures()
+        .map(|(name, c)| format!("{name}: {}", c.detail))
+        .collect();
+    let saved = match in_flight {
+        Some(path) => Ok(path),
+        None => rescue::write(&ctx.dirs, &signin.profile, &signin.tokens, now),
+    };
+    Err(Error::new(
+        Code::IdTokenInvalid,
+        format!(
+            "the ID token from the exchange failed verification ({}); the sign-in was not stored, {}",
+            reasons.join("; "),
+            rescued_where(&saved)
+        ),
+        "check that --issuer and the client secret belong together; \
+         `gsignin whoami TOKEN` on the rescued ID token shows every check",
+    ))
+}
+
+/// Saves the sign-in under the profile's lock, as every save is: a refresh of the old sign-in
+/// running now must not write the old user back over this one. Returns whether a refresh
+/// token already stored for the same user stays in use.
+fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64) -> Result<bool> {
+    let SignIn { profile, tokens } = signin;
+    let _lock = match store.lock(&profile.name, ctx.lock_wait()) {
+        Ok(lock) => lock,
+        Err(cause) => return Err(store::rescue(&ctx.dirs, profile, tokens, now, cause)),
+    };
+    let previous = store.load_profile(&profile.name).ok().flatten();
+    if let Some(old) = previous.as_ref().filter(|old| !same_user(old, profile)) {
+        ctx.warn(&format!(
+            "profile `{}` held the sign-in of {}; it now holds {} (use --profile NAME to keep both)",
+            profile.name,
+            old.who(),
+            profile.who(),
+        ));
+    }
+    let kept = keep_previous_refresh_token(ctx, store, previous, profile, tokens);
+    store.save_or_rescue(&ctx.dirs, profile, tokens, now)?;
+    Ok(kept)
+}
+
+/// What the user should hear about the grant once it is stored; a malformed answer (openid
+/// granted without an ID token) is the run's failure.
+fn advise(
+    ctx: &Ctx,
+    expect_scopes: &[String],
+    profile: &Profile,
+    verdict: Option<&Verdict>,
+) -> Option<Error> {
+    let granted = &profile.scopes;
+    for expected in expect_scopes {
+        if !scopes::contains(granted, expected) {
+            ctx.warn(&format!(
+                "the granted scopes lack {} (granted: {})",
+                scopes::expand(expected),
+                scopes::short_list(granted)
+            ));
+        }
+    }
+    if !profile.has_refresh_token {
+        ctx.warn(
+            "the issuer returned no refresh token: only a user's first code for this client carries one. \
+             On Android request the code with forceCodeForRefreshToken=true, or remove the app's access at \
+             https://myaccount.google.com/permissions and sign in again",
+        );
+    }
+    match (verdict, scopes::contains(granted, "openid")) {
+        (Some(_), _) => None,
+        // OpenID Connect Core 3.1.3.3: a response to an openid request carries an ID token.
+        (None, true) => Some(Error::server(
+            "the issuer granted the openid scope but sent no ID token: a malformed answer; the \
+             tokens are stored (the code is spent), but nobody can say whose they are",
+            "check --issuer and the client secret's token_uri (run with -v to see the answer); \
+             sign in again once the issuer answers correctly",
+        )),
+        (None, false) => {
+            ctx.warn(
+                "the issuer returned no ID token (the openid scope was not granted): gsignin \
+                 cannot tell who signed in, so this sign-in names no user. The tokens are stored \
+                 (the code is spent); request openid (and email) in the app to know the user",
+            );
+            None
+        }
+    }
+}
+
+fn rescued_where(saved: &std::result::Result<std::path::PathBuf, String>) -> String {
+    match saved {
+        Ok(path) => format!("the tokens were written to {} (mode 0600)", path.display()),
+        Err(why) => format!("and no rescue file could be written ({why})"),
+    }
+}
+
+/// Two sign-ins are the same user only when both name a subject, the same one, at the same
+/// issuer for the same client: "no subject" is nobody in particular, never a match.
+fn same_user(a: &Profile, b: &Profile) -> bool {
+    a.sub.is_some() && a.sub == b.sub && a.issuer == b.issuer && a.client_id == b.client_id
+}
+
+/// When the issuer sends no refresh token (not the user's first code), a refresh token already
+/// stored for the same user, issuer and client stays in use.
+fn keep_previous_refresh_token(
+    ctx: &Ctx,
+    store: &Store,
+    previous: Option<Profile>,
+    profile: &mut Profile,
+    tokens: &mut Tokens,
+) -> bool {
+    if tokens.refresh_token.is_some() {
+        return false;
+    }
+    let Some(old) = previous else {
+        return false;
+    };
+    let same = same_user(&old, profile);
+    if !same || !old.has_refresh_token {
+        return false;
+    }
+    match store.load_tokens(&profile.name) {
+        Ok(Some(Tokens {
+            refresh_token: Some(rt),
+            ..
+        })) => {
+            tokens.refresh_token = Some(rt);
+            profile.has_refresh_token = true;
+            profile.refresh_token_expires_at = old.refresh_token_expires_at;
+            true
+        }
+        Ok(_) => false,
+        Err(e) => {
+            ctx.warn(&format!("could not read the stored refresh token: {e}"));
+            false
+        }
+    }
+}
