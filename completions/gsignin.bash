@@ -34,6 +34,9 @@ _gsignin() {
             gsignin,help)
                 cmd="gsignin__subcmd__help"
                 ;;
+            gsignin,login)
+                cmd="gsignin__subcmd__login"
+                ;;
             gsignin,man)
                 cmd="gsignin__subcmd__man"
                 ;;
@@ -70,6 +73,9 @@ _gsignin() {
             gsignin__subcmd__help,help)
                 cmd="gsignin__subcmd__help__subcmd__help"
                 ;;
+            gsignin__subcmd__help,login)
+                cmd="gsignin__subcmd__help__subcmd__login"
+                ;;
             gsignin__subcmd__help,man)
                 cmd="gsignin__subcmd__help__subcmd__man"
                 ;;
@@ -95,7 +101,7 @@ _gsignin() {
 
     case "${cmd}" in
         gsignin)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help"
+            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -399,7 +405,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__help)
-            opts="exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help"
+            opts="exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -496,6 +502,20 @@ _gsignin() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        gsignin__subcmd__help__subcmd__login)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         gsignin__subcmd__help__subcmd__man)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -573,6 +593,72 @@ _gsignin() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsignin__subcmd__login)
+            opts="-v -h -V --scope --port --no-browser --login-hint --wait --show-tokens --show-refresh-token --expect-scope --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --login-hint)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --wait)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expect-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drive-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

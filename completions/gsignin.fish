@@ -40,6 +40,7 @@ complete -c gsignin -n "__fish_gsignin_needs_command" -s v -l verbose -d 'Show H
 complete -c gsignin -n "__fish_gsignin_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsignin -n "__fish_gsignin_needs_command" -s V -l version -d 'Print version'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "exchange" -d 'Trade a one-time serverAuthCode for tokens and store the refresh token'
+complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "login" -d 'Sign in through the browser (loopback redirect, PKCE) and store the sign-in'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "refresh" -d 'Get a new access token (and ID token) with the stored refresh token'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "token" -d 'Print the profile\'s access token (or ID token) alone, refreshed only when needed'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "status" -d 'List the stored sign-ins (never a secret); --check proves each refresh token works'
@@ -70,6 +71,29 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l json -d 'Ma
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -s V -l version -d 'Print version'
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l scope -d 'A scope to request (repeatable) [default: openid email profile drive.appdata]' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l port -d 'Listen on this port of 127.0.0.1 (a web client\'s registered loopback redirect) [default: a free port for a Desktop client; the registered one for a web client]' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l login-hint -d 'Preselect this account on the sign-in page' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l wait -d 'Seconds to wait for the browser to come back (1 to 86400)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l expect-scope -d 'Warn when the granted scopes lack SCOPE (repeatable)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l profile -d 'Which stored sign-in to use or write' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
+file\t'Files of mode 0600 in the data dir'"
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l no-browser -d 'Do not open a browser: print the URL, and also accept the redirect URL pasted back'
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l show-tokens -d 'Also print the access token and the ID token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l show-refresh-token -d 'Also print the refresh token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -s V -l version -d 'Print version'
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l print -d 'Print only this raw token on stdout, for `$(...)` in scripts' -r -f -a "access-token\t''
 id-token\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
@@ -245,15 +269,16 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l json -d 'Machine
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s V -l version -d 'Print version'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "exchange" -d 'Trade a one-time serverAuthCode for tokens and store the refresh token'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "refresh" -d 'Get a new access token (and ID token) with the stored refresh token'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "token" -d 'Print the profile\'s access token (or ID token) alone, refreshed only when needed'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "status" -d 'List the stored sign-ins (never a secret); --check proves each refresh token works'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "revoke" -d 'Revoke the sign-in at the issuer, then delete everything stored for the profile'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "drive-appfolder" -d 'Call Drive for the user offline: show the app data folder, or list its files'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "whoami" -d 'Verify an ID token and show its claims, or show who the stored sign-in is'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "emulator" -d 'Run a local Google Sign-In emulator on 127.0.0.1'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "demo" -d 'Run the whole job against an in-process emulator in a throw-away home'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "exchange" -d 'Trade a one-time serverAuthCode for tokens and store the refresh token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "login" -d 'Sign in through the browser (loopback redirect, PKCE) and store the sign-in'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "refresh" -d 'Get a new access token (and ID token) with the stored refresh token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "token" -d 'Print the profile\'s access token (or ID token) alone, refreshed only when needed'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "status" -d 'List the stored sign-ins (never a secret); --check proves each refresh token works'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "revoke" -d 'Revoke the sign-in at the issuer, then delete everything stored for the profile'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "drive-appfolder" -d 'Call Drive for the user offline: show the app data folder, or list its files'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "whoami" -d 'Verify an ID token and show its claims, or show who the stored sign-in is'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "emulator" -d 'Run a local Google Sign-In emulator on 127.0.0.1'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "demo" -d 'Run the whole job against an in-process emulator in a throw-away home'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -65,6 +65,34 @@ file\:"Files of mode 0600 in the data dir"))' \
 '::code -- The serverAuthCode, a redirect URL holding `code=`, or `-` for stdin:_default' \
 && ret=0
 ;;
+(login)
+_arguments "${_arguments_options[@]}" : \
+'*--scope=[A scope to request (repeatable) \[default\: openid email profile drive.appdata\]]:SCOPE:_default' \
+'--port=[Listen on this port of 127.0.0.1 (a web client'\''s registered loopback redirect) \[default\: a free port for a Desktop client; the registered one for a web client\]]:N:_default' \
+'--login-hint=[Preselect this account on the sign-in page]:EMAIL:_default' \
+'--wait=[Seconds to wait for the browser to come back (1 to 86400)]:SECS:_default' \
+'*--expect-scope=[Warn when the granted scopes lack SCOPE (repeatable)]:SCOPE:_default' \
+'--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
+'--profile=[Which stored sign-in to use or write]:NAME:_default' \
+'--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
+file\:"Files of mode 0600 in the data dir"))' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
+'--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
+'--no-browser[Do not open a browser\: print the URL, and also accept the redirect URL pasted back]' \
+'--show-tokens[Also print the access token and the ID token]' \
+'--show-refresh-token[Also print the refresh token]' \
+'--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
+'-v[Show HTTP requests and responses on stderr, every secret redacted]' \
+'--verbose[Show HTTP requests and responses on stderr, every secret redacted]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (refresh)
 _arguments "${_arguments_options[@]}" : \
 '(--show-tokens --show-refresh-token)--print=[Print only this raw token on stdout, for \`\$(...)\` in scripts]:WHAT:(access-token id-token)' \
@@ -305,6 +333,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(login)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (refresh)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -362,6 +394,7 @@ esac
 _gsignin_commands() {
     local commands; commands=(
 'exchange:Trade a one-time serverAuthCode for tokens and store the refresh token' \
+'login:Sign in through the browser (loopback redirect, PKCE) and store the sign-in' \
 'refresh:Get a new access token (and ID token) with the stored refresh token' \
 'token:Print the profile'\''s access token (or ID token) alone, refreshed only when needed' \
 'status:List the stored sign-ins (never a secret); --check proves each refresh token works' \
@@ -405,6 +438,7 @@ _gsignin__subcmd__exchange_commands() {
 _gsignin__subcmd__help_commands() {
     local commands; commands=(
 'exchange:Trade a one-time serverAuthCode for tokens and store the refresh token' \
+'login:Sign in through the browser (loopback redirect, PKCE) and store the sign-in' \
 'refresh:Get a new access token (and ID token) with the stored refresh token' \
 'token:Print the profile'\''s access token (or ID token) alone, refreshed only when needed' \
 'status:List the stored sign-ins (never a secret); --check proves each refresh token works' \
@@ -449,6 +483,11 @@ _gsignin__subcmd__help__subcmd__help_commands() {
     local commands; commands=()
     _describe -t commands 'gsignin help help commands' commands "$@"
 }
+(( $+functions[_gsignin__subcmd__help__subcmd__login_commands] )) ||
+_gsignin__subcmd__help__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'gsignin help login commands' commands "$@"
+}
 (( $+functions[_gsignin__subcmd__help__subcmd__man_commands] )) ||
 _gsignin__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
@@ -478,6 +517,11 @@ _gsignin__subcmd__help__subcmd__token_commands() {
 _gsignin__subcmd__help__subcmd__whoami_commands() {
     local commands; commands=()
     _describe -t commands 'gsignin help whoami commands' commands "$@"
+}
+(( $+functions[_gsignin__subcmd__login_commands] )) ||
+_gsignin__subcmd__login_commands() {
+    local commands; commands=()
+    _describe -t commands 'gsignin login commands' commands "$@"
 }
 (( $+functions[_gsignin__subcmd__man_commands] )) ||
 _gsignin__subcmd__man_commands() {

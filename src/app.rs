@@ -43,6 +43,7 @@ pub fn run(
         .filter(|v| !v.trim().is_empty())
         .map(|v| crate::secret::Secret::new(v.trim()));
     settings.insecure_http = env(envvars::INSECURE_HTTP).is_some_and(|v| v == "1");
+    settings.browser = env(envvars::BROWSER);
     let json = settings.json;
     let verbose = settings.verbose;
     let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());

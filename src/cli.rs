@@ -179,6 +179,21 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Exchange(ExchangeArgs),
 
+    /// Sign in through the browser (loopback redirect, PKCE) and store the sign-in
+    ///
+    /// Opens the system browser (BROWSER is honoured) on the issuer's sign-in page and always
+    /// prints the URL on stderr. The redirect comes back to 127.0.0.1 (a free port, or --port
+    /// for a web client whose loopback redirect URI is registered); its state, PKCE verifier
+    /// and the ID token's nonce are checked. Needs a Desktop ("installed") client secret, or a
+    /// web one with a loopback redirect URI. Stores and reports as `exchange` does.
+    ///
+    /// Examples:
+    ///   gsignin login
+    ///   gsignin login --no-browser            (over SSH: open the URL elsewhere, paste the result)
+    ///   gsignin login --scope openid --scope email --login-hint alice@example.com
+    #[command(verbatim_doc_comment)]
+    Login(LoginArgs),
+
     /// Get a new access token (and ID token) with the stored refresh token
     ///
     /// A rotated refresh token replaces the old one atomically, under a per-profile lock.
@@ -277,6 +292,47 @@ pub struct ExchangeArgs {
     /// The redirect_uri the code was issued for; empty for a mobile serverAuthCode
     #[arg(long, default_value = "", value_name = "URI")]
     pub redirect_uri: String,
+
+    /// Also print the access token and the ID token
+    #[arg(long)]
+    pub show_tokens: bool,
+
+    /// Also print the refresh token
+    #[arg(long)]
+    pub show_refresh_token: bool,
+
+    /// Warn when the granted scopes lack SCOPE (repeatable)
+    #[arg(long = "expect-scope", value_name = "SCOPE")]
+    pub expect_scopes: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// A scope to request (repeatable) [default: openid email profile drive.appdata]
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+
+    /// Listen on this port of 127.0.0.1 (a web client's registered loopback redirect) [default:
+    /// a free port for a Desktop client; the registered one for a web client]
+    #[arg(long, value_name = "N")]
+    pub port: Option<u16>,
+
+    /// Do not open a browser: print the URL, and also accept the redirect URL pasted back
+    #[arg(long)]
+    pub no_browser: bool,
+
+    /// Preselect this account on the sign-in page
+    #[arg(long, value_name = "EMAIL")]
+    pub login_hint: Option<String>,
+
+    /// Seconds to wait for the browser to come back (1 to 86400)
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 300,
+        value_parser = clap::value_parser!(u64).range(1..=86400)
+    )]
+    pub wait: u64,
 
     /// Also print the access token and the ID token
     #[arg(long)]

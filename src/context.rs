@@ -30,6 +30,8 @@ pub struct Settings {
     pub refresh_token: Option<Secret>,
     /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback (warned).
     pub insecure_http: bool,
+    /// BROWSER: what `login` opens its URL with.
+    pub browser: Option<String>,
 }
 
 impl Settings {
@@ -46,6 +48,7 @@ impl Settings {
             home: g.home.clone(),
             refresh_token: None,
             insecure_http: false,
+            browser: None,
         }
     }
 }

@@ -13,6 +13,8 @@ pub const HOME: &str = "GSIGNIN_HOME";
 pub const REFRESH_TOKEN: &str = "GSIGNIN_REFRESH_TOKEN";
 pub const INSECURE_HTTP: &str = "GSIGNIN_INSECURE_HTTP";
 pub const NO_COLOR: &str = "NO_COLOR";
+/// The browser `login` opens (as Python's webbrowser reads it).
+pub const BROWSER: &str = "BROWSER";
 
 /// Every variable and what it does.
 pub const ALL: &[(&str, &str)] = &[
@@ -32,6 +34,10 @@ pub const ALL: &[(&str, &str)] = &[
         "1: allow plain http to hosts other than loopback, warned",
     ),
     (NO_COLOR, "no colour"),
+    (
+        BROWSER,
+        "the browser `login` opens: commands separated by `:`, %s for the URL",
+    ),
 ];
 
 #[cfg(test)]

@@ -65,6 +65,16 @@ codes! {
     InsufficientScope = "insufficient_scope" => 4,
     /// Drive refused the access token even after a refresh.
     DriveUnauthorized = "drive_unauthorized" => 4,
+    /// The user declined the sign-in in the browser.
+    AccessDenied = "access_denied" => 4,
+    /// A redirect whose `state` is not this sign-in's (nothing was exchanged).
+    StateMismatch = "state_mismatch" => 4,
+    /// A redirect naming another issuer than the one asked (RFC 9207 mix-up defence).
+    IssuerMismatch = "issuer_mismatch" => 4,
+    /// The issuer ended a browser sign-in with another error.
+    AuthorizationFailed = "authorization_failed" => 4,
+    /// No answer from the browser within --wait.
+    LoginTimeout = "login_timeout" => 4,
     /// The request never got an answer: connection refused.
     ConnectionFailed = "connection_failed" => 5,
     /// The host name does not resolve.
@@ -85,6 +95,10 @@ codes! {
     DeletedClient = "deleted_client" => 6,
     /// The client secret file is missing or unusable.
     ClientSecretInvalid = "client_secret_invalid" => 6,
+    /// The client cannot do what was asked (a web client without a loopback redirect).
+    WrongClientType = "wrong_client_type" => 6,
+    /// The port to listen on is taken (or not ours to take).
+    PortInUse = "port_in_use" => 6,
     /// The Drive API is not enabled in the client's Cloud project.
     DriveApiDisabled = "drive_api_disabled" => 6,
     /// A URL would send secrets over plain http to another host.

@@ -166,7 +166,7 @@ impl Http {
 
     /// Every request gsignin makes carries a secret or fetches what decides where secrets go
     /// and which keys are trusted: https only, or plain http to this machine.
-    fn check_transport(&self, url: &str) -> Result<()> {
+    pub fn check_transport(&self, url: &str) -> Result<()> {
         let parsed = url::Url::parse(url).map_err(|e| {
             Error::usage(
                 format!("`{url}` is not a URL: {e}"),

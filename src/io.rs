@@ -61,6 +61,9 @@ pub struct Io {
     pub colors: Colors,
     /// Reads a secret from the terminal without echo.
     pub prompt_hidden: HiddenPrompt,
+    /// `stdin` is the process's own: a command that must wait on it and on something else at
+    /// once (`login --no-browser`) may read it from another thread.
+    pub process_stdin: bool,
 }
 
 impl Io {
@@ -74,6 +77,7 @@ impl Io {
             stderr_is_terminal: std::io::stderr().is_terminal(),
             colors: Colors::NONE,
             prompt_hidden: Box::new(|prompt| rpassword::prompt_password(prompt)),
+            process_stdin: true,
         }
     }
 
@@ -87,6 +91,7 @@ impl Io {
             stderr_is_terminal: false,
             colors: Colors::NONE,
             prompt_hidden: Box::new(|_| Err(std::io::ErrorKind::Unsupported.into())),
+            process_stdin: false,
         }
     }
 }

@@ -1,6 +1,7 @@
 //! gsignin: the server side of Google Sign-In, as a library behind a thin binary.
 
 pub mod app;
+pub mod browser;
 pub mod cache;
 pub mod cli;
 pub mod commands;
@@ -14,6 +15,7 @@ pub mod google;
 pub mod http;
 pub mod identity;
 pub mod io;
+pub mod loopback;
 pub mod output;
 pub mod redact;
 pub mod secret;

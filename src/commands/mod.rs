@@ -6,6 +6,7 @@ pub mod docs;
 pub mod drive;
 pub mod emulator;
 pub mod exchange;
+pub mod login;
 pub mod redeem;
 pub mod refresh;
 pub mod revoke;
@@ -34,6 +35,7 @@ pub fn run(ctx: &Ctx, command: Command) -> Result<Outcome> {
 fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
     match command {
         Command::Exchange(args) => exchange::run(ctx, args),
+        Command::Login(args) => login::run(ctx, args),
         Command::Refresh(args) => refresh::run(ctx, args),
         Command::Token(args) => token::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),

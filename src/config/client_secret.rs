@@ -13,7 +13,20 @@ pub struct ClientSecret {
     pub client_id: String,
     pub client_secret: Secret,
     pub token_uri: Option<String>,
+    pub auth_uri: Option<String>,
+    pub kind: ClientKind,
+    /// The redirect URIs registered for the client, as the file lists them.
+    pub redirect_uris: Vec<String>,
     pub path: PathBuf,
+}
+
+/// Which form the file has: it decides which redirects a browser sign-in may use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientKind {
+    /// A web application: only its registered redirect URIs.
+    Web,
+    /// A Desktop ("installed") app: any loopback port.
+    Installed,
 }
 
 #[derive(Deserialize)]
@@ -27,6 +40,9 @@ struct Inner {
     client_id: Option<String>,
     client_secret: Option<String>,
     token_uri: Option<String>,
+    auth_uri: Option<String>,
+    #[serde(default)]
+    redirect_uris: Vec<String>,
 }
 
 /// Google's files are under 1 KB; a larger one is not a client secret (or is /dev/zero).
@@ -74,7 +90,12 @@ impl ClientSecret {
                 format!("it should be JSON with a `web` or `installed` object; {DOWNLOAD_HINT}"),
             )
         })?;
-        let inner = file.web.or(file.installed).ok_or_else(|| {
+        let (kind, inner) = match (file.web, file.installed) {
+            (Some(web), _) => (ClientKind::Web, Some(web)),
+            (None, Some(installed)) => (ClientKind::Installed, Some(installed)),
+            (None, None) => (ClientKind::Web, None),
+        };
+        let inner = inner.ok_or_else(|| {
             Error::client_secret(
                 format!("{shown} has neither a `web` nor an `installed` object"),
                 format!("use the server (web) client's file: {DOWNLOAD_HINT}"),
@@ -98,6 +119,9 @@ impl ClientSecret {
             client_id,
             client_secret: Secret::new(client_secret),
             token_uri: inner.token_uri.filter(|s| !s.is_empty()),
+            auth_uri: inner.auth_uri.filter(|s| !s.is_empty()),
+            kind,
+            redirect_uris: inner.redirect_uris,
             path: path.to_path_buf(),
         })
     }
@@ -125,8 +149,11 @@ mod tests {
             parse(r#"{"web":{"client_id":"a","client_secret":"b","token_uri":"t"}}"#).unwrap();
         assert_eq!(web.client_id, "a");
         assert_eq!(web.token_uri.as_deref(), Some("t"));
-        let inst = parse(r#"{"installed":{"client_id":"c","client_secret":"d"}}"#).unwrap();
+        assert_eq!(web.kind, ClientKind::Web);
+        let inst = parse(r#"{"installed":{"client_id":"c","client_secret":"d","redirect_uris":["http://localhost"]}}"#).unwrap();
         assert_eq!(inst.client_secret.expose(), "d");
+        assert_eq!(inst.kind, ClientKind::Installed);
+        assert_eq!(inst.redirect_uris, ["http://localhost"]);
     }
 
     #[test]

@@ -14,6 +14,8 @@ pub struct Endpoints {
     /// The `iss` values an ID token from this issuer may carry.
     pub issuers: Vec<String>,
     pub token: String,
+    /// Where a browser sign-in starts (`gsignin login`).
+    pub authorization: Option<String>,
     pub jwks: String,
     pub revocation: Option<String>,
     /// How a client authenticates at the revocation endpoint.
@@ -52,6 +54,7 @@ impl ClientAuth {
 struct Discovery {
     issuer: String,
     token_endpoint: Option<String>,
+    authorization_endpoint: Option<String>,
     jwks_uri: Option<String>,
     revocation_endpoint: Option<String>,
     revocation_endpoint_auth_methods_supported: Option<Vec<String>>,
@@ -64,6 +67,7 @@ impl Endpoints {
             // Google still issues the legacy spelling without a scheme for some flows.
             issuers: vec![GOOGLE_ISSUER.into(), "accounts.google.com".into()],
             token: "https://oauth2.googleapis.com/token".into(),
+            authorization: Some("https://accounts.google.com/o/oauth2/v2/auth".into()),
             jwks: "https://www.googleapis.com/oauth2/v3/certs".into(),
             revocation: Some("https://oauth2.googleapis.com/revoke".into()),
             revocation_auth: ClientAuth::None,
@@ -141,6 +145,7 @@ impl Endpoints {
             token: doc
                 .token_endpoint
                 .ok_or_else(|| missing("token_endpoint"))?,
+            authorization: doc.authorization_endpoint,
             jwks: doc.jwks_uri.ok_or_else(|| missing("jwks_uri"))?,
             revocation: doc.revocation_endpoint,
             revocation_auth: ClientAuth::choose(
@@ -158,6 +163,7 @@ impl Endpoints {
         let home = origin(issuer);
         [
             ("token endpoint", Some(&self.token)),
+            ("authorization endpoint", self.authorization.as_ref()),
             ("keys", Some(&self.jwks)),
             ("revocation endpoint", self.revocation.as_ref()),
             ("userinfo endpoint", self.userinfo.as_ref()),

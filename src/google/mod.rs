@@ -1,5 +1,6 @@
 //! Google's side of the protocol: endpoints, grants, ID-token verification and keys.
 
+pub mod authorize;
 pub mod drive;
 pub mod endpoints;
 pub mod id_token;

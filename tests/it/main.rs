@@ -14,6 +14,7 @@ mod google_clients;
 mod identity;
 mod interop;
 mod keyring;
+mod login;
 mod network;
 mod refresh;
 mod secrets;

@@ -1,0 +1,499 @@
+//! `gsignin login` against the emulator's authorization page: the test is the browser (plain
+//! HTTP, as a browser submits the page's forms), or Chromium itself (tests/it/browser.rs has
+//! the page; here the whole command), or a person pasting at a no-echo prompt (tmux).
+
+use crate::support::{Env, browser_command, json_out};
+use gsignin::emulator::state::{INSTALLED_CLIENT_ID, WEB_CLIENT_ID};
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, Stdio};
+use std::sync::mpsc::{Receiver, channel};
+use std::time::Duration;
+
+/// A running `gsignin login`, its stderr read line by line.
+struct Login {
+    child: Child,
+    lines: Receiver<String>,
+    stderr: Vec<String>,
+}
+
+impl Login {
+    fn start(env: &Env, args: &[&str], browser: Option<&str>) -> Login {
+        let secret = env.home().join("installed_client_secret.json");
+        std::fs::write(&secret, env.emu.installed_client_secret_json()).unwrap();
+        Self::start_with_secret(env, &secret, args, browser)
+    }
+
+    fn start_with_secret(
+        env: &Env,
+        secret: &std::path::Path,
+        args: &[&str],
+        browser: Option<&str>,
+    ) -> Login {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
+        for (k, _) in gsignin::envvars::ALL {
+            cmd.env_remove(k);
+        }
+        cmd.env("GSIGNIN_HOME", env.home())
+            .env("GSIGNIN_ISSUER", env.emu.base_url())
+            .env("GSIGNIN_STORE", "file")
+            .env("GSIGNIN_CLIENT_SECRET", secret)
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/gsignin-test-bus",
+            )
+            .env_remove("HTTPS_PROXY")
+            .env_remove("HTTP_PROXY")
+            .arg("login")
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        match browser {
+            Some(b) => cmd.env("BROWSER", b),
+            // A browser that does nothing: the test plays the browser.
+            None => cmd.env("BROWSER", "true"),
+        };
+        let mut child = cmd.spawn().expect("gsignin starts");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        Login {
+            child,
+            lines,
+            stderr: Vec::new(),
+        }
+    }
+
+    /// The authorization URL: the stderr line that is a URL alone.
+    fn url(&mut self) -> String {
+        loop {
+            let line = self
+                .lines
+                .recv_timeout(Duration::from_secs(20))
+                .unwrap_or_else(|_| panic!("no URL on stderr: {:?}", self.stderr));
+            self.stderr.push(line.clone());
+            if line.starts_with("http://") || line.starts_with("https://") {
+                return line;
+            }
+        }
+    }
+
+    fn paste(&mut self, text: &str) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        writeln!(stdin, "{text}").unwrap();
+    }
+
+    /// Waits for the exit: (exit code, stdout, all of stderr).
+    fn finish(mut self) -> (i32, String, String) {
+        drop(self.child.stdin.take());
+        let mut out = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        while let Ok(l) = self.lines.recv_timeout(Duration::from_secs(2)) {
+            self.stderr.push(l);
+        }
+        (status.code().unwrap_or(-1), out, self.stderr.join("\n"))
+    }
+}
+
+fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+fn query(url: &str) -> Vec<(String, String)> {
+    url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect()
+}
+
+/// Submits the consent page for `email` (Allow or Cancel) and returns where it redirects.
+fn consent(env: &Env, auth_url: &str, email: &str, action: &str) -> String {
+    let mut form = query(auth_url);
+    form.push(("email".into(), email.into()));
+    form.push(("action".into(), action.into()));
+    form.push((
+        "grant".into(),
+        "https://www.googleapis.com/auth/drive.appdata".into(),
+    ));
+    let resp = http()
+        .post(format!("{}/o/oauth2/v2/auth/approve", env.emu.base_url()))
+        .form(&form)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 302);
+    resp.headers()["location"].to_str().unwrap().to_string()
+}
+
+/// The browser landing on the redirect: gsignin's page.
+fn land(url: &str) -> (u16, String) {
+    let resp = http().get(url).send().unwrap();
+    (resp.status().as_u16(), resp.text().unwrap())
+}
+
+#[test]
+fn login_signs_in_with_pkce_state_and_nonce_and_stores_like_exchange() {
+    let env = Env::new();
+    let mut login = Login::start(&env, &["--json", "--login-hint", "lena@example.com"], None);
+    let url = login.url();
+    let q: std::collections::HashMap<_, _> = query(&url).into_iter().collect();
+    assert_eq!(q["client_id"], INSTALLED_CLIENT_ID);
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert_eq!(q["access_type"], "offline");
+    assert!(q["redirect_uri"].starts_with("http://127.0.0.1:"));
+    assert!(q["state"].len() >= 43 && q["nonce"].len() >= 43);
+    assert_eq!(q["login_hint"], "lena@example.com");
+
+    let back = consent(&env, &url, "lena@example.com", "allow");
+    // A stray request first: another path is 404 and ends nothing.
+    let base = back
+        .split('?')
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_string();
+    assert_eq!(land(&format!("{base}/favicon.ico")).0, 404);
+    let (status, page) = land(&back);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("lena@example.com") && page.contains("close this tab"));
+    let (code, out, err) = login.finish();
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["email"], "lena@example.com");
+    assert_eq!(doc["id_token"]["valid"], true);
+    assert_eq!(doc["refresh_token"]["stored"], true);
+    // The stored sign-in works like any other.
+    let who = json_out(&crate::support::exits(
+        env.cmd()
+            .env(
+                "GSIGNIN_CLIENT_SECRET",
+                env.home().join("installed_client_secret.json"),
+            )
+            .args(["whoami", "--json"]),
+        0,
+    ));
+    assert_eq!(who["claims"]["email"], "lena@example.com");
+    // No listener is left behind.
+    assert!(std::net::TcpStream::connect(base.trim_start_matches("http://")).is_err());
+}
+
+#[test]
+fn cancel_in_the_browser_is_exit_4_access_denied_and_nothing_is_stored() {
+    let env = Env::new();
+    let mut login = Login::start(&env, &["--json"], None);
+    let url = login.url();
+    let back = consent(&env, &url, "alice@example.com", "cancel");
+    let (status, page) = land(&back);
+    assert_eq!(status, 400);
+    assert!(page.contains("declined"), "{page}");
+    let (code, out, err) = login.finish();
+    assert_eq!(code, 4, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["error"]["code"], "access_denied");
+    assert!(!env.profile_file("default").exists());
+}
+
+#[test]
+fn a_redirect_with_a_foreign_state_exchanges_nothing() {
+    let env = Env::new();
+    let mut login = Login::start(&env, &["--json"], None);
+    let url = login.url();
+    let back = consent(&env, &url, "alice@example.com", "allow");
+    let code_sent = query(&back)
+        .into_iter()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1;
+    // A forged redirect: the real code, another state (a cross-site request to the port).
+    let forged = back.replace("state=", "state=forged");
+    let (status, page) = land(&forged);
+    assert_eq!(status, 400);
+    assert!(page.contains("not this sign-in"), "{page}");
+    let (code, out, err) = login.finish();
+    assert_eq!(code, 4, "{err}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["error"]["code"],
+        "state_mismatch"
+    );
+    assert!(env.code_is_unspent(&code_sent), "nothing was exchanged");
+    assert!(!err.contains(&code_sent), "the code is never shown");
+}
+
+#[test]
+fn no_answer_within_the_wait_is_exit_4_and_the_port_is_freed() {
+    let env = Env::new();
+    let mut login = Login::start(&env, &["--wait", "1"], None);
+    let url = login.url();
+    let redirect = query(&url)
+        .into_iter()
+        .find(|(k, _)| k == "redirect_uri")
+        .unwrap()
+        .1;
+    let (code, _, err) = login.finish();
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("no answer from the browser within 1 s"),
+        "{err}"
+    );
+    assert!(
+        std::net::TcpStream::connect(redirect.trim_start_matches("http://")).is_err(),
+        "no listener left"
+    );
+}
+
+#[test]
+fn a_busy_port_is_exit_6_before_anything_is_asked() {
+    let env = Env::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let login = Login::start(&env, &["--port", &port], None);
+    let (code, _, err) = login.finish();
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("it is in use"), "{err}");
+    assert_eq!(env.emu.hits("/o/oauth2/auth"), 0);
+}
+
+#[test]
+fn a_web_client_uses_its_registered_loopback_redirect_or_is_refused() {
+    let env = Env::new();
+    let web_secret = env.home().join("config/client_secret.json");
+    // --port on a port the web client did not register: the wrong client for this.
+    let login = Login::start_with_secret(&env, &web_secret, &["--port", "9"], None);
+    let (code, _, err) = login.finish();
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("no loopback redirect URI on port 9"), "{err}");
+    assert!(err.contains("Desktop client"), "{err}");
+
+    // Its registered one (http://127.0.0.1:8085), exactly as registered.
+    let Ok(hold) = std::net::TcpListener::bind("127.0.0.1:8085") else {
+        eprintln!("port 8085 busy on this machine; the registered-redirect half is not run");
+        return;
+    };
+    drop(hold);
+    let mut login = Login::start_with_secret(&env, &web_secret, &["--port", "8085"], None);
+    let url = login.url();
+    let q: std::collections::HashMap<_, _> = query(&url).into_iter().collect();
+    assert_eq!(q["client_id"], WEB_CLIENT_ID);
+    assert_eq!(q["redirect_uri"], "http://127.0.0.1:8085");
+    let back = consent(&env, &url, "alice@example.com", "allow");
+    assert_eq!(land(&back).0, 200);
+    let (code, _, err) = login.finish();
+    assert_eq!(code, 0, "{err}");
+}
+
+#[test]
+fn no_browser_accepts_the_redirect_url_pasted_on_stdin() {
+    let env = Env::new();
+    let mut login = Login::start(&env, &["--no-browser", "--json"], Some("false"));
+    let url = login.url();
+    let back = consent(&env, &url, "pat@example.com", "allow");
+    login.paste(&back);
+    let (code, out, err) = login.finish();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["email"],
+        "pat@example.com"
+    );
+    assert!(
+        !err.contains("could not open a browser"),
+        "no browser was run: {err}"
+    );
+
+    // A pasted URL of another sign-in (another state) spends nothing.
+    let mut login = Login::start(&env, &["--no-browser", "--json"], None);
+    let url = login.url();
+    let back = consent(&env, &url, "pat@example.com", "allow");
+    login.paste(&back.replace("state=", "state=x"));
+    let (code, _, err) = login.finish();
+    assert_eq!(code, 4, "{err}");
+}
+
+#[test]
+fn login_in_chromium_clicks_allow_through_browser() {
+    let env = Env::new();
+    let out = env.home().join("browser.json");
+    let Some(browser) = browser_command("--email rosa@example.com %s", &out) else {
+        return;
+    };
+    let login = Login::start(&env, &["--json"], Some(&browser));
+    let (code, stdout, err) = login.finish();
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&stdout).unwrap()["email"],
+        "rosa@example.com"
+    );
+    // The browser landed on gsignin's page, which says what happened.
+    let landed: Value = serde_json::from_slice(&wait_for(&out)).unwrap();
+    assert!(
+        landed["text"]
+            .as_str()
+            .unwrap()
+            .contains("rosa@example.com"),
+        "{landed}"
+    );
+    assert_eq!(landed["stray"], serde_json::json!([]));
+}
+
+#[test]
+fn login_in_chromium_cancel_and_a_tampered_state_each_end_with_their_own_error() {
+    let env = Env::new();
+    for (args, expected) in [
+        ("--action cancel %s", "access_denied"),
+        ("--tamper-state %s", "state_mismatch"),
+    ] {
+        let out = env.home().join(format!("{expected}.json"));
+        let Some(browser) = browser_command(args, &out) else {
+            return;
+        };
+        let login = Login::start(&env, &["--json"], Some(&browser));
+        let (code, stdout, err) = login.finish();
+        assert_eq!(code, 4, "{err}");
+        assert_eq!(
+            serde_json::from_str::<Value>(&stdout).unwrap()["error"]["code"],
+            expected
+        );
+        let landed: Value = serde_json::from_slice(&wait_for(&out)).unwrap();
+        assert_eq!(landed["status"], 400, "{landed}");
+    }
+    assert!(!env.profile_file("default").exists());
+}
+
+/// The detached browser writes its result after gsignin has answered it.
+fn wait_for(path: &std::path::Path) -> Vec<u8> {
+    for _ in 0..300 {
+        if let Ok(b) = std::fs::read(path)
+            && b.ends_with(b"\n")
+        {
+            return b;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the browser wrote nothing to {}", path.display());
+}
+
+/// The paste path as a person meets it: a terminal (tmux), the URL pasted at a prompt that
+/// does not echo it.
+#[test]
+fn no_browser_on_a_terminal_takes_the_pasted_url_without_echo() {
+    let env = Env::new();
+    if std::process::Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_err()
+    {
+        crate::support::missing_tool("tmux, for the no-echo prompt test");
+        return;
+    }
+    let dir = env.home().to_path_buf();
+    let secret = dir.join("installed_client_secret.json");
+    std::fs::write(&secret, env.emu.installed_client_secret_json()).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("gsignin");
+    let script = dir.join("run.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexport GSIGNIN_HOME='{home}' GSIGNIN_ISSUER='{iss}' GSIGNIN_STORE=file GSIGNIN_CLIENT_SECRET='{secret}'\n\
+             unset BROWSER HTTPS_PROXY HTTP_PROXY\n\
+             '{bin}' login --no-browser --json >'{home}/out' 2>'{home}/err'\necho $? >'{home}/rc'\nsleep 30\n",
+            home = dir.display(),
+            iss = env.emu.base_url(),
+            secret = secret.display(),
+            bin = bin.display(),
+        ),
+    )
+    .unwrap();
+    let session = format!("gsignin-login-{}", std::process::id());
+    let tmux = |args: &[&str]| {
+        std::process::Command::new("tmux")
+            .args(args)
+            .output()
+            .expect("tmux runs")
+    };
+    let started = tmux(&[
+        "new-session",
+        "-d",
+        "-s",
+        &session,
+        "-x",
+        "250",
+        "-y",
+        "50",
+        "sh",
+        script.to_str().unwrap(),
+    ]);
+    assert!(started.status.success(), "{started:?}");
+    let _kill = KillSession(session.clone());
+    let err_path = dir.join("err");
+    let url = (0..200)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            std::fs::read_to_string(&err_path)
+                .ok()?
+                .lines()
+                .find(|l| l.starts_with("http://"))
+                .map(String::from)
+        })
+        .expect("the URL on stderr");
+    // The prompt is on the terminal before anything is typed.
+    let prompt_seen = (0..100).any(|_| {
+        std::thread::sleep(Duration::from_millis(50));
+        let pane = tmux(&["capture-pane", "-p", "-t", &session]);
+        String::from_utf8_lossy(&pane.stdout).contains("Redirect URL (input hidden):")
+    });
+    assert!(prompt_seen, "the no-echo prompt is shown");
+    let back = consent(&env, &url, "tess@example.com", "allow");
+    let code_value = query(&back)
+        .into_iter()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1;
+    tmux(&["send-keys", "-t", &session, "-l", &back]);
+    tmux(&["send-keys", "-t", &session, "Enter"]);
+    let rc = (0..200)
+        .find_map(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            std::fs::read_to_string(dir.join("rc"))
+                .ok()
+                .filter(|s| !s.is_empty())
+        })
+        .expect("login ends");
+    assert_eq!(
+        rc.trim(),
+        "0",
+        "{}",
+        std::fs::read_to_string(&err_path).unwrap()
+    );
+    let out: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("out")).unwrap()).unwrap();
+    assert_eq!(out["email"], "tess@example.com");
+    let pane =
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).into_owned();
+    assert!(
+        !pane.contains(&code_value) && !pane.contains("code="),
+        "the pasted URL was echoed:\n{pane}"
+    );
+}
+
+struct KillSession(String);
+
+impl Drop for KillSession {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
+    }
+}
