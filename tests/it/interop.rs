@@ -14,6 +14,8 @@ struct Provider {
     client_id: String,
     client_secret: String,
     redirect_uri: String,
+    native_client_id: String,
+    native_client_secret: String,
 }
 
 impl Provider {
@@ -50,6 +52,8 @@ impl Provider {
             client_id: s("client_id"),
             client_secret: s("client_secret"),
             redirect_uri: s("redirect_uri"),
+            native_client_id: s("native_client_id"),
+            native_client_secret: s("native_client_secret"),
             child,
         })
     }
@@ -212,4 +216,54 @@ fn revoke_authenticates_the_client_at_a_certified_provider() {
     );
     assert_eq!(json_out(&out)["deleted"], true);
     exits(cmd(&op, home.path()).args(["refresh"]), 4);
+}
+
+/// `gsignin login` against the certified provider: discovery's authorization endpoint, its
+/// loopback rules for a native client (any port), PKCE, state, nonce and RFC 9207's `iss` in
+/// the redirect, driven by headless Chromium (the provider's interactions complete at once).
+#[test]
+fn login_works_against_a_certified_provider() {
+    let Some(op) = Provider::start() else {
+        return;
+    };
+    let home = tempfile::tempdir().unwrap();
+    let secret = home.path().join("native_client_secret.json");
+    let doc = serde_json::json!({"installed": {
+        "client_id": op.native_client_id, "client_secret": op.native_client_secret}});
+    std::fs::write(&secret, doc.to_string()).unwrap();
+    let out = home.path().join("browser.json");
+    let Some(browser) = crate::support::browser_command("%s", &out) else {
+        return;
+    };
+    let run = exits(
+        cmd(&op, home.path())
+            .env("GSIGNIN_CLIENT_SECRET", &secret)
+            .env("BROWSER", &browser)
+            .args([
+                "login",
+                "--json",
+                "--login-hint",
+                "dora",
+                "--scope",
+                "openid",
+                "--scope",
+                "email",
+                "--scope",
+                "offline_access",
+                "--wait",
+                "60",
+            ]),
+        0,
+    );
+    let doc = json_out(&run);
+    assert_eq!(doc["email"], "dora@interop.example");
+    assert_eq!(doc["id_token"]["valid"], true);
+    assert_eq!(doc["refresh_token"]["stored"], true, "{doc}");
+    // The stored sign-in refreshes at the provider.
+    exits(
+        cmd(&op, home.path())
+            .env("GSIGNIN_CLIENT_SECRET", &secret)
+            .args(["refresh"]),
+        0,
+    );
 }
