@@ -34,19 +34,32 @@ pub struct Page {
 const MAX_HEAD: u64 = 16 * 1024;
 /// A browser sends its request at once; a client that dawdles is dropped.
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
+/// Connections served at once; more are closed unanswered.
+const MAX_CONNECTIONS: usize = 16;
 /// How long the browser waits for the command's verdict (the exchange) before a plain answer.
 const REPLY_WAIT: Duration = Duration::from_secs(120);
 
 pub struct Served {
     stop: Arc<AtomicBool>,
+    /// Redirects handed to the command whose page is not written yet.
+    answering: Arc<std::sync::atomic::AtomicUsize>,
+    addr: std::net::SocketAddr,
     thread: Option<JoinHandle<()>>,
 }
 
 impl Drop for Served {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
+        // The thread blocks in accept: one connection of our own wakes it to see the flag.
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
         if let Some(t) = self.thread.take() {
             let _ = t.join();
+        }
+        // The browser gets its page before the command ends (an idle connection does not
+        // count: only one that reached the command).
+        let until = std::time::Instant::now() + READ_TIMEOUT;
+        while self.answering.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < until {
+            std::thread::sleep(Duration::from_millis(2));
         }
     }
 }
@@ -57,30 +70,51 @@ pub fn serve(
     path: String,
     events: Sender<Event>,
 ) -> std::io::Result<Served> {
-    listener.set_nonblocking(true)?;
+    let addr = listener.local_addr()?;
+    let busy = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let answering = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counting = answering.clone();
     let stop = Arc::new(AtomicBool::new(false));
     let flag = stop.clone();
     let thread = std::thread::Builder::new()
         .name("gsignin-redirect".into())
         .spawn(move || {
-            while !flag.load(Ordering::SeqCst) {
-                match listener.accept() {
-                    Ok((stream, _)) => handle(stream, &path, &events),
-                    Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {
-                        std::thread::sleep(Duration::from_millis(20));
+            for stream in listener.incoming() {
+                if flag.load(Ordering::SeqCst) {
+                    break;
+                }
+                match stream {
+                    // Each connection on its own thread: a browser's idle preconnect must not
+                    // hold up the redirect behind it. A few at once at most.
+                    Ok(stream) if busy.load(Ordering::SeqCst) < MAX_CONNECTIONS => {
+                        busy.fetch_add(1, Ordering::SeqCst);
+                        let (path, events, busy) = (path.clone(), events.clone(), busy.clone());
+                        let answering = counting.clone();
+                        std::thread::spawn(move || {
+                            handle(stream, &path, &events, &answering);
+                            busy.fetch_sub(1, Ordering::SeqCst);
+                        });
                     }
+                    Ok(_) => {}
+                    // A failed accept (a reset connection, no descriptors left) costs a pause.
                     Err(_) => std::thread::sleep(Duration::from_millis(20)),
                 }
             }
         })?;
     Ok(Served {
         stop,
+        answering,
+        addr,
         thread: Some(thread),
     })
 }
 
-fn handle(stream: TcpStream, path: &str, events: &Sender<Event>) {
-    let _ = stream.set_nonblocking(false);
+fn handle(
+    stream: TcpStream,
+    path: &str,
+    events: &Sender<Event>,
+    answering: &std::sync::atomic::AtomicUsize,
+) {
     let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
     let Ok(reader_stream) = stream.try_clone() else {
@@ -109,6 +143,8 @@ fn handle(stream: TcpStream, path: &str, events: &Sender<Event>) {
         return;
     }
     let (tx, rx) = channel();
+    answering.fetch_add(1, Ordering::SeqCst);
+    let _done = Decrement(answering);
     if events
         .send(Event::Redirect {
             query: query.to_string(),
@@ -131,6 +167,15 @@ fn handle(stream: TcpStream, path: &str, events: &Sender<Event>) {
     });
     let status = if page.ok { 200 } else { 400 };
     let _ = respond(&mut stream, status, &page.title, &page.message);
+}
+
+/// Decrements a counter when dropped, whatever path the handler leaves by.
+struct Decrement<'a>(&'a std::sync::atomic::AtomicUsize);
+
+impl Drop for Decrement<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 fn respond(stream: &mut TcpStream, status: u16, title: &str, message: &str) -> std::io::Result<()> {
@@ -175,6 +220,21 @@ mod tests {
         let mut out = String::new();
         s.read_to_string(&mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn an_idle_connection_does_not_hold_up_the_redirect() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = channel();
+        let _served = serve(listener, "/".into(), tx).unwrap();
+        // A browser's preconnect: opened, nothing sent.
+        let _idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        std::thread::spawn(move || get(port, "/?state=s"));
+        assert!(
+            rx.recv_timeout(Duration::from_secs(2)).is_ok(),
+            "the redirect arrived while the idle connection waits"
+        );
     }
 
     #[test]
