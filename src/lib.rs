@@ -19,6 +19,7 @@ pub mod loopback;
 pub mod output;
 pub mod redact;
 pub mod secret;
+pub mod server;
 pub mod session;
 pub mod signin;
 pub mod store;

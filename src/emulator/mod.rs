@@ -11,7 +11,6 @@ pub mod info;
 pub mod keys;
 pub mod page;
 pub mod state;
-pub mod tls;
 pub mod token;
 
 use axum::Router;
@@ -51,14 +50,14 @@ impl Emulator {
 
     /// Serves HTTPS with a throw-away CA; returns the CA certificate (PEM) to trust.
     pub fn start_tls(port: u16) -> std::io::Result<(Emulator, String)> {
-        let tls = tls::generate().map_err(std::io::Error::other)?;
+        let tls = crate::server::tls::generate().map_err(std::io::Error::other)?;
         let ca = tls.ca_pem.clone();
         Ok((Self::launch(port, Some(tls), HEADER_TIMEOUT)?, ca))
     }
 
     fn launch(
         port: u16,
-        tls: Option<tls::Tls>,
+        tls: Option<crate::server::tls::Tls>,
         header_timeout: Duration,
     ) -> std::io::Result<Emulator> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
@@ -82,7 +81,7 @@ impl Emulator {
                     let shutdown = async {
                         let _ = rx.await;
                     };
-                    serve(
+                    crate::server::serve(
                         listener,
                         app,
                         tls.map(|t| t.config),
@@ -222,54 +221,6 @@ const MAX_COUNTERS: usize = 1000;
 
 /// Larger than any control request (a thousand seeded Drive files) or token request.
 const MAX_BODY: usize = 1 << 20;
-
-/// Serves `app` (over TLS when `tls` is given) until `shutdown` resolves. Every connection
-/// has a header-read deadline that also bounds how long an idle kept-alive connection stays
-/// open, so half-sent or idle connections cannot pile up.
-async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
-    header_timeout: Duration,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
-    tokio::pin!(shutdown);
-    loop {
-        let (stream, _) = tokio::select! {
-            _ = &mut shutdown => return,
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(_) => continue,
-            },
-        };
-        let acceptor = acceptor.clone();
-        let app = app.clone();
-        tokio::spawn(async move {
-            let service = hyper_util::service::TowerToHyperService::new(app);
-            let mut builder = hyper::server::conn::http1::Builder::new();
-            builder
-                .timer(hyper_util::rt::TokioTimer::new())
-                .header_read_timeout(header_timeout);
-            match acceptor {
-                Some(acceptor) => {
-                    // A client that fails the handshake (an untrusted CA) just goes away; one
-                    // that never finishes it is dropped at the same deadline.
-                    let handshake = tokio::time::timeout(header_timeout, acceptor.accept(stream));
-                    let Ok(Ok(tls)) = handshake.await else {
-                        return;
-                    };
-                    let io = hyper_util::rt::TokioIo::new(tls);
-                    let _ = builder.serve_connection(io, service).await;
-                }
-                None => {
-                    let io = hyper_util::rt::TokioIo::new(stream);
-                    let _ = builder.serve_connection(io, service).await;
-                }
-            }
-        });
-    }
-}
 
 fn router(state: Shared) -> Router {
     Router::new()
