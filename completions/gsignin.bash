@@ -40,6 +40,9 @@ _gsignin() {
             gsignin,man)
                 cmd="gsignin__subcmd__man"
                 ;;
+            gsignin,receive)
+                cmd="gsignin__subcmd__receive"
+                ;;
             gsignin,refresh)
                 cmd="gsignin__subcmd__refresh"
                 ;;
@@ -79,6 +82,9 @@ _gsignin() {
             gsignin__subcmd__help,man)
                 cmd="gsignin__subcmd__help__subcmd__man"
                 ;;
+            gsignin__subcmd__help,receive)
+                cmd="gsignin__subcmd__help__subcmd__receive"
+                ;;
             gsignin__subcmd__help,refresh)
                 cmd="gsignin__subcmd__help__subcmd__refresh"
                 ;;
@@ -101,7 +107,7 @@ _gsignin() {
 
     case "${cmd}" in
         gsignin)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help"
+            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -405,7 +411,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__help)
-            opts="exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help"
+            opts="exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,6 +523,20 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__help__subcmd__man)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsignin__subcmd__help__subcmd__receive)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -673,6 +693,64 @@ _gsignin() {
                 return 0
             fi
             case "${prev}" in
+                --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drive-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsignin__subcmd__receive)
+            opts="-v -h -V --port --bind --tls --write-cert --keep --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bind)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --write-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --client-secret)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

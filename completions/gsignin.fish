@@ -41,6 +41,7 @@ complete -c gsignin -n "__fish_gsignin_needs_command" -s h -l help -d 'Print hel
 complete -c gsignin -n "__fish_gsignin_needs_command" -s V -l version -d 'Print version'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "exchange" -d 'Trade a one-time serverAuthCode for tokens and store the refresh token'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "login" -d 'Sign in through the browser (loopback redirect, PKCE) and store the sign-in'
+complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "receive" -d 'Be the app\'s backend: receive a serverAuthCode by POST and exchange it at once'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "refresh" -d 'Get a new access token (and ID token) with the stored refresh token'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "token" -d 'Print the profile\'s access token (or ID token) alone, refreshed only when needed'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "status" -d 'List the stored sign-ins (never a secret); --check proves each refresh token works'
@@ -94,6 +95,26 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l json -d 'Machi
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -s V -l version -d 'Print version'
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l port -d 'Port to listen on (0 picks a free one)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l bind -d 'Address to listen on; anything but loopback needs --tls (and gets a pairing token)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l write-cert -d 'Write the --tls certificate (PEM) to PATH, for the debug build to trust' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l profile -d 'Which stored sign-in to use or write' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
+file\t'Files of mode 0600 in the data dir'"
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l tls -d 'Serve HTTPS with a throw-away self-signed certificate (its SHA-256 fingerprint is printed)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l keep -d 'Serve until interrupted, storing each user under a profile named by their email'
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -s V -l version -d 'Print version'
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l print -d 'Print only this raw token on stdout, for `$(...)` in scripts' -r -f -a "access-token\t''
 id-token\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
@@ -269,16 +290,17 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l json -d 'Machine
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s V -l version -d 'Print version'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "exchange" -d 'Trade a one-time serverAuthCode for tokens and store the refresh token'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "login" -d 'Sign in through the browser (loopback redirect, PKCE) and store the sign-in'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "refresh" -d 'Get a new access token (and ID token) with the stored refresh token'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "token" -d 'Print the profile\'s access token (or ID token) alone, refreshed only when needed'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "status" -d 'List the stored sign-ins (never a secret); --check proves each refresh token works'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "revoke" -d 'Revoke the sign-in at the issuer, then delete everything stored for the profile'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "drive-appfolder" -d 'Call Drive for the user offline: show the app data folder, or list its files'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "whoami" -d 'Verify an ID token and show its claims, or show who the stored sign-in is'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "emulator" -d 'Run a local Google Sign-In emulator on 127.0.0.1'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "demo" -d 'Run the whole job against an in-process emulator in a throw-away home'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "exchange" -d 'Trade a one-time serverAuthCode for tokens and store the refresh token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "login" -d 'Sign in through the browser (loopback redirect, PKCE) and store the sign-in'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "receive" -d 'Be the app\'s backend: receive a serverAuthCode by POST and exchange it at once'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "refresh" -d 'Get a new access token (and ID token) with the stored refresh token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "token" -d 'Print the profile\'s access token (or ID token) alone, refreshed only when needed'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "status" -d 'List the stored sign-ins (never a secret); --check proves each refresh token works'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "revoke" -d 'Revoke the sign-in at the issuer, then delete everything stored for the profile'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "drive-appfolder" -d 'Call Drive for the user offline: show the app data folder, or list its files'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "whoami" -d 'Verify an ID token and show its claims, or show who the stored sign-in is'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "emulator" -d 'Run a local Google Sign-In emulator on 127.0.0.1'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "demo" -d 'Run the whole job against an in-process emulator in a throw-away home'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -93,6 +93,31 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--version[Print version]' \
 && ret=0
 ;;
+(receive)
+_arguments "${_arguments_options[@]}" : \
+'--port=[Port to listen on (0 picks a free one)]:N:_default' \
+'--bind=[Address to listen on; anything but loopback needs --tls (and gets a pairing token)]:ADDR:_default' \
+'--write-cert=[Write the --tls certificate (PEM) to PATH, for the debug build to trust]:PATH:_files' \
+'--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
+'--profile=[Which stored sign-in to use or write]:NAME:_default' \
+'--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
+file\:"Files of mode 0600 in the data dir"))' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
+'--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
+'--tls[Serve HTTPS with a throw-away self-signed certificate (its SHA-256 fingerprint is printed)]' \
+'--keep[Serve until interrupted, storing each user under a profile named by their email]' \
+'--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
+'-v[Show HTTP requests and responses on stderr, every secret redacted]' \
+'--verbose[Show HTTP requests and responses on stderr, every secret redacted]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+&& ret=0
+;;
 (refresh)
 _arguments "${_arguments_options[@]}" : \
 '(--show-tokens --show-refresh-token)--print=[Print only this raw token on stdout, for \`\$(...)\` in scripts]:WHAT:(access-token id-token)' \
@@ -337,6 +362,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(receive)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (refresh)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -395,6 +424,7 @@ _gsignin_commands() {
     local commands; commands=(
 'exchange:Trade a one-time serverAuthCode for tokens and store the refresh token' \
 'login:Sign in through the browser (loopback redirect, PKCE) and store the sign-in' \
+'receive:Be the app'\''s backend\: receive a serverAuthCode by POST and exchange it at once' \
 'refresh:Get a new access token (and ID token) with the stored refresh token' \
 'token:Print the profile'\''s access token (or ID token) alone, refreshed only when needed' \
 'status:List the stored sign-ins (never a secret); --check proves each refresh token works' \
@@ -439,6 +469,7 @@ _gsignin__subcmd__help_commands() {
     local commands; commands=(
 'exchange:Trade a one-time serverAuthCode for tokens and store the refresh token' \
 'login:Sign in through the browser (loopback redirect, PKCE) and store the sign-in' \
+'receive:Be the app'\''s backend\: receive a serverAuthCode by POST and exchange it at once' \
 'refresh:Get a new access token (and ID token) with the stored refresh token' \
 'token:Print the profile'\''s access token (or ID token) alone, refreshed only when needed' \
 'status:List the stored sign-ins (never a secret); --check proves each refresh token works' \
@@ -493,6 +524,11 @@ _gsignin__subcmd__help__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'gsignin help man commands' commands "$@"
 }
+(( $+functions[_gsignin__subcmd__help__subcmd__receive_commands] )) ||
+_gsignin__subcmd__help__subcmd__receive_commands() {
+    local commands; commands=()
+    _describe -t commands 'gsignin help receive commands' commands "$@"
+}
 (( $+functions[_gsignin__subcmd__help__subcmd__refresh_commands] )) ||
 _gsignin__subcmd__help__subcmd__refresh_commands() {
     local commands; commands=()
@@ -527,6 +563,11 @@ _gsignin__subcmd__login_commands() {
 _gsignin__subcmd__man_commands() {
     local commands; commands=()
     _describe -t commands 'gsignin man commands' commands "$@"
+}
+(( $+functions[_gsignin__subcmd__receive_commands] )) ||
+_gsignin__subcmd__receive_commands() {
+    local commands; commands=()
+    _describe -t commands 'gsignin receive commands' commands "$@"
 }
 (( $+functions[_gsignin__subcmd__refresh_commands] )) ||
 _gsignin__subcmd__refresh_commands() {

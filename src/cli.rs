@@ -194,6 +194,22 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Login(LoginArgs),
 
+    /// Be the app's backend: receive a serverAuthCode by POST and exchange it at once
+    ///
+    /// A debug build posts its code (form field, JSON field or plain body named code, authCode
+    /// or serverAuthCode) with an X-Requested-With header; gsignin exchanges and stores it as
+    /// `exchange` does and answers the app with who signed in (never a token). Listens on
+    /// 127.0.0.1 (an Android emulator reaches it as 10.0.2.2). Another --bind needs --tls and a
+    /// pairing token. The first line on stdout is its URL; then the URLs and Kotlin and Swift
+    /// snippets for the app.
+    ///
+    /// Examples:
+    ///   gsignin receive
+    ///   gsignin receive --keep                       (every user their own profile, by email)
+    ///   gsignin receive --bind 0.0.0.0 --tls --write-cert gsignin.pem
+    #[command(verbatim_doc_comment)]
+    Receive(ReceiveArgs),
+
     /// Get a new access token (and ID token) with the stored refresh token
     ///
     /// A rotated refresh token replaces the old one atomically, under a per-profile lock.
@@ -345,6 +361,29 @@ pub struct LoginArgs {
     /// Warn when the granted scopes lack SCOPE (repeatable)
     #[arg(long = "expect-scope", value_name = "SCOPE")]
     pub expect_scopes: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReceiveArgs {
+    /// Port to listen on (0 picks a free one)
+    #[arg(long, default_value_t = 8787, value_name = "N")]
+    pub port: u16,
+
+    /// Address to listen on; anything but loopback needs --tls (and gets a pairing token)
+    #[arg(long, default_value = "127.0.0.1", value_name = "ADDR")]
+    pub bind: std::net::IpAddr,
+
+    /// Serve HTTPS with a throw-away self-signed certificate (its SHA-256 fingerprint is printed)
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Write the --tls certificate (PEM) to PATH, for the debug build to trust
+    #[arg(long, value_name = "PATH", requires = "tls")]
+    pub write_cert: Option<PathBuf>,
+
+    /// Serve until interrupted, storing each user under a profile named by their email
+    #[arg(long)]
+    pub keep: bool,
 }
 
 #[derive(Debug, Args)]

@@ -48,6 +48,14 @@ impl fmt::Display for Secret {
     }
 }
 
+/// `bytes` random bytes as URL-safe base64 without padding: states, nonces, PKCE verifiers,
+/// pairing tokens, the emulator's codes and tokens.
+pub fn random_urlsafe(bytes: usize) -> String {
+    use base64::Engine;
+    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -33,6 +33,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
                 refresh_token: args.show_refresh_token,
             },
             expect_scopes: &args.expect_scopes,
+            profile_by_email: false,
         },
     )?;
     Ok(landed.into_outcome())

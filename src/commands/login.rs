@@ -116,6 +116,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
             nonce: Some(&request.nonce),
             shown,
             expect_scopes: &args.expect_scopes,
+            profile_by_email: false,
         },
     );
     if let Some(reply) = reply {

@@ -7,6 +7,7 @@ pub mod drive;
 pub mod emulator;
 pub mod exchange;
 pub mod login;
+pub mod receive;
 pub mod redeem;
 pub mod refresh;
 pub mod revoke;
@@ -36,6 +37,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
     match command {
         Command::Exchange(args) => exchange::run(ctx, args),
         Command::Login(args) => login::run(ctx, args),
+        Command::Receive(args) => receive::run(ctx, args),
         Command::Refresh(args) => refresh::run(ctx, args),
         Command::Token(args) => token::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),

@@ -27,6 +27,25 @@ pub struct Redemption<'a> {
     pub nonce: Option<&'a str>,
     pub shown: Shown,
     pub expect_scopes: &'a [String],
+    /// Store under a profile named by the verified email (`receive --keep`: each user their
+    /// own profile) instead of `profile_name`.
+    pub profile_by_email: bool,
+}
+
+/// A profile name for an email address: the characters profile names allow, the rest as `_`;
+/// None when nothing usable is left.
+pub fn profile_for_email(email: &str) -> Option<String> {
+    let name: String = email
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    store::validate_profile(&name).ok().map(|_| name)
 }
 
 /// A stored sign-in: its report and the run's failure, if any (stored, but with something
@@ -70,6 +89,12 @@ pub fn redeem(
     );
     ready.expect.nonce = r.nonce.map(str::to_string);
     let (verdict, in_flight) = judge(ctx, ready, &resp, &mut signin, now)?;
+    if r.profile_by_email {
+        // Only a verified token names the profile (judge returned Ok); no email keeps the name.
+        if let Some(name) = signin.profile.email.as_deref().and_then(profile_for_email) {
+            signin.profile.name = name;
+        }
+    }
     let kept_refresh = land(ctx, &ready.store, &mut signin, now)?;
     if let Some(path) = in_flight {
         // Stored now: the copy that waited out the key fetch goes.
@@ -293,5 +318,28 @@ fn keep_previous_refresh_token(
             ctx.warn(&format!("could not read the stored refresh token: {e}"));
             false
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::profile_for_email;
+
+    #[test]
+    fn an_email_becomes_a_profile_name_it_cannot_escape() {
+        assert_eq!(
+            profile_for_email("alice@example.com").as_deref(),
+            Some("alice@example.com")
+        );
+        assert_eq!(
+            profile_for_email("a+b@example.com").as_deref(),
+            Some("a_b@example.com")
+        );
+        assert_eq!(
+            profile_for_email("../x@example.com").as_deref(),
+            None,
+            "starts with a dot"
+        );
+        assert_eq!(profile_for_email(&"a".repeat(70)), None);
     }
 }

@@ -86,6 +86,7 @@ impl Emulator {
                         app,
                         tls.map(|t| t.config),
                         header_timeout,
+                        Duration::ZERO,
                         shutdown,
                     )
                     .await;

@@ -302,12 +302,7 @@ impl Iss {
 }
 
 pub fn random_token(prefix: &str, bytes: usize) -> String {
-    use base64::Engine;
-    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
-    format!(
-        "{prefix}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
-    )
+    format!("{prefix}{}", crate::secret::random_urlsafe(bytes))
 }
 
 impl State {

@@ -16,12 +16,6 @@ pub struct AuthRequest {
     pub verifier: Secret,
 }
 
-/// URL-safe random text: `bytes` random bytes, base64url without padding.
-fn random(bytes: usize) -> String {
-    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
-    URL_SAFE_NO_PAD.encode(raw)
-}
-
 /// The S256 challenge of a verifier (RFC 7636 4.2).
 pub fn challenge(verifier: &str) -> String {
     use sha2::Digest;
@@ -41,9 +35,9 @@ impl AuthRequest {
     /// 32 of state, 32 of nonce. `access_type=offline` and `prompt=consent` so that Google
     /// sends a refresh token even to a user who consented before.
     pub fn new(p: &Params<'_>) -> Result<AuthRequest> {
-        let verifier = random(64);
-        let state = random(32);
-        let nonce = random(32);
+        let verifier = crate::secret::random_urlsafe(64);
+        let state = crate::secret::random_urlsafe(32);
+        let nonce = crate::secret::random_urlsafe(32);
         let mut url = url::Url::parse(p.endpoint).map_err(|e| {
             Error::client_secret(
                 format!(

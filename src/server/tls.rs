@@ -1,6 +1,7 @@
-//! HTTPS for the emulator: a throw-away CA and a certificate for 127.0.0.1 and localhost, so a
-//! backend (and gsignin's own tests) can exercise real TLS, SSL_CERT_FILE and HTTPS proxies
-//! against it.
+//! Throw-away HTTPS: for the emulator a CA and a certificate for 127.0.0.1 and localhost (so a
+//! backend, and gsignin's own tests, exercise real TLS, SSL_CERT_FILE and HTTPS proxies); for
+//! `receive` one self-signed certificate for the names an app reaches it by, identified by its
+//! SHA-256 fingerprint.
 
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
@@ -44,6 +45,48 @@ pub fn generate() -> Result<Tls, String> {
     .map_err(|e| format!("TLS set-up: {e}"))?;
     Ok(Tls {
         ca_pem: ca_cert.pem(),
+        config: Arc::new(config),
+    })
+}
+
+/// A self-signed certificate, and the server configuration that presents it.
+pub struct SelfSigned {
+    pub cert_pem: String,
+    /// SHA-256 of the certificate (DER), as colon-separated upper-case hex.
+    pub fingerprint: String,
+    pub config: Arc<rustls::ServerConfig>,
+}
+
+/// A self-signed certificate for `names` and `ips`.
+pub fn self_signed(names: &[String], ips: &[std::net::IpAddr]) -> Result<SelfSigned, String> {
+    use sha2::Digest;
+    let err = |e: rcgen::Error| format!("cannot make a certificate: {e}");
+    let key = KeyPair::generate().map_err(err)?;
+    let mut params = CertificateParams::new(names.to_vec()).map_err(err)?;
+    for ip in ips {
+        params.subject_alt_names.push(SanType::IpAddress(*ip));
+    }
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "gsignin receive (throw-away)");
+    let cert = params.self_signed(&key).map_err(err)?;
+    let fingerprint = sha2::Sha256::digest(cert.der())
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":");
+    let der = rustls_pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into());
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::aws_lc_rs::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| format!("TLS set-up: {e}"))?
+    .with_no_client_auth()
+    .with_single_cert(vec![cert.der().clone()], der)
+    .map_err(|e| format!("TLS set-up: {e}"))?;
+    Ok(SelfSigned {
+        cert_pem: cert.pem(),
+        fingerprint,
         config: Arc::new(config),
     })
 }

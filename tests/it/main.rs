@@ -16,6 +16,7 @@ mod interop;
 mod keyring;
 mod login;
 mod network;
+mod receive;
 mod refresh;
 mod secrets;
 mod snapshots;

@@ -1,0 +1,408 @@
+//! `gsignin receive`, with the test as the app: it posts serverAuthCodes the ways apps do, and
+//! the ways they must not.
+
+use crate::support::Env;
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+/// A running `gsignin receive`, its first stdout line read.
+struct Receiver {
+    child: Child,
+    url: String,
+    /// The stdout lines after the URL (banner), as read so far.
+    banner: Vec<String>,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+impl Receiver {
+    fn start(env: &Env, args: &[&str]) -> Receiver {
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
+        for (k, _) in gsignin::envvars::ALL {
+            cmd.env_remove(k);
+        }
+        let mut child = cmd
+            .env("GSIGNIN_HOME", env.home())
+            .env("GSIGNIN_ISSUER", env.emu.base_url())
+            .env("GSIGNIN_STORE", "file")
+            .env(
+                "DBUS_SESSION_BUS_ADDRESS",
+                "unix:path=/nonexistent/gsignin-test-bus",
+            )
+            .env_remove("HTTPS_PROXY")
+            .env_remove("HTTP_PROXY")
+            .args(["receive", "--port", "0"])
+            .args(args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("gsignin starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut url = String::new();
+        stdout.read_line(&mut url).unwrap();
+        assert!(url.starts_with("http"), "first line is the URL: {url:?}");
+        let mut banner = Vec::new();
+        // The lines printed before serving (fingerprint, pairing token, snippets) end at the
+        // last snippet line, or right away under --json.
+        if !args.contains(&"--json") {
+            loop {
+                let mut line = String::new();
+                if stdout.read_line(&mut line).unwrap_or(0) == 0 {
+                    break;
+                }
+                let done = line.contains(".resume()");
+                banner.push(line.trim_end().to_string());
+                if done {
+                    break;
+                }
+            }
+        }
+        Receiver {
+            child,
+            url: url.trim().to_string(),
+            banner,
+            stdout,
+        }
+    }
+
+    fn line_starting(&self, prefix: &str) -> Option<String> {
+        self.banner
+            .iter()
+            .find_map(|l| l.strip_prefix(prefix).map(str::to_string))
+    }
+
+    /// Waits for the exit: (exit code, rest of stdout, stderr).
+    fn finish(mut self) -> (i32, String, String) {
+        let mut out = String::new();
+        self.stdout.read_to_string(&mut out).unwrap();
+        let mut err = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        let status = self.child.wait().unwrap();
+        (status.code().unwrap_or(-1), out, err)
+    }
+
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let mut err = String::new();
+        let _ = self.child.stderr.take().unwrap().read_to_string(&mut err);
+        err
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn app() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+fn post_form(url: &str, code: &str) -> (u16, Value) {
+    let resp = app()
+        .post(url)
+        .header("X-Requested-With", "XMLHttpRequest")
+        .form(&[("code", code)])
+        .send()
+        .unwrap();
+    (resp.status().as_u16(), resp.json().unwrap_or(Value::Null))
+}
+
+#[test]
+fn a_posted_code_is_exchanged_and_the_app_hears_who_signed_in_never_a_token() {
+    let env = Env::new();
+    let r = Receiver::start(&env, &[]);
+    assert!(r.url.ends_with("/authcode"));
+    assert!(
+        r.banner.iter().any(|l| l.contains("http://10.0.2.2:")),
+        "the Android emulator's URL: {:?}",
+        r.banner
+    );
+    assert!(r.banner.iter().any(|l| l.contains("X-Requested-With")));
+    let code = env.code();
+    let (status, body) = post_form(&r.url, &code);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["email"], "alice@example.com");
+    assert!(body["scopes"].as_array().unwrap().len() >= 3);
+    let text = body.to_string();
+    for secret in env.issued_secrets() {
+        assert!(!text.contains(&secret), "a token reached the app");
+    }
+    let (exit, out, err) = r.finish();
+    assert_eq!(exit, 0, "{err}");
+    assert!(out.contains("Signed in as alice@example.com"), "{out}");
+    assert!(
+        err.contains("POST /authcode -> 200 signed in alice@example.com"),
+        "{err}"
+    );
+    for secret in env.issued_secrets() {
+        assert!(!out.contains(&secret) && !err.contains(&secret));
+    }
+    assert!(env.profile_file("default").exists());
+}
+
+#[test]
+fn without_x_requested_with_it_is_403_and_the_code_is_not_spent() {
+    let env = Env::new();
+    let r = Receiver::start(&env, &["--json"]);
+    let code = env.code();
+    let resp = app().post(&r.url).form(&[("code", &code)]).send().unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    assert!(env.code_is_unspent(&code));
+    // Other methods and paths: 405 and 404, nothing spent.
+    assert_eq!(app().get(&r.url).send().unwrap().status().as_u16(), 405);
+    let other = r.url.replace("/authcode", "/other");
+    assert_eq!(app().post(other).send().unwrap().status().as_u16(), 404);
+    // A body over 64 KiB: 413.
+    let big = "4/0A".to_string() + &"x".repeat(70 * 1024);
+    let resp = app()
+        .post(&r.url)
+        .header("X-Requested-With", "x")
+        .body(big)
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 413);
+    // The real post still works, and ends the run.
+    let (status, _) = post_form(&r.url, &code);
+    assert_eq!(status, 200);
+    let (exit, out, err) = r.finish();
+    assert_eq!(exit, 0, "{err}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["email"],
+        "alice@example.com"
+    );
+    assert!(
+        err.contains("-> 403 no X-Requested-With (code not spent)"),
+        "{err}"
+    );
+    assert!(err.contains("-> 413"), "{err}");
+    assert!(!err.contains(&code), "the code is never logged");
+}
+
+#[test]
+fn keep_stores_every_user_under_their_email_and_serves_apps_posting_at_once() {
+    let env = Env::new();
+    let r = Receiver::start(&env, &["--keep", "--json"]);
+    let url = r.url.clone();
+    // Three apps, three body shapes, at once.
+    let posts: Vec<_> = [
+        ("ann@example.com", "form"),
+        ("ben@example.com", "json"),
+        ("cat+test@example.com", "plain"),
+    ]
+    .into_iter()
+    .map(|(email, shape)| {
+        let code = env.code_for(email);
+        let url = url.clone();
+        std::thread::spawn(move || {
+            let req = app().post(&url).header("X-Requested-With", "x");
+            let req = match shape {
+                "form" => req.form(&[("serverAuthCode", code.as_str())]),
+                "json" => req.json(&serde_json::json!({"authCode": code})),
+                _ => req.body(code.clone()),
+            };
+            let resp = req.send().unwrap();
+            (email, resp.status().as_u16(), resp.json::<Value>().unwrap())
+        })
+    })
+    .collect();
+    for p in posts {
+        let (email, status, body) = p.join().unwrap();
+        assert_eq!(status, 200, "{email}: {body}");
+        assert_eq!(body["email"], email);
+    }
+    // A reused code: 400 with gsignin's explanation, and the run goes on.
+    let code = env.code_for("dan@example.com");
+    assert_eq!(post_form(&url, &code).0, 200);
+    let (status, body) = post_form(&url, &code);
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["code"], "invalid_grant");
+    assert!(body["error"]["hint"].is_string());
+    // Ann again: only her own profile is replaced.
+    assert_eq!(post_form(&url, &env.code_for("ann@example.com")).0, 200);
+    let err = r.stop();
+    for profile in [
+        "ann@example.com",
+        "ben@example.com",
+        "cat_test@example.com",
+        "dan@example.com",
+    ] {
+        assert!(env.profile_file(profile).exists(), "{profile}: {err}");
+    }
+    assert!(!env.profile_file("default").exists());
+    assert!(
+        !err.contains("now holds"),
+        "no user replaced another: {err}"
+    );
+}
+
+#[test]
+fn a_network_bind_needs_tls_and_the_pairing_token() {
+    let env = Env::new();
+    // Without TLS: refused before anything listens.
+    let out = env
+        .cmd()
+        .args(["receive", "--bind", "0.0.0.0", "--port", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("needs TLS"));
+
+    let cert_path = env.home().join("receive.pem");
+    let r = Receiver::start(
+        &env,
+        &[
+            "--bind",
+            "0.0.0.0",
+            "--tls",
+            "--write-cert",
+            cert_path.to_str().unwrap(),
+        ],
+    );
+    assert!(r.url.starts_with("https://"));
+    let fingerprint = r
+        .line_starting("certificate SHA-256: ")
+        .expect("fingerprint printed");
+    let token = r
+        .line_starting("pairing token: ")
+        .expect("pairing token printed");
+    assert!(
+        r.banner
+            .iter()
+            .any(|l| l.contains(&format!("Bearer {token}"))),
+        "the snippets carry the token"
+    );
+    // The written certificate is the one fingerprinted.
+    let pem = std::fs::read_to_string(&cert_path).unwrap();
+    let der = pem_der(&pem);
+    assert_eq!(sha256_hex(&der), fingerprint);
+
+    // The app pins the printed fingerprint (no CA involved) and posts.
+    let pinned = pinned_client(&fingerprint);
+    let code = env.code();
+    let post = |auth: Option<&str>| {
+        let mut req = pinned
+            .post(&r.url)
+            .header("X-Requested-With", "x")
+            .form(&[("code", code.as_str())]);
+        if let Some(t) = auth {
+            req = req.bearer_auth(t);
+        }
+        let resp = req.send().unwrap();
+        (resp.status().as_u16(), resp.json::<Value>().unwrap())
+    };
+    let (status, body) = post(None);
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("pairing_required"))
+    );
+    let (status, _) = post(Some("wrong-token"));
+    assert_eq!(status, 401);
+    assert!(env.code_is_unspent(&code));
+    // A client that does not pin (or trust) the certificate cannot talk to it at all.
+    assert!(app().post(&r.url).send().is_err());
+    let (status, body) = post(Some(&token));
+    assert_eq!(status, 200, "{body}");
+    let (exit, _, err) = r.finish();
+    assert_eq!(exit, 0, "{err}");
+    assert!(!err.contains(&token), "the pairing token is not logged");
+}
+
+fn pem_der(pem: &str) -> Vec<u8> {
+    use base64::Engine;
+    let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .unwrap()
+}
+
+fn sha256_hex(der: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(der)
+        .iter()
+        .map(|b| format!("{b:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// An HTTPS client that trusts exactly one certificate, by its SHA-256 fingerprint: what a
+/// debug build does with the fingerprint `receive` prints.
+fn pinned_client(fingerprint: &str) -> reqwest::blocking::Client {
+    use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+    use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+    #[derive(Debug)]
+    struct Pin(String, std::sync::Arc<rustls::crypto::CryptoProvider>);
+    impl ServerCertVerifier for Pin {
+        fn verify_server_cert(
+            &self,
+            end_entity: &CertificateDer<'_>,
+            _: &[CertificateDer<'_>],
+            _: &ServerName<'_>,
+            _: &[u8],
+            _: UnixTime,
+        ) -> Result<ServerCertVerified, rustls::Error> {
+            if sha256_hex(end_entity) == self.0 {
+                Ok(ServerCertVerified::assertion())
+            } else {
+                Err(rustls::Error::General("fingerprint mismatch".into()))
+            }
+        }
+        fn verify_tls12_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls12_signature(
+                message,
+                cert,
+                dss,
+                &self.1.signature_verification_algorithms,
+            )
+        }
+        fn verify_tls13_signature(
+            &self,
+            message: &[u8],
+            cert: &CertificateDer<'_>,
+            dss: &rustls::DigitallySignedStruct,
+        ) -> Result<HandshakeSignatureValid, rustls::Error> {
+            rustls::crypto::verify_tls13_signature(
+                message,
+                cert,
+                dss,
+                &self.1.signature_verification_algorithms,
+            )
+        }
+        fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+            self.1.signature_verification_algorithms.supported_schemes()
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .dangerous()
+        .with_custom_certificate_verifier(std::sync::Arc::new(Pin(
+            fingerprint.to_string(),
+            provider,
+        )))
+        .with_no_client_auth();
+    reqwest::blocking::Client::builder()
+        .tls_backend_preconfigured(config)
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
