@@ -76,6 +76,14 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     );
     transcript.push_str(&format!("# The steps below run with {env}\n\n"));
 
+    // A free port for `receive`, so that the "app" knows where to post.
+    let receive_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port().to_string())
+        .map_err(|e| Error::other(format!("cannot find a free port: {e}"), ""))?;
+    let receive_line = format!(
+        "gsignin receive --port {receive_port} --profile bob   # and the app POSTs its code to http://127.0.0.1:{receive_port}/authcode"
+    );
     // (what it shows, the command line shown, the arguments run, whether stdout is a secret)
     let plan: Vec<(&str, &str, Vec<&str>, bool)> = vec![
         (
@@ -83,6 +91,12 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
             // Piped, not an argument: other local users can read a command line.
             "printf '%s' \"$SERVER_AUTH_CODE\" | gsignin exchange - --expect-scope drive.appdata",
             vec!["exchange", "-", "--expect-scope", "drive.appdata"],
+            false,
+        ),
+        (
+            "2b. Or no copy and paste: the debug build POSTs its code to gsignin (Google's sample backend, on your machine).",
+            &receive_line,
+            vec!["receive", "--port", &receive_port, "--profile", "bob"],
             false,
         ),
         (
@@ -136,7 +150,19 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         } else {
             ""
         };
-        let (text, code) = run_step(&settings, &argv, stdin, secret_stdout)?;
+        // `receive` waits for the app: a thread plays it, posting a code minted for bob.
+        let app = (argv[0] == "receive").then(|| {
+            let code = emulator.mint(MintRequest {
+                email: Some("bob@example.com".into()),
+                ..Default::default()
+            });
+            let url = format!("http://127.0.0.1:{receive_port}/authcode");
+            std::thread::spawn(move || post_as_app(&url, &code))
+        });
+        let (mut text, code) = run_step(&settings, &argv, stdin, secret_stdout)?;
+        if let Some(answer) = app.and_then(|t| t.join().ok()) {
+            text.push_str(&format!("  (the app got) {answer}\n"));
+        }
         transcript.push_str(&format!("# {about}\n$ {line}\n{text}\n"));
         steps.push(json!({"command": line, "exit_code": code, "output": text}));
         if code != 0 {
@@ -149,7 +175,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     }
     if failed.is_none() {
         transcript.push_str(
-            "Done: a code traded, the sign-in stored, verified, refreshed, used with Drive and revoked. Run the same against Google with\n\
+            "Done: a code traded (pasted, and posted by the app), the sign-in stored, verified, refreshed, used with Drive and revoked. Run the same against Google with\n\
              your server client's client_secret.json and a serverAuthCode from your app (see README.md).\n",
         );
     }
@@ -158,6 +184,27 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         json!({"emulator": emulator.base_url(), "steps": steps}),
     )
     .with_failure(failed))
+}
+
+/// What a debug build does with its serverAuthCode: POST it, with X-Requested-With, until the
+/// receiver is up; returns what it was answered.
+fn post_as_app(url: &str, code: &str) -> String {
+    let client = reqwest::blocking::Client::new();
+    for _ in 0..100 {
+        match client
+            .post(url)
+            .header("X-Requested-With", "XMLHttpRequest")
+            .form(&[("code", code)])
+            .send()
+        {
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                return format!("{status} {}", resp.text().unwrap_or_default());
+            }
+            Err(_) => std::thread::sleep(std::time::Duration::from_millis(50)),
+        }
+    }
+    "no answer: the receiver never came up".into()
 }
 
 /// Runs one command line with its own context and returns what it printed and its exit code.
@@ -169,17 +216,27 @@ fn run_step(
 ) -> Result<(String, u8)> {
     let cli = Cli::try_parse_from(std::iter::once("gsignin").chain(argv.iter().copied()))
         .map_err(|e| Error::other(format!("the demo's own command line is wrong: {e}"), ""))?;
-    let out: SharedWrite = Rc::new(RefCell::new(Box::new(Vec::<u8>::new())));
+    // What a command streams to stdout while it runs (receive's banner) comes first.
+    let streamed = Rc::new(RefCell::new(Vec::<u8>::new()));
+    let out: SharedWrite = Rc::new(RefCell::new(Box::new(crate::io::SharedBuf(
+        streamed.clone(),
+    ))));
     let buf = Rc::new(RefCell::new(Vec::<u8>::new()));
     let err: SharedWrite = Rc::new(RefCell::new(Box::new(crate::io::SharedBuf(buf.clone()))));
     let mut io = Io::captured(out, err.clone());
     io.stdin = RefCell::new(Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec())));
-    let step_ctx = Ctx::new(settings.clone(), io)?;
-    let mut stdout = Vec::new();
+    let mut settings = settings.clone();
+    if argv.contains(&"--profile") {
+        settings.profile = cli.global.profile.clone();
+    }
+    let step_ctx = Ctx::new(settings, io)?;
+    let mut rendered = Vec::new();
     let code = match crate::commands::run(&step_ctx, cli.command) {
-        Ok(outcome) => output::render(outcome, false, &mut stdout, &mut *err.borrow_mut()),
-        Err(e) => output::render_error(&e, false, &mut stdout, &mut *err.borrow_mut()),
+        Ok(outcome) => output::render(outcome, false, &mut rendered, &mut *err.borrow_mut()),
+        Err(e) => output::render_error(&e, false, &mut rendered, &mut *err.borrow_mut()),
     };
+    let mut stdout = streamed.borrow().clone();
+    stdout.extend_from_slice(&rendered);
     let mut text = String::new();
     for line in String::from_utf8_lossy(&buf.borrow()).lines() {
         text.push_str(&format!("  (stderr) {line}\n"));
