@@ -36,6 +36,9 @@ pub const PARAMS: &[&str] = &[
     "nonce",
 ];
 
+/// Accounts listed on the chooser.
+const CHOOSER_MAX: usize = 50;
+
 /// Longest parameter value taken (a URL-length bound; Google's limit is not documented).
 const MAX_PARAM: usize = 2048;
 
@@ -323,8 +326,15 @@ pub async fn authorize(State(shared): State<Shared>, RawQuery(query): RawQuery) 
         };
     }
     if st.auto_approve {
-        let email = req.login_hint().unwrap_or(DEFAULT_EMAIL).to_string();
-        let user = user_for(&mut st, &email, req.hd());
+        // The hinted account (by email or sub), a new one for a hinted address, else the
+        // default user.
+        let user = match (&hinted, req.login_hint()) {
+            (Some(u), _) => u.clone(),
+            (None, Some(h)) if plausible_email(h) && st.users.len() < super::state::MAX_USERS => {
+                user_for(&mut st, h, req.hd())
+            }
+            _ => user_for(&mut st, DEFAULT_EMAIL, req.hd()),
+        };
         let granted = req.scopes.clone();
         return approve(&mut st, &req, &user, &granted, "consent");
     }
@@ -356,6 +366,13 @@ pub async fn consent(State(shared): State<Shared>, body: Bytes) -> Response {
             "Enter a valid email address.",
         );
     }
+    if !st.users.contains_key(&email) && st.users.len() >= super::state::MAX_USERS {
+        return page::chooser_again(
+            &req,
+            &chooser_users(&st, &req),
+            "This emulator has too many accounts: choose an existing one.",
+        );
+    }
     let user = user_for(&mut st, &email, req.hd());
     page::consent(&req, &user)
 }
@@ -381,6 +398,13 @@ pub async fn decide(State(shared): State<Shared>, body: Bytes) -> Response {
             &req,
             &chooser_users(&st, &req),
             "Enter a valid email address.",
+        );
+    }
+    if !st.users.contains_key(&email) && st.users.len() >= super::state::MAX_USERS {
+        return page::chooser_again(
+            &req,
+            &chooser_users(&st, &req),
+            "This emulator has too many accounts: choose an existing one.",
         );
     }
     let user = user_for(&mut st, &email, req.hd());
@@ -441,6 +465,8 @@ fn chooser_users(st: &EmuState, req: &AuthRequest) -> Vec<User> {
             (None, _) => false,
         });
     }
+    // A page, not a directory: the rest are reached by typing the address (or login_hint).
+    users.truncate(CHOOSER_MAX);
     users
 }
 
@@ -486,6 +512,7 @@ fn approve(
     let code = random_token("4/0A", 54);
     let iss = st.iss_value(st.iss);
     let challenge = req.param("code_challenge").filter(|c| !c.is_empty());
+    st.prune();
     st.codes.insert(
         code.clone(),
         CodeGrant {

@@ -305,7 +305,25 @@ pub fn random_token(prefix: &str, bytes: usize) -> String {
     format!("{prefix}{}", crate::secret::random_urlsafe(bytes))
 }
 
+/// Past this many codes (or access tokens), the expired ones are dropped on the next insert: a
+/// long-running emulator under load stays bounded.
+pub const PRUNE_AT: usize = 50_000;
+/// Accounts the authorization page may create (typed addresses).
+pub const MAX_USERS: usize = 10_000;
+
 impl State {
+    /// Drops expired codes and access tokens once there are many (an expired one answers as
+    /// an unknown one does, but for its error text).
+    pub fn prune(&mut self) {
+        let now = self.now();
+        if self.codes.len() >= PRUNE_AT {
+            self.codes.retain(|_, c| c.expires_at >= now);
+        }
+        if self.access_tokens.len() >= PRUNE_AT {
+            self.access_tokens.retain(|_, a| a.expires_at > now);
+        }
+    }
+
     pub fn new(issuer: String) -> State {
         State {
             issuer,
@@ -377,6 +395,7 @@ impl State {
             .map(|s| normalise_scope(s))
             .collect();
         let lifetime = req.lifetime.unwrap_or(self.code_lifetime);
+        self.prune();
         let code = random_token("4/0A", 54);
         self.codes.insert(
             code.clone(),
@@ -503,5 +522,24 @@ pub fn user_claims(claims: &mut Value, user: &User, scopes: &[String]) {
         claims["picture"] = json!(user.picture);
         claims["given_name"] = json!(user.given_name);
         claims["family_name"] = json!(user.family_name);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expired_codes_do_not_pile_up() {
+        let mut st = State::new("http://127.0.0.1:1".into());
+        for _ in 0..PRUNE_AT + 10 {
+            st.mint(MintRequest {
+                lifetime: Some(-1),
+                ..Default::default()
+            });
+        }
+        assert!(st.codes.len() < PRUNE_AT, "{} codes kept", st.codes.len());
+        let live = st.mint(MintRequest::default());
+        assert!(st.codes.contains_key(live["code"].as_str().unwrap()));
     }
 }

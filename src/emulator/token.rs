@@ -299,6 +299,7 @@ fn issue(
     with_id_token: bool,
     nonce: Option<&str>,
 ) -> Issued {
+    st.prune();
     let access = random_token("ya29.a0", 120);
     let expires_at = st.now() + 3599;
     st.access_tokens.insert(

@@ -616,3 +616,45 @@ fn auto_approve_and_the_hosted_domain_are_settings_and_hints() {
         200
     );
 }
+
+#[test]
+fn typed_accounts_are_bounded_and_the_chooser_stays_a_page() {
+    use gsignin::emulator::state::{MAX_USERS, User};
+    let env = Env::new();
+    {
+        let mut st = env.emu.state();
+        for i in 0..MAX_USERS {
+            let email = format!("u{i}@example.com");
+            st.users
+                .insert(email.clone(), User::for_email(&email, None, None));
+        }
+    }
+    let params = request(INSTALLED_CLIENT_ID, "http://127.0.0.1:7000", &[]);
+    let html = get_auth(&env, &params).text().unwrap();
+    assert!(
+        html.matches("Continue as").count() <= 50,
+        "a page, not a directory"
+    );
+    let mut form = params.clone();
+    form.push(("email".into(), "newcomer@example.com".into()));
+    let page = http()
+        .post(format!("{}/o/oauth2/v2/auth/consent", env.emu.base_url()))
+        .form(&form)
+        .send()
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(page.contains("too many accounts"), "{page}");
+    let resp = decide(&env, &params, "newcomer2@example.com", "allow", &[]);
+    assert_ne!(
+        resp.status().as_u16(),
+        302,
+        "no code for an account past the bound"
+    );
+    assert_eq!(env.emu.state().users.len(), MAX_USERS);
+    // Known accounts still sign in.
+    callback(
+        &decide(&env, &params, "u7@example.com", "allow", &[]),
+        "http://127.0.0.1:7000",
+    );
+}

@@ -92,8 +92,14 @@ fn demo_runs_the_whole_job_and_exits_0() {
     assert!(text.contains("$ gsignin whoami"), "{text}");
     // The app posting its code to `receive`, and what the app was told.
     assert!(text.contains("$ gsignin receive --port"), "{text}");
-    assert!(text.contains("POST /authcode -> 200 signed in bob@example.com"), "{text}");
-    assert!(text.contains("(the app got) 200 {\"email\":\"bob@example.com\""), "{text}");
+    assert!(
+        text.contains("POST /authcode -> 200 signed in bob@example.com"),
+        "{text}"
+    );
+    assert!(
+        text.contains("(the app got) 200 {\"email\":\"bob@example.com\""),
+        "{text}"
+    );
     assert!(
         text.contains("VALID ID token for alice@example.com"),
         "{text}"
