@@ -177,4 +177,11 @@ impl Ctx {
     pub fn warn(&self, message: &str) {
         self.http.warn(message);
     }
+
+    /// The error with every secret this run has seen taken out of its texts: servers' words
+    /// end up in errors, and errors are shown (to people, and by `login`'s page and
+    /// `receive`'s answers to browsers and apps).
+    pub fn scrub(&self, e: crate::error::Error) -> crate::error::Error {
+        e.map_text(|t| self.http.known().scrub(t))
+    }
 }

@@ -136,7 +136,10 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
             Err(e) => Page {
                 ok: false,
                 title: "Sign-in not stored".into(),
-                message: format!("{e}. The terminal says what to do."),
+                message: ctx
+                    .http
+                    .known()
+                    .scrub(&format!("{e}. The terminal says what to do.")),
             },
         });
     }

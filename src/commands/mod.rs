@@ -24,7 +24,7 @@ use crate::output::Outcome;
 /// Runs a command. Its error (and a failure it reports) is scrubbed of every secret the run
 /// has seen: servers' words end up in them.
 pub fn run(ctx: &Ctx, command: Command) -> Result<Outcome> {
-    let scrub = |e: crate::error::Error| e.map_text(|t| ctx.http.known().scrub(t));
+    let scrub = |e: crate::error::Error| ctx.scrub(e);
     dispatch(ctx, command)
         .map(|mut outcome| {
             outcome.failure = outcome.failure.take().map(scrub);

@@ -18,6 +18,10 @@ struct Receiver {
 
 impl Receiver {
     fn start(env: &Env, args: &[&str]) -> Receiver {
+        Self::start_with(env, args, &[])
+    }
+
+    fn start_with(env: &Env, args: &[&str], vars: &[(&str, String)]) -> Receiver {
         let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
         for (k, _) in gsignin::envvars::ALL {
             cmd.env_remove(k);
@@ -32,6 +36,7 @@ impl Receiver {
             )
             .env_remove("HTTPS_PROXY")
             .env_remove("HTTP_PROXY")
+            .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
             .args(["receive", "--port", "0"])
             .args(args)
             .stdin(Stdio::null())
@@ -405,4 +410,50 @@ fn pinned_client(fingerprint: &str) -> reqwest::blocking::Client {
         .timeout(Duration::from_secs(30))
         .build()
         .unwrap()
+}
+
+#[test]
+fn an_issuer_echoing_the_code_never_gets_it_to_the_app_or_the_terminal() {
+    let env = Env::new();
+    let mitm = crate::support::Mitm::start(&env, |seen, _| {
+        if !seen.path.starts_with("/token") {
+            return None;
+        }
+        let code = url::form_urlencoded::parse(seen.body.as_bytes())
+            .find(|(k, _)| k == "code")
+            .map(|(_, v)| v.into_owned())
+            .unwrap_or_default();
+        Some(crate::support::Answer::json(
+            400,
+            serde_json::json!({"error": "invalid_grant", "error_description": format!("code {code} is not yours")}),
+        ))
+    });
+    let r = Receiver::start_with(
+        &env,
+        &["--json"],
+        &[
+            ("GSIGNIN_ISSUER", mitm.url.clone()),
+            (
+                "GSIGNIN_CLIENT_SECRET",
+                mitm.client_secret(&env).display().to_string(),
+            ),
+        ],
+    );
+    let code = env.code();
+    let (status, body) = post_form(&r.url, &code);
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not yours"),
+        "{body}"
+    );
+    assert!(
+        !body.to_string().contains(&code),
+        "the app was sent its code back: {body}"
+    );
+    let (exit, out, err) = r.finish();
+    assert_eq!(exit, 4, "{err}");
+    assert!(!out.contains(&code) && !err.contains(&code), "{out}{err}");
 }

@@ -91,6 +91,7 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
                         profile_by_email: args.keep,
                     },
                 );
+                let landed = landed.map_err(|e| ctx.scrub(e));
                 let _ = reply.send(answer_for(&landed));
                 if !args.keep {
                     last = Some(landed);
