@@ -12,6 +12,12 @@ use crate::output::{Data, Outcome};
 use std::io::Write;
 
 pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
+    if !crate::google::endpoints::Endpoints::is_google(&ctx.settings.issuer) {
+        ctx.warn(&format!(
+            "--issuer / GSIGNIN_ISSUER ({}) is what gsignin talks to; the emulator is an issuer and ignores it: --iss chooses the `iss` its ID tokens carry",
+            ctx.settings.issuer
+        ));
+    }
     let cannot_listen = |e: std::io::Error| {
         Error::other(
             format!("cannot listen on 127.0.0.1:{}: {e}", args.port),

@@ -326,3 +326,21 @@ fn colour_only_when_asked_or_on_a_terminal() {
         .unwrap();
     assert!(!stdout(&out).contains('\x1b'));
 }
+
+#[test]
+fn the_emulator_says_it_ignores_issuer_instead_of_silently_dropping_it() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+        .args(["emulator", "--issuer", "https://issuer.example"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines.next().unwrap().unwrap();
+    assert!(base.starts_with("http://127.0.0.1:"));
+    let _ = child.kill();
+    let mut err = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+    let _ = child.wait();
+    assert!(err.contains("ignores it: --iss chooses"), "{err}");
+}
