@@ -457,3 +457,49 @@ fn an_issuer_echoing_the_code_never_gets_it_to_the_app_or_the_terminal() {
     assert_eq!(exit, 4, "{err}");
     assert!(!out.contains(&code) && !err.contains(&code), "{out}{err}");
 }
+
+#[test]
+fn ctrl_c_during_an_exchange_lets_it_land_before_stopping() {
+    let env = Env::new();
+    env.delay_next("/token", 800);
+    let r = Receiver::start(&env, &["--keep", "--json"]);
+    let url = r.url.clone();
+    let code = env.code_for("ivy@example.com");
+    let app = std::thread::spawn(move || post_form(&url, &code));
+    // SIGINT while the token request is in flight.
+    for _ in 0..100 {
+        if env.emu.hits("/token") > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &r.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (status, body) = app.join().unwrap();
+    assert_eq!(status, 200, "the app got its answer: {body}");
+    let (exit, out, err) = r.finish();
+    assert_eq!(exit, 0, "{err}");
+    assert!(
+        err.contains("interrupted: stopping (1 code(s) received)"),
+        "{err}"
+    );
+    assert!(out.contains("ivy@example.com"), "{out}");
+    assert!(
+        env.profile_file("ivy@example.com").exists(),
+        "stored, not lost"
+    );
+
+    // Without --keep, Ctrl-C before any code is a failure, said as such.
+    let r = Receiver::start(&env, &["--json"]);
+    std::thread::sleep(Duration::from_millis(200));
+    std::process::Command::new("kill")
+        .args(["-INT", &r.child.id().to_string()])
+        .status()
+        .unwrap();
+    let (exit, out, _) = r.finish();
+    assert_eq!(exit, 1);
+    assert!(out.contains("interrupted before a code arrived"), "{out}");
+}

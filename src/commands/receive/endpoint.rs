@@ -32,6 +32,8 @@ pub enum Msg {
     },
     /// One line about a request, for the terminal (never a secret).
     Log(String),
+    /// Ctrl-C (SIGINT): stop once the exchange in progress, if any, has landed.
+    Stop,
 }
 
 pub struct Answer {
@@ -87,7 +89,7 @@ pub fn start(
     let app = Router::new()
         .route(PATH, axum::routing::any(authcode))
         .fallback(not_found)
-        .with_state(shared);
+        .with_state(shared.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -97,6 +99,14 @@ pub fn start(
         .name("gsignin-receive".into())
         .spawn(move || {
             runtime.block_on(async move {
+                // Ctrl-C must not kill the process between a spent code and its stored
+                // tokens: it becomes a message the command acts on between exchanges.
+                let interrupted = shared.clone();
+                tokio::spawn(async move {
+                    if tokio::signal::ctrl_c().await.is_ok() {
+                        interrupted.send(Msg::Stop);
+                    }
+                });
                 let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
                     return;
                 };

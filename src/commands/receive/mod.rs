@@ -73,9 +73,17 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     banner(ctx, &args, &url, port, tls.as_ref(), pairing.as_deref());
 
     let mut last = None;
+    let mut received = 0usize;
     for msg in rx.iter() {
         match msg {
             Msg::Log(line) => note(ctx, &line),
+            Msg::Stop => {
+                note(
+                    ctx,
+                    &format!("interrupted: stopping ({received} code(s) received)"),
+                );
+                break;
+            }
             Msg::Code { code, reply } => {
                 let landed = redeem::redeem(
                     ctx,
@@ -92,6 +100,7 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
                     },
                 );
                 let landed = landed.map_err(|e| ctx.scrub(e));
+                received += 1;
                 let _ = reply.send(answer_for(&landed));
                 if !args.keep {
                     last = Some(landed);
@@ -110,10 +119,14 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     }
     match last {
         Some(landed) => Ok(landed?.into_outcome()),
-        None => Ok(Outcome {
+        None if args.keep => Ok(Outcome {
             data: Data::None,
             failure: None,
         }),
+        None => Err(Error::other(
+            "interrupted before a code arrived",
+            "run `gsignin receive` again and sign in in the app",
+        )),
     }
 }
 
