@@ -49,10 +49,25 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
     let listener = redirect.bind()?;
     let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
     let redirect_uri = redirect.uri(port);
+    // Google takes `drive.appdata` only as its URL; other issuers' scopes (`offline_access`)
+    // are sent as written.
+    let google = ready
+        .endpoints
+        .issuers
+        .iter()
+        .any(|i| crate::google::endpoints::Endpoints::is_google(i));
     let scopes: Vec<String> = if args.scopes.is_empty() {
         DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
     } else {
-        args.scopes.clone()
+        args.scopes
+            .iter()
+            .flat_map(|s| s.split_whitespace())
+            .map(|s| match s {
+                "openid" | "email" | "profile" => s.to_string(),
+                _ if google => crate::google::scopes::expand(s),
+                _ => s.to_string(),
+            })
+            .collect()
     };
     let request = AuthRequest::new(&Params {
         endpoint: &endpoint,

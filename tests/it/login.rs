@@ -148,7 +148,19 @@ fn land(url: &str) -> (u16, String) {
 #[test]
 fn login_signs_in_with_pkce_state_and_nonce_and_stores_like_exchange() {
     let env = Env::new();
-    let mut login = Login::start(&env, &["--json", "--login-hint", "lena@example.com"], None);
+    let mut login = Login::start(
+        &env,
+        &[
+            "--json",
+            "--login-hint",
+            "lena@example.com",
+            "--scope",
+            "openid email profile",
+            "--scope",
+            "drive.appdata",
+        ],
+        None,
+    );
     let url = login.url();
     let q: std::collections::HashMap<_, _> = query(&url).into_iter().collect();
     assert_eq!(q["client_id"], INSTALLED_CLIENT_ID);
@@ -157,6 +169,10 @@ fn login_signs_in_with_pkce_state_and_nonce_and_stores_like_exchange() {
     assert!(q["redirect_uri"].starts_with("http://127.0.0.1:"));
     assert!(q["state"].len() >= 43 && q["nonce"].len() >= 43);
     assert_eq!(q["login_hint"], "lena@example.com");
+    assert_eq!(
+        q["scope"], "openid email profile https://www.googleapis.com/auth/drive.appdata",
+        "a short Google scope name goes out as its URL"
+    );
 
     let back = consent(&env, &url, "lena@example.com", "allow");
     // A stray request first: another path is 404 and ends nothing.
