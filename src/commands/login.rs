@@ -69,6 +69,16 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
             })
             .collect()
     };
+    // Granular consent: the user may uncheck a scope. Say so when the grant lacks one asked.
+    let mut expect_scopes = args.expect_scopes.clone();
+    if google {
+        expect_scopes.extend(
+            scopes
+                .iter()
+                .filter(|s| !matches!(s.as_str(), "openid" | "email" | "profile"))
+                .cloned(),
+        );
+    }
     let request = AuthRequest::new(&Params {
         endpoint: &endpoint,
         client_id: &ready.client.client_id,
@@ -130,7 +140,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
             code_verifier: Some(&request.verifier),
             nonce: Some(&request.nonce),
             shown,
-            expect_scopes: &args.expect_scopes,
+            expect_scopes: &expect_scopes,
             profile_by_email: false,
         },
     );

@@ -123,13 +123,29 @@ fn query(url: &str) -> Vec<(String, String)> {
 
 /// Submits the consent page for `email` (Allow or Cancel) and returns where it redirects.
 fn consent(env: &Env, auth_url: &str, email: &str, action: &str) -> String {
+    consent_granting(
+        env,
+        auth_url,
+        email,
+        action,
+        &["https://www.googleapis.com/auth/drive.appdata"],
+    )
+}
+
+/// The same, with only `granted` of the optional scopes left checked.
+fn consent_granting(
+    env: &Env,
+    auth_url: &str,
+    email: &str,
+    action: &str,
+    granted: &[&str],
+) -> String {
     let mut form = query(auth_url);
     form.push(("email".into(), email.into()));
     form.push(("action".into(), action.into()));
-    form.push((
-        "grant".into(),
-        "https://www.googleapis.com/auth/drive.appdata".into(),
-    ));
+    for g in granted {
+        form.push(("grant".into(), g.to_string()));
+    }
     let resp = http()
         .post(format!("{}/o/oauth2/v2/auth/approve", env.emu.base_url()))
         .form(&form)
@@ -205,6 +221,26 @@ fn login_signs_in_with_pkce_state_and_nonce_and_stores_like_exchange() {
     assert_eq!(who["claims"]["email"], "lena@example.com");
     // No listener is left behind.
     assert!(std::net::TcpStream::connect(base.trim_start_matches("http://")).is_err());
+}
+
+#[test]
+fn a_scope_unchecked_at_consent_is_stored_as_not_granted_and_said() {
+    let env = Env::new();
+    let mut login = Login::start(&env, &["--json"], None);
+    let url = login.url();
+    let back = consent_granting(&env, &url, "uma@example.com", "allow", &[]);
+    assert_eq!(land(&back).0, 200);
+    let (code, out, err) = login.finish();
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert!(
+        !doc["scopes"].to_string().contains("drive.appdata"),
+        "{doc}"
+    );
+    assert!(
+        err.contains("the granted scopes lack https://www.googleapis.com/auth/drive.appdata"),
+        "{err}"
+    );
 }
 
 #[test]
