@@ -340,9 +340,20 @@ pub async fn authorize(State(shared): State<Shared>, RawQuery(query): RawQuery) 
     }
     let select = req.prompt.iter().any(|p| p == "select_account");
     match hinted {
-        Some(user) if !select => page::consent(&req, &user),
+        Some(user) if !select => consent_or_skip(&mut st, &req, &user),
         _ => page::chooser(&req, &chooser_users(&st, &req)),
     }
+}
+
+/// The consent page, unless the user already granted everything asked and the app did not
+/// ask for `prompt=consent`: then Google asks nothing and says `prompt=none`.
+fn consent_or_skip(st: &mut EmuState, req: &AuthRequest, user: &User) -> Response {
+    let forced = req.prompt.iter().any(|p| p == "consent");
+    if !forced && already_consented(st, req, &user.sub) {
+        let granted = req.scopes.clone();
+        return approve(st, req, user, &granted, "none");
+    }
+    page::consent(req, user)
 }
 
 /// `POST /o/oauth2/v2/auth/consent`: the account chosen (or typed); show what it grants.
@@ -374,7 +385,7 @@ pub async fn consent(State(shared): State<Shared>, body: Bytes) -> Response {
         );
     }
     let user = user_for(&mut st, &email, req.hd());
-    page::consent(&req, &user)
+    consent_or_skip(&mut st, &req, &user)
 }
 
 /// `POST /o/oauth2/v2/auth/approve`: Allow (with the scopes left checked) or Cancel.

@@ -486,8 +486,13 @@ fn login_hint_preselects_and_prompt_none_answers_only_after_consent() {
         ),
         redirect,
     );
-    // Known now: the hint skips the chooser.
-    let html = get_auth(&env, &hinted).text().unwrap();
+    // Known now, and everything asked already granted: no page at all, `prompt=none`, as
+    // Google does for a returning user; `prompt=consent` shows the consent page again.
+    let back = callback(&get_auth(&env, &hinted), redirect);
+    assert_eq!(param(&back, "prompt"), Some("none"));
+    let mut forced = hinted.clone();
+    forced.push(("prompt".into(), "consent".into()));
+    let html = get_auth(&env, &forced).text().unwrap();
     assert!(html.contains("wants access") && html.contains("frank@example.com"));
     // And prompt=none answers at once, saying no page was shown.
     let back = callback(&get_auth(&env, &none), redirect);
