@@ -24,4 +24,5 @@ pub mod session;
 pub mod signin;
 pub mod store;
 pub mod style;
+pub mod terminal;
 pub mod timefmt;

@@ -94,6 +94,10 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         )
     })?;
 
+    // Whatever ends the wait, the terminal gets its echo back (the prompt's thread may still
+    // be waiting with echo off when the redirect wins).
+    let _echo = (args.no_browser && ctx.io.process_stdin && ctx.io.stdin_is_terminal)
+        .then(crate::terminal::EchoGuard::save);
     say(ctx, "Sign in in the browser; the URL, if it does not open:");
     say(ctx, &request.url);
     if args.no_browser {

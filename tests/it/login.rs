@@ -437,106 +437,170 @@ fn wait_for(path: &std::path::Path) -> Vec<u8> {
     panic!("the browser wrote nothing to {}", path.display());
 }
 
+/// `gsignin login --no-browser` in a terminal (tmux): its stdout, stderr and exit code go to
+/// files; then the shell prints the terminal's settings (`stty -a`).
+struct TmuxLogin {
+    session: String,
+    dir: std::path::PathBuf,
+    _kill: KillSession,
+}
+
+impl TmuxLogin {
+    fn start(env: &Env) -> Option<TmuxLogin> {
+        if std::process::Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_err()
+        {
+            crate::support::missing_tool("tmux, for the no-echo prompt tests");
+            return None;
+        }
+        let dir = env.home().to_path_buf();
+        let secret = dir.join("installed_client_secret.json");
+        std::fs::write(&secret, env.emu.installed_client_secret_json()).unwrap();
+        let bin = assert_cmd::cargo::cargo_bin("gsignin");
+        let script = dir.join("run.sh");
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nexport GSIGNIN_HOME='{home}' GSIGNIN_ISSUER='{iss}' GSIGNIN_STORE=file GSIGNIN_CLIENT_SECRET='{secret}'\n\
+                 unset BROWSER HTTPS_PROXY HTTP_PROXY\n\
+                 '{bin}' login --no-browser --json >'{home}/out' 2>'{home}/err'\nstty -a >'{home}/stty'\necho $? >'{home}/rc'\nsleep 30\n",
+                home = dir.display(),
+                iss = env.emu.base_url(),
+                secret = secret.display(),
+                bin = bin.display(),
+            ),
+        )
+        .unwrap();
+        let session = format!("gsignin-login-{}-{}", std::process::id(), rand_suffix());
+        let started = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "250",
+            "-y",
+            "50",
+            "sh",
+            script.to_str().unwrap(),
+        ]);
+        assert!(started.status.success(), "{started:?}");
+        Some(TmuxLogin {
+            _kill: KillSession(session.clone()),
+            session,
+            dir,
+        })
+    }
+
+    /// The authorization URL, once gsignin printed it and its prompt is on the terminal.
+    fn url(&self) -> String {
+        let url = (0..200)
+            .find_map(|_| {
+                std::thread::sleep(Duration::from_millis(50));
+                std::fs::read_to_string(self.dir.join("err"))
+                    .ok()?
+                    .lines()
+                    .find(|l| l.starts_with("http://"))
+                    .map(String::from)
+            })
+            .expect("the URL on stderr");
+        let prompt_seen = (0..100).any(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            self.pane().contains("Redirect URL (input hidden):")
+        });
+        assert!(prompt_seen, "the no-echo prompt is shown");
+        url
+    }
+
+    fn pane(&self) -> String {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &self.session]).stdout)
+            .into_owned()
+    }
+
+    fn type_line(&self, text: &str) {
+        tmux(&["send-keys", "-t", &self.session, "-l", text]);
+        tmux(&["send-keys", "-t", &self.session, "Enter"]);
+    }
+
+    /// (exit code, stdout, stderr, `stty -a` after gsignin ended).
+    fn finish(&self) -> (String, String, String, String) {
+        let read = |name: &str| std::fs::read_to_string(self.dir.join(name)).unwrap_or_default();
+        let rc = (0..200)
+            .find_map(|_| {
+                std::thread::sleep(Duration::from_millis(50));
+                Some(read("rc")).filter(|s| !s.is_empty())
+            })
+            .expect("login ends");
+        (
+            rc.trim().to_string(),
+            read("out"),
+            read("err"),
+            read("stty"),
+        )
+    }
+}
+
+fn tmux(args: &[&str]) -> std::process::Output {
+    std::process::Command::new("tmux")
+        .args(args)
+        .output()
+        .expect("tmux runs")
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
+}
+
 /// The paste path as a person meets it: a terminal (tmux), the URL pasted at a prompt that
 /// does not echo it.
 #[test]
 fn no_browser_on_a_terminal_takes_the_pasted_url_without_echo() {
     let env = Env::new();
-    if std::process::Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_err()
-    {
-        crate::support::missing_tool("tmux, for the no-echo prompt test");
+    let Some(t) = TmuxLogin::start(&env) else {
         return;
-    }
-    let dir = env.home().to_path_buf();
-    let secret = dir.join("installed_client_secret.json");
-    std::fs::write(&secret, env.emu.installed_client_secret_json()).unwrap();
-    let bin = assert_cmd::cargo::cargo_bin("gsignin");
-    let script = dir.join("run.sh");
-    std::fs::write(
-        &script,
-        format!(
-            "#!/bin/sh\nexport GSIGNIN_HOME='{home}' GSIGNIN_ISSUER='{iss}' GSIGNIN_STORE=file GSIGNIN_CLIENT_SECRET='{secret}'\n\
-             unset BROWSER HTTPS_PROXY HTTP_PROXY\n\
-             '{bin}' login --no-browser --json >'{home}/out' 2>'{home}/err'\necho $? >'{home}/rc'\nsleep 30\n",
-            home = dir.display(),
-            iss = env.emu.base_url(),
-            secret = secret.display(),
-            bin = bin.display(),
-        ),
-    )
-    .unwrap();
-    let session = format!("gsignin-login-{}", std::process::id());
-    let tmux = |args: &[&str]| {
-        std::process::Command::new("tmux")
-            .args(args)
-            .output()
-            .expect("tmux runs")
     };
-    let started = tmux(&[
-        "new-session",
-        "-d",
-        "-s",
-        &session,
-        "-x",
-        "250",
-        "-y",
-        "50",
-        "sh",
-        script.to_str().unwrap(),
-    ]);
-    assert!(started.status.success(), "{started:?}");
-    let _kill = KillSession(session.clone());
-    let err_path = dir.join("err");
-    let url = (0..200)
-        .find_map(|_| {
-            std::thread::sleep(Duration::from_millis(50));
-            std::fs::read_to_string(&err_path)
-                .ok()?
-                .lines()
-                .find(|l| l.starts_with("http://"))
-                .map(String::from)
-        })
-        .expect("the URL on stderr");
-    // The prompt is on the terminal before anything is typed.
-    let prompt_seen = (0..100).any(|_| {
-        std::thread::sleep(Duration::from_millis(50));
-        let pane = tmux(&["capture-pane", "-p", "-t", &session]);
-        String::from_utf8_lossy(&pane.stdout).contains("Redirect URL (input hidden):")
-    });
-    assert!(prompt_seen, "the no-echo prompt is shown");
+    let url = t.url();
     let back = consent(&env, &url, "tess@example.com", "allow");
     let code_value = query(&back)
         .into_iter()
         .find(|(k, _)| k == "code")
         .unwrap()
         .1;
-    tmux(&["send-keys", "-t", &session, "-l", &back]);
-    tmux(&["send-keys", "-t", &session, "Enter"]);
-    let rc = (0..200)
-        .find_map(|_| {
-            std::thread::sleep(Duration::from_millis(50));
-            std::fs::read_to_string(dir.join("rc"))
-                .ok()
-                .filter(|s| !s.is_empty())
-        })
-        .expect("login ends");
-    assert_eq!(
-        rc.trim(),
-        "0",
-        "{}",
-        std::fs::read_to_string(&err_path).unwrap()
-    );
-    let out: Value =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("out")).unwrap()).unwrap();
+    t.type_line(&back);
+    let (rc, out, err, _) = t.finish();
+    assert_eq!(rc, "0", "{err}");
+    let out: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
     assert_eq!(out["email"], "tess@example.com");
-    let pane =
-        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &session]).stdout).into_owned();
+    let pane = t.pane();
     assert!(
         !pane.contains(&code_value) && !pane.contains("code="),
         "the pasted URL was echoed:\n{pane}"
+    );
+}
+
+/// The redirect wins while the no-echo prompt waits: the terminal must echo again afterwards.
+#[test]
+fn the_terminal_echoes_again_when_the_browser_wins_over_the_prompt() {
+    let env = Env::new();
+    let Some(t) = TmuxLogin::start(&env) else {
+        return;
+    };
+    let url = t.url();
+    let back = consent(&env, &url, "vic@example.com", "allow");
+    assert_eq!(land(&back).0, 200);
+    let (rc, out, err, stty) = t.finish();
+    assert_eq!(rc, "0", "{err}");
+    let out: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
+    assert_eq!(out["email"], "vic@example.com");
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(
+        words.contains(&"echo") && !words.contains(&"-echo"),
+        "echo is off after gsignin: {stty}"
     );
 }
 
