@@ -465,7 +465,7 @@ impl TmuxLogin {
             format!(
                 "#!/bin/sh\nexport GSIGNIN_HOME='{home}' GSIGNIN_ISSUER='{iss}' GSIGNIN_STORE=file GSIGNIN_CLIENT_SECRET='{secret}'\n\
                  unset BROWSER HTTPS_PROXY HTTP_PROXY\n\
-                 '{bin}' login --no-browser --json >'{home}/out' 2>'{home}/err'\nstty -a >'{home}/stty'\necho $? >'{home}/rc'\nsleep 30\n",
+                 '{bin}' login --no-browser --json >'{home}/out' 2>'{home}/err'\nrc=$?\nstty -a >'{home}/stty'\necho $rc >'{home}/rc'\nsleep 30\n",
                 home = dir.display(),
                 iss = env.emu.base_url(),
                 secret = secret.display(),
