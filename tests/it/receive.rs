@@ -167,6 +167,16 @@ fn without_x_requested_with_it_is_403_and_the_code_is_not_spent() {
     let resp = app().post(&r.url).form(&[("code", &code)]).send().unwrap();
     assert_eq!(resp.status().as_u16(), 403);
     assert!(env.code_is_unspent(&code));
+    // A page that rebinds its own name to 127.0.0.1 is refused by its Host.
+    let resp = app()
+        .post(&r.url)
+        .header("Host", "rebound.evil.example")
+        .header("X-Requested-With", "x")
+        .form(&[("code", &code)])
+        .send()
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 403);
+    assert!(env.code_is_unspent(&code));
     // Other methods and paths: 405 and 404, nothing spent.
     assert_eq!(app().get(&r.url).send().unwrap().status().as_u16(), 405);
     let other = r.url.replace("/authcode", "/other");

@@ -206,6 +206,17 @@ async fn authcode(
         return resp;
     }
     let headers = req.headers().clone();
+    // On loopback, a page whose name resolves to 127.0.0.1 (DNS rebinding) is same-origin to
+    // the browser and could send the header: only the names apps use are let in.
+    if shared.pairing.is_none() && !known_host(&headers) {
+        done(403, "Host is not a loopback name (code not spent)");
+        return refusal(
+            403,
+            "forbidden",
+            "the Host header names another site: refused",
+            "post to 127.0.0.1, localhost or 10.0.2.2 (the Android emulator's name for this machine)",
+        );
+    }
     if let Some(token) = &shared.pairing
         && !bearer_matches(&headers, token)
     {
@@ -293,6 +304,18 @@ async fn authcode(
             )
         }
     }
+}
+
+/// Whether the Host is one of the names an app reaches a loopback `receive` by: a loopback
+/// address or `localhost`, or 10.0.2.2 (what the Android emulator calls this machine).
+fn known_host(headers: &HeaderMap) -> bool {
+    let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let Ok(url) = url::Url::parse(&format!("http://{host}/")) else {
+        return false;
+    };
+    crate::http::is_loopback(&url) || url.host_str() == Some("10.0.2.2")
 }
 
 fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
@@ -394,6 +417,31 @@ mod tests {
         ] {
             assert!(code_from(&h, body.as_bytes()).is_err(), "{body}");
         }
+    }
+
+    #[test]
+    fn only_the_names_apps_use_pass_as_host() {
+        let with = |h: &str| {
+            let mut m = HeaderMap::new();
+            m.insert(header::HOST, h.parse().unwrap());
+            known_host(&m)
+        };
+        for ok in [
+            "127.0.0.1:8787",
+            "localhost:8787",
+            "10.0.2.2:8787",
+            "[::1]:8787",
+        ] {
+            assert!(with(ok), "{ok}");
+        }
+        for bad in [
+            "evil.example:8787",
+            "127.0.0.1.evil.example",
+            "10.0.2.3:8787",
+        ] {
+            assert!(!with(bad), "{bad}");
+        }
+        assert!(!known_host(&HeaderMap::new()));
     }
 
     #[test]
