@@ -31,7 +31,16 @@ pub const DEFAULT_SCOPES: &[&str] = &[
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
     let profile_name = ctx.settings.profile.clone();
     store::validate_profile(&profile_name)?;
-    let mut ready = redeem::prepare(ctx, &profile_name)?;
+    let mut ready = redeem::prepare(ctx, &profile_name).map_err(|e| {
+        if e.code() == Code::ClientSecretInvalid {
+            // A browser sign-in wants another client than a phone's code does.
+            e.with_hint(
+                "pass --client-secret PATH, or download a Desktop app client's JSON from Google Cloud console > APIs & Services > Credentials (any loopback port works for it)",
+            )
+        } else {
+            e
+        }
+    })?;
     let redirect = Redirect::choose(&ready.client, args.port)?;
     let endpoint = ready
         .client

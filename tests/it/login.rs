@@ -308,6 +308,15 @@ fn no_answer_within_the_wait_is_exit_4_and_the_port_is_freed() {
 }
 
 #[test]
+fn without_a_client_secret_login_says_which_client_to_download() {
+    let env = Env::new();
+    let login = Login::start_with_secret(&env, &env.home().join("missing.json"), &[], None);
+    let (code, _, err) = login.finish();
+    assert_eq!(code, 6, "{err}");
+    assert!(err.contains("Desktop app client"), "{err}");
+}
+
+#[test]
 fn a_busy_port_is_exit_6_before_anything_is_asked() {
     let env = Env::new();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
