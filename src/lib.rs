@@ -14,6 +14,7 @@ pub mod fsutil;
 pub mod google;
 pub mod http;
 pub mod identity;
+pub mod interrupt;
 pub mod io;
 pub mod loopback;
 pub mod output;

@@ -68,6 +68,9 @@ pub fn redeem(
     profile_name: &str,
     r: &Redemption<'_>,
 ) -> Result<Landed> {
+    // From the moment the code goes out until its tokens are stored (or rescued), Ctrl-C
+    // waits: an interrupt there would lose a spent code's tokens.
+    let held = crate::interrupt::Held::new();
     let resp = token::exchange_code(
         &ctx.http,
         &ready.token_url,
@@ -100,6 +103,13 @@ pub fn redeem(
         // Stored now: the copy that waited out the key fetch goes.
         let _ = std::fs::remove_file(path);
     }
+    held.release(|| {
+        ctx.warn(&format!(
+            "interrupted: the sign-in was stored first (profile `{}`)",
+            signin.profile.name
+        ))
+    });
+
     let failure = advise(ctx, r.expect_scopes, &signin.profile, verdict.as_ref());
     let report = SignInReport::new(
         &signin.profile,
