@@ -93,7 +93,9 @@ fn a_hung_server_times_out_per_try_and_is_exit_5() {
             ..Default::default()
         });
         let before = env.emu.hits(path);
-        let ran = env.run(&[&["--json"], &args[..]].concat()).exits(5);
+        let ran = env
+            .run_timing_out(&[&["--json"], &args[..]].concat())
+            .exits(5);
         let err = &ran.json()["error"];
         assert_eq!(err["code"], "timeout", "{name}: {err}");
         assert!(

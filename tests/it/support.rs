@@ -650,21 +650,41 @@ impl Ran {
     }
 }
 
-/// The HTTP timeout of in-process runs: short, since nothing here is far away.
+/// The HTTP timeout of in-process runs that exercise a hung server ([`Env::run_timing_out`]):
+/// short, so that a test waits little.
 pub const FAST_TIMEOUT: Duration = Duration::from_millis(400);
+
+/// The HTTP timeout of other in-process runs: the emulator answers in milliseconds, but a
+/// shared machine running Chromium beside the tests can stall a request for longer than
+/// FAST_TIMEOUT, and a try lost that way would change what a test counts.
+pub const ROOMY_TIMEOUT: Duration = Duration::from_secs(10);
 
 impl Env {
     /// Runs gsignin in this process against this env, as `cmd()` would (file store, this
     /// emulator), but without waiting: backoff is recorded instead of slept (jitter is fixed
-    /// at the middle of its range), the HTTP timeout is [`FAST_TIMEOUT`], the lock and keyring
+    /// at the middle of its range), the HTTP timeout is [`ROOMY_TIMEOUT`], the lock and keyring
     /// deadlines are short. For error paths whose
     /// cost is time; what only a real process shows stays with `cmd()`.
     pub fn run(&self, args: &[&str]) -> Ran {
         self.run_with(args, |_| {})
     }
 
+    /// As [`Env::run`], with the HTTP timeout [`FAST_TIMEOUT`]: for a server that never answers.
+    pub fn run_timing_out(&self, args: &[&str]) -> Ran {
+        self.run_inner(args, FAST_TIMEOUT, |_| {})
+    }
+
     /// As [`Env::run`], with `tune` applied to the context last (an in-memory store, say).
     pub fn run_with(&self, args: &[&str], tune: impl FnOnce(&mut gsignin::context::Ctx)) -> Ran {
+        self.run_inner(args, ROOMY_TIMEOUT, tune)
+    }
+
+    fn run_inner(
+        &self,
+        args: &[&str],
+        timeout: Duration,
+        tune: impl FnOnce(&mut gsignin::context::Ctx),
+    ) -> Ran {
         let mut argv: Vec<std::ffi::OsString> = vec!["gsignin".into()];
         let given = |flag: &str| args.iter().any(|a| a.starts_with(flag));
         let drive = format!("{}/drive/v3", self.emu.base_url());
@@ -698,7 +718,7 @@ impl Env {
         let record = slept.clone();
         let code = gsignin::app::run(argv, &|_| None, io, false, |ctx| {
             ctx.http =
-                gsignin::http::Http::new(FAST_TIMEOUT, ctx.settings.verbose, ctx.io.stderr.clone())
+                gsignin::http::Http::new(timeout, ctx.settings.verbose, ctx.io.stderr.clone())
                     .with_sleeper(std::sync::Arc::new(move |d| record.lock().unwrap().push(d)))
                     .with_random(std::sync::Arc::new(|| 0.5));
             ctx.deadlines.lock = Some(Duration::from_millis(300));
