@@ -449,6 +449,12 @@ pub fn is_loopback(url: &url::Url) -> bool {
     }
 }
 
+/// Whether an HTTP `Host` header (`name[:port]`) names this machine, as [`is_loopback`] says:
+/// what a local server answers to, so that a page whose name DNS points at 127.0.0.1 is not.
+pub fn is_loopback_host(host: &str) -> bool {
+    url::Url::parse(&format!("http://{host}/")).is_ok_and(|u| is_loopback(&u))
+}
+
 /// `scheme://host:port`, the port always written: what an origin comparison looks at.
 pub fn origin(url: &url::Url) -> String {
     format!(

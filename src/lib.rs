@@ -12,6 +12,7 @@ pub mod envvars;
 pub mod error;
 pub mod fsutil;
 pub mod google;
+pub mod html;
 pub mod http;
 pub mod identity;
 pub mod interrupt;

@@ -189,8 +189,8 @@ fn respond(stream: &mut TcpStream, status: u16, title: &str, message: &str) -> s
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{t}</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:34rem;margin:4rem auto;padding:0 1rem}}</style>\
          </head><body><main><h1>{t}</h1><p>{m}</p></main></body></html>\n",
-        t = escape(title),
-        m = escape(message)
+        t = crate::html::escape(title),
+        m = crate::html::escape(message)
     );
     write!(
         stream,
@@ -200,13 +200,6 @@ fn respond(stream: &mut TcpStream, status: u16, title: &str, message: &str) -> s
         body.len()
     )?;
     stream.flush()
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

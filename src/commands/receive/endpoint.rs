@@ -312,10 +312,8 @@ fn known_host(headers: &HeaderMap) -> bool {
     let Some(host) = headers.get(header::HOST).and_then(|h| h.to_str().ok()) else {
         return false;
     };
-    let Ok(url) = url::Url::parse(&format!("http://{host}/")) else {
-        return false;
-    };
-    crate::http::is_loopback(&url) || url.host_str() == Some("10.0.2.2")
+    let android_emulator = host == "10.0.2.2" || host.starts_with("10.0.2.2:");
+    crate::http::is_loopback_host(host) || android_emulator
 }
 
 fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
