@@ -29,8 +29,7 @@ pub type Shared = Arc<Mutex<EmuState>>;
 pub struct Emulator {
     base_url: String,
     state: Shared,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    server: crate::server::Background,
 }
 
 impl Emulator {
@@ -61,44 +60,26 @@ impl Emulator {
         header_timeout: Duration,
     ) -> std::io::Result<Emulator> {
         let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
-        listener.set_nonblocking(true)?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = format!("{scheme}://{}", listener.local_addr()?);
         let state: Shared = Arc::new(Mutex::new(EmuState::new(base_url.clone())));
-        let app = router(state.clone());
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()?;
-        let thread = std::thread::Builder::new()
-            .name("gsignin-emulator".into())
-            .spawn(move || {
-                runtime.block_on(async move {
-                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                        return;
-                    };
-                    let shutdown = async {
-                        let _ = rx.await;
-                    };
-                    crate::server::serve(
-                        listener,
-                        app,
-                        tls.map(|t| t.config),
-                        header_timeout,
-                        Duration::ZERO,
-                        shutdown,
-                    )
-                    .await;
-                });
-                // Hung requests (fault injection) must not keep the thread alive.
-                runtime.shutdown_timeout(Duration::from_millis(100));
-            })?;
+        let config = crate::server::Config {
+            tls: tls.map(|t| t.config),
+            header_timeout,
+            drain: Duration::ZERO,
+            peers: false,
+        };
+        let server = crate::server::Background::start(
+            "gsignin-emulator",
+            listener,
+            router(state.clone()),
+            config,
+            async {},
+        )?;
         Ok(Emulator {
             base_url,
             state,
-            shutdown: Some(tx),
-            thread: Some(thread),
+            server,
         })
     }
 
@@ -156,21 +137,8 @@ impl Emulator {
     }
 
     /// Blocks until the emulator's server stops (it stops when the handle is dropped).
-    pub fn wait(mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for Emulator {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+    pub fn wait(self) {
+        self.server.wait();
     }
 }
 

@@ -9,42 +9,36 @@ use std::time::Duration;
 /// Connections open at once; more are closed unanswered.
 const MAX_OPEN: usize = 1024;
 
-/// Serves `app` (over TLS when `tls` is given) until `shutdown` resolves, then waits up to
-/// `drain` for the connections still open to finish (an answer being written is not cut).
-/// Every connection has a header-read deadline that also bounds how long an idle kept-alive
-/// connection stays open, so half-sent or idle connections cannot pile up.
+/// How an app is served.
+#[derive(Clone)]
+pub struct Config {
+    /// HTTPS with this configuration; plain HTTP without.
+    pub tls: Option<std::sync::Arc<rustls::ServerConfig>>,
+    /// A request head (or the next one on a kept-alive connection) must arrive whole within
+    /// this, and a TLS handshake finish within it.
+    pub header_timeout: Duration,
+    /// After shutdown, how long the connections still open may take to finish (an answer
+    /// being written is not cut).
+    pub drain: Duration,
+    /// Each request carries its peer's address (`ConnectInfo<SocketAddr>`).
+    pub peers: bool,
+}
+
+/// Serves `app` until `shutdown` resolves. Every connection has the header-read deadline,
+/// which also bounds how long an idle kept-alive connection stays open, so half-sent or idle
+/// connections cannot pile up; at most [`MAX_OPEN`] are open at once.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
-    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
-    header_timeout: Duration,
-    drain: Duration,
+    config: Config,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
-    serve_inner(listener, app, tls, header_timeout, drain, shutdown, false).await
-}
-
-/// As [`serve`], with each request carrying its peer's address (`ConnectInfo<SocketAddr>`).
-pub async fn serve_with_peers(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
-    header_timeout: Duration,
-    drain: Duration,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
-    serve_inner(listener, app, tls, header_timeout, drain, shutdown, true).await
-}
-
-async fn serve_inner(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    tls: Option<std::sync::Arc<rustls::ServerConfig>>,
-    header_timeout: Duration,
-    drain: Duration,
-    shutdown: impl std::future::Future<Output = ()>,
-    peers: bool,
-) {
+    let Config {
+        tls,
+        header_timeout,
+        drain,
+        peers,
+    } = config;
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let open = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_OPEN));
     tokio::pin!(shutdown);
@@ -94,5 +88,71 @@ async fn serve_inner(
                 }
             }
         });
+    }
+}
+
+/// An app served on a thread and runtime of its own, so that blocking callers (the CLI's HTTP
+/// client, a command's main loop) can use it freely. Dropping it stops the server, letting
+/// open connections drain as its [`Config`] says, and joins the thread.
+pub struct Background {
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Background {
+    /// Serves `app` on `listener` from a thread named `name`; `beside` runs on the same
+    /// runtime for as long as the server does (a signal listener, say).
+    pub fn start(
+        name: &str,
+        listener: std::net::TcpListener,
+        app: Router,
+        config: Config,
+        beside: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<Background> {
+        listener.set_nonblocking(true)?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    tokio::spawn(beside);
+                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                        return;
+                    };
+                    let shutdown = async {
+                        let _ = rx.await;
+                    };
+                    serve(listener, app, config, shutdown).await;
+                });
+                // Hung requests (the emulator's injected faults) must not keep the thread alive.
+                runtime.shutdown_timeout(Duration::from_millis(100));
+            })?;
+        Ok(Background {
+            shutdown: Some(tx),
+            thread: Some(thread),
+        })
+    }
+
+    /// Blocks until the server stops (it stops when the handle is dropped, or the process
+    /// ends).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }

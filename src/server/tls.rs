@@ -34,18 +34,9 @@ pub fn generate() -> Result<Tls, String> {
         .push(DnType::CommonName, "gsignin emulator");
     let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(err)?;
 
-    let key = rustls_pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into());
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(|e| format!("TLS set-up: {e}"))?
-    .with_no_client_auth()
-    .with_single_cert(vec![leaf_cert.der().clone()], key)
-    .map_err(|e| format!("TLS set-up: {e}"))?;
     Ok(Tls {
         ca_pem: ca_cert.pem(),
-        config: Arc::new(config),
+        config: server_config(&leaf_cert, &leaf_key)?,
     })
 }
 
@@ -75,6 +66,18 @@ pub fn self_signed(names: &[String], ips: &[std::net::IpAddr]) -> Result<SelfSig
         .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
         .join(":");
+    Ok(SelfSigned {
+        cert_pem: cert.pem(),
+        fingerprint,
+        config: server_config(&cert, &key)?,
+    })
+}
+
+/// A server configuration presenting `cert` (signed by `key`'s pair) alone.
+fn server_config(
+    cert: &rcgen::Certificate,
+    key: &KeyPair,
+) -> Result<Arc<rustls::ServerConfig>, String> {
     let der = rustls_pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into());
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(
         rustls::crypto::aws_lc_rs::default_provider(),
@@ -84,9 +87,5 @@ pub fn self_signed(names: &[String], ips: &[std::net::IpAddr]) -> Result<SelfSig
     .with_no_client_auth()
     .with_single_cert(vec![cert.der().clone()], der)
     .map_err(|e| format!("TLS set-up: {e}"))?;
-    Ok(SelfSigned {
-        cert_pem: cert.pem(),
-        fingerprint,
-        config: Arc::new(config),
-    })
+    Ok(Arc::new(config))
 }

@@ -59,19 +59,7 @@ impl Shared {
 /// A running endpoint; stops (letting answers in flight finish) when dropped.
 pub struct Running {
     pub local: SocketAddr,
-    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        if let Some(tx) = self.shutdown.take() {
-            let _ = tx.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
+    _server: crate::server::Background,
 }
 
 pub fn start(
@@ -80,7 +68,6 @@ pub fn start(
     pairing: Option<String>,
     events: Sender<Msg>,
 ) -> std::io::Result<Running> {
-    listener.set_nonblocking(true)?;
     let local = listener.local_addr()?;
     let shared = Arc::new(Shared {
         pairing,
@@ -90,45 +77,25 @@ pub fn start(
         .route(PATH, axum::routing::any(authcode))
         .fallback(not_found)
         .with_state(shared.clone());
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let thread = std::thread::Builder::new()
-        .name("gsignin-receive".into())
-        .spawn(move || {
-            runtime.block_on(async move {
-                // Ctrl-C must not kill the process between a spent code and its stored
-                // tokens: it becomes a message the command acts on between exchanges.
-                let interrupted = shared.clone();
-                tokio::spawn(async move {
-                    if tokio::signal::ctrl_c().await.is_ok() {
-                        interrupted.send(Msg::Stop);
-                    }
-                });
-                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                    return;
-                };
-                let shutdown = async {
-                    let _ = rx.await;
-                };
-                crate::server::serve_with_peers(
-                    listener,
-                    app,
-                    tls,
-                    Duration::from_secs(10),
-                    Duration::from_secs(3),
-                    shutdown,
-                )
-                .await;
-            });
-            runtime.shutdown_timeout(Duration::from_millis(100));
-        })?;
+    // Ctrl-C must not kill the process between a spent code and its stored tokens: it
+    // becomes a message the command acts on between exchanges.
+    let interrupted = async move {
+        if tokio::signal::ctrl_c().await.is_ok() {
+            shared.send(Msg::Stop);
+        }
+    };
+    let config = crate::server::Config {
+        tls,
+        header_timeout: Duration::from_secs(10),
+        // The last answer (`Connection: close`) is written before the run ends.
+        drain: Duration::from_secs(3),
+        peers: true,
+    };
+    let server =
+        crate::server::Background::start("gsignin-receive", listener, app, config, interrupted)?;
     Ok(Running {
         local,
-        shutdown: Some(tx),
-        thread: Some(thread),
+        _server: server,
     })
 }
 
