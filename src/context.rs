@@ -173,6 +173,14 @@ impl Ctx {
         crate::cache::Cache::new(&self.dirs.cache)
     }
 
+    /// A progress line on stderr (what the command waits for, what reached it), control
+    /// characters escaped. Failing to write one is no reason to fail the command.
+    pub fn say(&self, line: &str) {
+        use std::io::Write;
+        let mut err = self.io.stderr.borrow_mut();
+        let _ = writeln!(err, "{}", crate::redact::escape_controls(line));
+    }
+
     /// A diagnostic line on stderr. Failing to write one is no reason to fail the command.
     pub fn warn(&self, message: &str) {
         self.http.warn(message);

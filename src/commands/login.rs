@@ -16,7 +16,6 @@ use crate::google::authorize::{AuthRequest, Params};
 use crate::loopback::{self, Event, Page};
 use crate::output::Outcome;
 use crate::store;
-use std::io::Write;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
@@ -107,11 +106,10 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
     // be waiting with echo off when the redirect wins).
     let _echo = (args.no_browser && ctx.io.process_stdin && ctx.io.stdin_is_terminal)
         .then(crate::terminal::EchoGuard::save);
-    say(ctx, "Sign in in the browser; the URL, if it does not open:");
-    say(ctx, &request.url);
+    ctx.say("Sign in in the browser; the URL, if it does not open:");
+    ctx.say(&request.url);
     if args.no_browser {
-        say(
-            ctx,
+        ctx.say(
             &format!(
                 "Waiting for the browser to come back to {redirect_uri}; or paste the URL the browser ends on (input hidden), then Enter."
             ),
@@ -120,10 +118,9 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
     } else {
         drop(tx);
         match crate::browser::open(&request.url, ctx.settings.browser.as_deref()) {
-            Ok(_) => say(
-                ctx,
-                &format!("Waiting for the browser to come back to {redirect_uri}..."),
-            ),
+            Ok(_) => ctx.say(&format!(
+                "Waiting for the browser to come back to {redirect_uri}..."
+            )),
             Err(why) => ctx.warn(&format!(
                 "could not open a browser ({why}): open the URL above yourself, or use --no-browser"
             )),
@@ -396,9 +393,4 @@ impl Redirect {
             None => format!("http://127.0.0.1:{bound_port}"),
         }
     }
-}
-
-fn say(ctx: &Ctx, line: &str) {
-    let mut err = ctx.io.stderr.borrow_mut();
-    let _ = writeln!(err, "{}", crate::redact::escape_controls(line));
 }

@@ -364,28 +364,10 @@ pub async fn consent(State(shared): State<Shared>, body: Bytes) -> Response {
         Ok(r) => r,
         Err(e) => return page::error(&e),
     };
-    let email = all
-        .get("email")
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .unwrap_or_default()
-        .to_string();
-    if !plausible_email(&email) {
-        return page::chooser_again(
-            &req,
-            &chooser_users(&st, &req),
-            "Enter a valid email address.",
-        );
+    match chosen_account(&mut st, &req, &all) {
+        Ok(user) => consent_or_skip(&mut st, &req, &user),
+        Err(page) => page,
     }
-    if !st.users.contains_key(&email) && st.users.len() >= super::state::MAX_USERS {
-        return page::chooser_again(
-            &req,
-            &chooser_users(&st, &req),
-            "This emulator has too many accounts: choose an existing one.",
-        );
-    }
-    let user = user_for(&mut st, &email, req.hd());
-    consent_or_skip(&mut st, &req, &user)
 }
 
 /// `POST /o/oauth2/v2/auth/approve`: Allow (with the scopes left checked) or Cancel.
@@ -403,22 +385,10 @@ pub async fn decide(State(shared): State<Shared>, body: Bytes) -> Response {
     if all.get("action").map(String::as_str) != Some("allow") {
         return error_redirect(&req, "access_denied");
     }
-    let email = all.get("email").cloned().unwrap_or_default();
-    if !plausible_email(&email) {
-        return page::chooser_again(
-            &req,
-            &chooser_users(&st, &req),
-            "Enter a valid email address.",
-        );
-    }
-    if !st.users.contains_key(&email) && st.users.len() >= super::state::MAX_USERS {
-        return page::chooser_again(
-            &req,
-            &chooser_users(&st, &req),
-            "This emulator has too many accounts: choose an existing one.",
-        );
-    }
-    let user = user_for(&mut st, &email, req.hd());
+    let user = match chosen_account(&mut st, &req, &all) {
+        Ok(user) => user,
+        Err(page) => return page,
+    };
     // Granular consent: sign-in scopes come as one, the others only when left checked. A
     // checkbox for a scope the app never asked for grants nothing.
     let granted: Vec<String> = req
@@ -428,6 +398,24 @@ pub async fn decide(State(shared): State<Shared>, body: Bytes) -> Response {
         .cloned()
         .collect();
     approve(&mut st, &req, &user, &granted, "consent")
+}
+
+/// The account a form names (`email`), created on first sight within the bound; else the
+/// chooser again, saying what is wrong.
+fn chosen_account(
+    st: &mut EmuState,
+    req: &AuthRequest,
+    form: &BTreeMap<String, String>,
+) -> Result<User, Response> {
+    let email = form.get("email").map(|s| s.trim()).unwrap_or_default();
+    let problem = if !plausible_email(email) {
+        "Enter a valid email address."
+    } else if !st.users.contains_key(email) && st.users.len() >= super::state::MAX_USERS {
+        "This emulator has too many accounts: choose an existing one."
+    } else {
+        return Ok(user_for(st, email, req.hd()));
+    };
+    Err(page::chooser_again(req, &chooser_users(st, req), problem))
 }
 
 fn plausible_email(email: &str) -> bool {

@@ -170,8 +170,7 @@ fn show(ctx: &Ctx, landed: Result<redeem::Landed>) {
 }
 
 fn note(ctx: &Ctx, line: &str) {
-    let mut err = ctx.io.stderr.borrow_mut();
-    let _ = writeln!(err, "receive: {}", crate::redact::escape_controls(line));
+    ctx.say(&format!("receive: {line}"));
 }
 
 fn certificate(args: &ReceiveArgs) -> Result<crate::server::tls::SelfSigned> {
