@@ -366,7 +366,7 @@ pub async fn consent(State(shared): State<Shared>, body: Bytes) -> Response {
     };
     match chosen_account(&mut st, &req, &all) {
         Ok(user) => consent_or_skip(&mut st, &req, &user),
-        Err(page) => page,
+        Err(page) => *page,
     }
 }
 
@@ -387,7 +387,7 @@ pub async fn decide(State(shared): State<Shared>, body: Bytes) -> Response {
     }
     let user = match chosen_account(&mut st, &req, &all) {
         Ok(user) => user,
-        Err(page) => return page,
+        Err(page) => return *page,
     };
     // Granular consent: sign-in scopes come as one, the others only when left checked. A
     // checkbox for a scope the app never asked for grants nothing.
@@ -406,7 +406,7 @@ fn chosen_account(
     st: &mut EmuState,
     req: &AuthRequest,
     form: &BTreeMap<String, String>,
-) -> Result<User, Response> {
+) -> Result<User, Box<Response>> {
     let email = form.get("email").map(|s| s.trim()).unwrap_or_default();
     let problem = if !plausible_email(email) {
         "Enter a valid email address."
@@ -415,7 +415,11 @@ fn chosen_account(
     } else {
         return Ok(user_for(st, email, req.hd()));
     };
-    Err(page::chooser_again(req, &chooser_users(st, req), problem))
+    Err(Box::new(page::chooser_again(
+        req,
+        &chooser_users(st, req),
+        problem,
+    )))
 }
 
 fn plausible_email(email: &str) -> bool {
