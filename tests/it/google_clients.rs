@@ -33,37 +33,26 @@ fn googles_python_libraries_accept_the_emulator() {
         python.display(),
         root.join("browser.py").display()
     );
-    let out = std::process::Command::new(python)
-        .arg(root.join("clients.py"))
+    let mut cmd = std::process::Command::new(python);
+    cmd.arg(root.join("clients.py"))
         .env("EMU", env.emu.base_url())
         .env("CLIENT_SECRET", &client_secret)
         .env("WEB_CODE", &web_code)
         .env("CLIENT_ID", WEB_CLIENT_ID)
         .env("INSTALLED_SECRET", &installed)
-        .env("BROWSER", &browser)
-        .env_remove("HTTPS_PROXY")
-        .env_remove("HTTP_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("http_proxy")
-        .output()
-        .expect("python runs");
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "stdout:\n{stdout}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
+        .env("BROWSER", &browser);
+    run_checks(
+        &mut cmd,
+        &[
+            "oauth2client exchange",
+            "google-auth verify_oauth2_token",
+            "drive files.get(appfolder)",
+            "oauth2client revoke",
+            "google-auth-oauthlib run_local_server",
+            "google-auth verify_oauth2_token (desktop)",
+            "no request left this machine",
+        ],
     );
-    for check in [
-        "oauth2client exchange",
-        "google-auth verify_oauth2_token",
-        "drive files.get(appfolder)",
-        "oauth2client revoke",
-        "google-auth-oauthlib run_local_server",
-        "google-auth verify_oauth2_token (desktop)",
-        "no request left this machine",
-    ] {
-        assert!(stdout.contains(check), "{check} did not run:\n{stdout}");
-    }
     // The revocation reached the emulator (the client secret's revoke_uri), not Google.
     assert_eq!(env.emu.hits("/revoke"), 1);
 }
@@ -88,8 +77,8 @@ fn googles_node_libraries_accept_the_emulator() {
     }
     let env = Env::new();
     env.emu.state().auto_approve = true;
-    let out = std::process::Command::new("node")
-        .arg(root.join("clients.js"))
+    let mut cmd = std::process::Command::new("node");
+    cmd.arg(root.join("clients.js"))
         .env("EMU", env.emu.base_url())
         .env("CLIENT_ID", WEB_CLIENT_ID)
         .env("CLIENT_SECRET", WEB_CLIENT_SECRET)
@@ -104,35 +93,42 @@ fn googles_node_libraries_accept_the_emulator() {
                 force_refresh_token: true,
                 ..Default::default()
             }),
-        )
-        .env_remove("HTTPS_PROXY")
-        .env_remove("HTTP_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("http_proxy")
-        .output()
-        .expect("node runs");
+        );
+    run_checks(
+        &mut cmd,
+        &[
+            "the guard refuses Google",
+            "google-auth-library getToken without redirect_uri is refused",
+            "google-auth-library getToken (serverAuthCode, accept_missing_redirect_uri)",
+            "google-auth-library getToken (postmessage)",
+            "google-auth-library verifyIdToken",
+            "google-auth-library getTokenInfo",
+            "google-auth-library refresh",
+            "@googleapis/drive files.get(appfolder)",
+            "@googleapis/drive files.list(appDataFolder)",
+            "google-auth-library getToken (PKCE, Desktop)",
+            "google-auth-library revokeToken",
+            "no request left this machine",
+        ],
+    );
+    assert_eq!(env.emu.hits("/tokeninfo"), 1);
+    assert_eq!(env.emu.hits("/revoke"), 1);
+}
+
+/// Runs a client script with no proxy from the outside, and holds it to every check it must
+/// have printed (a script that stopped early, or skipped a call, fails here).
+fn run_checks(cmd: &mut std::process::Command, checks: &[&str]) {
+    for var in ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"] {
+        cmd.env_remove(var);
+    }
+    let out = cmd.output().expect("the client script runs");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
         "stdout:\n{stdout}\nstderr:\n{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for check in [
-        "the guard refuses Google",
-        "google-auth-library getToken without redirect_uri is refused",
-        "google-auth-library getToken (serverAuthCode, accept_missing_redirect_uri)",
-        "google-auth-library getToken (postmessage)",
-        "google-auth-library verifyIdToken",
-        "google-auth-library getTokenInfo",
-        "google-auth-library refresh",
-        "@googleapis/drive files.get(appfolder)",
-        "@googleapis/drive files.list(appDataFolder)",
-        "google-auth-library getToken (PKCE, Desktop)",
-        "google-auth-library revokeToken",
-        "no request left this machine",
-    ] {
+    for check in checks {
         assert!(stdout.contains(check), "{check} did not run:\n{stdout}");
     }
-    assert_eq!(env.emu.hits("/tokeninfo"), 1);
-    assert_eq!(env.emu.hits("/revoke"), 1);
 }

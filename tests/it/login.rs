@@ -30,20 +30,8 @@ impl Login {
         args: &[&str],
         browser: Option<&str>,
     ) -> Login {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
-        for (k, _) in gsignin::envvars::ALL {
-            cmd.env_remove(k);
-        }
-        cmd.env("GSIGNIN_HOME", env.home())
-            .env("GSIGNIN_ISSUER", env.emu.base_url())
-            .env("GSIGNIN_STORE", "file")
-            .env("GSIGNIN_CLIENT_SECRET", secret)
-            .env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                "unix:path=/nonexistent/gsignin-test-bus",
-            )
-            .env_remove("HTTPS_PROXY")
-            .env_remove("HTTP_PROXY")
+        let mut cmd = env.process();
+        cmd.env("GSIGNIN_CLIENT_SECRET", secret)
             .arg("login")
             .args(args)
             .stdin(Stdio::piped())
@@ -317,6 +305,26 @@ fn without_a_client_secret_login_says_which_client_to_download() {
 }
 
 #[test]
+fn an_authorization_endpoint_over_plain_http_elsewhere_is_refused_before_listening() {
+    let env = Env::new();
+    let secret = env.home().join("plain_http_auth.json");
+    let mut doc: Value = serde_json::from_str(&env.emu.installed_client_secret_json()).unwrap();
+    doc["installed"]["auth_uri"] = serde_json::json!("http://accounts.example/o/oauth2/auth");
+    std::fs::write(&secret, doc.to_string()).unwrap();
+    let login = Login::start_with_secret(&env, &secret, &["--json"], None);
+    let (code, out, err) = login.finish();
+    assert_eq!(code, 6, "{err}");
+    assert_eq!(
+        serde_json::from_str::<Value>(&out).unwrap()["error"]["code"],
+        "insecure_url"
+    );
+    assert!(
+        !err.contains("http://accounts.example/o/oauth2/auth?"),
+        "no URL offered: {err}"
+    );
+}
+
+#[test]
 fn a_busy_port_is_exit_6_before_anything_is_asked() {
     let env = Env::new();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -339,17 +347,32 @@ fn a_web_client_uses_its_registered_loopback_redirect_or_is_refused() {
     assert!(err.contains("no loopback redirect URI on port 9"), "{err}");
     assert!(err.contains("Desktop client"), "{err}");
 
-    // Its registered one (http://127.0.0.1:8085), exactly as registered.
-    let Ok(hold) = std::net::TcpListener::bind("127.0.0.1:8085") else {
-        eprintln!("port 8085 busy on this machine; the registered-redirect half is not run");
-        return;
-    };
-    drop(hold);
-    let mut login = Login::start_with_secret(&env, &web_secret, &["--port", "8085"], None);
+    // Its registered one, exactly as registered (on a port free now: a fixed one may be
+    // taken on a shared machine), and found without --port.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let registered = format!("http://127.0.0.1:{port}");
+    if let Some(web) = env
+        .emu
+        .state()
+        .clients
+        .iter_mut()
+        .find(|c| c.id == WEB_CLIENT_ID)
+    {
+        web.redirect_uris = vec![registered.clone()];
+    }
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&web_secret).unwrap()).unwrap();
+    doc["web"]["redirect_uris"] = serde_json::json!(["https://app.example/cb", registered]);
+    std::fs::write(&web_secret, doc.to_string()).unwrap();
+    let mut login = Login::start_with_secret(&env, &web_secret, &[], None);
     let url = login.url();
     let q: std::collections::HashMap<_, _> = query(&url).into_iter().collect();
     assert_eq!(q["client_id"], WEB_CLIENT_ID);
-    assert_eq!(q["redirect_uri"], "http://127.0.0.1:8085");
+    assert_eq!(q["redirect_uri"], registered);
     let back = consent(&env, &url, "alice@example.com", "allow");
     assert_eq!(land(&back).0, 200);
     let (code, _, err) = login.finish();

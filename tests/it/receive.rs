@@ -22,20 +22,8 @@ impl Receiver {
     }
 
     fn start_with(env: &Env, args: &[&str], vars: &[(&str, String)]) -> Receiver {
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
-        for (k, _) in gsignin::envvars::ALL {
-            cmd.env_remove(k);
-        }
-        let mut child = cmd
-            .env("GSIGNIN_HOME", env.home())
-            .env("GSIGNIN_ISSUER", env.emu.base_url())
-            .env("GSIGNIN_STORE", "file")
-            .env(
-                "DBUS_SESSION_BUS_ADDRESS",
-                "unix:path=/nonexistent/gsignin-test-bus",
-            )
-            .env_remove("HTTPS_PROXY")
-            .env_remove("HTTP_PROXY")
+        let mut child = env
+            .process()
             .envs(vars.iter().map(|(k, v)| (*k, v.as_str())))
             .args(["receive", "--port", "0"])
             .args(args)

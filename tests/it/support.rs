@@ -79,7 +79,14 @@ impl Env {
 
     /// The binary, pointed at this emulator and home, with the file store.
     pub fn cmd(&self) -> Command {
-        let mut cmd = bare_cmd();
+        let mut cmd = Command::from_std(self.process());
+        cmd.timeout(Duration::from_secs(60));
+        cmd
+    }
+
+    /// The same as a std process, for tests that talk to it while it runs (spawn, pipes).
+    pub fn process(&self) -> std::process::Command {
+        let mut cmd = bare_process();
         cmd.env("GSIGNIN_HOME", self.home())
             .env("GSIGNIN_ISSUER", self.emu.base_url())
             .env(
@@ -155,7 +162,14 @@ pub fn missing_tool(msg: &str) {
 }
 
 pub fn bare_cmd() -> Command {
-    let mut cmd = Command::cargo_bin("gsignin").expect("binary built");
+    let mut cmd = Command::from_std(bare_process());
+    cmd.timeout(Duration::from_secs(60));
+    cmd
+}
+
+/// The binary with none of gsignin's variables, proxies or CA settings from the outside.
+pub fn bare_process() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
     for var in gsignin::envvars::ALL
         .iter()
         .map(|(name, _)| *name)
@@ -165,7 +179,6 @@ pub fn bare_cmd() -> Command {
     }
     cmd.env_remove("XDG_CONFIG_HOME")
         .env_remove("XDG_DATA_HOME");
-    cmd.timeout(Duration::from_secs(60));
     cmd
 }
 
@@ -426,13 +439,9 @@ impl Env {
         envs: &[(String, String)],
         path: &str,
     ) -> std::process::Child {
-        let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+        let child = self
+            .process()
             .args(args)
-            .env("GSIGNIN_HOME", self.home())
-            .env("GSIGNIN_ISSUER", self.emu.base_url())
-            .env("GSIGNIN_STORE", "file")
-            .env_remove("GSIGNIN_CLIENT_SECRET")
-            .env_remove("GSIGNIN_PROFILE")
             .envs(envs.iter().cloned())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
