@@ -5,7 +5,7 @@
 //! own: the file store in the throw-away home (so the demo never touches your keyring) and the
 //! emulator as issuer.
 
-use crate::cli::{Cli, GlobalArgs, StoreArg};
+use crate::cli::Cli;
 use crate::context::{Ctx, Io, Settings, SharedWrite};
 use crate::emulator::Emulator;
 use crate::emulator::state::MintRequest;
@@ -56,18 +56,17 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         emulator.base_url()
     ));
 
-    let settings = Settings::from_args(&GlobalArgs {
-        client_secret: None,
-        profile: "demo".into(),
-        store: StoreArg::File,
-        issuer: emulator.base_url().to_string(),
-        drive_url: format!("{}/drive/v3", emulator.base_url()),
-        json: false,
-        verbose: false,
-        color: crate::cli::ColorArg::Never,
-        timeout: ctx.settings.timeout.as_secs(),
-        home: Some(home.path().to_path_buf()),
-    });
+    // Every step runs with these global options unless its own command line gives one; all
+    // are explicit, so that none is taken from the user's environment (GSIGNIN_*).
+    let defaults: Vec<(&str, String)> = vec![
+        ("--home", home.path().display().to_string()),
+        ("--client-secret", secret_path.display().to_string()),
+        ("--issuer", emulator.base_url().to_string()),
+        ("--drive-url", format!("{}/drive/v3", emulator.base_url())),
+        ("--store", "file".into()),
+        ("--profile", "demo".into()),
+        ("--timeout", ctx.settings.timeout.as_secs().to_string()),
+    ];
     let env = format!(
         "GSIGNIN_HOME={} GSIGNIN_ISSUER={} GSIGNIN_DRIVE_URL={}/drive/v3 GSIGNIN_STORE=file GSIGNIN_PROFILE=demo",
         home.path().display(),
@@ -159,7 +158,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
             let url = format!("http://127.0.0.1:{receive_port}/authcode");
             std::thread::spawn(move || post_as_app(&url, &code))
         });
-        let (mut text, code) = run_step(&settings, &argv, stdin, secret_stdout)?;
+        let (mut text, code) = run_step(&defaults, &argv, stdin, secret_stdout)?;
         if let Some(answer) = app.and_then(|t| t.join().ok()) {
             text.push_str(&format!("  (the app got) {answer}\n"));
         }
@@ -209,12 +208,19 @@ fn post_as_app(url: &str, code: &str) -> String {
 
 /// Runs one command line with its own context and returns what it printed and its exit code.
 fn run_step(
-    settings: &Settings,
+    defaults: &[(&str, String)],
     argv: &[&str],
     stdin: &str,
     secret_stdout: bool,
 ) -> Result<(String, u8)> {
-    let cli = Cli::try_parse_from(std::iter::once("gsignin").chain(argv.iter().copied()))
+    let mut args: Vec<String> = vec!["gsignin".into()];
+    for (flag, value) in defaults {
+        if !argv.contains(flag) {
+            args.extend([flag.to_string(), value.clone()]);
+        }
+    }
+    args.extend(argv.iter().map(|a| a.to_string()));
+    let cli = Cli::try_parse_from(args)
         .map_err(|e| Error::other(format!("the demo's own command line is wrong: {e}"), ""))?;
     // What a command streams to stdout while it runs (receive's banner) comes first.
     let streamed = Rc::new(RefCell::new(Vec::<u8>::new()));
@@ -225,11 +231,7 @@ fn run_step(
     let err: SharedWrite = Rc::new(RefCell::new(Box::new(crate::io::SharedBuf(buf.clone()))));
     let mut io = Io::captured(out, err.clone());
     io.stdin = RefCell::new(Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec())));
-    let mut settings = settings.clone();
-    if argv.contains(&"--profile") {
-        settings.profile = cli.global.profile.clone();
-    }
-    let step_ctx = Ctx::new(settings, io)?;
+    let step_ctx = Ctx::new(Settings::from_args(&cli.global), io)?;
     let mut rendered = Vec::new();
     let code = match crate::commands::run(&step_ctx, cli.command) {
         Ok(outcome) => output::render(outcome, false, &mut rendered, &mut *err.borrow_mut()),

@@ -344,3 +344,28 @@ fn the_emulator_says_it_ignores_issuer_instead_of_silently_dropping_it() {
     let _ = child.wait();
     assert!(err.contains("ignores it: --iss chooses"), "{err}");
 }
+
+#[test]
+fn demo_steps_take_nothing_from_the_users_gsignin_environment() {
+    let out = bare_cmd()
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .env("GSIGNIN_CLIENT_SECRET", "/nonexistent/client_secret.json")
+        .env("GSIGNIN_PROFILE", "users-own")
+        .env("GSIGNIN_ISSUER", "https://issuer.example")
+        .env("GSIGNIN_STORE", "keyring")
+        .arg("demo")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("profile:       demo") && text.contains("profile:       bob"),
+        "{text}"
+    );
+}
