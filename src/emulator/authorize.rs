@@ -19,7 +19,7 @@ use axum::response::{IntoResponse, Response};
 use std::collections::BTreeMap;
 
 /// The request parameters the flow understands (anything else is ignored, as Google does).
-pub const PARAMS: &[&str] = &[
+const PARAMS: &[&str] = &[
     "client_id",
     "redirect_uri",
     "response_type",

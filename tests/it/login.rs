@@ -325,6 +325,41 @@ fn an_authorization_endpoint_over_plain_http_elsewhere_is_refused_before_listeni
 }
 
 #[test]
+fn an_issuer_without_an_authorization_endpoint_is_refused_before_listening() {
+    let env = Env::new();
+    let mitm = crate::support::Mitm::start(&env, |seen, real| {
+        if seen.path != "/.well-known/openid-configuration" {
+            return None;
+        }
+        let mut doc: Value = serde_json::from_slice(&real?.body).ok()?;
+        doc.as_object_mut()?.remove("authorization_endpoint");
+        Some(crate::support::Answer::json(200, doc))
+    });
+    // A client secret that names no auth_uri either.
+    let secret = env.home().join("no_auth_uri.json");
+    let mut doc: Value = serde_json::from_str(&env.emu.installed_client_secret_json()).unwrap();
+    doc["installed"].as_object_mut().unwrap().remove("auth_uri");
+    std::fs::write(&secret, doc.to_string()).unwrap();
+    let mut cmd = env.process();
+    let out = cmd
+        .env("GSIGNIN_ISSUER", &mitm.url)
+        .env("GSIGNIN_CLIENT_SECRET", &secret)
+        .args(["login", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["error"]["code"], "client_secret_invalid");
+    assert!(
+        doc["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("names an authorization endpoint"),
+        "{doc}"
+    );
+}
+
+#[test]
 fn a_busy_port_is_exit_6_before_anything_is_asked() {
     let env = Env::new();
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

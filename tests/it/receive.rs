@@ -264,6 +264,19 @@ fn a_network_bind_needs_tls_and_the_pairing_token() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("needs TLS"));
 
+    // A certificate path that cannot be written (its folder is a file): said before anything
+    // listens.
+    let blocker = env.home().join("blocker");
+    std::fs::write(&blocker, "a file, not a folder").unwrap();
+    let out = env
+        .cmd()
+        .args(["receive", "--port", "0", "--tls", "--write-cert"])
+        .arg(blocker.join("receive.pem"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot write the certificate"));
+
     let cert_path = env.home().join("receive.pem");
     let r = Receiver::start(
         &env,
