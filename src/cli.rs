@@ -298,17 +298,9 @@ pub enum Command {
     Man,
 }
 
+/// How a new sign-in is reported: `exchange` and `login` take the same options.
 #[derive(Debug, Args)]
-pub struct ExchangeArgs {
-    /// The serverAuthCode, a redirect URL holding `code=`, or `-` for stdin
-    // Other issuers' codes are base64url and may start with `-`.
-    #[arg(value_name = "CODE|-", allow_hyphen_values = true)]
-    pub code: Option<String>,
-
-    /// The redirect_uri the code was issued for; empty for a mobile serverAuthCode
-    #[arg(long, default_value = "", value_name = "URI")]
-    pub redirect_uri: String,
-
+pub struct SignInReportArgs {
     /// Also print the access token and the ID token
     #[arg(long)]
     pub show_tokens: bool,
@@ -320,6 +312,21 @@ pub struct ExchangeArgs {
     /// Warn when the granted scopes lack SCOPE (repeatable)
     #[arg(long = "expect-scope", value_name = "SCOPE")]
     pub expect_scopes: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExchangeArgs {
+    /// The serverAuthCode, a redirect URL holding `code=`, or `-` for stdin
+    // Other issuers' codes are base64url and may start with `-`.
+    #[arg(value_name = "CODE|-", allow_hyphen_values = true)]
+    pub code: Option<String>,
+
+    /// The redirect_uri the code was issued for; empty for a mobile serverAuthCode
+    #[arg(long, default_value = "", value_name = "URI")]
+    pub redirect_uri: String,
+
+    #[command(flatten)]
+    pub report: SignInReportArgs,
 }
 
 #[derive(Debug, Args)]
@@ -350,17 +357,8 @@ pub struct LoginArgs {
     )]
     pub wait: u64,
 
-    /// Also print the access token and the ID token
-    #[arg(long)]
-    pub show_tokens: bool,
-
-    /// Also print the refresh token
-    #[arg(long)]
-    pub show_refresh_token: bool,
-
-    /// Warn when the granted scopes lack SCOPE (repeatable)
-    #[arg(long = "expect-scope", value_name = "SCOPE")]
-    pub expect_scopes: Vec<String>,
+    #[command(flatten)]
+    pub report: SignInReportArgs,
 }
 
 #[derive(Debug, Args)]

@@ -29,10 +29,10 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
             code_verifier: None,
             nonce: None,
             shown: Shown {
-                tokens: args.show_tokens,
-                refresh_token: args.show_refresh_token,
+                tokens: args.report.show_tokens,
+                refresh_token: args.report.show_refresh_token,
             },
-            expect_scopes: &args.expect_scopes,
+            expect_scopes: &args.report.expect_scopes,
             profile_by_email: false,
         },
     )?;

@@ -78,7 +78,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
             .collect()
     };
     // Granular consent: the user may uncheck a scope. Say so when the grant lacks one asked.
-    let mut expect_scopes = args.expect_scopes.clone();
+    let mut expect_scopes = args.report.expect_scopes.clone();
     if google {
         expect_scopes.extend(
             scopes
@@ -137,8 +137,8 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         args.wait,
     )?;
     let shown = Shown {
-        tokens: args.show_tokens,
-        refresh_token: args.show_refresh_token,
+        tokens: args.report.show_tokens,
+        refresh_token: args.report.show_refresh_token,
     };
     let landed = redeem::redeem(
         ctx,

@@ -74,19 +74,7 @@ fn global_options_work_after_the_command_and_from_the_environment() {
 
 #[test]
 fn demo_runs_the_whole_job_and_exits_0() {
-    let out = bare_cmd()
-        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .arg("demo")
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        stdout(&out),
-        stderr(&out)
-    );
-    let text = stdout(&out);
+    let text = demo(&[]);
     assert!(text.contains("| gsignin exchange -"), "{text}");
     assert!(text.contains("Signed in as alice@example.com"), "{text}");
     assert!(text.contains("$ gsignin whoami"), "{text}");
@@ -347,12 +335,23 @@ fn the_emulator_says_it_ignores_issuer_instead_of_silently_dropping_it() {
 
 #[test]
 fn demo_steps_take_nothing_from_the_users_gsignin_environment() {
+    let text = demo(&[
+        ("GSIGNIN_CLIENT_SECRET", "/nonexistent/client_secret.json"),
+        ("GSIGNIN_PROFILE", "users-own"),
+        ("GSIGNIN_ISSUER", "https://issuer.example"),
+        ("GSIGNIN_STORE", "keyring"),
+    ]);
+    assert!(
+        text.contains("profile:       demo") && text.contains("profile:       bob"),
+        "{text}"
+    );
+}
+
+/// `gsignin demo` with no Secret Service and `vars` set; it must exit 0. Its stdout.
+fn demo(vars: &[(&str, &str)]) -> String {
     let out = bare_cmd()
         .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
-        .env("GSIGNIN_CLIENT_SECRET", "/nonexistent/client_secret.json")
-        .env("GSIGNIN_PROFILE", "users-own")
-        .env("GSIGNIN_ISSUER", "https://issuer.example")
-        .env("GSIGNIN_STORE", "keyring")
+        .envs(vars.iter().copied())
         .arg("demo")
         .output()
         .unwrap();
@@ -363,9 +362,5 @@ fn demo_steps_take_nothing_from_the_users_gsignin_environment() {
         stdout(&out),
         stderr(&out)
     );
-    let text = stdout(&out);
-    assert!(
-        text.contains("profile:       demo") && text.contains("profile:       bob"),
-        "{text}"
-    );
+    stdout(&out)
 }
