@@ -1,6 +1,7 @@
 //! `id_token::verify` and the key parser over arbitrary bytes: neither may panic.
 //!
-//! cargo +nightly fuzz run verify -- -max_total_time=600
+//! cargo +nightly fuzz run -a verify -- -max_total_time=600
+//! (or, with the stable toolchain: RUSTC_BOOTSTRAP=1 cargo fuzz run -a verify ...)
 #![no_main]
 
 use gsignin::google::id_token::{Expectations, Key, KeySet, verify};
@@ -25,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
         audience: Some("aud".into()),
         leeway: 60,
         hd: Some("example.com".into()),
+        nonce: Some("n-0S6_WzA2Mj".into()),
     };
     let verdict = verify(data, keys(), &expect, 1_795_500_000);
     let _ = serde_json::to_string(&verdict);
