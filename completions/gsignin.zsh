@@ -62,7 +62,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::code -- The serverAuthCode, a redirect URL holding `code=`, or `-` for stdin:_default' \
+'::code -- The serverAuthCode, a redirect URL holding `code=`, or `-` for stdin (a code that starts with `-` goes after `--`):_default' \
 && ret=0
 ;;
 (login)

@@ -316,9 +316,11 @@ pub struct SignInReportArgs {
 
 #[derive(Debug, Args)]
 pub struct ExchangeArgs {
-    /// The serverAuthCode, a redirect URL holding `code=`, or `-` for stdin
-    // Other issuers' codes are base64url and may start with `-`.
-    #[arg(value_name = "CODE|-", allow_hyphen_values = true)]
+    /// The serverAuthCode, a redirect URL holding `code=`, or `-` for stdin (a code that
+    /// starts with `-` goes after `--`)
+    // Not `allow_hyphen_values`: a mistyped flag (`--show-token`) would be sent to the issuer
+    // as the code. Other issuers' base64url codes that start with `-` go after `--`.
+    #[arg(value_name = "CODE|-")]
     pub code: Option<String>,
 
     /// The redirect_uri the code was issued for; empty for a mobile serverAuthCode
@@ -520,13 +522,23 @@ mod tests {
     }
 
     #[test]
-    fn a_code_may_start_with_a_hyphen() {
-        let cli = Cli::try_parse_from(["gsignin", "exchange", "-0abc", "-v"]).unwrap();
+    fn a_mistyped_flag_is_a_usage_error_not_a_code_sent_to_the_issuer() {
+        for typo in ["--show-token", "-0abc", "--redirect_uri"] {
+            let err = Cli::try_parse_from(["gsignin", "exchange", typo]).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{typo}");
+        }
+        // A code that starts with `-` goes after `--`; `-` alone is stdin.
+        let cli = Cli::try_parse_from(["gsignin", "exchange", "-v", "--", "-0abc"]).unwrap();
         let Command::Exchange(args) = cli.command else {
             panic!("not exchange");
         };
         assert_eq!(args.code.as_deref(), Some("-0abc"));
         assert!(cli.global.verbose);
+        let cli = Cli::try_parse_from(["gsignin", "exchange", "-"]).unwrap();
+        let Command::Exchange(args) = cli.command else {
+            panic!("not exchange");
+        };
+        assert_eq!(args.code.as_deref(), Some("-"));
     }
 
     #[test]

@@ -181,6 +181,22 @@ impl Error {
         Self::new(Code::ClientSecretInvalid, message, hint)
     }
 
+    /// A port that cannot be listened on (`what` names the address): taken, or not ours to
+    /// take. One rule for every listener (login, receive, the emulator): exit 6.
+    pub fn cannot_listen(what: &str, e: &std::io::Error, hint: impl Into<String>) -> Self {
+        let why = match e.kind() {
+            std::io::ErrorKind::AddrInUse => "it is in use".to_string(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+            std::io::ErrorKind::AddrNotAvailable => "no such address on this machine".to_string(),
+            _ => e.to_string(),
+        };
+        Self::new(
+            Code::PortInUse,
+            format!("cannot listen on {what}: {why}"),
+            hint,
+        )
+    }
+
     /// Nothing is stored for `profile`.
     pub fn not_signed_in(profile: &str) -> Self {
         Self::new(
@@ -329,25 +345,21 @@ mod tests {
                 "README's exit-code table lacks {exit}"
             );
         }
-        // CONTRACT.md lives beside the repository (shared/); where it is, the tables agree.
+        // CONTRACT.md lives beside the repository (shared/), in every checkout and in CI: the
+        // tables agree, and a missing contract fails rather than passes unread.
         let contract =
             std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/CONTRACT.md");
-        match std::fs::read_to_string(&contract) {
-            Ok(text) => assert_eq!(
-                exit_rows(&text),
-                readme_exits,
-                "README's exit codes differ from CONTRACT.md's"
-            ),
-            // Not a tool the tests need: a checkout without shared/ beside it only skips this.
-            Err(_) => {
-                use std::io::Write;
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "SKIPPED (file missing): {} to compare exit codes with",
-                    contract.display()
-                );
-            }
-        }
+        let text = std::fs::read_to_string(&contract).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {} ({e}): the contract stands beside the checkout as shared/",
+                contract.display()
+            )
+        });
+        assert_eq!(
+            exit_rows(&text),
+            readme_exits,
+            "README's exit codes differ from CONTRACT.md's"
+        );
     }
 
     #[test]

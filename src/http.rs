@@ -14,8 +14,13 @@ use std::time::{Duration, Instant};
 /// Whether a request may be sent again after a 5xx, a 429 or a failure on the way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Retry {
-    /// Safe to repeat: refresh, keys, discovery, Drive, revocation.
+    /// Safe to repeat: keys, discovery, Drive, revocation, a refresh at an issuer that does
+    /// not rotate refresh tokens.
     Safe,
+    /// Repeat only what surely was not done: a 429 (refused). Not a 5xx, a timeout or a cut
+    /// connection, after which the server may have acted: a refresh at an issuer that rotates
+    /// refresh tokens, whose reuse detection would revoke the whole grant on a resend.
+    IfRefused,
     /// Never repeat: the request spends something (an authorization code).
     Never,
 }
@@ -42,7 +47,9 @@ pub struct Http {
     color_warnings: bool,
     /// Built on first use: setting up TLS (loading the system's root certificates) and the
     /// client's I/O thread costs milliseconds that commands needing no network never pay.
-    client: std::cell::OnceCell<reqwest::blocking::Client>,
+    /// One follows the proxy variables; the other, for loopback destinations, never does.
+    proxied: std::cell::OnceCell<reqwest::blocking::Client>,
+    direct: std::cell::OnceCell<reqwest::blocking::Client>,
     timeout: Duration,
     verbose: bool,
     trace: SharedWrite,
@@ -104,7 +111,8 @@ impl Http {
             insecure_http: false,
             warned_insecure: std::cell::Cell::new(false),
             color_warnings: false,
-            client: std::cell::OnceCell::new(),
+            proxied: std::cell::OnceCell::new(),
+            direct: std::cell::OnceCell::new(),
             timeout,
             verbose,
             trace,
@@ -201,24 +209,35 @@ impl Http {
         ))
     }
 
-    fn client(&self) -> Result<&reqwest::blocking::Client> {
-        if let Some(client) = self.client.get() {
+    /// The client for `url`: a loopback destination is always reached directly, whatever the
+    /// proxy variables say (a plain-http request through a proxy leaves the machine with its
+    /// secrets in clear), as Go's `ProxyFromEnvironment` does; anything else follows them.
+    fn client_for(&self, url: &str) -> Result<&reqwest::blocking::Client> {
+        let loopback = url::Url::parse(url).is_ok_and(|u| is_loopback(&u));
+        let (cell, direct) = if loopback {
+            (&self.direct, true)
+        } else {
+            (&self.proxied, false)
+        };
+        if let Some(client) = cell.get() {
             return Ok(client);
         }
-        let client = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!("gsignin/", env!("CARGO_PKG_VERSION")))
             // A redirect would resend a form full of secrets somewhere we did not choose.
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| {
-                Error::other(
-                    format!("cannot set up HTTPS: {e}"),
-                    "check SSL_CERT_FILE and the proxy variables (HTTPS_PROXY, NO_PROXY)",
-                )
-            })?;
-        Ok(self.client.get_or_init(|| client))
+            .redirect(reqwest::redirect::Policy::none());
+        if direct {
+            builder = builder.no_proxy();
+        }
+        let client = builder.build().map_err(|e| {
+            Error::other(
+                format!("cannot set up HTTPS: {e}"),
+                "check SSL_CERT_FILE and the proxy variables (HTTPS_PROXY, NO_PROXY)",
+            )
+        })?;
+        Ok(cell.get_or_init(|| client))
     }
 
     pub fn get(&self, url: &str, bearer: Option<&crate::secret::Secret>) -> Result<Response> {
@@ -260,7 +279,7 @@ impl Http {
                 }
             }
         }
-        let client = self.client()?;
+        let client = self.client_for(url)?;
         let mut attempt = 1;
         loop {
             let started = Instant::now();
@@ -296,8 +315,12 @@ impl Http {
             match outcome {
                 Ok(resp) => {
                     self.trace_response(&resp, elapsed);
-                    let retryable = resp.status >= 500 || resp.status == 429;
-                    if retryable && retry == Retry::Safe && attempt < MAX_TRIES {
+                    let retryable = match retry {
+                        Retry::Safe => resp.status >= 500 || resp.status == 429,
+                        Retry::IfRefused => resp.status == 429,
+                        Retry::Never => false,
+                    };
+                    if retryable && attempt < MAX_TRIES {
                         self.pause(attempt, resp.header("retry-after"));
                         attempt += 1;
                         continue;
@@ -455,6 +478,14 @@ pub fn is_loopback_host(host: &str) -> bool {
     url::Url::parse(&format!("http://{host}/")).is_ok_and(|u| is_loopback(&u))
 }
 
+/// The token of an `Authorization: Bearer TOKEN` value. The scheme is case-insensitive (RFC
+/// 7235 2.1: `bearer` and `BEARER` are the same scheme).
+pub fn bearer_token(authorization: &str) -> Option<&str> {
+    let (scheme, token) = authorization.trim().split_once(' ')?;
+    let token = token.trim_start();
+    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
+}
+
 /// `scheme://host:port`, the port always written: what an origin comparison looks at.
 pub fn origin(url: &url::Url) -> String {
     format!(
@@ -579,4 +610,65 @@ fn error_chain(e: &reqwest::Error) -> String {
         source = s.source();
     }
     parts.last().cloned().unwrap_or_else(|| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+
+    /// A server on 127.0.0.1 that answers every request with `head`; counts its connections.
+    fn answering(head: String) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let count = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counted = count.clone();
+        std::thread::spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = conn.set_read_timeout(Some(Duration::from_millis(300)));
+                let mut buf = [0u8; 8192];
+                let _ = conn.read(&mut buf);
+                let _ = conn.write_all(head.as_bytes());
+            }
+        });
+        (url, count)
+    }
+
+    #[test]
+    fn a_redirect_is_never_followed_so_a_form_of_secrets_is_never_resent() {
+        let (elsewhere, reached) =
+            answering("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}".into());
+        for status in [301, 302, 303, 307, 308] {
+            let (url, _) = answering(format!(
+                "HTTP/1.1 {status} Moved\r\nlocation: {elsewhere}/token\r\ncontent-length: 0\r\n\r\n"
+            ));
+            let http = Http::new(
+                Duration::from_secs(5),
+                false,
+                std::rc::Rc::new(std::cell::RefCell::new(
+                    Box::new(std::io::sink()) as Box<dyn Write>
+                )),
+            );
+            let resp = http
+                .post_form(
+                    &format!("{url}/token"),
+                    &[("code", "4/secret")],
+                    Retry::Never,
+                )
+                .unwrap();
+            assert_eq!(resp.status, status);
+        }
+        assert_eq!(reached.load(std::sync::atomic::Ordering::SeqCst), 0);
+    }
+
+    #[test]
+    fn the_bearer_scheme_is_case_insensitive() {
+        for v in ["Bearer t", "bearer t", "BEARER  t", " Bearer t "] {
+            assert_eq!(bearer_token(v), Some("t"), "{v:?}");
+        }
+        for v in ["Basic t", "Bearer", "Bearer ", "Bearert"] {
+            assert_eq!(bearer_token(v), None, "{v:?}");
+        }
+    }
 }

@@ -76,7 +76,7 @@ impl Io {
             stdin_is_terminal: std::io::stdin().is_terminal(),
             stderr_is_terminal: std::io::stderr().is_terminal(),
             colors: Colors::NONE,
-            prompt_hidden: Box::new(|prompt| rpassword::prompt_password(prompt)),
+            prompt_hidden: Box::new(crate::terminal::prompt_hidden),
             process_stdin: true,
         }
     }

@@ -34,8 +34,10 @@ pub struct Page {
 const MAX_HEAD: u64 = 16 * 1024;
 /// A browser sends its request at once; a client that dawdles is dropped.
 const READ_TIMEOUT: Duration = Duration::from_secs(5);
-/// Connections served at once; more are closed unanswered.
-const MAX_CONNECTIONS: usize = 16;
+/// Connections served at once. Past it, the oldest one that has not sent its request yet is
+/// closed to make room: idle sockets held open by another local process never keep the
+/// browser's redirect out.
+const MAX_CONNECTIONS: usize = 64;
 /// How long the browser waits for the command's verdict (the exchange) before a plain answer.
 const REPLY_WAIT: Duration = Duration::from_secs(120);
 
@@ -43,16 +45,18 @@ pub struct Served {
     stop: Arc<AtomicBool>,
     /// Redirects handed to the command whose page is not written yet.
     answering: Arc<std::sync::atomic::AtomicUsize>,
-    addr: std::net::SocketAddr,
-    thread: Option<JoinHandle<()>>,
+    addrs: Vec<std::net::SocketAddr>,
+    threads: Vec<JoinHandle<()>>,
 }
 
 impl Drop for Served {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
-        // The thread blocks in accept: one connection of our own wakes it to see the flag.
-        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
-        if let Some(t) = self.thread.take() {
+        // Each thread blocks in accept: one connection of our own wakes it to see the flag.
+        for addr in &self.addrs {
+            let _ = TcpStream::connect_timeout(addr, Duration::from_secs(1));
+        }
+        for t in self.threads.drain(..) {
             let _ = t.join();
         }
         // The browser gets its page before the command ends (an idle connection does not
@@ -64,49 +68,107 @@ impl Drop for Served {
     }
 }
 
-/// Serves `listener` on a thread: requests to `path` become [`Event::Redirect`]s on `events`.
+/// The connections being served: how many, and those still waiting for their request, oldest
+/// first, which may be closed to make room.
+#[derive(Default)]
+struct Connections {
+    open: std::sync::atomic::AtomicUsize,
+    next: std::sync::atomic::AtomicU64,
+    waiting: std::sync::Mutex<std::collections::VecDeque<(u64, TcpStream)>>,
+}
+
+impl Connections {
+    /// Room for one more: at the limit, the oldest connection that has sent nothing whole yet
+    /// is closed (its thread sees the end and leaves). False when every one is busy with a
+    /// request.
+    fn make_room(&self) -> bool {
+        if self.open.load(Ordering::SeqCst) < MAX_CONNECTIONS {
+            return true;
+        }
+        let oldest = self.waiting.lock().ok().and_then(|mut w| w.pop_front());
+        match oldest {
+            Some((_, stream)) => {
+                let _ = stream.shutdown(std::net::Shutdown::Both);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn waiting(&self, stream: &TcpStream) -> u64 {
+        let id = self.next.fetch_add(1, Ordering::SeqCst);
+        if let (Ok(clone), Ok(mut w)) = (stream.try_clone(), self.waiting.lock()) {
+            w.push_back((id, clone));
+        }
+        id
+    }
+
+    fn not_waiting(&self, id: u64) {
+        if let Ok(mut w) = self.waiting.lock() {
+            w.retain(|(i, _)| *i != id);
+        }
+    }
+}
+
+/// Serves `listeners` (one per address the redirect's host names) on threads: requests to
+/// `path` become [`Event::Redirect`]s on `events`.
 pub fn serve(
-    listener: TcpListener,
+    listeners: Vec<TcpListener>,
     path: String,
     events: Sender<Event>,
 ) -> std::io::Result<Served> {
-    let addr = listener.local_addr()?;
-    let busy = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let conns = Arc::new(Connections::default());
     let answering = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-    let counting = answering.clone();
     let stop = Arc::new(AtomicBool::new(false));
-    let flag = stop.clone();
-    let thread = std::thread::Builder::new()
-        .name("gsignin-redirect".into())
-        .spawn(move || {
-            for stream in listener.incoming() {
-                if flag.load(Ordering::SeqCst) {
-                    break;
-                }
-                match stream {
-                    // Each connection on its own thread: a browser's idle preconnect must not
-                    // hold up the redirect behind it. A few at once at most.
-                    Ok(stream) if busy.load(Ordering::SeqCst) < MAX_CONNECTIONS => {
-                        busy.fetch_add(1, Ordering::SeqCst);
-                        let (path, events, busy) = (path.clone(), events.clone(), busy.clone());
-                        let answering = counting.clone();
-                        std::thread::spawn(move || {
-                            handle(stream, &path, &events, &answering);
-                            busy.fetch_sub(1, Ordering::SeqCst);
-                        });
+    let mut served = Served {
+        stop: stop.clone(),
+        answering: answering.clone(),
+        addrs: Vec::new(),
+        threads: Vec::new(),
+    };
+    for listener in listeners {
+        served.addrs.push(listener.local_addr()?);
+        let (path, events, conns, answering, stop) = (
+            path.clone(),
+            events.clone(),
+            conns.clone(),
+            answering.clone(),
+            stop.clone(),
+        );
+        let thread = std::thread::Builder::new()
+            .name("gsignin-redirect".into())
+            .spawn(move || {
+                for stream in listener.incoming() {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
                     }
-                    Ok(_) => {}
-                    // A failed accept (a reset connection, no descriptors left) costs a pause.
-                    Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                    match stream {
+                        // Each connection on its own thread: a browser's idle preconnect must
+                        // not hold up the redirect behind it.
+                        Ok(stream) if conns.make_room() => {
+                            conns.open.fetch_add(1, Ordering::SeqCst);
+                            let id = conns.waiting(&stream);
+                            let (path, events, conns) =
+                                (path.clone(), events.clone(), conns.clone());
+                            let answering = answering.clone();
+                            std::thread::spawn(move || {
+                                handle(stream, &path, &events, &answering, &|| {
+                                    conns.not_waiting(id)
+                                });
+                                conns.not_waiting(id);
+                                conns.open.fetch_sub(1, Ordering::SeqCst);
+                            });
+                        }
+                        Ok(_) => {}
+                        // A failed accept (a reset connection, no descriptors left) costs a
+                        // pause.
+                        Err(_) => std::thread::sleep(Duration::from_millis(20)),
+                    }
                 }
-            }
-        })?;
-    Ok(Served {
-        stop,
-        answering,
-        addr,
-        thread: Some(thread),
-    })
+            })?;
+        served.threads.push(thread);
+    }
+    Ok(served)
 }
 
 fn handle(
@@ -114,6 +176,7 @@ fn handle(
     path: &str,
     events: &Sender<Event>,
     answering: &std::sync::atomic::AtomicUsize,
+    head_read: &dyn Fn(),
 ) {
     let _ = stream.set_read_timeout(Some(READ_TIMEOUT));
     let _ = stream.set_write_timeout(Some(READ_TIMEOUT));
@@ -122,18 +185,23 @@ fn handle(
     };
     let mut reader = BufReader::new(std::io::Read::take(reader_stream, MAX_HEAD));
     let mut line = String::new();
-    if reader.read_line(&mut line).is_err() {
+    // Only a whole request line counts: one cut short (a connection closed to make room, a
+    // client that gave up) is no redirect, whatever part of a query it holds.
+    if reader.read_line(&mut line).is_err() || !line.ends_with('\n') {
         return;
     }
-    // The rest of the head is read and dropped (a browser waits for us to read it).
+    // The rest of the head is read and dropped (a browser waits for us to read it); a head
+    // that never ends is no request either.
     loop {
         let mut header = String::new();
         match reader.read_line(&mut header) {
-            Ok(0) | Err(_) => break,
+            Ok(0) | Err(_) => return,
             Ok(_) if header == "\r\n" || header == "\n" => break,
             Ok(_) => {}
         }
     }
+    // A whole request: no longer one to close for room.
+    head_read();
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
     let (req_path, query) = target.split_once('?').unwrap_or((target, ""));
@@ -220,7 +288,7 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = channel();
-        let _served = serve(listener, "/".into(), tx).unwrap();
+        let _served = serve(vec![listener], "/".into(), tx).unwrap();
         // A browser's preconnect: opened, nothing sent.
         let _idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
         std::thread::spawn(move || get(port, "/?state=s"));
@@ -231,11 +299,58 @@ mod tests {
     }
 
     #[test]
+    fn the_redirect_gets_through_200_idle_connections_held_open() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = channel();
+        let _served = serve(vec![listener], "/".into(), tx).unwrap();
+        // Another local process holds sockets open and sends nothing (or half a request).
+        let mut idle: Vec<TcpStream> = (0..200)
+            .map(|_| TcpStream::connect(("127.0.0.1", port)).unwrap())
+            .collect();
+        for s in idle.iter_mut().step_by(2) {
+            let _ = s.write_all(b"GET /?state=");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+        std::thread::spawn(move || get(port, "/?state=s&code=c"));
+        match rx.recv_timeout(Duration::from_secs(3)) {
+            Ok(Event::Redirect { query, .. }) => assert_eq!(query, "state=s&code=c"),
+            Ok(_) => panic!("a redirect event"),
+            Err(e) => panic!("the redirect did not get through 200 idle connections: {e}"),
+        }
+    }
+
+    #[test]
+    fn every_listener_of_a_redirect_host_is_served() {
+        let v4 = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = v4.local_addr().unwrap().port();
+        let Ok(v6) = TcpListener::bind(("::1", port)) else {
+            panic!("this machine has no IPv6 loopback (::1): the test needs one");
+        };
+        let (tx, rx) = channel();
+        let _served = serve(vec![v4, v6], "/".into(), tx).unwrap();
+        for host in ["127.0.0.1", "::1"] {
+            let target = format!("/?from={host}");
+            let addr: std::net::IpAddr = host.parse().unwrap();
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect((addr, port)).unwrap();
+                let _ = write!(s, "GET {target} HTTP/1.1\r\nHost: localhost\r\n\r\n");
+                let mut out = String::new();
+                let _ = s.read_to_string(&mut out);
+            });
+            match rx.recv_timeout(Duration::from_secs(3)) {
+                Ok(Event::Redirect { query, .. }) => assert_eq!(query, format!("from={host}")),
+                _ => panic!("no redirect through {host}"),
+            }
+        }
+    }
+
+    #[test]
     fn only_the_redirect_path_reaches_the_command_and_the_listener_stops_on_drop() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = channel();
-        let served = serve(listener, "/cb".into(), tx).unwrap();
+        let served = serve(vec![listener], "/cb".into(), tx).unwrap();
         assert!(get(port, "/favicon.ico").starts_with("HTTP/1.1 404"));
         let answer = std::thread::spawn(move || get(port, "/cb?state=s&code=c"));
         match rx.recv_timeout(Duration::from_secs(5)).unwrap() {

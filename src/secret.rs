@@ -48,6 +48,13 @@ impl fmt::Display for Secret {
     }
 }
 
+/// Whether a secret someone sent equals the one expected, in time that does not depend on
+/// where they differ (a pairing or control token is all that stands between a network and
+/// the exchange).
+pub fn same(sent: &str, expected: &str) -> bool {
+    aws_lc_rs::constant_time::verify_slices_are_equal(sent.as_bytes(), expected.as_bytes()).is_ok()
+}
+
 /// `bytes` random bytes as URL-safe base64 without padding: states, nonces, PKCE verifiers,
 /// pairing tokens, the emulator's codes and tokens.
 pub fn random_urlsafe(bytes: usize) -> String {

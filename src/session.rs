@@ -161,7 +161,16 @@ impl<'a> Session<'a> {
             .token_uri
             .clone()
             .unwrap_or_else(|| endpoints.token.clone());
-        let response = token::refresh(&self.ctx.http, &token_url, &client, &refresh_token)?;
+        // From the moment the refresh token goes out until a rotated one is stored, a signal
+        // waits: the old one may be dead at the issuer already.
+        let held = crate::interrupt::Held::new();
+        let response = token::refresh(
+            &self.ctx.http,
+            &token_url,
+            &client,
+            &refresh_token,
+            self.retry(),
+        )?;
 
         // From here the old refresh token may be dead (rotation): nothing may lose the new one.
         let now = self.ctx.clock.now();
@@ -182,6 +191,12 @@ impl<'a> Session<'a> {
             // ID token's keys may take retries × timeout to fetch, and a kill then would lose it).
             self.save(now)?;
         }
+        let name = self.name.clone();
+        held.release(|| {
+            self.ctx.warn(&format!(
+                "interrupted: the refreshed sign-in was stored first (profile `{name}`)"
+            ))
+        });
 
         let verdict = response.id_token.as_ref().map(|t| {
             let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
@@ -235,6 +250,24 @@ impl<'a> Session<'a> {
             rotated,
             lost_scopes,
         })
+    }
+
+    /// Whether a refresh that may have reached the issuer can be sent again: only where the
+    /// refresh token is known not to rotate (a resent rotated-away token trips the issuer's
+    /// reuse detection, which revokes the grant). A stored sign-in knows whether its issuer
+    /// ever rotated it; GSIGNIN_REFRESH_TOKEN knows only that Google does not.
+    fn retry(&self) -> crate::http::Retry {
+        let never_rotates = match &self.profile {
+            Some(p) => !p.refresh_token_rotated,
+            None => self
+                .endpoints()
+                .is_ok_and(|e| e.issuers.iter().any(|i| Endpoints::is_google(i))),
+        };
+        if never_rotates {
+            crate::http::Retry::Safe
+        } else {
+            crate::http::Retry::IfRefused
+        }
     }
 
     /// Writes the sign-in as it is now (the caller holds the profile's lock); when the store

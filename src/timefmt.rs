@@ -46,10 +46,28 @@ pub fn relative(t: i64, now: i64) -> String {
     if t == now {
         "now".to_string()
     } else if t > now {
-        format!("in {}", span(t - now))
+        format!("in {}", span(t.saturating_sub(now)))
     } else {
-        format!("{} ago", span(now - t))
+        format!("{} ago", span(now.saturating_sub(t)))
     }
+}
+
+/// `2026-11-25T06:00:00Z (in 59 min)`, or `out of range` for a time no calendar date names
+/// (a hostile token's `exp` of -2^63): never a wrapped-around span.
+pub fn instant(t: i64, now: i64) -> String {
+    match dated(t, now) {
+        Some((date, rel)) => format!("{date} ({rel})"),
+        None => "out of range".to_string(),
+    }
+}
+
+/// The RFC 3339 date and the relative time of `t`; None when no date names it.
+pub fn dated(t: i64, now: i64) -> Option<(String, String)> {
+    let date = OffsetDateTime::from_unix_timestamp(t)
+        .ok()?
+        .format(&Rfc3339)
+        .ok()?;
+    Some((date, relative(t, now)))
 }
 
 #[cfg(test)]
@@ -66,5 +84,17 @@ mod tests {
         assert_eq!(span(90_000), "1 d 1 h");
         assert_eq!(relative(100, 40), "in 1 min");
         assert_eq!(relative(40, 100), "1 min ago");
+        assert_eq!(
+            instant(1_795_500_060, 1_795_500_000),
+            "2026-11-24T06:01:00Z (in 1 min)"
+        );
+    }
+
+    #[test]
+    fn a_time_no_date_names_is_out_of_range_not_a_wrapped_span() {
+        for t in [i64::MIN, i64::MAX, -377_705_116_801, 253_402_300_800] {
+            assert_eq!(instant(t, 1_795_500_000), "out of range", "{t}");
+        }
+        assert!(relative(i64::MIN, i64::MAX).ends_with("ago"));
     }
 }

@@ -19,8 +19,9 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
         ));
     }
     let cannot_listen = |e: std::io::Error| {
-        Error::other(
-            format!("cannot listen on 127.0.0.1:{}: {e}", args.port),
+        Error::cannot_listen(
+            &format!("127.0.0.1 port {}", args.port),
+            &e,
             "pick another --port, or 0 for any free one",
         )
     };

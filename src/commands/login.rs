@@ -54,8 +54,11 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         })?;
     // The browser goes there with the user's session: the same transport rule as for secrets.
     ctx.http.check_transport(&endpoint)?;
-    let listener = redirect.bind()?;
-    let port = listener.local_addr().map(|a| a.port()).unwrap_or(0);
+    let listeners = redirect.bind()?;
+    let port = listeners
+        .first()
+        .and_then(|l| l.local_addr().ok())
+        .map_or(0, |a| a.port());
     let redirect_uri = redirect.uri(port);
     // Google takes `drive.appdata` only as its URL; other issuers' scopes (`offline_access`)
     // are sent as written.
@@ -95,7 +98,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         login_hint: args.login_hint.as_deref(),
     })?;
     let (tx, events) = channel();
-    let served = loopback::serve(listener, redirect.path.clone(), tx.clone()).map_err(|e| {
+    let served = loopback::serve(listeners, redirect.path.clone(), tx.clone()).map_err(|e| {
         Error::other(
             format!("cannot serve the redirect on port {port}: {e}"),
             "try again, or pick another --port",
@@ -275,7 +278,7 @@ fn start_paste_reader(ctx: &Ctx, tx: std::sync::mpsc::Sender<Event>) {
     let terminal = ctx.io.stdin_is_terminal;
     std::thread::spawn(move || {
         let read = if terminal {
-            rpassword::prompt_password("Redirect URL (input hidden): ")
+            crate::terminal::prompt_hidden("Redirect URL (input hidden): ")
         } else {
             use std::io::{BufRead, Read};
             let mut line = String::new();
@@ -302,8 +305,9 @@ struct Redirect {
     /// The registered URI exactly as the client secret spells it (the issuer compares it
     /// byte for byte), or None: `http://127.0.0.1:PORT` with the port bound.
     registered: Option<String>,
-    /// Where to listen: that URI's loopback host.
-    host: std::net::IpAddr,
+    /// Where to listen: every address that URI's loopback host names (`localhost`: both
+    /// 127.0.0.1 and ::1, since a browser may try either first).
+    hosts: Vec<std::net::IpAddr>,
     port: u16,
     path: String,
 }
@@ -313,10 +317,12 @@ impl Redirect {
     /// (the one on --port when given).
     fn choose(client: &ClientSecret, port: Option<u16>) -> Result<Redirect> {
         let v4 = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+        let v6 = std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST);
         if client.kind == ClientKind::Installed {
+            // 127.0.0.1 literally (Google's advice for Desktop clients): one address to hold.
             return Ok(Redirect {
                 registered: None,
-                host: v4,
+                hosts: vec![v4],
                 port: port.unwrap_or(0),
                 path: "/".into(),
             });
@@ -337,16 +343,17 @@ impl Redirect {
             (Some((text, u)), _) => Ok(Redirect {
                 port: u.port().unwrap_or(0),
                 path: u.path().to_string(),
-                host: match u.host() {
-                    Some(url::Host::Ipv6(ip)) => std::net::IpAddr::V6(ip),
-                    _ => v4,
+                hosts: match u.host() {
+                    Some(url::Host::Ipv6(ip)) => vec![std::net::IpAddr::V6(ip)],
+                    Some(url::Host::Ipv4(ip)) => vec![std::net::IpAddr::V4(ip)],
+                    _ => vec![v4, v6],
                 },
                 registered: Some(text.to_string()),
             }),
             // The file lists no redirect URIs at all (older downloads): trust --port.
             (None, Some(p)) if client.redirect_uris.is_empty() => Ok(Redirect {
                 registered: None,
-                host: v4,
+                hosts: vec![v4],
                 port: p,
                 path: "/".into(),
             }),
@@ -367,24 +374,40 @@ impl Redirect {
         }
     }
 
-    fn bind(&self) -> Result<std::net::TcpListener> {
-        let host = self.host;
-        std::net::TcpListener::bind((host, self.port)).map_err(|e| {
-            let why = match e.kind() {
-                std::io::ErrorKind::AddrInUse => "it is in use".to_string(),
-                std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
-                _ => e.to_string(),
+    /// Holds the redirect's port on every address its host names, or refuses to start: a
+    /// `localhost` redirect held on 127.0.0.1 alone would let another local user listening on
+    /// [::1] (which browsers try first) take the code. A machine with no IPv6 at all has no
+    /// [::1] for anyone to hold.
+    fn bind(&self) -> Result<Vec<std::net::TcpListener>> {
+        let mut listeners: Vec<std::net::TcpListener> = Vec::new();
+        for host in &self.hosts {
+            // The first bind picks a free port when none is given; the others take the same.
+            let port = match listeners.first() {
+                Some(l) => l.local_addr().map_or(self.port, |a| a.port()),
+                None => self.port,
             };
-            Error::new(
-                Code::PortInUse,
-                format!("cannot listen on {host} port {} for the redirect: {why}", self.port),
-                if self.registered.is_some() {
-                    "stop what holds that port (it is the web client's registered redirect), or register another port and pass --port"
-                } else {
-                    "pick another --port, or leave it out for a free one"
-                },
-            )
-        })
+            match std::net::TcpListener::bind((*host, port)) {
+                Ok(l) => listeners.push(l),
+                Err(e)
+                    if host.is_ipv6()
+                        && self.hosts.len() > 1
+                        && e.kind() == std::io::ErrorKind::AddrNotAvailable => {}
+                Err(e) => return Err(self.bind_error(*host, port, &e)),
+            }
+        }
+        Ok(listeners)
+    }
+
+    fn bind_error(&self, host: std::net::IpAddr, port: u16, e: &std::io::Error) -> Error {
+        Error::cannot_listen(
+            &format!("{host} port {port} for the redirect"),
+            e,
+            if self.registered.is_some() {
+                "stop what holds that port (it is the web client's registered redirect), or register another port and pass --port"
+            } else {
+                "pick another --port, or leave it out for a free one"
+            },
+        )
     }
 
     fn uri(&self, bound_port: u16) -> String {

@@ -27,25 +27,10 @@ pub struct Redemption<'a> {
     pub nonce: Option<&'a str>,
     pub shown: Shown,
     pub expect_scopes: &'a [String],
-    /// Store under a profile named by the verified email (`receive --keep`: each user their
-    /// own profile) instead of `profile_name`.
+    /// Store under a profile named by the user (`receive --keep`: each user their own
+    /// profile, see [`name_for_user`]) instead of `profile_name`, never replacing another
+    /// user's sign-in.
     pub profile_by_email: bool,
-}
-
-/// A profile name for an email address: the characters profile names allow, the rest as `_`;
-/// None when nothing usable is left.
-pub fn profile_for_email(email: &str) -> Option<String> {
-    let name: String = email
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@') {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    store::validate_profile(&name).ok().map(|_| name)
 }
 
 /// A stored sign-in: its report and the run's failure, if any (stored, but with something
@@ -93,12 +78,27 @@ pub fn redeem(
     ready.expect.nonce = r.nonce.map(str::to_string);
     let (verdict, in_flight) = judge(ctx, ready, &resp, &mut signin, now)?;
     if r.profile_by_email {
-        // Only a verified token names the profile (judge returned Ok); no email keeps the name.
-        if let Some(name) = signin.profile.email.as_deref().and_then(profile_for_email) {
-            signin.profile.name = name;
+        // Only a verified token names the profile (judge returned Ok).
+        match name_for_user(&ready.store, &signin.profile, profile_name) {
+            Some(name) => signin.profile.name = name,
+            None => {
+                let cause = Error::new(
+                    Code::StoreUnwritable,
+                    "the sign-in names no user gsignin can file it under (no verified email, and no usable `sub`)",
+                    "request the openid and email scopes in the app",
+                );
+                return Err(store::rescue(
+                    &ctx.dirs,
+                    &signin.profile,
+                    &signin.tokens,
+                    now,
+                    cause,
+                ));
+            }
         }
     }
-    let kept_refresh = land(ctx, &ready.store, &mut signin, now)?;
+    let mine_only = r.profile_by_email;
+    let kept_refresh = land(ctx, &ready.store, &mut signin, now, mine_only)?;
     if let Some(path) = in_flight {
         // Stored now: the copy that waited out the key fetch goes.
         let _ = std::fs::remove_file(path);
@@ -213,16 +213,53 @@ fn judge(
     ))
 }
 
+/// `receive --keep`'s profile for the user a verified sign-in names: their verified email,
+/// spelled injectively ([`store::names`]); else, or when that name is `reserved` (the
+/// `--profile` profile) or holds another user, `sub-<sub>`. None when neither is free for
+/// this user. [`land`] checks again under the profile's lock.
+pub fn name_for_user(store: &Store, profile: &Profile, reserved: &str) -> Option<String> {
+    let by_email = profile
+        .email
+        .as_deref()
+        .filter(|_| profile.email_verified == Some(true))
+        .and_then(store::names::for_email);
+    let by_sub = profile.sub.as_deref().and_then(store::names::for_sub);
+    [by_email, by_sub].into_iter().flatten().find(|name| {
+        name != reserved
+            && match store.load_profile(name) {
+                Ok(None) => true,
+                Ok(Some(old)) => same_user(&old, profile),
+                Err(_) => false,
+            }
+    })
+}
+
 /// Saves the sign-in under the profile's lock, as every save is: a refresh of the old sign-in
-/// running now must not write the old user back over this one. Returns whether a refresh
-/// token already stored for the same user stays in use.
-fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64) -> Result<bool> {
+/// running now must not write the old user back over this one. With `mine_only`, a profile
+/// that holds another user is never replaced (the tokens are rescued instead). Returns
+/// whether a refresh token already stored for the same user stays in use.
+fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool) -> Result<bool> {
     let SignIn { profile, tokens } = signin;
     let _lock = match store.lock(&profile.name, ctx.lock_wait()) {
         Ok(lock) => lock,
         Err(cause) => return Err(store::rescue(&ctx.dirs, profile, tokens, now, cause)),
     };
     let previous = store.load_profile(&profile.name).ok().flatten();
+    if mine_only
+        && previous
+            .as_ref()
+            .is_some_and(|old| !same_user(old, profile))
+    {
+        let cause = Error::new(
+            Code::StoreUnwritable,
+            format!(
+                "profile `{}` holds another user's sign-in, which this one must not replace",
+                profile.name
+            ),
+            "keep the rescued tokens, or move the other profile aside with `gsignin revoke --local --profile NAME`",
+        );
+        return Err(store::rescue(&ctx.dirs, profile, tokens, now, cause));
+    }
     if let Some(old) = previous.as_ref().filter(|old| !same_user(old, profile)) {
         ctx.warn(&format!(
             "profile `{}` held the sign-in of {}; it now holds {} (use --profile NAME to keep both)",
@@ -328,28 +365,5 @@ fn keep_previous_refresh_token(
             ctx.warn(&format!("could not read the stored refresh token: {e}"));
             false
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::profile_for_email;
-
-    #[test]
-    fn an_email_becomes_a_profile_name_it_cannot_escape() {
-        assert_eq!(
-            profile_for_email("alice@example.com").as_deref(),
-            Some("alice@example.com")
-        );
-        assert_eq!(
-            profile_for_email("a+b@example.com").as_deref(),
-            Some("a_b@example.com")
-        );
-        assert_eq!(
-            profile_for_email("../x@example.com").as_deref(),
-            None,
-            "starts with a dot"
-        );
-        assert_eq!(profile_for_email(&"a".repeat(70)), None);
     }
 }

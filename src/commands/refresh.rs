@@ -6,7 +6,7 @@ use crate::error::{Code, Error, Result};
 use crate::google::scopes;
 use crate::output::{self, Data, Outcome, aligned};
 use crate::session::Session;
-use crate::timefmt::{relative, rfc3339};
+use crate::timefmt::{instant, rfc3339};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -125,7 +125,7 @@ impl RefreshReport {
             (
                 "access token",
                 match self.expires_at {
-                    Some(t) => format!("expires {} ({})", rfc3339(t), relative(t, now)),
+                    Some(t) => format!("expires {}", instant(t, now)),
                     None => "no expiry given".into(),
                 },
             ),

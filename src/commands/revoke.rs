@@ -55,7 +55,20 @@ pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
             &url,
             token,
             client.as_ref().map(|(c, a)| (c, *a)),
-        )?;
+        )
+        .map_err(|e| {
+            // The issuer is out of reach (or in trouble): nothing was deleted, and the user
+            // may still want that.
+            if e.exit_code() == 5 {
+                let hint = format!(
+                    "{}; nothing was deleted: try again later, or `gsignin revoke --local` deletes                      what is stored without telling the issuer (the grant then stays live until                      the user removes the app's access)",
+                    e.hint()
+                );
+                e.with_hint(hint)
+            } else {
+                e
+            }
+        })?;
         if said == Revoked::AlreadyGone {
             ctx.warn("the issuer no longer knows this token (already revoked or expired); deleting what is stored anyway");
         }

@@ -7,7 +7,7 @@ use crate::google::token::TokenResponse;
 use crate::output::{self, Outcome, aligned};
 use crate::store::Profile;
 use crate::style::Styled;
-use crate::timefmt::{relative, rfc3339};
+use crate::timefmt::{instant, rfc3339};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -86,7 +86,7 @@ impl SignInReport {
             (
                 "access token",
                 match profile.access_token_expires_at {
-                    Some(t) => format!("expires {} ({})", rfc3339(t), relative(t, now)),
+                    Some(t) => format!("expires {}", instant(t, now)),
                     None => "no expiry given".into(),
                 },
             ),

@@ -8,7 +8,7 @@ use crate::google::scopes;
 use crate::output::{Outcome, aligned};
 use crate::session::Session;
 use crate::store::Profile;
-use crate::timefmt::{relative, rfc3339};
+use crate::timefmt::{instant, rfc3339};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -144,7 +144,7 @@ impl ProfileStatus {
                 self.expires_at
                     .map(|t| {
                         let verb = if t > now { "expires" } else { "expired" };
-                        format!("{verb} {} ({})", rfc3339(t), relative(t, now))
+                        format!("{verb} {}", instant(t, now))
                     })
                     .unwrap_or_else(|| "-".into()),
             ),

@@ -5,7 +5,7 @@
 
 use crate::error::{Error, Result};
 use crate::secret::Secret;
-use serde::Deserialize;
+use serde_json::{Map, Value};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone)]
@@ -29,22 +29,6 @@ pub enum ClientKind {
     Installed,
 }
 
-#[derive(Deserialize)]
-struct File {
-    web: Option<Inner>,
-    installed: Option<Inner>,
-}
-
-#[derive(Deserialize)]
-struct Inner {
-    client_id: Option<String>,
-    client_secret: Option<String>,
-    token_uri: Option<String>,
-    auth_uri: Option<String>,
-    #[serde(default)]
-    redirect_uris: Vec<String>,
-}
-
 /// Google's files are under 1 KB; a larger one is not a client secret (or is /dev/zero).
 const MAX_SIZE: u64 = 1 << 20;
 
@@ -54,6 +38,9 @@ const DOWNLOAD_HINT: &str = "download it from Google Cloud console > APIs & Serv
 impl ClientSecret {
     /// Reads the file named by `--client-secret`, or the default one in the config dir.
     pub fn load(explicit: Option<&Path>, default: &Path) -> Result<ClientSecret> {
+        if let Some(p) = explicit {
+            refuse_inline_json(p)?;
+        }
         let path = explicit.unwrap_or(default);
         // The default file lives in gsignin's config dir, which no other user may write; a
         // file the user names is theirs to judge. Either must be a regular file of sane size.
@@ -82,49 +69,124 @@ impl ClientSecret {
         Self::parse(&bytes, path)
     }
 
+    /// Reads the file's JSON. Every error names the part that is wrong and its type, never a
+    /// value: a value may be the client secret itself, and error lines end up in CI logs.
     pub fn parse(bytes: &[u8], path: &Path) -> Result<ClientSecret> {
         let shown = path.display();
-        let file: File = serde_json::from_slice(bytes).map_err(|e| {
+        let doc: Value = serde_json::from_slice(bytes).map_err(|e| {
+            // serde_json's syntax errors name a position and what was expected, no value.
             Error::client_secret(
-                format!("{shown} is not a client secret file: {e}"),
+                format!(
+                    "{shown} is not a client secret file: not JSON (line {}, column {})",
+                    e.line(),
+                    e.column()
+                ),
                 format!("it should be JSON with a `web` or `installed` object; {DOWNLOAD_HINT}"),
             )
         })?;
-        let (kind, inner) = match (file.web, file.installed) {
-            (Some(web), _) => (ClientKind::Web, Some(web)),
-            (None, Some(installed)) => (ClientKind::Installed, Some(installed)),
-            (None, None) => (ClientKind::Web, None),
-        };
-        let inner = inner.ok_or_else(|| {
+        let wrong = |what: String| {
             Error::client_secret(
-                format!("{shown} has neither a `web` nor an `installed` object"),
-                format!("use the server (web) client's file: {DOWNLOAD_HINT}"),
+                format!("{shown} is not a client secret file: {what}"),
+                format!("the file looks truncated or edited; {DOWNLOAD_HINT}"),
             )
-        })?;
+        };
+        let top = doc
+            .as_object()
+            .ok_or_else(|| wrong(format!("the document is {}, not an object", kind(&doc))))?;
+        let (kind_, name, inner) = match (top.get("web"), top.get("installed")) {
+            (Some(web), _) => (ClientKind::Web, "web", web),
+            (None, Some(installed)) => (ClientKind::Installed, "installed", installed),
+            (None, None) => {
+                return Err(Error::client_secret(
+                    format!("{shown} has neither a `web` nor an `installed` object"),
+                    format!("use the server (web) client's file: {DOWNLOAD_HINT}"),
+                ));
+            }
+        };
+        let inner = inner
+            .as_object()
+            .ok_or_else(|| wrong(format!("`{name}` is {}, not an object", kind(inner))))?;
+        let text = |field: &str| -> Result<Option<String>> {
+            match inner.get(field) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(other) => Err(wrong(format!(
+                    "`{name}.{field}` is {}, not a string",
+                    kind(other)
+                ))),
+            }
+        };
         let missing = |field: &str| {
             Error::client_secret(
                 format!("{shown} has no `{field}`"),
                 format!("the file looks truncated or edited; {DOWNLOAD_HINT}"),
             )
         };
-        let client_id = inner
-            .client_id
+        let client_id = text("client_id")?
             .filter(|s| !s.trim().is_empty())
             .ok_or_else(|| missing("client_id"))?;
-        let client_secret = inner
-            .client_secret
+        let client_secret = text("client_secret")?
             .filter(|s| !s.trim().is_empty())
             .ok_or_else(|| missing("client_secret"))?;
         Ok(ClientSecret {
             client_id,
             client_secret: Secret::new(client_secret),
-            token_uri: inner.token_uri.filter(|s| !s.is_empty()),
-            auth_uri: inner.auth_uri.filter(|s| !s.is_empty()),
-            kind,
-            redirect_uris: inner.redirect_uris,
+            token_uri: text("token_uri")?.filter(|s| !s.is_empty()),
+            auth_uri: text("auth_uri")?.filter(|s| !s.is_empty()),
+            kind: kind_,
+            redirect_uris: string_list(inner, name, "redirect_uris").map_err(wrong)?,
             path: path.to_path_buf(),
         })
     }
+}
+
+/// A list of strings, or its absence; otherwise what is wrong with it, without its values.
+fn string_list(
+    inner: &Map<String, Value>,
+    name: &str,
+    field: &str,
+) -> std::result::Result<Vec<String>, String> {
+    match inner.get(field) {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                Value::String(s) => Ok(s.clone()),
+                other => Err(format!(
+                    "`{name}.{field}[{i}]` is {}, not a string",
+                    kind(other)
+                )),
+            })
+            .collect(),
+        Some(other) => Err(format!("`{name}.{field}` is {}, not a list", kind(other))),
+    }
+}
+
+/// A JSON value's type as an error names it (never its content).
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// A client secret's JSON where its path belongs (`GSIGNIN_CLIENT_SECRET="$(cat file)"`) is
+/// refused without being shown: every message that names the path would print the secret.
+fn refuse_inline_json(path: &Path) -> Result<()> {
+    let text = path.as_os_str().as_encoded_bytes();
+    let first = text.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'{') {
+        return Ok(());
+    }
+    Err(Error::client_secret(
+        "--client-secret / GSIGNIN_CLIENT_SECRET holds JSON (not shown), not the path of a file",
+        "they take the file's path: write the JSON to a file only you can read and pass its path",
+    ))
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -165,5 +227,63 @@ mod tests {
         assert!(e.to_string().contains("neither"), "{e}");
         let e = parse("not json").unwrap_err();
         assert!(e.to_string().contains("not a client secret file"), "{e}");
+    }
+
+    #[test]
+    fn a_malformed_file_is_described_by_field_and_type_never_by_its_values() {
+        let cases = [
+            (
+                r#"{"web":{"client_id":"a","client_secret":12345678}}"#,
+                "`web.client_secret` is a number, not a string",
+            ),
+            (
+                r#"{"web":{"client_id":["GOCSPX-secret"],"client_secret":"GOCSPX-secret"}}"#,
+                "`web.client_id` is a list, not a string",
+            ),
+            (
+                r#"{"web":"GOCSPX-secret"}"#,
+                "`web` is a string, not an object",
+            ),
+            (
+                r#"{"installed":{"client_id":"a","client_secret":"GOCSPX-secret","redirect_uris":"GOCSPX-x"}}"#,
+                "`installed.redirect_uris` is a string, not a list",
+            ),
+            (
+                r#"{"web":{"client_id":"a","client_secret":"GOCSPX-secret","redirect_uris":[1]}}"#,
+                "`web.redirect_uris[0]` is a number, not a string",
+            ),
+            (
+                r#"{"web":{"client_id":"a","client_secret":"GOCSPX-secret","token_uri":true}}"#,
+                "`web.token_uri` is a boolean, not a string",
+            ),
+            (
+                r#"["GOCSPX-secret"]"#,
+                "the document is a list, not an object",
+            ),
+            (
+                r#"{"web":{"client_id":"a","client_secret":"GOCSPX-secret""#,
+                "not JSON (line 1",
+            ),
+        ];
+        for (doc, why) in cases {
+            let e = parse(doc).unwrap_err();
+            let shown = format!("{e} {}", e.hint());
+            assert!(shown.contains(why), "{doc}: {shown}");
+            assert!(
+                !shown.contains("GOCSPX") && !shown.contains("12345678"),
+                "{shown}"
+            );
+            assert_eq!(e.exit_code(), 6);
+        }
+    }
+
+    #[test]
+    fn json_where_the_path_belongs_is_refused_without_being_shown() {
+        let json = r#" {"web":{"client_id":"a","client_secret":"GOCSPX-inline"}}"#;
+        let e = ClientSecret::load(Some(Path::new(json)), Path::new("/nonexistent")).unwrap_err();
+        let shown = format!("{e} {}", e.hint());
+        assert!(!shown.contains("GOCSPX"), "{shown}");
+        assert!(shown.contains("holds JSON"), "{shown}");
+        assert_eq!(e.exit_code(), 6);
     }
 }

@@ -74,7 +74,7 @@ impl Emulator {
             listener,
             router(state.clone()),
             config,
-            async {},
+            || Ok(async {}),
         )?;
         Ok(Emulator {
             base_url,
@@ -291,7 +291,10 @@ async fn with_fault(fault: state::Fault, req: Request, next: Next) -> Response {
     if fault.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(fault.latency_ms)).await;
     }
-    if fault.drop {
+    if fault.drop || fault.lose_answer {
+        if fault.lose_answer {
+            let _ = next.run(req).await;
+        }
         // A body that fails after its headers: hyper aborts the connection mid-answer.
         let broken = futures_util::stream::once(async {
             Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("dropped"))

@@ -201,6 +201,10 @@ pub struct Fault {
     /// Start an answer and drop the connection before it is complete.
     #[serde(default)]
     pub drop: bool,
+    /// Serve the request for real (a code spent, a refresh token rotated), then drop the
+    /// connection before the answer: the issuer acted, and the client never hears of it.
+    #[serde(default)]
+    pub lose_answer: bool,
     /// How many requests it applies to; absent: all, until cleared.
     pub count: Option<u64>,
     /// Seconds for a Retry-After header.
@@ -438,7 +442,7 @@ impl State {
         let token = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))?;
+            .and_then(crate::http::bearer_token)?;
         let now = self.now();
         self.access_tokens
             .get(token)

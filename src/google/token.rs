@@ -72,12 +72,16 @@ pub fn exchange_code(
 }
 
 /// Trades a refresh token for a new access token (and ID token, and possibly a rotated refresh
-/// token). Safe to retry on 5xx/429: a refresh spends nothing.
+/// token). At an issuer that never rotates, a refresh spends nothing and `retry` is
+/// [`Retry::Safe`]; at one that does, a resent refresh token may already be spent and its
+/// reuse revoke the grant, so `retry` is [`Retry::IfRefused`] and an answer that may have
+/// been lost says so.
 pub fn refresh(
     http: &Http,
     token_url: &str,
     client: &ClientSecret,
     refresh_token: &Secret,
+    retry: Retry,
 ) -> Result<TokenResponse> {
     let form = [
         ("grant_type", "refresh_token"),
@@ -85,8 +89,30 @@ pub fn refresh(
         ("client_id", client.client_id.as_str()),
         ("client_secret", client.client_secret.expose()),
     ];
-    let resp = http.post_form(token_url, &form, Retry::Safe)?;
-    parse_response(http, &resp, Grant::RefreshToken)
+    let lost = |err: Error| {
+        let message = format!(
+            "{err}; the refresh may have reached the issuer, which rotates refresh tokens, so \
+             gsignin did not resend it (a reused refresh token can revoke the whole sign-in)"
+        );
+        err.with_message(message).with_hint(
+            "run `gsignin refresh` once more; if the issuer spent the token meanwhile, that ends \
+             in invalid_grant and the user must sign in again",
+        )
+    };
+    let resp = match http.post_form(token_url, &form, retry) {
+        Err(e)
+            if retry == Retry::IfRefused
+                && matches!(e.code(), Code::NetworkError | Code::Timeout) =>
+        {
+            return Err(lost(e));
+        }
+        other => other?,
+    };
+    let parsed = parse_response(http, &resp, Grant::RefreshToken);
+    match parsed {
+        Err(e) if retry == Retry::IfRefused && resp.status >= 500 => Err(lost(e)),
+        other => other,
+    }
 }
 
 /// A failed exchange request either never reached the server (the code is unspent) or may have

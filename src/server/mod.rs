@@ -100,20 +100,28 @@ pub struct Background {
 }
 
 impl Background {
-    /// Serves `app` on `listener` from a thread named `name`; `beside` runs on the same
-    /// runtime for as long as the server does (a signal listener, say).
-    pub fn start(
+    /// Serves `app` on `listener` from a thread named `name`. `beside` is called inside the
+    /// runtime before this returns (a signal listener it sets up is in place before the caller
+    /// says it is ready), and the future it makes runs for as long as the server does.
+    pub fn start<F>(
         name: &str,
         listener: std::net::TcpListener,
         app: Router,
         config: Config,
-        beside: impl std::future::Future<Output = ()> + Send + 'static,
-    ) -> std::io::Result<Background> {
+        beside: impl FnOnce() -> std::io::Result<F>,
+    ) -> std::io::Result<Background>
+    where
+        F: std::future::Future<Output = ()> + Send + 'static,
+    {
         listener.set_nonblocking(true)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()?;
+        let beside = {
+            let _inside = runtime.enter();
+            beside()?
+        };
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::Builder::new()
             .name(name.into())

@@ -27,7 +27,11 @@ pub fn generate() -> Result<Tls, String> {
     let issuer = Issuer::new(ca, ca_key);
 
     let leaf_key = KeyPair::generate().map_err(err)?;
-    let mut leaf = CertificateParams::new(vec!["localhost".to_string()]).map_err(err)?;
+    // `emulator.test` (RFC 2606 reserves .test): the name under which a test reaches the
+    // emulator through an HTTPS proxy, as a CI job reaches a service by name.
+    let mut leaf =
+        CertificateParams::new(vec!["localhost".to_string(), "emulator.test".to_string()])
+            .map_err(err)?;
     leaf.subject_alt_names
         .push(SanType::IpAddress(std::net::IpAddr::from([127, 0, 0, 1])));
     leaf.distinguished_name

@@ -6,6 +6,7 @@ pub mod file;
 pub mod keyring;
 pub mod lock;
 pub mod memory;
+pub mod names;
 pub mod rescue;
 
 use crate::config::dirs::Dirs;
@@ -112,6 +113,10 @@ pub struct Profile {
     pub id_token_expires_at: Option<i64>,
     pub refresh_token_expires_at: Option<i64>,
     pub has_refresh_token: bool,
+    /// The issuer has sent a new refresh token on a refresh at least once: it rotates them,
+    /// so a refresh that may have reached it is never resent.
+    #[serde(default)]
+    pub refresh_token_rotated: bool,
     pub store: String,
     pub updated_at: i64,
 }

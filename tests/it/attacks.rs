@@ -721,3 +721,74 @@ fn ctrl_c_while_a_code_is_being_traded_waits_until_the_tokens_are_stored() {
     // And the stored sign-in works.
     exits(env.cmd().args(["refresh"]), 0);
 }
+
+/// Sends `sig` (by its name for kill) to `child`.
+fn send(child: &std::process::Child, sig: &str) {
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{sig}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success(), "kill -{sig}");
+}
+
+#[test]
+fn a_closed_terminal_or_sigquit_while_a_code_is_traded_waits_until_the_tokens_are_stored() {
+    use std::os::unix::process::ExitStatusExt;
+    for (name, number) in [
+        ("HUP", libc::SIGHUP),
+        ("QUIT", libc::SIGQUIT),
+        ("TERM", libc::SIGTERM),
+    ] {
+        let env = Env::new();
+        env.delay_next("/token", 800);
+        let code = env.code();
+        let child = env.spawn_until_hit(&["exchange", &code], &[], "/token");
+        // The code is at the issuer: the terminal closes (SSH drops), or Ctrl-\ is pressed.
+        send(&child, name);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.signal(),
+            Some(number),
+            "{name}: ended by the signal once stored"
+        );
+        assert!(
+            env.profile_file("default").exists(),
+            "{name}: the tokens were stored first"
+        );
+        assert!(!env.code_is_unspent(&code));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains("interrupted: the sign-in was stored first"),
+            "{name}: {err}"
+        );
+        exits(env.cmd().args(["refresh"]), 0);
+    }
+}
+
+#[test]
+fn a_signal_while_a_rotated_refresh_token_is_in_flight_waits_until_it_is_stored() {
+    use std::os::unix::process::ExitStatusExt;
+    let env = Env::new();
+    env.emu.state().rotate_refresh_tokens = true;
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    let before = std::fs::read_to_string(env.secrets_file("default")).unwrap();
+    env.delay_next("/token", 800);
+    let child = env.spawn_until_hit(&["refresh"], &[], "/token");
+    // The issuer rotates the refresh token as the terminal closes: the old one is dead.
+    send(&child, "HUP");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.signal(), Some(libc::SIGHUP), "{out:?}");
+    let after = std::fs::read_to_string(env.secrets_file("default")).unwrap();
+    assert_ne!(
+        before, after,
+        "the rotated refresh token was stored before the signal took effect"
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("interrupted: the refreshed sign-in was stored first"),
+        "{err}"
+    );
+    // The stored token is the live one: a refresh with it works (the old one would now trip
+    // the issuer's reuse detection and end the whole grant).
+    exits(env.cmd().args(["refresh"]), 0);
+}

@@ -364,3 +364,18 @@ fn demo(vars: &[(&str, &str)]) -> String {
     );
     stdout(&out)
 }
+
+#[test]
+fn every_listener_on_a_busy_port_is_exit_6_port_in_use() {
+    let env = Env::new();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    for args in [
+        vec!["--json", "emulator", "--port", port.as_str()],
+        vec!["--json", "receive", "--port", port.as_str()],
+    ] {
+        let out = crate::support::exits(env.cmd().args(&args), 6);
+        assert_eq!(json_error(&out)["code"], "port_in_use", "{args:?}");
+        assert!(stderr(&out).contains("it is in use"), "{}", stderr(&out));
+    }
+}

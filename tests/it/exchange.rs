@@ -599,3 +599,20 @@ fn damaged_store_files_are_exit_6_with_what_to_do() {
     assert_eq!(err["code"], "profile_corrupt");
     assert!(err["hint"].as_str().unwrap().contains("delete it"), "{err}");
 }
+
+#[test]
+fn a_mistyped_flag_is_a_usage_error_and_never_reaches_the_issuer() {
+    let env = Env::new();
+    for typo in ["--show-token", "--redirect_uri=x", "-x"] {
+        let out = exits(env.cmd().args(["exchange", typo]), 2);
+        assert!(
+            stderr(&out).contains("--"),
+            "the way to pass a code that starts with -: {}",
+            stderr(&out)
+        );
+    }
+    assert_eq!(env.emu.hits("/token"), 0, "nothing was sent as a code");
+    // After `--`, a code that starts with `-` is a code: the issuer refuses it as unknown.
+    exits(env.cmd().args(["exchange", "--", "-0abc"]), 4);
+    assert_eq!(env.emu.hits("/token"), 1);
+}

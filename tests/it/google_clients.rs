@@ -18,7 +18,6 @@ fn googles_python_libraries_accept_the_emulator() {
             "Google's Python libraries: python3 -m venv tests/google/.venv && \
              tests/google/.venv/bin/pip install -r tests/google/requirements.txt",
         );
-        return;
     }
     let env = Env::new();
     let web_code = env.mint(MintRequest {
@@ -73,7 +72,6 @@ fn googles_node_libraries_accept_the_emulator() {
         .is_ok_and(|o| o.status.success());
     if !node_ok || !root.join("node_modules/google-auth-library").exists() {
         missing_tool("Google's Node libraries: node and `npm ci --prefix tests/google/node`");
-        return;
     }
     let env = Env::new();
     env.emu.state().auto_approve = true;

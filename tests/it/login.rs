@@ -2,7 +2,7 @@
 //! HTTP, as a browser submits the page's forms), or Chromium itself (tests/it/browser.rs has
 //! the page; here the whole command), or a person pasting at a no-echo prompt (tmux).
 
-use crate::support::{Env, browser_command, json_out};
+use crate::support::{Env, Tmux, browser_command, json_out};
 use gsignin::emulator::state::{INSTALLED_CLIENT_ID, WEB_CLIENT_ID};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -414,6 +414,62 @@ fn a_web_client_uses_its_registered_loopback_redirect_or_is_refused() {
     assert_eq!(code, 0, "{err}");
 }
 
+/// The web client registered `http://localhost:PORT` (as the emulator's own web client does):
+/// its secret file, the port.
+fn web_client_on_localhost(env: &Env) -> (std::path::PathBuf, u16) {
+    let web_secret = env.home().join("config/client_secret.json");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let registered = format!("http://localhost:{port}");
+    if let Some(web) = env
+        .emu
+        .state()
+        .clients
+        .iter_mut()
+        .find(|c| c.id == WEB_CLIENT_ID)
+    {
+        web.redirect_uris = vec![registered.clone()];
+    }
+    let mut doc: Value =
+        serde_json::from_str(&std::fs::read_to_string(&web_secret).unwrap()).unwrap();
+    doc["web"]["redirect_uris"] = serde_json::json!([registered]);
+    std::fs::write(&web_secret, doc.to_string()).unwrap();
+    (web_secret, port)
+}
+
+#[test]
+fn a_localhost_redirect_is_held_on_ipv6_too_so_no_other_user_can_take_the_code() {
+    let env = Env::new();
+    let (web_secret, port) = web_client_on_localhost(&env);
+    // Another local user got to [::1]:PORT first (browsers try it before 127.0.0.1).
+    let squatter = std::net::TcpListener::bind(("::1", port))
+        .expect("this machine has an IPv6 loopback (::1): the test needs one");
+    let login = Login::start_with_secret(&env, &web_secret, &[], None);
+    let (code, _, err) = login.finish();
+    assert_eq!(code, 6, "refused to start: {err}");
+    assert!(err.contains("::1 port"), "{err}");
+    assert!(err.contains("it is in use"), "{err}");
+    assert_eq!(env.emu.hits("/o/oauth2/auth"), 0);
+    drop(squatter);
+
+    // With both free, the browser's redirect arrives over [::1] as well as 127.0.0.1.
+    let mut login = Login::start_with_secret(&env, &web_secret, &[], None);
+    let url = login.url();
+    let back = consent(&env, &url, "ivan@example.com", "allow");
+    assert!(
+        back.starts_with(&format!("http://localhost:{port}")),
+        "{back}"
+    );
+    let over_v6 = back.replacen("localhost", "[::1]", 1);
+    assert_eq!(land(&over_v6).0, 200);
+    let (code, out, err) = login.finish();
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("ivan@example.com"), "{out}");
+}
+
 #[test]
 fn no_browser_accepts_the_redirect_url_pasted_on_stdin() {
     let env = Env::new();
@@ -445,9 +501,7 @@ fn no_browser_accepts_the_redirect_url_pasted_on_stdin() {
 fn login_in_chromium_clicks_allow_through_browser() {
     let env = Env::new();
     let out = env.home().join("browser.json");
-    let Some(browser) = browser_command("--email rosa@example.com %s", &out) else {
-        return;
-    };
+    let browser = browser_command("--email rosa@example.com %s", &out);
     let login = Login::start(&env, &["--json"], Some(&browser));
     let (code, stdout, err) = login.finish();
     assert_eq!(code, 0, "{err}");
@@ -475,9 +529,7 @@ fn login_in_chromium_cancel_and_a_tampered_state_each_end_with_their_own_error()
         ("--tamper-state %s", "state_mismatch"),
     ] {
         let out = env.home().join(format!("{expected}.json"));
-        let Some(browser) = browser_command(args, &out) else {
-            return;
-        };
+        let browser = browser_command(args, &out);
         let login = Login::start(&env, &["--json"], Some(&browser));
         let (code, stdout, err) = login.finish();
         assert_eq!(code, 4, "{err}");
@@ -504,133 +556,12 @@ fn wait_for(path: &std::path::Path) -> Vec<u8> {
     panic!("the browser wrote nothing to {}", path.display());
 }
 
-/// `gsignin login --no-browser` in a terminal (tmux): its stdout, stderr and exit code go to
-/// files; then the shell prints the terminal's settings (`stty -a`).
-struct TmuxLogin {
-    session: String,
-    dir: std::path::PathBuf,
-    _kill: KillSession,
-}
-
-impl TmuxLogin {
-    fn start(env: &Env) -> Option<TmuxLogin> {
-        if std::process::Command::new("tmux")
-            .arg("-V")
-            .output()
-            .is_err()
-        {
-            crate::support::missing_tool("tmux, for the no-echo prompt tests");
-            return None;
-        }
-        let dir = env.home().to_path_buf();
-        let secret = dir.join("installed_client_secret.json");
-        std::fs::write(&secret, env.emu.installed_client_secret_json()).unwrap();
-        let bin = assert_cmd::cargo::cargo_bin("gsignin");
-        let script = dir.join("run.sh");
-        std::fs::write(
-            &script,
-            format!(
-                "#!/bin/sh\nexport GSIGNIN_HOME='{home}' GSIGNIN_ISSUER='{iss}' GSIGNIN_STORE=file GSIGNIN_CLIENT_SECRET='{secret}'\n\
-                 unset BROWSER HTTPS_PROXY HTTP_PROXY\n\
-                 '{bin}' login --no-browser --json >'{home}/out' 2>'{home}/err'\nrc=$?\nstty -a >'{home}/stty'\necho $rc >'{home}/rc'\nsleep 30\n",
-                home = dir.display(),
-                iss = env.emu.base_url(),
-                secret = secret.display(),
-                bin = bin.display(),
-            ),
-        )
-        .unwrap();
-        let session = format!("gsignin-login-{}-{}", std::process::id(), rand_suffix());
-        let started = tmux(&[
-            "new-session",
-            "-d",
-            "-s",
-            &session,
-            "-x",
-            "250",
-            "-y",
-            "50",
-            "sh",
-            script.to_str().unwrap(),
-        ]);
-        assert!(started.status.success(), "{started:?}");
-        Some(TmuxLogin {
-            _kill: KillSession(session.clone()),
-            session,
-            dir,
-        })
-    }
-
-    /// The authorization URL, once gsignin printed it and its prompt is on the terminal.
-    fn url(&self) -> String {
-        let url = (0..200)
-            .find_map(|_| {
-                std::thread::sleep(Duration::from_millis(50));
-                std::fs::read_to_string(self.dir.join("err"))
-                    .ok()?
-                    .lines()
-                    .find(|l| l.starts_with("http://"))
-                    .map(String::from)
-            })
-            .expect("the URL on stderr");
-        let prompt_seen = (0..100).any(|_| {
-            std::thread::sleep(Duration::from_millis(50));
-            self.pane().contains("Redirect URL (input hidden):")
-        });
-        assert!(prompt_seen, "the no-echo prompt is shown");
-        url
-    }
-
-    fn pane(&self) -> String {
-        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &self.session]).stdout)
-            .into_owned()
-    }
-
-    fn type_line(&self, text: &str) {
-        tmux(&["send-keys", "-t", &self.session, "-l", text]);
-        tmux(&["send-keys", "-t", &self.session, "Enter"]);
-    }
-
-    /// (exit code, stdout, stderr, `stty -a` after gsignin ended).
-    fn finish(&self) -> (String, String, String, String) {
-        let read = |name: &str| std::fs::read_to_string(self.dir.join(name)).unwrap_or_default();
-        let rc = (0..200)
-            .find_map(|_| {
-                std::thread::sleep(Duration::from_millis(50));
-                Some(read("rc")).filter(|s| !s.is_empty())
-            })
-            .expect("login ends");
-        (
-            rc.trim().to_string(),
-            read("out"),
-            read("err"),
-            read("stty"),
-        )
-    }
-}
-
-fn tmux(args: &[&str]) -> std::process::Output {
-    std::process::Command::new("tmux")
-        .args(args)
-        .output()
-        .expect("tmux runs")
-}
-
-fn rand_suffix() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0)
-}
-
 /// The paste path as a person meets it: a terminal (tmux), the URL pasted at a prompt that
 /// does not echo it.
 #[test]
 fn no_browser_on_a_terminal_takes_the_pasted_url_without_echo() {
     let env = Env::new();
-    let Some(t) = TmuxLogin::start(&env) else {
-        return;
-    };
+    let t = Tmux::login(&env);
     let url = t.url();
     let back = consent(&env, &url, "tess@example.com", "allow");
     let code_value = query(&back)
@@ -654,9 +585,7 @@ fn no_browser_on_a_terminal_takes_the_pasted_url_without_echo() {
 #[test]
 fn the_terminal_echoes_again_when_the_browser_wins_over_the_prompt() {
     let env = Env::new();
-    let Some(t) = TmuxLogin::start(&env) else {
-        return;
-    };
+    let t = Tmux::login(&env);
     let url = t.url();
     let back = consent(&env, &url, "vic@example.com", "allow");
     assert_eq!(land(&back).0, 200);
@@ -664,19 +593,47 @@ fn the_terminal_echoes_again_when_the_browser_wins_over_the_prompt() {
     assert_eq!(rc, "0", "{err}");
     let out: Value = serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}\n{err}"));
     assert_eq!(out["email"], "vic@example.com");
-    let words: Vec<&str> = stty.split_whitespace().collect();
     assert!(
-        words.contains(&"echo") && !words.contains(&"-echo"),
+        crate::support::echoes(&stty),
         "echo is off after gsignin: {stty}"
     );
 }
 
-struct KillSession(String);
-
-impl Drop for KillSession {
-    fn drop(&mut self) {
-        let _ = std::process::Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .output();
+/// Ctrl-C at a no-echo prompt (`exchange` with no argument, `login --no-browser`), or a
+/// closed terminal, a kill, SIGQUIT: the process ends as the signal ends it, and the terminal
+/// echoes again.
+#[test]
+fn ctrl_c_at_a_hidden_prompt_gives_the_terminal_its_echo_back() {
+    for (what, how, rc) in [
+        ("exchange", "C-c", "130"),
+        ("login", "C-c", "130"),
+        ("exchange", "QUIT", "131"),
+        ("exchange", "HUP", "129"),
+        ("login", "TERM", "143"),
+    ] {
+        let env = Env::new();
+        let t = match what {
+            "login" => {
+                let t = Tmux::login(&env);
+                t.url();
+                t
+            }
+            _ => {
+                let t = Tmux::run(&env, &[], &["exchange"]);
+                t.wait_for_screen("serverAuthCode (input hidden):");
+                t
+            }
+        };
+        if how == "C-c" {
+            t.press(how);
+        } else {
+            t.signal(how);
+        }
+        let (code, _, err, stty) = t.finish();
+        assert_eq!(code, rc, "{what} {how}: ended by the signal: {err}");
+        assert!(
+            crate::support::echoes(&stty),
+            "{what} {how}: echo is off: {stty}"
+        );
     }
 }

@@ -11,6 +11,7 @@ mod emulator;
 mod errors;
 mod exchange;
 mod google_clients;
+mod harness;
 mod identity;
 mod interop;
 mod keyring;

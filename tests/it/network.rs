@@ -247,20 +247,160 @@ fn an_untrusted_certificate_is_a_tls_error_with_a_hint_and_the_code_unspent() {
 fn https_goes_through_https_proxy_unless_no_proxy_says_otherwise() {
     let env = Env::tls();
     let proxy = crate::support::ConnectProxy::start();
+    let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
     let via_proxy = |cmd: &mut assert_cmd::Command| {
         cmd.env("SSL_CERT_FILE", env.ca_file())
             .env("HTTPS_PROXY", &proxy.url)
             .env_remove("NO_PROXY")
             .env_remove("no_proxy");
     };
+    // The issuer on 127.0.0.1: reached directly, whatever HTTPS_PROXY says.
     let mut cmd = env.cmd();
     via_proxy(&mut cmd);
     exits(cmd.args(["exchange", &env.code()]), 0);
-    assert!(proxy.count() >= 1, "the exchange went through the proxy");
+    assert_eq!(
+        proxy.count(),
+        0,
+        "a loopback destination never goes through the proxy"
+    );
 
+    // Drive by a name (a CI service name): through the proxy's tunnel.
+    let drive = format!("https://emulator.test:{port}/drive/v3");
+    let mut cmd = env.cmd();
+    via_proxy(&mut cmd);
+    exits(
+        cmd.env("GSIGNIN_DRIVE_URL", &drive).arg("drive-appfolder"),
+        0,
+    );
+    assert!(proxy.count() >= 1, "Drive went through the proxy");
+
+    // NO_PROXY names it: no tunnel (and the name itself does not resolve here).
     let before = proxy.count();
     let mut cmd = env.cmd();
     via_proxy(&mut cmd);
-    exits(cmd.env("NO_PROXY", "127.0.0.1").arg("refresh"), 0);
+    cmd.env("NO_PROXY", "emulator.test")
+        .env("GSIGNIN_DRIVE_URL", &drive)
+        .arg("drive-appfolder");
+    exits(&mut cmd, 5);
     assert_eq!(proxy.count(), before, "NO_PROXY bypasses it");
+}
+
+/// Every proxy variable a user may have set, pointed at `proxy`.
+fn through(cmd: &mut assert_cmd::Command, proxy: &crate::support::RecordingProxy) {
+    for var in [
+        "HTTP_PROXY",
+        "http_proxy",
+        "HTTPS_PROXY",
+        "https_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env(var, &proxy.url);
+    }
+}
+
+#[test]
+fn a_loopback_destination_is_reached_directly_never_through_a_proxy() {
+    let env = Env::new();
+    let proxy = crate::support::RecordingProxy::start();
+    let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
+    let localhost_drive = format!("http://localhost:{port}/drive/v3");
+    let runs: Vec<Vec<String>> = vec![
+        vec!["exchange".into(), env.code()],
+        vec!["refresh".into()],
+        vec!["whoami".into()],
+        vec!["drive-appfolder".into()],
+        vec!["revoke".into()],
+    ];
+    for args in &runs {
+        let mut cmd = env.cmd();
+        through(&mut cmd, &proxy);
+        // Drive by name (`localhost`), the issuer by IP (127.0.0.1).
+        cmd.env("GSIGNIN_DRIVE_URL", &localhost_drive);
+        exits(cmd.args(args), 0);
+    }
+    let (connections, seen) = proxy.seen();
+    assert_eq!(connections, 0, "the proxy saw the code and tokens:\n{seen}");
+
+    // Any other name follows the proxy variables (here: a CI service name), which is how the
+    // proxy above would have seen a loopback request had one gone through it.
+    let mut cmd = env.cmd();
+    through(&mut cmd, &proxy);
+    cmd.env("GSIGNIN_ISSUER", format!("http://emulator.ci:{port}"))
+        .env("GSIGNIN_INSECURE_HTTP", "1");
+    exits(cmd.args(["exchange", &env.code()]), 5);
+    let (connections, seen) = proxy.seen();
+    assert!(connections > 0 && seen.contains("emulator.ci"), "{seen}");
+}
+
+#[test]
+fn a_refresh_that_may_have_reached_an_issuer_that_rotates_is_never_resent() {
+    let env = Env::new();
+    env.emu.state().rotate_refresh_tokens = true;
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    // A profile that never saw a rotation is retried as before (the issuer may never rotate).
+    env.fail("/token", 503, Some(1));
+    let before = env.emu.hits("/token");
+    env.run(&["refresh"]).exits(0);
+    assert_eq!(env.emu.hits("/token"), before + 2, "one retry");
+
+    // It rotated: from now on a refresh that may have reached the issuer is not sent again.
+    // The issuer acts on it and the answer is lost on the way back.
+    env.inject(Fault {
+        path: "/token".into(),
+        lose_answer: true,
+        count: Some(1),
+        ..Default::default()
+    });
+    let before = env.emu.hits("/token");
+    let ran = env.run(&["--json", "refresh"]).exits(5);
+    assert_eq!(env.emu.hits("/token"), before + 1, "not resent");
+    let message = ran.json()["error"]["message"].as_str().unwrap().to_string();
+    assert!(message.contains("did not resend it"), "{message}");
+    assert!(
+        ran.json()["error"]["hint"]
+            .as_str()
+            .unwrap()
+            .contains("`gsignin refresh` once more"),
+        "{}",
+        ran.stdout
+    );
+    assert!(ran.slept.is_empty(), "no backoff, no second try");
+
+    // A 5xx: the issuer may have acted too. Not resent; the next refresh goes through when
+    // it had not. (The lost answer above cost the sign-in: a new one, with a refresh token.)
+    let code = env.mint(gsignin::emulator::state::MintRequest {
+        force_refresh_token: true,
+        ..Default::default()
+    });
+    exits(env.cmd().args(["exchange", &code]), 0);
+    env.run(&["refresh"]).exits(0);
+    env.fail("/token", 503, Some(1));
+    let before = env.emu.hits("/token");
+    env.run(&["refresh"]).exits(5);
+    assert_eq!(env.emu.hits("/token"), before + 1, "a 503 is not resent");
+    env.run(&["refresh"]).exits(0);
+
+    // A 429 is a refusal, not an act: retried.
+    env.inject(Fault {
+        path: "/token".into(),
+        status: Some(429),
+        retry_after: Some(1),
+        count: Some(1),
+        ..Default::default()
+    });
+    let before = env.emu.hits("/token");
+    env.run(&["refresh"]).exits(0);
+    assert_eq!(env.emu.hits("/token"), before + 2);
+}
+
+#[test]
+fn revoke_with_the_issuer_down_says_nothing_was_deleted_and_names_local() {
+    let env = signed_in();
+    env.fail("/revoke", 503, None);
+    let ran = env.run(&["--json", "revoke"]).exits(5);
+    let hint = ran.json()["error"]["hint"].as_str().unwrap().to_string();
+    assert!(hint.contains("gsignin revoke --local"), "{hint}");
+    assert!(hint.contains("nothing was deleted"), "{hint}");
+    assert!(env.profile_file("default").exists());
 }

@@ -240,7 +240,7 @@ fn keep_stores_every_user_under_their_email_and_serves_apps_posting_at_once() {
     for profile in [
         "ann@example.com",
         "ben@example.com",
-        "cat_test@example.com",
+        "cat_2btest@example.com",
         "dan@example.com",
     ] {
         assert!(env.profile_file(profile).exists(), "{profile}: {err}");
@@ -505,7 +505,6 @@ fn ctrl_c_during_an_exchange_lets_it_land_before_stopping() {
 
     // Without --keep, Ctrl-C before any code is a failure, said as such.
     let r = Receiver::start(&env, &["--json"]);
-    std::thread::sleep(Duration::from_millis(200));
     std::process::Command::new("kill")
         .args(["-INT", &r.child.id().to_string()])
         .status()
@@ -513,4 +512,140 @@ fn ctrl_c_during_an_exchange_lets_it_land_before_stopping() {
     let (exit, out, _) = r.finish();
     assert_eq!(exit, 1);
     assert!(out.contains("interrupted before a code arrived"), "{out}");
+}
+
+/// The refresh token stored for `profile` (the file store).
+fn stored_refresh_token(env: &Env, profile: &str) -> String {
+    let text = std::fs::read_to_string(env.secrets_file(profile))
+        .unwrap_or_else(|e| panic!("{profile}: {e}"));
+    let v: Value = serde_json::from_str(&text).unwrap();
+    v["refresh_token"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn keep_never_merges_two_users_whose_emails_differ() {
+    let env = Env::new();
+    let r = Receiver::start(&env, &["--keep", "--json"]);
+    // Each pair once spelled the same profile name (`+` and `_`, any non-ASCII letter as `_`).
+    let emails = [
+        "a+b@example.com",
+        "a_b@example.com",
+        "zoë@example.com",
+        "zoé@example.com",
+        "Mixed.Case@example.com",
+    ];
+    for email in emails {
+        let (status, body) = post_form(&r.url, &env.code_for(email));
+        assert_eq!(status, 200, "{email}: {body}");
+    }
+    let err = r.stop();
+    assert!(
+        !err.contains("now holds"),
+        "no user replaced another: {err}"
+    );
+    let profiles = [
+        "a_2bb@example.com",
+        "a_5fb@example.com",
+        "zo_c3_ab@example.com",
+        "zo_c3_a9@example.com",
+        "mixed.case@example.com",
+    ];
+    let mut tokens: Vec<String> = profiles
+        .iter()
+        .map(|p| stored_refresh_token(&env, p))
+        .collect();
+    tokens.sort();
+    tokens.dedup();
+    assert_eq!(
+        tokens.len(),
+        emails.len(),
+        "each user keeps their own refresh token"
+    );
+}
+
+#[test]
+fn keep_never_replaces_the_developers_own_sign_in_or_another_users() {
+    let env = Env::new();
+    // The developer's own sign-in, under the default profile and under a profile that looks
+    // like an app user's email.
+    crate::support::exits(
+        env.cmd()
+            .args(["exchange", &env.code_for("dev@example.com")]),
+        0,
+    );
+    crate::support::exits(
+        env.cmd().args([
+            "--profile",
+            "ola@example.com",
+            "exchange",
+            &env.code_for("dev@example.com"),
+        ]),
+        0,
+    );
+    let stored = |profile: &str| std::fs::read_to_string(env.secrets_file(profile)).unwrap();
+    let developers = stored("default");
+    let developers_other = stored("ola@example.com");
+    // An unverified email, one too long for a profile name, and no email scope at all.
+    let long = format!("{}@example.com", "l".repeat(60));
+    for email in ["una@example.com", long.as_str()] {
+        let mut user = gsignin::emulator::state::User::for_email(email, None, None);
+        user.email_verified = email != "una@example.com";
+        env.emu.state().users.insert(email.to_string(), user);
+    }
+    let no_email = env.mint(gsignin::emulator::state::MintRequest {
+        email: Some("noemail@example.com".into()),
+        scopes: Some(vec!["openid".into()]),
+        ..Default::default()
+    });
+    let r = Receiver::start(&env, &["--keep", "--json"]);
+    let mut subs = Vec::new();
+    for code in [
+        env.code_for("una@example.com"),
+        env.code_for(&long),
+        no_email,
+        // A user whose email names the profile the developer filled by hand.
+        env.code_for("ola@example.com"),
+    ] {
+        let (status, body) = post_form(&r.url, &code);
+        assert_eq!(status, 200, "{body}");
+        subs.push(body["sub"].as_str().unwrap().to_string());
+    }
+    let err = r.stop();
+    for sub in &subs {
+        assert!(
+            env.profile_file(&format!("sub-{sub}")).exists(),
+            "sub-{sub}: {err}"
+        );
+    }
+    assert_eq!(stored("default"), developers, "{err}");
+    assert_eq!(stored("ola@example.com"), developers_other, "{err}");
+    assert!(!env.profile_file("una@example.com").exists());
+
+    // --keep never writes the --profile profile, even when the user's email names it.
+    let r = Receiver::start(&env, &["--keep", "--json", "--profile", "pat@example.com"]);
+    let (status, body) = post_form(&r.url, &env.code_for("pat@example.com"));
+    assert_eq!(status, 200, "{body}");
+    let err = r.stop();
+    assert!(!env.profile_file("pat@example.com").exists(), "{err}");
+    assert!(
+        env.profile_file(&format!("sub-{}", body["sub"].as_str().unwrap()))
+            .exists()
+    );
+}
+
+#[test]
+fn ctrl_c_right_after_the_url_is_printed_is_handled_not_fatal() {
+    let env = Env::new();
+    // The handler is in place before the URL is printed: no sleep between the two.
+    for _ in 0..5 {
+        let r = Receiver::start(&env, &["--json"]);
+        let killed = std::process::Command::new("kill")
+            .args(["-INT", &r.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let (exit, out, err) = r.finish();
+        assert_eq!(exit, 1, "ended by its own handler, not the signal: {err}");
+        assert!(out.contains("interrupted before a code arrived"), "{out}");
+    }
 }

@@ -89,3 +89,43 @@ fn commands_asked_for_a_token_print_that_token_alone() {
         }
     }
 }
+
+#[test]
+fn a_client_secret_put_where_its_path_belongs_is_never_shown() {
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    let json = env.emu.client_secret_json();
+    let secret = gsignin::emulator::state::WEB_CLIENT_SECRET;
+    // `GSIGNIN_CLIENT_SECRET="$(cat client_secret.json)"` in a CI job.
+    for args in [
+        vec!["refresh"],
+        vec!["-v", "--json", "refresh"],
+        vec!["exchange", "4/x"],
+    ] {
+        let out = exits(env.cmd().env("GSIGNIN_CLIENT_SECRET", &json).args(&args), 6);
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!all.contains(secret), "{args:?}: {all}");
+        assert!(all.contains("holds JSON"), "{args:?}: {all}");
+    }
+    // A malformed file: described by the field and its type, never its value.
+    let bad = env.home().join("bad_client_secret.json");
+    std::fs::write(
+        &bad,
+        serde_json::json!({"web": {"client_id": "id", "client_secret": ["GOCSPX-in-a-list"]}})
+            .to_string(),
+    )
+    .unwrap();
+    let out = exits(
+        env.cmd()
+            .arg("--client-secret")
+            .arg(&bad)
+            .args(["-v", "refresh"]),
+        6,
+    );
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains("GOCSPX-in-a-list"), "{all}");
+    assert!(
+        all.contains("`web.client_secret` is a list, not a string"),
+        "{all}"
+    );
+}

@@ -150,15 +150,11 @@ impl Env {
     }
 }
 
-/// A test whose tool is not installed: under CI=true that fails the test; elsewhere it skips
-/// with a line written straight to the process's stderr, which the test harness does not
-/// capture, so the skip is seen even when the test is reported `ok`.
-pub fn missing_tool(msg: &str) {
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{msg} (CI=true: a missing tool fails the test)");
-    }
-    use std::io::Write;
-    let _ = writeln!(std::io::stderr(), "SKIPPED (tool missing): {msg}");
+/// A test whose tool is not installed fails, everywhere: a test never passes without having
+/// run. The message names what is missing and how to install it (`bash .ci/run` installs
+/// everything the tests need).
+pub fn missing_tool(msg: &str) -> ! {
+    panic!("tool missing: {msg}; `bash .ci/run` installs every tool the tests need")
 }
 
 pub fn bare_cmd() -> Command {
@@ -221,9 +217,8 @@ pub struct SecretService {
 }
 
 impl SecretService {
-    /// Starts one, or returns None (after one loud line) when the programs are missing outside
-    /// CI. Under CI=true missing programs fail the test.
-    pub fn start() -> Option<SecretService> {
+    /// Starts one; missing programs fail the test.
+    pub fn start() -> SecretService {
         let have = |p: &str| {
             std::process::Command::new("sh")
                 .args(["-c", &format!("command -v {p}")])
@@ -246,7 +241,6 @@ impl SecretService {
                 missing.join(", ")
             );
             missing_tool(&msg);
-            return None;
         }
         let dir = tempfile::tempdir().unwrap();
         for sub in ["run", "data", "config", "cache"] {
@@ -294,7 +288,7 @@ impl SecretService {
         // Asking before the name has an owner would make D-Bus activate a second, locked daemon.
         while Instant::now() < deadline {
             if ss.name_has_owner() {
-                return Some(ss);
+                return ss;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -432,13 +426,25 @@ impl Env {
     }
 
     /// Starts the binary in the background with this env's settings plus `envs`, then waits
-    /// until it has reached `path` at the emulator.
+    /// until it has reached `path` at the emulator (one more request there than before).
     pub fn spawn_until_hit(
         &self,
         args: &[&str],
         envs: &[(String, String)],
         path: &str,
     ) -> std::process::Child {
+        self.spawn_until_hit_within(args, envs, path, Duration::from_secs(20))
+    }
+
+    /// [`Env::spawn_until_hit`] with its own deadline: past it, the test fails.
+    pub fn spawn_until_hit_within(
+        &self,
+        args: &[&str],
+        envs: &[(String, String)],
+        path: &str,
+        within: Duration,
+    ) -> std::process::Child {
+        let before = self.emu.hits(path);
         let child = self
             .process()
             .args(args)
@@ -447,11 +453,115 @@ impl Env {
             .stderr(Stdio::piped())
             .spawn()
             .expect("the binary starts");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while self.emu.hits(path) == 0 && Instant::now() < deadline {
+        let deadline = Instant::now() + within;
+        while self.emu.hits(path) == before {
+            if Instant::now() >= deadline {
+                let mut child = child;
+                let _ = child.kill();
+                let out = child.wait_with_output().expect("the binary ends");
+                panic!(
+                    "gsignin {args:?} never reached {path} within {} ms: {}",
+                    within.as_millis(),
+                    stderr(&out)
+                );
+            }
             std::thread::sleep(Duration::from_millis(20));
         }
         child
+    }
+}
+
+/// Panics in a test server's threads, kept so that the test fails with their message: a
+/// handler that panics otherwise shows up only as a network error in what it served.
+#[derive(Clone, Default)]
+pub struct Panics(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
+
+impl Panics {
+    /// Runs `f` on a thread of its own, its panic kept.
+    pub fn spawn(&self, f: impl FnOnce() + Send + 'static) {
+        let kept = self.clone();
+        std::thread::spawn(move || {
+            if let Err(p) = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+                let message = p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_else(|| "(no message)".into());
+                kept.0.lock().unwrap().push(message);
+            }
+        });
+    }
+
+    /// Fails the test when a thread of `server` panicked (unless it is failing already).
+    pub fn check(&self, server: &str) {
+        let seen = self.0.lock().map(|p| p.clone()).unwrap_or_default();
+        if !seen.is_empty() && !std::thread::panicking() {
+            panic!("{server}'s thread panicked: {}", seen.join("; "));
+        }
+    }
+}
+
+/// A logging proxy on 127.0.0.1, as a hostile or careless one in the environment would be:
+/// it keeps every byte sent to it and answers 502.
+pub struct RecordingProxy {
+    pub url: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    panics: Panics,
+}
+
+impl RecordingProxy {
+    pub fn start() -> RecordingProxy {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (kept, counted) = (seen.clone(), connections.clone());
+        let panics = Panics::default();
+        let each = panics.clone();
+        panics.spawn(move || {
+            for mut conn in listener.incoming().flatten() {
+                counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let kept = kept.clone();
+                each.spawn(move || {
+                    let _ = conn.set_read_timeout(Some(Duration::from_millis(500)));
+                    let mut buf = [0u8; 4096];
+                    while let Ok(n) = conn.read(&mut buf) {
+                        if n == 0 {
+                            break;
+                        }
+                        kept.lock().unwrap().extend_from_slice(&buf[..n]);
+                        if buf[..n].windows(4).any(|w| w == b"\r\n\r\n") {
+                            break;
+                        }
+                    }
+                    let _ = conn.write_all(
+                        b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                    );
+                });
+            }
+        });
+        RecordingProxy {
+            url,
+            seen,
+            connections,
+            panics,
+        }
+    }
+
+    /// How many connections reached it, and what was sent.
+    pub fn seen(&self) -> (usize, String) {
+        (
+            self.connections.load(std::sync::atomic::Ordering::SeqCst),
+            String::from_utf8_lossy(&self.seen.lock().unwrap()).into_owned(),
+        )
+    }
+}
+
+impl Drop for RecordingProxy {
+    fn drop(&mut self) {
+        self.panics.check("the recording proxy");
     }
 }
 
@@ -459,6 +569,13 @@ impl Env {
 pub struct ConnectProxy {
     pub url: String,
     pub tunnels: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    panics: Panics,
+}
+
+impl Drop for ConnectProxy {
+    fn drop(&mut self) {
+        self.panics.check("the CONNECT proxy");
+    }
 }
 
 impl ConnectProxy {
@@ -468,10 +585,12 @@ impl ConnectProxy {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let tunnels = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let counter = tunnels.clone();
-        std::thread::spawn(move || {
+        let panics = Panics::default();
+        let each = panics.clone();
+        panics.spawn(move || {
             for client in listener.incoming().flatten() {
                 let counter = counter.clone();
-                std::thread::spawn(move || {
+                each.spawn(move || {
                     let mut reader = BufReader::new(client.try_clone().unwrap());
                     let mut request = String::new();
                     if reader.read_line(&mut request).is_err() {
@@ -482,6 +601,11 @@ impl ConnectProxy {
                         line.clear();
                     }
                     let target = request.split_whitespace().nth(1).unwrap_or("").to_string();
+                    // `emulator.test` is this machine, as a CI service name would be.
+                    let target = match target.strip_prefix("emulator.test:") {
+                        Some(port) => format!("127.0.0.1:{port}"),
+                        None => target,
+                    };
                     // Only loopback targets: this proxy never leaves the machine.
                     if !request.starts_with("CONNECT ") || !target.starts_with("127.0.0.1:") {
                         let _ = (&client).write_all(b"HTTP/1.1 403 Forbidden\r\n\r\n");
@@ -504,7 +628,11 @@ impl ConnectProxy {
                 });
             }
         });
-        ConnectProxy { url, tunnels }
+        ConnectProxy {
+            url,
+            tunnels,
+            panics,
+        }
     }
 
     pub fn count(&self) -> usize {
@@ -542,6 +670,13 @@ type Rewrite = dyn Fn(&Seen, Option<&Answer>) -> Option<Answer> + Send + Sync;
 /// emulator's answer (or answer alone) for any path: a hostile or odd issuer, under control.
 pub struct Mitm {
     pub url: String,
+    panics: Panics,
+}
+
+impl Drop for Mitm {
+    fn drop(&mut self) {
+        self.panics.check("the man in the middle");
+    }
 }
 
 impl Mitm {
@@ -555,11 +690,13 @@ impl Mitm {
         env.emu.state().issuer = url.clone();
         let upstream = env.emu.base_url().to_string();
         let rewrite: std::sync::Arc<Rewrite> = std::sync::Arc::new(rewrite);
-        std::thread::spawn(move || {
+        let panics = Panics::default();
+        let each = panics.clone();
+        panics.spawn(move || {
             for conn in listener.incoming().flatten() {
                 let upstream = upstream.clone();
                 let rewrite = rewrite.clone();
-                std::thread::spawn(move || {
+                each.spawn(move || {
                     let mut reader = BufReader::new(conn.try_clone().unwrap());
                     let mut line = String::new();
                     if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -616,7 +753,7 @@ impl Mitm {
                 });
             }
         });
-        Mitm { url }
+        Mitm { url, panics }
     }
 
     /// A client secret file whose token_uri is this man in the middle.
@@ -746,9 +883,9 @@ impl Env {
     }
 }
 
-/// Headless Chromium, driven by tests/browser/drive.js: the command to run it, or None (after
-/// `missing_tool`) when node, its packages or Debian's chromium are missing.
-pub fn browser_driver() -> Option<Command> {
+/// Headless Chromium, driven by tests/browser/drive.js: the command to run it (node, its
+/// packages or Debian's chromium missing fail the test).
+pub fn browser_driver() -> Command {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let node_ok = std::process::Command::new("node")
@@ -759,8 +896,9 @@ pub fn browser_driver() -> Option<Command> {
         || !root.join("node_modules/playwright-core").exists()
         || !Path::new(&chromium).exists()
     {
-        missing_tool("a browser: Debian's chromium, node, and `npm ci --prefix tests/browser`");
-        return None;
+        missing_tool(
+            "a browser: Debian's chromium (apt-get install chromium), node, and `npm ci --prefix tests/browser`",
+        );
     }
     let mut cmd = Command::new("node");
     cmd.arg(root.join("drive.js")).env("CHROMIUM", chromium);
@@ -768,19 +906,19 @@ pub fn browser_driver() -> Option<Command> {
     for var in ["HTTPS_PROXY", "HTTP_PROXY", "https_proxy", "http_proxy"] {
         cmd.env_remove(var);
     }
-    Some(cmd)
+    cmd
 }
 
 /// The same as a `BROWSER` value for gsignin: drives the page from a detached process and
 /// writes its JSON line to `out`.
-pub fn browser_command(args: &str, out: &Path) -> Option<String> {
-    browser_driver()?;
+pub fn browser_command(args: &str, out: &Path) -> String {
+    browser_driver();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    Some(format!(
+    format!(
         "node {} --detach --out {} {args}",
         root.join("drive.js").display(),
         out.display()
-    ))
+    )
 }
 
 /// A one-shot loopback web server standing in for an app's redirect target: answers every
@@ -821,5 +959,181 @@ impl Landing {
             }
         });
         Landing { url, seen }
+    }
+}
+
+/// gsignin in a terminal (tmux), as a person runs it: its stdout, stderr and exit code go to
+/// files; then the shell prints the terminal's settings (`stty -a`), so a test sees whether
+/// gsignin left echo off. The shell survives a Ctrl-C (its trap is a command, which the child
+/// does not inherit), so the settings are read after gsignin died of one too.
+pub struct Tmux {
+    session: String,
+    dir: PathBuf,
+    _kill: KillSession,
+}
+
+impl Tmux {
+    /// `gsignin login --no-browser --json` with the emulator's Desktop client.
+    pub fn login(env: &Env) -> Tmux {
+        let secret = env.home().join("installed_client_secret.json");
+        std::fs::write(&secret, env.emu.installed_client_secret_json()).unwrap();
+        Self::run(
+            env,
+            &[("GSIGNIN_CLIENT_SECRET", secret.display().to_string())],
+            &["login", "--no-browser", "--json"],
+        )
+    }
+
+    /// `gsignin ARGS` against the emulator, with `vars` set.
+    pub fn run(env: &Env, vars: &[(&str, String)], args: &[&str]) -> Tmux {
+        if std::process::Command::new("tmux")
+            .arg("-V")
+            .output()
+            .is_err()
+        {
+            missing_tool("tmux, for the no-echo prompt tests (apt-get install tmux)");
+        }
+        let dir = env.home().to_path_buf();
+        let bin = assert_cmd::cargo::cargo_bin("gsignin");
+        let script = dir.join("run.sh");
+        let quote = |s: &str| format!("'{}'", s.replace('\'', r"'\''"));
+        let exports: String = vars
+            .iter()
+            .map(|(k, v)| format!("export {k}={}\n", quote(v)))
+            .collect();
+        let argv: Vec<String> = args.iter().map(|a| quote(a)).collect();
+        std::fs::write(
+            &script,
+            format!(
+                "#!/bin/sh\nexport GSIGNIN_HOME='{home}' GSIGNIN_ISSUER='{iss}' GSIGNIN_STORE=file\n\
+                 {exports}unset BROWSER HTTPS_PROXY HTTP_PROXY\ntrap 'true' INT QUIT\n\
+                 sh -c 'echo $$ >\"$0\"; exec \"$@\"' '{home}/pid' '{bin}' {argv} >'{home}/out' 2>'{home}/err'\nrc=$?\nstty -a >'{home}/stty'\necho $rc >'{home}/rc'\nsleep 30\n",
+                home = dir.display(),
+                iss = env.emu.base_url(),
+                bin = bin.display(),
+                argv = argv.join(" "),
+            ),
+        )
+        .unwrap();
+        let session = format!("gsignin-tmux-{}-{}", std::process::id(), rand_suffix());
+        let started = tmux(&[
+            "new-session",
+            "-d",
+            "-s",
+            &session,
+            "-x",
+            "250",
+            "-y",
+            "50",
+            "sh",
+            script.to_str().unwrap(),
+        ]);
+        assert!(started.status.success(), "{started:?}");
+        Tmux {
+            _kill: KillSession(session.clone()),
+            session,
+            dir,
+        }
+    }
+
+    /// Waits until `text` is on the screen.
+    pub fn wait_for_screen(&self, text: &str) {
+        let seen = (0..200).any(|_| {
+            std::thread::sleep(Duration::from_millis(50));
+            self.pane().contains(text)
+        });
+        assert!(
+            seen,
+            "`{text}` never appeared on the terminal:\n{}",
+            self.pane()
+        );
+    }
+
+    /// The authorization URL, once gsignin printed it and its prompt is on the terminal.
+    pub fn url(&self) -> String {
+        let url = (0..200)
+            .find_map(|_| {
+                std::thread::sleep(Duration::from_millis(50));
+                std::fs::read_to_string(self.dir.join("err"))
+                    .ok()?
+                    .lines()
+                    .find(|l| l.starts_with("http://"))
+                    .map(String::from)
+            })
+            .expect("the URL on stderr");
+        self.wait_for_screen("Redirect URL (input hidden):");
+        url
+    }
+
+    pub fn pane(&self) -> String {
+        String::from_utf8_lossy(&tmux(&["capture-pane", "-p", "-t", &self.session]).stdout)
+            .into_owned()
+    }
+
+    pub fn type_line(&self, text: &str) {
+        tmux(&["send-keys", "-t", &self.session, "-l", text]);
+        tmux(&["send-keys", "-t", &self.session, "Enter"]);
+    }
+
+    /// Presses keys by tmux's names (`C-c`).
+    pub fn press(&self, key: &str) {
+        tmux(&["send-keys", "-t", &self.session, key]);
+    }
+
+    /// Sends gsignin `signal` (by its name for kill), as a terminal or a user would.
+    pub fn signal(&self, signal: &str) {
+        let pid = std::fs::read_to_string(self.dir.join("pid")).expect("gsignin's pid");
+        let sent = std::process::Command::new("kill")
+            .args([&format!("-{signal}"), pid.trim()])
+            .status()
+            .unwrap();
+        assert!(sent.success(), "kill -{signal} {pid}");
+    }
+
+    /// (exit code, stdout, stderr, `stty -a` after gsignin ended).
+    pub fn finish(&self) -> (String, String, String, String) {
+        let read = |name: &str| std::fs::read_to_string(self.dir.join(name)).unwrap_or_default();
+        let rc = (0..200)
+            .find_map(|_| {
+                std::thread::sleep(Duration::from_millis(50));
+                Some(read("rc")).filter(|s| !s.is_empty())
+            })
+            .expect("gsignin ends");
+        (
+            rc.trim().to_string(),
+            read("out"),
+            read("err"),
+            read("stty"),
+        )
+    }
+}
+
+/// Whether `stty -a` output says the terminal echoes.
+pub fn echoes(stty: &str) -> bool {
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    words.contains(&"echo") && !words.contains(&"-echo")
+}
+
+fn tmux(args: &[&str]) -> std::process::Output {
+    std::process::Command::new("tmux")
+        .args(args)
+        .output()
+        .expect("tmux runs")
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
+}
+
+struct KillSession(String);
+
+impl Drop for KillSession {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
     }
 }

@@ -277,3 +277,22 @@ fn a_reader_that_stops_early_ends_the_batch_with_exit_0() {
     // The reader is gone (like `| head -1`): the batch stops, and that is no failure.
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
+
+#[test]
+fn a_time_claim_no_date_can_name_is_shown_out_of_range_not_wrapped() {
+    let env = Env::new();
+    let claims = serde_json::json!({"iss": "https://accounts.google.com",
+        "aud": gsignin::emulator::state::WEB_CLIENT_ID, "sub": "1101",
+        "iat": i64::MIN, "exp": i64::MIN});
+    let token = env.emu.state().keys.current().sign(&claims);
+    let out = crate::support::exits(env.cmd().args(["whoami", &token]), 3);
+    let shown = crate::support::stdout(&out);
+    assert!(
+        shown.contains("-9223372036854775808 (out of range)"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("106751991146510"),
+        "a wrapped-around span: {shown}"
+    );
+}

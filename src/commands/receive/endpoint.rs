@@ -78,11 +78,20 @@ pub fn start(
         .fallback(not_found)
         .with_state(shared.clone());
     // Ctrl-C must not kill the process between a spent code and its stored tokens: it
-    // becomes a message the command acts on between exchanges.
-    let interrupted = async move {
-        if tokio::signal::ctrl_c().await.is_ok() {
-            shared.send(Msg::Stop);
-        }
+    // becomes a message the command acts on between exchanges. The handler is in place
+    // before `start` returns, so before the URL is printed: a Ctrl-C right after it is seen.
+    let interrupted = move || {
+        #[cfg(unix)]
+        let mut signal = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+        Ok(async move {
+            #[cfg(unix)]
+            let got = signal.recv().await.is_some();
+            #[cfg(not(unix))]
+            let got = tokio::signal::ctrl_c().await.is_ok();
+            if got {
+                shared.send(Msg::Stop);
+            }
+        })
     };
     let config = crate::server::Config {
         tls,
@@ -284,21 +293,11 @@ fn known_host(headers: &HeaderMap) -> bool {
 }
 
 fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
-    let Some(sent) = headers
+    headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-    else {
-        return false;
-    };
-    // Compared in constant time: the token is the only thing between the network and the
-    // exchange.
-    sent.len() == token.len()
-        && sent
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+        .and_then(crate::http::bearer_token)
+        .is_some_and(|sent| crate::secret::same(sent, token))
 }
 
 /// The code from a JSON field, a form field, or the plain body.
@@ -417,5 +416,17 @@ mod tests {
         assert!(bearer_matches(&h, "tok"));
         assert!(!bearer_matches(&h, "to"));
         assert!(!bearer_matches(&h, "tok2"));
+        for scheme in ["bearer", "BEARER", "BeArEr"] {
+            h.insert(
+                header::AUTHORIZATION,
+                format!("{scheme} tok").parse().unwrap(),
+            );
+            assert!(
+                bearer_matches(&h, "tok"),
+                "{scheme}: RFC 7235 schemes are case-insensitive"
+            );
+        }
+        h.insert(header::AUTHORIZATION, "Basic tok".parse().unwrap());
+        assert!(!bearer_matches(&h, "tok"));
     }
 }

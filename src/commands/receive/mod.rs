@@ -12,7 +12,7 @@ use super::redeem::{self, Redemption};
 use super::signin_report::Shown;
 use crate::cli::ReceiveArgs;
 use crate::context::Ctx;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, Result};
 use crate::output::{self, Data, Outcome};
 use crate::store;
 use endpoint::{Answer, Msg};
@@ -34,9 +34,9 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     // Client secret, store, endpoints and keys: checked before any app posts a code.
     let mut ready = redeem::prepare(ctx, &profile_name)?;
     let listener = std::net::TcpListener::bind((args.bind, args.port)).map_err(|e| {
-        Error::new(
-            Code::PortInUse,
-            format!("cannot listen on {} port {}: {e}", args.bind, args.port),
+        Error::cannot_listen(
+            &format!("{} port {}", args.bind, args.port),
+            &e,
             "pick another --port (0 for a free one)",
         )
     })?;

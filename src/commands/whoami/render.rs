@@ -5,7 +5,7 @@ use crate::google::id_token::{self, Status, Verdict};
 use crate::output::{Data, Outcome};
 use crate::redact::escape_controls;
 use crate::style::{Styled, Tone};
-use crate::timefmt::{relative, rfc3339};
+use crate::timefmt::dated;
 use serde_json::{Map, Value, json};
 
 pub(super) fn unverified(token: &[u8], now: i64) -> Outcome {
@@ -120,7 +120,10 @@ fn claims_block(header: &Map<String, Value>, claims: &Map<String, Value>, now: i
         if matches!(k.as_str(), "exp" | "iat" | "nbf" | "auth_time")
             && let Some(t) = val.as_i64()
         {
-            shown = format!("{t} ({}, {})", rfc3339(t), relative(t, now));
+            shown = match dated(t, now) {
+                Some((date, rel)) => format!("{t} ({date}, {rel})"),
+                None => format!("{t} (out of range)"),
+            };
         }
         out.push_str(&format!("  {k:<15} {shown}\n"));
     }
