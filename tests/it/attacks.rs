@@ -687,41 +687,6 @@ fn a_discovery_document_naming_google_is_believed_only_from_this_machine() {
     exits(env.cmd().args(["exchange", &env.code()]), 0);
 }
 
-#[test]
-fn ctrl_c_while_a_code_is_being_traded_waits_until_the_tokens_are_stored() {
-    use std::os::unix::process::ExitStatusExt;
-    let env = Env::new();
-    env.delay_next("/token", 800);
-    let code = env.code();
-    let child = env.spawn_until_hit(&["exchange", &code], &[], "/token");
-    // The code is at the issuer: a Ctrl-C now must not lose what comes back.
-    for sig in ["-INT", "-TERM"] {
-        let _ = std::process::Command::new("kill")
-            .args([sig, &child.id().to_string()])
-            .status();
-    }
-    let out = child.wait_with_output().unwrap();
-    // The interrupt still takes effect, once the tokens are safe.
-    let sig = out.status.signal();
-    assert!(
-        sig == Some(libc::SIGINT) || sig == Some(libc::SIGTERM),
-        "ended by the signal: {:?}",
-        out.status
-    );
-    assert!(
-        env.profile_file("default").exists(),
-        "the tokens were stored first"
-    );
-    assert!(!env.code_is_unspent(&code));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains("interrupted: the sign-in was stored first"),
-        "{err}"
-    );
-    // And the stored sign-in works.
-    exits(env.cmd().args(["refresh"]), 0);
-}
-
 /// Sends `sig` (by its name for kill) to `child`.
 fn send(child: &std::process::Child, sig: &str) {
     let sent = std::process::Command::new("kill")
@@ -732,18 +697,19 @@ fn send(child: &std::process::Child, sig: &str) {
 }
 
 #[test]
-fn a_closed_terminal_or_sigquit_while_a_code_is_traded_waits_until_the_tokens_are_stored() {
+fn every_ending_signal_while_a_code_is_traded_waits_until_the_tokens_are_stored() {
     use std::os::unix::process::ExitStatusExt;
     for (name, number) in [
+        ("INT", libc::SIGINT),
+        ("TERM", libc::SIGTERM),
         ("HUP", libc::SIGHUP),
         ("QUIT", libc::SIGQUIT),
-        ("TERM", libc::SIGTERM),
     ] {
         let env = Env::new();
         env.delay_next("/token", 800);
         let code = env.code();
         let child = env.spawn_until_hit(&["exchange", &code], &[], "/token");
-        // The code is at the issuer: the terminal closes (SSH drops), or Ctrl-\ is pressed.
+        // The code is at the issuer: Ctrl-C, a kill, the terminal closes (SSH drops), Ctrl-\.
         send(&child, name);
         let out = child.wait_with_output().unwrap();
         assert_eq!(
@@ -761,6 +727,7 @@ fn a_closed_terminal_or_sigquit_while_a_code_is_traded_waits_until_the_tokens_ar
             err.contains("interrupted: the sign-in was stored first"),
             "{name}: {err}"
         );
+        // And the stored sign-in works.
         exits(env.cmd().args(["refresh"]), 0);
     }
 }

@@ -382,27 +382,9 @@ fn a_web_client_uses_its_registered_loopback_redirect_or_is_refused() {
     assert!(err.contains("no loopback redirect URI on port 9"), "{err}");
     assert!(err.contains("Desktop client"), "{err}");
 
-    // Its registered one, exactly as registered (on a port free now: a fixed one may be
-    // taken on a shared machine), and found without --port.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    // Its registered one, exactly as registered, and found without --port.
+    let (web_secret, port) = register_web_redirect(&env, "127.0.0.1", &["https://app.example/cb"]);
     let registered = format!("http://127.0.0.1:{port}");
-    if let Some(web) = env
-        .emu
-        .state()
-        .clients
-        .iter_mut()
-        .find(|c| c.id == WEB_CLIENT_ID)
-    {
-        web.redirect_uris = vec![registered.clone()];
-    }
-    let mut doc: Value =
-        serde_json::from_str(&std::fs::read_to_string(&web_secret).unwrap()).unwrap();
-    doc["web"]["redirect_uris"] = serde_json::json!(["https://app.example/cb", registered]);
-    std::fs::write(&web_secret, doc.to_string()).unwrap();
     let mut login = Login::start_with_secret(&env, &web_secret, &[], None);
     let url = login.url();
     let q: std::collections::HashMap<_, _> = query(&url).into_iter().collect();
@@ -414,16 +396,17 @@ fn a_web_client_uses_its_registered_loopback_redirect_or_is_refused() {
     assert_eq!(code, 0, "{err}");
 }
 
-/// The web client registered `http://localhost:PORT` (as the emulator's own web client does):
-/// its secret file, the port.
-fn web_client_on_localhost(env: &Env) -> (std::path::PathBuf, u16) {
+/// Registers `http://HOST:PORT` (on a port free now: a fixed one may be taken on a shared
+/// machine) as the emulator's web client's redirect, and writes its secret file listing
+/// `others` first: the file's path and the port.
+fn register_web_redirect(env: &Env, host: &str, others: &[&str]) -> (std::path::PathBuf, u16) {
     let web_secret = env.home().join("config/client_secret.json");
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
         .unwrap()
         .port();
-    let registered = format!("http://localhost:{port}");
+    let registered = format!("http://{host}:{port}");
     if let Some(web) = env
         .emu
         .state()
@@ -435,7 +418,9 @@ fn web_client_on_localhost(env: &Env) -> (std::path::PathBuf, u16) {
     }
     let mut doc: Value =
         serde_json::from_str(&std::fs::read_to_string(&web_secret).unwrap()).unwrap();
-    doc["web"]["redirect_uris"] = serde_json::json!([registered]);
+    let mut uris: Vec<String> = others.iter().map(|s| s.to_string()).collect();
+    uris.push(registered);
+    doc["web"]["redirect_uris"] = serde_json::json!(uris);
     std::fs::write(&web_secret, doc.to_string()).unwrap();
     (web_secret, port)
 }
@@ -443,7 +428,8 @@ fn web_client_on_localhost(env: &Env) -> (std::path::PathBuf, u16) {
 #[test]
 fn a_localhost_redirect_is_held_on_ipv6_too_so_no_other_user_can_take_the_code() {
     let env = Env::new();
-    let (web_secret, port) = web_client_on_localhost(&env);
+    // The emulator's own web client registers a `localhost` redirect, as many do.
+    let (web_secret, port) = register_web_redirect(&env, "localhost", &[]);
     // Another local user got to [::1]:PORT first (browsers try it before 127.0.0.1).
     let squatter = std::net::TcpListener::bind(("::1", port))
         .expect("this machine has an IPv6 loopback (::1): the test needs one");

@@ -64,16 +64,21 @@ fn a_503_forever_is_exit_5_after_three_tries_and_nothing_is_lost() {
     }
 }
 
-#[test]
-fn retry_after_is_honoured() {
-    let env = signed_in();
+/// The next request to `path` is refused with 429 and `Retry-After: 1`.
+fn refuse_once_with_429(env: &Env, path: &str) {
     env.inject(Fault {
-        path: "/token".into(),
+        path: path.into(),
         status: Some(429),
         retry_after: Some(1),
         count: Some(1),
         ..Default::default()
     });
+}
+
+#[test]
+fn retry_after_is_honoured() {
+    let env = signed_in();
+    refuse_once_with_429(&env, "/token");
     let out = exits(env.cmd().args(["-v", "refresh"]), 0);
     assert!(stderr(&out).contains("< 429"), "{}", stderr(&out));
     assert!(
@@ -382,13 +387,7 @@ fn a_refresh_that_may_have_reached_an_issuer_that_rotates_is_never_resent() {
     env.run(&["refresh"]).exits(0);
 
     // A 429 is a refusal, not an act: retried.
-    env.inject(Fault {
-        path: "/token".into(),
-        status: Some(429),
-        retry_after: Some(1),
-        count: Some(1),
-        ..Default::default()
-    });
+    refuse_once_with_429(&env, "/token");
     let before = env.emu.hits("/token");
     env.run(&["refresh"]).exits(0);
     assert_eq!(env.emu.hits("/token"), before + 2);
