@@ -42,6 +42,9 @@ pub fn run(
     settings.refresh_token = env(envvars::REFRESH_TOKEN)
         .filter(|v| !v.trim().is_empty())
         .map(|v| crate::secret::Secret::new(v.trim()));
+    settings.client_secret_json = env(envvars::CLIENT_SECRET_JSON)
+        .filter(|v| !v.trim().is_empty())
+        .map(crate::secret::Secret::new);
     settings.insecure_http = env(envvars::INSECURE_HTTP).is_some_and(|v| v == "1");
     settings.browser = env(envvars::BROWSER);
     let json = settings.json;

@@ -25,6 +25,8 @@ pub struct Settings {
     pub verbose: bool,
     pub timeout: Duration,
     pub client_secret: Option<PathBuf>,
+    /// GSIGNIN_CLIENT_SECRET_JSON: the client secret's JSON itself, when no path is given.
+    pub client_secret_json: Option<Secret>,
     pub home: Option<PathBuf>,
     /// GSIGNIN_REFRESH_TOKEN: a sign-in without any store (CI).
     pub refresh_token: Option<Secret>,
@@ -45,6 +47,7 @@ impl Settings {
             verbose: g.verbose,
             timeout: Duration::from_secs(g.timeout.max(1)),
             client_secret: g.client_secret.clone(),
+            client_secret_json: None,
             home: g.home.clone(),
             refresh_token: None,
             insecure_http: false,
@@ -166,6 +169,23 @@ impl Ctx {
             ));
         }
         Ok(endpoints)
+    }
+
+    /// The client secret: `--client-secret`'s file, else GSIGNIN_CLIENT_SECRET_JSON, else the
+    /// default file.
+    pub fn client_secret(&self) -> Result<crate::config::client_secret::ClientSecret> {
+        crate::config::client_secret::ClientSecret::resolve(
+            self.settings.client_secret.as_deref(),
+            self.settings.client_secret_json.as_ref(),
+            &self.dirs.default_client_secret(),
+        )
+    }
+
+    /// Whether any client secret is given (the default file counts only when it exists).
+    pub fn has_client_secret(&self) -> bool {
+        self.settings.client_secret.is_some()
+            || self.settings.client_secret_json.is_some()
+            || self.dirs.default_client_secret().exists()
     }
 
     /// The on-disk cache of discovery documents and keys.

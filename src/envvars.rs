@@ -3,6 +3,8 @@
 //! the binaries they run, and a test holds README.md to the table.
 
 pub const CLIENT_SECRET: &str = "GSIGNIN_CLIENT_SECRET";
+/// A secret: the client secret's JSON itself, read from the environment only.
+pub const CLIENT_SECRET_JSON: &str = "GSIGNIN_CLIENT_SECRET_JSON";
 pub const PROFILE: &str = "GSIGNIN_PROFILE";
 pub const STORE: &str = "GSIGNIN_STORE";
 pub const ISSUER: &str = "GSIGNIN_ISSUER";
@@ -19,6 +21,10 @@ pub const BROWSER: &str = "BROWSER";
 /// Every variable and what it does.
 pub const ALL: &[(&str, &str)] = &[
     (CLIENT_SECRET, "the client secret file (--client-secret)"),
+    (
+        CLIENT_SECRET_JSON,
+        "the client secret file's JSON itself (CI secret stores), when no path is given",
+    ),
     (PROFILE, "which stored sign-in (--profile)"),
     (STORE, "keyring or file (--store)"),
     (ISSUER, "the OpenID issuer (--issuer)"),

@@ -1,12 +1,14 @@
-//! Every signal that would end the process (SIGINT, SIGTERM, SIGHUP, SIGQUIT) held off while a
-//! spent code's tokens, or a rotated refresh token, are on their way to the store: the signal
-//! is remembered and acted on once the guard is dropped, so Ctrl-C, a kill, a closed terminal
-//! or a dropped SSH session never lands between "the code is spent" and "the tokens are
-//! stored".
+//! Every signal that would end the process held off while a spent code's tokens, or a rotated
+//! refresh token, are on their way to the store: Ctrl-C, a kill, a closed terminal or a
+//! dropped SSH session never lands between "the code is spent" and "the tokens are stored".
 //!
 //! Signals go to whichever thread does not block them (the HTTP client has threads of its
-//! own), so a per-thread mask cannot do this: the guard swaps the process's handlers for one
-//! that only takes note, and on drop puts the previous handlers back and raises what arrived.
+//! own), so a per-thread mask cannot do this: a hold swaps the process's handlers for one that
+//! only takes note, and puts the previous handlers back when the last hold ends. A signal that
+//! arrived meanwhile is deferred, not raised there: the command still says what it did (the
+//! sign-in it stored, or the rescue file it wrote and why), and the binary raises the signal
+//! once everything is printed ([`raise_deferred`]), so the process still ends as the signal
+//! ends it.
 
 #[cfg(unix)]
 mod imp {
@@ -14,14 +16,28 @@ mod imp {
 
     /// The signal that arrived while held (0: none).
     static PENDING: AtomicI32 = AtomicI32::new(0);
+    /// The signal that arrived during a hold that has ended, to be raised once the command's
+    /// output is written (0: none).
+    static DEFERRED: AtomicI32 = AtomicI32::new(0);
 
     extern "C" fn note(sig: libc::c_int) {
         PENDING.store(sig, Ordering::SeqCst);
     }
 
-    /// The signals whose default action ends the process and that a user or a terminal sends.
-    pub const SIGNALS: [libc::c_int; 4] =
-        [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
+    /// The signals whose default action ends the process and that someone else sends: a user
+    /// (Ctrl-C, Ctrl-\), a terminal that closes, `kill`, a timer or a resource limit.
+    pub const SIGNALS: [libc::c_int; 10] = [
+        libc::SIGINT,
+        libc::SIGTERM,
+        libc::SIGHUP,
+        libc::SIGQUIT,
+        libc::SIGUSR1,
+        libc::SIGUSR2,
+        libc::SIGALRM,
+        libc::SIGVTALRM,
+        libc::SIGXCPU,
+        libc::SIGXFSZ,
+    ];
 
     /// How many holds are alive, and the actions the first one replaced: holds may overlap
     /// (threads of one process), and only the last one to end puts the actions back.
@@ -73,14 +89,25 @@ mod imp {
                     libc::sigaction(sig, &old, std::ptr::null_mut());
                 }
             }
-            drop(holds);
             let sig = PENDING.swap(0, Ordering::SeqCst);
             if sig != 0 {
-                // SAFETY: raising a signal the user sent, now that the previous handler is back.
-                unsafe {
-                    libc::raise(sig);
-                }
+                DEFERRED.store(sig, Ordering::SeqCst);
             }
+        }
+    }
+
+    pub fn take_deferred() -> Option<i32> {
+        Some(DEFERRED.swap(0, Ordering::SeqCst)).filter(|s| *s != 0)
+    }
+
+    pub fn peek_deferred() -> Option<i32> {
+        Some(DEFERRED.load(Ordering::SeqCst)).filter(|s| *s != 0)
+    }
+
+    pub fn raise(sig: i32) {
+        // SAFETY: raising a signal the user sent, with its previous action back in place.
+        unsafe {
+            libc::raise(sig);
         }
     }
 }
@@ -88,8 +115,8 @@ mod imp {
 #[cfg(unix)]
 pub use imp::SIGNALS;
 
-/// While alive, SIGINT, SIGTERM, SIGHUP and SIGQUIT wait; dropped, they take effect as they
-/// would have.
+/// While alive, every signal in [`SIGNALS`] waits; once the last hold ends, one that arrived is
+/// deferred until [`raise_deferred`].
 pub struct Held {
     #[cfg(unix)]
     _inner: imp::Held,
@@ -103,8 +130,8 @@ impl Held {
         }
     }
 
-    /// Ends the hold: when a signal arrived, `say` runs first (the work it waited for is
-    /// done, and the user should hear so), then the signal takes effect.
+    /// Ends the hold: when a signal arrived, `say` runs (the work it waited for is done, and
+    /// the user should hear so); the signal takes effect at [`raise_deferred`].
     pub fn release(self, say: impl FnOnce()) {
         #[cfg(unix)]
         if self._inner.pending() {
@@ -118,5 +145,33 @@ impl Held {
 impl Default for Held {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// The signal waiting to take effect, if any (a command that serves on, like `receive`,
+/// stops at the next chance).
+pub fn peek_deferred() -> Option<i32> {
+    #[cfg(unix)]
+    return imp::peek_deferred();
+    #[cfg(not(unix))]
+    None
+}
+
+/// Takes the waiting signal, if any, for a command that handles it itself (`receive` stops on
+/// Ctrl-C as a normal end).
+pub fn take_deferred() -> Option<i32> {
+    #[cfg(unix)]
+    return imp::take_deferred();
+    #[cfg(not(unix))]
+    None
+}
+
+/// Raises the signal that waited, once the run's output is written: the process ends as the
+/// signal would have ended it. Only the binary calls this; runs inside a program (the tests,
+/// `demo`'s steps) leave a signal where it is.
+pub fn raise_deferred() {
+    #[cfg(unix)]
+    if let Some(sig) = imp::take_deferred() {
+        imp::raise(sig);
     }
 }

@@ -204,9 +204,11 @@ fn handle(
     head_read();
     let mut parts = line.split_whitespace();
     let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    // A browser speaks HTTP/1.x: a line without it (or with more after it) is no redirect.
+    let http1 = parts.next().is_some_and(|v| v.starts_with("HTTP/1.")) && parts.next().is_none();
     let (req_path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut stream = stream;
-    if method != "GET" || req_path != path {
+    if method != "GET" || req_path != path || !http1 {
         let _ = respond(&mut stream, 404, "Not found", "Not found.");
         return;
     }
@@ -318,6 +320,31 @@ mod tests {
             Ok(_) => panic!("a redirect event"),
             Err(e) => panic!("the redirect did not get through 200 idle connections: {e}"),
         }
+    }
+
+    #[test]
+    fn only_a_whole_http1_request_is_taken_for_the_redirect() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let (tx, rx) = channel();
+        let _served = serve(vec![listener], "/".into(), tx).unwrap();
+        for request in [
+            "GET /?state=s&code=c\r\n\r\n",
+            "GET /?state=s&code=c HTTP/2\r\n\r\n",
+            "GET /?state=s&code=c HTTP/1.1 x\r\n\r\n",
+            "GET /?state=s&code=c HTTP/1.1\r\nHost: x\r\n",
+        ] {
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            s.write_all(request.as_bytes()).unwrap();
+            let _ = s.shutdown(std::net::Shutdown::Write);
+            let mut out = String::new();
+            let _ = s.read_to_string(&mut out);
+            assert!(!out.starts_with("HTTP/1.1 200"), "{request:?}: {out}");
+        }
+        assert!(
+            rx.recv_timeout(Duration::from_millis(300)).is_err(),
+            "no redirect reached the command"
+        );
     }
 
     #[test]

@@ -11,5 +11,11 @@ fn main() -> ExitCode {
         std::io::stdout().is_terminal(),
         |_| {},
     );
+    // A signal that arrived while tokens were on their way to the store takes effect now,
+    // after everything the run had to say was written.
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    gsignin::interrupt::raise_deferred();
     ExitCode::from(code)
 }

@@ -73,10 +73,7 @@ impl<'a> Session<'a> {
 
     /// The client secret, checked against the client the profile was signed in with.
     fn client(&self) -> Result<ClientSecret> {
-        let client = ClientSecret::load(
-            self.ctx.settings.client_secret.as_deref(),
-            &self.ctx.dirs.default_client_secret(),
-        )?;
+        let client = self.ctx.client_secret()?;
         if let Some(p) = &self.profile
             && p.client_id != client.client_id
         {
@@ -186,10 +183,17 @@ impl<'a> Session<'a> {
             _ => Vec::new(),
         };
         let rotated = signin::absorb(self.profile.as_mut(), &mut self.tokens, &response, now);
+        if let Some(p) = self.profile.as_mut() {
+            // A refresh always sent a refresh token: a new one back is a rotation.
+            p.rotates_refresh_tokens = Some(rotated || p.rotates_refresh_tokens == Some(true));
+        }
         if rotated {
             // The only live refresh token is stored before any further network I/O (the
             // ID token's keys may take retries × timeout to fetch, and a kill then would lose it).
             self.save(now)?;
+            if self.store.is_none() {
+                self.rescue_rotated(now);
+            }
         }
         let name = self.name.clone();
         held.release(|| {
@@ -238,12 +242,6 @@ impl<'a> Session<'a> {
         if let Some(e) = switched {
             return Err(e);
         }
-        if rotated && self.store.is_none() {
-            self.ctx.warn(
-                "the issuer rotated the refresh token: the one in GSIGNIN_REFRESH_TOKEN is spent; \
-                 `gsignin refresh --show-refresh-token` prints the new one",
-            );
-        }
         Ok(Refreshed {
             response,
             verdict,
@@ -254,14 +252,17 @@ impl<'a> Session<'a> {
 
     /// Whether a refresh that may have reached the issuer can be sent again: only where the
     /// refresh token is known not to rotate (a resent rotated-away token trips the issuer's
-    /// reuse detection, which revokes the grant). A stored sign-in knows whether its issuer
-    /// ever rotated it; GSIGNIN_REFRESH_TOKEN knows only that Google does not.
+    /// reuse detection, which revokes the grant). What the profile's refreshes showed decides;
+    /// before its first refresh (and for GSIGNIN_REFRESH_TOKEN), only Google's issuer is
+    /// known not to rotate.
     fn retry(&self) -> crate::http::Retry {
-        let never_rotates = match &self.profile {
-            Some(p) => !p.refresh_token_rotated,
-            None => self
-                .endpoints()
-                .is_ok_and(|e| e.issuers.iter().any(|i| Endpoints::is_google(i))),
+        let google = || {
+            self.endpoints()
+                .is_ok_and(|e| e.issuers.iter().any(|i| Endpoints::is_google(i)))
+        };
+        let never_rotates = match self.profile.as_ref().and_then(|p| p.rotates_refresh_tokens) {
+            Some(rotates) => !rotates,
+            None => google(),
         };
         if never_rotates {
             crate::http::Retry::Safe
@@ -278,6 +279,35 @@ impl<'a> Session<'a> {
                 store.save_or_rescue(&self.ctx.dirs, profile, &self.tokens, now)
             }
             _ => Ok(()),
+        }
+    }
+
+    /// GSIGNIN_REFRESH_TOKEN was rotated: the variable now holds a dead token and nothing is
+    /// stored, so the new one goes to a 0600 rescue file the user is told of (the job's
+    /// secret store needs it), never lost and never printed unasked.
+    fn rescue_rotated(&self, now: i64) {
+        let profile = Profile {
+            name: self.name.clone(),
+            issuer: self.ctx.settings.issuer.clone(),
+            has_refresh_token: true,
+            updated_at: now,
+            ..Profile::default()
+        };
+        let rotated = Tokens {
+            refresh_token: self.tokens.refresh_token.clone(),
+            ..Tokens::default()
+        };
+        match crate::store::rescue::write(&self.ctx.dirs, &profile, &rotated, now) {
+            Ok(path) => self.ctx.warn(&format!(
+                "the issuer rotated the refresh token: the one in GSIGNIN_REFRESH_TOKEN is spent; \
+                 the new one is in {} (mode 0600): put it in the secret store, then delete the file",
+                path.display()
+            )),
+            Err(why) => self.ctx.warn(&format!(
+                "the issuer rotated the refresh token: the one in GSIGNIN_REFRESH_TOKEN is spent, \
+                 and the new one could not be written anywhere ({why}); only \
+                 `refresh --show-refresh-token` would have printed it"
+            )),
         }
     }
 

@@ -37,7 +37,7 @@ impl SignIn {
                 id_token_expires_at: None,
                 refresh_token_expires_at: None,
                 has_refresh_token: false,
-                refresh_token_rotated: false,
+                rotates_refresh_tokens: None,
                 store: kind_name(store).into(),
                 updated_at: now,
             },
@@ -65,13 +65,10 @@ pub fn absorb(
     resp: &TokenResponse,
     now: i64,
 ) -> bool {
-    let (rotated, replaced) = match (&resp.refresh_token, &tokens.refresh_token) {
-        (Some(new), Some(old)) => {
-            let other = new.expose() != old.expose();
-            (other, other)
-        }
-        (Some(_), None) => (true, false),
-        (None, _) => (false, false),
+    let rotated = match (&resp.refresh_token, &tokens.refresh_token) {
+        (Some(new), Some(old)) => new.expose() != old.expose(),
+        (Some(_), None) => true,
+        (None, _) => false,
     };
     if let Some(new) = &resp.refresh_token {
         tokens.refresh_token = Some(new.clone());
@@ -87,8 +84,6 @@ pub fn absorb(
             p.scopes = granted;
         }
         p.has_refresh_token = tokens.refresh_token.is_some();
-        // A first refresh token is no rotation; a new one in place of the one sent is.
-        p.refresh_token_rotated |= replaced;
         p.updated_at = now;
     }
     rotated

@@ -80,13 +80,18 @@ pub fn redeem(
     if r.profile_by_email {
         // Only a verified token names the profile (judge returned Ok).
         match name_for_user(&ready.store, &signin.profile, profile_name) {
-            Some(name) => signin.profile.name = name,
-            None => {
-                let cause = Error::new(
-                    Code::StoreUnwritable,
-                    "the sign-in names no user gsignin can file it under (no verified email, and no usable `sub`)",
-                    "request the openid and email scopes in the app",
-                );
+            Ok(name) => signin.profile.name = name,
+            Err(why) => {
+                // Rescued under the user's own spelling, never under --profile's name.
+                if let Some(sub) = signin
+                    .profile
+                    .sub
+                    .as_deref()
+                    .and_then(store::names::for_sub)
+                {
+                    signin.profile.name = sub;
+                }
+                let cause = Error::new(Code::StoreUnwritable, why, "");
                 return Err(store::rescue(
                     &ctx.dirs,
                     &signin.profile,
@@ -135,10 +140,7 @@ pub struct Ready<'a> {
 }
 
 pub fn prepare<'a>(ctx: &'a Ctx, profile_name: &str) -> Result<Ready<'a>> {
-    let client = ClientSecret::load(
-        ctx.settings.client_secret.as_deref(),
-        &ctx.dirs.default_client_secret(),
-    )?;
+    let client = ctx.client_secret()?;
     let store = ctx.store();
     if ctx.settings.store == StoreKind::File {
         ctx.warn(&format!(
@@ -215,23 +217,39 @@ fn judge(
 
 /// `receive --keep`'s profile for the user a verified sign-in names: their verified email,
 /// spelled injectively ([`store::names`]); else, or when that name is `reserved` (the
-/// `--profile` profile) or holds another user, `sub-<sub>`. None when neither is free for
-/// this user. [`land`] checks again under the profile's lock.
-pub fn name_for_user(store: &Store, profile: &Profile, reserved: &str) -> Option<String> {
+/// `--profile` profile) or holds another user, `sub-<sub>`. Why not, when neither is free
+/// for this user. [`land`] checks again under the profile's lock.
+pub fn name_for_user(
+    store: &Store,
+    profile: &Profile,
+    reserved: &str,
+) -> std::result::Result<String, String> {
     let by_email = profile
         .email
         .as_deref()
         .filter(|_| profile.email_verified == Some(true))
         .and_then(store::names::for_email);
     let by_sub = profile.sub.as_deref().and_then(store::names::for_sub);
-    [by_email, by_sub].into_iter().flatten().find(|name| {
-        name != reserved
+    let candidates: Vec<String> = [by_email, by_sub].into_iter().flatten().collect();
+    let free = candidates.iter().find(|name| {
+        *name != reserved
             && match store.load_profile(name) {
                 Ok(None) => true,
                 Ok(Some(old)) => same_user(&old, profile),
                 Err(_) => false,
             }
-    })
+    });
+    match (free, candidates.is_empty()) {
+        (Some(name), _) => Ok(name.clone()),
+        (None, true) => Err(
+            "the sign-in names no user to file it under (no verified email, and no `sub` that fits a profile name)"
+                .into(),
+        ),
+        (None, false) => Err(format!(
+            "every profile this user could be filed under ({}) holds another sign-in or is --profile's",
+            candidates.join(", ")
+        )),
+    }
 }
 
 /// Saves the sign-in under the profile's lock, as every save is: a refresh of the old sign-in
@@ -267,6 +285,13 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
             old.who(),
             profile.who(),
         ));
+    }
+    if let Some(old) = previous
+        .as_ref()
+        .filter(|old| old.issuer == profile.issuer && old.client_id == profile.client_id)
+    {
+        // What this issuer's refreshes showed of it outlives the sign-in.
+        profile.rotates_refresh_tokens = old.rotates_refresh_tokens;
     }
     let kept = keep_previous_refresh_token(ctx, store, previous, profile, tokens);
     store.save_or_rescue(&ctx.dirs, profile, tokens, now)?;

@@ -1,7 +1,6 @@
 //! `gsignin revoke`: end the grant at the issuer, then forget the profile here.
 
 use crate::cli::RevokeArgs;
-use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
 use crate::google::endpoints::ClientAuth;
@@ -42,13 +41,7 @@ pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
             })?;
         let client = match endpoints.revocation_auth {
             ClientAuth::None => None,
-            auth => Some((
-                ClientSecret::load(
-                    ctx.settings.client_secret.as_deref(),
-                    &ctx.dirs.default_client_secret(),
-                )?,
-                auth,
-            )),
+            auth => Some((ctx.client_secret()?, auth)),
         };
         let said = revoke(
             &ctx.http,

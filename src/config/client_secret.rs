@@ -29,6 +29,9 @@ pub enum ClientKind {
     Installed,
 }
 
+/// How the client secret from GSIGNIN_CLIENT_SECRET_JSON is named in messages (its `path`).
+pub const INLINE: &str = "GSIGNIN_CLIENT_SECRET_JSON";
+
 /// Google's files are under 1 KB; a larger one is not a client secret (or is /dev/zero).
 const MAX_SIZE: u64 = 1 << 20;
 
@@ -36,6 +39,20 @@ const DOWNLOAD_HINT: &str = "download it from Google Cloud console > APIs & Serv
     Credentials > your Web application client > Download JSON";
 
 impl ClientSecret {
+    /// The client secret: the file named by `--client-secret` / GSIGNIN_CLIENT_SECRET, else
+    /// the JSON in GSIGNIN_CLIENT_SECRET_JSON (a CI secret store holds text, not files), else
+    /// the default file in the config dir.
+    pub fn resolve(
+        explicit: Option<&Path>,
+        inline: Option<&Secret>,
+        default: &Path,
+    ) -> Result<ClientSecret> {
+        match (explicit, inline) {
+            (None, Some(json)) => Self::parse(json.expose().as_bytes(), Path::new(INLINE)),
+            _ => Self::load(explicit, default),
+        }
+    }
+
     /// Reads the file named by `--client-secret`, or the default one in the config dir.
     pub fn load(explicit: Option<&Path>, default: &Path) -> Result<ClientSecret> {
         if let Some(p) = explicit {
@@ -61,7 +78,7 @@ impl ClientSecret {
                 Error::client_secret(
                     format!(
                         "cannot read the client secret file {} {how}: {reason}",
-                        path.display()
+                        shown_path(path)
                     ),
                     format!("pass --client-secret PATH, or {DOWNLOAD_HINT}"),
                 )
@@ -131,12 +148,28 @@ impl ClientSecret {
         Ok(ClientSecret {
             client_id,
             client_secret: Secret::new(client_secret),
-            token_uri: text("token_uri")?.filter(|s| !s.is_empty()),
-            auth_uri: text("auth_uri")?.filter(|s| !s.is_empty()),
+            token_uri: url_field(text("token_uri")?, name, "token_uri").map_err(wrong)?,
+            auth_uri: url_field(text("auth_uri")?, name, "auth_uri").map_err(wrong)?,
             kind: kind_,
             redirect_uris: string_list(inner, name, "redirect_uris").map_err(wrong)?,
             path: path.to_path_buf(),
         })
+    }
+}
+
+/// An endpoint's URL, or its absence; otherwise what is wrong with it, without its value (a
+/// mangled file may hold the secret there).
+fn url_field(
+    value: Option<String>,
+    name: &str,
+    field: &str,
+) -> std::result::Result<Option<String>, String> {
+    match value.filter(|s| !s.is_empty()) {
+        None => Ok(None),
+        Some(v) => match url::Url::parse(&v) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.has_host() => Ok(Some(v)),
+            _ => Err(format!("`{name}.{field}` is not an http(s) URL")),
+        },
     }
 }
 
@@ -178,15 +211,38 @@ fn kind(v: &Value) -> &'static str {
 /// A client secret's JSON where its path belongs (`GSIGNIN_CLIENT_SECRET="$(cat file)"`) is
 /// refused without being shown: every message that names the path would print the secret.
 fn refuse_inline_json(path: &Path) -> Result<()> {
-    let text = path.as_os_str().as_encoded_bytes();
-    let first = text.iter().find(|b| !b.is_ascii_whitespace());
-    if first != Some(&b'{') {
+    let text = path.as_os_str().to_string_lossy();
+    // Any white space, a byte-order mark or a zero-width character may come first.
+    let first = text.chars().find(|c| {
+        !c.is_whitespace() && !matches!(c, '\u{feff}' | '\u{200b}'..='\u{200d}' | '\u{2060}')
+    });
+    if !matches!(first, Some('{' | '[')) {
         return Ok(());
     }
     Err(Error::client_secret(
         "--client-secret / GSIGNIN_CLIENT_SECRET holds JSON (not shown), not the path of a file",
-        "they take the file's path: write the JSON to a file only you can read and pass its path",
+        "put the JSON itself in GSIGNIN_CLIENT_SECRET_JSON (and unset GSIGNIN_CLIENT_SECRET), or write it to a file only you can read and pass its path",
     ))
+}
+
+/// A path as messages show it: as written when it reads like one (a `/` in it, or a `.json`
+/// name, nothing that a pasted secret has), else not at all. A value put where the path
+/// belongs may be the secret itself (`GOCSPX-…`, base64 of the file).
+pub fn shown_path(path: &Path) -> String {
+    let text = path.to_string_lossy();
+    let plausible = text.len() <= 4096
+        && (text.contains('/') || text.ends_with(".json"))
+        && !text.chars().any(|c| {
+            c.is_control() || matches!(c, '{' | '}' | '"' | '\'' | '`' | '=' | '\u{feff}')
+        });
+    if plausible {
+        text.into_owned()
+    } else {
+        format!(
+            "(a value of {} characters that reads like no path; not shown)",
+            text.chars().count()
+        )
+    }
 }
 
 fn io_reason(e: &std::io::Error) -> String {
@@ -208,9 +264,9 @@ mod tests {
     #[test]
     fn reads_web_and_installed_forms() {
         let web =
-            parse(r#"{"web":{"client_id":"a","client_secret":"b","token_uri":"t"}}"#).unwrap();
+            parse(r#"{"web":{"client_id":"a","client_secret":"b","token_uri":"https://t.example/token"}}"#).unwrap();
         assert_eq!(web.client_id, "a");
-        assert_eq!(web.token_uri.as_deref(), Some("t"));
+        assert_eq!(web.token_uri.as_deref(), Some("https://t.example/token"));
         assert_eq!(web.kind, ClientKind::Web);
         let inst = parse(r#"{"installed":{"client_id":"c","client_secret":"d","redirect_uris":["http://localhost"]}}"#).unwrap();
         assert_eq!(inst.client_secret.expose(), "d");
@@ -278,12 +334,59 @@ mod tests {
     }
 
     #[test]
+    fn a_value_put_where_the_path_belongs_is_never_shown_unless_it_reads_like_a_path() {
+        for secret in [
+            "GOCSPX-abcdef",
+            "client_secret=GOCSPX-abcdef",
+            "\u{feff}{\"web\":{\"client_secret\":\"GOCSPX-abcdef\"}}",
+            "\"web\": {\"client_secret\": \"GOCSPX-abcdef\"}",
+            "eyJ3ZWIiOnsiY2xpZW50X3NlY3JldCI6IkdPQ1NQWC1hYmNkZWYifX0=",
+            "'GOCSPX-abcdef'",
+        ] {
+            let e =
+                ClientSecret::load(Some(Path::new(secret)), Path::new("/nonexistent")).unwrap_err();
+            let shown = format!("{e} {}", e.hint());
+            assert!(
+                !shown.contains("GOCSPX") && !shown.contains("eyJ3"),
+                "{shown}"
+            );
+            assert_eq!(e.exit_code(), 6);
+        }
+        for path in ["/nonexistent/cs.json", "client_secret.json", "./cs"] {
+            let e = ClientSecret::load(Some(Path::new(path)), Path::new("/x")).unwrap_err();
+            assert!(e.to_string().contains(path), "{e}");
+        }
+        let e = parse(r#"{"web":{"client_id":"a","client_secret":"b","token_uri":"GOCSPX-x"}}"#)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`web.token_uri` is not an http(s) URL"),
+            "{e}"
+        );
+        assert!(!e.to_string().contains("GOCSPX"), "{e}");
+    }
+
+    #[test]
     fn json_where_the_path_belongs_is_refused_without_being_shown() {
         let json = r#" {"web":{"client_id":"a","client_secret":"GOCSPX-inline"}}"#;
         let e = ClientSecret::load(Some(Path::new(json)), Path::new("/nonexistent")).unwrap_err();
         let shown = format!("{e} {}", e.hint());
         assert!(!shown.contains("GOCSPX"), "{shown}");
         assert!(shown.contains("holds JSON"), "{shown}");
+        assert!(shown.contains("GSIGNIN_CLIENT_SECRET_JSON"), "{shown}");
         assert_eq!(e.exit_code(), 6);
+        let inline = Secret::new(json.trim());
+        let c = ClientSecret::resolve(None, Some(&inline), Path::new("/nonexistent")).unwrap();
+        assert_eq!(c.client_secret.expose(), "GOCSPX-inline");
+        let e = ClientSecret::resolve(
+            Some(Path::new("/nonexistent/cs.json")),
+            Some(&inline),
+            Path::new("/x"),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("/nonexistent/cs.json"),
+            "a path wins: {e}"
+        );
     }
 }

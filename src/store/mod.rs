@@ -98,7 +98,7 @@ fn zeroize_wire(wire: TokensWire) {
 }
 
 /// A profile's metadata: nothing here is a secret.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Profile {
     pub name: String,
     pub issuer: String,
@@ -113,10 +113,12 @@ pub struct Profile {
     pub id_token_expires_at: Option<i64>,
     pub refresh_token_expires_at: Option<i64>,
     pub has_refresh_token: bool,
-    /// The issuer has sent a new refresh token on a refresh at least once: it rotates them,
-    /// so a refresh that may have reached it is never resent.
+    /// Whether the issuer rotates this client's refresh tokens, as its refreshes showed: a new
+    /// one in place of the one sent (true), or the same one kept (false); None before the
+    /// first refresh. A refresh that may have reached an issuer that rotates, or may, is never
+    /// resent (see `Session::retry`).
     #[serde(default)]
-    pub refresh_token_rotated: bool,
+    pub rotates_refresh_tokens: Option<bool>,
     pub store: String,
     pub updated_at: i64,
 }

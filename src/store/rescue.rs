@@ -7,7 +7,8 @@ use crate::fsutil;
 use std::path::PathBuf;
 
 /// Writes the rescue file in the first place that takes it: the data dir, the temp dir, the
-/// current dir. Returns its path, or every place's failure.
+/// current dir. Returns its path, or every place's failure. Its name is new every time, so no
+/// rescue ever fails (or moves to a shared folder) because another took its name.
 pub fn write(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64) -> Result<PathBuf, String> {
     let secrets: serde_json::Value =
         serde_json::from_str(&tokens.to_json()).unwrap_or(serde_json::Value::Null);
@@ -17,10 +18,13 @@ pub fn write(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64) -> Resul
         "tokens": secrets,
     });
     let bytes = zeroize::Zeroizing::new(serde_json::to_vec_pretty(&doc).unwrap_or_default());
+    // Random, not only the time and pid: one process may rescue several sign-ins within a
+    // second (`receive --keep`), and a name another local user can guess could be taken
+    // first in the temp dir.
     let name = format!(
         "gsignin-rescue-{}-{now}-{}.json",
         profile.name,
-        std::process::id()
+        crate::secret::random_urlsafe(9)
     );
     let candidates = [
         dirs.data.join("rescue"),
@@ -38,4 +42,38 @@ pub fn write(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64) -> Resul
         }
     }
     Err(failures.join("; "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rescues_within_one_second_never_share_a_name() {
+        let home = tempfile::tempdir().unwrap();
+        let dirs = Dirs::resolve(Some(home.path())).unwrap();
+        let profile = Profile {
+            name: "bob@example.com".into(),
+            ..Profile::default()
+        };
+        let tokens = Tokens {
+            refresh_token: Some(crate::secret::Secret::new("1//rt")),
+            ..Tokens::default()
+        };
+        let paths: Vec<PathBuf> = (0..4)
+            .map(|_| write(&dirs, &profile, &tokens, 1_795_500_000).unwrap())
+            .collect();
+        for p in &paths {
+            assert_eq!(
+                p.parent().unwrap(),
+                dirs.data.join("rescue"),
+                "{}",
+                p.display()
+            );
+        }
+        let mut unique = paths.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 4, "{paths:?}");
+    }
 }

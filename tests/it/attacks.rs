@@ -727,6 +727,12 @@ fn every_ending_signal_while_a_code_is_traded_waits_until_the_tokens_are_stored(
             err.contains("interrupted: the sign-in was stored first"),
             "{name}: {err}"
         );
+        // The report came first: the signal took effect after the run said what it did.
+        let said = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            said.contains("Signed in as alice@example.com"),
+            "{name}: {said}"
+        );
         // And the stored sign-in works.
         exits(env.cmd().args(["refresh"]), 0);
     }
@@ -758,4 +764,28 @@ fn a_signal_while_a_rotated_refresh_token_is_in_flight_waits_until_it_is_stored(
     // The stored token is the live one: a refresh with it works (the old one would now trip
     // the issuer's reuse detection and end the whole grant).
     exits(env.cmd().args(["refresh"]), 0);
+}
+
+#[test]
+fn a_signal_while_a_failing_save_rescues_still_says_where_the_tokens_went() {
+    use std::os::unix::process::ExitStatusExt;
+    let env = Env::new();
+    env.delay_next("/token", 800);
+    let code = env.code();
+    let child = env.spawn_until_hit(&["exchange", &code], &[], "/token");
+    // While the code is at the issuer, the store breaks; then Ctrl-C.
+    let secrets = env.home().join("data/secrets");
+    let _ = std::fs::remove_dir_all(&secrets);
+    std::fs::write(&secrets, "not a folder").unwrap();
+    send(&child, "INT");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.signal(), Some(libc::SIGINT), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let (path, rescued) = env.rescued();
+    assert!(
+        err.contains(&path.display().to_string()),
+        "the rescue file was named before the signal took effect: {err}"
+    );
+    assert!(rescued["tokens"]["refresh_token"].is_string(), "{rescued}");
+    assert!(!env.code_is_unspent(&code));
 }

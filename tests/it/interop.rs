@@ -103,10 +103,12 @@ fn exchange(
     extra: &[&str],
     exit: i32,
 ) -> std::process::Output {
+    // The provider's codes are base64url: one in 64 starts with `-`, so after `--`.
     exits(
         cmd(op, home)
-            .args(["exchange", code, "--redirect-uri", redirect_uri, "--json"])
-            .args(extra),
+            .args(["exchange", "--redirect-uri", redirect_uri, "--json"])
+            .args(extra)
+            .args(["--", code]),
         exit,
     )
 }

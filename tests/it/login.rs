@@ -596,6 +596,7 @@ fn ctrl_c_at_a_hidden_prompt_gives_the_terminal_its_echo_back() {
         ("exchange", "QUIT", "131"),
         ("exchange", "HUP", "129"),
         ("login", "TERM", "143"),
+        ("exchange", "USR1", "138"),
     ] {
         let env = Env::new();
         let t = match what {

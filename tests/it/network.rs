@@ -403,3 +403,74 @@ fn revoke_with_the_issuer_down_says_nothing_was_deleted_and_names_local() {
     assert!(hint.contains("nothing was deleted"), "{hint}");
     assert!(env.profile_file("default").exists());
 }
+
+#[test]
+fn what_an_issuers_refreshes_showed_outlives_a_new_sign_in_and_an_unknown_issuer_is_not_resent() {
+    // An issuer not known to keep its refresh tokens (not Google's): its first refresh is not
+    // resent either.
+    let env = Env::new();
+    env.emu.state().iss = gsignin::emulator::state::Iss::Url;
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    env.fail("/token", 503, Some(1));
+    let before = env.emu.hits("/token");
+    env.run(&["refresh"]).exits(5);
+    assert_eq!(
+        env.emu.hits("/token"),
+        before + 1,
+        "an unknown issuer's refresh is not resent"
+    );
+
+    // Google's issuer that rotates: seen once, remembered across a new sign-in of the user.
+    let env = Env::new();
+    env.emu.state().rotate_refresh_tokens = true;
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    env.run(&["refresh"]).exits(0);
+    // The same user signs in again: no refresh token comes, the stored (rotated) one stays.
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    env.inject(Fault {
+        path: "/token".into(),
+        lose_answer: true,
+        count: Some(1),
+        ..Default::default()
+    });
+    let before = env.emu.hits("/token");
+    env.run(&["refresh"]).exits(5);
+    assert_eq!(
+        env.emu.hits("/token"),
+        before + 1,
+        "not resent after a new sign-in"
+    );
+}
+
+#[test]
+fn a_rotated_gsignin_refresh_token_is_rescued_not_lost() {
+    let env = Env::new();
+    env.emu.state().rotate_refresh_tokens = true;
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    let stored: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(env.secrets_file("default")).unwrap())
+            .unwrap();
+    let rt = stored["refresh_token"].as_str().unwrap().to_string();
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_REFRESH_TOKEN", &rt)
+            .args(["refresh"]),
+        0,
+    );
+    let err = stderr(&out);
+    let (path, rescued) = env.rescued();
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    let new = rescued["tokens"]["refresh_token"].as_str().unwrap();
+    assert_ne!(new, rt, "the rotated token");
+    assert!(
+        !err.contains(new) && !crate::support::stdout(&out).contains(new),
+        "never printed unasked"
+    );
+    // It works.
+    exits(
+        env.cmd()
+            .env("GSIGNIN_REFRESH_TOKEN", new)
+            .args(["refresh"]),
+        0,
+    );
+}

@@ -649,3 +649,39 @@ fn ctrl_c_right_after_the_url_is_printed_is_handled_not_fatal() {
         assert!(out.contains("interrupted before a code arrived"), "{out}");
     }
 }
+
+#[test]
+fn a_kill_during_an_exchange_answers_the_app_and_stores_before_ending() {
+    use std::os::unix::process::ExitStatusExt;
+    let env = Env::new();
+    env.delay_next("/token", 800);
+    let mut r = Receiver::start(&env, &["--keep", "--json"]);
+    let url = r.url.clone();
+    let code = env.code_for("kim@example.com");
+    let app = std::thread::spawn(move || post_form(&url, &code));
+    for _ in 0..500 {
+        if env.emu.hits("/token") > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &r.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let (status, body) = app.join().unwrap();
+    assert_eq!(status, 200, "the app got its answer: {body}");
+    let mut out = String::new();
+    r.stdout.read_to_string(&mut out).unwrap();
+    let ended = r.child.wait().unwrap();
+    assert_eq!(ended.signal(), Some(libc::SIGTERM), "{ended:?}");
+    assert!(
+        out.contains("kim@example.com"),
+        "the sign-in was reported: {out}"
+    );
+    assert!(
+        env.profile_file("kim@example.com").exists(),
+        "stored, not lost"
+    );
+}

@@ -129,3 +129,35 @@ fn a_client_secret_put_where_its_path_belongs_is_never_shown() {
         "{all}"
     );
 }
+
+#[test]
+fn the_client_secret_json_variable_signs_in_and_nothing_like_a_secret_is_echoed_as_a_path() {
+    let env = Env::new();
+    let json = env.emu.client_secret_json();
+    let secret = gsignin::emulator::state::WEB_CLIENT_SECRET;
+    // No file: the JSON from the variable (a CI secret store) is the client secret.
+    std::fs::remove_file(env.home().join("config/client_secret.json")).unwrap();
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_CLIENT_SECRET_JSON", &json)
+            .args(["-v", "exchange", &env.code()]),
+        0,
+    );
+    let all = format!("{}{}", stdout(&out), stderr(&out));
+    assert!(!all.contains(secret), "{all}");
+    // Other shapes put where the path belongs: never shown.
+    for value in [
+        format!("\u{feff}{json}"),
+        secret.to_string(),
+        format!("client_secret={secret}"),
+    ] {
+        let out = exits(
+            env.cmd()
+                .env("GSIGNIN_CLIENT_SECRET", &value)
+                .args(["--json", "refresh"]),
+            6,
+        );
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        assert!(!all.contains(secret), "{all}");
+    }
+}

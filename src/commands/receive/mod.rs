@@ -103,10 +103,20 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
                 received += 1;
                 let _ = reply.send(answer_for(&landed));
                 if !args.keep {
+                    // The run ends with this exchange anyway: a Ctrl-C meanwhile changes nothing.
+                    interrupted_meanwhile();
                     last = Some(landed);
                     break;
                 }
                 show(ctx, landed);
+                // A signal that waited for this exchange ends the run now, its answer sent.
+                if interrupted_meanwhile() {
+                    note(
+                        ctx,
+                        &format!("interrupted: stopping ({received} code(s) received)"),
+                    );
+                    break;
+                }
             }
         }
     }
@@ -128,6 +138,20 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
             "run `gsignin receive` again and sign in in the app",
         )),
     }
+}
+
+/// Whether a signal arrived while an exchange was landing. Ctrl-C is this command's own way
+/// to stop (a normal end under --keep), so it is taken here; any other signal stays deferred
+/// and ends the process once the run's last lines are written.
+fn interrupted_meanwhile() -> bool {
+    #[cfg(unix)]
+    return match crate::interrupt::peek_deferred() {
+        Some(libc::SIGINT) => crate::interrupt::take_deferred().is_some(),
+        Some(_) => true,
+        None => false,
+    };
+    #[cfg(not(unix))]
+    false
 }
 
 /// What the app hears: who signed in, never a token; or gsignin's error with a status that

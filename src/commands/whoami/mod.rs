@@ -3,7 +3,6 @@
 //! of a verdict in render.rs.
 
 use crate::cli::WhoamiArgs;
-use crate::config::client_secret::ClientSecret;
 use crate::context::Ctx;
 use crate::error::{Code, Error, Result};
 use crate::google::endpoints::Endpoints;
@@ -143,12 +142,10 @@ fn offline_issuers(issuer: &str) -> Vec<String> {
 /// The client secret's client_id, when a client secret is known. A file named explicitly must
 /// be readable; the default one may be absent (the audience check is then reported skipped).
 fn default_audience(ctx: &Ctx) -> Result<Option<String>> {
-    let default = ctx.dirs.default_client_secret();
-    match &ctx.settings.client_secret {
-        Some(path) => Ok(Some(ClientSecret::load(Some(path), &default)?.client_id)),
-        None if default.exists() => Ok(Some(ClientSecret::load(None, &default)?.client_id)),
-        None => Ok(None),
+    if !ctx.has_client_secret() {
+        return Ok(None);
     }
+    Ok(Some(ctx.client_secret()?.client_id))
 }
 
 /// The stored sign-in's ID token, refreshed first when it has expired.
