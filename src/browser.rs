@@ -60,7 +60,7 @@ fn command_line(entry: &str, url: &str) -> Vec<String> {
 fn platform_openers(url: &str) -> Vec<Vec<String>> {
     let v = |a: &[&str]| {
         a.iter()
-            .map(|s| s.to_string())
+            .map(std::string::ToString::to_string)
             .chain([url.to_string()])
             .collect()
     };

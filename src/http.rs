@@ -273,7 +273,7 @@ impl Http {
             Auth::Bearer(token) | Auth::Basic(_, token) => self.known.add(token.expose()),
         }
         if let Body::Form(form) = &body {
-            for (k, v) in form.iter() {
+            for (k, v) in *form {
                 if crate::redact::is_secret_field(k) {
                     self.known.add(v);
                 }
@@ -364,7 +364,7 @@ impl Http {
             .read_to_end(&mut body)
             .map_err(|e| {
                 let shown = e.to_string();
-                match e.into_inner().map(|i| i.downcast::<reqwest::Error>()) {
+                match e.into_inner().map(<dyn std::error::Error + std::marker::Send + std::marker::Sync + 'static>::downcast::<reqwest::Error>) {
                     Some(Ok(inner)) => network_error(url, *inner, self.timeout),
                     _ => Error::new(
                         Code::NetworkError,

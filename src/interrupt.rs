@@ -48,7 +48,9 @@ mod imp {
 
     impl Held {
         pub fn new() -> Held {
-            let mut holds = HOLDS.lock().unwrap_or_else(|p| p.into_inner());
+            let mut holds = HOLDS
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             if holds.0 == 0 {
                 PENDING.store(0, Ordering::SeqCst);
                 holds.1.clear();
@@ -78,7 +80,9 @@ mod imp {
 
     impl Drop for Held {
         fn drop(&mut self) {
-            let mut holds = HOLDS.lock().unwrap_or_else(|p| p.into_inner());
+            let mut holds = HOLDS
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             holds.0 -= 1;
             if holds.0 > 0 {
                 return;

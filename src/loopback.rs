@@ -153,7 +153,7 @@ pub fn serve(
                             let answering = answering.clone();
                             std::thread::spawn(move || {
                                 handle(stream, &path, &events, &answering, &|| {
-                                    conns.not_waiting(id)
+                                    conns.not_waiting(id);
                                 });
                                 conns.not_waiting(id);
                                 conns.open.fetch_sub(1, Ordering::SeqCst);

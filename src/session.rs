@@ -199,7 +199,7 @@ impl<'a> Session<'a> {
         held.release(|| {
             self.ctx.warn(&format!(
                 "interrupted: the refreshed sign-in was stored first (profile `{name}`)"
-            ))
+            ));
         });
 
         let verdict = response.id_token.as_ref().map(|t| {

@@ -4,8 +4,8 @@
 //! (or, with the stable toolchain: RUSTC_BOOTSTRAP=1 cargo fuzz run -a verify ...)
 #![no_main]
 
-use gsignin::google::id_token::{Expectations, Key, KeySet, verify};
-use gsignin::google::jwks;
+use gsignin_verify::id_token::{Expectations, Key, KeySet, verify};
+use gsignin_verify::jwks;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 fn keys() -> &'static KeySet {
     static KEYS: OnceLock<KeySet> = OnceLock::new();
     KEYS.get_or_init(|| {
-        let k = gsignin::emulator::keys::SigningKey::generate();
+        let k = gsignin_verify::signing::SigningKey::generate();
         KeySet::new(vec![
             Key::from_components(Some(k.kid.clone()), None, &k.n, &k.e).unwrap(),
         ])

@@ -219,7 +219,7 @@ fn run_step(
             args.extend([flag.to_string(), value.clone()]);
         }
     }
-    args.extend(argv.iter().map(|a| a.to_string()));
+    args.extend(argv.iter().map(std::string::ToString::to_string));
     let cli = Cli::try_parse_from(args)
         .map_err(|e| Error::other(format!("the demo's own command line is wrong: {e}"), ""))?;
     // What a command streams to stdout while it runs (receive's banner) comes first.

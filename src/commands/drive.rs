@@ -50,7 +50,7 @@ pub fn run(ctx: &Ctx, args: DriveArgs) -> Result<Outcome> {
     let who = session
         .profile
         .as_ref()
-        .map(|p| p.who())
+        .map(super::super::store::Profile::who)
         .unwrap_or_else(|| format!("profile {}", session.name));
     Ok(if args.list {
         report_list(&who, body)

@@ -68,7 +68,10 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         .iter()
         .any(|i| crate::google::endpoints::Endpoints::is_google(i));
     let scopes: Vec<String> = if args.scopes.is_empty() {
-        DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
+        DEFAULT_SCOPES
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect()
     } else {
         args.scopes
             .iter()

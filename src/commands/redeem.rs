@@ -112,7 +112,7 @@ pub fn redeem(
         ctx.warn(&format!(
             "interrupted: the sign-in was stored first (profile `{}`)",
             signin.profile.name
-        ))
+        ));
     });
 
     let failure = advise(ctx, r.expect_scopes, &signin.profile, verdict.as_ref());

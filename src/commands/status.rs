@@ -160,7 +160,7 @@ impl ProfileStatus {
         ];
         match &self.check {
             Some(Check { ok: true, .. }) => {
-                rows.push(("check", "ok: the refresh token works".into()))
+                rows.push(("check", "ok: the refresh token works".into()));
             }
             Some(Check { error: Some(e), .. }) => rows.push((
                 "check",

@@ -301,7 +301,9 @@ fn only_request_params(all: &BTreeMap<String, String>) -> BTreeMap<String, Strin
 }
 
 fn lock(shared: &Shared) -> std::sync::MutexGuard<'_, EmuState> {
-    shared.lock().unwrap_or_else(|e| e.into_inner())
+    shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// `GET /o/oauth2/v2/auth`: validate, then the chooser, the consent page, or (auto-approve,

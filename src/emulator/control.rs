@@ -74,18 +74,24 @@ pub async fn mint(State(shared): State<Shared>, body: Option<Json<MintRequest>>)
             true,
         );
     }
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     json_response(StatusCode::OK, &st.mint(req), true)
 }
 
 pub async fn add_fault(State(shared): State<Shared>, Json(fault): Json<Fault>) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     st.faults.push(fault);
     json_response(StatusCode::OK, &json!({"faults": st.faults}), true)
 }
 
 pub async fn clear_faults(State(shared): State<Shared>) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     st.faults.clear();
     json_response(StatusCode::OK, &json!({"faults": []}), true)
 }
@@ -97,7 +103,9 @@ pub struct ClockRequest {
 }
 
 pub async fn clock(State(shared): State<Shared>, Json(req): Json<ClockRequest>) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     st.clock_offset = st.clock_offset.saturating_add(req.advance);
     let now = st.now();
     json_response(
@@ -108,13 +116,17 @@ pub async fn clock(State(shared): State<Shared>, Json(req): Json<ClockRequest>) 
 }
 
 pub async fn rotate_keys(State(shared): State<Shared>) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let kid = st.keys.rotate().kid.clone();
     json_response(StatusCode::OK, &json!({"kid": kid}), true)
 }
 
 pub async fn stats(State(shared): State<Shared>) -> Response {
-    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     json_response(StatusCode::OK, &json!({"hits": st.hits}), true)
 }
 
@@ -129,7 +141,9 @@ pub struct GrantAction {
 }
 
 pub async fn grants(State(shared): State<Shared>, Json(req): Json<GrantAction>) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let sub = req
         .email
         .as_ref()
@@ -195,7 +209,9 @@ pub struct Settings {
 }
 
 pub async fn settings(State(shared): State<Shared>, Json(req): Json<Settings>) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(v) = req.rotate_refresh_tokens {
         st.rotate_refresh_tokens = v;
     }

@@ -112,7 +112,9 @@ fn with_user_files(
     headers: &HeaderMap,
     answer: impl FnOnce(&str, &mut Vec<DriveFile>) -> Response,
 ) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let sub = match authorize(&st, headers) {
         Ok(sub) => sub,
         Err(resp) => return *resp,
@@ -215,7 +217,9 @@ pub struct SeedRequest {
 
 /// Control: gives a user `count` files in their app data folder (tests of paging).
 pub async fn seed_files(State(shared): State<Shared>, Json(req): Json<SeedRequest>) -> Response {
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let email = req
         .email
         .unwrap_or_else(|| super::state::DEFAULT_EMAIL.to_string());

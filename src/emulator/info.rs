@@ -34,7 +34,9 @@ pub fn unauthorized(headers: &HeaderMap, body: &Value) -> Response {
 
 /// OpenID userinfo: `sub` and the claims the grant's scopes allow.
 pub async fn userinfo(State(shared): State<Shared>, headers: HeaderMap) -> Response {
-    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(at) = st.bearer(&headers) else {
         return unauthorized(
             &headers,
@@ -50,7 +52,9 @@ pub async fn userinfo(State(shared): State<Shared>, headers: HeaderMap) -> Respo
 
 /// The v2 userinfo shape: `id` for `sub`, `verified_email` for `email_verified`.
 pub async fn userinfo_v2(State(shared): State<Shared>, headers: HeaderMap) -> Response {
-    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(at) = st.bearer(&headers) else {
         let message = if headers.contains_key(header::AUTHORIZATION) {
             "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project."
@@ -102,7 +106,9 @@ pub async fn tokeninfo(
         (Some(id_token), _) => {
             // Verifying (an RSA operation) happens after the lock is released.
             let snapshot = {
-                let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+                let st = shared
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 KeySnapshot {
                     jwks: st.keys.jwks(),
                     issuer: st.issuer.clone(),
@@ -112,7 +118,9 @@ pub async fn tokeninfo(
             id_token_info(&snapshot, &id_token)
         }
         (None, Some(access_token)) => {
-            let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+            let st = shared
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             st.access_tokens
                 .get(&access_token)
                 .filter(|a| a.expires_at > st.now() && !a.grant.revoked)

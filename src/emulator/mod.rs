@@ -88,7 +88,9 @@ impl Emulator {
     }
 
     pub fn state(&self) -> MutexGuard<'_, EmuState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
+        self.state
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Mints a serverAuthCode, as the control API does.
@@ -252,7 +254,9 @@ async fn count_and_fault(State(shared): State<Shared>, req: Request, next: Next)
         .get::<axum::extract::MatchedPath>()
         .map(|m| m.as_str().to_string());
     let (fault, now) = {
-        let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+        let mut st = shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let key = match route {
             None => "(no route)".to_string(),
             Some(_) if st.hits.contains_key(&path) || st.hits.len() < MAX_COUNTERS => path.clone(),
@@ -335,7 +339,9 @@ fn fault_response(status: u16, body: Option<String>, retry_after: Option<u64>) -
 
 async fn discovery(State(shared): State<Shared>) -> Response {
     let (base, iss) = {
-        let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+        let st = shared
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         (st.issuer.clone(), st.iss_value(st.iss))
     };
     let doc = json!({
@@ -364,7 +370,9 @@ async fn discovery(State(shared): State<Shared>) -> Response {
 /// The published keys, with their cache lifetime and the emulated time, copied out of the lock
 /// so that rendering them runs in parallel.
 fn published(shared: &Shared) -> (keys::Keys, u64, i64) {
-    let st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let copy = keys::Keys {
         keys: st.keys.keys.clone(),
     };

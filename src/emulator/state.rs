@@ -340,7 +340,10 @@ impl State {
                     id: WEB_CLIENT_ID.into(),
                     secret: WEB_CLIENT_SECRET.into(),
                     kind: ClientKind::Web,
-                    redirect_uris: WEB_REDIRECT_URIS.iter().map(|s| s.to_string()).collect(),
+                    redirect_uris: WEB_REDIRECT_URIS
+                        .iter()
+                        .map(std::string::ToString::to_string)
+                        .collect(),
                 },
                 Client {
                     name: "gsignin emulator (Desktop client)".into(),

@@ -60,7 +60,9 @@ fn basic_auth(headers: &HeaderMap) -> Option<(String, String)> {
 
 pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let f = form(&body);
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let grant_type = f.get("grant_type").map(String::as_str).unwrap_or("");
     if grant_type != "authorization_code" && grant_type != "refresh_token" {
         return oauth_error(
@@ -336,7 +338,9 @@ pub async fn revoke(State(shared): State<Shared>, uri: axum::http::Uri, body: By
         params.extend(form(q.as_bytes()));
     }
     let token = params.get("token").cloned().unwrap_or_default();
-    let mut st = shared.lock().unwrap_or_else(|e| e.into_inner());
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let now = st.now();
     let refresh = if st.refresh_tokens.contains_key(&token) {
         Some(token.clone())

@@ -162,7 +162,10 @@ mod tests {
     const GOOGLE: &[&str] = &["https://accounts.google.com", "accounts.google.com"];
 
     fn issuers() -> Vec<String> {
-        GOOGLE.iter().map(|s| s.to_string()).collect()
+        GOOGLE
+            .iter()
+            .map(std::string::ToString::to_string)
+            .collect()
     }
 
     #[test]

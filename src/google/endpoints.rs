@@ -183,7 +183,11 @@ mod tests {
 
     #[test]
     fn revocation_client_auth_follows_discovery() {
-        let list = |l: &[&str]| l.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let list = |l: &[&str]| {
+            l.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         // RFC 8414: no list means client_secret_basic.
         assert_eq!(ClientAuth::choose(None), ClientAuth::Basic);
         assert_eq!(

@@ -3,9 +3,9 @@
 pub mod authorize;
 pub mod drive;
 pub mod endpoints;
-pub mod id_token;
+pub use gsignin_verify::id_token;
 pub mod jwks;
-pub mod keys;
+pub use gsignin_verify::keys;
 pub mod revoke;
 pub mod scopes;
 pub mod token;

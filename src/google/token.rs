@@ -196,7 +196,7 @@ fn token_error(status: u16, body: OAuthError, grant: Grant) -> Error {
         ("invalid_grant", Grant::RefreshToken) => {
             let rapt = matches!(
                 body.error_subtype.as_deref(),
-                Some("invalid_rapt") | Some("rapt_required")
+                Some("invalid_rapt" | "rapt_required")
             );
             if rapt {
                 grant_error(

@@ -206,7 +206,7 @@ impl Store {
             }
         };
         let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok())
+            .filter_map(std::result::Result::ok)
             .filter_map(|e| {
                 let name = e.file_name().into_string().ok()?;
                 name.strip_suffix(".json").map(String::from)

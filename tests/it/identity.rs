@@ -128,7 +128,7 @@ fn an_unverified_email_is_never_the_headline() {
         stdout(&out)
     );
     let absent = signed(&env, |c| {
-        drop(c.as_object_mut().unwrap().remove("email_verified"))
+        drop(c.as_object_mut().unwrap().remove("email_verified"));
     });
     let out = exits(env.cmd().args(["whoami", &absent]), 0);
     assert!(stdout(&out).starts_with("VALID ID token for sub 1101 (email"));
@@ -167,7 +167,7 @@ fn a_token_without_a_subject_is_never_valid_nor_stored() {
     // An exchange whose (validly signed) ID token names no subject: not stored, rescued.
     let (mitm, swap) = swapping(&env, "authorization_code");
     *swap.lock().unwrap() = Some(signed(&env, |c| {
-        drop(c.as_object_mut().unwrap().remove("sub"))
+        drop(c.as_object_mut().unwrap().remove("sub"));
     }));
     let out = exits(mitm.cmd(&env).args(["--json", "exchange", &env.code()]), 3);
     assert_eq!(json_error(&out)["code"], "id_token_invalid");

@@ -418,7 +418,10 @@ fn register_web_redirect(env: &Env, host: &str, others: &[&str]) -> (std::path::
     }
     let mut doc: Value =
         serde_json::from_str(&std::fs::read_to_string(&web_secret).unwrap()).unwrap();
-    let mut uris: Vec<String> = others.iter().map(|s| s.to_string()).collect();
+    let mut uris: Vec<String> = others
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     uris.push(registered);
     doc["web"]["redirect_uris"] = serde_json::json!(uris);
     std::fs::write(&web_secret, doc.to_string()).unwrap();

@@ -54,7 +54,11 @@ fn a_503_forever_is_exit_5_after_three_tries_and_nothing_is_lost() {
         assert_eq!(ran.json()["error"]["code"], "server_error", "{name}");
         assert_eq!(env.emu.hits(path), before + 3, "{name}: three tries");
         // Exponential backoff, with the jitter at the middle of its ±10 %: 1 s, then 2 s.
-        let waits: Vec<u128> = ran.slept.iter().map(|d| d.as_millis()).collect();
+        let waits: Vec<u128> = ran
+            .slept
+            .iter()
+            .map(std::time::Duration::as_millis)
+            .collect();
         assert_eq!(waits, [1000, 2000], "{name}: backoff");
         assert!(
             env.profile_file("default").exists(),

@@ -485,7 +485,10 @@ impl Panics {
                 let message = p
                     .downcast_ref::<String>()
                     .cloned()
-                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .or_else(|| {
+                        p.downcast_ref::<&str>()
+                            .map(std::string::ToString::to_string)
+                    })
                     .unwrap_or_else(|| "(no message)".into());
                 kept.0.lock().unwrap().push(message);
             }

@@ -216,23 +216,20 @@ async fn authcode(
             "send X-Requested-With (any value, e.g. XMLHttpRequest) with the code, as Google's sample does",
         );
     }
-    let bytes = match axum::body::to_bytes(req.into_body(), MAX_BODY).await {
-        Ok(b) => b,
-        Err(_) => {
-            done(
-                413,
-                &format!("body over {} KiB (code not spent)", MAX_BODY / 1024),
-            );
-            return refusal(
-                413,
-                "payload_too_large",
-                &format!(
-                    "the body is over {} KiB: that is not an authorization code",
-                    MAX_BODY / 1024
-                ),
-                "post the serverAuthCode alone",
-            );
-        }
+    let Ok(bytes) = axum::body::to_bytes(req.into_body(), MAX_BODY).await else {
+        done(
+            413,
+            &format!("body over {} KiB (code not spent)", MAX_BODY / 1024),
+        );
+        return refusal(
+            413,
+            "payload_too_large",
+            &format!(
+                "the body is over {} KiB: that is not an authorization code",
+                MAX_BODY / 1024
+            ),
+            "post the serverAuthCode alone",
+        );
     };
     let code = match code_from(&headers, &bytes) {
         Ok(code) => code,

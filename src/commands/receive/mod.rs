@@ -74,7 +74,7 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
 
     let mut last = None;
     let mut received = 0usize;
-    for msg in rx.iter() {
+    for msg in &rx {
         match msg {
             Msg::Log(line) => note(ctx, &line),
             Msg::Stop => {

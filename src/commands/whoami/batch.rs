@@ -18,7 +18,7 @@ use std::io::{BufRead, Write};
 /// workers judge one round, this thread writes the previous round's answers and reads the next.
 pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
     let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
+        .map(std::num::NonZero::get)
         .unwrap_or(1)
         .clamp(1, 16);
     let json = ctx.settings.json;
@@ -70,8 +70,10 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
             let next = read_chunk();
             // Every worker catches a panic per token (see judge_part), so a join fails only
             // if rendering itself broke: that fails the run rather than dropping answers.
-            let answers: std::result::Result<Vec<Vec<Answer>>, _> =
-                workers.into_iter().map(|w| w.join()).collect();
+            let answers: std::result::Result<Vec<Vec<Answer>>, _> = workers
+                .into_iter()
+                .map(std::thread::ScopedJoinHandle::join)
+                .collect();
             (answers, next, open)
         });
         let mut answers: Vec<Answer> = answers

@@ -24,7 +24,7 @@ pub fn duration(d: std::time::Duration) -> String {
 pub fn parse_rfc3339(s: &str) -> Option<i64> {
     OffsetDateTime::parse(s.trim(), &Rfc3339)
         .ok()
-        .map(|t| t.unix_timestamp())
+        .map(OffsetDateTime::unix_timestamp)
 }
 
 /// `1 h 2 min`, `59 min`, `42 s`, `3 d 4 h`: the two largest units.

@@ -6,7 +6,7 @@
 //! `exp`/`iat`/`nbf` with leeway) and OpenID Connect's for any other issuer. Every check runs
 //! even after one fails, so a support engineer sees all the reasons at once.
 
-use crate::timefmt::{relative, rfc3339, span};
+use crate::time::{relative, rfc3339, span};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde::Serialize;
@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 pub const DEFAULT_LEEWAY: i64 = 60;
 
-pub use crate::google::keys::{Key, KeySet, MIN_RSA_BITS, Unusable, modulus_bits};
+pub use crate::keys::{Key, KeySet, MIN_RSA_BITS, Unusable, modulus_bits};
 
 /// What the token must say.
 #[derive(Debug, Clone)]
@@ -163,7 +163,16 @@ pub struct Decoded {
 }
 
 /// Splits and decodes a compact JWS: exactly three strict base64url segments, a JSON-object
-/// header and a JSON-object payload. Surrounding whitespace is ignored.
+/// header and a JSON-object payload. Surrounding whitespace is ignored. Nothing is verified.
+///
+/// ```
+/// use gsignin_verify::id_token::decode;
+///
+/// // {"alg":"none"} . {"sub":"1"} . (no signature)
+/// let decoded = decode(b"eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.").unwrap();
+/// assert_eq!(decoded.claims["sub"], "1");
+/// assert!(decode(b"a.b").is_err());
+/// ```
 pub fn decode(token: &[u8]) -> Result<Decoded, String> {
     let token = token.trim_ascii();
     if token.is_empty() {
@@ -217,7 +226,37 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
     })
 }
 
-/// Verifies `token` against `keys` and `expect` at `now` (Unix seconds).
+/// Verifies `token` against `keys` and `expect` at `now` (Unix seconds). Every check runs,
+/// each with its status and reason; the verdict is valid when none failed.
+///
+/// ```
+/// # #[cfg(feature = "signing")] {
+/// use gsignin_verify::id_token::{Expectations, verify};
+/// use gsignin_verify::{jwks, signing::Keys};
+/// use serde_json::json;
+///
+/// let issuer = Keys::new(); // the issuer's keys, as its JWKS publishes them
+/// let keys = jwks::parse(issuer.jwks().to_string().as_bytes()).unwrap();
+/// let now = 1_795_500_000;
+/// let token = issuer.current().sign(&json!({
+///     "iss": "https://accounts.google.com", "aud": "web.apps.googleusercontent.com",
+///     "sub": "110169484474386276334", "iat": now, "exp": now + 3600,
+/// }));
+/// let expect = Expectations::for_client(
+///     &["https://accounts.google.com".into(), "accounts.google.com".into()],
+///     "web.apps.googleusercontent.com",
+/// );
+/// let verdict = verify(token.as_bytes(), &keys, &expect, now);
+/// assert!(verdict.valid());
+/// assert_eq!(verdict.claim_str("sub"), Some("110169484474386276334"));
+///
+/// // An hour and two minutes later: expired, beyond the 60 s leeway, and it says so.
+/// let later = verify(token.as_bytes(), &keys, &expect, now + 3720);
+/// let (name, check) = later.failures().next().unwrap();
+/// assert_eq!(name, "exp");
+/// assert!(check.detail.contains("expired"), "{}", check.detail);
+/// # }
+/// ```
 pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> Verdict {
     let decoded = match decode(token) {
         Ok(d) => d,
@@ -641,7 +680,7 @@ fn report_email_verified(c: &Map<String, Value>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::emulator::keys::SigningKey;
+    use crate::signing::SigningKey;
     use serde_json::json;
     use std::sync::OnceLock;
 

@@ -1,0 +1,290 @@
+//! Key sets as issuers publish them, read into keys the verifier takes: a JWKS document, or
+//! Google's map of kid to PEM certificate (`/oauth2/v1/certs`). Pure: fetching and caching
+//! them is the caller's (gsignin's CLI fetches, caches per Cache-Control and refetches once
+//! for an unknown `kid`).
+
+use crate::keys::{Key, KeySet, Unusable};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::Value;
+
+/// Reads a JWKS document, or Google's map of kid to PEM certificate (`/oauth2/v1/certs`).
+///
+/// Each key is judged on its own (RFC 7517 5: what is not understood is ignored, the rest
+/// kept): keys that cannot verify an RS256 ID token are set aside with the reason, so a token
+/// naming one is told why instead of "no such key". Only a document that is not a key set at
+/// all is an error.
+///
+/// ```
+/// use gsignin_verify::jwks;
+///
+/// // A key whose `use` is encryption cannot verify a signature: set aside, with the reason.
+/// let doc = br#"{"keys": [{"kty": "RSA", "use": "enc", "kid": "k1", "n": "AQAB", "e": "AQAB"}]}"#;
+/// let set = jwks::parse(doc).unwrap();
+/// assert!(set.keys.is_empty());
+/// assert_eq!(set.unusable.len(), 1);
+/// assert!(jwks::parse(b"[]").is_err(), "not a key set at all");
+/// ```
+pub fn parse(bytes: &[u8]) -> std::result::Result<KeySet, String> {
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+    let mut set = KeySet::default();
+    if let Some(keys) = doc.get("keys") {
+        let keys = keys
+            .as_array()
+            .ok_or("not a JWKS document: `keys` is not an array")?;
+        for jwk in keys {
+            match from_jwk(jwk, &mut set.warnings) {
+                Ok(key) => set.keys.push(key),
+                Err((kid, reason)) => set.unusable.push(Unusable { kid, reason }),
+            }
+        }
+        return Ok(set);
+    }
+    let Some(map) = doc.as_object().filter(|m| !m.is_empty()) else {
+        return Err(
+            "neither a JWKS ({\"keys\": [...]}) nor a map of kid to PEM certificate".into(),
+        );
+    };
+    for (kid, pem) in map {
+        let parsed = match pem.as_str() {
+            Some(pem) => from_pem(kid, pem),
+            None => Err("the value is not a PEM string".to_string()),
+        };
+        match parsed {
+            Ok(key) => set.keys.push(key),
+            Err(reason) => set.unusable.push(Unusable {
+                kid: Some(kid.clone()),
+                reason,
+            }),
+        }
+    }
+    Ok(set)
+}
+
+/// One JWK, or its kid (when it has a usable one) and why it cannot verify an ID token.
+pub fn from_jwk(
+    jwk: &Value,
+    warnings: &mut Vec<String>,
+) -> std::result::Result<Key, (Option<String>, String)> {
+    let Some(obj) = jwk.as_object() else {
+        return Err((None, "a key that is not a JSON object".into()));
+    };
+    let kid = match obj.get("kid") {
+        None => None,
+        Some(Value::String(k)) => Some(k.clone()),
+        Some(other) => return Err((None, format!("a key whose `kid` is not a string ({other})"))),
+    };
+    let unusable = |reason: String| (kid.clone(), reason);
+    let text = |name: &str| -> std::result::Result<Option<&str>, (Option<String>, String)> {
+        match obj.get(name) {
+            None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.as_str())),
+            Some(_) => Err(unusable(format!("its `{name}` is not a string"))),
+        }
+    };
+    let private: Vec<&str> = ["d", "p", "q", "dp", "dq", "qi", "k"]
+        .into_iter()
+        .filter(|m| obj.contains_key(*m))
+        .collect();
+    if !private.is_empty() {
+        warnings.push(format!(
+            "the issuer's key set publishes PRIVATE key material ({} of key {}): anyone who \
+             has this document can sign tokens that verify; the issuer must rotate that key",
+            private.join(", "),
+            kid.as_deref().unwrap_or("without kid")
+        ));
+    }
+    match text("kty")? {
+        Some("RSA") => {}
+        Some(k) if k.eq_ignore_ascii_case("rsa") => {
+            return Err(unusable(format!(
+                "its kty is `{k}`, not `RSA` (the name is case-sensitive)"
+            )));
+        }
+        Some(k) => {
+            return Err(unusable(format!(
+                "an {k} key; ID tokens here are RS256 (RSA)"
+            )));
+        }
+        None => return Err(unusable("a key without `kty`".into())),
+    }
+    if let Some(u) = text("use")?
+        && u != "sig"
+    {
+        return Err(unusable(format!("its use is `{u}`, not `sig`")));
+    }
+    if let Some(ops) = obj.get("key_ops") {
+        let verify = ops
+            .as_array()
+            .is_some_and(|ops| ops.iter().any(|o| o.as_str() == Some("verify")));
+        if !verify {
+            return Err(unusable(format!(
+                "its key_ops {ops} do not include `verify`"
+            )));
+        }
+    }
+    let alg = text("alg")?.map(String::from);
+    let (Some(n), Some(e)) = (text("n")?, text("e")?) else {
+        let why = if obj.contains_key("x5c") {
+            "it has only an x5c certificate chain, no `n` and `e`"
+        } else {
+            "it has no `n` and `e`"
+        };
+        return Err(unusable(why.into()));
+    };
+    let n = URL_SAFE_NO_PAD
+        .decode(n.trim_end_matches('='))
+        .map_err(|e| unusable(format!("its `n` is not base64url: {e}")))?;
+    let e = URL_SAFE_NO_PAD
+        .decode(e.trim_end_matches('='))
+        .map_err(|e| unusable(format!("its `e` is not base64url: {e}")))?;
+    Key::from_components(kid.clone(), alg, &n, &e).map_err(unusable)
+}
+
+/// A PEM value of Google's certificate map: an X.509 certificate, or (as google-auth also
+/// takes) a bare public key.
+pub fn from_pem(kid: &str, pem: &str) -> std::result::Result<Key, String> {
+    let (_, pem) =
+        x509_parser::pem::parse_x509_pem(pem.as_bytes()).map_err(|e| format!("not PEM: {e}"))?;
+    match pem.label.as_str() {
+        "CERTIFICATE" => {
+            let cert = pem
+                .parse_x509()
+                .map_err(|e| format!("not an X.509 certificate: {e}"))?;
+            let mut key = Key::from_der(Some(kid.to_string()), None, cert.public_key().raw)?;
+            if let Ok(x509_parser::public_key::PublicKey::RSA(rsa)) = cert.public_key().parsed() {
+                key.bits = Some(crate::keys::modulus_bits(rsa.modulus));
+            }
+            Ok(key)
+        }
+        "PUBLIC KEY" | "RSA PUBLIC KEY" => {
+            Key::from_der(Some(kid.to_string()), None, &pem.contents)
+        }
+        other => Err(format!("a PEM `{other}`, not a certificate or public key")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::id_token::{self, Expectations};
+    use crate::signing::Keys;
+
+    #[test]
+    fn reads_jwks_and_pem_certificate_maps_to_the_same_keys() {
+        let keys = Keys::new();
+        let from_jwks = parse(keys.jwks().to_string().as_bytes()).unwrap();
+        let from_pem = parse(keys.pem_map().to_string().as_bytes()).unwrap();
+        assert_eq!(from_jwks.keys.len(), 2);
+        assert_eq!(from_pem.keys.len(), 2);
+        let claims =
+            serde_json::json!({"iss": "i", "aud": "a", "sub": "1", "iat": 100, "exp": 200});
+        let token = keys.current().sign(&claims);
+        let expect = Expectations {
+            issuers: vec!["i".into()],
+            audience: Some("a".into()),
+            leeway: 60,
+            hd: None,
+            nonce: None,
+        };
+        assert!(id_token::verify(token.as_bytes(), &from_jwks, &expect, 150).valid());
+        assert!(id_token::verify(token.as_bytes(), &from_pem, &expect, 150).valid());
+        assert!(parse(b"{}").is_err());
+        assert!(parse(br#"{"keys": 5}"#).is_err());
+        let bad = parse(br#"{"k": "not a pem"}"#).unwrap();
+        assert!(bad.keys.is_empty());
+        assert_eq!(bad.unusable[0].kid.as_deref(), Some("k"));
+    }
+
+    #[test]
+    fn one_odd_key_never_spoils_the_set_and_each_unusable_key_says_why() {
+        let keys = Keys::new();
+        let good = keys.current().jwk();
+        let mut doc = serde_json::json!({"keys": [
+            {"kid": 7, "kty": "RSA"},
+            {"kid": "enc1", "kty": "RSA", "use": "enc", "n": good["n"], "e": good["e"]},
+            {"kid": "SIG", "kty": "RSA", "use": "SIG", "n": good["n"], "e": good["e"]},
+            {"kid": "ops", "kty": "RSA", "key_ops": ["encrypt"], "n": good["n"], "e": good["e"]},
+            {"kid": "x5c", "kty": "RSA", "x5c": ["MIIB"]},
+            {"kid": "case", "kty": "rsa", "n": good["n"], "e": good["e"]},
+            {"kid": "badexp", "kty": "RSA", "n": good["n"], "e": "!!"},
+            {"kid": "ec", "kty": "EC", "crv": "P-256", "x": "a", "y": "b"},
+            "not an object",
+        ]});
+        doc["keys"].as_array_mut().unwrap().push(good.clone());
+        let mut leaked = good.clone();
+        leaked["kid"] = "leaked".into();
+        leaked["d"] = "private".into();
+        doc["keys"].as_array_mut().unwrap().push(leaked);
+        let set = parse(doc.to_string().as_bytes()).unwrap();
+        assert_eq!(
+            set.keys.len(),
+            2,
+            "the good key and the leaked one stay usable"
+        );
+        let why = |kid: &str| {
+            set.unusable
+                .iter()
+                .find(|u| u.kid.as_deref() == Some(kid))
+                .map(|u| u.reason.clone())
+                .unwrap_or_else(|| panic!("{kid} not set aside"))
+        };
+        assert!(why("enc1").contains("`enc`"));
+        assert!(why("SIG").contains("`SIG`"));
+        assert!(why("ops").contains("verify"));
+        assert!(why("x5c").contains("x5c"));
+        assert!(why("case").contains("case-sensitive"));
+        assert!(why("badexp").contains("`e`"));
+        assert!(why("ec").contains("EC key"));
+        assert_eq!(set.warnings.len(), 1);
+        assert!(set.warnings[0].contains("PRIVATE"), "{}", set.warnings[0]);
+
+        // A token naming a set-aside key is told why, and asks for no refetch.
+        let claims =
+            serde_json::json!({"iss": "i", "aud": "a", "sub": "1", "iat": 100, "exp": 200});
+        let token = keys
+            .current()
+            .sign_with_header(&serde_json::json!({"alg": "RS256", "kid": "enc1"}), &claims);
+        let expect = Expectations {
+            issuers: vec!["i".into()],
+            audience: Some("a".into()),
+            leeway: 60,
+            hd: None,
+            nonce: None,
+        };
+        let v = id_token::verify(token.as_bytes(), &set, &expect, 150);
+        assert!(!v.unknown_kid);
+        let sig = &v.checks.iter().find(|(n, _)| *n == "signature").unwrap().1;
+        assert!(
+            sig.detail.contains("published but unusable"),
+            "{}",
+            sig.detail
+        );
+
+        // A Google PEM map with a bare public key and an EC key: the RSA ones are kept.
+        let map = keys.pem_map();
+        let kid = &keys.current().kid;
+        let cert = &map[kid];
+        let mut doc = serde_json::json!({"ec": "-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\n-----END EC PRIVATE KEY-----\n"});
+        doc[kid] = cert.clone();
+        let set = parse(doc.to_string().as_bytes()).unwrap();
+        assert_eq!(set.keys.len(), 1);
+        assert_eq!(set.unusable.len(), 1);
+
+        // A bare public key (SubjectPublicKeyInfo PEM), as google-auth also takes, verifies.
+        let pem_cert = cert.as_str().unwrap();
+        let (_, pem) = x509_parser::pem::parse_x509_pem(pem_cert.as_bytes()).unwrap();
+        let spki = pem.parse_x509().unwrap().public_key().raw.to_vec();
+        use base64::engine::general_purpose::STANDARD;
+        let public = format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            STANDARD.encode(spki)
+        );
+        let set = parse(serde_json::json!({ kid: public }).to_string().as_bytes()).unwrap();
+        assert_eq!(set.keys.len(), 1, "{:?}", set.unusable);
+        let token = keys
+            .current()
+            .sign_with_header(&serde_json::json!({"alg": "RS256", "kid": kid}), &claims);
+        assert!(id_token::verify(token.as_bytes(), &set, &expect, 150).valid());
+    }
+}

@@ -1,0 +1,30 @@
+//! Google ID-token verification as a pure function, as gsignin does it: bytes, keys,
+//! expectations and `now` in, a [`Verdict`](id_token::Verdict) with every check's status and
+//! reason out. No I/O and no clock: fetching and caching keys is the caller's.
+//!
+//! ```
+//! use gsignin_verify::id_token::{Expectations, verify};
+//! use gsignin_verify::jwks;
+//!
+//! // A key set as Google publishes it (here an empty one), and what the token must say.
+//! let keys = jwks::parse(br#"{"keys": []}"#).unwrap();
+//! let expect = Expectations::for_client(
+//!     &["https://accounts.google.com".to_string()],
+//!     "1234.apps.googleusercontent.com",
+//! );
+//! let verdict = verify(b"not.a.token", &keys, &expect, 1_795_500_000);
+//! assert!(!verdict.valid());
+//! ```
+//!
+//! The `signing` feature adds [`signing`]: RSA keys that sign tokens and publish themselves
+//! as a JWKS and a PEM certificate map, as an issuer (or a test's fake one) does.
+
+#![forbid(unsafe_code)]
+
+pub mod id_token;
+pub mod identity;
+pub mod jwks;
+pub mod keys;
+#[cfg(any(test, feature = "signing"))]
+pub mod signing;
+pub mod time;

@@ -1,0 +1,144 @@
+//! The emulator's signing keys: RSA-2048, a 40-hex `kid` like Google's, published as a JWKS
+//! and as Google's PEM certificate map, rotated on request (the newest signs, the previous one
+//! stays published so tokens it signed still verify).
+
+use aws_lc_rs::encoding::AsDer;
+use aws_lc_rs::rsa::{KeyPair, KeySize};
+use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Value, json};
+
+pub struct SigningKey {
+    pub kid: String,
+    pair: KeyPair,
+    pub n: Vec<u8>,
+    pub e: Vec<u8>,
+    pub cert_pem: String,
+}
+
+impl SigningKey {
+    pub fn generate() -> SigningKey {
+        // Failing to make a key or a certificate from it means the crypto library is broken;
+        // there is nothing a user could do about it.
+        let pair = KeyPair::generate(KeySize::Rsa2048).expect("RSA key generation"); // ok: see above
+        let kid = hex(&rand::random::<[u8; 20]>());
+        let public = pair.public_key();
+        let n = public.modulus().big_endian_without_leading_zero().to_vec();
+        let e = public.exponent().big_endian_without_leading_zero().to_vec();
+        let cert_pem = self_signed_pem(&pair, &kid);
+        SigningKey {
+            kid,
+            pair,
+            n,
+            e,
+            cert_pem,
+        }
+    }
+
+    pub fn jwk(&self) -> Value {
+        json!({
+            "kty": "RSA",
+            "alg": "RS256",
+            "use": "sig",
+            "kid": self.kid,
+            "n": URL_SAFE_NO_PAD.encode(&self.n),
+            "e": URL_SAFE_NO_PAD.encode(&self.e),
+        })
+    }
+
+    /// Signs `claims` as an RS256 JWT whose header carries this key's kid.
+    pub fn sign(&self, claims: &Value) -> String {
+        let header = json!({"alg": "RS256", "kid": self.kid, "typ": "JWT"});
+        self.sign_with_header(&header, claims)
+    }
+
+    /// Signs with any header: tests use it to make tokens that lie about themselves.
+    pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
+        let input = format!(
+            "{}.{}",
+            URL_SAFE_NO_PAD.encode(header.to_string()),
+            URL_SAFE_NO_PAD.encode(claims.to_string())
+        );
+        let mut sig = vec![0u8; self.pair.public_modulus_len()];
+        self.pair
+            .sign(
+                &RSA_PKCS1_SHA256,
+                &aws_lc_rs::rand::SystemRandom::new(),
+                input.as_bytes(),
+                &mut sig,
+            )
+            .expect("RSA signing with a valid key"); // ok: a fixed-size buffer and a valid key
+        format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
+    }
+}
+
+fn self_signed_pem(pair: &KeyPair, kid: &str) -> String {
+    let der = pair.as_der().expect("PKCS#8 of a generated key"); // ok: see generate()
+    let key = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(
+        &rustls_pki_types::PrivatePkcs8KeyDer::from(der.as_ref().to_vec()),
+        &rcgen::PKCS_RSA_SHA256,
+    )
+    .expect("rcgen accepts an RSA PKCS#8 key"); // ok: see generate()
+    let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("empty SAN list"); // ok
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, kid);
+    params
+        .self_signed(&key)
+        .expect("self-signing with a valid key") // ok: see generate()
+        .pem()
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The published keys, newest first.
+pub struct Keys {
+    /// Shared so that a handler can sign with a key after releasing the emulator's lock.
+    pub keys: Vec<std::sync::Arc<SigningKey>>,
+}
+
+impl Keys {
+    /// Two keys, as Google publishes.
+    pub fn new() -> Keys {
+        Keys {
+            keys: vec![
+                std::sync::Arc::new(SigningKey::generate()),
+                std::sync::Arc::new(SigningKey::generate()),
+            ],
+        }
+    }
+
+    pub fn current(&self) -> &std::sync::Arc<SigningKey> {
+        &self.keys[0]
+    }
+
+    /// A new key signs from now on; the oldest one is no longer published.
+    pub fn rotate(&mut self) -> &SigningKey {
+        self.keys
+            .insert(0, std::sync::Arc::new(SigningKey::generate()));
+        self.keys.truncate(2);
+        &self.keys[0]
+    }
+
+    pub fn jwks(&self) -> Value {
+        json!({"keys": self.keys.iter().map(|k| k.jwk()).collect::<Vec<_>>()})
+    }
+
+    pub fn pem_map(&self) -> Value {
+        let map: serde_json::Map<String, Value> = self
+            .keys
+            .iter()
+            .map(|k| (k.kid.clone(), Value::String(k.cert_pem.clone())))
+            .collect();
+        Value::Object(map)
+    }
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Self::new()
+    }
+}
