@@ -3,7 +3,7 @@
 //!
 //! cargo run --release --example mint_tokens -- N DIR [AUDIENCE]
 
-use gsignin::emulator::keys::Keys;
+use gsignin_verify::signing::Keys;
 use serde_json::json;
 use std::io::Write;
 

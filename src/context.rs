@@ -56,25 +56,7 @@ impl Settings {
     }
 }
 
-/// The time commands judge tokens against: the system's, or one fixed instant.
-#[derive(Debug, Clone, Copy)]
-pub enum Clock {
-    System,
-    Fixed(i64),
-}
-
-impl Clock {
-    /// Seconds since the Unix epoch.
-    pub fn now(&self) -> i64 {
-        match self {
-            Clock::System => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0),
-            Clock::Fixed(t) => *t,
-        }
-    }
-}
+pub use gsignin_verify::time::Clock;
 
 /// How long gsignin waits for things that may never answer. Tests shorten them.
 #[derive(Debug, Clone, Copy)]

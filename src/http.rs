@@ -460,31 +460,7 @@ impl Http {
     }
 }
 
-/// Whether a URL names this machine: 127.0.0.0/8, ::1 (also as ::ffff:127.x), `localhost`.
-pub fn is_loopback(url: &url::Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => {
-            ip.is_loopback() || ip.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-        }
-        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
-        None => false,
-    }
-}
-
-/// Whether an HTTP `Host` header (`name[:port]`) names this machine, as [`is_loopback`] says:
-/// what a local server answers to, so that a page whose name DNS points at 127.0.0.1 is not.
-pub fn is_loopback_host(host: &str) -> bool {
-    url::Url::parse(&format!("http://{host}/")).is_ok_and(|u| is_loopback(&u))
-}
-
-/// The token of an `Authorization: Bearer TOKEN` value. The scheme is case-insensitive (RFC
-/// 7235 2.1: `bearer` and `BEARER` are the same scheme).
-pub fn bearer_token(authorization: &str) -> Option<&str> {
-    let (scheme, token) = authorization.trim().split_once(' ')?;
-    let token = token.trim_start();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
-}
+pub use gsignin_emulator::server::net::{bearer_token, is_loopback, is_loopback_host};
 
 /// `scheme://host:port`, the port always written: what an origin comparison looks at.
 pub fn origin(url: &url::Url) -> String {
@@ -660,15 +636,5 @@ mod tests {
             assert_eq!(resp.status, status);
         }
         assert_eq!(reached.load(std::sync::atomic::Ordering::SeqCst), 0);
-    }
-
-    #[test]
-    fn the_bearer_scheme_is_case_insensitive() {
-        for v in ["Bearer t", "bearer t", "BEARER  t", " Bearer t "] {
-            assert_eq!(bearer_token(v), Some("t"), "{v:?}");
-        }
-        for v in ["Basic t", "Bearer", "Bearer ", "Bearert"] {
-            assert_eq!(bearer_token(v), None, "{v:?}");
-        }
     }
 }

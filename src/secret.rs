@@ -55,13 +55,7 @@ pub fn same(sent: &str, expected: &str) -> bool {
     aws_lc_rs::constant_time::verify_slices_are_equal(sent.as_bytes(), expected.as_bytes()).is_ok()
 }
 
-/// `bytes` random bytes as URL-safe base64 without padding: states, nonces, PKCE verifiers,
-/// pairing tokens, the emulator's codes and tokens.
-pub fn random_urlsafe(bytes: usize) -> String {
-    use base64::Engine;
-    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
-}
+pub use gsignin_emulator::server::random_urlsafe;
 
 #[cfg(test)]
 mod tests {

@@ -7,7 +7,7 @@ use crate::error::{Error, Result};
 use crate::http::Http;
 use serde::Deserialize;
 
-pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
+pub use gsignin_verify::id_token::GOOGLE_ISSUER;
 
 #[derive(Debug, Clone)]
 pub struct Endpoints {

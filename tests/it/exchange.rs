@@ -529,7 +529,7 @@ fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
         .unwrap()
         .as_secs();
     // The token endpoint answers with an ID token signed by a key the issuer never published.
-    let forged = gsignin::emulator::keys::SigningKey::generate().sign(&serde_json::json!({
+    let forged = gsignin_verify::signing::SigningKey::generate().sign(&serde_json::json!({
         "iss": "https://accounts.google.com", "aud": gsignin::emulator::state::WEB_CLIENT_ID,
         "sub": "1", "iat": now, "exp": now + 3600,
     }));

@@ -2,8 +2,8 @@
 //! offline keys, the hosted-domain rule.
 
 use crate::support::{Env, exits, json_out, stdout};
-use gsignin::emulator::keys::SigningKey;
 use gsignin::emulator::state::MintRequest;
+use gsignin_verify::signing::SigningKey;
 use serde_json::{Value, json};
 
 fn id_token_of(doc: &Value) -> String {

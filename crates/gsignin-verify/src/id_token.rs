@@ -16,6 +16,10 @@ pub const DEFAULT_LEEWAY: i64 = 60;
 
 pub use crate::keys::{Key, KeySet, MIN_RSA_BITS, Unusable, modulus_bits};
 
+/// Google's issuer, as its discovery document and its ID tokens spell it (tokens may also
+/// carry the legacy `accounts.google.com`).
+pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
+
 /// What the token must say.
 #[derive(Debug, Clone)]
 pub struct Expectations {

@@ -3,6 +3,27 @@
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
+/// The time tokens are judged against: the system's, or one fixed instant (tests, `--now`,
+/// an emulator's movable clock).
+#[derive(Debug, Clone, Copy)]
+pub enum Clock {
+    System,
+    Fixed(i64),
+}
+
+impl Clock {
+    /// Seconds since the Unix epoch.
+    pub fn now(&self) -> i64 {
+        match self {
+            Clock::System => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+                .unwrap_or(0),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
 /// `2026-11-25T06:00:00Z` for a Unix time.
 pub fn rfc3339(unix: i64) -> String {
     OffsetDateTime::from_unix_timestamp(unix)

@@ -159,9 +159,9 @@ fn profile_id_token(ctx: &Ctx) -> Result<String> {
 mod tests {
     use crate::cli::{Cli, Command};
     use crate::context::{Clock, Ctx, Io, Settings, SharedWrite};
-    use crate::emulator::keys::Keys;
     use crate::output::Data;
     use clap::Parser;
+    use gsignin_verify::signing::Keys;
     use serde_json::json;
     use std::cell::RefCell;
     use std::rc::Rc;

@@ -1,10 +1,22 @@
 //! Serving an axum app on a listener of our own, over plain HTTP or TLS, with a header-read
-//! deadline on every connection: the emulator and `receive` both serve this way.
+//! deadline on every connection: the emulator and gsignin's `receive` both serve this way,
+//! with the few helpers both sides of a local server need (HTML escaping, loopback checks,
+//! random text). gsignin's CLI uses this module; it is not part of the emulator's API.
 
+pub mod html;
+pub mod net;
 pub mod tls;
 
 use axum::Router;
 use std::time::Duration;
+
+/// `bytes` random bytes as URL-safe base64 without padding: states, nonces, PKCE verifiers,
+/// pairing tokens, the emulator's codes and tokens.
+pub fn random_urlsafe(bytes: usize) -> String {
+    use base64::Engine;
+    let raw: Vec<u8> = (0..bytes).map(|_| rand::random::<u8>()).collect();
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(raw)
+}
 
 /// Connections open at once; more are closed unanswered.
 const MAX_OPEN: usize = 1024;

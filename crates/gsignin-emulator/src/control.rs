@@ -24,7 +24,7 @@ pub async fn guard_control(req: axum::extract::Request, next: axum::middleware::
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default();
-    if !crate::http::is_loopback_host(host) {
+    if !crate::server::net::is_loopback_host(host) {
         return json_response(
             StatusCode::FORBIDDEN,
             &json!({"error": "the control API answers only on a loopback Host (127.0.0.1, localhost, [::1])"}),

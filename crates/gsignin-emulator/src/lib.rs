@@ -8,8 +8,9 @@ pub mod authorize;
 pub mod control;
 pub mod drive;
 pub mod info;
-pub mod keys;
 pub mod page;
+#[doc(hidden)]
+pub mod server;
 pub mod state;
 pub mod token;
 
@@ -369,11 +370,11 @@ async fn discovery(State(shared): State<Shared>) -> Response {
 
 /// The published keys, with their cache lifetime and the emulated time, copied out of the lock
 /// so that rendering them runs in parallel.
-fn published(shared: &Shared) -> (keys::Keys, u64, i64) {
+fn published(shared: &Shared) -> (gsignin_verify::signing::Keys, u64, i64) {
     let st = shared
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let copy = keys::Keys {
+    let copy = gsignin_verify::signing::Keys {
         keys: st.keys.keys.clone(),
     };
     (copy, st.jwks_max_age, st.now())

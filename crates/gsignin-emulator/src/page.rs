@@ -3,7 +3,7 @@
 
 use super::authorize::{AuthRequest, PageError, is_sign_in};
 use super::state::User;
-use crate::html::escape as esc;
+use crate::server::html::escape as esc;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use std::fmt::Write;

@@ -1,7 +1,7 @@
 //! The emulator's world: clients, users, codes, grants, tokens, keys, its clock, its faults
 //! and its hit counters. Handlers lock it briefly; nothing here does I/O.
 
-use super::keys::Keys;
+use gsignin_verify::signing::Keys;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::collections::{HashMap, HashSet};
@@ -306,7 +306,7 @@ impl Iss {
 }
 
 pub fn random_token(prefix: &str, bytes: usize) -> String {
-    format!("{prefix}{}", crate::secret::random_urlsafe(bytes))
+    format!("{prefix}{}", crate::server::random_urlsafe(bytes))
 }
 
 /// Past this many codes (or access tokens), the expired ones are dropped on the next insert: a
@@ -374,7 +374,7 @@ impl State {
     }
 
     pub fn now(&self) -> i64 {
-        crate::context::Clock::System
+        gsignin_verify::time::Clock::System
             .now()
             .saturating_add(self.clock_offset)
     }
@@ -445,7 +445,7 @@ impl State {
         let token = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(crate::http::bearer_token)?;
+            .and_then(crate::server::net::bearer_token)?;
         let now = self.now();
         self.access_tokens
             .get(token)
@@ -505,7 +505,7 @@ impl State {
 }
 
 pub struct UnsignedIdToken {
-    key: std::sync::Arc<super::keys::SigningKey>,
+    key: std::sync::Arc<gsignin_verify::signing::SigningKey>,
     claims: Value,
 }
 

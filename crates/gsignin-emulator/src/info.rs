@@ -190,11 +190,11 @@ struct KeySnapshot {
 /// An ID token's info: its claims as strings, and its header's alg, kid and typ; only a token
 /// this emulator signed and that has not expired.
 fn id_token_info(st: &KeySnapshot, token: &str) -> Option<Value> {
-    let keys = crate::google::jwks::parse(st.jwks.to_string().as_bytes()).ok()?;
-    let expect = crate::google::id_token::Expectations {
+    let keys = gsignin_verify::jwks::parse(st.jwks.to_string().as_bytes()).ok()?;
+    let expect = gsignin_verify::id_token::Expectations {
         issuers: vec![
             st.issuer.clone(),
-            crate::google::endpoints::GOOGLE_ISSUER.into(),
+            gsignin_verify::id_token::GOOGLE_ISSUER.into(),
             "accounts.google.com".into(),
         ],
         audience: None,
@@ -202,7 +202,7 @@ fn id_token_info(st: &KeySnapshot, token: &str) -> Option<Value> {
         hd: None,
         nonce: None,
     };
-    let verdict = crate::google::id_token::verify(token.as_bytes(), &keys, &expect, st.now);
+    let verdict = gsignin_verify::id_token::verify(token.as_bytes(), &keys, &expect, st.now);
     if !verdict.valid() {
         return None;
     }

@@ -1,3 +1,0 @@
-//! The emulator's signing keys live with the verifier (`gsignin_verify::signing`).
-
-pub use gsignin_verify::signing::*;
