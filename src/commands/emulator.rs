@@ -25,42 +25,43 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
             "pick another --port, or 0 for any free one",
         )
     };
-    let (emulator, ca_line) = if args.tls {
-        let (emulator, ca) = Emulator::start_tls(args.port).map_err(cannot_listen)?;
-        let port = emulator
-            .base_url()
-            .rsplit(':')
-            .next()
-            .unwrap_or("0")
-            .to_string();
-        let path = args.write_ca.clone().unwrap_or_else(|| {
-            std::env::temp_dir().join(format!("gsignin-emulator-ca-{port}.pem"))
-        });
-        fsutil::write_private_atomic(&path, ca.as_bytes()).map_err(|e| {
-            Error::other(
-                format!("cannot write the CA certificate to {}: {e}", path.display()),
-                "choose a writable path with --write-ca",
-            )
-        })?;
-        let shown = std::path::absolute(&path).unwrap_or(path);
-        let line = format!(
-            "export SSL_CERT_FILE={}   # trust the emulator's throw-away CA\n",
-            shown.display()
-        );
-        (emulator, line)
-    } else {
-        (
-            Emulator::start(args.port).map_err(cannot_listen)?,
-            String::new(),
-        )
-    };
-    {
-        let mut st = emulator.state();
-        st.rotate_refresh_tokens = args.rotate_refresh_tokens;
-        st.testing_mode = args.testing_mode;
-        st.iss = crate::emulator::state::Iss::parse(&args.iss).unwrap_or(st.iss);
-        st.auto_approve = args.auto_approve;
+    let mut builder = Emulator::builder()
+        .port(args.port)
+        .rotate_refresh_tokens(args.rotate_refresh_tokens)
+        .testing_mode(args.testing_mode)
+        .auto_approve(args.auto_approve);
+    if let Some(iss) = crate::emulator::Iss::parse(&args.iss) {
+        builder = builder.iss(iss);
     }
+    if args.tls {
+        builder = builder.tls();
+    }
+    let emulator = builder.start().map_err(cannot_listen)?;
+    let ca_line = match emulator.ca_pem() {
+        Some(ca) => {
+            let port = emulator
+                .base_url()
+                .rsplit(':')
+                .next()
+                .unwrap_or("0")
+                .to_string();
+            let path = args.write_ca.clone().unwrap_or_else(|| {
+                std::env::temp_dir().join(format!("gsignin-emulator-ca-{port}.pem"))
+            });
+            fsutil::write_private_atomic(&path, ca.as_bytes()).map_err(|e| {
+                Error::other(
+                    format!("cannot write the CA certificate to {}: {e}", path.display()),
+                    "choose a writable path with --write-ca",
+                )
+            })?;
+            let shown = std::path::absolute(&path).unwrap_or(path);
+            format!(
+                "export SSL_CERT_FILE={}   # trust the emulator's throw-away CA\n",
+                shown.display()
+            )
+        }
+        None => String::new(),
+    };
     let base = emulator.base_url().to_string();
     let write = |path: &std::path::Path, text: String, flag: &str| {
         fsutil::write_private_atomic(path, text.as_bytes()).map_err(|e| {

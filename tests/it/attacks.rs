@@ -3,7 +3,7 @@
 //! exit code, and is named after what it guards.
 
 use crate::support::{Env, bare_cmd, exits, json_error, stderr, stdout};
-use gsignin::emulator::state::Fault;
+use gsignin::emulator::Fault;
 
 #[test]
 fn a_huge_timeout_is_a_usage_error_not_a_panic() {
@@ -98,9 +98,8 @@ fn a_full_disk_on_stdout_is_a_failure_and_a_closed_pipe_is_not() {
 }
 
 fn latency(env: &Env, path: &str, ms: u64) {
-    let mut st = env.emu.state();
-    st.hits.clear();
-    st.faults.push(Fault {
+    env.emu.clear_hits();
+    env.emu.inject_fault(Fault {
         path: path.into(),
         latency_ms: ms,
         ..Default::default()
@@ -111,11 +110,8 @@ fn latency(env: &Env, path: &str, ms: u64) {
 fn a_rotated_refresh_token_is_stored_before_the_keys_are_fetched() {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
-    {
-        let mut st = env.emu.state();
-        st.rotate_refresh_tokens = true;
-        st.jwks_max_age = 0;
-    }
+    env.emu.set_rotate_refresh_tokens(true);
+    env.emu.set_jwks_max_age(0);
     // The keys must be fetched again (nothing cached), slowly.
     std::fs::remove_dir_all(env.home().join("cache/http")).unwrap();
     latency(&env, "/oauth2/v3/certs", 5000);
@@ -123,7 +119,7 @@ fn a_rotated_refresh_token_is_stored_before_the_keys_are_fetched() {
     assert_eq!(env.emu.hits("/token"), 1, "the refresh was answered first");
     child.kill().unwrap();
     child.wait().unwrap();
-    env.emu.state().faults.clear();
+    env.emu.clear_faults();
     // The rotated-away token would be refused (and its reuse revoke the family): the new one
     // must be the one stored.
     exits(env.cmd().args(["refresh"]), 0);
@@ -149,7 +145,7 @@ fn an_exchange_is_saved_under_the_profile_lock_so_a_refresh_cannot_overwrite_it(
         serde_json::from_str(&std::fs::read_to_string(env.profile_file("default")).unwrap())
             .unwrap();
     assert_eq!(profile["email"], "bob@example.com", "{profile}");
-    env.emu.state().faults.clear();
+    env.emu.clear_faults();
     let out = exits(env.cmd().args(["--json", "whoami"]), 0);
     assert_eq!(
         crate::support::json_out(&out)["claims"]["email"],
@@ -621,7 +617,7 @@ fn a_token_also_issued_for_another_client_is_refused() {
         "aud": ["evil-client", gsignin::emulator::state::WEB_CLIENT_ID],
         "azp": gsignin::emulator::state::WEB_CLIENT_ID,
         "sub": "1101", "iat": now, "exp": now + 3600});
-    let token = env.emu.state().keys.current().sign(&claims);
+    let token = env.emu.sign(&claims);
     let out = exits(env.cmd().args(["--json", "whoami", &token]), 3);
     let v = crate::support::json_out(&out);
     assert_eq!(v["checks"]["aud"]["status"], "fail");
@@ -742,7 +738,7 @@ fn every_ending_signal_while_a_code_is_traded_waits_until_the_tokens_are_stored(
 fn a_signal_while_a_rotated_refresh_token_is_in_flight_waits_until_it_is_stored() {
     use std::os::unix::process::ExitStatusExt;
     let env = Env::new();
-    env.emu.state().rotate_refresh_tokens = true;
+    env.emu.set_rotate_refresh_tokens(true);
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     let before = std::fs::read_to_string(env.secrets_file("default")).unwrap();
     env.delay_next("/token", 800);

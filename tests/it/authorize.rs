@@ -626,13 +626,9 @@ fn auto_approve_and_the_hosted_domain_are_settings_and_hints() {
 fn typed_accounts_are_bounded_and_the_chooser_stays_a_page() {
     use gsignin::emulator::state::{MAX_USERS, User};
     let env = Env::new();
-    {
-        let mut st = env.emu.state();
-        for i in 0..MAX_USERS {
-            let email = format!("u{i}@example.com");
-            st.users
-                .insert(email.clone(), User::for_email(&email, None, None));
-        }
+    for i in 0..MAX_USERS {
+        let email = format!("u{i}@example.com");
+        env.emu.add_user(User::for_email(&email, None, None));
     }
     let params = request(INSTALLED_CLIENT_ID, "http://127.0.0.1:7000", &[]);
     let html = get_auth(&env, &params).text().unwrap();
@@ -656,7 +652,7 @@ fn typed_accounts_are_bounded_and_the_chooser_stays_a_page() {
         302,
         "no code for an account past the bound"
     );
-    assert_eq!(env.emu.state().users.len(), MAX_USERS);
+    assert_eq!(env.emu.user_count(), MAX_USERS);
     // Known accounts still sign in.
     callback(
         &decide(&env, &params, "u7@example.com", "allow", &[]),

@@ -113,5 +113,5 @@ fn chromium_clicks_cancel_and_the_app_is_told_access_denied() {
             ("state".to_string(), "chromium-cancel".to_string())
         ]
     );
-    assert!(env.emu.state().codes.is_empty(), "no code was minted");
+    assert!(env.emu.codes().is_empty(), "no code was minted");
 }

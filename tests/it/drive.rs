@@ -1,7 +1,7 @@
 //! `gsignin drive-appfolder`: the offline API call, against the emulator's Drive.
 
 use crate::support::{Env, exits, json_error, json_out, stderr, stdout};
-use gsignin::emulator::state::MintRequest;
+use gsignin::emulator::MintRequest;
 use serde_json::{Value, json};
 
 const FOLDER: &str = "/drive/v3/files/appfolder";
@@ -106,7 +106,7 @@ fn a_missing_scope_is_explained_before_any_drive_call() {
 #[test]
 fn a_disabled_drive_api_is_exit_6_with_the_console_page() {
     let env = signed_in();
-    env.emu.state().drive_api_enabled = false;
+    env.emu.set_drive_api_enabled(false);
     let out = exits(env.cmd().args(["drive-appfolder", "--json"]), 6);
     let err = json_error(&out);
     assert_eq!(err["code"], "drive_api_disabled");
@@ -130,8 +130,8 @@ fn rate_limits_are_retried_then_exit_5() {
     assert_eq!(ran.json()["error"]["code"], "server_error");
     assert_eq!(env.emu.hits(FOLDER), 5, "three tries");
 
-    env.emu.state().faults.clear();
-    env.inject(gsignin::emulator::state::Fault {
+    env.emu.clear_faults();
+    env.inject(gsignin::emulator::Fault {
         path: FOLDER.into(),
         status: Some(403),
         count: Some(1),

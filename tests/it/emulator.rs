@@ -139,7 +139,7 @@ fn google_errors_are_exact() {
 
     // A code outlives its 10 minutes only on the emulator's clock.
     let late = env.code();
-    env.emu.state().clock_offset += 601;
+    env.emu.advance_clock(601);
     let (s, b) = send(with(&[("code", late)]));
     assert_eq!((s, b["error"].as_str()), (400, Some("invalid_grant")));
 
@@ -191,14 +191,14 @@ fn the_control_api_takes_json_from_a_loopback_host_only() {
         .send()
         .unwrap();
     assert_eq!(stats.status(), 403);
-    let before = env.emu.state().keys.current().kid.clone();
+    let before = env.emu.kid();
     let ok = client
         .post(&url)
         .json(&serde_json::json!({}))
         .send()
         .unwrap();
     assert_eq!(ok.status(), 200);
-    assert_ne!(env.emu.state().keys.current().kid, before);
+    assert_ne!(env.emu.kid(), before);
 }
 
 #[test]
@@ -227,7 +227,7 @@ fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
             .send()
             .unwrap();
     }
-    let counters = env.emu.state().hits.len();
+    let counters = env.emu.paths_counted();
     assert!(
         counters <= 1010,
         "{counters} counters for 6000 made-up paths"
@@ -248,11 +248,10 @@ fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
 #[test]
 fn half_sent_and_idle_connections_are_closed() {
     use std::io::{Read, Write};
-    let emu = gsignin::emulator::Emulator::start_with_header_timeout(
-        0,
-        std::time::Duration::from_secs(1),
-    )
-    .unwrap();
+    let emu = gsignin::emulator::Emulator::builder()
+        .header_timeout(std::time::Duration::from_secs(1))
+        .start()
+        .unwrap();
     let addr = emu.base_url().trim_start_matches("http://").to_string();
     let mut half = std::net::TcpStream::connect(&addr).unwrap();
     half.write_all(b"GET /oauth2/v3/certs HTTP/1.1\r\nHost: 127.0.0.1\r\n")
@@ -460,7 +459,7 @@ fn date_and_expires_follow_one_clock_and_the_client_secret_names_every_endpoint(
         .unwrap();
     assert_eq!(parse(&header("expires")) - parse(&header("date")), max_age);
     assert_eq!(header("age"), "0");
-    let emulated = env.emu.state().now();
+    let emulated = env.emu.now();
     assert!(
         (parse(&header("date")) - emulated).abs() <= 2,
         "Date is the emulated clock"
@@ -489,7 +488,7 @@ fn id_tokens_carry_googles_iss_by_default_and_gsignin_works_in_every_mode() {
     assert_eq!(id_token_iss(&doc), "https://accounts.google.com");
     crate::support::exits(env.cmd().arg("whoami"), 0);
     // One code asks for the legacy spelling.
-    let code = env.mint(gsignin::emulator::state::MintRequest {
+    let code = env.mint(gsignin::emulator::MintRequest {
         iss: Some("accounts.google.com".into()),
         ..Default::default()
     });
@@ -525,7 +524,7 @@ fn id_tokens_carry_googles_iss_by_default_and_gsignin_works_in_every_mode() {
 
 #[test]
 fn pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
-    use gsignin::emulator::state::MintRequest;
+    use gsignin::emulator::MintRequest;
     let env = Env::new();
     let base = env.emu.base_url();
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

@@ -2,7 +2,7 @@
 //! error object, one line on stderr with a hint, and no secret in either stream.
 
 use crate::support::{Env, Ran};
-use gsignin::emulator::state::MintRequest;
+use gsignin::emulator::MintRequest;
 
 /// A case: its name, what to run (given a fresh env), the exit code and the error code.
 type Case = (&'static str, fn(&Env) -> Ran, i32, &'static str);
@@ -105,7 +105,7 @@ const CASES: &[Case] = &[
                 "--issuer",
                 &url,
                 "whoami",
-                &e.emu.state().keys.current().sign(&serde_json::json!({})),
+                &e.emu.sign(&serde_json::json!({})),
             ])
         },
         5,
@@ -156,11 +156,7 @@ const CASES: &[Case] = &[
         "revoked refresh token",
         |e| {
             signed_in(e);
-            e.emu
-                .state()
-                .refresh_tokens
-                .values_mut()
-                .for_each(|g| g.revoked = true);
+            e.emu.revoke_grants();
             e.run(&["--json", "refresh"])
         },
         4,

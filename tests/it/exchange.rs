@@ -2,7 +2,7 @@
 //! contract names, and the promise that a spent code's tokens are never lost.
 
 use crate::support::{Env, assert_no_secret, exits, json_error, stderr, stdout};
-use gsignin::emulator::state::MintRequest;
+use gsignin::emulator::MintRequest;
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 
@@ -28,7 +28,7 @@ fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
     let stored: Value = serde_json::from_str(&std::fs::read_to_string(&secrets).unwrap()).unwrap();
     let rt = stored["refresh_token"].as_str().unwrap();
     assert!(
-        env.emu.state().refresh_tokens.contains_key(rt),
+        env.emu.refresh_token(rt).is_some(),
         "the issued refresh token is stored"
     );
 
@@ -246,7 +246,7 @@ fn a_save_that_fails_after_the_exchange_writes_a_private_rescue_file() {
     let rescued: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let rt = rescued["tokens"]["refresh_token"].as_str().unwrap();
     assert!(
-        env.emu.state().refresh_tokens.contains_key(rt),
+        env.emu.refresh_token(rt).is_some(),
         "the live refresh token is rescued"
     );
     assert_no_secret(&out, &env.issued_secrets());
@@ -282,14 +282,19 @@ fn tokens_are_printed_only_when_asked_for() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let doc: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     let access = doc["tokens"]["access_token"].as_str().unwrap();
-    assert!(env.emu.state().access_tokens.contains_key(access));
+    assert!(env.emu.issued_access_token(access));
     assert!(
         doc["tokens"]["id_token"]
             .as_str()
             .unwrap()
             .starts_with("eyJ")
     );
-    let refresh: Vec<String> = env.emu.state().refresh_tokens.keys().cloned().collect();
+    let refresh: Vec<String> = env
+        .emu
+        .refresh_tokens()
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
     assert_no_secret(&out, &refresh);
 
     let out = env
@@ -304,15 +309,18 @@ fn tokens_are_printed_only_when_asked_for() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    let st = env.emu.state();
     assert!(
-        st.refresh_tokens
-            .keys()
-            .any(|rt| text.contains(rt.as_str())),
+        env.emu
+            .refresh_tokens()
+            .iter()
+            .any(|(rt, _)| text.contains(rt.as_str())),
         "{text}"
     );
     assert!(
-        !st.access_tokens.keys().any(|at| text.contains(at.as_str())),
+        !env.emu
+            .access_tokens()
+            .iter()
+            .any(|at| text.contains(at.as_str())),
         "{text}"
     );
 }
@@ -534,7 +542,7 @@ fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
         "sub": "1", "iat": now, "exp": now + 3600,
     }));
     let refresh = "1//0rescued-refresh-token-of-a-forged-answer";
-    env.inject(gsignin::emulator::state::Fault {
+    env.inject(gsignin::emulator::Fault {
         path: "/token".into(),
         status: Some(200),
         body: Some(
@@ -565,7 +573,7 @@ fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
 fn a_discovery_document_naming_another_issuer_is_refused() {
     let env = Env::new();
     let code = env.code();
-    env.inject(gsignin::emulator::state::Fault {
+    env.inject(gsignin::emulator::Fault {
         path: "/.well-known/openid-configuration".into(),
         status: Some(200),
         body: Some(

@@ -74,7 +74,7 @@ fn googles_node_libraries_accept_the_emulator() {
         missing_tool("Google's Node libraries: node and `npm ci --prefix tests/google/node`");
     }
     let env = Env::new();
-    env.emu.state().auto_approve = true;
+    env.emu.set_auto_approve(true);
     let mut cmd = std::process::Command::new("node");
     cmd.arg(root.join("clients.js"))
         .env("EMU", env.emu.base_url())

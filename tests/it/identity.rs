@@ -14,12 +14,11 @@ fn now() -> u64 {
 
 /// An ID token signed by the emulator's key, with these claims over sensible defaults.
 fn signed(env: &Env, change: impl FnOnce(&mut Value)) -> String {
-    let st = env.emu.state();
-    let mut claims = json!({"iss": st.iss_value(st.iss), "aud": gsignin::emulator::state::WEB_CLIENT_ID,
+    let mut claims = json!({"iss": env.emu.iss(), "aud": gsignin::emulator::state::WEB_CLIENT_ID,
         "sub": "1101", "email": "alice@example.com", "email_verified": true,
         "iat": now(), "exp": now() + 3600});
     change(&mut claims);
-    st.keys.current().sign(&claims)
+    env.emu.sign(&claims)
 }
 
 /// A man in the middle that swaps the ID token of `grant` answers (`refresh_token`,
@@ -184,7 +183,7 @@ fn a_token_without_a_subject_is_never_valid_nor_stored() {
 fn a_saved_key_set_with_odd_keys_still_verifies_and_private_parts_are_warned_about() {
     let env = Env::new();
     let token = signed(&env, |_| {});
-    let good = env.emu.state().keys.current().jwk();
+    let good = env.emu.jwk();
     let mut leaked = good.clone();
     leaked["kid"] = "leaked".into();
     leaked["d"] = "c2VjcmV0".into();

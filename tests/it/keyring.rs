@@ -33,7 +33,12 @@ fn the_refresh_token_goes_to_the_keyring_and_nothing_else_secret_does() {
     assert_no_secret(&out, &env.issued_secrets());
 
     let items = ss.items();
-    let refresh: Vec<String> = env.emu.state().refresh_tokens.keys().cloned().collect();
+    let refresh: Vec<String> = env
+        .emu
+        .refresh_tokens()
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
     assert_eq!(refresh.len(), 1);
     assert!(
         items.contains(&refresh[0]),
@@ -145,7 +150,7 @@ fn a_keyring_that_dies_mid_exchange_leaves_a_rescue_file() {
     );
     let (_, rescued) = env.rescued();
     let rt = rescued["tokens"]["refresh_token"].as_str().unwrap();
-    assert!(env.emu.state().refresh_tokens.contains_key(rt));
+    assert!(env.emu.refresh_token(rt).is_some());
 }
 
 #[test]

@@ -407,15 +407,7 @@ fn register_web_redirect(env: &Env, host: &str, others: &[&str]) -> (std::path::
         .unwrap()
         .port();
     let registered = format!("http://{host}:{port}");
-    if let Some(web) = env
-        .emu
-        .state()
-        .clients
-        .iter_mut()
-        .find(|c| c.id == WEB_CLIENT_ID)
-    {
-        web.redirect_uris = vec![registered.clone()];
-    }
+    env.emu.set_web_redirect_uris(vec![registered.clone()]);
     let mut doc: Value =
         serde_json::from_str(&std::fs::read_to_string(&web_secret).unwrap()).unwrap();
     let mut uris: Vec<String> = others

@@ -2,7 +2,7 @@
 //! ends, and that the stored sign-in survives every failure.
 
 use crate::support::{Env, exits, json_error, stderr};
-use gsignin::emulator::state::Fault;
+use gsignin::emulator::Fault;
 
 /// Each endpoint, the path the emulator counts, and the command that reaches it.
 fn endpoints() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
@@ -27,7 +27,7 @@ fn signed_in() -> Env {
 }
 
 fn still_works(env: &Env, name: &str) {
-    env.emu.state().faults.clear();
+    env.emu.clear_faults();
     let ran = env.run(&["refresh"]);
     assert_eq!(ran.code, 0, "{name}: the sign-in survives: {}", ran.stderr);
 }
@@ -209,7 +209,7 @@ fn an_exchange_is_never_retried_after_it_may_have_arrived() {
     );
 
     let code = env.code();
-    env.emu.state().faults.clear();
+    env.emu.clear_faults();
     env.inject(Fault {
         path: "/token".into(),
         drop: true,
@@ -345,7 +345,7 @@ fn a_loopback_destination_is_reached_directly_never_through_a_proxy() {
 #[test]
 fn a_refresh_that_may_have_reached_an_issuer_that_rotates_is_never_resent() {
     let env = Env::new();
-    env.emu.state().rotate_refresh_tokens = true;
+    env.emu.set_rotate_refresh_tokens(true);
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     // A profile that never saw a rotation is retried as before (the issuer may never rotate).
     env.fail("/token", 503, Some(1));
@@ -378,7 +378,7 @@ fn a_refresh_that_may_have_reached_an_issuer_that_rotates_is_never_resent() {
 
     // A 5xx: the issuer may have acted too. Not resent; the next refresh goes through when
     // it had not. (The lost answer above cost the sign-in: a new one, with a refresh token.)
-    let code = env.mint(gsignin::emulator::state::MintRequest {
+    let code = env.mint(gsignin::emulator::MintRequest {
         force_refresh_token: true,
         ..Default::default()
     });
@@ -413,7 +413,7 @@ fn what_an_issuers_refreshes_showed_outlives_a_new_sign_in_and_an_unknown_issuer
     // An issuer not known to keep its refresh tokens (not Google's): its first refresh is not
     // resent either.
     let env = Env::new();
-    env.emu.state().iss = gsignin::emulator::state::Iss::Url;
+    env.emu.set_iss(gsignin::emulator::Iss::Url);
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     env.fail("/token", 503, Some(1));
     let before = env.emu.hits("/token");
@@ -426,7 +426,7 @@ fn what_an_issuers_refreshes_showed_outlives_a_new_sign_in_and_an_unknown_issuer
 
     // Google's issuer that rotates: seen once, remembered across a new sign-in of the user.
     let env = Env::new();
-    env.emu.state().rotate_refresh_tokens = true;
+    env.emu.set_rotate_refresh_tokens(true);
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     env.run(&["refresh"]).exits(0);
     // The same user signs in again: no refresh token comes, the stored (rotated) one stays.
@@ -449,7 +449,7 @@ fn what_an_issuers_refreshes_showed_outlives_a_new_sign_in_and_an_unknown_issuer
 #[test]
 fn a_rotated_gsignin_refresh_token_is_rescued_not_lost() {
     let env = Env::new();
-    env.emu.state().rotate_refresh_tokens = true;
+    env.emu.set_rotate_refresh_tokens(true);
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     let stored: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(env.secrets_file("default")).unwrap())

@@ -44,7 +44,7 @@ fn grant_action_for(env: &Env, action: &str, email: Option<&str>) {
 #[test]
 fn a_rotated_refresh_token_replaces_the_old_one_in_the_file_store() {
     let env = Env::new();
-    env.emu.state().rotate_refresh_tokens = true;
+    env.emu.set_rotate_refresh_tokens(true);
     signed_in(&env);
     let first = stored(&env, "default")["refresh_token"]
         .as_str()
@@ -58,7 +58,7 @@ fn a_rotated_refresh_token_replaces_the_old_one_in_the_file_store() {
         .to_string();
     assert_ne!(first, second, "the new refresh token is stored");
     assert!(
-        env.emu.state().refresh_tokens[&first].rotated,
+        env.emu.refresh_token(&first).unwrap().rotated,
         "the old one is spent"
     );
     // Two in a row: each uses the token the previous one stored.
@@ -68,7 +68,7 @@ fn a_rotated_refresh_token_replaces_the_old_one_in_the_file_store() {
         .unwrap()
         .to_string();
     assert_ne!(second, third);
-    assert!(!env.emu.state().refresh_tokens[&third].revoked);
+    assert!(!env.emu.refresh_token(&third).unwrap().revoked);
     assert_no_secret(
         &exits(env.cmd().args(["refresh"]), 0),
         &env.issued_secrets(),
@@ -79,7 +79,7 @@ fn a_rotated_refresh_token_replaces_the_old_one_in_the_file_store() {
 fn a_rotated_refresh_token_replaces_the_old_one_in_the_keyring() {
     let ss = SecretService::start();
     let env = Env::new();
-    env.emu.state().rotate_refresh_tokens = true;
+    env.emu.set_rotate_refresh_tokens(true);
     let keyring = |args: &[&str], code: i32| {
         let mut cmd = env.cmd();
         cmd.env("GSIGNIN_STORE", "keyring").args(args);
@@ -87,12 +87,16 @@ fn a_rotated_refresh_token_replaces_the_old_one_in_the_keyring() {
         exits(&mut cmd, code)
     };
     keyring(&["exchange", &env.code()], 0);
-    let first: Vec<String> = env.emu.state().refresh_tokens.keys().cloned().collect();
+    let first: Vec<String> = env
+        .emu
+        .refresh_tokens()
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
     keyring(&["refresh"], 0);
     let items = ss.items();
-    let st = env.emu.state();
-    let live: Vec<&String> = st
-        .refresh_tokens
+    let tokens = env.emu.refresh_tokens();
+    let live: Vec<&String> = tokens
         .iter()
         .filter(|(_, g)| !g.rotated)
         .map(|(k, _)| k)
@@ -109,7 +113,7 @@ fn a_rotated_refresh_token_replaces_the_old_one_in_the_keyring() {
 #[test]
 fn ten_processes_refreshing_at_once_against_a_rotating_issuer_keep_a_working_token() {
     let env = Env::new();
-    env.emu.state().rotate_refresh_tokens = true;
+    env.emu.set_rotate_refresh_tokens(true);
     signed_in(&env);
     let bin = assert_cmd::cargo::cargo_bin("gsignin");
     for round in 0..20 {
@@ -139,8 +143,7 @@ fn ten_processes_refreshing_at_once_against_a_rotating_issuer_keep_a_working_tok
             .as_str()
             .unwrap()
             .to_string();
-        let st = env.emu.state();
-        let g = &st.refresh_tokens[&rt];
+        let g = env.emu.refresh_token(&rt).unwrap();
         assert!(
             !g.revoked && !g.rotated,
             "round {round}: the stored token is the live one"
@@ -184,10 +187,10 @@ fn invalid_rapt_asks_for_a_new_sign_in() {
 #[test]
 fn an_app_in_testing_status_loses_its_refresh_token_after_7_days() {
     let env = Env::new();
-    env.emu.state().testing_mode = true;
+    env.emu.set_testing_mode(true);
     signed_in(&env);
     exits(env.cmd().args(["refresh"]), 0);
-    env.emu.state().clock_offset += 8 * 86_400;
+    env.emu.advance_clock(8 * 86_400);
     let out = exits(env.cmd().args(["refresh"]), 4);
     assert!(
         stderr(&out).contains("Testing status lose them after 7 days"),
@@ -232,7 +235,7 @@ fn gsignin_refresh_token_works_with_an_empty_home_and_no_store() {
         cmd
     };
     let token = stdout(&exits(ci().arg("token"), 0)).trim().to_string();
-    assert!(env.emu.state().access_tokens.contains_key(&token));
+    assert!(env.emu.issued_access_token(&token));
     let out = exits(ci().args(["refresh", "--print", "id-token"]), 0);
     assert!(stdout(&out).starts_with("eyJ"));
     let out = exits(ci().args(["whoami", "--json"]), 0);
@@ -264,7 +267,7 @@ fn token_uses_the_cache_until_min_valid_says_otherwise() {
         env.cmd().args(["refresh", "--print", "access-token"]),
         0,
     ));
-    assert!(env.emu.state().access_tokens.contains_key(access.trim()));
+    assert!(env.emu.issued_access_token(access.trim()));
 }
 
 #[test]
@@ -301,7 +304,7 @@ fn revoke_ends_the_grant_and_removes_only_that_profile() {
         .to_string();
     let out = exits(env.cmd().args(["revoke", "--json"]), 0);
     assert_eq!(json_out(&out)["revoked_at_issuer"], true);
-    assert!(env.emu.state().refresh_tokens[&alice_rt].revoked);
+    assert!(env.emu.refresh_token(&alice_rt).unwrap().revoked);
     assert!(!env.secrets_file("default").exists());
     assert!(!env.profile_file("default").exists());
     assert!(env.secrets_file("bob").exists() && env.profile_file("bob").exists());

@@ -10,7 +10,7 @@ const JWT_PREFIX: &str = "eyJhbGciOiJSUzI1NiIs";
 #[test]
 fn no_command_prints_a_secret_it_was_not_asked_for() {
     let env = Env::new();
-    env.emu.state().rotate_refresh_tokens = true;
+    env.emu.set_rotate_refresh_tokens(true);
     let runs: Vec<Vec<&str>> = vec![
         vec!["-v", "exchange", "CODE"],
         vec!["-v", "whoami"],
@@ -72,10 +72,7 @@ fn commands_asked_for_a_token_print_that_token_alone() {
         assert_eq!(printed.lines().count(), 1, "{args:?}: the token alone");
         let token = printed.trim();
         match which {
-            "access" => assert!(
-                env.emu.state().access_tokens.contains_key(token),
-                "{args:?}"
-            ),
+            "access" => assert!(env.emu.issued_access_token(token), "{args:?}"),
             _ => assert!(token.starts_with(JWT_PREFIX), "{args:?}"),
         }
         // The trace on stderr still shows no secret, not even the one on stdout.

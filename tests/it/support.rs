@@ -4,7 +4,7 @@
 
 use assert_cmd::Command;
 use gsignin::emulator::Emulator;
-use gsignin::emulator::state::MintRequest;
+use gsignin::emulator::MintRequest;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
@@ -39,7 +39,8 @@ impl Env {
     /// The same over HTTPS; the emulator's CA certificate is at `ca_file()`, not trusted
     /// unless a test sets SSL_CERT_FILE to it.
     pub fn tls() -> Env {
-        let (emu, ca) = Emulator::start_tls(0).expect("emulator starts");
+        let emu = Emulator::builder().tls().start().expect("emulator starts");
+        let ca = emu.ca_pem().expect("a CA").to_string();
         let env = Self::around(emu);
         std::fs::write(env.ca_file(), ca).unwrap();
         env
@@ -135,16 +136,14 @@ impl Env {
 
     /// Whether a code is still unspent: trading it now succeeds at the emulator.
     pub fn code_is_unspent(&self, code: &str) -> bool {
-        let st = self.emu.state();
-        st.codes.get(code).is_some_and(|c| !c.used)
+        self.emu.code_unspent(code)
     }
 
     /// Every secret the emulator ever issued, and its client secret.
     pub fn issued_secrets(&self) -> Vec<String> {
-        let st = self.emu.state();
-        let mut all: Vec<String> = st.codes.keys().cloned().collect();
-        all.extend(st.refresh_tokens.keys().cloned());
-        all.extend(st.access_tokens.keys().cloned());
+        let mut all: Vec<String> = self.emu.codes();
+        all.extend(self.emu.refresh_tokens().into_iter().map(|(t, _)| t));
+        all.extend(self.emu.access_tokens());
         all.push(gsignin::emulator::state::WEB_CLIENT_SECRET.to_string());
         all
     }
@@ -401,13 +400,13 @@ impl Env {
     }
 
     /// Injects a fault at the emulator.
-    pub fn inject(&self, fault: gsignin::emulator::state::Fault) {
-        self.emu.state().faults.push(fault);
+    pub fn inject(&self, fault: gsignin::emulator::Fault) {
+        self.emu.inject_fault(fault);
     }
 
     /// Makes the next request to `path` wait `ms` before it is served.
     pub fn delay_next(&self, path: &str, ms: u64) {
-        self.inject(gsignin::emulator::state::Fault {
+        self.inject(gsignin::emulator::Fault {
             path: path.into(),
             latency_ms: ms,
             count: Some(1),
@@ -417,7 +416,7 @@ impl Env {
 
     /// Answers requests to `path` with `status`, `count` times (None: until cleared).
     pub fn fail(&self, path: &str, status: u16, count: Option<u64>) {
-        self.inject(gsignin::emulator::state::Fault {
+        self.inject(gsignin::emulator::Fault {
             path: path.into(),
             status: Some(status),
             count,
@@ -690,7 +689,7 @@ impl Mitm {
         use std::io::{BufRead, BufReader, Read, Write};
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let url = format!("http://{}", listener.local_addr().unwrap());
-        env.emu.state().issuer = url.clone();
+        env.emu.set_public_url(&url);
         let upstream = env.emu.base_url().to_string();
         let rewrite: std::sync::Arc<Rewrite> = std::sync::Arc::new(rewrite);
         let panics = Panics::default();

@@ -2,7 +2,7 @@
 //! offline keys, the hosted-domain rule.
 
 use crate::support::{Env, exits, json_out, stdout};
-use gsignin::emulator::state::MintRequest;
+use gsignin::emulator::MintRequest;
 use gsignin_verify::signing::SigningKey;
 use serde_json::{Value, json};
 
@@ -16,10 +16,7 @@ fn claims(env: &Env) -> Value {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_secs();
-    let iss = {
-        let st = env.emu.state();
-        st.iss_value(st.iss)
-    };
+    let iss = env.emu.iss();
     json!({"iss": iss, "aud": gsignin::emulator::state::WEB_CLIENT_ID,
            "sub": "42", "iat": now, "exp": now + 3600})
 }
@@ -31,7 +28,7 @@ fn a_batch_is_answered_in_order_one_json_line_per_token() {
     let mut expired_claims = claims(&env);
     expired_claims["exp"] = json!(1_000_000_000);
     expired_claims["iat"] = json!(999_990_000);
-    let expired = env.emu.state().keys.current().sign(&expired_claims);
+    let expired = env.emu.sign(&expired_claims);
     let input = format!("{good}\n\n{expired}\nnot-a-token\n  {good}  \n");
     let out = exits(
         env.cmd().args(["whoami", "-", "--json"]).write_stdin(input),
@@ -116,10 +113,9 @@ fn a_key_published_after_the_cache_is_found_with_one_refetch() {
     let first = id_token_of(&env.exchange_showing_tokens(&[]));
     exits(env.cmd().args(["whoami", &first]), 0);
     assert_eq!(env.emu.hits("/oauth2/v3/certs"), 1);
-    let new_kid = env.emu.state().keys.rotate().kid.clone();
-    // The claims first: the state's lock is not re-entrant.
+    let new_kid = env.emu.rotate_keys();
     let claims = claims(&env);
-    let rotated = env.emu.state().keys.current().sign(&claims);
+    let rotated = env.emu.sign(&claims);
     let out = exits(env.cmd().args(["whoami", &rotated, "--json"]), 0);
     assert_eq!(json_out(&out)["header"]["kid"], new_kid.as_str());
     assert_eq!(
@@ -158,10 +154,7 @@ fn tokens_from_an_unknown_key_cost_one_refetch_per_run_however_many() {
 fn saved_keys_verify_offline_as_jwks_or_pem_certificates() {
     let env = Env::new();
     let token = id_token_of(&env.exchange_showing_tokens(&[]));
-    let (jwks, pem) = {
-        let st = env.emu.state();
-        (st.keys.jwks().to_string(), st.keys.pem_map().to_string())
-    };
+    let (jwks, pem) = { (env.emu.jwks().to_string(), env.emu.pem_map().to_string()) };
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("jwks.json"), jwks).unwrap();
     std::fs::write(dir.path().join("pem.json"), pem).unwrap();
@@ -284,7 +277,7 @@ fn a_time_claim_no_date_can_name_is_shown_out_of_range_not_wrapped() {
     let claims = serde_json::json!({"iss": "https://accounts.google.com",
         "aud": gsignin::emulator::state::WEB_CLIENT_ID, "sub": "1101",
         "iat": i64::MIN, "exp": i64::MIN});
-    let token = env.emu.state().keys.current().sign(&claims);
+    let token = env.emu.sign(&claims);
     let out = crate::support::exits(env.cmd().args(["whoami", &token]), 3);
     let shown = crate::support::stdout(&out);
     assert!(

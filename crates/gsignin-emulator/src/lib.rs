@@ -4,15 +4,15 @@
 //! runs it in-process, and the tests start one per test on port 0. Each instance owns a
 //! runtime on its own thread, so blocking callers (the CLI's HTTP client) can use it freely.
 
-pub mod authorize;
-pub mod control;
-pub mod drive;
-pub mod info;
-pub mod page;
+mod authorize;
+mod control;
+mod drive;
+mod info;
+mod page;
 #[doc(hidden)]
 pub mod server;
 pub mod state;
-pub mod token;
+mod token;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -21,38 +21,134 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
-use state::{MintRequest, State as EmuState, WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use state::{State as EmuState, WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-pub type Shared = Arc<Mutex<EmuState>>;
+pub(crate) type Shared = Arc<Mutex<EmuState>>;
 
+pub use state::{Fault, Iss, MintRequest, User};
+
+/// A running emulator. Dropping it stops the server.
+///
+/// ```
+/// use gsignin_emulator::{Emulator, MintRequest};
+///
+/// let google = Emulator::builder().rotate_refresh_tokens(true).start().unwrap();
+/// let code = google.mint(MintRequest { email: Some("ann@example.com".into()), ..Default::default() });
+/// assert!(code.starts_with("4/"));
+/// // Point the backend under test at google.base_url(), give it
+/// // google.client_secret_json(), and have it trade `code`.
+/// assert_eq!(google.hits("/token"), 0);
+/// ```
 pub struct Emulator {
     base_url: String,
+    ca_pem: Option<String>,
     state: Shared,
     server: crate::server::Background,
 }
 
+/// How an emulator starts: [`Emulator::builder`], then [`Builder::start`].
+#[derive(Debug, Default, Clone)]
+pub struct Builder {
+    port: u16,
+    tls: bool,
+    header_timeout: Option<Duration>,
+    iss: Option<Iss>,
+    rotate_refresh_tokens: bool,
+    testing_mode: bool,
+    auto_approve: bool,
+}
+
+impl Builder {
+    /// The port on 127.0.0.1 (default 0: any free one; see [`Emulator::base_url`]).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Serve HTTPS with a throw-away CA, whose certificate [`Emulator::ca_pem`] returns.
+    pub fn tls(mut self) -> Self {
+        self.tls = true;
+        self
+    }
+
+    /// Close connections whose request head takes longer than this, or that stay idle that
+    /// long (default 10 s).
+    pub fn header_timeout(mut self, timeout: Duration) -> Self {
+        self.header_timeout = Some(timeout);
+        self
+    }
+
+    /// The `iss` its ID tokens and discovery carry (default Google's,
+    /// `https://accounts.google.com`, which Google's own client libraries require).
+    pub fn iss(mut self, iss: Iss) -> Self {
+        self.iss = Some(iss);
+        self
+    }
+
+    /// Issue a new refresh token on every refresh, and revoke the whole grant when a
+    /// rotated-away one is used again (as many certified providers do; Google does not).
+    pub fn rotate_refresh_tokens(mut self, on: bool) -> Self {
+        self.rotate_refresh_tokens = on;
+        self
+    }
+
+    /// The app is in Google's Testing publishing status: refresh tokens expire after 7 days.
+    pub fn testing_mode(mut self, on: bool) -> Self {
+        self.testing_mode = on;
+        self
+    }
+
+    /// The authorization page approves at once, as the `login_hint` user (headless tests).
+    pub fn auto_approve(mut self, on: bool) -> Self {
+        self.auto_approve = on;
+        self
+    }
+
+    /// Binds and serves on a thread of its own.
+    pub fn start(self) -> std::io::Result<Emulator> {
+        let tls = if self.tls {
+            Some(crate::server::tls::generate().map_err(std::io::Error::other)?)
+        } else {
+            None
+        };
+        let emulator = Emulator::launch(
+            self.port,
+            tls,
+            self.header_timeout.unwrap_or(HEADER_TIMEOUT),
+        )?;
+        {
+            let mut st = emulator.lock();
+            st.rotate_refresh_tokens = self.rotate_refresh_tokens;
+            st.testing_mode = self.testing_mode;
+            st.auto_approve = self.auto_approve;
+            if let Some(iss) = self.iss {
+                st.iss = iss;
+            }
+        }
+        Ok(emulator)
+    }
+}
+
+/// What became of a refresh token the emulator issued.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RefreshTokenState {
+    /// A newer token replaced it (rotation); using it again revokes the grant.
+    pub rotated: bool,
+    /// Its grant was revoked.
+    pub revoked: bool,
+}
+
 impl Emulator {
-    /// Binds 127.0.0.1:`port` (0: any free port) and serves plain HTTP on a thread of its own.
+    /// How an emulator starts.
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
+    /// Serves plain HTTP on 127.0.0.1:`port` (0: any free port) with the defaults.
     pub fn start(port: u16) -> std::io::Result<Emulator> {
-        Self::launch(port, None, HEADER_TIMEOUT)
-    }
-
-    /// As [`Emulator::start`], closing connections whose request head takes longer than
-    /// `header_timeout` (or that stay idle that long) instead of [`HEADER_TIMEOUT`].
-    pub fn start_with_header_timeout(
-        port: u16,
-        header_timeout: Duration,
-    ) -> std::io::Result<Emulator> {
-        Self::launch(port, None, header_timeout)
-    }
-
-    /// Serves HTTPS with a throw-away CA; returns the CA certificate (PEM) to trust.
-    pub fn start_tls(port: u16) -> std::io::Result<(Emulator, String)> {
-        let tls = crate::server::tls::generate().map_err(std::io::Error::other)?;
-        let ca = tls.ca_pem.clone();
-        Ok((Self::launch(port, Some(tls), HEADER_TIMEOUT)?, ca))
+        Self::builder().port(port).start()
     }
 
     fn launch(
@@ -64,6 +160,7 @@ impl Emulator {
         let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = format!("{scheme}://{}", listener.local_addr()?);
         let state: Shared = Arc::new(Mutex::new(EmuState::new(base_url.clone())));
+        let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
         let config = crate::server::Config {
             tls: tls.map(|t| t.config),
             header_timeout,
@@ -79,57 +176,224 @@ impl Emulator {
         )?;
         Ok(Emulator {
             base_url,
+            ca_pem,
             state,
             server,
         })
     }
 
-    pub fn base_url(&self) -> &str {
-        &self.base_url
-    }
-
-    pub fn state(&self) -> MutexGuard<'_, EmuState> {
+    fn lock(&self) -> MutexGuard<'_, EmuState> {
         self.state
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Mints a serverAuthCode, as the control API does.
+    /// `http://127.0.0.1:PORT` (or https): where every endpoint is.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The throw-away CA's certificate (PEM) to trust, when started with [`Builder::tls`].
+    pub fn ca_pem(&self) -> Option<&str> {
+        self.ca_pem.as_deref()
+    }
+
+    /// Mints a serverAuthCode, as a mobile sign-in with the web client's ID would get one.
     pub fn mint(&self, req: MintRequest) -> String {
-        self.state().mint(req)["code"]
+        self.lock().mint(req)["code"]
             .as_str()
             .unwrap_or_default()
             .to_string()
     }
 
-    /// Injects a fault for requests to `fault.path` (see [`state::Fault`]).
-    pub fn inject(&self, fault: state::Fault) {
-        self.state().faults.push(fault);
+    /// Injects a fault for requests to `fault.path` (see [`Fault`]).
+    pub fn inject_fault(&self, fault: Fault) {
+        self.lock().faults.push(fault);
     }
 
     /// Removes every injected fault.
     pub fn clear_faults(&self) {
-        self.state().faults.clear();
+        self.lock().faults.clear();
+    }
+
+    /// How many requests reached `path`.
+    pub fn hits(&self, path: &str) -> u64 {
+        self.lock().hits.get(path).copied().unwrap_or(0)
+    }
+
+    /// How many distinct paths were counted (at most 1,000 are).
+    pub fn paths_counted(&self) -> usize {
+        self.lock().hits.len()
+    }
+
+    /// Forgets every count.
+    pub fn clear_hits(&self) {
+        self.lock().hits.clear();
+    }
+
+    /// The emulator's time (Unix seconds): the system's, moved by [`Emulator::advance_clock`].
+    pub fn now(&self) -> i64 {
+        self.lock().now()
     }
 
     /// Moves the emulator's clock by `secs` (negative: back); returns its new time.
     pub fn advance_clock(&self, secs: i64) -> i64 {
-        let mut st = self.state();
+        let mut st = self.lock();
         st.clock_offset = st.clock_offset.saturating_add(secs);
         st.now()
     }
 
     /// A new signing key; the previous one stays published. Returns the new key's `kid`.
     pub fn rotate_keys(&self) -> String {
-        self.state().keys.rotate().kid.clone()
+        self.lock().keys.rotate().kid.clone()
     }
 
-    /// How many requests reached `path`.
-    pub fn hits(&self, path: &str) -> u64 {
-        self.state().hits.get(path).copied().unwrap_or(0)
+    /// The `kid` of the key that signs now.
+    pub fn kid(&self) -> String {
+        self.lock().keys.current().kid.clone()
     }
 
-    /// A client secret file (web form) for the emulator's client.
+    /// Signs `claims` with the current key, as the emulator signs its ID tokens: a token that
+    /// says whatever a test needs it to say.
+    pub fn sign(&self, claims: &serde_json::Value) -> String {
+        let key = self.lock().keys.current().clone();
+        key.sign(claims)
+    }
+
+    /// The `iss` value its ID tokens carry now.
+    pub fn iss(&self) -> String {
+        let st = self.lock();
+        st.iss_value(st.iss)
+    }
+
+    /// The current key as a JWK.
+    pub fn jwk(&self) -> Value {
+        self.lock().keys.current().jwk()
+    }
+
+    /// The published keys, as the JWKS endpoint serves them.
+    pub fn jwks(&self) -> Value {
+        self.lock().keys.jwks()
+    }
+
+    /// The published keys, as Google's PEM certificate map (`/oauth2/v1/certs`).
+    pub fn pem_map(&self) -> Value {
+        self.lock().keys.pem_map()
+    }
+
+    /// The JWKS's `Cache-Control: max-age` in seconds.
+    pub fn set_jwks_max_age(&self, secs: u64) {
+        self.lock().jwks_max_age = secs;
+    }
+
+    /// See [`Builder::rotate_refresh_tokens`].
+    pub fn set_rotate_refresh_tokens(&self, on: bool) {
+        self.lock().rotate_refresh_tokens = on;
+    }
+
+    /// See [`Builder::testing_mode`].
+    pub fn set_testing_mode(&self, on: bool) {
+        self.lock().testing_mode = on;
+    }
+
+    /// See [`Builder::auto_approve`].
+    pub fn set_auto_approve(&self, on: bool) {
+        self.lock().auto_approve = on;
+    }
+
+    /// See [`Builder::iss`].
+    pub fn set_iss(&self, iss: Iss) {
+        self.lock().iss = iss;
+    }
+
+    /// Whether the project has the Drive API enabled (off: Google's 403 accessNotConfigured).
+    pub fn set_drive_api_enabled(&self, on: bool) {
+        self.lock().drive_api_enabled = on;
+    }
+
+    /// The base URL its discovery document, client secrets and `iss` (with [`Iss::Url`])
+    /// name, when it is reached through another one (a proxy, a service name).
+    pub fn set_public_url(&self, url: &str) {
+        self.lock().issuer = url.trim_end_matches('/').to_string();
+    }
+
+    /// The web client's registered redirect URIs.
+    pub fn set_web_redirect_uris(&self, uris: Vec<String>) {
+        if let Some(web) = self
+            .lock()
+            .clients
+            .iter_mut()
+            .find(|c| c.id == state::WEB_CLIENT_ID)
+        {
+            web.redirect_uris = uris;
+        }
+    }
+
+    /// Adds (or replaces) a user, who then signs in as themselves (an unverified email, a
+    /// hosted domain, a name).
+    pub fn add_user(&self, user: User) {
+        self.lock().users.insert(user.email.clone(), user);
+    }
+
+    /// How many users it knows.
+    pub fn user_count(&self) -> usize {
+        self.lock().users.len()
+    }
+
+    /// Revokes every grant, as a user removing the app's access would.
+    pub fn revoke_grants(&self) {
+        for grant in self.lock().refresh_tokens.values_mut() {
+            grant.revoked = true;
+        }
+    }
+
+    /// Every refresh token issued, and what became of it.
+    pub fn refresh_tokens(&self) -> Vec<(String, RefreshTokenState)> {
+        self.lock()
+            .refresh_tokens
+            .iter()
+            .map(|(token, g)| {
+                let state = RefreshTokenState {
+                    rotated: g.rotated,
+                    revoked: g.revoked,
+                };
+                (token.clone(), state)
+            })
+            .collect()
+    }
+
+    /// What became of `token`, if the emulator issued it.
+    pub fn refresh_token(&self, token: &str) -> Option<RefreshTokenState> {
+        self.lock()
+            .refresh_tokens
+            .get(token)
+            .map(|g| RefreshTokenState {
+                rotated: g.rotated,
+                revoked: g.revoked,
+            })
+    }
+
+    /// Every access token issued.
+    pub fn access_tokens(&self) -> Vec<String> {
+        self.lock().access_tokens.keys().cloned().collect()
+    }
+
+    /// Whether the emulator issued `token` as an access token.
+    pub fn issued_access_token(&self, token: &str) -> bool {
+        self.lock().access_tokens.contains_key(token)
+    }
+
+    /// Every code minted, spent or not.
+    pub fn codes(&self) -> Vec<String> {
+        self.lock().codes.keys().cloned().collect()
+    }
+
+    /// Whether `code` was minted and is not spent yet.
+    pub fn code_unspent(&self, code: &str) -> bool {
+        self.lock().codes.get(code).is_some_and(|c| !c.used)
+    }
+
+    /// A client secret file (web form) for the emulator's web (server) client.
     pub fn client_secret_json(&self) -> String {
         client_secret_json(&self.base_url)
     }

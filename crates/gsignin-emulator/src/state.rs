@@ -213,7 +213,7 @@ pub struct Fault {
     pub body: Option<String>,
 }
 
-pub struct State {
+pub(crate) struct State {
     /// The emulator's base URL: where its endpoints are.
     pub issuer: String,
     /// Which `iss` its ID tokens (and discovery's `issuer`) carry.
@@ -462,11 +462,6 @@ impl State {
 
     pub fn user_by_sub(&self, sub: &str) -> Option<&User> {
         self.users.values().find(|u| u.sub == sub)
-    }
-
-    /// An ID token for `grant`, signed with the current key.
-    pub fn id_token(&self, grant: &Grant, access_token: &str, nonce: Option<&str>) -> String {
-        self.unsigned_id_token(grant, access_token, nonce).sign()
     }
 
     /// An ID token's claims and the key to sign them with: handlers sign after releasing the

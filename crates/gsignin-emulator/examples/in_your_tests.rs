@@ -1,15 +1,16 @@
 //! The emulator from another crate's tests: a local Google on a free port, codes minted as a
 //! phone would get them, faults, a movable clock, and a stop when the handle is dropped.
 //!
-//! In your Cargo.toml: `[dev-dependencies] gsignin = { git = "<this repository>" }` (or a path),
-//! then, as here (`cargo run --example emulator_in_your_tests`):
+//! In your Cargo.toml: `[dev-dependencies] gsignin-emulator = { git = "<this repository>" }` (or
+//! a path; it does not pull in gsignin's CLI), then, as here
+//! (`cargo run -p gsignin-emulator --example in_your_tests`):
 
-use gsignin::emulator::Emulator;
-use gsignin::emulator::state::{Fault, MintRequest, WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use gsignin_emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use gsignin_emulator::{Emulator, Fault, MintRequest};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    // Port 0: any free port; the base URL says which.
-    let google = Emulator::start(0)?;
+    // Port 0 (the default): any free port; the base URL says which.
+    let google = Emulator::builder().start()?;
     let base = google.base_url().to_string();
 
     // A serverAuthCode, as the app's Google Sign-In would hand it over.
@@ -34,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     assert!(tokens["refresh_token"].is_string());
 
     // Faults: the next refresh gets a 503; the clock jumps past the access token's hour.
-    google.inject(Fault {
+    google.inject_fault(Fault {
         path: "/token".into(),
         status: Some(503),
         count: Some(1),
