@@ -1,30 +1,64 @@
-//! gsignin: the server side of Google Sign-In, as a library behind a thin binary.
+//! gsignin: the server side of Google Sign-In. The binary is its one user (with its own
+//! integration tests, through [`testing`]): nothing here is an API for other crates. The
+//! pieces that are live in the workspace's other crates: `gsignin-verify` (the ID-token
+//! verifier) and `gsignin-emulator` (the local Google).
 
-pub mod app;
-pub mod browser;
-pub mod cache;
-pub mod cli;
-pub mod commands;
-pub mod config;
-pub mod context;
-pub use gsignin_emulator as emulator;
-pub mod envvars;
-pub mod error;
-pub mod fsutil;
-pub mod google;
-pub use gsignin_emulator::server::html;
-pub mod http;
-pub use gsignin_verify::identity;
-pub mod interrupt;
-pub mod io;
-pub mod loopback;
-pub mod output;
-pub mod redact;
-pub mod secret;
-pub use gsignin_emulator::server;
-pub mod session;
-pub mod signin;
-pub mod store;
-pub mod style;
-pub mod terminal;
-pub use gsignin_verify::time as timefmt;
+mod app;
+mod browser;
+mod cache;
+mod cli;
+mod commands;
+mod config;
+mod context;
+mod envvars;
+mod error;
+mod fsutil;
+mod google;
+mod http;
+mod interrupt;
+mod io;
+mod loopback;
+mod output;
+mod redact;
+mod secret;
+mod session;
+mod signin;
+mod store;
+mod style;
+mod terminal;
+
+use gsignin_emulator as emulator;
+use gsignin_emulator::server;
+use gsignin_emulator::server::html;
+use gsignin_verify::identity;
+use gsignin_verify::time as timefmt;
+
+/// The program: this process's argv, environment and streams in, its exit code out. A signal
+/// that waited while tokens were being stored takes effect here, once everything is written.
+pub fn main() -> std::process::ExitCode {
+    use std::io::{IsTerminal, Write};
+    let code = app::run(
+        std::env::args_os().collect(),
+        &|name| std::env::var(name).ok(),
+        context::Io::process(),
+        std::io::stdout().is_terminal(),
+        |_| {},
+    );
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stderr().flush();
+    interrupt::raise_deferred();
+    std::process::ExitCode::from(code)
+}
+
+/// What gsignin's own integration tests drive in-process: the program as a function, the
+/// context they tune, buffers standing in for the streams, an in-memory store, the HTTP
+/// client with their sleeper. Not an API: it changes with the tests.
+#[doc(hidden)]
+pub mod testing {
+    pub use crate::app::run;
+    pub use crate::context::{Ctx, Io};
+    pub use crate::envvars::ALL as ENV_VARS;
+    pub use crate::http::Http;
+    pub use crate::io::SharedBuf;
+    pub use crate::store::memory::MemoryStore;
+}

@@ -10,7 +10,6 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 /// One authorization request: its URL, and what the answer must match.
 pub struct AuthRequest {
     pub url: String,
-    pub redirect_uri: String,
     pub state: String,
     pub nonce: String,
     pub verifier: Secret,
@@ -65,7 +64,6 @@ impl AuthRequest {
         }
         Ok(AuthRequest {
             url: url.to_string(),
-            redirect_uri: p.redirect_uri.to_string(),
             state,
             nonce,
             verifier: Secret::new(verifier),

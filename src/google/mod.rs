@@ -5,7 +5,6 @@ pub mod drive;
 pub mod endpoints;
 pub use gsignin_verify::id_token;
 pub mod jwks;
-pub use gsignin_verify::keys;
 pub mod revoke;
 pub mod scopes;
 pub mod token;

@@ -17,7 +17,6 @@ pub struct TokenResponse {
     pub refresh_token: Option<Secret>,
     pub refresh_token_expires_in: Option<i64>,
     pub scope: Option<String>,
-    pub token_type: Option<String>,
     pub id_token: Option<Secret>,
 }
 
@@ -28,7 +27,6 @@ struct Raw {
     refresh_token: Option<String>,
     refresh_token_expires_in: Option<serde_json::Value>,
     scope: Option<String>,
-    token_type: Option<String>,
     id_token: Option<String>,
 }
 
@@ -156,7 +154,6 @@ fn parse_response(
             refresh_token: raw.refresh_token.filter(|s| !s.is_empty()).map(Secret::new),
             refresh_token_expires_in: secs(raw.refresh_token_expires_in),
             scope: raw.scope,
-            token_type: raw.token_type,
             id_token: raw.id_token.filter(|s| !s.is_empty()).map(Secret::new),
         });
     }

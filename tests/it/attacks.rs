@@ -3,7 +3,7 @@
 //! exit code, and is named after what it guards.
 
 use crate::support::{Env, bare_cmd, exits, json_error, stderr, stdout};
-use gsignin::emulator::Fault;
+use gsignin_emulator::Fault;
 
 #[test]
 fn a_huge_timeout_is_a_usage_error_not_a_panic() {
@@ -614,8 +614,8 @@ fn a_token_also_issued_for_another_client_is_refused() {
         .unwrap()
         .as_secs();
     let claims = serde_json::json!({"iss": "https://accounts.google.com",
-        "aud": ["evil-client", gsignin::emulator::state::WEB_CLIENT_ID],
-        "azp": gsignin::emulator::state::WEB_CLIENT_ID,
+        "aud": ["evil-client", gsignin_emulator::state::WEB_CLIENT_ID],
+        "azp": gsignin_emulator::state::WEB_CLIENT_ID,
         "sub": "1101", "iat": now, "exp": now + 3600});
     let token = env.emu.sign(&claims);
     let out = exits(env.cmd().args(["--json", "whoami", &token]), 3);
@@ -632,12 +632,12 @@ fn a_token_also_issued_for_another_client_is_refused() {
 
 #[test]
 fn a_store_that_fails_after_the_code_is_spent_rescues_the_tokens_in_process() {
-    use gsignin::store::memory::MemoryStore;
+    use gsignin::testing::MemoryStore;
     let env = Env::new();
     let memory = MemoryStore::new();
     let with_memory = |m: &MemoryStore| {
         let m = m.clone();
-        move |ctx: &mut gsignin::context::Ctx| ctx.memory_store = Some(m)
+        move |ctx: &mut gsignin::testing::Ctx| ctx.memory_store = Some(m)
     };
     // A working store: exchange and refresh through memory, nothing in files.
     env.run_with(&["exchange", &env.code()], with_memory(&memory))

@@ -1,7 +1,7 @@
 //! `gsignin drive-appfolder`: the offline API call, against the emulator's Drive.
 
 use crate::support::{Env, exits, json_error, json_out, stderr, stdout};
-use gsignin::emulator::MintRequest;
+use gsignin_emulator::MintRequest;
 use serde_json::{Value, json};
 
 const FOLDER: &str = "/drive/v3/files/appfolder";
@@ -131,7 +131,7 @@ fn rate_limits_are_retried_then_exit_5() {
     assert_eq!(env.emu.hits(FOLDER), 5, "three tries");
 
     env.emu.clear_faults();
-    env.inject(gsignin::emulator::Fault {
+    env.inject(gsignin_emulator::Fault {
         path: FOLDER.into(),
         status: Some(403),
         count: Some(1),

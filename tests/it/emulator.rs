@@ -2,7 +2,7 @@
 
 use crate::support::Env;
 use base64::Engine;
-use gsignin::emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use gsignin_emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use serde_json::Value;
 
 fn http() -> reqwest::blocking::Client {
@@ -248,7 +248,7 @@ fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
 #[test]
 fn half_sent_and_idle_connections_are_closed() {
     use std::io::{Read, Write};
-    let emu = gsignin::emulator::Emulator::builder()
+    let emu = gsignin_emulator::Emulator::builder()
         .header_timeout(std::time::Duration::from_secs(1))
         .start()
         .unwrap();
@@ -488,7 +488,7 @@ fn id_tokens_carry_googles_iss_by_default_and_gsignin_works_in_every_mode() {
     assert_eq!(id_token_iss(&doc), "https://accounts.google.com");
     crate::support::exits(env.cmd().arg("whoami"), 0);
     // One code asks for the legacy spelling.
-    let code = env.mint(gsignin::emulator::MintRequest {
+    let code = env.mint(gsignin_emulator::MintRequest {
         iss: Some("accounts.google.com".into()),
         ..Default::default()
     });
@@ -524,7 +524,7 @@ fn id_tokens_carry_googles_iss_by_default_and_gsignin_works_in_every_mode() {
 
 #[test]
 fn pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
-    use gsignin::emulator::MintRequest;
+    use gsignin_emulator::MintRequest;
     let env = Env::new();
     let base = env.emu.base_url();
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";

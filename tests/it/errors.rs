@@ -2,7 +2,7 @@
 //! error object, one line on stderr with a hint, and no secret in either stream.
 
 use crate::support::{Env, Ran};
-use gsignin::emulator::MintRequest;
+use gsignin_emulator::MintRequest;
 
 /// A case: its name, what to run (given a fresh env), the exit code and the error code.
 type Case = (&'static str, fn(&Env) -> Ran, i32, &'static str);
@@ -79,7 +79,7 @@ const CASES: &[Case] = &[
         |e| {
             let path = e.home().join("wrong.json");
             let doc = e.emu.client_secret_json().replace(
-                gsignin::emulator::state::WEB_CLIENT_SECRET,
+                gsignin_emulator::state::WEB_CLIENT_SECRET,
                 "GOCSPX-not-the-secret",
             );
             std::fs::write(&path, doc).unwrap();

@@ -2,7 +2,7 @@
 //! contract names, and the promise that a spent code's tokens are never lost.
 
 use crate::support::{Env, assert_no_secret, exits, json_error, stderr, stdout};
-use gsignin::emulator::MintRequest;
+use gsignin_emulator::MintRequest;
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 
@@ -538,11 +538,11 @@ fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
         .as_secs();
     // The token endpoint answers with an ID token signed by a key the issuer never published.
     let forged = gsignin_verify::signing::SigningKey::generate().sign(&serde_json::json!({
-        "iss": "https://accounts.google.com", "aud": gsignin::emulator::state::WEB_CLIENT_ID,
+        "iss": "https://accounts.google.com", "aud": gsignin_emulator::state::WEB_CLIENT_ID,
         "sub": "1", "iat": now, "exp": now + 3600,
     }));
     let refresh = "1//0rescued-refresh-token-of-a-forged-answer";
-    env.inject(gsignin::emulator::Fault {
+    env.inject(gsignin_emulator::Fault {
         path: "/token".into(),
         status: Some(200),
         body: Some(
@@ -573,7 +573,7 @@ fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
 fn a_discovery_document_naming_another_issuer_is_refused() {
     let env = Env::new();
     let code = env.code();
-    env.inject(gsignin::emulator::Fault {
+    env.inject(gsignin_emulator::Fault {
         path: "/.well-known/openid-configuration".into(),
         status: Some(200),
         body: Some(

@@ -6,7 +6,7 @@
 //! request, so nothing can reach Google.
 
 use crate::support::{Env, missing_tool};
-use gsignin::emulator::state::{MintRequest, WEB_CLIENT_ID};
+use gsignin_emulator::state::{MintRequest, WEB_CLIENT_ID};
 use std::path::Path;
 
 #[test]
@@ -62,7 +62,7 @@ fn googles_python_libraries_accept_the_emulator() {
 /// sockets and name lookups to refuse every non-loopback host, and proves that first.
 #[test]
 fn googles_node_libraries_accept_the_emulator() {
-    use gsignin::emulator::state::{
+    use gsignin_emulator::state::{
         INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_SECRET,
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/google/node");

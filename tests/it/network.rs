@@ -2,7 +2,7 @@
 //! ends, and that the stored sign-in survives every failure.
 
 use crate::support::{Env, exits, json_error, stderr};
-use gsignin::emulator::Fault;
+use gsignin_emulator::Fault;
 
 /// Each endpoint, the path the emulator counts, and the command that reaches it.
 fn endpoints() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
@@ -378,7 +378,7 @@ fn a_refresh_that_may_have_reached_an_issuer_that_rotates_is_never_resent() {
 
     // A 5xx: the issuer may have acted too. Not resent; the next refresh goes through when
     // it had not. (The lost answer above cost the sign-in: a new one, with a refresh token.)
-    let code = env.mint(gsignin::emulator::MintRequest {
+    let code = env.mint(gsignin_emulator::MintRequest {
         force_refresh_token: true,
         ..Default::default()
     });
@@ -413,7 +413,7 @@ fn what_an_issuers_refreshes_showed_outlives_a_new_sign_in_and_an_unknown_issuer
     // An issuer not known to keep its refresh tokens (not Google's): its first refresh is not
     // resent either.
     let env = Env::new();
-    env.emu.set_iss(gsignin::emulator::Iss::Url);
+    env.emu.set_iss(gsignin_emulator::Iss::Url);
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     env.fail("/token", 503, Some(1));
     let before = env.emu.hits("/token");

@@ -588,11 +588,11 @@ fn keep_never_replaces_the_developers_own_sign_in_or_another_users() {
     // An unverified email, one too long for a profile name, and no email scope at all.
     let long = format!("{}@example.com", "l".repeat(60));
     for email in ["una@example.com", long.as_str()] {
-        let mut user = gsignin::emulator::User::for_email(email, None, None);
+        let mut user = gsignin_emulator::User::for_email(email, None, None);
         user.email_verified = email != "una@example.com";
         env.emu.add_user(user);
     }
-    let no_email = env.mint(gsignin::emulator::MintRequest {
+    let no_email = env.mint(gsignin_emulator::MintRequest {
         email: Some("noemail@example.com".into()),
         scopes: Some(vec!["openid".into()]),
         ..Default::default()

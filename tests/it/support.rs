@@ -3,8 +3,8 @@
 //! Secret Service (dbus-daemon + gnome-keyring-daemon) per test that needs one.
 
 use assert_cmd::Command;
-use gsignin::emulator::Emulator;
-use gsignin::emulator::MintRequest;
+use gsignin_emulator::Emulator;
+use gsignin_emulator::MintRequest;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
@@ -144,7 +144,7 @@ impl Env {
         let mut all: Vec<String> = self.emu.codes();
         all.extend(self.emu.refresh_tokens().into_iter().map(|(t, _)| t));
         all.extend(self.emu.access_tokens());
-        all.push(gsignin::emulator::state::WEB_CLIENT_SECRET.to_string());
+        all.push(gsignin_emulator::state::WEB_CLIENT_SECRET.to_string());
         all
     }
 }
@@ -165,7 +165,7 @@ pub fn bare_cmd() -> Command {
 /// The binary with none of gsignin's variables, proxies or CA settings from the outside.
 pub fn bare_process() -> std::process::Command {
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
-    for var in gsignin::envvars::ALL
+    for var in gsignin::testing::ENV_VARS
         .iter()
         .map(|(name, _)| *name)
         .chain(SCRUBBED.iter().copied())
@@ -400,13 +400,13 @@ impl Env {
     }
 
     /// Injects a fault at the emulator.
-    pub fn inject(&self, fault: gsignin::emulator::Fault) {
+    pub fn inject(&self, fault: gsignin_emulator::Fault) {
         self.emu.inject_fault(fault);
     }
 
     /// Makes the next request to `path` wait `ms` before it is served.
     pub fn delay_next(&self, path: &str, ms: u64) {
-        self.inject(gsignin::emulator::Fault {
+        self.inject(gsignin_emulator::Fault {
             path: path.into(),
             latency_ms: ms,
             count: Some(1),
@@ -416,7 +416,7 @@ impl Env {
 
     /// Answers requests to `path` with `status`, `count` times (None: until cleared).
     pub fn fail(&self, path: &str, status: u16, count: Option<u64>) {
-        self.inject(gsignin::emulator::Fault {
+        self.inject(gsignin_emulator::Fault {
             path: path.into(),
             status: Some(status),
             count,
@@ -823,7 +823,7 @@ impl Env {
     }
 
     /// As [`Env::run`], with `tune` applied to the context last (an in-memory store, say).
-    pub fn run_with(&self, args: &[&str], tune: impl FnOnce(&mut gsignin::context::Ctx)) -> Ran {
+    pub fn run_with(&self, args: &[&str], tune: impl FnOnce(&mut gsignin::testing::Ctx)) -> Ran {
         self.run_inner(args, ROOMY_TIMEOUT, tune)
     }
 
@@ -831,7 +831,7 @@ impl Env {
         &self,
         args: &[&str],
         timeout: Duration,
-        tune: impl FnOnce(&mut gsignin::context::Ctx),
+        tune: impl FnOnce(&mut gsignin::testing::Ctx),
     ) -> Ran {
         let mut argv: Vec<std::ffi::OsString> = vec!["gsignin".into()];
         let given = |flag: &str| args.iter().any(|a| a.starts_with(flag));
@@ -854,19 +854,19 @@ impl Env {
             std::rc::Rc::new(std::cell::RefCell::new(Vec::new())),
             std::rc::Rc::new(std::cell::RefCell::new(Vec::new())),
         );
-        let io = gsignin::context::Io::captured(
-            std::rc::Rc::new(std::cell::RefCell::new(Box::new(gsignin::io::SharedBuf(
-                out.clone(),
-            )))),
-            std::rc::Rc::new(std::cell::RefCell::new(Box::new(gsignin::io::SharedBuf(
-                err.clone(),
-            )))),
+        let io = gsignin::testing::Io::captured(
+            std::rc::Rc::new(std::cell::RefCell::new(Box::new(
+                gsignin::testing::SharedBuf(out.clone()),
+            ))),
+            std::rc::Rc::new(std::cell::RefCell::new(Box::new(
+                gsignin::testing::SharedBuf(err.clone()),
+            ))),
         );
         let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let record = slept.clone();
-        let code = gsignin::app::run(argv, &|_| None, io, false, |ctx| {
+        let code = gsignin::testing::run(argv, &|_| None, io, false, |ctx| {
             ctx.http =
-                gsignin::http::Http::new(timeout, ctx.settings.verbose, ctx.io.stderr.clone())
+                gsignin::testing::Http::new(timeout, ctx.settings.verbose, ctx.io.stderr.clone())
                     .with_sleeper(std::sync::Arc::new(move |d| record.lock().unwrap().push(d)))
                     .with_random(std::sync::Arc::new(|| 0.5));
             ctx.deadlines.lock = Some(Duration::from_millis(300));

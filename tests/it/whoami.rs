@@ -2,7 +2,7 @@
 //! offline keys, the hosted-domain rule.
 
 use crate::support::{Env, exits, json_out, stdout};
-use gsignin::emulator::MintRequest;
+use gsignin_emulator::MintRequest;
 use gsignin_verify::signing::SigningKey;
 use serde_json::{Value, json};
 
@@ -17,7 +17,7 @@ fn claims(env: &Env) -> Value {
         .unwrap()
         .as_secs();
     let iss = env.emu.iss();
-    json!({"iss": iss, "aud": gsignin::emulator::state::WEB_CLIENT_ID,
+    json!({"iss": iss, "aud": gsignin_emulator::state::WEB_CLIENT_ID,
            "sub": "42", "iat": now, "exp": now + 3600})
 }
 
@@ -275,7 +275,7 @@ fn a_reader_that_stops_early_ends_the_batch_with_exit_0() {
 fn a_time_claim_no_date_can_name_is_shown_out_of_range_not_wrapped() {
     let env = Env::new();
     let claims = serde_json::json!({"iss": "https://accounts.google.com",
-        "aud": gsignin::emulator::state::WEB_CLIENT_ID, "sub": "1101",
+        "aud": gsignin_emulator::state::WEB_CLIENT_ID, "sub": "1101",
         "iat": i64::MIN, "exp": i64::MIN});
     let token = env.emu.sign(&claims);
     let out = crate::support::exits(env.cmd().args(["whoami", &token]), 3);
