@@ -133,7 +133,7 @@ impl Ctx {
 
     /// The store a saved profile's secrets live in, whatever `--store` says now.
     pub fn store_for(&self, profile: &crate::store::Profile) -> crate::store::Store {
-        self.open_store(profile.store_kind())
+        self.open_store(profile.store)
     }
 
     /// The issuer's endpoints, with a warning for each one its discovery document puts on

@@ -197,6 +197,15 @@ impl Error {
         )
     }
 
+    /// A refresh brought no ID token where one was asked for.
+    pub fn no_id_token_on_refresh() -> Self {
+        Self::new(
+            Code::NoIdToken,
+            "the issuer returned no ID token on refresh",
+            "the sign-in lacks the openid scope; request openid in the app and exchange a new code",
+        )
+    }
+
     /// Nothing is stored for `profile`.
     pub fn not_signed_in(profile: &str) -> Self {
         Self::new(
@@ -234,7 +243,7 @@ impl Error {
         &self.hint
     }
 
-    /// The message with `prefix`/`suffix` added (a layer above knows more of the story).
+    /// The same error with its message replaced (a layer above knows more of the story).
     pub fn with_message(mut self, message: impl Into<String>) -> Self {
         self.message = message.into();
         self

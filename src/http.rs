@@ -40,7 +40,7 @@ pub struct Http {
     sleep: Sleeper,
     random: Random,
     /// The secrets this run has sent and received, scrubbed from anything shown.
-    known: crate::redact::Known,
+    known: crate::redact::SeenSecrets,
     /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback is allowed (warned).
     insecure_http: bool,
     warned_insecure: std::cell::Cell<bool>,
@@ -107,7 +107,7 @@ impl Http {
         Http {
             sleep: std::sync::Arc::new(std::thread::sleep),
             random: std::sync::Arc::new(rand::random::<f64>),
-            known: crate::redact::Known::default(),
+            known: crate::redact::SeenSecrets::default(),
             insecure_http: false,
             warned_insecure: std::cell::Cell::new(false),
             color_warnings: false,
@@ -142,7 +142,7 @@ impl Http {
     }
 
     /// Every secret this run has sent or received.
-    pub fn known(&self) -> &crate::redact::Known {
+    pub fn known(&self) -> &crate::redact::SeenSecrets {
         &self.known
     }
 

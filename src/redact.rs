@@ -156,14 +156,14 @@ fn replace_spans(text: &str, mut spans: Vec<(usize, usize)>) -> String {
 /// Every secret this run has sent or received, so that any text shown to a person (a trace
 /// line, a server's error message, a warning) can be scrubbed of them by value.
 #[derive(Default)]
-pub struct Known {
+pub struct SeenSecrets {
     values: std::cell::RefCell<Vec<zeroize::Zeroizing<String>>>,
 }
 
 /// Shorter values are too likely to be ordinary words to replace everywhere.
 const MIN_KNOWN: usize = 8;
 
-impl Known {
+impl SeenSecrets {
     pub fn add(&self, value: &str) {
         let value = value.trim();
         if value.len() < MIN_KNOWN {
@@ -267,7 +267,7 @@ mod tests {
 
     #[test]
     fn known_secrets_are_scrubbed_wherever_they_appear() {
-        let known = Known::default();
+        let known = SeenSecrets::default();
         known.add("4/0AbCdEfGh-code");
         known.add("short");
         known.add_from_body(br#"{"access_token":"ya29.fromtheresponse","id":"x"}"#);

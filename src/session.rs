@@ -120,13 +120,7 @@ impl<'a> Session<'a> {
             TokenKind::Access => self.tokens.access_token.clone(),
             TokenKind::Id => self.tokens.id_token.clone(),
         };
-        token.ok_or_else(|| {
-            Error::new(
- Code::NoIdToken,
-                "the issuer returned no ID token on refresh",
-                "the sign-in lacks the openid scope; request openid in the app and exchange a new code",
-            )
-        })
+        token.ok_or_else(Error::no_id_token_on_refresh)
     }
 
     /// Refreshes under the profile's lock: re-reads the stored refresh token first (another
@@ -147,9 +141,11 @@ impl<'a> Session<'a> {
         }
         let refresh_token = self.tokens.refresh_token.clone().ok_or_else(|| {
             Error::new(
- Code::NoRefreshToken,
+                Code::NoRefreshToken,
                 format!("profile `{}` holds no refresh token", self.name),
-                "the issuer sends one only with a user's first code for this client: on Android request the code with forceCodeForRefreshToken=true (on the web, prompt=consent), then exchange it",
+                "the issuer sends one only with a user's first code for this client: on Android \
+                 request the code with forceCodeForRefreshToken=true (on the web, \
+                 prompt=consent), then exchange it",
             )
         })?;
         let endpoints = self.endpoints()?;
@@ -221,11 +217,15 @@ impl<'a> Session<'a> {
             .and_then(|v| user_changed(&self.name, self.profile.as_ref(), v));
         let id_token_ok = verdict.as_ref().is_some_and(Verdict::valid) && switched.is_none();
         if verdict.as_ref().is_some_and(|v| !v.valid()) {
-            self.ctx.warn("the new ID token failed verification and was not stored; `gsignin whoami` shows why once you fetch one with --show-tokens");
+            self.ctx.warn(
+                "the new ID token failed verification and was not stored; `gsignin whoami` shows \
+                 why once you fetch one with --show-tokens",
+            );
         }
         if !lost_scopes.is_empty() {
             self.ctx.warn(&format!(
-                "the refreshed grant lacks scopes the sign-in had: {} (the user may have removed access)",
+                "the refreshed grant lacks scopes the sign-in had: {} (the user may have removed \
+                 access)",
                 scopes::short_list(&lost_scopes)
             ));
         }

@@ -6,7 +6,7 @@
 use crate::google::id_token::Verdict;
 use crate::google::scopes;
 use crate::google::token::TokenResponse;
-use crate::store::{Profile, StoreKind, Tokens, kind_name};
+use crate::store::{Profile, StoreKind, Tokens};
 
 /// A sign-in: its metadata and its secrets, saved together.
 pub struct SignIn {
@@ -38,7 +38,7 @@ impl SignIn {
                 refresh_token_expires_at: None,
                 has_refresh_token: false,
                 rotates_refresh_tokens: None,
-                store: kind_name(store).into(),
+                store,
                 updated_at: now,
             },
             tokens: Tokens {

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 pub fn run(ctx: &Ctx, args: DriveArgs) -> Result<Outcome> {
     let mut session = Session::open(ctx)?;
-    // Known to lack the scope: say so without bothering Drive.
+    // SeenSecrets to lack the scope: say so without bothering Drive.
     if let Some(p) = &session.profile
         && !p.scopes.is_empty()
         && !scopes::contains(&p.scopes, drive::SCOPE)

@@ -2,7 +2,7 @@
 
 use crate::cli::{PrintWhat, RefreshArgs};
 use crate::context::Ctx;
-use crate::error::{Code, Error, Result};
+use crate::error::{Error, Result};
 use crate::google::scopes;
 use crate::output::{self, Data, Outcome, aligned};
 use crate::session::Session;
@@ -19,13 +19,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<Outcome> {
             PrintWhat::AccessToken => Some(&resp.access_token),
             PrintWhat::IdToken => resp.id_token.as_ref(),
         };
-        let token = token.ok_or_else(|| {
-            Error::new(
- Code::NoIdToken,
-                "the issuer returned no ID token on refresh",
-                "the sign-in lacks the openid scope; request openid in the app and exchange a new code",
-            )
-        })?;
+        let token = token.ok_or_else(Error::no_id_token_on_refresh)?;
         return Ok(Outcome {
             data: Data::Raw(token.expose().to_string()),
             failure: None,

@@ -34,7 +34,7 @@ pub struct SignInReport {
 pub struct RefreshTokenReport {
     pub issued: bool,
     pub stored: bool,
-    pub store: String,
+    pub store: crate::store::StoreKind,
     pub location: String,
 }
 
@@ -110,7 +110,7 @@ impl SignInReport {
             refresh_token: RefreshTokenReport {
                 issued: resp.refresh_token.is_some(),
                 stored: profile.has_refresh_token,
-                store: profile.store.clone(),
+                store: profile.store,
                 location,
             },
             id_token: verdict.map(|v| IdTokenReport {

@@ -1,5 +1,5 @@
-//! The token endpoint: the authorization_code grant (and, later, refresh_token), with Google's
-//! errors turned into messages that say what happened and what to do.
+//! The token endpoint: the authorization_code and refresh_token grants, with Google's errors
+//! turned into messages that say what happened and what to do.
 //!
 //! Client authentication is client_secret_post, as Google's own libraries do it.
 

@@ -1,6 +1,6 @@
-//! Secrets held in memory, for tests and for the emulator's own runs: the same contract as the
-//! keyring and file stores, plus switches that make a save or a probe fail, so the rescue paths
-//! can be proven in-process.
+//! Secrets held in memory, for in-process tests: the same contract as the keyring and file
+//! stores, plus switches that make a save or a probe fail, so the rescue paths can be proven
+//! in-process.
 
 use super::{SecretStore, Tokens};
 use crate::error::{Code, Error, Result};

@@ -17,10 +17,13 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use zeroize::Zeroizing;
 
-/// Where a profile's secrets live.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a profile's secrets live (written in profile files and reports as `keyring` or
+/// `file`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum StoreKind {
     /// The OS keyring (Secret Service, Keychain, Credential Manager).
+    #[default]
     Keyring,
     /// Files of mode 0600 in the data dir: an explicit opt-in.
     File,
@@ -45,15 +48,6 @@ struct TokensWire {
 }
 
 impl Profile {
-    /// The store this profile's secrets were written to.
-    pub fn store_kind(&self) -> StoreKind {
-        if self.store == "file" {
-            StoreKind::File
-        } else {
-            StoreKind::Keyring
-        }
-    }
-
     /// Who signed in, as a person should read it (see [`crate::identity::who`]).
     pub fn who(&self) -> String {
         crate::identity::who(
@@ -119,7 +113,8 @@ pub struct Profile {
     /// resent (see `Session::retry`).
     #[serde(default)]
     pub rotates_refresh_tokens: Option<bool>,
-    pub store: String,
+    /// The store its secrets were written to.
+    pub store: StoreKind,
     pub updated_at: i64,
 }
 
@@ -140,13 +135,6 @@ pub struct Store {
     pub secrets: Box<dyn SecretStore>,
     profiles: PathBuf,
     locks: PathBuf,
-}
-
-pub fn kind_name(kind: StoreKind) -> &'static str {
-    match kind {
-        StoreKind::Keyring => "keyring",
-        StoreKind::File => "file",
-    }
 }
 
 /// Profile names become file names and keyring accounts: keep them plain.

@@ -111,7 +111,7 @@ pub async fn tokeninfo(
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 KeySnapshot {
                     jwks: st.keys.jwks(),
-                    issuer: st.issuer.clone(),
+                    issuer: st.public_url.clone(),
                     now: st.now(),
                 }
             };

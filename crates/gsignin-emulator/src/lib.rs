@@ -314,7 +314,7 @@ impl Emulator {
     /// The base URL its discovery document, client secrets and `iss` (with [`Iss::Url`])
     /// name, when it is reached through another one (a proxy, a service name).
     pub fn set_public_url(&self, url: &str) {
-        self.lock().issuer = url.trim_end_matches('/').to_string();
+        self.lock().public_url = url.trim_end_matches('/').to_string();
     }
 
     /// The web client's registered redirect URIs.
@@ -607,7 +607,7 @@ async fn discovery(State(shared): State<Shared>) -> Response {
         let st = shared
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        (st.issuer.clone(), st.iss_value(st.iss))
+        (st.public_url.clone(), st.iss_value(st.iss))
     };
     let doc = json!({
         "issuer": iss,

@@ -214,8 +214,9 @@ pub struct Fault {
 }
 
 pub(crate) struct State {
-    /// The emulator's base URL: where its endpoints are.
-    pub issuer: String,
+    /// The base URL its discovery document, client secrets and `iss` (with [`Iss::Url`])
+    /// name: where its endpoints are, as its clients reach them.
+    pub public_url: String,
     /// Which `iss` its ID tokens (and discovery's `issuer`) carry.
     pub iss: Iss,
     pub clock_offset: i64,
@@ -328,9 +329,9 @@ impl State {
         }
     }
 
-    pub fn new(issuer: String) -> State {
+    pub fn new(public_url: String) -> State {
         State {
-            issuer,
+            public_url,
             iss: Iss::Google,
             clock_offset: 0,
             code_lifetime: 600,
@@ -455,7 +456,7 @@ impl State {
     /// The `iss` value of `iss`: a Google spelling, or this emulator's URL.
     pub fn iss_value(&self, iss: Iss) -> String {
         match iss {
-            Iss::Url => self.issuer.clone(),
+            Iss::Url => self.public_url.clone(),
             other => other.name().to_string(),
         }
     }

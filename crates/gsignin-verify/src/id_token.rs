@@ -86,8 +86,9 @@ fn skipped(detail: impl Into<String>) -> Check {
 pub struct Verdict {
     pub header: Option<Map<String, Value>>,
     pub claims: Option<Map<String, Value>>,
-    /// In a fixed order: format, alg, signature, iss, aud, exp, iat, nbf, hd, azp,
-    /// email_verified. The last three fail only when asked to (`hd` with a required domain).
+    /// In a fixed order: format, alg, typ, signature, iss, sub, aud, exp, iat, nbf, hd, azp,
+    /// nonce, email_verified. `hd` fails only with a required domain, `nonce` only when one
+    /// was sent, `email_verified` never (it is reported, not required).
     pub checks: Vec<(&'static str, Check)>,
     /// The header names a `kid` the key set lacks: the caller may refetch the keys once.
     pub unknown_kid: bool,
@@ -406,14 +407,14 @@ fn check_iss(c: &Map<String, Value>, issuers: &[String]) -> Check {
         )),
         Some(other) => fail(format!(
             "`iss` is present but not a string: {}",
-            shown(other)
+            quoted(other)
         )),
         None => fail("no `iss` claim"),
     }
 }
 
 /// A claim's value as it appears, cut short: for reasons that name a wrong type.
-fn shown(v: &Value) -> String {
+fn quoted(v: &Value) -> String {
     let text = v.to_string();
     match text.char_indices().nth(60) {
         Some((at, _)) => format!("{}…", &text[..at]),
@@ -436,7 +437,7 @@ fn check_typ(header: &Map<String, Value>) -> Check {
         )),
         Some(other) => fail(format!(
             "`typ` is present but not a string: {}",
-            shown(other)
+            quoted(other)
         )),
     }
 }
@@ -450,7 +451,7 @@ fn check_sub(c: &Map<String, Value>) -> Check {
         Some(Value::String(s)) => pass(s.clone()),
         Some(other) => fail(format!(
             "`sub` is present but not a string: {} (no user can be named by it)",
-            shown(other)
+            quoted(other)
         )),
         None => fail("no `sub` claim: the token names no user"),
     }
@@ -465,7 +466,7 @@ fn check_aud(c: &Map<String, Value>, audience: Option<&str>) -> Check {
         Some(other) => {
             return fail(format!(
                 "`aud` is present but neither a string nor an array of strings: {}",
-                shown(other)
+                quoted(other)
             ));
         }
         None => vec![],
@@ -517,10 +518,10 @@ fn time_claim(c: &Map<String, Value>, name: &str) -> Result<Option<f64>, Check> 
         None => Ok(None),
         Some(v) => match v.as_f64() {
             Some(f) if f.is_finite() && f.abs() <= TIME_RANGE => Ok(Some(f)),
-            Some(_) => Err(fail(format!("`{name}` is out of range: {}", shown(v)))),
+            Some(_) => Err(fail(format!("`{name}` is out of range: {}", quoted(v)))),
             None => Err(fail(format!(
                 "`{name}` is not a number of seconds: {}",
-                shown(v)
+                quoted(v)
             ))),
         },
     }
@@ -592,7 +593,7 @@ fn check_nonce(c: &Map<String, Value>, want: &str) -> Check {
         Some(Value::String(_)) => {
             fail("the nonce is not the one this sign-in sent: a token from another sign-in")
         }
-        Some(other) => fail(format!("`nonce` is not a string: {}", shown(other))),
+        Some(other) => fail(format!("`nonce` is not a string: {}", quoted(other))),
         None => fail("no `nonce` claim, though this sign-in sent one"),
     }
 }
@@ -604,7 +605,7 @@ fn check_hd(c: &Map<String, Value>, want: Option<&str>) -> Check {
         Some(other) => {
             return fail(format!(
                 "`hd` is present but not a string: {}",
-                shown(other)
+                quoted(other)
             ));
         }
     };
@@ -651,7 +652,7 @@ fn check_azp(c: &Map<String, Value>, audience: Option<&str>) -> Check {
         }
         (Some(other), _) => fail(format!(
             "`azp` is present but not a string: {}",
-            shown(other)
+            quoted(other)
         )),
         (None, false) => skipped("no `azp` claim"),
     }
@@ -665,7 +666,7 @@ fn report_email_verified(c: &Map<String, Value>) -> Check {
         Some(other) => {
             return skipped(format!(
                 "`email_verified` is present but not a boolean: {} (the email counts as NOT verified)",
-                shown(other)
+                quoted(other)
             ));
         }
         None => None,
