@@ -167,17 +167,7 @@ impl<'a> Session<'a> {
 
         // From here the old refresh token may be dead (rotation): nothing may lose the new one.
         let now = self.ctx.clock.now();
-        // Scopes the sign-in had that the new grant lacks (the user removed access).
-        let granted = scopes::split(response.scope.as_deref());
-        let lost_scopes: Vec<String> = match (&self.profile, response.scope.is_some()) {
-            (Some(p), true) => p
-                .scopes
-                .iter()
-                .filter(|s| !scopes::contains(&granted, s))
-                .cloned()
-                .collect(),
-            _ => Vec::new(),
-        };
+        let before = self.profile.clone();
         let rotated = signin::absorb(self.profile.as_mut(), &mut self.tokens, &response, now);
         if let Some(p) = self.profile.as_mut() {
             // A refresh always sent a refresh token: a new one back is a rotation.
@@ -198,56 +188,50 @@ impl<'a> Session<'a> {
             ));
         });
 
-        let verdict = response.id_token.as_ref().map(|t| {
-            let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
-            let mut keys =
-                KeySource::issuer(&self.ctx.http, &endpoints.jwks, self.ctx.cache(), now);
-            keys.verify(t.expose().as_bytes(), &expect, now)
-        });
-        let verdict = match verdict.transpose() {
-            Ok(v) => v,
-            Err(e) => {
-                self.ctx
-                    .warn(&format!("could not verify the new ID token: {e}"));
-                None
-            }
-        };
-        let switched = verdict
-            .as_ref()
-            .and_then(|v| user_changed(&self.name, self.profile.as_ref(), v));
-        let id_token_ok = verdict.as_ref().is_some_and(Verdict::valid) && switched.is_none();
-        if verdict.as_ref().is_some_and(|v| !v.valid()) {
-            self.ctx.warn(
-                "the new ID token failed verification and was not stored; `gsignin whoami` shows \
-                 why once you fetch one with --show-tokens",
-            );
+        let verdict = self.verify_new_id_token(&response, &endpoints, &client, now);
+        let judged = judge_refresh(&self.name, before.as_ref(), &response, verdict.as_ref());
+        for warning in &judged.warnings {
+            self.ctx.warn(warning);
         }
-        if !lost_scopes.is_empty() {
-            self.ctx.warn(&format!(
-                "the refreshed grant lacks scopes the sign-in had: {} (the user may have removed \
-                 access)",
-                scopes::short_list(&lost_scopes)
-            ));
-        }
-        if id_token_ok {
+        if judged.keep_id_token {
             self.tokens.id_token = response.id_token.clone();
-        }
-        if let (Some(p), Some(v)) = (self.profile.as_mut(), verdict.as_ref())
-            && id_token_ok
-        {
-            // The same user; the email (or its verification) may have changed.
-            signin::identify(p, v);
+            if let (Some(p), Some(v)) = (self.profile.as_mut(), verdict.as_ref()) {
+                // The same user; the email (or its verification) may have changed.
+                signin::identify(p, v);
+            }
         }
         self.save(now)?;
-        if let Some(e) = switched {
+        if let Some(e) = judged.user_changed {
             return Err(e);
         }
         Ok(Refreshed {
             response,
             verdict,
             rotated,
-            lost_scopes,
+            lost_scopes: judged.lost_scopes,
         })
+    }
+
+    /// The refreshed ID token's verdict, or None when there is none or its keys could not be
+    /// had (said as a warning: the refresh itself succeeded).
+    fn verify_new_id_token(
+        &self,
+        response: &token::TokenResponse,
+        endpoints: &Endpoints,
+        client: &ClientSecret,
+        now: i64,
+    ) -> Option<Verdict> {
+        let token = response.id_token.as_ref()?;
+        let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
+        let mut keys = KeySource::issuer(&self.ctx.http, &endpoints.jwks, self.ctx.cache(), now);
+        match keys.verify(token.expose().as_bytes(), &expect, now) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.ctx
+                    .warn(&format!("could not verify the new ID token: {e}"));
+                None
+            }
+        }
     }
 
     /// Whether a refresh that may have reached the issuer can be sent again: only where the
@@ -326,6 +310,62 @@ pub enum TokenKind {
     Id,
 }
 
+/// What a refresh's answer means for the stored sign-in, decided with no I/O.
+#[derive(Debug)]
+pub struct Judged {
+    /// Scopes the sign-in had that the new grant lacks (the user removed access).
+    pub lost_scopes: Vec<String>,
+    /// The new ID token is valid and names the same user: it replaces the stored one.
+    pub keep_id_token: bool,
+    /// A valid new ID token names another user: the refresh's failure.
+    pub user_changed: Option<Error>,
+    /// What the user must hear.
+    pub warnings: Vec<String>,
+}
+
+/// Judges a refresh's answer against the sign-in as it was before (`stored`): scopes lost,
+/// whether the new ID token may replace the stored one, a switched user.
+pub fn judge_refresh(
+    name: &str,
+    stored: Option<&Profile>,
+    response: &token::TokenResponse,
+    verdict: Option<&Verdict>,
+) -> Judged {
+    let granted = scopes::split(response.scope.as_deref());
+    let lost_scopes: Vec<String> = match (stored, response.scope.is_some()) {
+        (Some(p), true) => p
+            .scopes
+            .iter()
+            .filter(|s| !scopes::contains(&granted, s))
+            .cloned()
+            .collect(),
+        _ => Vec::new(),
+    };
+    let user_changed = verdict.and_then(|v| user_changed(name, stored, v));
+    let keep_id_token = verdict.is_some_and(Verdict::valid) && user_changed.is_none();
+    let mut warnings = Vec::new();
+    if verdict.is_some_and(|v| !v.valid()) {
+        warnings.push(
+            "the new ID token failed verification and was not stored; `gsignin whoami` shows \
+             why once you fetch one with --show-tokens"
+                .to_string(),
+        );
+    }
+    if !lost_scopes.is_empty() {
+        warnings.push(format!(
+            "the refreshed grant lacks scopes the sign-in had: {} (the user may have removed \
+             access)",
+            scopes::short_list(&lost_scopes)
+        ));
+    }
+    Judged {
+        lost_scopes,
+        keep_id_token,
+        user_changed,
+        warnings,
+    }
+}
+
 /// OpenID Connect Core 12.2: a refreshed ID token names the same user as the original. The
 /// error when a valid one names another `sub` than the stored sign-in.
 fn user_changed(name: &str, stored: Option<&Profile>, verdict: &Verdict) -> Option<Error> {
@@ -345,4 +385,113 @@ fn user_changed(name: &str, stored: Option<&Profile>, verdict: &Verdict) -> Opti
         "the issuer answered for another user: check --issuer and the client secret's \
          token_uri; `gsignin revoke --local` and a new exchange start over",
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::google::id_token::{Expectations, Key, KeySet, verify};
+    use gsignin_verify::signing::SigningKey;
+    use serde_json::json;
+
+    const NOW: i64 = 1_795_500_000;
+
+    fn response(scope: Option<&str>, id_token: Option<String>) -> token::TokenResponse {
+        token::TokenResponse {
+            access_token: Secret::new("ya29.a"),
+            expires_in: Some(3599),
+            refresh_token: None,
+            refresh_token_expires_in: None,
+            scope: scope.map(str::to_string),
+            id_token: id_token.map(Secret::new),
+        }
+    }
+
+    fn stored(sub: &str, scopes: &[&str]) -> Profile {
+        Profile {
+            name: "default".into(),
+            sub: Some(sub.into()),
+            scopes: scopes.iter().map(ToString::to_string).collect(),
+            ..Profile::default()
+        }
+    }
+
+    /// A verdict on a token for `sub`, valid or not.
+    fn verdict(sub: &str, valid: bool) -> Verdict {
+        let key = SigningKey::generate();
+        let keys = KeySet::new(vec![
+            Key::from_components(Some(key.kid.clone()), None, &key.n, &key.e).unwrap(),
+        ]);
+        let exp = if valid { NOW + 3600 } else { NOW - 3600 };
+        let token = key.sign(&json!({"iss": "https://accounts.google.com", "aud": "c",
+            "sub": sub, "iat": NOW - 10, "exp": exp}));
+        let expect = Expectations::for_client(&["https://accounts.google.com".into()], "c");
+        verify(token.as_bytes(), &keys, &expect, NOW)
+    }
+
+    #[test]
+    fn a_refresh_is_judged_on_scopes_the_id_token_and_the_user() {
+        let p = stored(
+            "1",
+            &["openid", "https://www.googleapis.com/auth/drive.appdata"],
+        );
+        // The same user, every scope kept: the new ID token replaces the stored one.
+        let same = verdict("1", true);
+        let j = judge_refresh(
+            "default",
+            Some(&p),
+            &response(
+                Some("openid https://www.googleapis.com/auth/drive.appdata"),
+                Some("t".into()),
+            ),
+            Some(&same),
+        );
+        assert!(j.keep_id_token && j.user_changed.is_none() && j.lost_scopes.is_empty());
+        assert!(j.warnings.is_empty(), "{:?}", j.warnings);
+
+        // A scope removed by the user: said, the sign-in goes on.
+        let j = judge_refresh("default", Some(&p), &response(Some("openid"), None), None);
+        assert_eq!(
+            j.lost_scopes,
+            ["https://www.googleapis.com/auth/drive.appdata"]
+        );
+        assert!(j.warnings[0].contains("lacks scopes"), "{:?}", j.warnings);
+        // No scope in the answer says nothing about scopes.
+        assert!(
+            judge_refresh("default", Some(&p), &response(None, None), None)
+                .lost_scopes
+                .is_empty()
+        );
+
+        // An invalid new ID token is not kept, and said.
+        let bad = verdict("1", false);
+        let j = judge_refresh(
+            "default",
+            Some(&p),
+            &response(None, Some("t".into())),
+            Some(&bad),
+        );
+        assert!(!j.keep_id_token && j.user_changed.is_none());
+        assert!(j.warnings[0].contains("failed verification"));
+
+        // A valid one for another user: the refresh's failure, nothing kept.
+        let other = verdict("2", true);
+        let j = judge_refresh(
+            "default",
+            Some(&p),
+            &response(None, Some("t".into())),
+            Some(&other),
+        );
+        assert!(!j.keep_id_token);
+        assert_eq!(j.user_changed.unwrap().code(), Code::IdTokenUserChanged);
+
+        // GSIGNIN_REFRESH_TOKEN: no stored sign-in to compare with.
+        let j = judge_refresh(
+            "default",
+            None,
+            &response(Some("openid"), Some("t".into())),
+            Some(&same),
+        );
+        assert!(j.keep_id_token && j.lost_scopes.is_empty());
+    }
 }

@@ -60,39 +60,12 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         .and_then(|l| l.local_addr().ok())
         .map_or(0, |a| a.port());
     let redirect_uri = redirect.uri(port);
-    // Google takes `drive.appdata` only as its URL; other issuers' scopes (`offline_access`)
-    // are sent as written.
     let google = ready
         .endpoints
         .issuers
         .iter()
         .any(|i| crate::google::endpoints::Endpoints::is_google(i));
-    let scopes: Vec<String> = if args.scopes.is_empty() {
-        DEFAULT_SCOPES
-            .iter()
-            .map(std::string::ToString::to_string)
-            .collect()
-    } else {
-        args.scopes
-            .iter()
-            .flat_map(|s| s.split_whitespace())
-            .map(|s| match s {
-                "openid" | "email" | "profile" => s.to_string(),
-                _ if google => crate::google::scopes::expand(s),
-                _ => s.to_string(),
-            })
-            .collect()
-    };
-    // Granular consent: the user may uncheck a scope. Say so when the grant lacks one asked.
-    let mut expect_scopes = args.report.expect_scopes.clone();
-    if google {
-        expect_scopes.extend(
-            scopes
-                .iter()
-                .filter(|s| !matches!(s.as_str(), "openid" | "email" | "profile"))
-                .cloned(),
-        );
-    }
+    let (scopes, expect_scopes) = scopes_to_ask(&args, google);
     let request = AuthRequest::new(&Params {
         endpoint: &endpoint,
         client_id: &ready.client.client_id,
@@ -112,26 +85,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
     // be waiting with echo off when the redirect wins).
     let _echo = (args.no_browser && ctx.io.process_stdin && ctx.io.stdin_is_terminal)
         .then(crate::terminal::EchoGuard::save);
-    ctx.say("Sign in in the browser; the URL, if it does not open:");
-    ctx.say(&request.url);
-    if args.no_browser {
-        ctx.say(
-            &format!(
-                "Waiting for the browser to come back to {redirect_uri}; or paste the URL the browser ends on (input hidden), then Enter."
-            ),
-        );
-        start_paste_reader(ctx, tx);
-    } else {
-        drop(tx);
-        match crate::browser::open(&request.url, ctx.settings.browser.as_deref()) {
-            Ok(_) => ctx.say(&format!(
-                "Waiting for the browser to come back to {redirect_uri}..."
-            )),
-            Err(why) => ctx.warn(&format!(
-                "could not open a browser ({why}): open the URL above yourself, or use --no-browser"
-            )),
-        }
-    }
+    send_to_the_browser(ctx, &args, &request.url, &redirect_uri, tx);
 
     let deadline = Instant::now() + Duration::from_secs(args.wait);
     let (code, reply) = wait_for_code(
@@ -161,31 +115,96 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
         },
     );
     if let Some(reply) = reply {
-        let _ = reply.send(match &landed {
-            Ok(l) => Page {
-                ok: true,
-                title: "Signed in".into(),
-                message: format!(
-                    "gsignin stored the sign-in of {}. You can close this tab.",
-                    l.report
-                        .email
-                        .as_deref()
-                        .or(l.report.sub.as_deref())
-                        .unwrap_or("the user")
-                ),
-            },
-            Err(e) => Page {
-                ok: false,
-                title: "Sign-in not stored".into(),
-                message: ctx
-                    .http
-                    .known()
-                    .scrub(&format!("{e}. The terminal says what to do.")),
-            },
-        });
+        let _ = reply.send(landing_page(ctx, &landed));
     }
     drop(served);
     Ok(landed?.into_outcome())
+}
+
+/// Prints the authorization URL and opens it in the browser (`BROWSER`); with --no-browser
+/// only prints it, and reads a pasted redirect URL meanwhile (`tx` gets it).
+fn send_to_the_browser(
+    ctx: &Ctx,
+    args: &LoginArgs,
+    url: &str,
+    redirect_uri: &str,
+    tx: std::sync::mpsc::Sender<Event>,
+) {
+    ctx.say("Sign in in the browser; the URL, if it does not open:");
+    ctx.say(url);
+    if args.no_browser {
+        ctx.say(&format!(
+            "Waiting for the browser to come back to {redirect_uri}; or paste the URL the \
+             browser ends on (input hidden), then Enter."
+        ));
+        start_paste_reader(ctx, tx);
+        return;
+    }
+    drop(tx);
+    match crate::browser::open(url, ctx.settings.browser.as_deref()) {
+        Ok(_) => ctx.say(&format!(
+            "Waiting for the browser to come back to {redirect_uri}..."
+        )),
+        Err(why) => ctx.warn(&format!(
+            "could not open a browser ({why}): open the URL above yourself, or use --no-browser"
+        )),
+    }
+}
+
+/// The scopes to ask for, and those whose absence from the grant is warned about. Google
+/// takes `drive.appdata` only as its URL, and its granular consent lets the user uncheck any
+/// scope but the sign-in ones; other issuers' scopes (`offline_access`) are sent as written.
+fn scopes_to_ask(args: &LoginArgs, google: bool) -> (Vec<String>, Vec<String>) {
+    let scopes: Vec<String> = if args.scopes.is_empty() {
+        DEFAULT_SCOPES.iter().map(ToString::to_string).collect()
+    } else {
+        args.scopes
+            .iter()
+            .flat_map(|s| s.split_whitespace())
+            .map(|s| match s {
+                "openid" | "email" | "profile" => s.to_string(),
+                _ if google => crate::google::scopes::expand(s),
+                _ => s.to_string(),
+            })
+            .collect()
+    };
+    let mut expect_scopes = args.report.expect_scopes.clone();
+    if google {
+        expect_scopes.extend(
+            scopes
+                .iter()
+                .filter(|s| !matches!(s.as_str(), "openid" | "email" | "profile"))
+                .cloned(),
+        );
+    }
+    (scopes, expect_scopes)
+}
+
+/// The page the browser lands on: who was stored, or the error (scrubbed of the run's
+/// secrets; the terminal has the rest).
+fn landing_page(ctx: &Ctx, landed: &Result<redeem::Landed>) -> Page {
+    match landed {
+        Ok(l) => Page {
+            ok: true,
+            title: "Signed in".into(),
+            message: format!(
+                "gsignin stored the sign-in of {}. You can close this tab.",
+                l.report
+                    .email
+                    .as_deref()
+                    .or(l.report.sub.as_deref())
+                    .unwrap_or("the user")
+            ),
+        },
+        Err(e) => Page {
+            ok: false,
+            title: "Sign-in not stored".into(),
+            message: ctx
+                .http
+                .known()
+                .scrub(&format!("{e}. The terminal says what to do.")),
+        },
+    }
 }
 
 /// Waits for the first answer (redirect or paste) until `deadline`, and judges it. A
