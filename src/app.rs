@@ -4,7 +4,7 @@
 //! and a context tuned to not wait (no backoff sleeps, short deadlines).
 
 use crate::cli::Cli;
-use crate::context::{Ctx, Io, Settings};
+use crate::context::{Ctx, EnvLookup, Hooks, Io, Settings};
 use crate::envvars;
 use crate::error::Error;
 use crate::output::{self, Colors};
@@ -12,17 +12,14 @@ use clap::Parser;
 use std::ffi::OsString;
 use std::io::Write;
 
-/// Looks up an environment variable (the process's, or a test's map).
-pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
-
-/// Runs gsignin: `args` is argv (program name first). `tune` may adjust the context before
-/// the command runs. Returns the exit code.
+/// Runs gsignin: `args` is argv (program name first), `hooks` the effects injected in place
+/// of the real ones (none, in the binary). Returns the exit code.
 pub fn run(
     args: Vec<OsString>,
     env: EnvLookup<'_>,
     mut io: Io,
     stdout_is_terminal: bool,
-    tune: impl FnOnce(&mut Ctx),
+    hooks: Hooks,
 ) -> u8 {
     let cli = match Cli::try_parse_from(&args) {
         Ok(cli) => cli,
@@ -37,16 +34,7 @@ pub fn run(
             return usage_error(e, &args, &io, colors);
         }
     };
-    let mut settings = Settings::from_args(&cli.global);
-    // A secret: read from the environment only, never from argv (other users can see that).
-    settings.refresh_token = env(envvars::REFRESH_TOKEN)
-        .filter(|v| !v.trim().is_empty())
-        .map(|v| crate::secret::Secret::new(v.trim()));
-    settings.client_secret_json = env(envvars::CLIENT_SECRET_JSON)
-        .filter(|v| !v.trim().is_empty())
-        .map(crate::secret::Secret::new);
-    settings.insecure_http = env(envvars::INSECURE_HTTP).is_some_and(|v| v == "1");
-    settings.browser = env(envvars::BROWSER);
+    let settings = Settings::resolve(&cli.global, env);
     let json = settings.json;
     let verbose = settings.verbose;
     let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
@@ -58,10 +46,12 @@ pub fn run(
     );
     let colors = io.colors;
     let (out, err) = (io.stdout.clone(), io.stderr.clone());
-    let result = Ctx::new(settings, io).and_then(|mut ctx| {
-        tune(&mut ctx);
-        crate::commands::run(&ctx, cli.command)
-    });
+    let result = match crate::commands::standalone(&cli.command) {
+        Some(result) => result,
+        None => {
+            Ctx::new(settings, io, hooks).and_then(|ctx| crate::commands::run(&ctx, cli.command))
+        }
+    };
     let (mut out, mut err) = (out.borrow_mut(), err.borrow_mut());
     match result {
         Ok(outcome) => output::render_with(outcome, json, colors, &mut *out, &mut *err),
@@ -157,7 +147,7 @@ mod tests {
         );
         io.stderr_is_terminal = true;
         let args = argv.iter().map(OsString::from).collect();
-        let code = run(args, &|_| None, io, false, |_| {});
+        let code = run(args, &|_| None, io, false, Hooks::default());
         let text = |b: &Rc<RefCell<Vec<u8>>>| String::from_utf8_lossy(&b.borrow()).into_owned();
         (code, text(&out), text(&err))
     }

@@ -36,8 +36,19 @@ pub struct Settings {
     pub browser: Option<String>,
 }
 
+/// Looks up an environment variable (the process's, or a test's map).
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 impl Settings {
-    pub fn from_args(g: &GlobalArgs) -> Settings {
+    /// The options as given, with the variables that only the environment carries (secrets,
+    /// which argv would show to other users; the browser; the insecure-http opt-in), in one
+    /// place.
+    pub fn resolve(g: &GlobalArgs, env: EnvLookup<'_>) -> Settings {
+        let secret = |name: &str| {
+            env(name)
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| Secret::new(v.trim()))
+        };
         Settings {
             profile: g.profile.clone(),
             store: g.store.into(),
@@ -47,13 +58,28 @@ impl Settings {
             verbose: g.verbose,
             timeout: Duration::from_secs(g.timeout.max(1)),
             client_secret: g.client_secret.clone(),
-            client_secret_json: None,
+            client_secret_json: secret(crate::envvars::CLIENT_SECRET_JSON),
             home: g.home.clone(),
-            refresh_token: None,
-            insecure_http: false,
-            browser: None,
+            refresh_token: secret(crate::envvars::REFRESH_TOKEN),
+            insecure_http: env(crate::envvars::INSECURE_HTTP).is_some_and(|v| v == "1"),
+            browser: env(crate::envvars::BROWSER),
         }
     }
+}
+
+/// Every effect a run may have injected in its place (tests, `demo`'s steps): how it waits
+/// between tries, draws jitter, tells the time, how long it waits for locks and the keyring,
+/// its HTTP timeout, where secrets are kept. The default is the real thing.
+#[derive(Default)]
+pub struct Hooks {
+    pub sleeper: Option<crate::http::Sleeper>,
+    pub random: Option<crate::http::Random>,
+    pub clock: Option<Clock>,
+    pub deadlines: Option<Deadlines>,
+    /// Replaces `--timeout` for every HTTP request.
+    pub http_timeout: Option<Duration>,
+    /// Secrets in memory instead of the keyring or files.
+    pub memory_store: Option<crate::store::memory::MemoryStore>,
 }
 
 pub use gsignin_verify::time::Clock;
@@ -78,32 +104,61 @@ impl Default for Deadlines {
 }
 
 pub struct Ctx {
-    pub settings: Settings,
-    pub deadlines: Deadlines,
+    settings: Settings,
+    deadlines: Deadlines,
     /// Secrets held in memory instead of the keyring or files (tests).
-    pub memory_store: Option<crate::store::memory::MemoryStore>,
-    pub dirs: Dirs,
-    pub io: Io,
-    pub clock: Clock,
-    pub http: Http,
+    memory_store: Option<crate::store::memory::MemoryStore>,
+    dirs: Dirs,
+    io: Io,
+    clock: Clock,
+    http: Http,
 }
 
 impl Ctx {
-    pub fn new(settings: Settings, io: Io) -> Result<Ctx> {
+    /// Everything a command may touch, built once: the settings, the streams, and the effects
+    /// `hooks` injects (the real ones by default). gsignin's folders are checked private here.
+    pub fn new(settings: Settings, io: Io, hooks: Hooks) -> Result<Ctx> {
         let dirs = Dirs::resolve(settings.home.as_deref())?;
         dirs.check_trusted()?;
-        let http = Http::new(settings.timeout, settings.verbose, io.stderr.clone())
+        let timeout = hooks.http_timeout.unwrap_or(settings.timeout);
+        let mut http = Http::new(timeout, settings.verbose, io.stderr.clone())
             .allow_insecure_http(settings.insecure_http)
             .color_warnings(io.colors.stderr);
+        if let Some(sleeper) = hooks.sleeper {
+            http = http.with_sleeper(sleeper);
+        }
+        if let Some(random) = hooks.random {
+            http = http.with_random(random);
+        }
         Ok(Ctx {
             settings,
-            deadlines: Deadlines::default(),
-            memory_store: None,
+            deadlines: hooks.deadlines.unwrap_or_default(),
+            memory_store: hooks.memory_store,
             dirs,
             io,
-            clock: Clock::System,
+            clock: hooks.clock.unwrap_or(Clock::System),
             http,
         })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    pub fn io(&self) -> &Io {
+        &self.io
+    }
+
+    pub fn http(&self) -> &Http {
+        &self.http
+    }
+
+    pub fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    pub fn dirs(&self) -> &Dirs {
+        &self.dirs
     }
 
     /// How long to wait for another gsignin holding a profile: long enough for its refresh
@@ -124,9 +179,7 @@ impl Ctx {
 
     fn open_store(&self, kind: crate::store::StoreKind) -> crate::store::Store {
         match &self.memory_store {
-            Some(memory) => {
-                crate::store::Store::with_secrets(kind, Box::new(memory.clone()), &self.dirs)
-            }
+            Some(memory) => crate::store::Store::with_secrets(Box::new(memory.clone()), &self.dirs),
             None => crate::store::Store::open(kind, &self.dirs, self.deadlines.keyring),
         }
     }

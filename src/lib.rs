@@ -42,7 +42,7 @@ pub fn main() -> std::process::ExitCode {
         &|name| std::env::var(name).ok(),
         context::Io::process(),
         std::io::stdout().is_terminal(),
-        |_| {},
+        context::Hooks::default(),
     );
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
@@ -56,7 +56,7 @@ pub fn main() -> std::process::ExitCode {
 #[doc(hidden)]
 pub mod testing {
     pub use crate::app::run;
-    pub use crate::context::{Ctx, Io};
+    pub use crate::context::{Clock, Deadlines, Hooks, Io};
     pub use crate::envvars::ALL as ENV_VARS;
     pub use crate::http::Http;
     pub use crate::io::SharedBuf;

@@ -38,11 +38,11 @@ pub struct Refreshed {
 impl<'a> Session<'a> {
     /// The profile named by --profile, or the GSIGNIN_REFRESH_TOKEN sign-in.
     pub fn open(ctx: &'a Ctx) -> Result<Session<'a>> {
-        Self::open_profile(ctx, &ctx.settings.profile)
+        Self::open_profile(ctx, &ctx.settings().profile)
     }
 
     pub fn open_profile(ctx: &'a Ctx, name: &str) -> Result<Session<'a>> {
-        if let Some(rt) = &ctx.settings.refresh_token {
+        if let Some(rt) = &ctx.settings().refresh_token {
             return Ok(Session {
                 ctx,
                 name: name.to_string(),
@@ -90,14 +90,14 @@ impl<'a> Session<'a> {
             .profile
             .as_ref()
             .map(|p| p.issuer.as_str())
-            .unwrap_or(&self.ctx.settings.issuer);
+            .unwrap_or(&self.ctx.settings().issuer);
         self.ctx.endpoints(issuer)
     }
 
     /// A token of the profile that stays valid for `min_valid` seconds, from the store when it
     /// does, else after a refresh.
     pub fn fresh_token(&mut self, kind: TokenKind, min_valid: i64) -> Result<Secret> {
-        let now = self.ctx.clock.now();
+        let now = self.ctx.clock().now();
         let cached = match kind {
             TokenKind::Access => self.tokens.access_token.clone().zip(
                 self.profile
@@ -158,7 +158,7 @@ impl<'a> Session<'a> {
         // waits: the old one may be dead at the issuer already.
         let held = crate::interrupt::Held::new();
         let response = token::refresh(
-            &self.ctx.http,
+            self.ctx.http(),
             &token_url,
             &client,
             &refresh_token,
@@ -166,7 +166,7 @@ impl<'a> Session<'a> {
         )?;
 
         // From here the old refresh token may be dead (rotation): nothing may lose the new one.
-        let now = self.ctx.clock.now();
+        let now = self.ctx.clock().now();
         let before = self.profile.clone();
         let rotated = signin::absorb(self.profile.as_mut(), &mut self.tokens, &response, now);
         if let Some(p) = self.profile.as_mut() {
@@ -223,7 +223,7 @@ impl<'a> Session<'a> {
     ) -> Option<Verdict> {
         let token = response.id_token.as_ref()?;
         let expect = Expectations::for_client(&endpoints.issuers, &client.client_id);
-        let mut keys = KeySource::issuer(&self.ctx.http, &endpoints.jwks, self.ctx.cache(), now);
+        let mut keys = KeySource::issuer(self.ctx.http(), &endpoints.jwks, self.ctx.cache(), now);
         match keys.verify(token.expose().as_bytes(), &expect, now) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -260,7 +260,7 @@ impl<'a> Session<'a> {
     fn save(&self, now: i64) -> Result<()> {
         match (&self.store, &self.profile) {
             (Some(store), Some(profile)) => {
-                store.save_or_rescue(&self.ctx.dirs, profile, &self.tokens, now)
+                store.save_or_rescue(self.ctx.dirs(), profile, &self.tokens, now)
             }
             _ => Ok(()),
         }
@@ -272,7 +272,7 @@ impl<'a> Session<'a> {
     fn rescue_rotated(&self, now: i64) {
         let profile = Profile {
             name: self.name.clone(),
-            issuer: self.ctx.settings.issuer.clone(),
+            issuer: self.ctx.settings().issuer.clone(),
             has_refresh_token: true,
             updated_at: now,
             ..Profile::default()
@@ -281,7 +281,7 @@ impl<'a> Session<'a> {
             refresh_token: self.tokens.refresh_token.clone(),
             ..Tokens::default()
         };
-        match crate::store::rescue::write(&self.ctx.dirs, &profile, &rotated, now) {
+        match crate::store::rescue::write(self.ctx.dirs(), &profile, &rotated, now) {
             Ok(path) => self.ctx.warn(&format!(
                 "the issuer rotated the refresh token: the one in GSIGNIN_REFRESH_TOKEN is spent; \
                  the new one is in {} (mode 0600): put it in the secret store, then delete the file",

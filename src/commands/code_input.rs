@@ -21,13 +21,14 @@ pub fn read_code(ctx: &Ctx, arg: Option<&str>) -> Result<Secret> {
             ));
         }
         Some(code) => zeroize::Zeroizing::new(code.to_string()),
-        None if ctx.io.stdin_is_terminal => {
-            let typed = (ctx.io.prompt_hidden)("serverAuthCode (input hidden): ").map_err(|e| {
-                Error::usage(
-                    format!("cannot read the code from the terminal: {e}"),
-                    "pass it as an argument, or pipe it in with `-`",
-                )
-            })?;
+        None if ctx.io().stdin_is_terminal => {
+            let typed =
+                (ctx.io().prompt_hidden)("serverAuthCode (input hidden): ").map_err(|e| {
+                    Error::usage(
+                        format!("cannot read the code from the terminal: {e}"),
+                        "pass it as an argument, or pipe it in with `-`",
+                    )
+                })?;
             zeroize::Zeroizing::new(typed)
         }
         None => read_stdin(ctx)?,
@@ -41,7 +42,7 @@ const MAX_CODE_INPUT: u64 = 16 * 1024;
 
 fn read_stdin(ctx: &Ctx) -> Result<zeroize::Zeroizing<String>> {
     let mut bytes = zeroize::Zeroizing::new(Vec::new());
-    let mut stdin = ctx.io.stdin.borrow_mut();
+    let mut stdin = ctx.io().stdin.borrow_mut();
     (&mut *stdin)
         .take(MAX_CODE_INPUT + 1)
         .read_to_end(&mut bytes)

@@ -65,7 +65,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         ("--drive-url", format!("{}/drive/v3", emulator.base_url())),
         ("--store", "file".into()),
         ("--profile", "demo".into()),
-        ("--timeout", ctx.settings.timeout.as_secs().to_string()),
+        ("--timeout", ctx.settings().timeout.as_secs().to_string()),
     ];
     let env = format!(
         "GSIGNIN_HOME={} GSIGNIN_ISSUER={} GSIGNIN_DRIVE_URL={}/drive/v3 GSIGNIN_STORE=file GSIGNIN_PROFILE=demo",
@@ -231,7 +231,13 @@ fn run_step(
     let err: SharedWrite = Rc::new(RefCell::new(Box::new(crate::io::SharedBuf(buf.clone()))));
     let mut io = Io::captured(out, err.clone());
     io.stdin = RefCell::new(Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec())));
-    let step_ctx = Ctx::new(Settings::from_args(&cli.global), io)?;
+    // Each step's settings come from its own command line alone, never from the user's
+    // environment.
+    let step_ctx = Ctx::new(
+        Settings::resolve(&cli.global, &|_| None),
+        io,
+        crate::context::Hooks::default(),
+    )?;
     let mut rendered = Vec::new();
     let code = match crate::commands::run(&step_ctx, cli.command) {
         Ok(outcome) => output::render(outcome, false, &mut rendered, &mut *err.borrow_mut()),

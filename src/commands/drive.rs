@@ -21,13 +21,13 @@ pub fn run(ctx: &Ctx, args: DriveArgs) -> Result<Outcome> {
     {
         return Err(drive::missing_scope());
     }
-    let base = ctx.settings.drive_url.clone();
+    let base = ctx.settings().drive_url.clone();
     let mut token = session.fresh_token(TokenKind::Access, 60)?;
     let call = |token: &Secret| -> Result<Reply> {
         if args.list {
             list_all(ctx, &base, token)
         } else {
-            drive::get_appfolder(&ctx.http, &base, token)
+            drive::get_appfolder(ctx.http(), &base, token)
         }
     };
     let mut reply = call(&token)?;
@@ -65,7 +65,7 @@ fn list_all(ctx: &Ctx, base: &str, token: &Secret) -> Result<Reply> {
     let mut page: Option<String> = None;
     let mut pages = 0;
     loop {
-        match drive::list_page(&ctx.http, base, token, page.as_deref())? {
+        match drive::list_page(ctx.http(), base, token, page.as_deref())? {
             Reply::Unauthorized => return Ok(Reply::Unauthorized),
             Reply::Ok(body) => {
                 pages += 1;

@@ -12,10 +12,10 @@ use crate::output::{Data, Outcome};
 use std::io::Write;
 
 pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
-    if !crate::google::endpoints::Endpoints::is_google(&ctx.settings.issuer) {
+    if !crate::google::endpoints::Endpoints::is_google(&ctx.settings().issuer) {
         ctx.warn(&format!(
             "--issuer / GSIGNIN_ISSUER ({}) is what gsignin talks to; the emulator is an issuer and ignores it: --iss chooses the `iss` its ID tokens carry",
-            ctx.settings.issuer
+            ctx.settings().issuer
         ));
     }
     let cannot_listen = |e: std::io::Error| {
@@ -115,7 +115,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
          #   POST /control/keys/rotate, POST /control/grants, POST /control/settings, GET /control/stats\n"
     );
     {
-        let mut out = ctx.io.stdout.borrow_mut();
+        let mut out = ctx.io().stdout.borrow_mut();
         let _ = out.write_all(banner.as_bytes());
         let _ = out.flush();
     }

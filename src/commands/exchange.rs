@@ -15,7 +15,7 @@ use crate::output::Outcome;
 use crate::store;
 
 pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
-    let profile_name = ctx.settings.profile.clone();
+    let profile_name = ctx.settings().profile.clone();
     store::validate_profile(&profile_name)?;
     let code = code_input::read_code(ctx, args.code.as_deref())?;
     let mut ready = redeem::prepare(ctx, &profile_name)?;

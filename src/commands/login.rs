@@ -28,7 +28,7 @@ pub const DEFAULT_SCOPES: &[&str] = &[
 ];
 
 pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
-    let profile_name = ctx.settings.profile.clone();
+    let profile_name = ctx.settings().profile.clone();
     store::validate_profile(&profile_name)?;
     let mut ready = redeem::prepare(ctx, &profile_name).map_err(|e| {
         if e.code() == Code::ClientSecretInvalid {
@@ -53,7 +53,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
             )
         })?;
     // The browser goes there with the user's session: the same transport rule as for secrets.
-    ctx.http.check_transport(&endpoint)?;
+    ctx.http().check_transport(&endpoint)?;
     let listeners = redirect.bind()?;
     let port = listeners
         .first()
@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
 
     // Whatever ends the wait, the terminal gets its echo back (the prompt's thread may still
     // be waiting with echo off when the redirect wins).
-    let _echo = (args.no_browser && ctx.io.process_stdin && ctx.io.stdin_is_terminal)
+    let _echo = (args.no_browser && ctx.io().process_stdin && ctx.io().stdin_is_terminal)
         .then(crate::terminal::EchoGuard::save);
     send_to_the_browser(ctx, &args, &request.url, &redirect_uri, tx);
 
@@ -141,7 +141,7 @@ fn send_to_the_browser(
         return;
     }
     drop(tx);
-    match crate::browser::open(url, ctx.settings.browser.as_deref()) {
+    match crate::browser::open(url, ctx.settings().browser.as_deref()) {
         Ok(_) => ctx.say(&format!(
             "Waiting for the browser to come back to {redirect_uri}..."
         )),
@@ -200,7 +200,7 @@ fn landing_page(ctx: &Ctx, landed: &Result<redeem::Landed>) -> Page {
             ok: false,
             title: "Sign-in not stored".into(),
             message: ctx
-                .http
+                .http()
                 .known()
                 .scrub(&format!("{e}. The terminal says what to do.")),
         },
@@ -285,10 +285,10 @@ fn pasted_query(text: &str) -> Result<String> {
 /// Reads the pasted redirect URL on a thread: a no-echo prompt on a terminal, else the first
 /// line of stdin (bounded). Whatever ends first, redirect or paste, wins.
 fn start_paste_reader(ctx: &Ctx, tx: std::sync::mpsc::Sender<Event>) {
-    if !ctx.io.process_stdin {
+    if !ctx.io().process_stdin {
         // In-process runs: stdin is a buffer, read now.
         let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut *ctx.io.stdin.borrow_mut(), &mut text);
+        let _ = std::io::Read::read_to_string(&mut *ctx.io().stdin.borrow_mut(), &mut text);
         let event = if text.trim().is_empty() {
             Event::PasteEnded("stdin is empty".into())
         } else {
@@ -297,7 +297,7 @@ fn start_paste_reader(ctx: &Ctx, tx: std::sync::mpsc::Sender<Event>) {
         let _ = tx.send(event);
         return;
     }
-    let terminal = ctx.io.stdin_is_terminal;
+    let terminal = ctx.io().stdin_is_terminal;
     std::thread::spawn(move || {
         let read = if terminal {
             crate::terminal::prompt_hidden("Redirect URL (input hidden): ")

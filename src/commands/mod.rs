@@ -46,7 +46,18 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Whoami(args) => whoami::run(ctx, args),
         Command::Emulator(args) => emulator::run(ctx, args),
         Command::Demo => demo::run(ctx),
-        Command::Completions { shell } => Ok(docs::completions(shell)),
-        Command::Man => docs::man(),
+        Command::Completions { .. } | Command::Man => {
+            standalone(&command).unwrap_or_else(|| unreachable!("matched above"))
+        }
+    }
+}
+
+/// The commands that need no context (no home, no store, no network): run before anything
+/// touches the disk, so they work anywhere, even where gsignin's folders would be refused.
+pub fn standalone(command: &Command) -> Option<Result<Outcome>> {
+    match command {
+        Command::Completions { shell } => Some(Ok(docs::completions(*shell))),
+        Command::Man => Some(docs::man()),
+        _ => None,
     }
 }

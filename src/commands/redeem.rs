@@ -57,7 +57,7 @@ pub fn redeem(
     // waits: an interrupt there would lose a spent code's tokens.
     let held = crate::interrupt::Held::new();
     let resp = token::exchange_code(
-        &ctx.http,
+        ctx.http(),
         &ready.token_url,
         &ready.client,
         r.code,
@@ -66,12 +66,12 @@ pub fn redeem(
     )?;
 
     // The code is spent. From here on, nothing may lose these tokens.
-    let now = ctx.clock.now();
+    let now = ctx.clock().now();
     let mut signin = SignIn::from_code(
         profile_name,
-        &ctx.settings.issuer,
+        &ctx.settings().issuer,
         &ready.client.client_id,
-        ctx.settings.store,
+        ctx.settings().store,
         &resp,
         now,
     );
@@ -93,7 +93,7 @@ pub fn redeem(
                 }
                 let cause = Error::new(Code::StoreUnwritable, why, "");
                 return Err(store::rescue(
-                    &ctx.dirs,
+                    ctx.dirs(),
                     &signin.profile,
                     &signin.tokens,
                     now,
@@ -123,7 +123,7 @@ pub fn redeem(
         ready.store.secrets.describe(&signin.profile.name),
         kept_refresh,
         r.shown,
-        ctx.clock.now(),
+        ctx.clock().now(),
     );
     Ok(Landed { report, failure })
 }
@@ -142,16 +142,16 @@ pub struct Ready<'a> {
 pub fn prepare<'a>(ctx: &'a Ctx, profile_name: &str) -> Result<Ready<'a>> {
     let client = ctx.client_secret()?;
     let store = ctx.store();
-    if ctx.settings.store == StoreKind::File {
+    if ctx.settings().store == StoreKind::File {
         ctx.warn(&format!(
             "--store file keeps tokens in {}, not in the OS keyring",
             store.secrets.describe(profile_name)
         ));
     }
     store.probe(profile_name)?;
-    let endpoints = ctx.endpoints(&ctx.settings.issuer)?;
+    let endpoints = ctx.endpoints(&ctx.settings().issuer)?;
     // The keys are needed after the code is spent; fetch them (or find them cached) before.
-    let mut keys = KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), ctx.clock.now());
+    let mut keys = KeySource::issuer(ctx.http(), &endpoints.jwks, ctx.cache(), ctx.clock().now());
     keys.keys()?;
     let token_url = client
         .token_uri
@@ -186,7 +186,7 @@ fn judge(
     let mut in_flight = None;
     let mut verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now);
     if verdict.unknown_kid {
-        in_flight = rescue::write(&ctx.dirs, &signin.profile, &signin.tokens, now).ok();
+        in_flight = rescue::write(ctx.dirs(), &signin.profile, &signin.tokens, now).ok();
         if ready.keys.refetch_once().unwrap_or(false) {
             verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now);
         }
@@ -201,7 +201,7 @@ fn judge(
         .collect();
     let saved = match in_flight {
         Some(path) => Ok(path),
-        None => rescue::write(&ctx.dirs, &signin.profile, &signin.tokens, now),
+        None => rescue::write(ctx.dirs(), &signin.profile, &signin.tokens, now),
     };
     Err(Error::new(
         Code::IdTokenInvalid,
@@ -260,7 +260,7 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
     let SignIn { profile, tokens } = signin;
     let _lock = match store.lock(&profile.name, ctx.lock_wait()) {
         Ok(lock) => lock,
-        Err(cause) => return Err(store::rescue(&ctx.dirs, profile, tokens, now, cause)),
+        Err(cause) => return Err(store::rescue(ctx.dirs(), profile, tokens, now, cause)),
     };
     let previous = store.load_profile(&profile.name).ok().flatten();
     if mine_only
@@ -276,7 +276,7 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
             ),
             "keep the rescued tokens, or move the other profile aside with `gsignin revoke --local --profile NAME`",
         );
-        return Err(store::rescue(&ctx.dirs, profile, tokens, now, cause));
+        return Err(store::rescue(ctx.dirs(), profile, tokens, now, cause));
     }
     if let Some(old) = previous.as_ref().filter(|old| !same_user(old, profile)) {
         ctx.warn(&format!(
@@ -294,7 +294,7 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
         profile.rotates_refresh_tokens = old.rotates_refresh_tokens;
     }
     let kept = keep_previous_refresh_token(ctx, store, previous, profile, tokens);
-    store.save_or_rescue(&ctx.dirs, profile, tokens, now)?;
+    store.save_or_rescue(ctx.dirs(), profile, tokens, now)?;
     Ok(kept)
 }
 

@@ -25,7 +25,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<Outcome> {
             failure: None,
         });
     }
-    let now = ctx.clock.now();
+    let now = ctx.clock().now();
     let expires_at = resp.expires_in.map(|s| now.saturating_add(s));
     let who = match (&session.profile, &done.verdict) {
         (Some(p), _) => p.who(),

@@ -18,7 +18,7 @@ pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
             .profile
             .as_ref()
             .map(|p| p.issuer.clone())
-            .unwrap_or_else(|| ctx.settings.issuer.clone());
+            .unwrap_or_else(|| ctx.settings().issuer.clone());
         let endpoints = ctx.endpoints(&issuer)?;
         let url = endpoints.revocation.ok_or_else(|| {
             Error::other(
@@ -44,7 +44,7 @@ pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
             auth => Some((ctx.client_secret()?, auth)),
         };
         let said = revoke(
-            &ctx.http,
+            ctx.http(),
             &url,
             token,
             client.as_ref().map(|(c, a)| (c, *a)),

@@ -14,7 +14,7 @@ use serde_json::Value;
 
 pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
     let index = ctx.store();
-    let now = ctx.clock.now();
+    let now = ctx.clock().now();
     let mut entries = Vec::new();
     let mut first_failure = None;
     for entry in index.list_profiles()? {

@@ -131,7 +131,6 @@ pub trait SecretStore {
 
 /// The secret store plus the profile metadata files.
 pub struct Store {
-    pub kind: StoreKind,
     pub secrets: Box<dyn SecretStore>,
     profiles: PathBuf,
     locks: PathBuf,
@@ -163,7 +162,6 @@ impl Store {
             StoreKind::File => Box::new(file::FileStore::new(dirs.data.join("secrets"))),
         };
         Store {
-            kind,
             secrets,
             profiles: dirs.profiles(),
             locks: dirs.data.join("locks"),
@@ -171,9 +169,8 @@ impl Store {
     }
 
     /// A store whose secrets live in `secrets` (tests' in-memory store), metadata as usual.
-    pub fn with_secrets(kind: StoreKind, secrets: Box<dyn SecretStore>, dirs: &Dirs) -> Store {
+    pub fn with_secrets(secrets: Box<dyn SecretStore>, dirs: &Dirs) -> Store {
         Store {
-            kind,
             secrets,
             profiles: dirs.profiles(),
             locks: dirs.data.join("locks"),

@@ -637,7 +637,7 @@ fn a_store_that_fails_after_the_code_is_spent_rescues_the_tokens_in_process() {
     let memory = MemoryStore::new();
     let with_memory = |m: &MemoryStore| {
         let m = m.clone();
-        move |ctx: &mut gsignin::testing::Ctx| ctx.memory_store = Some(m)
+        move |hooks: &mut gsignin::testing::Hooks| hooks.memory_store = Some(m)
     };
     // A working store: exchange and refresh through memory, nothing in files.
     env.run_with(&["exchange", &env.code()], with_memory(&memory))

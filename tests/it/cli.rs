@@ -379,3 +379,27 @@ fn every_listener_on_a_busy_port_is_exit_6_port_in_use() {
         assert!(stderr(&out).contains("it is in use"), "{}", stderr(&out));
     }
 }
+
+#[test]
+fn completions_and_the_man_page_touch_no_disk() {
+    // A home gsignin would refuse (another user could write it), and one that cannot exist.
+    let open = tempfile::tempdir().unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(open.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+    for home in [open.path().to_path_buf(), open.path().join("no/such/home")] {
+        for args in [vec!["completions", "bash"], vec!["man"]] {
+            let out = bare_cmd()
+                .env("GSIGNIN_HOME", &home)
+                .args(&args)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        }
+    }
+    assert!(!open.path().join("no").exists(), "nothing was created");
+    assert_eq!(
+        std::fs::read_dir(open.path()).unwrap().count(),
+        0,
+        "nothing was written"
+    );
+}

@@ -822,8 +822,8 @@ impl Env {
         self.run_inner(args, FAST_TIMEOUT, |_| {})
     }
 
-    /// As [`Env::run`], with `tune` applied to the context last (an in-memory store, say).
-    pub fn run_with(&self, args: &[&str], tune: impl FnOnce(&mut gsignin::testing::Ctx)) -> Ran {
+    /// As [`Env::run`], with `tune` applied to the injected effects last (an in-memory store, say).
+    pub fn run_with(&self, args: &[&str], tune: impl FnOnce(&mut gsignin::testing::Hooks)) -> Ran {
         self.run_inner(args, ROOMY_TIMEOUT, tune)
     }
 
@@ -831,7 +831,7 @@ impl Env {
         &self,
         args: &[&str],
         timeout: Duration,
-        tune: impl FnOnce(&mut gsignin::testing::Ctx),
+        tune: impl FnOnce(&mut gsignin::testing::Hooks),
     ) -> Ran {
         let mut argv: Vec<std::ffi::OsString> = vec!["gsignin".into()];
         let given = |flag: &str| args.iter().any(|a| a.starts_with(flag));
@@ -864,15 +864,18 @@ impl Env {
         );
         let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let record = slept.clone();
-        let code = gsignin::testing::run(argv, &|_| None, io, false, |ctx| {
-            ctx.http =
-                gsignin::testing::Http::new(timeout, ctx.settings.verbose, ctx.io.stderr.clone())
-                    .with_sleeper(std::sync::Arc::new(move |d| record.lock().unwrap().push(d)))
-                    .with_random(std::sync::Arc::new(|| 0.5));
-            ctx.deadlines.lock = Some(Duration::from_millis(300));
-            ctx.deadlines.keyring = Duration::from_millis(500);
-            tune(ctx);
-        });
+        let mut hooks = gsignin::testing::Hooks {
+            sleeper: Some(std::sync::Arc::new(move |d| record.lock().unwrap().push(d))),
+            random: Some(std::sync::Arc::new(|| 0.5)),
+            http_timeout: Some(timeout),
+            deadlines: Some(gsignin::testing::Deadlines {
+                lock: Some(Duration::from_millis(300)),
+                keyring: Duration::from_millis(500),
+            }),
+            ..Default::default()
+        };
+        tune(&mut hooks);
+        let code = gsignin::testing::run(argv, &|_| None, io, false, hooks);
         let text = |b: &std::rc::Rc<std::cell::RefCell<Vec<u8>>>| {
             String::from_utf8_lossy(&b.borrow()).into_owned()
         };

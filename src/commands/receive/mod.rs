@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
             "add --tls (a throw-away certificate, and a pairing token the app must send), or leave --bind out to listen on 127.0.0.1",
         ));
     }
-    let profile_name = ctx.settings.profile.clone();
+    let profile_name = ctx.settings().profile.clone();
     store::validate_profile(&profile_name)?;
     // Client secret, store, endpoints and keys: checked before any app posts a code.
     let mut ready = redeem::prepare(ctx, &profile_name)?;
@@ -179,9 +179,9 @@ fn answer_for(landed: &Result<redeem::Landed>) -> Answer {
 
 /// Under --keep, each sign-in is reported as it lands (a failed one on stderr).
 fn show(ctx: &Ctx, landed: Result<redeem::Landed>) {
-    let json = ctx.settings.json;
-    let colors = ctx.io.colors;
-    let (mut out, mut err) = (ctx.io.stdout.borrow_mut(), ctx.io.stderr.borrow_mut());
+    let json = ctx.settings().json;
+    let colors = ctx.io().colors;
+    let (mut out, mut err) = (ctx.io().stdout.borrow_mut(), ctx.io().stderr.borrow_mut());
     match landed {
         Ok(l) => {
             output::render_with(l.into_outcome(), json, colors, &mut *out, &mut *err);
@@ -228,7 +228,7 @@ fn banner(
     tls: Option<&crate::server::tls::SelfSigned>,
     pairing: Option<&str>,
 ) {
-    let mut out = ctx.io.stdout.borrow_mut();
+    let mut out = ctx.io().stdout.borrow_mut();
     let _ = writeln!(out, "{url}");
     if let Some(t) = tls {
         let _ = writeln!(out, "certificate SHA-256: {}", t.fingerprint);
@@ -239,7 +239,7 @@ fn banner(
     if let Some(token) = pairing {
         let _ = writeln!(out, "pairing token: {token}");
     }
-    if !ctx.settings.json {
+    if !ctx.settings().json {
         let scheme = if args.tls { "https" } else { "http" };
         let _ = writeln!(
             out,

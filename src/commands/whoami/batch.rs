@@ -21,10 +21,10 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
         .map(std::num::NonZero::get)
         .unwrap_or(1)
         .clamp(1, 16);
-    let json = ctx.settings.json;
+    let json = ctx.settings().json;
     // Answers are rendered on the workers, coloured there when stdout takes colour.
-    let color = ctx.io.colors.stdout && !json;
-    let mut stdin = ctx.io.stdin.borrow_mut();
+    let color = ctx.io().colors.stdout && !json;
+    let mut stdin = ctx.io().stdin.borrow_mut();
     let mut lines = TokenLines::new(&mut *stdin);
     let mut read_chunk = || -> Result<Vec<Vec<u8>>> {
         let mut chunk = Vec::with_capacity(CHUNK);
@@ -278,7 +278,7 @@ impl<'r> TokenLines<'r> {
 /// Writes answers; false once the reader has gone away (`| head`), which ends the batch. Any
 /// other failed write (a full disk) fails the run.
 fn write_answers(ctx: &Ctx, answers: &[(String, bool)]) -> Result<bool> {
-    let mut out = ctx.io.stdout.borrow_mut();
+    let mut out = ctx.io().stdout.borrow_mut();
     let mut written = || -> std::io::Result<()> {
         for (text, _) in answers {
             out.write_all(text.as_bytes())?;
@@ -299,7 +299,7 @@ struct Progress {
 
 impl Progress {
     fn new(ctx: &Ctx) -> Progress {
-        let target = if ctx.io.stderr_is_terminal {
+        let target = if ctx.io().stderr_is_terminal {
             indicatif::ProgressDrawTarget::stderr_with_hz(4)
         } else {
             indicatif::ProgressDrawTarget::hidden()

@@ -29,7 +29,7 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
                 "write it like 2026-11-25T06:00:00Z",
             )
         })?,
-        None => ctx.clock.now(),
+        None => ctx.clock().now(),
     };
     if args.token.as_deref() == Some(std::ffi::OsStr::new("-")) {
         return batch::batch(ctx, &args, now);
@@ -80,17 +80,17 @@ fn verification<'a>(
     let (keys, issuers) = match &args.jwks {
         Some(path) => (
             KeySource::fixed(read_jwks_file(ctx, path)?),
-            offline_issuers(&ctx.settings.issuer),
+            offline_issuers(&ctx.settings().issuer),
         ),
         None if offline => (
             KeySource::fixed(Default::default()),
-            offline_issuers(&ctx.settings.issuer),
+            offline_issuers(&ctx.settings().issuer),
         ),
         None => {
-            let now = ctx.clock.now();
-            let endpoints = ctx.endpoints(&ctx.settings.issuer)?;
+            let now = ctx.clock().now();
+            let endpoints = ctx.endpoints(&ctx.settings().issuer)?;
             (
-                KeySource::issuer(&ctx.http, &endpoints.jwks, ctx.cache(), now),
+                KeySource::issuer(ctx.http(), &endpoints.jwks, ctx.cache(), now),
                 endpoints.issuers,
             )
         }
@@ -173,12 +173,15 @@ mod tests {
         let cli =
             Cli::try_parse_from(std::iter::once("gsignin").chain(args.iter().copied())).unwrap();
         let sink = || -> SharedWrite { Rc::new(RefCell::new(Box::new(Vec::<u8>::new()))) };
-        let mut ctx = Ctx::new(
-            Settings::from_args(&cli.global),
+        let ctx = Ctx::new(
+            Settings::resolve(&cli.global, &|_| None),
             Io::captured(sink(), sink()),
+            crate::context::Hooks {
+                clock: Some(Clock::Fixed(now)),
+                ..Default::default()
+            },
         )
         .unwrap();
-        ctx.clock = Clock::Fixed(now);
         let Command::Whoami(whoami) = cli.command else {
             panic!("not whoami");
         };
