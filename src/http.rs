@@ -8,6 +8,7 @@
 use crate::error::{Code, Error, Result};
 use crate::io::SharedWrite;
 use crate::redact::{redact_body, redact_field, redact_header, redact_url};
+pub use reqwest::Method;
 use std::io::Write;
 use std::time::{Duration, Instant};
 
@@ -25,7 +26,48 @@ pub enum Retry {
     Never,
 }
 
-const MAX_TRIES: u32 = 3;
+/// When a request is sent again, and how long it waits first: one retry loop for every
+/// call, with the rules of the API it calls plugged in.
+#[derive(Clone, Copy)]
+pub struct Policy {
+    pub retry: Retry,
+    /// An API's own way of saying "refused, try later" besides 429 (Drive's 403 rate limits):
+    /// retried as a 429 is.
+    pub refused: Option<fn(&Response) -> bool>,
+    /// How a wait is spread: ±10 % of the exponential step, or (Drive's advice) up to a
+    /// second added to it.
+    pub jitter: Jitter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Jitter {
+    TenPercent,
+    UpToASecond,
+}
+
+impl From<Retry> for Policy {
+    fn from(retry: Retry) -> Policy {
+        Policy {
+            retry,
+            refused: None,
+            jitter: Jitter::TenPercent,
+        }
+    }
+}
+
+impl Policy {
+    /// Whether `resp` is worth another try under this policy.
+    fn retries(&self, resp: &Response) -> bool {
+        let refused = resp.status == 429 || self.refused.is_some_and(|f| f(resp));
+        match self.retry {
+            Retry::Safe => refused || resp.status >= 500,
+            Retry::IfRefused => refused,
+            Retry::Never => false,
+        }
+    }
+}
+
+pub const MAX_TRIES: u32 = 3;
 
 /// The largest answer read: Drive's pages and key sets are far smaller.
 const MAX_BODY: u64 = 8 << 20;
@@ -242,11 +284,11 @@ impl Http {
 
     pub fn get(&self, url: &str, bearer: Option<&crate::secret::Secret>) -> Result<Response> {
         let auth = bearer.map_or(Auth::None, Auth::Bearer);
-        self.send("GET", url, Body::None, auth, Retry::Safe)
+        self.send(Method::GET, url, Body::None, auth, Retry::Safe)
     }
 
     pub fn post_form(&self, url: &str, form: &[(&str, &str)], retry: Retry) -> Result<Response> {
-        self.send("POST", url, Body::Form(form), Auth::None, retry)
+        self.send(Method::POST, url, Body::Form(form), Auth::None, retry)
     }
 
     pub fn post_form_auth(
@@ -256,17 +298,18 @@ impl Http {
         auth: Auth<'_>,
         retry: Retry,
     ) -> Result<Response> {
-        self.send("POST", url, Body::Form(form), auth, retry)
+        self.send(Method::POST, url, Body::Form(form), auth, retry)
     }
 
     pub fn send(
         &self,
-        method: &str,
+        method: Method,
         url: &str,
         body: Body<'_>,
         auth: Auth<'_>,
-        retry: Retry,
+        policy: impl Into<Policy>,
     ) -> Result<Response> {
+        let policy = policy.into();
         self.check_transport(url)?;
         match auth {
             Auth::None => {}
@@ -283,10 +326,7 @@ impl Http {
         let mut attempt = 1;
         loop {
             let started = Instant::now();
-            let mut req = match method {
-                "POST" => client.post(url),
-                _ => client.get(url),
-            };
+            let mut req = client.request(method.clone(), url);
             match auth {
                 Auth::None => {}
                 Auth::Bearer(token) => req = req.bearer_auth(token.expose()),
@@ -315,13 +355,8 @@ impl Http {
             match outcome {
                 Ok(resp) => {
                     self.trace_response(&resp, elapsed);
-                    let retryable = match retry {
-                        Retry::Safe => resp.status >= 500 || resp.status == 429,
-                        Retry::IfRefused => resp.status == 429,
-                        Retry::Never => false,
-                    };
-                    if retryable && attempt < MAX_TRIES {
-                        self.pause(attempt, resp.header("retry-after"));
+                    if policy.retries(&resp) && attempt < MAX_TRIES {
+                        self.pause(attempt, resp.header("retry-after"), policy.jitter);
                         attempt += 1;
                         continue;
                     }
@@ -332,8 +367,8 @@ impl Http {
                     // A refused connection, a name that does not resolve or a TLS failure will
                     // not change in a second; a timeout or a dropped connection may.
                     let transient = matches!(err.code(), Code::NetworkError | Code::Timeout);
-                    if transient && retry == Retry::Safe && attempt < MAX_TRIES {
-                        self.pause(attempt, None);
+                    if transient && policy.retry == Retry::Safe && attempt < MAX_TRIES {
+                        self.pause(attempt, None, policy.jitter);
                         attempt += 1;
                         continue;
                     }
@@ -386,15 +421,17 @@ impl Http {
 
     /// Exponential backoff (1 s, 2 s) with ±10 % jitter, or the server's Retry-After when it
     /// names a wait no longer than the request timeout.
-    fn pause(&self, attempt: u32, retry_after: Option<&str>) {
+    fn pause(&self, attempt: u32, retry_after: Option<&str>, jitter: Jitter) {
         let base = Duration::from_secs(1 << (attempt - 1));
         let wait = retry_after
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs)
             .filter(|d| *d <= self.timeout)
-            .unwrap_or_else(|| {
-                let jitter = 0.9 + self.random() * 0.2;
-                base.mul_f64(jitter)
+            .unwrap_or_else(|| match jitter {
+                Jitter::TenPercent => base.mul_f64(0.9 + self.random() * 0.2),
+                Jitter::UpToASecond => {
+                    base + Duration::from_secs_f64(self.random().clamp(0.0, 0.999))
+                }
             });
         self.trace_line(&format!(
             "* retrying in {} ms (try {} of {MAX_TRIES})",

@@ -5,13 +5,12 @@
 //! reason `userRateLimitExceeded` / `rateLimitExceeded`, retried here the same way.
 
 use crate::error::{Code, Error, Result};
-use crate::http::{Http, Response};
+use crate::http::{Auth, Body, Http, Jitter, Method, Policy, Response, Retry};
 use crate::secret::Secret;
 use serde_json::Value;
-use std::time::Duration;
 
 pub const SCOPE: &str = "https://www.googleapis.com/auth/drive.appdata";
-const TRIES: u32 = 3;
+use crate::http::MAX_TRIES as TRIES;
 
 /// How a Drive call ended.
 pub enum Reply {
@@ -45,34 +44,32 @@ pub fn list_page(http: &Http, base: &str, token: &Secret, page: Option<&str>) ->
     call(http, url.as_str(), token)
 }
 
+/// Drive's own rate limits (403 `userRateLimitExceeded` / `rateLimitExceeded`) are retried as
+/// a 429 is, with the backoff Drive asks for: exponential, plus up to a second of jitter.
+const DRIVE: Policy = Policy {
+    retry: Retry::Safe,
+    refused: Some(rate_limited_403),
+    jitter: Jitter::UpToASecond,
+};
+
+fn rate_limited_403(resp: &Response) -> bool {
+    resp.status == 403
+        && matches!(
+            reason(resp).as_deref(),
+            Some("userRateLimitExceeded" | "rateLimitExceeded")
+        )
+}
+
 fn call(http: &Http, url: &str, token: &Secret) -> Result<Reply> {
-    let mut attempt = 1;
-    loop {
-        let resp = http.get(url, Some(token))?;
-        if resp.is_success() {
-            return resp.json().map(Reply::Ok);
-        }
-        if resp.status == 401 {
-            return Ok(Reply::Unauthorized);
-        }
-        let reason = reason(&resp);
-        // A 429 was already retried by the HTTP layer; a 403 rate limit is Drive's own.
-        let rate_limited_403 = resp.status == 403
-            && matches!(
-                reason.as_deref(),
-                Some("userRateLimitExceeded" | "rateLimitExceeded")
-            );
-        if rate_limited_403 && attempt < TRIES {
-            // Drive's advice: exponential backoff with up to a second of jitter.
-            let wait = Duration::from_secs(1 << (attempt - 1))
-                + Duration::from_secs_f64(http.random().clamp(0.0, 0.999));
-            http.sleep(wait);
-            attempt += 1;
-            continue;
-        }
-        let rate_limited = rate_limited_403 || resp.status == 429;
-        return Err(drive_error(&resp, reason.as_deref(), rate_limited));
+    let resp = http.send(Method::GET, url, Body::None, Auth::Bearer(token), DRIVE)?;
+    if resp.is_success() {
+        return resp.json().map(Reply::Ok);
     }
+    if resp.status == 401 {
+        return Ok(Reply::Unauthorized);
+    }
+    let rate_limited = rate_limited_403(&resp) || resp.status == 429;
+    Err(drive_error(&resp, reason(&resp).as_deref(), rate_limited))
 }
 
 /// `error.errors[0].reason`, or the newer envelope's `error.details[].reason`.
