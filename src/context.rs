@@ -209,11 +209,14 @@ impl Ctx {
     /// The client secret: `--client-secret`'s file, else GSIGNIN_CLIENT_SECRET_JSON, else the
     /// default file.
     pub fn client_secret(&self) -> Result<crate::config::client_secret::ClientSecret> {
-        crate::config::client_secret::ClientSecret::resolve(
+        let client = crate::config::client_secret::ClientSecret::resolve(
             self.settings.client_secret.as_deref(),
             self.settings.client_secret_json.as_ref(),
             &self.dirs.default_client_secret(),
-        )
+        )?;
+        // Known from the moment it is read: no text shown from here on can carry it.
+        self.http.known().add(client.client_secret.expose());
+        Ok(client)
     }
 
     /// Whether any client secret is given (the default file counts only when it exists).
@@ -233,7 +236,8 @@ impl Ctx {
     pub fn say(&self, line: &str) {
         use std::io::Write;
         let mut err = self.io.stderr.borrow_mut();
-        let _ = writeln!(err, "{}", crate::redact::escape_controls(line));
+        let shown = self.http.known().scrub(line);
+        let _ = writeln!(err, "{}", crate::redact::escape_controls(&shown));
     }
 
     /// A diagnostic line on stderr. Failing to write one is no reason to fail the command.

@@ -24,20 +24,34 @@ mod imp {
         PENDING.store(sig, Ordering::SeqCst);
     }
 
-    /// The signals whose default action ends the process and that someone else sends: a user
-    /// (Ctrl-C, Ctrl-\), a terminal that closes, `kill`, a timer or a resource limit.
-    pub const SIGNALS: [libc::c_int; 10] = [
-        libc::SIGINT,
-        libc::SIGTERM,
-        libc::SIGHUP,
-        libc::SIGQUIT,
-        libc::SIGUSR1,
-        libc::SIGUSR2,
-        libc::SIGALRM,
-        libc::SIGVTALRM,
-        libc::SIGXCPU,
-        libc::SIGXFSZ,
-    ];
+    /// Every signal whose default action ends the process: a user (Ctrl-C, Ctrl-\), a
+    /// terminal that closes, `kill` with any name or number, a timer, a resource limit, the
+    /// real-time ones. Not the faults (SEGV, BUS, FPE, ILL), which a handler that returns
+    /// would only repeat.
+    pub fn signals() -> Vec<libc::c_int> {
+        let mut all = vec![
+            libc::SIGINT,
+            libc::SIGTERM,
+            libc::SIGHUP,
+            libc::SIGQUIT,
+            libc::SIGUSR1,
+            libc::SIGUSR2,
+            libc::SIGALRM,
+            libc::SIGVTALRM,
+            libc::SIGPROF,
+            libc::SIGXCPU,
+            libc::SIGXFSZ,
+            libc::SIGABRT,
+            libc::SIGTRAP,
+            libc::SIGSYS,
+        ];
+        #[cfg(target_os = "linux")]
+        {
+            all.extend([libc::SIGIO, libc::SIGPWR, libc::SIGSTKFLT]);
+            all.extend(libc::SIGRTMIN()..=libc::SIGRTMAX());
+        }
+        all
+    }
 
     /// How many holds are alive, and the actions the first one replaced: holds may overlap
     /// (threads of one process), and only the last one to end puts the actions back.
@@ -54,7 +68,7 @@ mod imp {
             if holds.0 == 0 {
                 PENDING.store(0, Ordering::SeqCst);
                 holds.1.clear();
-                for sig in SIGNALS {
+                for sig in signals() {
                     // SAFETY: sigaction with a zeroed struct naming an async-signal-safe
                     // handler (one atomic store); the old action is kept to be put back.
                     unsafe {
@@ -104,6 +118,10 @@ mod imp {
         Some(DEFERRED.swap(0, Ordering::SeqCst)).filter(|s| *s != 0)
     }
 
+    pub fn pending_now() -> bool {
+        PENDING.load(Ordering::SeqCst) != 0
+    }
+
     pub fn peek_deferred() -> Option<i32> {
         Some(DEFERRED.load(Ordering::SeqCst)).filter(|s| *s != 0)
     }
@@ -117,9 +135,18 @@ mod imp {
 }
 
 #[cfg(unix)]
-pub use imp::SIGNALS;
+pub use imp::signals;
 
-/// While alive, every signal in [`SIGNALS`] waits; once the last hold ends, one that arrived is
+/// Whether a signal arrived during the hold in force: what waits on something that may never
+/// come (another process's lock) stops waiting, so the tokens are rescued at once.
+pub fn pending_now() -> bool {
+    #[cfg(unix)]
+    return imp::pending_now();
+    #[cfg(not(unix))]
+    false
+}
+
+/// While alive, every signal in [`signals`] waits; once the last hold ends, one that arrived is
 /// deferred until [`raise_deferred`].
 pub struct Held {
     #[cfg(unix)]

@@ -191,27 +191,26 @@ fn handle(
         return;
     }
     // The rest of the head is read and dropped (a browser waits for us to read it); a head
-    // that never ends is no request either.
+    // that never ends, or a line that is no header, is no request either.
+    let mut well_formed = true;
     loop {
         let mut header = String::new();
         match reader.read_line(&mut header) {
             Ok(0) | Err(_) => return,
             Ok(_) if header == "\r\n" || header == "\n" => break,
-            Ok(_) => {}
+            Ok(_) => well_formed &= header.contains(':') && !header.starts_with([' ', '\t']),
         }
     }
     // A whole request: no longer one to close for room.
     head_read();
-    let mut parts = line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    // A browser speaks HTTP/1.x: a line without it (or with more after it) is no redirect.
-    let http1 = parts.next().is_some_and(|v| v.starts_with("HTTP/1.")) && parts.next().is_none();
-    let (req_path, query) = target.split_once('?').unwrap_or((target, ""));
     let mut stream = stream;
-    if method != "GET" || req_path != path || !http1 {
-        let _ = respond(&mut stream, 404, "Not found", "Not found.");
-        return;
-    }
+    let query = match redirect_query(&line, path) {
+        Some(query) if well_formed => query,
+        _ => {
+            let _ = respond(&mut stream, 404, "Not found", "Not found.");
+            return;
+        }
+    };
     let (tx, rx) = channel();
     answering.fetch_add(1, Ordering::SeqCst);
     let _done = Decrement(answering);
@@ -237,6 +236,23 @@ fn handle(
     });
     let status = if page.ok { 200 } else { 400 };
     let _ = respond(&mut stream, status, &page.title, &page.message);
+}
+
+/// The query of a request line that is a browser's redirect to `path`: `GET`, the path, and
+/// HTTP/1.0 or 1.1, separated by single spaces; no control character anywhere.
+fn redirect_query<'a>(line: &'a str, path: &str) -> Option<&'a str> {
+    let line = line.strip_suffix('\n')?;
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    if line.chars().any(char::is_control) {
+        return None;
+    }
+    let mut parts = line.split(' ');
+    let (method, target, version) = (parts.next()?, parts.next()?, parts.next()?);
+    if method != "GET" || !matches!(version, "HTTP/1.0" | "HTTP/1.1") || parts.next().is_some() {
+        return None;
+    }
+    let (req_path, query) = target.split_once('?').unwrap_or((target, ""));
+    (req_path == path).then_some(query)
 }
 
 /// Decrements a counter when dropped, whatever path the handler leaves by.
@@ -333,6 +349,12 @@ mod tests {
             "GET /?state=s&code=c HTTP/2\r\n\r\n",
             "GET /?state=s&code=c HTTP/1.1 x\r\n\r\n",
             "GET /?state=s&code=c HTTP/1.1\r\nHost: x\r\n",
+            "GET /?state=s&code=c HTTP/1.\r\n\r\n",
+            "GET /?state=s&code=c HTTP/1.1x\r\n\r\n",
+            "GET /?state=s&code=c HTTP/1.99999\r\n\r\n",
+            " GET /?state=s&code=c HTTP/1.1\r\n\r\n",
+            "GET /?state=s\0&code=c HTTP/1.1\r\n\r\n",
+            "GET /?state=s&code=c HTTP/1.1\r\nno colon here\r\n\r\n",
         ] {
             let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
             s.write_all(request.as_bytes()).unwrap();

@@ -154,8 +154,8 @@ impl<'a> Session<'a> {
             .token_uri
             .clone()
             .unwrap_or_else(|| endpoints.token.clone());
-        // From the moment the refresh token goes out until a rotated one is stored, a signal
-        // waits: the old one may be dead at the issuer already.
+        // From the moment the refresh token goes out until the refresh is stored, a signal
+        // waits: the old refresh token may be dead at the issuer already.
         let held = crate::interrupt::Held::new();
         let response = token::refresh(
             self.ctx.http(),
@@ -181,13 +181,6 @@ impl<'a> Session<'a> {
                 self.rescue_rotated(now);
             }
         }
-        let name = self.name.clone();
-        held.release(|| {
-            self.ctx.warn(&format!(
-                "interrupted: the refreshed sign-in was stored first (profile `{name}`)"
-            ));
-        });
-
         let verdict = self.verify_new_id_token(&response, &endpoints, &client, now);
         let judged = judge_refresh(&self.name, before.as_ref(), &response, verdict.as_ref());
         for warning in &judged.warnings {
@@ -201,6 +194,14 @@ impl<'a> Session<'a> {
             }
         }
         self.save(now)?;
+        // Held to here, the key fetch included: a signal then takes effect once the run has
+        // said what it did (the rotated token was stored before the fetch).
+        let name = self.name.clone();
+        held.release(|| {
+            self.ctx.warn(&format!(
+                "interrupted: the refreshed sign-in was stored first (profile `{name}`)"
+            ));
+        });
         if let Some(e) = judged.user_changed {
             return Err(e);
         }

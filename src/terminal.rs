@@ -96,7 +96,7 @@ mod on_signal {
         pub fn install() -> Option<Restore> {
             let termios = super::current_settings()?;
             let mut previous = Vec::new();
-            for sig in crate::interrupt::SIGNALS {
+            for sig in crate::interrupt::signals() {
                 // SAFETY: reads the current action of a valid signal number.
                 unsafe {
                     let mut old: libc::sigaction = std::mem::zeroed();

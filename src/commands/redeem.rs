@@ -77,37 +77,18 @@ pub fn redeem(
     );
     ready.expect.nonce = r.nonce.map(str::to_string);
     let (verdict, in_flight) = judge(ctx, ready, &resp, &mut signin, now)?;
-    if r.profile_by_email {
-        // Only a verified token names the profile (judge returned Ok).
-        match name_for_user(&ready.store, &signin.profile, profile_name) {
-            Ok(name) => signin.profile.name = name,
-            Err(why) => {
-                // Rescued under the user's own spelling, never under --profile's name.
-                if let Some(sub) = signin
-                    .profile
-                    .sub
-                    .as_deref()
-                    .and_then(store::names::for_sub)
-                {
-                    signin.profile.name = sub;
-                }
-                let cause = Error::new(Code::StoreUnwritable, why, "");
-                return Err(store::rescue(
-                    ctx.dirs(),
-                    &signin.profile,
-                    &signin.tokens,
-                    now,
-                    cause,
-                ));
+    let landed = name_the_profile(ready, &mut signin, profile_name, r.profile_by_email)
+        .and_then(|()| land(ctx, &ready.store, &mut signin, now, r.profile_by_email));
+    let kept_refresh = match landed {
+        Ok(kept) => {
+            if let Some(path) = in_flight {
+                // Stored now: the copy that waited out the key fetch goes.
+                let _ = std::fs::remove_file(path);
             }
+            kept
         }
-    }
-    let mine_only = r.profile_by_email;
-    let kept_refresh = land(ctx, &ready.store, &mut signin, now, mine_only)?;
-    if let Some(path) = in_flight {
-        // Stored now: the copy that waited out the key fetch goes.
-        let _ = std::fs::remove_file(path);
-    }
+        Err(cause) => return Err(rescued_once(ctx, &signin, now, cause, in_flight)),
+    };
     held.release(|| {
         ctx.warn(&format!(
             "interrupted: the sign-in was stored first (profile `{}`)",
@@ -126,6 +107,69 @@ pub fn redeem(
         ctx.clock().now(),
     );
     Ok(Landed { report, failure })
+}
+
+/// `receive --keep`: the profile is the user's own (see [`name_for_user`]), never the
+/// `--profile` one; otherwise `profile_name` stays.
+fn name_the_profile(
+    ready: &Ready<'_>,
+    signin: &mut SignIn,
+    profile_name: &str,
+    by_user: bool,
+) -> Result<()> {
+    if !by_user {
+        return Ok(());
+    }
+    // Only a verified token names the profile (judge returned Ok).
+    match name_for_user(&ready.store, &signin.profile, profile_name) {
+        Ok(name) => {
+            signin.profile.name = name;
+            Ok(())
+        }
+        Err(why) => {
+            // Rescued under the user's own spelling, never under --profile's name.
+            if let Some(sub) = signin
+                .profile
+                .sub
+                .as_deref()
+                .and_then(store::names::for_sub)
+            {
+                signin.profile.name = sub;
+            }
+            Err(Error::new(Code::StoreUnwritable, why, ""))
+        }
+    }
+}
+
+/// The sign-in could not be stored (`cause`): its tokens go to one rescue file the user is
+/// told of. The copy that waited out a key fetch (`in_flight`), if any, is that file when
+/// nothing newer was written; else it goes.
+fn rescued_once(
+    ctx: &Ctx,
+    signin: &SignIn,
+    now: i64,
+    cause: Error,
+    in_flight: Option<std::path::PathBuf>,
+) -> Error {
+    let err = match cause.code() {
+        // `land` rescued already; anything else is rescued here.
+        Code::Rescued | Code::RescueFailed => cause,
+        _ => store::rescue(ctx.dirs(), &signin.profile, &signin.tokens, now, cause),
+    };
+    match (in_flight, err.code()) {
+        (Some(path), Code::Rescued) => {
+            let _ = std::fs::remove_file(path);
+            err
+        }
+        (Some(path), _) => {
+            let message = format!(
+                "{err}; an earlier copy of the tokens is in {} (mode 0600)",
+                path.display()
+            );
+            err.with_message(message)
+        }
+        (None, _) => err,
+    }
 }
 
 /// Everything checked before the single-use code is spent: the client secret, a writable

@@ -48,7 +48,10 @@ impl ClientSecret {
         default: &Path,
     ) -> Result<ClientSecret> {
         match (explicit, inline) {
-            (None, Some(json)) => Self::parse(json.expose().as_bytes(), Path::new(INLINE)),
+            (None, Some(json)) => Self::parse(
+                json.expose().trim_start_matches('\u{feff}').as_bytes(),
+                Path::new(INLINE),
+            ),
             _ => Self::load(explicit, default),
         }
     }
@@ -145,7 +148,7 @@ impl ClientSecret {
         let client_secret = text("client_secret")?
             .filter(|s| !s.trim().is_empty())
             .ok_or_else(|| missing("client_secret"))?;
-        Ok(ClientSecret {
+        let parsed = ClientSecret {
             client_id,
             client_secret: Secret::new(client_secret),
             token_uri: url_field(text("token_uri")?, name, "token_uri").map_err(wrong)?,
@@ -153,7 +156,24 @@ impl ClientSecret {
             kind: kind_,
             redirect_uris: string_list(inner, name, "redirect_uris").map_err(wrong)?,
             path: path.to_path_buf(),
-        })
+        };
+        // A URL that carries the secret would print it (the authorization URL is shown and
+        // handed to the browser) or send it where URLs are logged.
+        let secret = parsed.client_secret.expose();
+        let carries = |u: &Option<String>| u.as_deref().is_some_and(|u| u.contains(secret));
+        for (field, carried) in [
+            ("token_uri", carries(&parsed.token_uri)),
+            ("auth_uri", carries(&parsed.auth_uri)),
+            (
+                "redirect_uris",
+                parsed.redirect_uris.iter().any(|u| u.contains(secret)),
+            ),
+        ] {
+            if carried {
+                return Err(wrong(format!("`{name}.{field}` holds the client secret")));
+            }
+        }
+        Ok(parsed)
     }
 }
 
@@ -364,6 +384,22 @@ mod tests {
             "{e}"
         );
         assert!(!e.to_string().contains("GOCSPX"), "{e}");
+    }
+
+    #[test]
+    fn a_url_that_carries_the_client_secret_is_refused_unshown() {
+        for field in ["auth_uri", "token_uri"] {
+            let doc = format!(
+                r#"{{"installed":{{"client_id":"a","client_secret":"GOCSPX-s3cret","{field}":"https://x.example/auth?x=GOCSPX-s3cret"}}}}"#
+            );
+            let e = parse(&doc).unwrap_err();
+            assert!(
+                e.to_string()
+                    .contains(&format!("`installed.{field}` holds the client secret")),
+                "{e}"
+            );
+            assert!(!e.to_string().contains("GOCSPX"), "{e}");
+        }
     }
 
     #[test]

@@ -52,6 +52,15 @@ impl ProfileLock {
         loop {
             match file.try_lock() {
                 Ok(()) => return Ok(ProfileLock { _file: file }),
+                // A signal while a spent code's tokens wait here: stop waiting (the caller
+                // rescues them now) rather than hold the signal until another process lets go.
+                Err(std::fs::TryLockError::WouldBlock) if crate::interrupt::pending_now() => {
+                    return Err(Error::new(
+                        Code::LockTimeout,
+                        format!("interrupted while another gsignin held profile `{profile}`"),
+                        "sign in again, or import the rescued tokens once the other run ends",
+                    ));
+                }
                 Err(std::fs::TryLockError::WouldBlock) if Instant::now() < deadline => {
                     std::thread::sleep(Duration::from_millis(10));
                 }

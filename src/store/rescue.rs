@@ -26,22 +26,38 @@ pub fn write(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64) -> Resul
         profile.name,
         crate::secret::random_urlsafe(9)
     );
+    // gsignin's own folder must be as private as its others (not a link, nobody else's, not
+    // writable by others); the temp dir and the current one are shared by nature, and the
+    // file's new, random, 0600 name is what keeps it safe there.
     let candidates = [
-        dirs.data.join("rescue"),
-        std::env::temp_dir(),
-        PathBuf::from("."),
+        (dirs.data.join("rescue"), true),
+        (std::env::temp_dir(), false),
+        (PathBuf::from("."), false),
     ];
     let mut failures = Vec::new();
-    for dir in candidates {
+    for (dir, ours) in candidates {
         let path = dir.join(&name);
-        let written =
-            fsutil::ensure_private_dir(&dir).and_then(|_| fsutil::create_private(&path, &bytes));
+        let written = fsutil::ensure_private_dir(&dir)
+            .and_then(|()| if ours { private_folder(&dir) } else { Ok(()) })
+            .and_then(|()| fsutil::create_private(&path, &bytes));
         match written {
             Ok(()) => return Ok(std::path::absolute(&path).unwrap_or(path)),
             Err(e) => failures.push(format!("{}: {e}", dir.display())),
         }
     }
     Err(failures.join("; "))
+}
+
+/// Refuses a folder of gsignin's that is a link or that another user could write.
+fn private_folder(dir: &std::path::Path) -> std::io::Result<()> {
+    let meta = std::fs::symlink_metadata(dir)?;
+    if meta.file_type().is_symlink() {
+        return Err(std::io::Error::other("it is a symbolic link"));
+    }
+    match fsutil::untrusted(&meta) {
+        Some(why) => Err(std::io::Error::other(why)),
+        None => Ok(()),
+    }
 }
 
 #[cfg(test)]
@@ -75,5 +91,25 @@ mod tests {
         unique.sort();
         unique.dedup();
         assert_eq!(unique.len(), 4, "{paths:?}");
+    }
+
+    #[test]
+    fn a_rescue_folder_others_can_write_or_a_link_is_not_used() {
+        use std::os::unix::fs::PermissionsExt;
+        let home = tempfile::tempdir().unwrap();
+        let dirs = Dirs::resolve(Some(home.path())).unwrap();
+        let tokens = Tokens::default();
+        let rescue = dirs.data.join("rescue");
+        std::fs::create_dir_all(&rescue).unwrap();
+        std::fs::set_permissions(&rescue, std::fs::Permissions::from_mode(0o777)).unwrap();
+        let path = write(&dirs, &Profile::default(), &tokens, 1).unwrap();
+        assert_ne!(path.parent().unwrap(), rescue, "{}", path.display());
+        let _ = std::fs::remove_file(&path);
+        std::fs::remove_dir(&rescue).unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(elsewhere.path(), &rescue).unwrap();
+        let path = write(&dirs, &Profile::default(), &tokens, 1).unwrap();
+        assert!(!path.starts_with(elsewhere.path()), "{}", path.display());
+        let _ = std::fs::remove_file(&path);
     }
 }

@@ -785,3 +785,79 @@ fn a_signal_while_a_failing_save_rescues_still_says_where_the_tokens_went() {
     assert!(rescued["tokens"]["refresh_token"].is_string(), "{rescued}");
     assert!(!env.code_is_unspent(&code));
 }
+
+#[test]
+fn any_ending_signal_while_the_profile_lock_is_awaited_rescues_at_once() {
+    use std::os::unix::process::ExitStatusExt;
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    // Another gsignin holds the profile (its lock) for long.
+    let lock = std::fs::File::open(env.home().join("data/locks/default.lock")).unwrap();
+    lock.lock().unwrap();
+    let code = env.mint(gsignin_emulator::MintRequest {
+        force_refresh_token: true,
+        ..Default::default()
+    });
+    let child = env.spawn_until_hit(&["exchange", &code], &[], "/token");
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    // SIGPROF ends a process as surely as SIGTERM does.
+    send(&child, "PROF");
+    let started = std::time::Instant::now();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(10),
+        "not held until the lock wait ran out"
+    );
+    assert_eq!(out.status.signal(), Some(libc::SIGPROF), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    let (path, rescued) = env.rescued();
+    assert!(err.contains(&path.display().to_string()), "{err}");
+    assert!(rescued["tokens"]["refresh_token"].is_string(), "{rescued}");
+    drop(lock);
+}
+
+#[test]
+fn a_signal_during_a_rotated_refreshs_key_fetch_is_said_before_it_takes_effect() {
+    use std::os::unix::process::ExitStatusExt;
+    let env = Env::new();
+    env.emu.set_rotate_refresh_tokens(true);
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    env.emu.rotate_keys();
+    env.delay_next("/oauth2/v3/certs", 800);
+    let child = env.spawn_until_hit(&["refresh"], &[], "/oauth2/v3/certs");
+    send(&child, "TERM");
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.signal(), Some(libc::SIGTERM), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("interrupted: the refreshed sign-in was stored first"),
+        "{err}"
+    );
+    exits(env.cmd().args(["refresh"]), 0);
+}
+
+#[test]
+fn a_sign_in_that_cannot_be_stored_leaves_one_rescue_file_and_names_it() {
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    // The new ID token is signed by a key the cache lacks (a copy waits out the refetch in a
+    // rescue file), and the store breaks while the code is at the issuer.
+    env.emu.rotate_keys();
+    env.delay_next("/token", 800);
+    let code = env.mint(gsignin_emulator::MintRequest {
+        force_refresh_token: true,
+        ..Default::default()
+    });
+    let child = env.spawn_until_hit(&["--json", "exchange", &code], &[], "/token");
+    let secrets = env.home().join("data/secrets");
+    let _ = std::fs::remove_dir_all(&secrets);
+    std::fs::write(&secrets, "not a folder").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(6), "{out:?}");
+    let (path, rescued) = env.rescued();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&path.display().to_string()),
+        "the one rescue file is the one named"
+    );
+    assert!(rescued["tokens"]["refresh_token"].is_string(), "{rescued}");
+}

@@ -592,6 +592,8 @@ fn ctrl_c_at_a_hidden_prompt_gives_the_terminal_its_echo_back() {
         ("exchange", "HUP", "129"),
         ("login", "TERM", "143"),
         ("exchange", "USR1", "138"),
+        ("exchange", "PROF", "155"),
+        ("login", "RTMIN", "162"),
     ] {
         let env = Env::new();
         let t = match what {
