@@ -313,7 +313,21 @@ impl Http {
         self.check_transport(url)?;
         match auth {
             Auth::None => {}
-            Auth::Bearer(token) | Auth::Basic(_, token) => self.known.add(token.expose()),
+            Auth::Bearer(token) => self.known.add(token.expose()),
+            Auth::Basic(id, secret) => {
+                self.known.add(secret.expose());
+                // The header's own spelling, which a server may echo back.
+                use base64::Engine;
+                let enc = |v: &str| {
+                    url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
+                };
+                self.known
+                    .add(&base64::engine::general_purpose::STANDARD.encode(format!(
+                        "{}:{}",
+                        enc(id),
+                        enc(secret.expose())
+                    )));
+            }
         }
         if let Body::Form(form) = &body {
             for (k, v) in *form {

@@ -20,8 +20,9 @@ mod imp {
     /// output is written (0: none).
     static DEFERRED: AtomicI32 = AtomicI32::new(0);
 
+    /// Keeps the first signal: a later Ctrl-C must not turn a kill into a normal stop.
     extern "C" fn note(sig: libc::c_int) {
-        PENDING.store(sig, Ordering::SeqCst);
+        let _ = PENDING.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst);
     }
 
     /// Every signal whose default action ends the process: a user (Ctrl-C, Ctrl-\), a

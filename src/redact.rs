@@ -221,12 +221,20 @@ impl SeenSecrets {
 
 /// Control characters (escape sequences, line breaks) shown as `\u{…}` escapes.
 pub fn escape_controls(text: &str) -> String {
-    escape_where(text, char::is_control)
+    escape_where(text, hidden_or_control)
 }
 
 /// The same, keeping line breaks: for text that is made of lines.
 pub fn escape_controls_but_newlines(text: &str) -> String {
-    escape_where(text, |c| c.is_control() && c != '\n')
+    escape_where(text, |c| hidden_or_control(c) && c != '\n')
+}
+
+/// Control characters, and the invisible ones that reorder or hide what a terminal shows
+/// (bidirectional overrides and isolates, zero-width characters): an email claim with U+202E
+/// in it could show another address than it holds.
+fn hidden_or_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
 fn escape_where(text: &str, escaped: impl Fn(char) -> bool) -> String {
@@ -247,6 +255,16 @@ fn escape_where(text: &str, escaped: impl Fn(char) -> bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invisible_characters_that_reorder_what_is_shown_are_escaped() {
+        let shown = escape_controls("eve@\u{202e}moc.elpmaxe\u{202c}.example");
+        assert!(
+            !shown.contains('\u{202e}') && shown.contains("\\u{202e}"),
+            "{shown}"
+        );
+        assert_eq!(escape_controls("ann@example.com"), "ann@example.com");
+    }
 
     #[test]
     fn redacts_secret_names_whatever_the_value_or_the_format() {

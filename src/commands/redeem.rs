@@ -231,8 +231,22 @@ fn judge(
     let mut verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now);
     if verdict.unknown_kid {
         in_flight = rescue::write(ctx.dirs(), &signin.profile, &signin.tokens, now).ok();
-        if ready.keys.refetch_once().unwrap_or(false) {
-            verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now);
+        match ready.keys.refetch_once() {
+            Ok(true) => verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now),
+            Ok(false) => {}
+            // The keys could not be had: a network failure, not a bad token (exit 5, not 3).
+            Err(e) => {
+                signin.identify(&verdict);
+                let saved = match in_flight {
+                    Some(path) => Ok(path),
+                    None => rescue::write(ctx.dirs(), &signin.profile, &signin.tokens, now),
+                };
+                let message = format!(
+                    "could not fetch the issuer's new keys to verify the ID token ({e}); the sign-in was not stored, {}",
+                    rescued_where(&saved)
+                );
+                return Err(e.with_message(message));
+            }
         }
     }
     signin.identify(&verdict);

@@ -624,3 +624,27 @@ fn a_mistyped_flag_is_a_usage_error_and_never_reaches_the_issuer() {
     exits(env.cmd().args(["exchange", "--", "-0abc"]), 4);
     assert_eq!(env.emu.hits("/token"), 1);
 }
+
+#[test]
+fn keys_that_cannot_be_fetched_after_the_code_is_spent_are_a_network_failure_with_the_tokens_rescued()
+ {
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    // The new ID token names a key the cache lacks, and the keys endpoint is down.
+    env.emu.rotate_keys();
+    env.fail("/oauth2/v3/certs", 503, None);
+    let code = env.mint(MintRequest {
+        force_refresh_token: true,
+        ..Default::default()
+    });
+    let out = exits(env.cmd().args(["--json", "exchange", &code]), 5);
+    let e = json_error(&out);
+    let (path, rescued) = env.rescued();
+    let message = e["message"].as_str().unwrap();
+    assert!(
+        message.contains("could not fetch the issuer's new keys"),
+        "{message}"
+    );
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(rescued["tokens"]["refresh_token"].is_string(), "{rescued}");
+}
