@@ -19,25 +19,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 pub fn run(ctx: &Ctx) -> Result<Outcome> {
-    let home = tempfile::Builder::new()
-        .prefix("gsignin-demo-")
-        .tempdir()
-        .map_err(|e| {
-            Error::other(
-                format!("cannot make a throw-away home: {e}"),
-                "check that the temp dir (TMPDIR) is writable",
-            )
-        })?;
-    let emulator = Emulator::start(0).map_err(|e| {
-        Error::other(
-            format!("cannot start the emulator on 127.0.0.1: {e}"),
-            "check that loopback networking works",
-        )
-    })?;
-    let secret_path = home.path().join("config/client_secret.json");
-    fsutil::write_private_atomic(&secret_path, emulator.client_secret_json().as_bytes())
-        .map_err(|e| Error::other(format!("cannot write the demo's client secret: {e}"), ""))?;
-
+    let (home, emulator, secret_path) = stage()?;
     let mut transcript = format!(
         "gsignin demo: the server side of Google Sign-In, end to end, against a local emulator\n\
          emulator: {}\n\
@@ -83,8 +65,82 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
     let receive_line = format!(
         "gsignin receive --port {receive_port} --profile bob   # and the app POSTs its code to http://127.0.0.1:{receive_port}/authcode"
     );
-    // (what it shows, the command line shown, the arguments run, whether stdout is a secret)
-    let plan: Vec<(&str, &str, Vec<&str>, bool)> = vec![
+    let plan = the_job(&receive_line, &receive_port);
+    let mut failed = None;
+    for (about, line, argv, secret_stdout) in plan {
+        // Only the exchange reads stdin: it gets the code the "phone" received.
+        let stdin = if argv[0] == "exchange" {
+            server_auth_code.as_str()
+        } else {
+            ""
+        };
+        // `receive` waits for the app: a thread plays it, posting a code minted for bob.
+        let app = (argv[0] == "receive").then(|| {
+            let code = emulator.mint(MintRequest {
+                email: Some("bob@example.com".into()),
+                ..Default::default()
+            });
+            let url = format!("http://127.0.0.1:{receive_port}/authcode");
+            std::thread::spawn(move || post_as_app(&url, &code))
+        });
+        let (mut text, code) = run_step(&defaults, &argv, stdin, secret_stdout)?;
+        if let Some(answer) = app.and_then(|t| t.join().ok()) {
+            text.push_str(&format!("  (the app got) {answer}\n"));
+        }
+        transcript.push_str(&format!("# {about}\n$ {line}\n{text}\n"));
+        steps.push(json!({"command": line, "exit_code": code, "output": text}));
+        if code != 0 {
+            failed = Some(Error::other(
+                format!("the demo step `{line}` failed with exit code {code}"),
+                "this is a gsignin bug: please report it with the output above",
+            ));
+            break;
+        }
+    }
+    if failed.is_none() {
+        transcript.push_str(
+            "Done: a code traded (pasted, and posted by the app), the sign-in stored, verified, refreshed, used with Drive and revoked. Run the same against Google with\n\
+             your server client's client_secret.json and a serverAuthCode from your app (see README.md).\n",
+        );
+    }
+    Ok(Outcome::report(
+        transcript,
+        json!({"emulator": emulator.base_url(), "steps": steps}),
+    )
+    .with_failure(failed))
+}
+
+/// A throw-away home, an in-process emulator, and its client secret in the home.
+fn stage() -> Result<(tempfile::TempDir, Emulator, std::path::PathBuf)> {
+    let home = tempfile::Builder::new()
+        .prefix("gsignin-demo-")
+        .tempdir()
+        .map_err(|e| {
+            Error::other(
+                format!("cannot make a throw-away home: {e}"),
+                "check that the temp dir (TMPDIR) is writable",
+            )
+        })?;
+    let emulator = Emulator::start(0).map_err(|e| {
+        Error::other(
+            format!("cannot start the emulator on 127.0.0.1: {e}"),
+            "check that loopback networking works",
+        )
+    })?;
+    let secret_path = home.path().join("config/client_secret.json");
+    fsutil::write_private_atomic(&secret_path, emulator.client_secret_json().as_bytes())
+        .map_err(|e| Error::other(format!("cannot write the demo's client secret: {e}"), ""))?;
+    Ok((home, emulator, secret_path))
+}
+
+/// One step of the demo: what it shows, the command line shown, the arguments run, whether
+/// its stdout is a secret (shown redacted).
+type Step<'a> = (&'a str, &'a str, Vec<&'a str>, bool);
+
+/// The whole job, step by step: a code traded (pasted, and posted by the app), the sign-in
+/// verified, listed, refreshed, used with Drive, its token handed to a script, revoked.
+fn the_job<'a>(receive_line: &'a str, receive_port: &'a str) -> Vec<Step<'a>> {
+    vec![
         (
             "2. The backend trades the code for tokens and keeps the refresh token.",
             // Piped, not an argument: other local users can read a command line.
@@ -94,8 +150,8 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         ),
         (
             "2b. Or no copy and paste: the debug build POSTs its code to gsignin (Google's sample backend, on your machine).",
-            &receive_line,
-            vec!["receive", "--port", &receive_port, "--profile", "bob"],
+            receive_line,
+            vec!["receive", "--port", receive_port, "--profile", "bob"],
             false,
         ),
         (
@@ -140,49 +196,7 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
             vec!["revoke"],
             false,
         ),
-    ];
-    let mut failed = None;
-    for (about, line, argv, secret_stdout) in plan {
-        // Only the exchange reads stdin: it gets the code the "phone" received.
-        let stdin = if argv[0] == "exchange" {
-            server_auth_code.as_str()
-        } else {
-            ""
-        };
-        // `receive` waits for the app: a thread plays it, posting a code minted for bob.
-        let app = (argv[0] == "receive").then(|| {
-            let code = emulator.mint(MintRequest {
-                email: Some("bob@example.com".into()),
-                ..Default::default()
-            });
-            let url = format!("http://127.0.0.1:{receive_port}/authcode");
-            std::thread::spawn(move || post_as_app(&url, &code))
-        });
-        let (mut text, code) = run_step(&defaults, &argv, stdin, secret_stdout)?;
-        if let Some(answer) = app.and_then(|t| t.join().ok()) {
-            text.push_str(&format!("  (the app got) {answer}\n"));
-        }
-        transcript.push_str(&format!("# {about}\n$ {line}\n{text}\n"));
-        steps.push(json!({"command": line, "exit_code": code, "output": text}));
-        if code != 0 {
-            failed = Some(Error::other(
-                format!("the demo step `{line}` failed with exit code {code}"),
-                "this is a gsignin bug: please report it with the output above",
-            ));
-            break;
-        }
-    }
-    if failed.is_none() {
-        transcript.push_str(
-            "Done: a code traded (pasted, and posted by the app), the sign-in stored, verified, refreshed, used with Drive and revoked. Run the same against Google with\n\
-             your server client's client_secret.json and a serverAuthCode from your app (see README.md).\n",
-        );
-    }
-    Ok(Outcome::report(
-        transcript,
-        json!({"emulator": emulator.base_url(), "steps": steps}),
-    )
-    .with_failure(failed))
+    ]
 }
 
 /// What a debug build does with its serverAuthCode: POST it, with X-Requested-With, until the

@@ -81,6 +81,22 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
             "--write-installed-client-secret",
         )?;
     }
+    let banner = banner(&base, &args, &ca_line);
+    {
+        let mut out = ctx.io().stdout.borrow_mut();
+        let _ = out.write_all(banner.as_bytes());
+        let _ = out.flush();
+    }
+    emulator.wait();
+    Ok(Outcome {
+        data: Data::None,
+        failure: None,
+    })
+}
+
+/// What the emulator prints at start: its base URL first (scripts read it), then the
+/// environment to point gsignin (or any backend) at it, its clients and how to mint a code.
+fn banner(base: &str, args: &EmulatorArgs, ca_line: &str) -> String {
     let shown = |path: &std::path::PathBuf| {
         std::path::absolute(path)
             .unwrap_or(path.clone())
@@ -97,7 +113,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
             "# add --write-client-secret PATH (web client) or --write-installed-client-secret PATH (Desktop client) to get a client secret file".into()
         }
     };
-    let banner = format!(
+    format!(
         "{base}\n\
          # gsignin emulator: Google Sign-In on {base} (Ctrl-C stops it)\n\
          # Point gsignin at it:\n\
@@ -113,15 +129,5 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
          #   printf '%s' \"$code\" | gsignin exchange -   (stdin: argv is readable by every local user)\n\
          # Control API: POST /control/codes, POST|DELETE /control/faults, POST /control/clock,\n\
          #   POST /control/keys/rotate, POST /control/grants, POST /control/settings, GET /control/stats\n"
-    );
-    {
-        let mut out = ctx.io().stdout.borrow_mut();
-        let _ = out.write_all(banner.as_bytes());
-        let _ = out.flush();
-    }
-    emulator.wait();
-    Ok(Outcome {
-        data: Data::None,
-        failure: None,
-    })
+    )
 }

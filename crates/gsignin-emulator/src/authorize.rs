@@ -128,6 +128,87 @@ fn loopback_redirect(uri: &str) -> bool {
         && url.password().is_none()
 }
 
+/// The scopes asked for, each once, in order; Google's errors for none and for unknown ones.
+fn requested_scopes(scope: &str) -> Result<Vec<String>, PageError> {
+    let mut scopes: Vec<String> = Vec::new();
+    for s in scope.split([' ', '+']).filter(|s| !s.is_empty()) {
+        if !scopes.iter().any(|x| x == s) {
+            scopes.push(s.to_string());
+        }
+    }
+    if scopes.is_empty() {
+        return Err(page_error(
+            400,
+            "invalid_request",
+            "Missing required parameter: scope",
+        ));
+    }
+    let invalid: Vec<&str> = scopes
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !known_scope(s))
+        .collect();
+    if !invalid.is_empty() {
+        return Err(page_error(
+            400,
+            "invalid_scope",
+            format!(
+                "Some requested scopes were invalid. {{invalid=[{}]}}",
+                invalid.join(", ")
+            ),
+        ));
+    }
+    Ok(scopes)
+}
+
+/// PKCE's parameters: a known method, and a challenge whenever a method is named.
+fn check_code_challenge(method: &str, challenge: &str) -> Result<(), PageError> {
+    if !method.is_empty() && method != "S256" && method != "plain" {
+        return Err(page_error(
+            400,
+            "invalid_request",
+            format!(
+                "Invalid parameter value for code_challenge_method: '{method}' is not a valid CodeChallengeMethod"
+            ),
+        ));
+    }
+    if !method.is_empty() && challenge.is_empty() {
+        return Err(page_error(
+            400,
+            "invalid_request",
+            "Missing required parameter: code_challenge",
+        ));
+    }
+    Ok(())
+}
+
+/// The `prompt` values; Google's errors for an unknown one and for `none` with others.
+fn prompts(prompt: &str) -> Result<Vec<String>, PageError> {
+    let prompt: Vec<String> = prompt
+        .split(' ')
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect();
+    if let Some(bad) = prompt
+        .iter()
+        .find(|p| !matches!(p.as_str(), "none" | "consent" | "select_account"))
+    {
+        return Err(page_error(
+            400,
+            "invalid_request",
+            format!("Invalid prompt: {bad}"),
+        ));
+    }
+    if prompt.iter().any(|p| p == "none") && prompt.len() > 1 {
+        return Err(page_error(
+            400,
+            "invalid_request",
+            "Invalid prompt: none must not be specified with other values.",
+        ));
+    }
+    Ok(prompt)
+}
+
 /// Validates an authorization request as Google does: first what decides whether a redirect
 /// may be trusted (client, redirect URI), then the rest.
 pub fn validate(st: &EmuState, params: BTreeMap<String, String>) -> Result<AuthRequest, PageError> {
@@ -193,73 +274,9 @@ pub fn validate(st: &EmuState, params: BTreeMap<String, String>) -> Result<AuthR
             ));
         }
     }
-    let mut scopes: Vec<String> = Vec::new();
-    for s in get("scope").split([' ', '+']).filter(|s| !s.is_empty()) {
-        if !scopes.iter().any(|x| x == s) {
-            scopes.push(s.to_string());
-        }
-    }
-    if scopes.is_empty() {
-        return Err(page_error(
-            400,
-            "invalid_request",
-            "Missing required parameter: scope",
-        ));
-    }
-    let invalid: Vec<&str> = scopes
-        .iter()
-        .map(String::as_str)
-        .filter(|s| !known_scope(s))
-        .collect();
-    if !invalid.is_empty() {
-        return Err(page_error(
-            400,
-            "invalid_scope",
-            format!(
-                "Some requested scopes were invalid. {{invalid=[{}]}}",
-                invalid.join(", ")
-            ),
-        ));
-    }
-    let method = get("code_challenge_method");
-    if !method.is_empty() && method != "S256" && method != "plain" {
-        return Err(page_error(
-            400,
-            "invalid_request",
-            format!(
-                "Invalid parameter value for code_challenge_method: '{method}' is not a valid CodeChallengeMethod"
-            ),
-        ));
-    }
-    if !method.is_empty() && get("code_challenge").is_empty() {
-        return Err(page_error(
-            400,
-            "invalid_request",
-            "Missing required parameter: code_challenge",
-        ));
-    }
-    let prompt: Vec<String> = get("prompt")
-        .split(' ')
-        .filter(|s| !s.is_empty())
-        .map(String::from)
-        .collect();
-    if let Some(bad) = prompt
-        .iter()
-        .find(|p| !matches!(p.as_str(), "none" | "consent" | "select_account"))
-    {
-        return Err(page_error(
-            400,
-            "invalid_request",
-            format!("Invalid prompt: {bad}"),
-        ));
-    }
-    if prompt.iter().any(|p| p == "none") && prompt.len() > 1 {
-        return Err(page_error(
-            400,
-            "invalid_request",
-            "Invalid prompt: none must not be specified with other values.",
-        ));
-    }
+    let scopes = requested_scopes(get("scope"))?;
+    check_code_challenge(get("code_challenge_method"), get("code_challenge"))?;
+    let prompt = prompts(get("prompt"))?;
     let offline = match get("access_type") {
         "" | "online" => false,
         "offline" => true,

@@ -114,6 +114,28 @@ pub async fn token(State(shared): State<Shared>, headers: HeaderMap, body: Bytes
     }
 }
 
+/// PKCE, with Google's texts; a failure leaves the code unspent, as a redirect mismatch does.
+#[allow(clippy::result_large_err)]
+fn check_pkce(
+    challenge: &Option<(String, String)>,
+    verifier: Option<&String>,
+) -> Result<(), Response> {
+    match (challenge, verifier) {
+        (Some(_), None) => Err(oauth_error(400, "invalid_grant", "Missing code verifier.")),
+        (Some((challenge, method)), Some(verifier))
+            if !super::state::pkce_matches(challenge, method, verifier) =>
+        {
+            Err(oauth_error(400, "invalid_grant", "Invalid code verifier."))
+        }
+        (None, Some(_)) => Err(oauth_error(
+            400,
+            "invalid_grant",
+            "code_verifier or verifier is not needed.",
+        )),
+        _ => Ok(()),
+    }
+}
+
 // A refusal is built once per request and returned at once: boxing it buys nothing.
 #[allow(clippy::result_large_err)]
 fn authorization_code_grant(
@@ -152,23 +174,7 @@ fn authorization_code_grant(
     if cg.used || cg.expires_at < st.now() || cg.client_id != client_id {
         return Err(oauth_error(400, "invalid_grant", "Bad Request"));
     }
-    // PKCE (Google's texts; a failure leaves the code unspent, as a redirect mismatch does).
-    match (&cg.code_challenge, f.get("code_verifier")) {
-        (Some(_), None) => return Err(oauth_error(400, "invalid_grant", "Missing code verifier.")),
-        (Some((challenge, method)), Some(verifier))
-            if !super::state::pkce_matches(challenge, method, verifier) =>
-        {
-            return Err(oauth_error(400, "invalid_grant", "Invalid code verifier."));
-        }
-        (None, Some(_)) => {
-            return Err(oauth_error(
-                400,
-                "invalid_grant",
-                "code_verifier or verifier is not needed.",
-            ));
-        }
-        _ => {}
-    }
+    check_pkce(&cg.code_challenge, f.get("code_verifier"))?;
     // A mismatch does not spend the code: the right redirect_uri still works, as at Google.
     if &cg.redirect_uri != redirect_uri {
         return Err(oauth_error(400, "redirect_uri_mismatch", "Bad Request"));

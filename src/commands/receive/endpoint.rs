@@ -182,39 +182,9 @@ async fn authcode(
         return resp;
     }
     let headers = req.headers().clone();
-    // On loopback, a page whose name resolves to 127.0.0.1 (DNS rebinding) is same-origin to
-    // the browser and could send the header: only the names apps use are let in.
-    if shared.pairing.is_none() && !known_host(&headers) {
-        done(403, "Host is not a loopback name (code not spent)");
-        return refusal(
-            403,
-            "forbidden",
-            "the Host header names another site: refused",
-            "post to 127.0.0.1, localhost or 10.0.2.2 (the Android emulator's name for this machine)",
-        );
-    }
-    if let Some(token) = &shared.pairing
-        && !bearer_matches(&headers, token)
-    {
-        done(401, "wrong or missing pairing token (code not spent)");
-        return refusal(
-            401,
-            "pairing_required",
-            "missing or wrong pairing token",
-            "send the pairing token gsignin printed at start as Authorization: Bearer TOKEN",
-        );
-    }
-    if headers
-        .get("x-requested-with")
-        .is_none_or(|v| v.as_bytes().is_empty())
-    {
-        done(403, "no X-Requested-With (code not spent)");
-        return refusal(
-            403,
-            "forbidden",
-            "the X-Requested-With header is missing: a cross-site request is refused",
-            "send X-Requested-With (any value, e.g. XMLHttpRequest) with the code, as Google's sample does",
-        );
+    if let Err((status, why, answer)) = admit(&shared, &headers) {
+        done(status, why);
+        return answer;
     }
     let Ok(bytes) = axum::body::to_bytes(req.into_body(), MAX_BODY).await else {
         done(
@@ -287,6 +257,56 @@ fn known_host(headers: &HeaderMap) -> bool {
     };
     let android_emulator = host == "10.0.2.2" || host.starts_with("10.0.2.2:");
     crate::http::is_loopback_host(host) || android_emulator
+}
+
+/// Whether a request may post a code at all, before its body is read: the status, the line
+/// for the log and the answer when not. Nothing refused here spends a code.
+#[allow(clippy::result_large_err)]
+fn admit(shared: &Shared, headers: &HeaderMap) -> Result<(), (u16, &'static str, Response)> {
+    // On loopback, a page whose name resolves to 127.0.0.1 (DNS rebinding) is same-origin to
+    // the browser and could send the header: only the names apps use are let in.
+    if shared.pairing.is_none() && !known_host(headers) {
+        return Err((
+            403,
+            "Host is not a loopback name (code not spent)",
+            refusal(
+                403,
+                "forbidden",
+                "the Host header names another site: refused",
+                "post to 127.0.0.1, localhost or 10.0.2.2 (the Android emulator's name for this machine)",
+            ),
+        ));
+    }
+    if let Some(token) = &shared.pairing
+        && !bearer_matches(headers, token)
+    {
+        return Err((
+            401,
+            "wrong or missing pairing token (code not spent)",
+            refusal(
+                401,
+                "pairing_required",
+                "missing or wrong pairing token",
+                "send the pairing token gsignin printed at start as Authorization: Bearer TOKEN",
+            ),
+        ));
+    }
+    if headers
+        .get("x-requested-with")
+        .is_none_or(|v| v.as_bytes().is_empty())
+    {
+        return Err((
+            403,
+            "no X-Requested-With (code not spent)",
+            refusal(
+                403,
+                "forbidden",
+                "the X-Requested-With header is missing: a cross-site request is refused",
+                "send X-Requested-With (any value, e.g. XMLHttpRequest) with the code, as Google's sample does",
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {

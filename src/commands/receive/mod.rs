@@ -72,9 +72,39 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     let url = format!("{scheme}://{shown_host}:{port}{}", endpoint::PATH);
     banner(ctx, &args, &url, port, tls.as_ref(), pairing.as_deref());
 
+    let last = serve_codes(ctx, &args, &mut ready, &profile_name, &rx);
+    // Stops the endpoint once the last answer is written; then its last lines.
+    drop(running);
+    for msg in rx.try_iter() {
+        if let Msg::Log(line) = msg {
+            note(ctx, &line);
+        }
+    }
+    match last {
+        Some(landed) => Ok(landed?.into_outcome()),
+        None if args.keep => Ok(Outcome {
+            data: Data::None,
+            failure: None,
+        }),
+        None => Err(Error::other(
+            "interrupted before a code arrived",
+            "run `gsignin receive` again and sign in in the app",
+        )),
+    }
+}
+
+/// Exchanges each code an app posts, one at a time, until the first one (or, with --keep,
+/// until interrupted); what the last exchange came to, without --keep.
+fn serve_codes(
+    ctx: &Ctx,
+    args: &ReceiveArgs,
+    ready: &mut redeem::Ready<'_>,
+    profile_name: &str,
+    rx: &std::sync::mpsc::Receiver<Msg>,
+) -> Option<Result<redeem::Landed>> {
     let mut last = None;
     let mut received = 0usize;
-    for msg in &rx {
+    for msg in rx {
         match msg {
             Msg::Log(line) => note(ctx, &line),
             Msg::Stop => {
@@ -87,8 +117,8 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
             Msg::Code { code, reply } => {
                 let landed = redeem::redeem(
                     ctx,
-                    &mut ready,
-                    &profile_name,
+                    ready,
+                    profile_name,
                     &Redemption {
                         code: &code,
                         redirect_uri: "",
@@ -120,24 +150,7 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
             }
         }
     }
-    // Stops the endpoint once the last answer is written; then its last lines.
-    drop(running);
-    for msg in rx.try_iter() {
-        if let Msg::Log(line) = msg {
-            note(ctx, &line);
-        }
-    }
-    match last {
-        Some(landed) => Ok(landed?.into_outcome()),
-        None if args.keep => Ok(Outcome {
-            data: Data::None,
-            failure: None,
-        }),
-        None => Err(Error::other(
-            "interrupted before a code arrived",
-            "run `gsignin receive` again and sign in in the app",
-        )),
-    }
+    last
 }
 
 /// Whether a signal arrived while an exchange was landing. Ctrl-C is this command's own way

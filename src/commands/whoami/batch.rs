@@ -26,21 +26,7 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
     let color = ctx.io().colors.stdout && !json;
     let mut stdin = ctx.io().stdin.borrow_mut();
     let mut lines = TokenLines::new(&mut *stdin);
-    let mut read_chunk = || -> Result<Vec<Vec<u8>>> {
-        let mut chunk = Vec::with_capacity(CHUNK);
-        while let Some(line) = lines.next_token().map_err(|e| {
-            Error::usage(
-                format!("cannot read tokens from stdin: {e}"),
-                "pipe one token per line",
-            )
-        })? {
-            chunk.push(line);
-            if chunk.len() == CHUNK {
-                break;
-            }
-        }
-        Ok(chunk)
-    };
+    let mut read_chunk = || read_chunk(&mut lines);
     let mut verifier: Option<(KeySource, Expectations)> = None;
     let mut progress = Progress::new(ctx);
     let (mut total, mut bad) = (0usize, 0usize);
@@ -219,6 +205,23 @@ fn judge_one(
 /// Tokens from stdin, one per line, as bytes (a line that is not text is a malformed token,
 /// not a reason to stop): blank lines skipped, a UTF-8 byte-order mark at the start dropped, a
 /// line longer than [`MAX_LINE`] cut there (and judged malformed).
+/// The next round of at most [`CHUNK`] tokens (none: stdin has ended).
+fn read_chunk(lines: &mut TokenLines<'_>) -> Result<Vec<Vec<u8>>> {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    while let Some(line) = lines.next_token().map_err(|e| {
+        Error::usage(
+            format!("cannot read tokens from stdin: {e}"),
+            "pipe one token per line",
+        )
+    })? {
+        chunk.push(line);
+        if chunk.len() == CHUNK {
+            break;
+        }
+    }
+    Ok(chunk)
+}
+
 struct TokenLines<'r> {
     reader: &'r mut dyn BufRead,
     first: bool,
