@@ -1,7 +1,7 @@
 //! The emulator's authorization page, driven over plain HTTP as a browser would submit its
 //! forms (the browser tests click the same pages in Chromium).
 
-use crate::support::Env;
+use crate::support::{Env, http};
 use gsignin_emulator::state::{
     INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
 };
@@ -9,13 +9,6 @@ use serde_json::Value;
 
 const DRIVE_APPDATA: &str = "https://www.googleapis.com/auth/drive.appdata";
 const WEB_REDIRECT: &str = "http://127.0.0.1:8085";
-
-fn http() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
 
 /// An authorization request's parameters.
 fn request(client_id: &str, redirect: &str, extra: &[(&str, &str)]) -> Vec<(String, String)> {
@@ -57,17 +50,7 @@ fn decide(
     action: &str,
     granted: &[&str],
 ) -> reqwest::blocking::Response {
-    let mut form = params.to_vec();
-    form.push(("email".into(), email.into()));
-    form.push(("action".into(), action.into()));
-    for g in granted {
-        form.push(("grant".into(), g.to_string()));
-    }
-    http()
-        .post(format!("{}/o/oauth2/v2/auth/approve", env.emu.base_url()))
-        .form(&form)
-        .send()
-        .unwrap()
+    crate::support::submit_consent(env, params, email, action, granted)
 }
 
 /// The redirect's query parameters, in order.

@@ -8,9 +8,7 @@ const FOLDER: &str = "/drive/v3/files/appfolder";
 const LIST: &str = "/drive/v3/files";
 
 fn signed_in() -> Env {
-    let env = Env::new();
-    exits(env.cmd().args(["exchange", &env.code()]), 0);
-    env
+    Env::signed_in()
 }
 
 #[test]

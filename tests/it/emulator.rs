@@ -5,9 +5,7 @@ use base64::Engine;
 use gsignin_emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use serde_json::Value;
 
-fn http() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::new()
-}
+use crate::support::http;
 
 #[test]
 fn client_secret_basic_works_and_the_tokens_work_at_userinfo() {

@@ -7,10 +7,6 @@ use gsignin_emulator::MintRequest;
 /// A case: its name, what to run (given a fresh env), the exit code and the error code.
 type Case = (&'static str, fn(&Env) -> Ran, i32, &'static str);
 
-fn signed_in(env: &Env) {
-    env.run(&["exchange", &env.code()]).exits(0);
-}
-
 const CASES: &[Case] = &[
     (
         "bad profile name",
@@ -155,7 +151,7 @@ const CASES: &[Case] = &[
     (
         "revoked refresh token",
         |e| {
-            signed_in(e);
+            e.sign_in();
             e.emu.revoke_grants();
             e.run(&["--json", "refresh"])
         },

@@ -2,7 +2,7 @@
 //! HTTP, as a browser submits the page's forms), or Chromium itself (tests/it/browser.rs has
 //! the page; here the whole command), or a person pasting at a no-echo prompt (tmux).
 
-use crate::support::{Env, Tmux, browser_command, json_out};
+use crate::support::{Env, Tmux, browser_command, http, json_out};
 use gsignin_emulator::state::{INSTALLED_CLIENT_ID, WEB_CLIENT_ID};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -94,13 +94,6 @@ impl Login {
     }
 }
 
-fn http() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .unwrap()
-}
-
 fn query(url: &str) -> Vec<(String, String)> {
     url::Url::parse(url)
         .unwrap()
@@ -128,17 +121,7 @@ fn consent_granting(
     action: &str,
     granted: &[&str],
 ) -> String {
-    let mut form = query(auth_url);
-    form.push(("email".into(), email.into()));
-    form.push(("action".into(), action.into()));
-    for g in granted {
-        form.push(("grant".into(), g.to_string()));
-    }
-    let resp = http()
-        .post(format!("{}/o/oauth2/v2/auth/approve", env.emu.base_url()))
-        .form(&form)
-        .send()
-        .unwrap();
+    let resp = crate::support::submit_consent(env, &query(auth_url), email, action, granted);
     assert_eq!(resp.status().as_u16(), 302);
     resp.headers()["location"].to_str().unwrap().to_string()
 }

@@ -9,13 +9,9 @@ fn stored(env: &Env, profile: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(env.secrets_file(profile)).unwrap()).unwrap()
 }
 
-fn signed_in(env: &Env) {
-    exits(env.cmd().args(["exchange", &env.code()]), 0);
-}
-
 /// Alice under the default profile, Bob under `bob`.
 fn alice_and_bob(env: &Env) {
-    signed_in(env);
+    env.sign_in();
     exits(
         env.cmd().args([
             "exchange",
@@ -45,7 +41,7 @@ fn grant_action_for(env: &Env, action: &str, email: Option<&str>) {
 fn a_rotated_refresh_token_replaces_the_old_one_in_the_file_store() {
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
-    signed_in(&env);
+    env.sign_in();
     let first = stored(&env, "default")["refresh_token"]
         .as_str()
         .unwrap()
@@ -114,7 +110,7 @@ fn a_rotated_refresh_token_replaces_the_old_one_in_the_keyring() {
 fn ten_processes_refreshing_at_once_against_a_rotating_issuer_keep_a_working_token() {
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
-    signed_in(&env);
+    env.sign_in();
     let bin = assert_cmd::cargo::cargo_bin("gsignin");
     for round in 0..20 {
         let children: Vec<_> = (0..10)
@@ -157,7 +153,7 @@ fn ten_processes_refreshing_at_once_against_a_rotating_issuer_keep_a_working_tok
 #[test]
 fn a_token_revoked_at_the_issuer_is_exit_4_and_says_why() {
     let env = Env::new();
-    signed_in(&env);
+    env.sign_in();
     grant_action(&env, "revoke");
     let out = exits(env.cmd().args(["refresh", "--json"]), 4);
     let err = json_error(&out);
@@ -173,7 +169,7 @@ fn a_token_revoked_at_the_issuer_is_exit_4_and_says_why() {
 #[test]
 fn invalid_rapt_asks_for_a_new_sign_in() {
     let env = Env::new();
-    signed_in(&env);
+    env.sign_in();
     grant_action(&env, "invalid_rapt");
     let out = exits(env.cmd().args(["refresh"]), 4);
     assert!(
@@ -188,7 +184,7 @@ fn invalid_rapt_asks_for_a_new_sign_in() {
 fn an_app_in_testing_status_loses_its_refresh_token_after_7_days() {
     let env = Env::new();
     env.emu.set_testing_mode(true);
-    signed_in(&env);
+    env.sign_in();
     exits(env.cmd().args(["refresh"]), 0);
     env.emu.advance_clock(8 * 86_400);
     let out = exits(env.cmd().args(["refresh"]), 4);
@@ -249,7 +245,7 @@ fn gsignin_refresh_token_works_with_an_empty_home_and_no_store() {
 #[test]
 fn token_uses_the_cache_until_min_valid_says_otherwise() {
     let env = Env::new();
-    signed_in(&env);
+    env.sign_in();
     let hits = env.emu.hits("/token");
     let first = stdout(&exits(env.cmd().arg("token"), 0));
     assert_eq!(first.lines().count(), 1, "only the token on stdout");
@@ -353,7 +349,7 @@ fn revoke_removes_the_keyring_item() {
 #[test]
 fn whoami_refreshes_an_expired_stored_id_token_first() {
     let env = Env::new();
-    signed_in(&env);
+    env.sign_in();
     let path = env.profile_file("default");
     let mut profile: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -374,7 +370,7 @@ fn whoami_refreshes_an_expired_stored_id_token_first() {
 #[test]
 fn a_profile_held_by_a_stuck_process_is_exit_6_after_the_wait() {
     let env = Env::new();
-    signed_in(&env);
+    env.sign_in();
     std::fs::create_dir_all(env.home().join("data/locks")).unwrap();
     let lock = std::fs::OpenOptions::new()
         .create(true)

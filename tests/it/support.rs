@@ -31,6 +31,19 @@ pub struct Env {
 }
 
 impl Env {
+    /// An emulator, a home, and a sign-in stored under the default profile (the binary's
+    /// exchange of a fresh code).
+    pub fn signed_in() -> Env {
+        let env = Env::new();
+        env.sign_in();
+        env
+    }
+
+    /// Stores a sign-in of a fresh code under the default profile.
+    pub fn sign_in(&self) {
+        exits(self.cmd().args(["exchange", &self.code()]), 0);
+    }
+
     /// An emulator and a home whose default client secret is the emulator's.
     pub fn new() -> Env {
         Self::around(Emulator::start(0).expect("emulator starts"))
@@ -501,6 +514,36 @@ impl Panics {
             panic!("{server}'s thread panicked: {}", seen.join("; "));
         }
     }
+}
+
+/// An HTTP client as a browser under test: it follows no redirect, so a test sees each one.
+pub fn http() -> reqwest::blocking::Client {
+    reqwest::blocking::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Submits the authorization page's consent form as the page would: `email`, Allow or Cancel
+/// (`action`), with `granted` of the optional scopes checked; `params` are the request's.
+pub fn submit_consent(
+    env: &Env,
+    params: &[(String, String)],
+    email: &str,
+    action: &str,
+    granted: &[&str],
+) -> reqwest::blocking::Response {
+    let mut form = params.to_vec();
+    form.push(("email".into(), email.into()));
+    form.push(("action".into(), action.into()));
+    for g in granted {
+        form.push(("grant".into(), (*g).to_string()));
+    }
+    http()
+        .post(format!("{}/o/oauth2/v2/auth/approve", env.emu.base_url()))
+        .form(&form)
+        .send()
+        .unwrap()
 }
 
 /// A logging proxy on 127.0.0.1, as a hostile or careless one in the environment would be:
