@@ -1,7 +1,7 @@
 //! The emulator's authorization page, driven over plain HTTP as a browser would submit its
 //! forms (the browser tests click the same pages in Chromium).
 
-use crate::support::{Env, http};
+use crate::support::{Env, http, submit_consent};
 use gsignin_emulator::state::{
     INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
 };
@@ -40,17 +40,6 @@ fn get_auth(env: &Env, params: &[(String, String)]) -> reqwest::blocking::Respon
         .get(auth_url(env, "/o/oauth2/v2/auth", params))
         .send()
         .unwrap()
-}
-
-/// Submits the consent form as the page would: Allow or Cancel, with `granted` checked.
-fn decide(
-    env: &Env,
-    params: &[(String, String)],
-    email: &str,
-    action: &str,
-    granted: &[&str],
-) -> reqwest::blocking::Response {
-    crate::support::submit_consent(env, params, email, action, granted)
 }
 
 /// The redirect's query parameters, in order.
@@ -138,7 +127,7 @@ fn a_web_sign_in_comes_back_with_googles_parameters_in_googles_order() {
         "every checkbox has a label"
     );
 
-    let resp = decide(
+    let resp = submit_consent(
         &env,
         &params,
         "carol@example.com",
@@ -189,7 +178,7 @@ fn access_type_and_prompt_decide_who_gets_a_refresh_token() {
     let sign_in = |extra: &[(&str, &str)]| {
         let params = request(WEB_CLIENT_ID, WEB_REDIRECT, extra);
         let back = callback(
-            &decide(&env, &params, "dan@example.com", "allow", &[DRIVE_APPDATA]),
+            &submit_consent(&env, &params, "dan@example.com", "allow", &[DRIVE_APPDATA]),
             WEB_REDIRECT,
         );
         let (status, body) = redeem(&env, web, param(&back, "code").unwrap(), WEB_REDIRECT, None);
@@ -216,7 +205,7 @@ fn access_type_and_prompt_decide_who_gets_a_refresh_token() {
         let redirect = "http://127.0.0.1:49152/";
         let params = request(INSTALLED_CLIENT_ID, redirect, &[]);
         let back = callback(
-            &decide(&env, &params, "dan@example.com", "allow", &[]),
+            &submit_consent(&env, &params, "dan@example.com", "allow", &[]),
             redirect,
         );
         let (status, body) = redeem(&env, desktop, param(&back, "code").unwrap(), redirect, None);
@@ -236,7 +225,7 @@ fn an_unchecked_scope_is_absent_from_the_grant_and_a_forged_one_is_never_added()
     let params = request(WEB_CLIENT_ID, WEB_REDIRECT, &[("scope", "openid email")]);
     // The form gains a checkbox the app never asked for: it grants nothing.
     let back = callback(
-        &decide(
+        &submit_consent(
             &env,
             &params,
             "erin@example.com",
@@ -263,7 +252,7 @@ fn cancel_redirects_access_denied_with_the_state() {
     let env = Env::new();
     let params = request(WEB_CLIENT_ID, WEB_REDIRECT, &[]);
     let back = callback(
-        &decide(&env, &params, "alice@example.com", "cancel", &[]),
+        &submit_consent(&env, &params, "alice@example.com", "cancel", &[]),
         WEB_REDIRECT,
     );
     assert_eq!(
@@ -390,7 +379,7 @@ fn errors_about_the_client_or_redirect_are_shown_on_the_page_and_never_redirecte
         .unwrap();
     assert_eq!(resp.status().as_u16(), 400);
     // The form steps check the same rules: a forged consent cannot redirect elsewhere.
-    let forged = decide(
+    let forged = submit_consent(
         &env,
         &request(WEB_CLIENT_ID, "https://evil.example/cb", &[]),
         "alice@example.com",
@@ -460,7 +449,7 @@ fn login_hint_preselects_and_prompt_none_answers_only_after_consent() {
     assert_eq!(param(&back, "state"), Some("st-123"));
 
     callback(
-        &decide(
+        &submit_consent(
             &env,
             &hinted,
             "frank@example.com",
@@ -499,7 +488,7 @@ fn pkce_through_the_page_is_verified_at_the_token_endpoint() {
         ],
     );
     let back = callback(
-        &decide(&env, &params, "alice@example.com", "allow", &[]),
+        &submit_consent(&env, &params, "alice@example.com", "allow", &[]),
         redirect,
     );
     let code = param(&back, "code").unwrap();
@@ -517,7 +506,7 @@ fn pkce_through_the_page_is_verified_at_the_token_endpoint() {
     assert_eq!(status, 200, "{body}");
     // A Desktop client still sends its secret, PKCE or not.
     let back = callback(
-        &decide(&env, &params, "alice@example.com", "allow", &[]),
+        &submit_consent(&env, &params, "alice@example.com", "allow", &[]),
         redirect,
     );
     let (status, body) = redeem(
@@ -629,7 +618,7 @@ fn typed_accounts_are_bounded_and_the_chooser_stays_a_page() {
         .text()
         .unwrap();
     assert!(page.contains("too many accounts"), "{page}");
-    let resp = decide(&env, &params, "newcomer2@example.com", "allow", &[]);
+    let resp = submit_consent(&env, &params, "newcomer2@example.com", "allow", &[]);
     assert_ne!(
         resp.status().as_u16(),
         302,
@@ -638,7 +627,7 @@ fn typed_accounts_are_bounded_and_the_chooser_stays_a_page() {
     assert_eq!(env.emu.user_count(), MAX_USERS);
     // Known accounts still sign in.
     callback(
-        &decide(&env, &params, "u7@example.com", "allow", &[]),
+        &submit_consent(&env, &params, "u7@example.com", "allow", &[]),
         "http://127.0.0.1:7000",
     );
 }

@@ -289,12 +289,7 @@ fn tokens_are_printed_only_when_asked_for() {
             .unwrap()
             .starts_with("eyJ")
     );
-    let refresh: Vec<String> = env
-        .emu
-        .refresh_tokens()
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
+    let refresh: Vec<String> = env.issued_refresh_tokens();
     assert_no_secret(&out, &refresh);
 
     let out = env

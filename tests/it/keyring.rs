@@ -33,12 +33,7 @@ fn the_refresh_token_goes_to_the_keyring_and_nothing_else_secret_does() {
     assert_no_secret(&out, &env.issued_secrets());
 
     let items = ss.items();
-    let refresh: Vec<String> = env
-        .emu
-        .refresh_tokens()
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
+    let refresh: Vec<String> = env.issued_refresh_tokens();
     assert_eq!(refresh.len(), 1);
     assert!(
         items.contains(&refresh[0]),

@@ -73,6 +73,16 @@ fn a_503_forever_is_exit_5_after_three_tries_and_nothing_is_lost() {
     }
 }
 
+/// The next request to `path` is served for real and its answer lost on the way back.
+fn lose_next_answer(env: &Env, path: &str) {
+    env.inject(Fault {
+        path: path.into(),
+        lose_answer: true,
+        count: Some(1),
+        ..Default::default()
+    });
+}
+
 /// The next request to `path` is refused with 429 and `Retry-After: 1`.
 fn refuse_once_with_429(env: &Env, path: &str) {
     env.inject(Fault {
@@ -360,12 +370,7 @@ fn a_refresh_that_may_have_reached_an_issuer_that_rotates_is_never_resent() {
 
     // It rotated: from now on a refresh that may have reached the issuer is not sent again.
     // The issuer acts on it and the answer is lost on the way back.
-    env.inject(Fault {
-        path: "/token".into(),
-        lose_answer: true,
-        count: Some(1),
-        ..Default::default()
-    });
+    lose_next_answer(&env, "/token");
     let before = env.emu.hits("/token");
     let ran = env.run(&["--json", "refresh"]).exits(5);
     assert_eq!(env.emu.hits("/token"), before + 1, "not resent");
@@ -436,12 +441,7 @@ fn what_an_issuers_refreshes_showed_outlives_a_new_sign_in_and_an_unknown_issuer
     env.run(&["refresh"]).exits(0);
     // The same user signs in again: no refresh token comes, the stored (rotated) one stays.
     exits(env.cmd().args(["exchange", &env.code()]), 0);
-    env.inject(Fault {
-        path: "/token".into(),
-        lose_answer: true,
-        count: Some(1),
-        ..Default::default()
-    });
+    lose_next_answer(&env, "/token");
     let before = env.emu.hits("/token");
     env.run(&["refresh"]).exits(5);
     assert_eq!(

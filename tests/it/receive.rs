@@ -474,16 +474,8 @@ fn ctrl_c_during_an_exchange_lets_it_land_before_stopping() {
     let env = Env::new();
     env.delay_next("/token", 800);
     let r = Receiver::start(&env, &["--keep", "--json"]);
-    let url = r.url.clone();
-    let code = env.code_for("ivy@example.com");
-    let app = std::thread::spawn(move || post_form(&url, &code));
     // SIGINT while the token request is in flight.
-    for _ in 0..100 {
-        if env.emu.hits("/token") > 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let app = post_while_the_code_is_at_the_issuer(&env, &r, "ivy@example.com");
     let killed = std::process::Command::new("kill")
         .args(["-INT", &r.child.id().to_string()])
         .status()
@@ -512,6 +504,29 @@ fn ctrl_c_during_an_exchange_lets_it_land_before_stopping() {
     let (exit, out, _) = r.finish();
     assert_eq!(exit, 1);
     assert!(out.contains("interrupted before a code arrived"), "{out}");
+}
+
+/// An app posting `email`'s code on a thread while the token endpoint is slow; returns once
+/// the exchange has reached the emulator (the code is at the issuer), with the app's thread.
+fn post_while_the_code_is_at_the_issuer(
+    env: &Env,
+    r: &Receiver,
+    email: &str,
+) -> std::thread::JoinHandle<(u16, Value)> {
+    let url = r.url.clone();
+    let code = env.code_for(email);
+    let app = std::thread::spawn(move || post_form(&url, &code));
+    for _ in 0..500 {
+        if env.emu.hits("/token") > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    assert!(
+        env.emu.hits("/token") > 0,
+        "the exchange never reached the issuer"
+    );
+    app
 }
 
 /// The refresh token stored for `profile` (the file store).
@@ -656,15 +671,7 @@ fn a_kill_during_an_exchange_answers_the_app_and_stores_before_ending() {
     let env = Env::new();
     env.delay_next("/token", 800);
     let mut r = Receiver::start(&env, &["--keep", "--json"]);
-    let url = r.url.clone();
-    let code = env.code_for("kim@example.com");
-    let app = std::thread::spawn(move || post_form(&url, &code));
-    for _ in 0..500 {
-        if env.emu.hits("/token") > 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+    let app = post_while_the_code_is_at_the_issuer(&env, &r, "kim@example.com");
     let killed = std::process::Command::new("kill")
         .args(["-TERM", &r.child.id().to_string()])
         .status()

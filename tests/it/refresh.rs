@@ -83,12 +83,7 @@ fn a_rotated_refresh_token_replaces_the_old_one_in_the_keyring() {
         exits(&mut cmd, code)
     };
     keyring(&["exchange", &env.code()], 0);
-    let first: Vec<String> = env
-        .emu
-        .refresh_tokens()
-        .into_iter()
-        .map(|(t, _)| t)
-        .collect();
+    let first: Vec<String> = env.issued_refresh_tokens();
     keyring(&["refresh"], 0);
     let items = ss.items();
     let tokens = env.emu.refresh_tokens();

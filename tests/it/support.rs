@@ -39,6 +39,15 @@ impl Env {
         env
     }
 
+    /// Every refresh token the emulator issued.
+    pub fn issued_refresh_tokens(&self) -> Vec<String> {
+        self.emu
+            .refresh_tokens()
+            .into_iter()
+            .map(|(t, _)| t)
+            .collect()
+    }
+
     /// Stores a sign-in of a fresh code under the default profile.
     pub fn sign_in(&self) {
         exits(self.cmd().args(["exchange", &self.code()]), 0);
@@ -155,7 +164,7 @@ impl Env {
     /// Every secret the emulator ever issued, and its client secret.
     pub fn issued_secrets(&self) -> Vec<String> {
         let mut all: Vec<String> = self.emu.codes();
-        all.extend(self.emu.refresh_tokens().into_iter().map(|(t, _)| t));
+        all.extend(self.issued_refresh_tokens());
         all.extend(self.emu.access_tokens());
         all.push(gsignin_emulator::state::WEB_CLIENT_SECRET.to_string());
         all
