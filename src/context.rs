@@ -111,6 +111,7 @@ pub struct Ctx {
     dirs: Dirs,
     io: Io,
     clock: Clock,
+    diag: std::rc::Rc<crate::diagnostics::Diagnostics>,
     http: Http,
 }
 
@@ -121,9 +122,12 @@ impl Ctx {
         let dirs = Dirs::resolve(settings.home.as_deref())?;
         dirs.check_trusted()?;
         let timeout = hooks.http_timeout.unwrap_or(settings.timeout);
-        let mut http = Http::new(timeout, settings.verbose, io.stderr.clone())
-            .allow_insecure_http(settings.insecure_http)
-            .color_warnings(io.colors.stderr);
+        let diag = std::rc::Rc::new(crate::diagnostics::Diagnostics::new(
+            io.stderr.clone(),
+            settings.verbose,
+            io.colors.stderr,
+        ));
+        let mut http = Http::new(timeout, diag.clone()).allow_insecure_http(settings.insecure_http);
         if let Some(sleeper) = hooks.sleeper {
             http = http.with_sleeper(sleeper);
         }
@@ -137,6 +141,7 @@ impl Ctx {
             dirs,
             io,
             clock: hooks.clock.unwrap_or(Clock::System),
+            diag,
             http,
         })
     }
@@ -159,6 +164,11 @@ impl Ctx {
 
     pub fn dirs(&self) -> &Dirs {
         &self.dirs
+    }
+
+    /// What the run tells a person on stderr, and the secrets it scrubs from that.
+    pub fn diagnostics(&self) -> &crate::diagnostics::Diagnostics {
+        &self.diag
     }
 
     /// How long to wait for another gsignin holding a profile: long enough for its refresh
@@ -215,7 +225,7 @@ impl Ctx {
             &self.dirs.default_client_secret(),
         )?;
         // Known from the moment it is read: no text shown from here on can carry it.
-        self.http.known().add(client.client_secret.expose());
+        self.diag.seen().add(client.client_secret.expose());
         Ok(client)
     }
 
@@ -231,24 +241,18 @@ impl Ctx {
         crate::cache::Cache::new(&self.dirs.cache)
     }
 
-    /// A progress line on stderr (what the command waits for, what reached it), control
-    /// characters escaped. Failing to write one is no reason to fail the command.
+    /// A progress line on stderr (see [`Diagnostics::say`](crate::diagnostics::Diagnostics::say)).
     pub fn say(&self, line: &str) {
-        use std::io::Write;
-        let mut err = self.io.stderr.borrow_mut();
-        let shown = self.http.known().scrub(line);
-        let _ = writeln!(err, "{}", crate::redact::escape_controls(&shown));
+        self.diag.say(line);
     }
 
-    /// A diagnostic line on stderr. Failing to write one is no reason to fail the command.
+    /// A warning on stderr, scrubbed.
     pub fn warn(&self, message: &str) {
-        self.http.warn(message);
+        self.diag.warn(message);
     }
 
-    /// The error with every secret this run has seen taken out of its texts: servers' words
-    /// end up in errors, and errors are shown (to people, and by `login`'s page and
-    /// `receive`'s answers to browsers and apps).
+    /// The error scrubbed of every secret this run has seen.
     pub fn scrub(&self, e: crate::error::Error) -> crate::error::Error {
-        e.map_text(|t| self.http.known().scrub(t))
+        self.diag.scrub(e)
     }
 }

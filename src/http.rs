@@ -6,10 +6,8 @@
 //! code is single-use, so a second try could only fail and hide what happened to the first.
 
 use crate::error::{Code, Error, Result};
-use crate::io::SharedWrite;
 use crate::redact::{redact_body, redact_field, redact_header, redact_url};
 pub use reqwest::Method;
-use std::io::Write;
 use std::time::{Duration, Instant};
 
 /// Whether a request may be sent again after a 5xx, a 429 or a failure on the way.
@@ -81,20 +79,17 @@ pub type Random = std::sync::Arc<dyn Fn() -> f64 + Send + Sync>;
 pub struct Http {
     sleep: Sleeper,
     random: Random,
-    /// The secrets this run has sent and received, scrubbed from anything shown.
-    known: crate::redact::SeenSecrets,
+    /// Where warnings and the -v trace go, and the secrets they are scrubbed of.
+    diag: std::rc::Rc<crate::diagnostics::Diagnostics>,
     /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback is allowed (warned).
     insecure_http: bool,
     warned_insecure: std::cell::Cell<bool>,
-    color_warnings: bool,
     /// Built on first use: setting up TLS (loading the system's root certificates) and the
     /// client's I/O thread costs milliseconds that commands needing no network never pay.
     /// One follows the proxy variables; the other, for loopback destinations, never does.
     proxied: std::cell::OnceCell<reqwest::blocking::Client>,
     direct: std::cell::OnceCell<reqwest::blocking::Client>,
     timeout: Duration,
-    verbose: bool,
-    trace: SharedWrite,
 }
 
 #[derive(Debug)]
@@ -145,19 +140,16 @@ pub enum Body<'a> {
 }
 
 impl Http {
-    pub fn new(timeout: Duration, verbose: bool, trace: SharedWrite) -> Http {
+    pub fn new(timeout: Duration, diag: std::rc::Rc<crate::diagnostics::Diagnostics>) -> Http {
         Http {
             sleep: std::sync::Arc::new(std::thread::sleep),
             random: std::sync::Arc::new(rand::random::<f64>),
-            known: crate::redact::SeenSecrets::default(),
+            diag,
             insecure_http: false,
             warned_insecure: std::cell::Cell::new(false),
-            color_warnings: false,
             proxied: std::cell::OnceCell::new(),
             direct: std::cell::OnceCell::new(),
             timeout,
-            verbose,
-            trace,
         }
     }
 
@@ -183,29 +175,9 @@ impl Http {
         (self.sleep)(d);
     }
 
-    /// Every secret this run has sent or received.
-    pub fn known(&self) -> &crate::redact::SeenSecrets {
-        &self.known
-    }
-
-    /// A warning about what a server sent or where a request goes, on stderr whatever -v says.
-    /// Every warning of a run goes through here (`Ctx::warn` too), scrubbed of the run's
-    /// secrets, `warning:` coloured when stderr takes colour.
-    pub fn warn(&self, message: &str) {
-        let line = crate::style::Styled::new()
-            .with(crate::style::Tone::Caution, "warning:")
-            .with(
-                crate::style::Tone::Plain,
-                format!(" {}", self.known.scrub(message)),
-            )
-            .render(self.color_warnings);
-        let _ = writeln!(self.trace.borrow_mut(), "{line}");
-    }
-
-    /// Colours `warning:` (stderr is a terminal that takes colour).
-    pub fn color_warnings(mut self, color: bool) -> Http {
-        self.color_warnings = color;
-        self
+    /// Where this client's warnings and trace go, and the secrets it has seen.
+    pub fn diagnostics(&self) -> &crate::diagnostics::Diagnostics {
+        &self.diag
     }
 
     /// Allows plain http to other hosts than loopback (GSIGNIN_INSECURE_HTTP=1).
@@ -228,7 +200,7 @@ impl Http {
             "http" if is_loopback(&parsed) => return Ok(()),
             "http" if self.insecure_http => {
                 if !self.warned_insecure.replace(true) {
-                    self.warn(&format!(
+                    self.diag.warn(&format!(
                         "GSIGNIN_INSECURE_HTTP=1: sending secrets over plain http to {} \
                          (anyone on the network path can read them)",
                         origin(&parsed)
@@ -313,15 +285,16 @@ impl Http {
         self.check_transport(url)?;
         match auth {
             Auth::None => {}
-            Auth::Bearer(token) => self.known.add(token.expose()),
+            Auth::Bearer(token) => self.diag.seen().add(token.expose()),
             Auth::Basic(id, secret) => {
-                self.known.add(secret.expose());
+                self.diag.seen().add(secret.expose());
                 // The header's own spelling, which a server may echo back.
                 use base64::Engine;
                 let enc = |v: &str| {
                     url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
                 };
-                self.known
+                self.diag
+                    .seen()
                     .add(&base64::engine::general_purpose::STANDARD.encode(format!(
                         "{}:{}",
                         enc(id),
@@ -332,7 +305,7 @@ impl Http {
         if let Body::Form(form) = &body {
             for (k, v) in *form {
                 if crate::redact::is_secret_field(k) {
-                    self.known.add(v);
+                    self.diag.seen().add(v);
                 }
             }
         }
@@ -456,21 +429,11 @@ impl Http {
     }
 
     fn trace_line(&self, line: &str) {
-        if self.verbose {
-            self.write_trace(&format!("{line}\n"));
-        }
-    }
-
-    /// Trace text, every known secret scrubbed line by line.
-    fn write_trace(&self, text: &str) {
-        let mut trace = self.trace.borrow_mut();
-        for line in text.lines() {
-            let _ = writeln!(trace, "{}", self.known.scrub(line));
-        }
+        self.diag.trace(line);
     }
 
     fn trace_request(&self, req: &reqwest::blocking::Request, body: &Body<'_>) {
-        if !self.verbose {
+        if !self.diag.verbose() {
             return;
         }
         let mut out = format!("> {} {}\n", req.method(), redact_url(req.url().as_str()));
@@ -487,11 +450,11 @@ impl Http {
                 .collect();
             out.push_str(&format!("> {}\n", shown.join("&")));
         }
-        self.write_trace(&out);
+        self.diag.trace(&out);
     }
 
     fn trace_response(&self, resp: &Response, elapsed: Duration) {
-        if !self.verbose {
+        if !self.diag.verbose() {
             return;
         }
         let mut out = format!(
@@ -507,7 +470,7 @@ impl Http {
             ));
         }
         out.push_str(&format!("< {}\n", redact_body(&resp.body)));
-        self.write_trace(&out);
+        self.diag.trace(&out);
     }
 }
 
@@ -670,13 +633,11 @@ mod tests {
             let (url, _) = answering(format!(
                 "HTTP/1.1 {status} Moved\r\nlocation: {elsewhere}/token\r\ncontent-length: 0\r\n\r\n"
             ));
-            let http = Http::new(
-                Duration::from_secs(5),
-                false,
-                std::rc::Rc::new(std::cell::RefCell::new(
-                    Box::new(std::io::sink()) as Box<dyn Write>
-                )),
-            );
+            let sink = std::rc::Rc::new(std::cell::RefCell::new(
+                Box::new(std::io::sink()) as Box<dyn Write>
+            ));
+            let diag = crate::diagnostics::Diagnostics::new(sink, false, false);
+            let http = Http::new(Duration::from_secs(5), std::rc::Rc::new(diag));
             let resp = http
                 .post_form(
                     &format!("{url}/token"),

@@ -200,8 +200,8 @@ fn landing_page(ctx: &Ctx, landed: &Result<redeem::Landed>) -> Page {
             ok: false,
             title: "Sign-in not stored".into(),
             message: ctx
-                .http()
-                .known()
+                .diagnostics()
+                .seen()
                 .scrub(&format!("{e}. The terminal says what to do.")),
         },
     }

@@ -117,7 +117,8 @@ impl<'a> KeySource<'a> {
             .and_then(|body| parse(body.as_bytes()).ok());
         if let (Some(keys), Some(http)) = (&keys, self.http) {
             for warning in &keys.warnings {
-                http.warn(&format!("{warning} ({})", self.url));
+                http.diagnostics()
+                    .warn(&format!("{warning} ({})", self.url));
             }
         }
         Ok(keys)
@@ -129,7 +130,8 @@ impl<'a> KeySource<'a> {
         };
         let fetched = fetch(http, &self.url)?;
         for warning in &fetched.keys.warnings {
-            http.warn(&format!("{warning} ({})", self.url));
+            http.diagnostics()
+                .warn(&format!("{warning} ({})", self.url));
         }
         if let Some(cache) = &self.cache {
             cache.put(&self.url, &fetched.body, fetched.max_age, self.now);

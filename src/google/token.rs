@@ -142,7 +142,7 @@ fn parse_response(
     resp: &crate::http::Response,
     grant: Grant,
 ) -> Result<TokenResponse> {
-    http.known().add_from_body(&resp.body);
+    http.diagnostics().seen().add_from_body(&resp.body);
     if resp.is_success() {
         let raw: Raw = resp.json()?;
         let secs = |v: Option<serde_json::Value>| {
