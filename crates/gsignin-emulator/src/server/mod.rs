@@ -38,7 +38,7 @@ pub struct Config {
 
 /// Serves `app` until `shutdown` resolves. Every connection has the header-read deadline,
 /// which also bounds how long an idle kept-alive connection stays open, so half-sent or idle
-/// connections cannot pile up; at most [`MAX_OPEN`] are open at once.
+/// connections cannot pile up; at most `MAX_OPEN` (1,024) are open at once.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
