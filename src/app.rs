@@ -131,25 +131,14 @@ fn color_asked(args: &[OsString]) -> crate::io::ColorChoice {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::io::SharedBuf;
-    use std::cell::RefCell;
-    use std::rc::Rc;
 
     /// Runs argv with stderr on a terminal and stdout not; returns (code, stdout, stderr).
     fn run_tty_stderr(argv: &[&str]) -> (u8, String, String) {
-        let (out, err) = (
-            Rc::new(RefCell::new(Vec::new())),
-            Rc::new(RefCell::new(Vec::new())),
-        );
-        let mut io = Io::captured(
-            Rc::new(RefCell::new(Box::new(SharedBuf(out.clone())))),
-            Rc::new(RefCell::new(Box::new(SharedBuf(err.clone())))),
-        );
+        let (mut io, out, err) = crate::io::capture();
         io.stderr_is_terminal = true;
         let args = argv.iter().map(OsString::from).collect();
         let code = run(args, &|_| None, io, false, Hooks::default());
-        let text = |b: &Rc<RefCell<Vec<u8>>>| String::from_utf8_lossy(&b.borrow()).into_owned();
-        (code, text(&out), text(&err))
+        (code, crate::io::text(&out), crate::io::text(&err))
     }
 
     #[test]

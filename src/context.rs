@@ -8,7 +8,7 @@ use crate::cli::GlobalArgs;
 use crate::config::dirs::Dirs;
 use crate::error::Result;
 use crate::http::Http;
-pub use crate::io::{Io, SharedWrite};
+pub use crate::io::Io;
 use crate::secret::Secret;
 use crate::store::StoreKind;
 use std::path::PathBuf;

@@ -96,6 +96,25 @@ impl Io {
     }
 }
 
+/// What an in-process run wrote, kept by whoever started it.
+pub type Written = Rc<RefCell<Vec<u8>>>;
+
+/// Streams for a run inside the program (tests, `demo`'s steps): no stdin, stdout and stderr
+/// into buffers; returns the streams and the two buffers to read afterwards.
+pub fn capture() -> (Io, Written, Written) {
+    let (out, err): (Written, Written) = Default::default();
+    let io = Io::captured(
+        Rc::new(RefCell::new(Box::new(SharedBuf(out.clone())))),
+        Rc::new(RefCell::new(Box::new(SharedBuf(err.clone())))),
+    );
+    (io, out, err)
+}
+
+/// The text a buffer holds.
+pub fn text(written: &Written) -> String {
+    String::from_utf8_lossy(&written.borrow()).into_owned()
+}
+
 /// A writer into a buffer its creator keeps a handle on: how in-process runs (the demo, the
 /// tests) read what a command printed.
 pub struct SharedBuf(pub Rc<RefCell<Vec<u8>>>);

@@ -60,6 +60,6 @@ pub mod testing {
     pub use crate::context::{Clock, Deadlines, Hooks, Io};
     pub use crate::envvars::ALL as ENV_VARS;
     pub use crate::http::Http;
-    pub use crate::io::SharedBuf;
+    pub use crate::io::{capture, text};
     pub use crate::store::memory::MemoryStore;
 }

@@ -6,7 +6,7 @@
 //! emulator as issuer.
 
 use crate::cli::Cli;
-use crate::context::{Ctx, Io, Settings, SharedWrite};
+use crate::context::{Ctx, Settings};
 use crate::emulator::Emulator;
 use crate::emulator::state::MintRequest;
 use crate::error::{Error, Result};
@@ -16,7 +16,6 @@ use crate::secret::redacted_hint;
 use clap::Parser;
 use serde_json::json;
 use std::cell::RefCell;
-use std::rc::Rc;
 
 pub fn run(ctx: &Ctx) -> Result<Outcome> {
     let (home, emulator, secret_path) = stage()?;
@@ -237,13 +236,8 @@ fn run_step(
     let cli = Cli::try_parse_from(args)
         .map_err(|e| Error::other(format!("the demo's own command line is wrong: {e}"), ""))?;
     // What a command streams to stdout while it runs (receive's banner) comes first.
-    let streamed = Rc::new(RefCell::new(Vec::<u8>::new()));
-    let out: SharedWrite = Rc::new(RefCell::new(Box::new(crate::io::SharedBuf(
-        streamed.clone(),
-    ))));
-    let buf = Rc::new(RefCell::new(Vec::<u8>::new()));
-    let err: SharedWrite = Rc::new(RefCell::new(Box::new(crate::io::SharedBuf(buf.clone()))));
-    let mut io = Io::captured(out, err.clone());
+    let (mut io, streamed, buf) = crate::io::capture();
+    let err = io.stderr.clone();
     io.stdin = RefCell::new(Box::new(std::io::Cursor::new(stdin.as_bytes().to_vec())));
     // Each step's settings come from its own command line alone, never from the user's
     // environment.

@@ -902,18 +902,7 @@ impl Env {
             }
         }
         argv.extend(args.iter().map(std::ffi::OsString::from));
-        let (out, err) = (
-            std::rc::Rc::new(std::cell::RefCell::new(Vec::new())),
-            std::rc::Rc::new(std::cell::RefCell::new(Vec::new())),
-        );
-        let io = gsignin::testing::Io::captured(
-            std::rc::Rc::new(std::cell::RefCell::new(Box::new(
-                gsignin::testing::SharedBuf(out.clone()),
-            ))),
-            std::rc::Rc::new(std::cell::RefCell::new(Box::new(
-                gsignin::testing::SharedBuf(err.clone()),
-            ))),
-        );
+        let (io, out, err) = gsignin::testing::capture();
         let slept = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
         let record = slept.clone();
         let mut hooks = gsignin::testing::Hooks {
@@ -928,13 +917,10 @@ impl Env {
         };
         tune(&mut hooks);
         let code = gsignin::testing::run(argv, &|_| None, io, false, hooks);
-        let text = |b: &std::rc::Rc<std::cell::RefCell<Vec<u8>>>| {
-            String::from_utf8_lossy(&b.borrow()).into_owned()
-        };
         Ran {
             code: i32::from(code),
-            stdout: text(&out),
-            stderr: text(&err),
+            stdout: gsignin::testing::text(&out),
+            stderr: gsignin::testing::text(&err),
             slept: slept.lock().unwrap().clone(),
         }
     }

@@ -158,13 +158,11 @@ fn profile_id_token(ctx: &Ctx) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use crate::cli::{Cli, Command};
-    use crate::context::{Clock, Ctx, Io, Settings, SharedWrite};
+    use crate::context::{Clock, Ctx, Settings};
     use crate::output::Data;
     use clap::Parser;
     use gsignin_verify::signing::Keys;
     use serde_json::json;
-    use std::cell::RefCell;
-    use std::rc::Rc;
 
     const NOW: i64 = 1_795_500_000;
 
@@ -172,10 +170,9 @@ mod tests {
     fn run_at(now: i64, args: &[&str]) -> (Option<Data>, Option<crate::error::Error>) {
         let cli =
             Cli::try_parse_from(std::iter::once("gsignin").chain(args.iter().copied())).unwrap();
-        let sink = || -> SharedWrite { Rc::new(RefCell::new(Box::new(Vec::<u8>::new()))) };
         let ctx = Ctx::new(
             Settings::resolve(&cli.global, &|_| None),
-            Io::captured(sink(), sink()),
+            crate::io::capture().0,
             crate::context::Hooks {
                 clock: Some(Clock::Fixed(now)),
                 ..Default::default()
