@@ -166,13 +166,8 @@ impl Http {
     }
 
     /// A uniform draw from [0, 1) for jitter.
-    pub fn random(&self) -> f64 {
+    fn random(&self) -> f64 {
         (self.random)()
-    }
-
-    /// Waits `d` (backoff), through the injected sleeper.
-    pub fn sleep(&self, d: Duration) {
-        (self.sleep)(d);
     }
 
     /// Where this client's warnings and trace go, and the secrets it has seen.

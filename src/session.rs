@@ -162,7 +162,7 @@ impl<'a> Session<'a> {
             &token_url,
             &client,
             &refresh_token,
-            self.retry(),
+            self.retry(&endpoints),
         )?;
 
         // From here the old refresh token may be dead (rotation): nothing may lose the new one.
@@ -240,11 +240,8 @@ impl<'a> Session<'a> {
     /// reuse detection, which revokes the grant). What the profile's refreshes showed decides;
     /// before its first refresh (and for GSIGNIN_REFRESH_TOKEN), only Google's issuer is
     /// known not to rotate.
-    fn retry(&self) -> crate::http::Retry {
-        let google = || {
-            self.endpoints()
-                .is_ok_and(|e| e.issuers.iter().any(|i| Endpoints::is_google(i)))
-        };
+    fn retry(&self, endpoints: &Endpoints) -> crate::http::Retry {
+        let google = || endpoints.issuers.iter().any(|i| Endpoints::is_google(i));
         let never_rotates = match self.profile.as_ref().and_then(|p| p.rotates_refresh_tokens) {
             Some(rotates) => !rotates,
             None => google(),

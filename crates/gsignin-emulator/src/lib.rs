@@ -140,6 +140,15 @@ pub struct RefreshTokenState {
     pub revoked: bool,
 }
 
+impl RefreshTokenState {
+    fn of(grant: &state::Grant) -> RefreshTokenState {
+        RefreshTokenState {
+            rotated: grant.rotated,
+            revoked: grant.revoked,
+        }
+    }
+}
+
 impl Emulator {
     /// How an emulator starts.
     pub fn builder() -> Builder {
@@ -352,13 +361,7 @@ impl Emulator {
         self.lock()
             .refresh_tokens
             .iter()
-            .map(|(token, g)| {
-                let state = RefreshTokenState {
-                    rotated: g.rotated,
-                    revoked: g.revoked,
-                };
-                (token.clone(), state)
-            })
+            .map(|(token, g)| (token.clone(), RefreshTokenState::of(g)))
             .collect()
     }
 
@@ -367,10 +370,7 @@ impl Emulator {
         self.lock()
             .refresh_tokens
             .get(token)
-            .map(|g| RefreshTokenState {
-                rotated: g.rotated,
-                revoked: g.revoked,
-            })
+            .map(RefreshTokenState::of)
     }
 
     /// Every access token issued.
