@@ -110,6 +110,32 @@ impl Connections {
     }
 }
 
+/// Holds `port` on every one of `hosts` (0: the first bind picks a free port, the others take
+/// the same), or fails with the address that could not be held: a `localhost` endpoint held on
+/// 127.0.0.1 alone would let another local user listening on [::1], which clients try first,
+/// take what is sent to it. A machine with no IPv6 at all has no [::1] for anyone to hold.
+pub fn bind_all(
+    hosts: &[std::net::IpAddr],
+    port: u16,
+) -> Result<Vec<TcpListener>, (std::net::IpAddr, u16, std::io::Error)> {
+    let mut listeners: Vec<TcpListener> = Vec::new();
+    for host in hosts {
+        let port = match listeners.first() {
+            Some(l) => l.local_addr().map_or(port, |a| a.port()),
+            None => port,
+        };
+        match TcpListener::bind((*host, port)) {
+            Ok(l) => listeners.push(l),
+            Err(e)
+                if host.is_ipv6()
+                    && hosts.len() > 1
+                    && e.kind() == std::io::ErrorKind::AddrNotAvailable => {}
+            Err(e) => return Err((*host, port, e)),
+        }
+    }
+    Ok(listeners)
+}
+
 /// Serves `listeners` (one per address the redirect's host names) on threads: requests to
 /// `path` become [`Event::Redirect`]s on `events`.
 pub fn serve(

@@ -401,23 +401,8 @@ impl Redirect {
     /// [::1] (which browsers try first) take the code. A machine with no IPv6 at all has no
     /// [::1] for anyone to hold.
     fn bind(&self) -> Result<Vec<std::net::TcpListener>> {
-        let mut listeners: Vec<std::net::TcpListener> = Vec::new();
-        for host in &self.hosts {
-            // The first bind picks a free port when none is given; the others take the same.
-            let port = match listeners.first() {
-                Some(l) => l.local_addr().map_or(self.port, |a| a.port()),
-                None => self.port,
-            };
-            match std::net::TcpListener::bind((*host, port)) {
-                Ok(l) => listeners.push(l),
-                Err(e)
-                    if host.is_ipv6()
-                        && self.hosts.len() > 1
-                        && e.kind() == std::io::ErrorKind::AddrNotAvailable => {}
-                Err(e) => return Err(self.bind_error(*host, port, &e)),
-            }
-        }
-        Ok(listeners)
+        loopback::bind_all(&self.hosts, self.port)
+            .map_err(|(host, port, e)| self.bind_error(host, port, &e))
     }
 
     fn bind_error(&self, host: std::net::IpAddr, port: u16, e: &std::io::Error) -> Error {

@@ -692,3 +692,43 @@ fn a_kill_during_an_exchange_answers_the_app_and_stores_before_ending() {
         "stored, not lost"
     );
 }
+
+#[test]
+fn the_default_endpoint_is_held_on_ipv6_too_so_no_other_user_can_take_the_codes() {
+    let env = Env::new();
+    // Another local user got to [::1]:PORT first (apps told `localhost` may try it first).
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let squatter = std::net::TcpListener::bind(("::1", port))
+        .expect("this machine has an IPv6 loopback (::1): the test needs one");
+    let out = crate::support::exits(
+        env.cmd()
+            .args(["--json", "receive", "--port", &port.to_string()]),
+        6,
+    );
+    assert!(
+        crate::support::stderr(&out).contains("::1 port"),
+        "{}",
+        crate::support::stderr(&out)
+    );
+    drop(squatter);
+
+    // With both free, an app reaching it over [::1] is served.
+    let r = Receiver::start(&env, &["--json"]);
+    let port = r
+        .url
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let (status, body) = post_form(&format!("http://[::1]:{port}/authcode"), &env.code());
+    assert_eq!(status, 200, "{body}");
+    let (exit, _, err) = r.finish();
+    assert_eq!(exit, 0, "{err}");
+}

@@ -178,7 +178,7 @@ impl Emulator {
         };
         let server = crate::server::Background::start(
             "gsignin-emulator",
-            listener,
+            vec![listener],
             router(state.clone()),
             config,
             || Ok(async {}),

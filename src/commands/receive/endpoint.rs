@@ -63,12 +63,15 @@ pub struct Running {
 }
 
 pub fn start(
-    listener: std::net::TcpListener,
+    listeners: Vec<std::net::TcpListener>,
     tls: Option<Arc<rustls::ServerConfig>>,
     pairing: Option<String>,
     events: Sender<Msg>,
 ) -> std::io::Result<Running> {
-    let local = listener.local_addr()?;
+    let local = listeners
+        .first()
+        .ok_or_else(|| std::io::Error::other("no address to listen on"))?
+        .local_addr()?;
     let shared = Arc::new(Shared {
         pairing,
         events: std::sync::Mutex::new(events),
@@ -101,7 +104,7 @@ pub fn start(
         peers: true,
     };
     let server =
-        crate::server::Background::start("gsignin-receive", listener, app, config, interrupted)?;
+        crate::server::Background::start("gsignin-receive", listeners, app, config, interrupted)?;
     Ok(Running {
         local,
         _server: server,

@@ -33,9 +33,18 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     store::validate_profile(&profile_name)?;
     // Client secret, store, endpoints and keys: checked before any app posts a code.
     let mut ready = redeem::prepare(ctx, &profile_name)?;
-    let listener = std::net::TcpListener::bind((args.bind, args.port)).map_err(|e| {
+    // The default, 127.0.0.1, is what apps reach as `localhost` (the iOS simulator, a device
+    // through `adb reverse`), which they may try as [::1] first: both are held, so no other
+    // local user can take the codes on the one left free.
+    let v4 = std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST);
+    let hosts = if args.bind == v4 {
+        vec![v4, std::net::IpAddr::V6(std::net::Ipv6Addr::LOCALHOST)]
+    } else {
+        vec![args.bind]
+    };
+    let listeners = crate::loopback::bind_all(&hosts, args.port).map_err(|(host, port, e)| {
         Error::cannot_listen(
-            &format!("{} port {}", args.bind, args.port),
+            &format!("{host} port {port}"),
             &e,
             "pick another --port (0 for a free one)",
         )
@@ -49,7 +58,7 @@ pub fn run(ctx: &Ctx, args: ReceiveArgs) -> Result<Outcome> {
     let pairing = (!args.bind.is_loopback()).then(|| crate::secret::random_urlsafe(24));
     let (tx, rx) = std::sync::mpsc::channel();
     let running = endpoint::start(
-        listener,
+        listeners,
         tls.as_ref().map(|t| t.config.clone()),
         pairing.clone(),
         tx,

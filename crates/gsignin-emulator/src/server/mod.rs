@@ -40,7 +40,7 @@ pub struct Config {
 /// which also bounds how long an idle kept-alive connection stays open, so half-sent or idle
 /// connections cannot pile up; at most `MAX_OPEN` (1,024) are open at once.
 pub async fn serve(
-    listener: tokio::net::TcpListener,
+    listeners: Vec<tokio::net::TcpListener>,
     app: Router,
     config: Config,
     shutdown: impl std::future::Future<Output = ()>,
@@ -53,6 +53,26 @@ pub async fn serve(
     } = config;
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let open = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_OPEN));
+    // One accept loop per address (a `localhost` endpoint holds 127.0.0.1 and ::1), all
+    // feeding this one loop, its connection limit and its shutdown.
+    let (accepted_tx, mut accepted_rx) = tokio::sync::mpsc::channel(64);
+    for listener in listeners {
+        let tx = accepted_tx.clone();
+        tokio::spawn(async move {
+            loop {
+                match listener.accept().await {
+                    Ok(pair) => {
+                        if tx.send(pair).await.is_err() {
+                            return;
+                        }
+                    }
+                    // A failed accept (no descriptors left) costs a pause, not a spin.
+                    Err(_) => tokio::time::sleep(Duration::from_millis(20)).await,
+                }
+            }
+        });
+    }
+    drop(accepted_tx);
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
@@ -61,9 +81,9 @@ pub async fn serve(
                 let _ = tokio::time::timeout(drain, open.acquire_many(MAX_OPEN as u32)).await;
                 return;
             }
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(_) => continue,
+            accepted = accepted_rx.recv() => match accepted {
+                Some(pair) => pair,
+                None => return,
             },
         };
         let Ok(permit) = open.clone().try_acquire_owned() else {
@@ -112,12 +132,12 @@ pub struct Background {
 }
 
 impl Background {
-    /// Serves `app` on `listener` from a thread named `name`. `beside` is called inside the
+    /// Serves `app` on `listeners` from a thread named `name`. `beside` is called inside the
     /// runtime before this returns (a signal listener it sets up is in place before the caller
     /// says it is ready), and the future it makes runs for as long as the server does.
     pub fn start<F>(
         name: &str,
-        listener: std::net::TcpListener,
+        listeners: Vec<std::net::TcpListener>,
         app: Router,
         config: Config,
         beside: impl FnOnce() -> std::io::Result<F>,
@@ -125,7 +145,9 @@ impl Background {
     where
         F: std::future::Future<Output = ()> + Send + 'static,
     {
-        listener.set_nonblocking(true)?;
+        for listener in &listeners {
+            listener.set_nonblocking(true)?;
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -140,13 +162,17 @@ impl Background {
             .spawn(move || {
                 runtime.block_on(async move {
                     tokio::spawn(beside);
-                    let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
+                    let Ok(listeners) = listeners
+                        .into_iter()
+                        .map(tokio::net::TcpListener::from_std)
+                        .collect::<std::io::Result<Vec<_>>>()
+                    else {
                         return;
                     };
                     let shutdown = async {
                         let _ = rx.await;
                     };
-                    serve(listener, app, config, shutdown).await;
+                    serve(listeners, app, config, shutdown).await;
                 });
                 // Hung requests (the emulator's injected faults) must not keep the thread alive.
                 runtime.shutdown_timeout(Duration::from_millis(100));
