@@ -41,6 +41,7 @@ import google.auth.transport.requests  # noqa: E402
 import google.oauth2.credentials  # noqa: E402
 import google.oauth2.id_token  # noqa: E402
 from googleapiclient.discovery import build  # noqa: E402
+from googleapiclient.errors import HttpError  # noqa: E402
 from google_auth_oauthlib.flow import InstalledAppFlow  # noqa: E402
 import urllib.request  # noqa: E402
 
@@ -87,6 +88,20 @@ folder = drive.files().get(fileId="appfolder").execute()
 check("drive files.get(appfolder)", folder.get("name") == "Application Data", folder)
 files = drive.files().list(spaces="appDataFolder").execute()
 check("drive files.list(appDataFolder)", "files" in files, files)
+
+# google-api-python-client: the People API's people/me, from its bundled discovery document with
+# the emulator as the endpoint (the path stays Google's own, v1/people/me). gcreds holds the
+# default sign-in scopes, profile and email among them.
+people = build("people", "v1", credentials=gcreds, client_options={"api_endpoint": EMU + "/"}, static_discovery=True)
+me = people.people().get(resourceName="people/me", personFields="names,emailAddresses").execute()
+check("people people.get(people/me)",
+      me["emailAddresses"][0]["value"] == "alice@example.com" and me["names"][0]["displayName"], me)
+try:
+    people.people().get(resourceName="people/me").execute()
+    check("people people.get without personFields is HttpError 400", False, "answered 2xx")
+except HttpError as e:
+    check("people people.get without personFields is HttpError 400",
+          e.resp.status == 400 and "personFields mask is required" in str(e), e)
 
 # oauth2client revokes at the client secret's revoke_uri (the emulator's, not Google's), with a
 # GET, which Google answers 404 (googleapis/oauth2client #750): so does the emulator.

@@ -1,8 +1,8 @@
 //! Google's own client libraries against the emulator, unchanged: Python's oauth2client (the
 //! seed-style `credentials_from_clientsecrets_and_code`), google-auth (`verify_oauth2_token`,
-//! refresh) and google-api-python-client (Drive v3), pinned in tests/google/requirements.txt
-//! google-auth-oauthlib (`InstalledAppFlow.run_local_server`, through the authorization page),
-//! and installed by `.ci/run` into tests/google/.venv. The script refuses every non-loopback
+//! refresh), google-api-python-client (Drive v3, People v1) and google-auth-oauthlib
+//! (`InstalledAppFlow.run_local_server`, through the authorization page), pinned in
+//! tests/google/requirements.txt and installed by `.ci/run` into tests/google/.venv. The script refuses every non-loopback
 //! request, so nothing can reach Google.
 
 use crate::support::{Env, missing_tool};
@@ -46,6 +46,8 @@ fn googles_python_libraries_accept_the_emulator() {
             "oauth2client exchange",
             "google-auth verify_oauth2_token",
             "drive files.get(appfolder)",
+            "people people.get(people/me)",
+            "people people.get without personFields is HttpError 400",
             "oauth2client revoke",
             "google-auth-oauthlib run_local_server",
             "google-auth verify_oauth2_token (desktop)",

@@ -1,8 +1,13 @@
 //! Drive v3's app data folder, as the emulator serves it: `files.get(fileId='appfolder')` and
 //! `files.list(spaces=appDataFolder)` with paging, per-user files, and Google's exact 401/403
-//! bodies (google-protocol.md §6).
+//! bodies (google-protocol.md §6); creating and deleting files is in `write`.
+
+mod write;
+
+pub use write::{create_file, delete_file};
 
 use super::Shared;
+use super::google_api::{self, Envelope, Method};
 use super::state::{SCOPE_DRIVE_APPDATA, State as EmuState};
 use super::token::json_response;
 use axum::Json;
@@ -21,6 +26,10 @@ pub struct DriveFile {
     pub mime_type: String,
     pub size: u64,
     pub modified_time: String,
+    /// In the app data folder (every seeded file); false for one created in My Drive by a
+    /// grant that may, which app data listings then leave out.
+    #[serde(skip)]
+    pub in_app_data: bool,
 }
 
 const FOLDER_MIME: &str = "application/vnd.google-apps.folder";
@@ -41,6 +50,7 @@ pub fn seed(sub: &str) -> Vec<DriveFile> {
         mime_type: (*mime).into(),
         size: *size,
         modified_time: format!("2026-11-{:02}T09:00:00.000Z", i + 1),
+        in_app_data: true,
     })
     .collect()
 }
@@ -64,22 +74,30 @@ fn error(status: u16, body: Value) -> Response {
     )
 }
 
-/// Google's 401: a missing token is "Login Required", a bad one "Invalid Credentials"; both
-/// with the `WWW-Authenticate` challenge.
-fn unauthenticated(headers: &HeaderMap) -> Response {
-    let body = if headers.contains_key(axum::http::header::AUTHORIZATION) {
-        json!({"error": {"code": 401, "message": "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", "errors": [{"message": "Invalid Credentials", "domain": "global", "reason": "authError", "location": "Authorization", "locationType": "header"}], "status": "UNAUTHENTICATED"}})
-    } else {
-        json!({"error": {"code": 401, "message": "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.", "errors": [{"message": "Login Required.", "domain": "global", "reason": "required", "location": "Authorization", "locationType": "header"}], "status": "UNAUTHENTICATED"}})
-    };
-    super::info::unauthorized(headers, &body)
-}
+/// Drive's refusals carry `errors[]`; Google's captured Drive answers name no RPC.
+const DRIVE: Method = Method {
+    envelope: Envelope::WithErrors,
+    rpc: None,
+};
 
-fn insufficient_scope() -> Response {
+const SCOPE_DRIVE_FILE: &str = "https://www.googleapis.com/auth/drive.file";
+const SCOPE_DRIVE: &str = "https://www.googleapis.com/auth/drive";
+/// The scopes Drive's `WWW-Authenticate` names for its file methods: any of them gets past
+/// Google's front end (the app data folder itself then needs `drive.appdata`).
+const FILE_SCOPES: &[&str] = &[SCOPE_DRIVE_APPDATA, SCOPE_DRIVE_FILE, SCOPE_DRIVE];
+/// What a file outside the app data folder needs.
+const MY_DRIVE_SCOPES: &[&str] = &[SCOPE_DRIVE_FILE, SCOPE_DRIVE];
+
+/// Drive's own 403 body for a missing scope (older than the One Platform one Gmail and People
+/// send), with the challenge naming `scopes`.
+fn insufficient_scope(scopes: &[&str]) -> Response {
     let message = "Insufficient Permission: Request had insufficient authentication scopes.";
-    error(
-        403,
-        json!({"error": {"errors": [{"domain": "global", "reason": "insufficientPermissions", "message": message}], "code": 403, "message": message}}),
+    google_api::with_scope_challenge(
+        error(
+            403,
+            json!({"error": {"errors": [{"domain": "global", "reason": "insufficientPermissions", "message": message}], "code": 403, "message": message}}),
+        ),
+        scopes,
     )
 }
 
@@ -91,39 +109,72 @@ fn not_configured() -> Response {
     )
 }
 
-/// The user behind a Drive request's bearer token, or Google's refusal.
-fn authorize(st: &EmuState, headers: &HeaderMap) -> Result<String, Box<Response>> {
-    let at = st
-        .bearer(headers)
-        .ok_or_else(|| Box::new(unauthenticated(headers)))?;
+/// Who a Drive request is from: copied out of the token, so the user's files can be borrowed
+/// mutably next to it.
+struct Caller {
+    sub: String,
+    /// Whether the grant reaches beyond the app data folder (`drive` or `drive.file`).
+    my_drive: bool,
+    /// The emulator's time, for what a request changes.
+    now: i64,
+}
+
+impl Caller {
+    /// Whether the grant reaches `file`: a file in My Drive is not there for `drive.appdata`.
+    fn sees(&self, file: &DriveFile) -> bool {
+        file.in_app_data || self.my_drive
+    }
+}
+
+/// The caller behind a Drive request's bearer token, or Google's refusal.
+fn authorize(st: &EmuState, headers: &HeaderMap) -> Result<Caller, Box<Response>> {
+    let at = google_api::authenticate(st, headers, DRIVE)?;
     if !st.drive_api_enabled {
         return Err(Box::new(not_configured()));
     }
-    if !at.grant.scopes.iter().any(|s| s == SCOPE_DRIVE_APPDATA) {
-        return Err(Box::new(insufficient_scope()));
+    if !google_api::granted_any(at, &[SCOPE_DRIVE_APPDATA]) {
+        return Err(Box::new(insufficient_scope(FILE_SCOPES)));
     }
-    Ok(at.grant.sub.clone())
+    Ok(Caller {
+        sub: at.grant.sub.clone(),
+        my_drive: google_api::granted_any(at, MY_DRIVE_SCOPES),
+        now: st.now(),
+    })
 }
 
-/// Runs `answer` with the app data of the request's user (seeded on first use), or answers
+/// Runs `answer` with the files of the request's user (seeded on first use), or answers
 /// with Google's refusal.
 fn with_user_files(
     shared: &Shared,
     headers: &HeaderMap,
-    answer: impl FnOnce(&str, &mut Vec<DriveFile>) -> Response,
+    answer: impl FnOnce(&Caller, &mut Vec<DriveFile>) -> Response,
 ) -> Response {
     let mut st = shared
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let sub = match authorize(&st, headers) {
-        Ok(sub) => sub,
+    let caller = match authorize(&st, headers) {
+        Ok(caller) => caller,
         Err(resp) => return *resp,
     };
     let files = st
         .drive_files
-        .entry(sub.clone())
-        .or_insert_with(|| seed(&sub));
-    answer(&sub, files)
+        .entry(caller.sub.clone())
+        .or_insert_with(|| seed(&caller.sub));
+    answer(&caller, files)
+}
+
+/// Whether `file_id` names the app data folder: its aliases, or its own ID.
+fn is_app_data_folder(sub: &str, file_id: &str) -> bool {
+    file_id == "appfolder" || file_id == "appDataFolder" || file_id == folder_id(sub)
+}
+
+/// Drive's 404 for a file the user does not have.
+fn file_not_found(file_id: &str) -> Response {
+    let message = format!("File not found: {file_id}.");
+    error(
+        404,
+        json!({"error": {"errors": [{"domain": "global", "reason": "notFound", "message": message, "locationType": "parameter", "location": "fileId"}], "code": 404, "message": message}}),
+    )
 }
 
 pub async fn get_file(
@@ -131,29 +182,26 @@ pub async fn get_file(
     Path(file_id): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    with_user_files(&shared, &headers, |sub, files| {
-        file_answer(sub, files, &file_id)
+    with_user_files(&shared, &headers, |caller, files| {
+        file_answer(caller, files, &file_id)
     })
 }
 
-fn file_answer(sub: &str, files: &[DriveFile], file_id: &str) -> Response {
-    if file_id == "appfolder" || file_id == "appDataFolder" {
+fn file_answer(caller: &Caller, files: &[DriveFile], file_id: &str) -> Response {
+    if is_app_data_folder(&caller.sub, file_id) {
         return json_response(
             StatusCode::OK,
-            &json!({"kind": "drive#file", "id": folder_id(sub), "name": "Application Data", "mimeType": FOLDER_MIME}),
+            &json!({"kind": "drive#file", "id": folder_id(&caller.sub), "name": "Application Data", "mimeType": FOLDER_MIME}),
             true,
         );
     }
-    match files.iter().find(|f| f.id == file_id) {
+    match files.iter().find(|f| f.id == file_id && caller.sees(f)) {
         Some(f) => json_response(
             StatusCode::OK,
             &json!({"kind": "drive#file", "id": f.id, "name": f.name, "mimeType": f.mime_type}),
             true,
         ),
-        None => error(
-            404,
-            json!({"error": {"errors": [{"domain": "global", "reason": "notFound", "message": format!("File not found: {file_id}."), "locationType": "parameter", "location": "fileId"}], "code": 404, "message": format!("File not found: {file_id}.")}}),
-        ),
+        None => file_not_found(file_id),
     }
 }
 
@@ -185,6 +233,7 @@ fn list_answer(files: &[DriveFile], q: &HashMap<String, String>) -> Response {
         .and_then(|n| n.parse().ok())
         .unwrap_or(0);
     let fields = q.get("fields").cloned().unwrap_or_default();
+    let files: Vec<&DriveFile> = files.iter().filter(|f| f.in_app_data).collect();
     let page: Vec<Value> = files
         .iter()
         .skip(start)
@@ -231,6 +280,7 @@ pub async fn seed_files(State(shared): State<Shared>, Json(req): Json<SeedReques
             mime_type: "application/octet-stream".into(),
             size: 1024 + i as u64,
             modified_time: "2026-11-20T12:00:00.000Z".into(),
+            in_app_data: true,
         })
         .collect();
     st.drive_files.insert(sub, files);

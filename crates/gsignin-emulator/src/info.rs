@@ -4,33 +4,21 @@
 //! Google's field names, string values and errors (google-authorize.md §5, §6).
 
 use super::Shared;
+use super::google_api::{self, Envelope, Method};
 use super::state::{AccessToken, State as EmuState, user_claims};
 use super::token::{form, json_response};
 use axum::body::Bytes;
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
-/// `WWW-Authenticate` of a 401 from a googleapis.com API: whether a token was sent decides
-/// whether it names `invalid_token`.
-pub fn bearer_challenge(headers: &HeaderMap) -> HeaderValue {
-    let sent = headers.contains_key(header::AUTHORIZATION);
-    HeaderValue::from_static(if sent {
-        "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\""
-    } else {
-        "Bearer realm=\"https://accounts.google.com/\""
-    })
-}
-
-/// A 401 with the challenge header.
-pub fn unauthorized(headers: &HeaderMap, body: &Value) -> Response {
-    let mut resp = json_response(StatusCode::UNAUTHORIZED, body, true);
-    resp.headers_mut()
-        .insert(header::WWW_AUTHENTICATE, bearer_challenge(headers));
-    resp
-}
+/// The v2 userinfo's refusals: One Platform's envelope, no RPC named.
+const USERINFO_V2: Method = Method {
+    envelope: Envelope::Plain,
+    rpc: None,
+};
 
 /// OpenID userinfo: `sub` and the claims the grant's scopes allow.
 pub async fn userinfo(State(shared): State<Shared>, headers: HeaderMap) -> Response {
@@ -38,7 +26,7 @@ pub async fn userinfo(State(shared): State<Shared>, headers: HeaderMap) -> Respo
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     let Some(at) = st.bearer(&headers) else {
-        return unauthorized(
+        return google_api::unauthorized(
             &headers,
             &json!({"error": "invalid_request", "error_description": "Invalid Credentials"}),
         );
@@ -55,16 +43,9 @@ pub async fn userinfo_v2(State(shared): State<Shared>, headers: HeaderMap) -> Re
     let st = shared
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let Some(at) = st.bearer(&headers) else {
-        let message = if headers.contains_key(header::AUTHORIZATION) {
-            "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project."
-        } else {
-            "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project."
-        };
-        return unauthorized(
-            &headers,
-            &json!({"error": {"code": 401, "message": message, "status": "UNAUTHENTICATED"}}),
-        );
+    let at = match google_api::authenticate(&st, &headers, USERINFO_V2) {
+        Ok(at) => at,
+        Err(resp) => return *resp,
     };
     let mut claims = json!({});
     if let Some(user) = st.user_by_sub(&at.grant.sub) {

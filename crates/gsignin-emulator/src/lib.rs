@@ -3,12 +3,22 @@
 //! It is production code: `gsignin emulator` serves it for other teams' CI, `gsignin demo`
 //! runs it in-process, and the tests start one per test on port 0. Each instance owns a
 //! runtime on its own thread, so blocking callers (the CLI's HTTP client) can use it freely.
+//!
+//! Besides the sign-in endpoints it serves the Google APIs a backend calls with a user's access
+//! token, enough to test such calls end to end: Drive's app data folder (`/drive/v3/files`:
+//! list, get, create, delete), the People API's `people/me` (`/v1/people/me`, also under
+//! `/people/`), Gmail's `users/me` profile and labels. They refuse as Google does (401s, the 403
+//! naming the scopes that would do, JSON 404s for anything else), and faults and hit counters
+//! apply to them as to every path.
 
 mod authorize;
 mod control;
 mod drive;
+mod gmail;
+mod google_api;
 mod info;
 mod page;
+mod people;
 #[doc(hidden)]
 pub mod server;
 pub mod state;
@@ -351,9 +361,12 @@ impl Emulator {
 
     /// Revokes every grant, as a user removing the app's access would.
     pub fn revoke_grants(&self) {
-        for grant in self.lock().refresh_tokens.values_mut() {
+        let mut st = self.lock();
+        for grant in st.refresh_tokens.values_mut() {
             grant.revoked = true;
         }
+        // As Google does: a revoked grant's access tokens stop working too.
+        st.access_tokens.clear();
     }
 
     /// Every refresh token issued, and what became of it.
@@ -487,8 +500,7 @@ fn router(state: Shared) -> Router {
             "/oauth2/v1/tokeninfo",
             get(info::tokeninfo).post(info::tokeninfo),
         )
-        .route("/drive/v3/files", get(drive::list_files))
-        .route("/drive/v3/files/{file_id}", get(drive::get_file))
+        .merge(google_apis())
         .route("/control/drive/files", post(drive::seed_files))
         .route("/control/codes", post(control::mint))
         .route(
@@ -501,12 +513,43 @@ fn router(state: Shared) -> Router {
         .route("/control/grants", post(control::grants))
         .route("/control/settings", post(control::settings))
         .route_layer(axum::middleware::from_fn(control::guard_control))
+        .fallback(google_api::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             count_and_fault,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY))
         .with_state(state)
+}
+
+/// The Google APIs a backend calls with a user's access token. A method a path does not serve
+/// is Google's 404 (Google routes on method and path together), not a 405.
+fn google_apis() -> Router<Shared> {
+    let people = || get(people::get_me).fallback(google_api::not_found);
+    Router::new()
+        // Both spellings: people.googleapis.com's own path, and the one under a shared base.
+        .route("/v1/people/me", people())
+        .route("/people/v1/people/me", people())
+        .route(
+            "/gmail/v1/users/me/profile",
+            get(gmail::profile).fallback(google_api::not_found),
+        )
+        .route(
+            "/gmail/v1/users/me/labels",
+            get(gmail::labels).fallback(google_api::not_found),
+        )
+        .route(
+            "/drive/v3/files",
+            get(drive::list_files)
+                .post(drive::create_file)
+                .fallback(google_api::not_found),
+        )
+        .route(
+            "/drive/v3/files/{file_id}",
+            get(drive::get_file)
+                .delete(drive::delete_file)
+                .fallback(google_api::not_found),
+        )
 }
 
 /// Counts every request per path, then applies the first matching injected fault.
