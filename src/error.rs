@@ -65,6 +65,12 @@ codes! {
     InsufficientScope = "insufficient_scope" => 4,
     /// Drive refused the access token even after a refresh.
     DriveUnauthorized = "drive_unauthorized" => 4,
+    /// A Google API refused the access token even after a refresh.
+    ApiUnauthorized = "api_unauthorized" => 4,
+    /// A Google API answered another 4xx (the body says why).
+    ApiError = "api_error" => 4,
+    /// `token --min-valid` asks for longer than any token the issuer grants.
+    LifetimeTooShort = "lifetime_too_short" => 4,
     /// The user declined the sign-in in the browser.
     AccessDenied = "access_denied" => 4,
     /// A redirect whose `state` is not this sign-in's (nothing was exchanged).
@@ -101,6 +107,12 @@ codes! {
     PortInUse = "port_in_use" => 6,
     /// The Drive API is not enabled in the client's Cloud project.
     DriveApiDisabled = "drive_api_disabled" => 6,
+    /// A Google API is not enabled in the client's Cloud project.
+    ApiDisabled = "api_disabled" => 6,
+    /// `gsignin api` would send the access token to a host that is not Google's.
+    UntrustedHost = "untrusted_host" => 6,
+    /// The issuer offers no way to inspect an access token.
+    NoIntrospection = "no_introspection" => 6,
     /// A URL would send secrets over plain http to another host.
     InsecureUrl = "insecure_url" => 6,
     /// A file or folder of gsignin's that another user could have written.

@@ -35,6 +35,8 @@ pub struct Policy {
     /// How a wait is spread: ±10 % of the exponential step, or (Drive's advice) up to a
     /// second added to it.
     pub jitter: Jitter,
+    /// The largest answer read, in bytes.
+    pub max_body: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +51,7 @@ impl From<Retry> for Policy {
             retry,
             refused: None,
             jitter: Jitter::TenPercent,
+            max_body: MAX_BODY,
         }
     }
 }
@@ -67,8 +70,8 @@ impl Policy {
 
 pub const MAX_TRIES: u32 = 3;
 
-/// The largest answer read: Drive's pages and key sets are far smaller.
-const MAX_BODY: u64 = 8 << 20;
+/// The largest answer read by default: Drive's pages and key sets are far smaller.
+pub const MAX_BODY: u64 = 8 << 20;
 
 /// Waits between tries. Tests pass one that does not wait.
 pub type Sleeper = std::sync::Arc<dyn Fn(Duration) + Send + Sync>;
@@ -137,7 +140,15 @@ pub enum Auth<'a> {
 pub enum Body<'a> {
     None,
     Form(&'a [(&'a str, &'a str)]),
+    /// Bytes as they are, with their media type (`gsignin api`'s JSON body or `--input`).
+    Bytes {
+        content_type: &'a str,
+        data: &'a [u8],
+    },
 }
+
+/// Headers a caller adds to a request (`gsignin api -H`), checked by the caller.
+pub type Headers<'a> = &'a [(reqwest::header::HeaderName, reqwest::header::HeaderValue)];
 
 impl Http {
     pub fn new(timeout: Duration, diag: std::rc::Rc<crate::diagnostics::Diagnostics>) -> Http {
@@ -276,7 +287,19 @@ impl Http {
         auth: Auth<'_>,
         policy: impl Into<Policy>,
     ) -> Result<Response> {
-        let policy = policy.into();
+        self.send_with(method, url, body, auth, policy.into(), &[])
+    }
+
+    /// [`Http::send`] with extra headers.
+    pub fn send_with(
+        &self,
+        method: Method,
+        url: &str,
+        body: Body<'_>,
+        auth: Auth<'_>,
+        policy: Policy,
+        headers: Headers<'_>,
+    ) -> Result<Response> {
         self.check_transport(url)?;
         match auth {
             Auth::None => {}
@@ -309,6 +332,9 @@ impl Http {
         loop {
             let started = Instant::now();
             let mut req = client.request(method.clone(), url);
+            for (name, value) in headers {
+                req = req.header(name, value);
+            }
             match auth {
                 Auth::None => {}
                 Auth::Bearer(token) => req = req.bearer_auth(token.expose()),
@@ -319,8 +345,19 @@ impl Http {
                     req = req.basic_auth(enc(id), Some(enc(secret.expose())));
                 }
             }
-            if let Body::Form(form) = &body {
-                req = req.form(form);
+            match &body {
+                Body::None => {}
+                Body::Form(form) => req = req.form(form),
+                Body::Bytes { content_type, data } => {
+                    // A caller's own Content-Type (-H) wins over the default.
+                    if !headers
+                        .iter()
+                        .any(|(n, _)| n == reqwest::header::CONTENT_TYPE)
+                    {
+                        req = req.header(reqwest::header::CONTENT_TYPE, *content_type);
+                    }
+                    req = req.body(data.to_vec());
+                }
             }
             let req = req.build().map_err(|e| {
                 Error::usage(
@@ -330,7 +367,7 @@ impl Http {
             })?;
             self.trace_request(&req, &body);
             let outcome = match client.execute(req) {
-                Ok(resp) => self.read_capped(url, resp),
+                Ok(resp) => self.read_capped(url, resp, policy.max_body),
                 Err(e) => Err(network_error(url, e, self.timeout)),
             };
             let elapsed = started.elapsed();
@@ -362,22 +399,28 @@ impl Http {
 
     /// Reads an answer's body, at most [`MAX_BODY`] bytes: a server's answer is untrusted, and
     /// one that never ends must not exhaust memory.
-    fn read_capped(&self, url: &str, resp: reqwest::blocking::Response) -> Result<Response> {
+    fn read_capped(
+        &self,
+        url: &str,
+        resp: reqwest::blocking::Response,
+        max_body: u64,
+    ) -> Result<Response> {
         use std::io::Read;
         let status = resp.status().as_u16();
         let answered = resp.url().to_string();
         let headers = resp.headers().clone();
         let too_large = || {
             Error::server(
-                format!("{url} answered with more than {} MiB", MAX_BODY >> 20),
-                "that is no answer of an OpenID issuer or Google API: check the URL options",
+                format!("{url} answered with more than {} MiB", max_body >> 20),
+                "gsignin reads answers whole and stops there: for a larger download use \
+                 curl -H \"Authorization: Bearer $(gsignin token)\"",
             )
         };
-        if resp.content_length().is_some_and(|n| n > MAX_BODY) {
+        if resp.content_length().is_some_and(|n| n > max_body) {
             return Err(too_large());
         }
         let mut body = Vec::new();
-        resp.take(MAX_BODY + 1)
+        resp.take(max_body + 1)
             .read_to_end(&mut body)
             .map_err(|e| {
                 let shown = e.to_string();
@@ -390,7 +433,7 @@ impl Http {
                     ),
                 }
             })?;
-        if body.len() as u64 > MAX_BODY {
+        if body.len() as u64 > max_body {
             return Err(too_large());
         }
         Ok(Response {
@@ -438,12 +481,16 @@ impl Http {
                 redact_header(name.as_str(), value.to_str().unwrap_or("(binary)"))
             ));
         }
-        if let Body::Form(form) = body {
-            let shown: Vec<String> = form
-                .iter()
-                .map(|(k, v)| format!("{k}={}", redact_field(k, v)))
-                .collect();
-            out.push_str(&format!("> {}\n", shown.join("&")));
+        match body {
+            Body::None => {}
+            Body::Form(form) => {
+                let shown: Vec<String> = form
+                    .iter()
+                    .map(|(k, v)| format!("{k}={}", redact_field(k, v)))
+                    .collect();
+                out.push_str(&format!("> {}\n", shown.join("&")));
+            }
+            Body::Bytes { data, .. } => out.push_str(&format!("> {}\n", redact_body(data))),
         }
         self.diag.trace(&out);
     }

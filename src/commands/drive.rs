@@ -3,18 +3,19 @@
 
 use crate::cli::DriveArgs;
 use crate::context::Ctx;
-use crate::error::{Code, Error, Result};
-use crate::google::drive::{self, Reply};
+use crate::error::Result;
+use crate::google::api::{Caller, Request};
+use crate::google::drive;
 use crate::google::scopes;
+use crate::http::MAX_BODY;
 use crate::output::{Outcome, aligned};
 use crate::redact::escape_controls;
-use crate::secret::Secret;
-use crate::session::{Session, TokenKind};
+use crate::session::Session;
 use serde_json::{Value, json};
 
 pub fn run(ctx: &Ctx, args: DriveArgs) -> Result<Outcome> {
     let mut session = Session::open(ctx)?;
-    // SeenSecrets to lack the scope: say so without bothering Drive.
+    // Known to lack the scope: say so without bothering Drive.
     if let Some(p) = &session.profile
         && !p.scopes.is_empty()
         && !scopes::contains(&p.scopes, drive::SCOPE)
@@ -22,35 +23,16 @@ pub fn run(ctx: &Ctx, args: DriveArgs) -> Result<Outcome> {
         return Err(drive::missing_scope());
     }
     let base = ctx.settings().drive_url.clone();
-    let mut token = session.fresh_token(TokenKind::Access, 60)?;
-    let call = |token: &Secret| -> Result<Reply> {
-        if args.list {
-            list_all(ctx, &base, token)
-        } else {
-            drive::get_appfolder(ctx.http(), &base, token)
-        }
-    };
-    let mut reply = call(&token)?;
-    if matches!(reply, Reply::Unauthorized) {
-        // The stored access token may have been revoked or expired early: one refresh, one retry.
-        session.refresh()?;
-        token = session.fresh_token(TokenKind::Access, 60)?;
-        reply = call(&token)?;
-    }
-    let body = match reply {
-        Reply::Ok(body) => body,
-        Reply::Unauthorized => {
-            return Err(Error::new(
-                Code::DriveUnauthorized,
-                "Drive refused the access token twice, even right after a refresh",
-                "the grant may have been revoked: `gsignin refresh` shows the issuer's reason; sign in again if it says so",
-            ));
-        }
+    let mut caller = Caller::new(ctx, &mut session);
+    let body = if args.list {
+        list_all(&mut caller, &base)?
+    } else {
+        fetch(&mut caller, drive::appfolder_url(&base))?
     };
     let who = session
         .profile
         .as_ref()
-        .map(super::super::store::Profile::who)
+        .map(crate::store::Profile::who)
         .unwrap_or_else(|| format!("profile {}", session.name));
     Ok(if args.list {
         report_list(&who, body)
@@ -59,29 +41,38 @@ pub fn run(ctx: &Ctx, args: DriveArgs) -> Result<Outcome> {
     })
 }
 
+/// One Drive GET, its refusal explained as Drive's.
+fn fetch(caller: &mut Caller<'_, '_>, url: String) -> Result<Value> {
+    let resp = caller.send(&Request::get(url), MAX_BODY)?;
+    if !resp.is_success() {
+        let granted = caller
+            .session()
+            .profile
+            .as_ref()
+            .map(|p| p.scopes.clone())
+            .unwrap_or_default();
+        return Err(drive::explain(&resp, &granted));
+    }
+    resp.json()
+}
+
 /// Follows nextPageToken to the end; the pages are joined into one `files` list.
-fn list_all(ctx: &Ctx, base: &str, token: &Secret) -> Result<Reply> {
+fn list_all(caller: &mut Caller<'_, '_>, base: &str) -> Result<Value> {
     let mut files = Vec::new();
     let mut page: Option<String> = None;
     let mut pages = 0;
     loop {
-        match drive::list_page(ctx.http(), base, token, page.as_deref())? {
-            Reply::Unauthorized => return Ok(Reply::Unauthorized),
-            Reply::Ok(body) => {
-                pages += 1;
-                if let Some(list) = body["files"].as_array() {
-                    files.extend(list.iter().cloned());
-                }
-                match body["nextPageToken"].as_str() {
-                    Some(next) if !next.is_empty() && pages < 10_000 => page = Some(next.into()),
-                    _ => break,
-                }
-            }
+        let body = fetch(caller, drive::list_url(base, page.as_deref())?)?;
+        pages += 1;
+        if let Some(list) = body["files"].as_array() {
+            files.extend(list.iter().cloned());
+        }
+        match body["nextPageToken"].as_str() {
+            Some(next) if !next.is_empty() && pages < 10_000 => page = Some(next.into()),
+            _ => break,
         }
     }
-    Ok(Reply::Ok(
-        json!({"kind": "drive#fileList", "files": files, "pages": pages}),
-    ))
+    Ok(json!({"kind": "drive#fileList", "files": files, "pages": pages}))
 }
 
 fn report_folder(who: &str, body: Value) -> Outcome {

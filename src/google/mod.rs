@@ -1,5 +1,6 @@
 //! Google's side of the protocol: endpoints, grants, ID-token verification and keys.
 
+pub mod api;
 pub mod authorize;
 pub mod drive;
 pub mod endpoints;
@@ -8,3 +9,4 @@ pub mod jwks;
 pub mod revoke;
 pub mod scopes;
 pub mod token;
+pub mod tokeninfo;

@@ -1,0 +1,119 @@
+//! Calling a Google API for the user: one request, the access token attached, refreshed when
+//! it expires within a minute, and a 401 answered by one refresh and one retry. `gsignin api`
+//! and `drive-appfolder` both go through here.
+//!
+//! Which requests are sent again is the method's business: an idempotent one (GET, HEAD, PUT,
+//! DELETE, OPTIONS) after a 5xx, a dropped connection or a refusal; any other only after a
+//! refusal (429, or a 403 rate limit), because a POST answered 5xx may have been done.
+
+pub mod errors;
+
+use crate::context::Ctx;
+use crate::error::Result;
+use crate::http::{Auth, Body, Jitter, Method, Policy, Response, Retry};
+use crate::secret::Secret;
+use crate::session::{Session, TokenKind};
+use reqwest::header::{HeaderName, HeaderValue};
+
+/// Where `gsignin api` paths without a host go.
+pub const DEFAULT_API_URL: &str = "https://www.googleapis.com";
+
+/// A token is refreshed first when it would expire within this many seconds.
+pub const MIN_VALID: i64 = 60;
+
+/// One request to a Google API, without its token.
+pub struct Request {
+    pub method: Method,
+    pub url: String,
+    pub headers: Vec<(HeaderName, HeaderValue)>,
+    /// The media type and the bytes.
+    pub body: Option<(String, Vec<u8>)>,
+}
+
+impl Request {
+    pub fn get(url: impl Into<String>) -> Request {
+        Request {
+            method: Method::GET,
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+        }
+    }
+}
+
+/// Whether a method may be repeated with the same effect (RFC 9110 9.2.2).
+pub fn is_idempotent(method: &Method) -> bool {
+    matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::PUT | Method::DELETE | Method::OPTIONS | Method::TRACE
+    )
+}
+
+/// The retry rules of a Google API call with `method`: Google's advice (exponential backoff
+/// plus up to a second of jitter), its 403 rate limits treated as a 429, and `max_body`.
+pub fn policy(method: &Method, max_body: u64) -> Policy {
+    Policy {
+        retry: if is_idempotent(method) {
+            Retry::Safe
+        } else {
+            Retry::IfRefused
+        },
+        refused: Some(errors::rate_limited_403),
+        jitter: Jitter::UpToASecond,
+        max_body,
+    }
+}
+
+/// Sends requests for a session's user; one refresh after a 401 per caller, however many
+/// requests (pages) it sends.
+pub struct Caller<'s, 'c> {
+    ctx: &'c Ctx,
+    session: &'s mut Session<'c>,
+    refreshed_after_401: bool,
+}
+
+impl<'s, 'c> Caller<'s, 'c> {
+    pub fn new(ctx: &'c Ctx, session: &'s mut Session<'c>) -> Caller<'s, 'c> {
+        Caller {
+            ctx,
+            session,
+            refreshed_after_401: false,
+        }
+    }
+
+    /// The session the caller uses (its profile's scopes, for explaining a 403).
+    pub fn session(&self) -> &Session<'c> {
+        self.session
+    }
+
+    /// Sends `req` with the access token; a 401 refreshes once and sends once more (the 401
+    /// says the request was not done, so any method may be resent). The answer is returned
+    /// whatever its status: what it means is the caller's to say.
+    pub fn send(&mut self, req: &Request, max_body: u64) -> Result<Response> {
+        let resp = self.send_once(req, max_body)?;
+        if resp.status != 401 || self.refreshed_after_401 {
+            return Ok(resp);
+        }
+        // The stored token may have been revoked or expired early: one refresh, one retry.
+        self.refreshed_after_401 = true;
+        self.session.refresh()?;
+        self.send_once(req, max_body)
+    }
+
+    fn send_once(&mut self, req: &Request, max_body: u64) -> Result<Response> {
+        // Asked before every request: a long run of pages outlives an access token.
+        let token: Secret = self.session.fresh_token(TokenKind::Access, MIN_VALID)?;
+        let body = match &req.body {
+            Some((content_type, data)) => Body::Bytes { content_type, data },
+            None => Body::None,
+        };
+        self.ctx.http().send_with(
+            req.method.clone(),
+            &req.url,
+            body,
+            Auth::Bearer(&token),
+            policy(&req.method, max_body),
+            &req.headers,
+        )
+    }
+}
