@@ -16,6 +16,9 @@ _gsignin() {
             ",$1")
                 cmd="gsignin"
                 ;;
+            gsignin,api)
+                cmd="gsignin__subcmd__api"
+                ;;
             gsignin,completions)
                 cmd="gsignin__subcmd__completions"
                 ;;
@@ -57,6 +60,9 @@ _gsignin() {
                 ;;
             gsignin,whoami)
                 cmd="gsignin__subcmd__whoami"
+                ;;
+            gsignin__subcmd__help,api)
+                cmd="gsignin__subcmd__help__subcmd__api"
                 ;;
             gsignin__subcmd__help,completions)
                 cmd="gsignin__subcmd__help__subcmd__completions"
@@ -107,7 +113,7 @@ _gsignin() {
 
     case "${cmd}" in
         gsignin)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help"
+            opts="-v -h -V --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -126,6 +132,108 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drive-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --home)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsignin__subcmd__api)
+            opts="-X -f -F -H -i -q -v -h -V --method --raw-field --field --header --input --paginate --include --jq --allow-host --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -X)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --raw-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -F)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --header)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --input)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --jq)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -q)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-secret)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --store)
+                    COMPREPLY=($(compgen -W "keyring file" -- "${cur}"))
+                    return 0
+                    ;;
+                --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -153,7 +261,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__completions)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version bash elvish fish powershell zsh"
+            opts="-v -h -V --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -172,6 +280,10 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -199,7 +311,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__demo)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -218,6 +330,10 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -245,7 +361,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__drive__subcmd__appfolder)
-            opts="-v -h -V --list --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --list --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,6 +380,10 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -291,7 +411,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__emulator)
-            opts="-v -h -V --port --write-client-secret --write-installed-client-secret --auto-approve --rotate-refresh-tokens --testing-mode --tls --write-ca --iss --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --port --write-client-secret --write-installed-client-secret --auto-approve --rotate-refresh-tokens --testing-mode --tls --write-ca --iss --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -333,6 +453,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --drive-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -357,7 +481,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__exchange)
-            opts="-v -h -V --redirect-uri --show-tokens --show-refresh-token --expect-scope --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --redirect-uri --show-tokens --show-refresh-token --expect-scope --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -387,6 +511,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --drive-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -411,8 +539,22 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__help)
-            opts="exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help"
+            opts="exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        gsignin__subcmd__help__subcmd__api)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -621,7 +763,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__login)
-            opts="-v -h -V --scope --port --no-browser --login-hint --wait --show-tokens --show-refresh-token --expect-scope --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --scope --port --no-browser --login-hint --wait --show-tokens --show-refresh-token --expect-scope --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -663,6 +805,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --drive-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -687,7 +833,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__man)
-            opts="-v -h -V --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -706,6 +852,10 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -733,7 +883,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__receive)
-            opts="-v -h -V --port --bind --tls --write-cert --keep --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --port --bind --tls --write-cert --keep --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -767,6 +917,10 @@ _gsignin() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --api-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --drive-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -791,7 +945,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__refresh)
-            opts="-v -h -V --show-tokens --show-refresh-token --print --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --show-tokens --show-refresh-token --print --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -814,6 +968,10 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -841,7 +999,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__revoke)
-            opts="-v -h -V --local --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --local --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -860,6 +1018,10 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -887,7 +1049,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__status)
-            opts="-v -h -V --check --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --check --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -906,6 +1068,10 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -933,7 +1099,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__token)
-            opts="-v -h -V --min-valid --id-token --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --min-valid --id-token --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -956,6 +1122,10 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -983,7 +1153,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__whoami)
-            opts="-v -h -V --audience --hd --no-verify --now --jwks --client-secret --profile --store --issuer --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --audience --hd --no-verify --now --jwks --access-token --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1018,6 +1188,10 @@ _gsignin() {
                     return 0
                     ;;
                 --issuer)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --api-url)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

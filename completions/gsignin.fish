@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_gsignin_global_optspecs
-    string join \n client-secret= profile= store= issuer= drive-url= json v/verbose color= timeout= home= h/help V/version
+    string join \n client-secret= profile= store= issuer= api-url= drive-url= json v/verbose color= timeout= home= h/help V/version
 end
 
 function __fish_gsignin_needs_command
@@ -29,6 +29,7 @@ complete -c gsignin -n "__fish_gsignin_needs_command" -l profile -d 'Which store
 complete -c gsignin -n "__fish_gsignin_needs_command" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_needs_command" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_needs_command" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_needs_command" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_needs_command" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -47,6 +48,7 @@ complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "token" -d 'Print th
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "status" -d 'List the stored sign-ins (never a secret); --check proves each refresh token works'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "revoke" -d 'Revoke the sign-in at the issuer, then delete everything stored for the profile'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "drive-appfolder" -d 'Call Drive for the user offline: show the app data folder, or list its files'
+complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "api" -d 'Call any Google API with the stored sign-in, as `gh api` does for GitHub'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "whoami" -d 'Verify an ID token and show its claims, or show who the stored sign-in is'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "emulator" -d 'Run a local Google Sign-In emulator on 127.0.0.1'
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "demo" -d 'Run the whole job against an in-process emulator in a throw-away home'
@@ -60,6 +62,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l profile -d 
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -82,6 +85,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l profile -d 'Wh
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -103,6 +107,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l profile -d '
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -122,6 +127,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l profile -d '
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -140,6 +146,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l profile -d 'Wh
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -156,6 +163,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l profile -d 'W
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -172,6 +180,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l profile -d 'W
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -188,6 +197,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l prof
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -199,6 +209,31 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l json
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -s V -l version -d 'Print version'
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -s X -l method -d 'The HTTP method [default: GET, or POST with --input]' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -s f -l raw-field -d 'A string field: KEY=VALUE (nested keys as gh: a[b]=v, a[]=v)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -s F -l field -d 'A typed field: a number, true, false, null, or @FILE for a file\'s content (@- stdin)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -s H -l header -d 'A request header, \'Name: value\' (repeatable; never Authorization)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l input -d 'The request body from FILE, or - for stdin (fields then go to the query)' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -s q -l jq -d 'Filter each page\'s JSON with a jq expression (strings print raw)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l allow-host -d 'Also send the token to HOST (repeatable); the transport rule still applies' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l profile -d 'Which stored sign-in to use or write' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
+file\t'Files of mode 0600 in the data dir'"
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l drive-url -d 'Drive API base URL' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l paginate -d 'Follow nextPageToken (GET) and print every page'
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -s i -l include -d 'Print the status line and the headers before the body'
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -s V -l version -d 'Print version'
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l audience -d 'The expected `aud` [default: the client secret\'s client_id]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l hd -d 'Require this Google Workspace domain in the `hd` claim' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l now -d 'Judge time claims at this instant instead of now' -r
@@ -208,6 +243,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l profile -d 'W
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -215,6 +251,7 @@ never\t''"
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l timeout -d 'Seconds to wait for each HTTP request (1 to 3600)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l no-verify -d 'Decode only, without verifying anything'
+complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l access-token -d 'Inspect an access token (TOKEN, `-` for stdin, or the profile\'s) at the issuer\'s tokeninfo or introspection endpoint'
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -231,6 +268,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l profile -d 
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -250,6 +288,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l profile -d 'Whi
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -265,6 +304,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l profile 
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -280,6 +320,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l profile -d 'Whic
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
 always\t''
@@ -290,17 +331,18 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l json -d 'Machine
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -s V -l version -d 'Print version'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "exchange" -d 'Trade a one-time serverAuthCode for tokens and store the refresh token'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "login" -d 'Sign in through the browser (loopback redirect, PKCE) and store the sign-in'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "receive" -d 'Be the app\'s backend: receive a serverAuthCode by POST and exchange it at once'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "refresh" -d 'Get a new access token (and ID token) with the stored refresh token'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "token" -d 'Print the profile\'s access token (or ID token) alone, refreshed only when needed'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "status" -d 'List the stored sign-ins (never a secret); --check proves each refresh token works'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "revoke" -d 'Revoke the sign-in at the issuer, then delete everything stored for the profile'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "drive-appfolder" -d 'Call Drive for the user offline: show the app data folder, or list its files'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "whoami" -d 'Verify an ID token and show its claims, or show who the stored sign-in is'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "emulator" -d 'Run a local Google Sign-In emulator on 127.0.0.1'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "demo" -d 'Run the whole job against an in-process emulator in a throw-away home'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "completions" -d 'Print a shell completion script'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "man" -d 'Print the man page (roff)'
-complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder whoami emulator demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "exchange" -d 'Trade a one-time serverAuthCode for tokens and store the refresh token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "login" -d 'Sign in through the browser (loopback redirect, PKCE) and store the sign-in'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "receive" -d 'Be the app\'s backend: receive a serverAuthCode by POST and exchange it at once'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "refresh" -d 'Get a new access token (and ID token) with the stored refresh token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "token" -d 'Print the profile\'s access token (or ID token) alone, refreshed only when needed'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "status" -d 'List the stored sign-ins (never a secret); --check proves each refresh token works'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "revoke" -d 'Revoke the sign-in at the issuer, then delete everything stored for the profile'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "drive-appfolder" -d 'Call Drive for the user offline: show the app data folder, or list its files'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "api" -d 'Call any Google API with the stored sign-in, as `gh api` does for GitHub'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "whoami" -d 'Verify an ID token and show its claims, or show who the stored sign-in is'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "emulator" -d 'Run a local Google Sign-In emulator on 127.0.0.1'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "demo" -d 'Run the whole job against an in-process emulator in a throw-away home'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "completions" -d 'Print a shell completion script'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "man" -d 'Print the man page (roff)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand help; and not __fish_seen_subcommand_from exchange login receive refresh token status revoke drive-appfolder api whoami emulator demo completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

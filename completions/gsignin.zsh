@@ -20,6 +20,7 @@ _gsignin() {
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -49,6 +50,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -77,6 +79,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -103,6 +106,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -126,6 +130,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -149,6 +154,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -170,6 +176,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -191,6 +198,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -212,6 +220,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -226,6 +235,43 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--version[Print version]' \
 && ret=0
 ;;
+(api)
+_arguments "${_arguments_options[@]}" : \
+'-X+[The HTTP method \[default\: GET, or POST with --input\]]:METHOD:_default' \
+'--method=[The HTTP method \[default\: GET, or POST with --input\]]:METHOD:_default' \
+'*-f+[A string field\: KEY=VALUE (nested keys as gh\: a\[b\]=v, a\[\]=v)]:KEY=VALUE:_default' \
+'*--raw-field=[A string field\: KEY=VALUE (nested keys as gh\: a\[b\]=v, a\[\]=v)]:KEY=VALUE:_default' \
+'*-F+[A typed field\: a number, true, false, null, or @FILE for a file'\''s content (@- stdin)]:KEY=VALUE:_default' \
+'*--field=[A typed field\: a number, true, false, null, or @FILE for a file'\''s content (@- stdin)]:KEY=VALUE:_default' \
+'*-H+[A request header, '\''Name\: value'\'' (repeatable; never Authorization)]:NAME: VALUE:_default' \
+'*--header=[A request header, '\''Name\: value'\'' (repeatable; never Authorization)]:NAME: VALUE:_default' \
+'--input=[The request body from FILE, or - for stdin (fields then go to the query)]:FILE|-:_files' \
+'-q+[Filter each page'\''s JSON with a jq expression (strings print raw)]:EXPR:_default' \
+'--jq=[Filter each page'\''s JSON with a jq expression (strings print raw)]:EXPR:_default' \
+'*--allow-host=[Also send the token to HOST (repeatable); the transport rule still applies]:HOST:_default' \
+'--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
+'--profile=[Which stored sign-in to use or write]:NAME:_default' \
+'--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
+file\:"Files of mode 0600 in the data dir"))' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
+'--drive-url=[Drive API base URL]:URL:_default' \
+'--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
+'--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
+'--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
+'--paginate[Follow nextPageToken (GET) and print every page]' \
+'-i[Print the status line and the headers before the body]' \
+'--include[Print the status line and the headers before the body]' \
+'--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
+'-v[Show HTTP requests and responses on stderr, every secret redacted]' \
+'--verbose[Show HTTP requests and responses on stderr, every secret redacted]' \
+'-h[Print help (see more with '\''--help'\'')]' \
+'--help[Print help (see more with '\''--help'\'')]' \
+'-V[Print version]' \
+'--version[Print version]' \
+':target -- A path under --api-url (drive/v3/about), or a whole https URL:_default' \
+&& ret=0
+;;
 (whoami)
 _arguments "${_arguments_options[@]}" : \
 '--audience=[The expected \`aud\` \[default\: the client secret'\''s client_id\]]:ID:_default' \
@@ -237,11 +283,13 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--no-verify[Decode only, without verifying anything]' \
+'(--audience --hd --no-verify --now --jwks)--access-token[Inspect an access token (TOKEN, \`-\` for stdin, or the profile'\''s) at the issuer'\''s tokeninfo or introspection endpoint]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \
 '--verbose[Show HTTP requests and responses on stderr, every secret redacted]' \
@@ -249,7 +297,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--help[Print help (see more with '\''--help'\'')]' \
 '-V[Print version]' \
 '--version[Print version]' \
-'::token -- An ID token, or `-` to read one token per line from stdin; none\: the profile'\''s ID token:_default' \
+'::token -- An ID token (or with --access-token an access token), or `-` to read one token per line from stdin; none\: the profile'\''s:_default' \
 && ret=0
 ;;
 (emulator)
@@ -264,6 +312,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -288,6 +337,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -308,6 +358,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -329,6 +380,7 @@ _arguments "${_arguments_options[@]}" : \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
 '--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
 '--timeout=[Seconds to wait for each HTTP request (1 to 3600)]:SECS:_default' \
@@ -386,6 +438,10 @@ _arguments "${_arguments_options[@]}" : \
 _arguments "${_arguments_options[@]}" : \
 && ret=0
 ;;
+(api)
+_arguments "${_arguments_options[@]}" : \
+&& ret=0
+;;
 (whoami)
 _arguments "${_arguments_options[@]}" : \
 && ret=0
@@ -430,6 +486,7 @@ _gsignin_commands() {
 'status:List the stored sign-ins (never a secret); --check proves each refresh token works' \
 'revoke:Revoke the sign-in at the issuer, then delete everything stored for the profile' \
 'drive-appfolder:Call Drive for the user offline\: show the app data folder, or list its files' \
+'api:Call any Google API with the stored sign-in, as \`gh api\` does for GitHub' \
 'whoami:Verify an ID token and show its claims, or show who the stored sign-in is' \
 'emulator:Run a local Google Sign-In emulator on 127.0.0.1' \
 'demo:Run the whole job against an in-process emulator in a throw-away home' \
@@ -438,6 +495,11 @@ _gsignin_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'gsignin commands' commands "$@"
+}
+(( $+functions[_gsignin__subcmd__api_commands] )) ||
+_gsignin__subcmd__api_commands() {
+    local commands; commands=()
+    _describe -t commands 'gsignin api commands' commands "$@"
 }
 (( $+functions[_gsignin__subcmd__completions_commands] )) ||
 _gsignin__subcmd__completions_commands() {
@@ -475,6 +537,7 @@ _gsignin__subcmd__help_commands() {
 'status:List the stored sign-ins (never a secret); --check proves each refresh token works' \
 'revoke:Revoke the sign-in at the issuer, then delete everything stored for the profile' \
 'drive-appfolder:Call Drive for the user offline\: show the app data folder, or list its files' \
+'api:Call any Google API with the stored sign-in, as \`gh api\` does for GitHub' \
 'whoami:Verify an ID token and show its claims, or show who the stored sign-in is' \
 'emulator:Run a local Google Sign-In emulator on 127.0.0.1' \
 'demo:Run the whole job against an in-process emulator in a throw-away home' \
@@ -483,6 +546,11 @@ _gsignin__subcmd__help_commands() {
 'help:Print this message or the help of the given subcommand(s)' \
     )
     _describe -t commands 'gsignin help commands' commands "$@"
+}
+(( $+functions[_gsignin__subcmd__help__subcmd__api_commands] )) ||
+_gsignin__subcmd__help__subcmd__api_commands() {
+    local commands; commands=()
+    _describe -t commands 'gsignin help api commands' commands "$@"
 }
 (( $+functions[_gsignin__subcmd__help__subcmd__completions_commands] )) ||
 _gsignin__subcmd__help__subcmd__completions_commands() {

@@ -38,6 +38,7 @@ pub fn run(
     let json = settings.json;
     let verbose = settings.verbose;
     let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
+    io.stdout_is_terminal = stdout_is_terminal;
     io.colors = Colors::decide(
         cli.global.color.into(),
         no_color,

@@ -82,6 +82,17 @@ pub struct GlobalArgs {
     )]
     pub issuer: String,
 
+    /// Base URL for `gsignin api` paths without a host
+    #[arg(
+        long,
+        global = true,
+        env = crate::envvars::API_URL,
+        hide_env_values = true,
+        default_value = crate::google::api::DEFAULT_API_URL,
+        value_name = "URL"
+    )]
+    pub api_url: String,
+
     /// Drive API base URL
     #[arg(
         long,
@@ -255,6 +266,23 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     DriveAppfolder(DriveArgs),
 
+    /// Call any Google API with the stored sign-in, as `gh api` does for GitHub
+    ///
+    /// PATH is relative to --api-url (https://www.googleapis.com); a whole URL works too. The
+    /// access token goes only to https hosts under googleapis.com and to the --api-url host,
+    /// unless --allow-host names another. Fields are query parameters for GET and DELETE, a
+    /// JSON body for POST, PUT and PATCH; the method is GET unless -X says otherwise or
+    /// --input is given. The token is refreshed when it expires within 60 s; a 401 refreshes
+    /// once and retries once.
+    ///
+    /// Examples:
+    ///   gsignin api drive/v3/about -f fields=user
+    ///   gsignin api people/v1/people/me -f personFields=names,emailAddresses --jq .names[0].displayName
+    ///   gsignin api gmail/v1/users/me/messages -F maxResults=5 --paginate --jq '.messages[].id'
+    ///   gsignin api -X POST drive/v3/files -f name=state.json -f 'parents[]=appDataFolder'
+    #[command(verbatim_doc_comment)]
+    Api(ApiArgs),
+
     /// Verify an ID token and show its claims, or show who the stored sign-in is
     ///
     /// Every check is reported with its reason; exit 3 when a token is rejected.
@@ -263,6 +291,7 @@ pub enum Command {
     ///   gsignin whoami eyJhbGciOiJSUzI1NiIs...
     ///   gsignin whoami - --json < tokens.txt | jq -c 'select(.valid | not) | .error'
     ///   gsignin whoami "$TOKEN" --jwks certs.json --now 2026-11-25T06:00:00Z
+    ///   gsignin whoami --access-token --json           (the profile's access token, at tokeninfo)
     #[command(verbatim_doc_comment)]
     Whoami(WhoamiArgs),
 
@@ -426,6 +455,49 @@ pub struct DriveArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// A path under --api-url (drive/v3/about), or a whole https URL
+    #[arg(value_name = "URL|PATH")]
+    pub target: String,
+
+    /// The HTTP method [default: GET, or POST with --input]
+    #[arg(short = 'X', long, value_name = "METHOD")]
+    pub method: Option<String>,
+
+    /// A string field: KEY=VALUE (nested keys as gh: a[b]=v, a[]=v)
+    #[arg(short = 'f', long = "raw-field", value_name = "KEY=VALUE")]
+    pub raw_fields: Vec<String>,
+
+    /// A typed field: a number, true, false, null, or @FILE for a file's content (@- stdin)
+    #[arg(short = 'F', long = "field", value_name = "KEY=VALUE")]
+    pub fields: Vec<String>,
+
+    /// A request header, 'Name: value' (repeatable; never Authorization)
+    #[arg(short = 'H', long = "header", value_name = "NAME: VALUE")]
+    pub headers: Vec<String>,
+
+    /// The request body from FILE, or - for stdin (fields then go to the query)
+    #[arg(long, value_name = "FILE|-")]
+    pub input: Option<PathBuf>,
+
+    /// Follow nextPageToken (GET) and print every page
+    #[arg(long)]
+    pub paginate: bool,
+
+    /// Print the status line and the headers before the body
+    #[arg(short = 'i', long)]
+    pub include: bool,
+
+    /// Filter each page's JSON with a jq expression (strings print raw)
+    #[arg(short = 'q', long, value_name = "EXPR")]
+    pub jq: Option<String>,
+
+    /// Also send the token to HOST (repeatable); the transport rule still applies
+    #[arg(long = "allow-host", value_name = "HOST")]
+    pub allow_hosts: Vec<String>,
+}
+
+#[derive(Debug, Args)]
 pub struct StatusArgs {
     /// Also refresh each profile to prove its refresh token works
     #[arg(long)]
@@ -441,8 +513,9 @@ pub struct RevokeArgs {
 
 #[derive(Debug, Args)]
 pub struct WhoamiArgs {
-    /// An ID token, or `-` to read one token per line from stdin; none: the profile's ID token
-    #[arg(value_name = "ID_TOKEN|-")]
+    /// An ID token (or with --access-token an access token), or `-` to read one token per
+    /// line from stdin; none: the profile's
+    #[arg(value_name = "TOKEN|-")]
     pub token: Option<std::ffi::OsString>,
 
     /// The expected `aud` [default: the client secret's client_id]
@@ -464,6 +537,11 @@ pub struct WhoamiArgs {
     /// Verify against a saved JWKS file instead of fetching the issuer's keys
     #[arg(long, value_name = "FILE")]
     pub jwks: Option<PathBuf>,
+
+    /// Inspect an access token (TOKEN, `-` for stdin, or the profile's) at the issuer's
+    /// tokeninfo or introspection endpoint
+    #[arg(long, conflicts_with_all = ["audience", "hd", "no_verify", "now", "jwks"])]
+    pub access_token: bool,
 }
 
 #[derive(Debug, Args)]

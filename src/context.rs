@@ -21,6 +21,8 @@ pub struct Settings {
     pub store: StoreKind,
     pub issuer: String,
     pub drive_url: String,
+    /// The base of `gsignin api` paths without a host.
+    pub api_url: String,
     pub json: bool,
     pub verbose: bool,
     pub timeout: Duration,
@@ -54,6 +56,7 @@ impl Settings {
             store: g.store.into(),
             issuer: g.issuer.trim_end_matches('/').to_string(),
             drive_url: g.drive_url.trim_end_matches('/').to_string(),
+            api_url: g.api_url.trim_end_matches('/').to_string(),
             json: g.json,
             verbose: g.verbose,
             timeout: Duration::from_secs(g.timeout.max(1)),

@@ -9,6 +9,7 @@ pub const PROFILE: &str = "GSIGNIN_PROFILE";
 pub const STORE: &str = "GSIGNIN_STORE";
 pub const ISSUER: &str = "GSIGNIN_ISSUER";
 pub const DRIVE_URL: &str = "GSIGNIN_DRIVE_URL";
+pub const API_URL: &str = "GSIGNIN_API_URL";
 pub const TIMEOUT: &str = "GSIGNIN_TIMEOUT";
 pub const HOME: &str = "GSIGNIN_HOME";
 /// A secret: read from the environment only, never from argv (other users can read argv).
@@ -29,6 +30,7 @@ pub const ALL: &[(&str, &str)] = &[
     (STORE, "keyring or file (--store)"),
     (ISSUER, "the OpenID issuer (--issuer)"),
     (DRIVE_URL, "the Drive API base (--drive-url)"),
+    (API_URL, "the base of `gsignin api` paths (--api-url)"),
     (TIMEOUT, "seconds per HTTP request (--timeout)"),
     (HOME, "one folder for config, cache and data"),
     (

@@ -57,6 +57,8 @@ pub struct Io {
     pub stdout: SharedWrite,
     pub stderr: SharedWrite,
     pub stdin_is_terminal: bool,
+    /// Set by `app::run` from what it is told: `gsignin api` pretty-prints for a terminal.
+    pub stdout_is_terminal: bool,
     pub stderr_is_terminal: bool,
     pub colors: Colors,
     /// Reads a secret from the terminal without echo.
@@ -74,6 +76,7 @@ impl Io {
             stdout: Rc::new(RefCell::new(Box::new(std::io::stdout()))),
             stderr: Rc::new(RefCell::new(Box::new(std::io::stderr()))),
             stdin_is_terminal: std::io::stdin().is_terminal(),
+            stdout_is_terminal: std::io::stdout().is_terminal(),
             stderr_is_terminal: std::io::stderr().is_terminal(),
             colors: Colors::NONE,
             prompt_hidden: Box::new(crate::terminal::prompt_hidden),
@@ -88,6 +91,7 @@ impl Io {
             stdout,
             stderr,
             stdin_is_terminal: false,
+            stdout_is_terminal: false,
             stderr_is_terminal: false,
             colors: Colors::NONE,
             prompt_hidden: Box::new(|_| Err(std::io::ErrorKind::Unsupported.into())),

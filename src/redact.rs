@@ -232,7 +232,7 @@ pub fn escape_controls_but_newlines(text: &str) -> String {
 /// Control characters, and the invisible ones that reorder or hide what a terminal shows
 /// (bidirectional overrides and isolates, zero-width characters): an email claim with U+202E
 /// in it could show another address than it holds.
-fn hidden_or_control(c: char) -> bool {
+pub fn hidden_or_control(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }

@@ -23,6 +23,17 @@ pub struct Session<'a> {
     pub store: Option<Store>,
     pub profile: Option<Profile>,
     pub tokens: Tokens,
+    /// What the last refresh said of the tokens when there is no profile to keep it
+    /// (GSIGNIN_REFRESH_TOKEN).
+    unstored: Lifetimes,
+}
+
+/// When a session's tokens expire and what they were granted, where no profile keeps it.
+#[derive(Debug, Default, Clone)]
+struct Lifetimes {
+    access_expires_at: Option<i64>,
+    id_expires_at: Option<i64>,
+    scopes: Vec<String>,
 }
 
 /// What a refresh brought.
@@ -52,6 +63,7 @@ impl<'a> Session<'a> {
                     refresh_token: Some(rt.clone()),
                     ..Tokens::default()
                 },
+                unstored: Lifetimes::default(),
             });
         }
         store::validate_profile(name)?;
@@ -68,7 +80,26 @@ impl<'a> Session<'a> {
             store: Some(store),
             profile: Some(profile),
             tokens,
+            unstored: Lifetimes::default(),
         })
+    }
+
+    /// When the session's token of `kind` expires, if known.
+    pub fn expires_at(&self, kind: TokenKind) -> Option<i64> {
+        match (&self.profile, kind) {
+            (Some(p), TokenKind::Access) => p.access_token_expires_at,
+            (Some(p), TokenKind::Id) => p.id_token_expires_at,
+            (None, TokenKind::Access) => self.unstored.access_expires_at,
+            (None, TokenKind::Id) => self.unstored.id_expires_at,
+        }
+    }
+
+    /// The scopes the sign-in holds, as far as known.
+    pub fn scopes(&self) -> &[String] {
+        match &self.profile {
+            Some(p) => &p.scopes,
+            None => &self.unstored.scopes,
+        }
     }
 
     /// The client secret, checked against the client the profile was signed in with.
@@ -99,17 +130,10 @@ impl<'a> Session<'a> {
     pub fn fresh_token(&mut self, kind: TokenKind, min_valid: i64) -> Result<Secret> {
         let now = self.ctx.clock().now();
         let cached = match kind {
-            TokenKind::Access => self.tokens.access_token.clone().zip(
-                self.profile
-                    .as_ref()
-                    .and_then(|p| p.access_token_expires_at),
-            ),
-            TokenKind::Id => self
-                .tokens
-                .id_token
-                .clone()
-                .zip(self.profile.as_ref().and_then(|p| p.id_token_expires_at)),
-        };
+            TokenKind::Access => self.tokens.access_token.clone(),
+            TokenKind::Id => self.tokens.id_token.clone(),
+        }
+        .zip(self.expires_at(kind));
         if let Some((token, expires_at)) = cached
             && expires_at - now >= min_valid
         {
@@ -182,6 +206,13 @@ impl<'a> Session<'a> {
             }
         }
         let verdict = self.verify_new_id_token(&response, &endpoints, &client, now);
+        if self.profile.is_none() {
+            self.unstored = Lifetimes {
+                access_expires_at: response.expires_in.map(|s| now.saturating_add(s)),
+                id_expires_at: verdict.as_ref().and_then(|v| v.claim_i64("exp")),
+                scopes: scopes::split(response.scope.as_deref()),
+            };
+        }
         let judged = judge_refresh(&self.name, before.as_ref(), &response, verdict.as_ref());
         for warning in &judged.warnings {
             self.ctx.warn(warning);

@@ -44,13 +44,15 @@ pub fn run(ctx: &Ctx) -> Result<Outcome> {
         ("--client-secret", secret_path.display().to_string()),
         ("--issuer", emulator.base_url().to_string()),
         ("--drive-url", format!("{}/drive/v3", emulator.base_url())),
+        ("--api-url", emulator.base_url().to_string()),
         ("--store", "file".into()),
         ("--profile", "demo".into()),
         ("--timeout", ctx.settings().timeout.as_secs().to_string()),
     ];
     let env = format!(
-        "GSIGNIN_HOME={} GSIGNIN_ISSUER={} GSIGNIN_DRIVE_URL={}/drive/v3 GSIGNIN_STORE=file GSIGNIN_PROFILE=demo",
+        "GSIGNIN_HOME={} GSIGNIN_ISSUER={} GSIGNIN_DRIVE_URL={}/drive/v3 GSIGNIN_API_URL={} GSIGNIN_STORE=file GSIGNIN_PROFILE=demo",
         home.path().display(),
+        emulator.base_url(),
         emulator.base_url(),
         emulator.base_url()
     );
@@ -181,6 +183,19 @@ fn the_job<'a>(receive_line: &'a str, receive_port: &'a str) -> Vec<Step<'a>> {
             "7. And the files in it.",
             "gsignin drive-appfolder --list",
             vec!["drive-appfolder", "--list"],
+            false,
+        ),
+        (
+            "7b. Any Google API with the same sign-in, as `gh api` (here Drive's files.list, filtered with jq).",
+            "gsignin api drive/v3/files -f spaces=appDataFolder --jq '.files[].name'",
+            vec![
+                "api",
+                "drive/v3/files",
+                "-f",
+                "spaces=appDataFolder",
+                "--jq",
+                ".files[].name",
+            ],
             false,
         ),
         (

@@ -119,6 +119,7 @@ fn banner(base: &str, args: &EmulatorArgs, ca_line: &str) -> String {
          # Point gsignin at it:\n\
          export GSIGNIN_ISSUER={base}\n\
          export GSIGNIN_DRIVE_URL={base}/drive/v3\n\
+         export GSIGNIN_API_URL={base}\n\
          {ca_line}{client_secret_line}\n\
          # On a machine without a keyring (most CI): export GSIGNIN_STORE=file\n\
          # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\

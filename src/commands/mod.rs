@@ -1,5 +1,6 @@
 //! One module per command, each `run(ctx, args) -> Result<Outcome>`, dispatched from one match.
 
+pub mod api;
 pub mod code_input;
 pub mod demo;
 pub mod docs;
@@ -42,6 +43,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Token(args) => token::run(ctx, args),
         Command::Status(args) => status::run(ctx, args),
         Command::DriveAppfolder(args) => drive::run(ctx, args),
+        Command::Api(args) => api::run(ctx, args),
         Command::Revoke(args) => revoke::run(ctx, args),
         Command::Whoami(args) => whoami::run(ctx, args),
         Command::Emulator(args) => emulator::run(ctx, args),

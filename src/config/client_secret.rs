@@ -13,6 +13,9 @@ pub struct ClientSecret {
     pub client_id: String,
     pub client_secret: Secret,
     pub token_uri: Option<String>,
+    /// Where access tokens are inspected (`whoami --access-token`): Google's files lack it;
+    /// emulators' files name theirs.
+    pub token_info_uri: Option<String>,
     pub auth_uri: Option<String>,
     pub kind: ClientKind,
     /// The redirect URIs registered for the client, as the file lists them.
@@ -153,6 +156,8 @@ impl ClientSecret {
             client_secret: Secret::new(client_secret),
             token_uri: url_field(text("token_uri")?, name, "token_uri").map_err(wrong)?,
             auth_uri: url_field(text("auth_uri")?, name, "auth_uri").map_err(wrong)?,
+            token_info_uri: url_field(text("token_info_uri")?, name, "token_info_uri")
+                .map_err(wrong)?,
             kind: kind_,
             redirect_uris: string_list(inner, name, "redirect_uris").map_err(wrong)?,
             path: path.to_path_buf(),
@@ -164,6 +169,7 @@ impl ClientSecret {
         for (field, carried) in [
             ("token_uri", carries(&parsed.token_uri)),
             ("auth_uri", carries(&parsed.auth_uri)),
+            ("token_info_uri", carries(&parsed.token_info_uri)),
             (
                 "redirect_uris",
                 parsed.redirect_uris.iter().any(|u| u.contains(secret)),

@@ -21,6 +21,11 @@ pub struct Endpoints {
     /// How a client authenticates at the revocation endpoint.
     pub revocation_auth: ClientAuth,
     pub userinfo: Option<String>,
+    /// Google's tokeninfo, for Google's issuer.
+    pub tokeninfo: Option<String>,
+    /// RFC 7662 token introspection, and how a client authenticates there.
+    pub introspection: Option<String>,
+    pub introspection_auth: ClientAuth,
     /// Endpoints the discovery document puts on another origin than the issuer's.
     pub elsewhere: Vec<String>,
 }
@@ -59,6 +64,8 @@ struct Discovery {
     revocation_endpoint: Option<String>,
     revocation_endpoint_auth_methods_supported: Option<Vec<String>>,
     userinfo_endpoint: Option<String>,
+    introspection_endpoint: Option<String>,
+    introspection_endpoint_auth_methods_supported: Option<Vec<String>>,
 }
 
 impl Endpoints {
@@ -72,6 +79,9 @@ impl Endpoints {
             revocation: Some("https://oauth2.googleapis.com/revoke".into()),
             revocation_auth: ClientAuth::None,
             userinfo: Some("https://openidconnect.googleapis.com/v1/userinfo".into()),
+            tokeninfo: Some("https://oauth2.googleapis.com/tokeninfo".into()),
+            introspection: None,
+            introspection_auth: ClientAuth::None,
             elsewhere: Vec::new(),
         }
     }
@@ -152,6 +162,11 @@ impl Endpoints {
                 doc.revocation_endpoint_auth_methods_supported.as_deref(),
             ),
             userinfo: doc.userinfo_endpoint,
+            tokeninfo: None,
+            introspection: doc.introspection_endpoint,
+            introspection_auth: ClientAuth::choose(
+                doc.introspection_endpoint_auth_methods_supported.as_deref(),
+            ),
             elsewhere: Vec::new(),
         })
     }
@@ -167,6 +182,7 @@ impl Endpoints {
             ("keys", Some(&self.jwks)),
             ("revocation endpoint", self.revocation.as_ref()),
             ("userinfo endpoint", self.userinfo.as_ref()),
+            ("introspection endpoint", self.introspection.as_ref()),
         ]
         .into_iter()
         .filter_map(|(name, url)| {

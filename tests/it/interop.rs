@@ -211,6 +211,50 @@ fn revoke_authenticates_the_client_at_a_certified_provider() {
     exits(cmd(&op, home.path()).args(["refresh"]), 4);
 }
 
+/// A standard issuer has no tokeninfo: the access token is inspected at its RFC 7662
+/// introspection endpoint, the client authenticated as discovery allows.
+#[test]
+fn an_access_token_is_introspected_at_a_certified_provider() {
+    let op = Provider::start();
+    let home = tempfile::tempdir().unwrap();
+    exchange(
+        &op,
+        home.path(),
+        &op.code("frank"),
+        &op.redirect_uri,
+        &[],
+        0,
+    );
+    let out = exits(
+        cmd(&op, home.path()).args(["whoami", "--access-token", "--json"]),
+        0,
+    );
+    let doc = json_out(&out);
+    assert_eq!(doc["active"], true, "{doc}");
+    assert_eq!(doc["this_client"], true, "{doc}");
+    assert!(
+        doc["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "openid"),
+        "{doc}"
+    );
+    assert!(doc["expires_in"].as_i64().unwrap() > 0);
+    assert!(!stdout(&out).contains(&op.client_secret));
+
+    // Revoked at the provider: inactive, exit 3.
+    let token = stdout(&exits(cmd(&op, home.path()).arg("token"), 0))
+        .trim()
+        .to_string();
+    exits(cmd(&op, home.path()).args(["revoke"]), 0);
+    let out = exits(
+        cmd(&op, home.path()).args(["whoami", "--access-token", &token, "--json"]),
+        3,
+    );
+    assert_eq!(json_out(&out)["active"], false);
+}
+
 /// `gsignin login` against the certified provider: discovery's authorization endpoint, its
 /// loopback rules for a native client (any port), PKCE, state, nonce and RFC 9207's `iss` in
 /// the redirect, driven by headless Chromium (the provider's interactions complete at once).

@@ -2,6 +2,7 @@
 //! with every other): the real binary against the emulator, a private Secret Service, an
 //! independent OpenID provider, and men in the middle; one module per capability.
 
+mod api;
 mod attacks;
 mod authorize;
 mod browser;

@@ -245,12 +245,24 @@ fn token_uses_the_cache_until_min_valid_says_otherwise() {
     let first = stdout(&exits(env.cmd().arg("token"), 0));
     assert_eq!(first.lines().count(), 1, "only the token on stdout");
     assert_eq!(env.emu.hits("/token"), hits, "served from the store");
-    let second = stdout(&exits(env.cmd().args(["token", "--min-valid", "3600"]), 0));
+    // The stored token expires in 100 s: not valid long enough for --min-valid 600.
+    let path = env.profile_file("default");
+    let mut profile: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    profile["access_token_expires_at"] = serde_json::json!(now + 100);
+    std::fs::write(&path, profile.to_string()).unwrap();
+    let second = stdout(&exits(env.cmd().args(["token", "--min-valid", "600"]), 0));
     assert_eq!(
         env.emu.hits("/token"),
         hits + 1,
-        "refreshed: it expires sooner than 3600 s"
+        "refreshed: it expires sooner than 600 s"
     );
+    // Longer than any token the issuer grants (3599 s): exit 4, not a shorter-lived token.
+    exits(env.cmd().args(["token", "--min-valid", "3600"]), 4);
     assert_ne!(first, second);
     let id = stdout(&exits(env.cmd().args(["token", "--id-token"]), 0));
     assert!(id.starts_with("eyJ"));

@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "status",
     "revoke",
     "drive-appfolder",
+    "api",
     "whoami",
     "emulator",
     "demo",

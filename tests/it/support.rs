@@ -116,6 +116,7 @@ impl Env {
                 "GSIGNIN_DRIVE_URL",
                 format!("{}/drive/v3", self.emu.base_url()),
             )
+            .env("GSIGNIN_API_URL", self.emu.base_url())
             .env("GSIGNIN_STORE", "file")
             // No Secret Service unless a test brings one.
             .env(
@@ -871,18 +872,24 @@ impl Env {
 
     /// As [`Env::run`], with the HTTP timeout [`FAST_TIMEOUT`]: for a server that never answers.
     pub fn run_timing_out(&self, args: &[&str]) -> Ran {
-        self.run_inner(args, FAST_TIMEOUT, |_| {})
+        self.run_inner(args, FAST_TIMEOUT, false, |_| {})
     }
 
     /// As [`Env::run`], with `tune` applied to the injected effects last (an in-memory store, say).
     pub fn run_with(&self, args: &[&str], tune: impl FnOnce(&mut gsignin::testing::Hooks)) -> Ran {
-        self.run_inner(args, ROOMY_TIMEOUT, tune)
+        self.run_inner(args, ROOMY_TIMEOUT, false, tune)
+    }
+
+    /// As [`Env::run`], told that stdout is a terminal.
+    pub fn run_on_terminal(&self, args: &[&str]) -> Ran {
+        self.run_inner(args, ROOMY_TIMEOUT, true, |_| {})
     }
 
     fn run_inner(
         &self,
         args: &[&str],
         timeout: Duration,
+        terminal: bool,
         tune: impl FnOnce(&mut gsignin::testing::Hooks),
     ) -> Ran {
         let mut argv: Vec<std::ffi::OsString> = vec!["gsignin".into()];
@@ -892,6 +899,7 @@ impl Env {
             ("--home", self.home().to_str().unwrap()),
             ("--issuer", self.emu.base_url()),
             ("--drive-url", drive.as_str()),
+            ("--api-url", self.emu.base_url()),
             ("--store", "file"),
             ("--profile", "default"),
         ];
@@ -916,7 +924,7 @@ impl Env {
             ..Default::default()
         };
         tune(&mut hooks);
-        let code = gsignin::testing::run(argv, &|_| None, io, false, hooks);
+        let code = gsignin::testing::run(argv, &|_| None, io, terminal, hooks);
         Ran {
             code: i32::from(code),
             stdout: gsignin::testing::text(&out),
@@ -1178,5 +1186,103 @@ impl Drop for KillSession {
         let _ = std::process::Command::new("tmux")
             .args(["kill-session", "-t", &self.0])
             .output();
+    }
+}
+
+/// One request a [`Recorder`] received.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub method: String,
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// A server on 127.0.0.1 that is not Google: it records every request it gets (connections
+/// that send nothing included) and answers `{"ok":true}`.
+pub struct Recorder {
+    pub url: String,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<Recorded>>>,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl Recorder {
+    pub fn start() -> Recorder {
+        Self::answering(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{\"ok\":true}",
+        )
+    }
+
+    /// A recorder that answers every request with `raw` (status line, headers, body), then
+    /// closes the connection.
+    pub fn answering(raw: &str) -> Recorder {
+        use std::io::{BufRead, BufReader, Read, Write};
+        let raw = raw.as_bytes().to_vec();
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (log, count) = (seen.clone(), connections.clone());
+        std::thread::spawn(move || {
+            for conn in listener.incoming().flatten() {
+                count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    continue;
+                }
+                let mut parts = line.split_whitespace();
+                let method = parts.next().unwrap_or_default().to_string();
+                let target = parts.next().unwrap_or_default().to_string();
+                let mut headers = Vec::new();
+                loop {
+                    let mut h = String::new();
+                    if reader.read_line(&mut h).unwrap_or(0) == 0 || h.trim().is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = h.trim().split_once(':') {
+                        headers.push((k.trim().to_string(), v.trim().to_string()));
+                    }
+                }
+                let length = headers
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+                    .and_then(|(_, v)| v.parse().ok())
+                    .unwrap_or(0);
+                let mut body = vec![0; length];
+                let _ = reader.read_exact(&mut body);
+                log.lock().unwrap().push(Recorded {
+                    method,
+                    target,
+                    headers,
+                    body,
+                });
+                let mut conn = conn;
+                let _ = conn.write_all(&raw);
+            }
+        });
+        Recorder {
+            url,
+            seen,
+            connections,
+        }
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.seen.lock().unwrap().clone()
+    }
+
+    pub fn connections(&self) -> usize {
+        self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 }

@@ -50,7 +50,7 @@ const provider = new Provider(issuer, {
     profile: ['name'],
   },
   conformIdTokenClaims: false,
-  features: { devInteractions: { enabled: false }, revocation: { enabled: true } },
+  features: { devInteractions: { enabled: false }, revocation: { enabled: true }, introspection: { enabled: true } },
   pkce: { required: () => false },
   async findAccount(ctx, id) {
     return {

@@ -9,8 +9,10 @@ use crate::google::endpoints::Endpoints;
 use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, KeySet};
 use crate::google::jwks::{self, KeySource};
 use crate::output::{Data, Outcome};
+use crate::secret::Secret;
 use crate::session::{Session, TokenKind};
 
+mod access;
 mod batch;
 mod render;
 
@@ -31,8 +33,23 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
         })?,
         None => ctx.clock().now(),
     };
-    if args.token.as_deref() == Some(std::ffi::OsStr::new("-")) {
+    let stdin = args.token.as_deref() == Some(std::ffi::OsStr::new("-"));
+    if args.access_token {
+        let given = match &args.token {
+            None => None,
+            Some(_) if stdin => Some(access_token_from_stdin(ctx)?),
+            Some(t) => Some(Secret::new(t.to_string_lossy().trim())),
+        };
+        return access::run(ctx, given);
+    }
+    if stdin {
         return batch::batch(ctx, &args, now);
+    }
+    // A Google access token pasted where an ID token belongs: inspected as what it is.
+    if let Some(t) = &args.token
+        && access::looks_like_access_token(t.as_encoded_bytes())
+    {
+        return access::run(ctx, Some(Secret::new(t.to_string_lossy().trim())));
     }
     let token: Vec<u8> = match args.token.clone() {
         Some(token) => token.into_encoded_bytes(),
@@ -53,6 +70,34 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
         },
         failure,
     })
+}
+
+/// The first non-empty line of stdin.
+fn access_token_from_stdin(ctx: &Ctx) -> Result<Secret> {
+    use std::io::Read;
+    let mut text = String::new();
+    ctx.io()
+        .stdin
+        .borrow_mut()
+        .by_ref()
+        .take(1 << 20)
+        .read_to_string(&mut text)
+        .map_err(|e| {
+            Error::usage(
+                format!("cannot read the access token from stdin: {e}"),
+                "pipe the token alone, e.g. `gsignin token | gsignin whoami --access-token -`",
+            )
+        })?;
+    text.lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .map(Secret::new)
+        .ok_or_else(|| {
+            Error::usage(
+                "stdin held no access token",
+                "pipe the token alone, e.g. `gsignin token | gsignin whoami --access-token -`",
+            )
+        })
 }
 
 fn rejected(count: usize, of: usize) -> Error {

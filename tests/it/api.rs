@@ -1,0 +1,726 @@
+//! `gsignin api`, `whoami --access-token` and `token --json`: the binary against the
+//! emulator's Google APIs, and against a server that is not Google.
+
+use crate::support::{
+    Env, Recorder, assert_no_secret, exits, json_error, json_out, stderr, stdout,
+};
+use gsignin_emulator::MintRequest;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const FILES: &str = "/drive/v3/files";
+
+fn seed_files(env: &Env, count: usize) {
+    reqwest::blocking::Client::new()
+        .post(format!("{}/control/drive/files", env.emu.base_url()))
+        .json(&json!({"count": count}))
+        .send()
+        .unwrap();
+}
+
+/// Every JSON document in `text`, one after another.
+fn documents(text: &str) -> Vec<Value> {
+    serde_json::Deserializer::from_str(text)
+        .into_iter::<Value>()
+        .map(Result::unwrap)
+        .collect()
+}
+
+#[test]
+fn a_path_goes_under_the_api_url_with_its_fields_as_query_parameters() {
+    let env = Env::signed_in();
+    let out = exits(
+        env.cmd().args([
+            "api",
+            "drive/v3/files",
+            "-f",
+            "spaces=appDataFolder",
+            "-F",
+            "pageSize=2",
+        ]),
+        0,
+    );
+    // Piped: the body as the API sent it.
+    let page: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["files"].as_array().unwrap().len(), 2);
+    assert_eq!(page["nextPageToken"], "page-2");
+    assert_eq!(env.emu.hits(FILES), 1);
+    assert!(stderr(&out).is_empty(), "{}", stderr(&out));
+}
+
+#[test]
+fn the_token_never_goes_to_a_host_that_is_not_googles() {
+    let env = Env::signed_in();
+    let other = Recorder::start();
+    let tokens = env.emu.hits("/token");
+    for target in [
+        format!("{}/drive/v3/about", other.url),
+        // The emulator's host, another port: another origin.
+        other.url.replace("127.0.0.1", "localhost"),
+        "https://googleapis.com.evil.example/x".to_string(),
+        "http://www.googleapis.com/drive/v3/about".to_string(),
+    ] {
+        let out = exits(env.cmd().args(["api", &target, "--json"]), 6);
+        assert_eq!(json_error(&out)["code"], "untrusted_host", "{target}");
+    }
+    assert_eq!(other.connections(), 0, "no request reached the other host");
+    assert_eq!(
+        env.emu.hits("/token"),
+        tokens,
+        "nothing refreshed for a refused host"
+    );
+
+    // Named with --allow-host, it gets the call, with the token.
+    let out = exits(
+        env.cmd().args([
+            "api",
+            &format!("{}/v1/thing", other.url),
+            "--allow-host",
+            "127.0.0.1",
+        ]),
+        0,
+    );
+    assert_eq!(stdout(&out), r#"{"ok":true}"#);
+    let seen = other.requests();
+    assert_eq!(seen.len(), 1);
+    assert!(
+        seen[0]
+            .header("authorization")
+            .unwrap()
+            .starts_with("Bearer ya29.")
+    );
+}
+
+#[test]
+fn fields_make_a_json_body_for_post_and_a_query_for_get_and_delete() {
+    let env = Env::signed_in();
+    let other = Recorder::start();
+    let file = env.home().join("note.txt");
+    std::fs::write(&file, "hello\n").unwrap();
+    let at = |p: &str| format!("{}{p}", other.url);
+    let allow = ["--allow-host", "127.0.0.1"];
+    exits(
+        env.cmd()
+            .args([
+                "api",
+                "-X",
+                "post",
+                &at("/files"),
+                "-f",
+                "name=a.json",
+                "-f",
+                "parents[]=appDataFolder",
+            ])
+            .args([
+                "-F",
+                "size=3",
+                "-F",
+                "starred=true",
+                "-F",
+                &format!("note=@{}", file.display()),
+            ])
+            .args(["-H", "X-Goog-Request-Reason: smoke test"])
+            .args(allow),
+        0,
+    );
+    exits(
+        env.cmd()
+            .args([
+                "api",
+                &at("/files"),
+                "-F",
+                "pageSize=2",
+                "-f",
+                "q[name]=x",
+                "-f",
+                "ids[]=1",
+                "-f",
+                "ids[]=2",
+            ])
+            .args(allow),
+        0,
+    );
+    exits(
+        env.cmd()
+            .args(["api", "-X", "DELETE", &at("/files/1"), "-f", "force=yes"])
+            .args(allow),
+        0,
+    );
+    let seen = other.requests();
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].header("content-type"), Some("application/json"));
+    assert_eq!(seen[0].header("x-goog-request-reason"), Some("smoke test"));
+    let body: Value = serde_json::from_slice(&seen[0].body).unwrap();
+    assert_eq!(
+        body,
+        json!({"name": "a.json", "parents": ["appDataFolder"], "size": 3, "starred": true, "note": "hello\n"})
+    );
+    assert_eq!(seen[1].method, "GET");
+    // -f fields first, then -F: the order does not matter to an API.
+    assert_eq!(seen[1].target, "/files?q.name=x&ids=1&ids=2&pageSize=2");
+    assert!(seen[1].body.is_empty());
+    assert_eq!(seen[2].method, "DELETE");
+    assert_eq!(seen[2].target, "/files/1?force=yes");
+}
+
+#[test]
+fn input_sends_a_body_as_it_is_and_makes_a_post() {
+    let env = Env::signed_in();
+    let other = Recorder::start();
+    exits(
+        env.cmd()
+            .args([
+                "api",
+                &format!("{}/upload", other.url),
+                "--allow-host",
+                "127.0.0.1",
+                "--input",
+                "-",
+                "-f",
+                "uploadType=media",
+            ])
+            .args(["-H", "Content-Type: text/plain"])
+            .write_stdin("raw bytes\n"),
+        0,
+    );
+    let seen = other.requests();
+    assert_eq!(seen[0].method, "POST");
+    assert_eq!(seen[0].target, "/upload?uploadType=media");
+    assert_eq!(seen[0].body, b"raw bytes\n");
+    assert_eq!(seen[0].header("content-type"), Some("text/plain"));
+}
+
+#[test]
+fn an_authorization_header_is_refused_not_replaced() {
+    let env = Env::signed_in();
+    for header in [
+        "Authorization: Bearer mine",
+        "authorization:x",
+        "Host: evil.example",
+        "X-Bad: a\rb",
+    ] {
+        let out = exits(env.cmd().args(["api", "drive/v3/about", "-H", header]), 2);
+        assert!(stderr(&out).contains("-H"), "{}", stderr(&out));
+    }
+    assert_eq!(env.emu.hits("/drive/v3/about"), 0);
+}
+
+#[test]
+fn a_post_answered_503_is_never_resent_but_a_get_is() {
+    let env = Env::signed_in();
+    env.fail(FILES, 503, Some(1));
+    let ran = env
+        .run(&[
+            "api",
+            "-X",
+            "POST",
+            "drive/v3/files",
+            "-f",
+            "name=x.json",
+            "-f",
+            "parents[]=appDataFolder",
+        ])
+        .exits(5);
+    assert_eq!(env.emu.hits(FILES), 1, "the POST went once");
+    assert!(ran.slept.is_empty());
+    assert!(ran.stderr.contains("answered 503"), "{}", ran.stderr);
+
+    env.fail(FILES, 503, Some(1));
+    let ran = env
+        .run(&["api", "drive/v3/files", "-f", "spaces=appDataFolder"])
+        .exits(0);
+    assert_eq!(env.emu.hits(FILES), 3, "the GET was tried again");
+    assert_eq!(ran.slept.len(), 1);
+}
+
+#[test]
+fn a_429_is_retried_for_any_method_after_retry_after() {
+    let env = Env::signed_in();
+    env.inject(gsignin_emulator::Fault {
+        path: FILES.into(),
+        status: Some(429),
+        count: Some(1),
+        retry_after: Some(2),
+        ..Default::default()
+    });
+    let ran = env
+        .run(&[
+            "api",
+            "-X",
+            "POST",
+            "drive/v3/files",
+            "-f",
+            "name=x.json",
+            "-f",
+            "parents[]=appDataFolder",
+        ])
+        .exits(0);
+    assert_eq!(ran.slept, [Duration::from_secs(2)]);
+    assert_eq!(env.emu.hits(FILES), 2);
+    assert_eq!(ran.json()["name"], "x.json");
+}
+
+#[test]
+fn paginate_follows_three_pages_and_jq_filters_each() {
+    let env = Env::signed_in();
+    seed_files(&env, 6);
+    let args = [
+        "api",
+        "drive/v3/files",
+        "-f",
+        "spaces=appDataFolder",
+        "-F",
+        "pageSize=2",
+        "--paginate",
+    ];
+    let out = exits(env.cmd().args(args), 0);
+    let pages = documents(&stdout(&out));
+    assert_eq!(pages.len(), 3);
+    assert!(pages[2].get("nextPageToken").is_none());
+    assert_eq!(env.emu.hits(FILES), 3);
+
+    let out = exits(env.cmd().args(args).args(["--jq", ".files[].name"]), 0);
+    let names: Vec<String> = (0..6).map(|i| format!("file-{i:04}.bin")).collect();
+    assert_eq!(stdout(&out), names.join("\n") + "\n", "strings print raw");
+    let out = exits(
+        env.cmd()
+            .args(args)
+            .args(["--jq", "{n: (.files | length)}"]),
+        0,
+    );
+    assert_eq!(stdout(&out), "{\"n\":2}\n{\"n\":2}\n{\"n\":2}\n");
+
+    let out = exits(env.cmd().args(args).args(["--jq", ".files["]), 2);
+    assert!(
+        stderr(&out).contains("not a jq expression"),
+        "{}",
+        stderr(&out)
+    );
+    let out = exits(
+        env.cmd()
+            .args(["api", "-X", "POST", "drive/v3/files", "--paginate"]),
+        2,
+    );
+    assert!(stderr(&out).contains("--paginate"));
+}
+
+#[test]
+fn a_missing_scope_names_the_scope_and_how_to_get_it() {
+    let env = Env::new();
+    let code = env.mint(MintRequest {
+        scopes: Some(vec!["openid".into(), "email".into()]),
+        ..Default::default()
+    });
+    exits(env.cmd().args(["exchange", &code]), 0);
+    let out = exits(
+        env.cmd().args([
+            "api",
+            "drive/v3/files",
+            "-f",
+            "spaces=appDataFolder",
+            "--json",
+        ]),
+        4,
+    );
+    // The error body still goes to stdout; the explanation to stderr.
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["error"]["code"], 403);
+    let err = stderr(&out);
+    assert!(
+        err.contains("https://www.googleapis.com/auth/drive.appdata"),
+        "{err}"
+    );
+    assert!(
+        err.contains("gsignin login --scope https://www.googleapis.com/auth/drive.appdata"),
+        "{err}"
+    );
+    assert!(err.contains("requestScopes"), "{err}");
+
+    let out = exits(
+        env.cmd()
+            .args(["api", "people/v1/people/me", "-f", "personFields=names"]),
+        4,
+    );
+    assert!(
+        stderr(&out).contains("auth/userinfo.profile"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_401_refreshes_once_and_retries_once() {
+    let env = Env::signed_in();
+    let path = "/people/v1/people/me";
+    let args = [
+        "api",
+        "people/v1/people/me",
+        "-f",
+        "personFields=names,emailAddresses",
+    ];
+    env.fail(path, 401, Some(1));
+    let tokens = env.emu.hits("/token");
+    let out = exits(env.cmd().args(args), 0);
+    assert_eq!(env.emu.hits("/token"), tokens + 1);
+    assert_eq!(env.emu.hits(path), 2);
+    let person: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(person["emailAddresses"][0]["value"], "alice@example.com");
+
+    env.fail(path, 401, Some(2));
+    let out = exits(env.cmd().args(args), 4);
+    assert!(
+        stderr(&out).contains("refused the access token twice"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(env.emu.hits(path), 4, "no third try");
+    assert_eq!(env.emu.hits("/token"), tokens + 2);
+}
+
+#[test]
+fn an_unknown_path_is_exit_4_with_googles_body_on_stdout() {
+    let env = Env::signed_in();
+    let out = exits(env.cmd().args(["api", "nosuch/v1/thing"]), 4);
+    let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(body["error"]["code"], 404);
+    assert!(stderr(&out).contains("answered 404"), "{}", stderr(&out));
+    assert_eq!(stderr(&out).lines().count(), 1, "one error line");
+}
+
+#[test]
+fn include_prints_the_status_line_and_headers_first() {
+    let env = Env::signed_in();
+    let out = exits(
+        env.cmd().args([
+            "api",
+            "-i",
+            "people/v1/people/me",
+            "-f",
+            "personFields=names",
+        ]),
+        0,
+    );
+    let text = stdout(&out);
+    assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+    let (head, body) = text.split_once("\r\n\r\n").unwrap();
+    assert!(
+        head.to_lowercase()
+            .contains("content-type: application/json")
+    );
+    assert!(serde_json::from_str::<Value>(body).is_ok());
+}
+
+#[test]
+fn verbose_traces_the_call_with_every_token_redacted() {
+    let env = Env::signed_in();
+    let out = exits(
+        env.cmd()
+            .args(["api", "-v", "drive/v3/files", "-f", "spaces=appDataFolder"]),
+        0,
+    );
+    assert!(stderr(&out).contains("> GET "), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .to_lowercase()
+            .contains("authorization: bearer")
+    );
+    assert_no_secret(&out, &env.issued_secrets());
+}
+
+#[test]
+fn a_terminal_gets_indented_json_and_a_pipe_the_bytes_as_sent() {
+    let env = Env::signed_in();
+    let ran = env.run_with(
+        &["api", "people/v1/people/me", "-f", "personFields=names"],
+        |_| {},
+    );
+    // In-process runs write to a buffer, as to a pipe: unchanged.
+    let compact: Value = serde_json::from_str(&ran.stdout).unwrap();
+    assert!(compact["names"].is_array());
+    let tty = env.run_on_terminal(&["api", "people/v1/people/me", "-f", "personFields=names"]);
+    assert!(tty.stdout.contains("\u{1b}["), "coloured: {:?}", tty.stdout);
+    let plain = env.run_on_terminal(&[
+        "api",
+        "--color",
+        "never",
+        "people/v1/people/me",
+        "-f",
+        "personFields=names",
+    ]);
+    assert!(plain.stdout.starts_with("{\n  \""), "{}", plain.stdout);
+    assert!(!plain.stdout.contains('\u{1b}'));
+    assert_eq!(
+        serde_json::from_str::<Value>(&plain.stdout).unwrap(),
+        compact
+    );
+}
+
+#[test]
+fn a_refresh_token_from_the_environment_refreshes_once_for_many_pages() {
+    let env = Env::new();
+    let doc = json_out(&exits(
+        env.cmd()
+            .args(["exchange", &env.code(), "--show-refresh-token", "--json"]),
+        0,
+    ));
+    seed_files(&env, 6);
+    let tokens = env.emu.hits("/token");
+    exits(
+        env.cmd()
+            .env(
+                "GSIGNIN_REFRESH_TOKEN",
+                doc["tokens"]["refresh_token"].as_str().unwrap(),
+            )
+            .args([
+                "api",
+                "drive/v3/files",
+                "-f",
+                "spaces=appDataFolder",
+                "-F",
+                "pageSize=2",
+                "--paginate",
+            ]),
+        0,
+    );
+    assert_eq!(env.emu.hits("/token"), tokens + 1);
+}
+
+#[test]
+fn whoami_inspects_an_access_token_at_tokeninfo() {
+    let env = Env::signed_in();
+    let out = exits(env.cmd().args(["whoami", "--access-token", "--json"]), 0);
+    let doc = json_out(&out);
+    let keys: Vec<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "active",
+            "aud",
+            "azp",
+            "email",
+            "email_verified",
+            "expires_at",
+            "expires_in",
+            "scopes",
+            "this_client"
+        ]
+    );
+    assert_eq!(doc["active"], true);
+    assert_eq!(doc["this_client"], true);
+    assert_eq!(doc["email"], "alice@example.com");
+    assert_eq!(doc["email_verified"], true);
+    assert!(doc["expires_in"].as_i64().unwrap() > 3000);
+    assert_no_secret(&out, &env.issued_secrets());
+
+    // The token given on stdin, and a `ya29.` token given to plain whoami.
+    let token = stdout(&exits(env.cmd().arg("token"), 0)).trim().to_string();
+    let out = exits(
+        env.cmd()
+            .args(["whoami", "--access-token", "-", "--json"])
+            .write_stdin(format!("{token}\n")),
+        0,
+    );
+    assert_eq!(json_out(&out)["active"], true);
+    let out = exits(env.cmd().args(["whoami", &token]), 0);
+    assert!(
+        stdout(&out).starts_with("ACTIVE access token for alice@example.com (verified)"),
+        "{}",
+        stdout(&out)
+    );
+
+    // Unknown, and revoked: exit 3.
+    let out = exits(env.cmd().args(["whoami", "ya29.not-a-token", "--json"]), 3);
+    assert_eq!(json_out(&out)["active"], false);
+    env.emu.revoke_grants();
+    exits(env.cmd().args(["whoami", "--access-token", &token]), 3);
+}
+
+#[test]
+fn token_json_says_what_the_token_is_for_and_until_when() {
+    let env = Env::signed_in();
+    let out = exits(env.cmd().args(["token", "--json"]), 0);
+    let doc = json_out(&out);
+    let keys: Vec<&str> = doc
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "expires_at",
+            "expires_in",
+            "kind",
+            "profile",
+            "scopes",
+            "token"
+        ]
+    );
+    assert_eq!(doc["kind"], "access_token");
+    assert_eq!(doc["profile"], "default");
+    assert!(doc["token"].as_str().unwrap().starts_with("ya29."));
+    assert!(
+        doc["scopes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "openid")
+    );
+    let id = json_out(&exits(env.cmd().args(["token", "--json", "--id-token"]), 0));
+    assert_eq!(id["kind"], "id_token");
+
+    let out = exits(
+        env.cmd().args(["token", "--min-valid", "7200", "--json"]),
+        4,
+    );
+    let err = json_error(&out);
+    assert_eq!(err["code"], "lifetime_too_short");
+    assert!(err["message"].as_str().unwrap().contains("3599 s"), "{err}");
+}
+
+#[test]
+fn a_redirect_is_shown_not_followed_with_the_token() {
+    let env = Env::signed_in();
+    let elsewhere = Recorder::start();
+    let redirecting = Recorder::answering(&format!(
+        "HTTP/1.1 302 Found\r\nlocation: {}/steal\r\ncontent-length: 0\r\n\r\n",
+        elsewhere.url
+    ));
+    let out = exits(
+        env.cmd().args([
+            "api",
+            &format!("{}/x", redirecting.url),
+            "--allow-host",
+            "127.0.0.1",
+        ]),
+        1,
+    );
+    assert!(stderr(&out).contains("does not follow"), "{}", stderr(&out));
+    assert_eq!(redirecting.requests().len(), 1);
+    assert_eq!(elsewhere.connections(), 0, "the redirect was not followed");
+}
+
+#[test]
+fn a_servers_bytes_reach_a_terminal_escaped_and_a_pipe_unchanged() {
+    let env = Env::signed_in();
+    let body = "{\"name\":\"\\u001b]0;owned\\u0007\"}";
+    let text = "plain \u{1b}[2J\u{202e}text";
+    for (content_type, sent) in [("application/json", body), ("text/plain", text)] {
+        let server = Recorder::answering(&format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\n\r\n{sent}",
+            sent.len()
+        ));
+        let target = format!("{}/x", server.url);
+        let args = [
+            "api",
+            "-i",
+            target.as_str(),
+            "--allow-host",
+            "127.0.0.1",
+            "--color",
+            "never",
+        ];
+        let piped = env.run(&args).exits(0);
+        assert!(piped.stdout.ends_with(sent), "{:?}", piped.stdout);
+        let tty = env.run_on_terminal(&args).exits(0);
+        for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
+            assert!(!tty.stdout.contains(bad), "{:?}", tty.stdout);
+        }
+    }
+    // --jq's raw strings too.
+    let server = Recorder::answering(&format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    let target = format!("{}/x", server.url);
+    let tty = env
+        .run_on_terminal(&[
+            "api",
+            &target,
+            "--allow-host",
+            "127.0.0.1",
+            "--jq",
+            ".name",
+            "--color",
+            "never",
+        ])
+        .exits(0);
+    assert!(!tty.stdout.contains('\u{1b}'), "{:?}", tty.stdout);
+}
+
+#[test]
+fn an_endless_answer_or_a_looping_page_token_is_refused() {
+    let env = Env::signed_in();
+    let huge = Recorder::answering("HTTP/1.1 200 OK\r\ncontent-length: 100000000\r\n\r\n{");
+    let out = exits(
+        env.cmd().args([
+            "api",
+            &format!("{}/x", huge.url),
+            "--allow-host",
+            "127.0.0.1",
+        ]),
+        5,
+    );
+    assert!(
+        stderr(&out).contains("more than 64 MiB"),
+        "{}",
+        stderr(&out)
+    );
+
+    let looping = Recorder::answering(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 25\r\n\r\n{\"nextPageToken\":\"same\"}\n",
+    );
+    let out = exits(
+        env.cmd().args([
+            "api",
+            &format!("{}/x", looping.url),
+            "--allow-host",
+            "127.0.0.1",
+            "--paginate",
+        ]),
+        5,
+    );
+    assert!(
+        stderr(&out).contains("same nextPageToken twice"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(looping.requests().len(), 2);
+}
+
+#[test]
+fn the_access_token_goes_to_tokeninfo_in_a_header_never_in_the_url() {
+    let env = Env::signed_in();
+    let info = r#"{"aud":"x","scope":"openid","exp":"9999"}"#;
+    let tokeninfo = Recorder::answering(&format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{info}",
+        info.len()
+    ));
+    let mut doc: Value = serde_json::from_str(&env.emu.client_secret_json()).unwrap();
+    doc["web"]["token_info_uri"] = format!("{}/tokeninfo", tokeninfo.url).into();
+    let path = env.home().join("client_secret_tokeninfo.json");
+    std::fs::write(&path, doc.to_string()).unwrap();
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_CLIENT_SECRET", &path)
+            .args(["whoami", "--access-token", "--json"]),
+        0,
+    );
+    assert_eq!(json_out(&out)["this_client"], false);
+    let seen = tokeninfo.requests();
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0].target, "/tokeninfo");
+    assert!(
+        seen[0]
+            .header("authorization")
+            .unwrap()
+            .starts_with("Bearer ya29.")
+    );
+    assert!(!String::from_utf8_lossy(&seen[0].body).contains("ya29."));
+}
