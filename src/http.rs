@@ -70,6 +70,27 @@ impl Policy {
 
 pub const MAX_TRIES: u32 = 3;
 
+/// The longest Retry-After gsignin waits out by itself; a longer one ends the run (exit 5,
+/// saying the wait asked).
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+
+/// A Retry-After header's wait (RFC 9110 10.2.3): seconds, or an HTTP date (a date in the past
+/// is no wait). Anything else is no answer, and the backoff decides.
+pub fn retry_after(value: Option<&str>) -> Option<Duration> {
+    let value = value?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let at = time::PrimitiveDateTime::parse(value, format)
+        .ok()?
+        .assume_utc();
+    let now = time::OffsetDateTime::now_utc();
+    Some(Duration::try_from(at - now).unwrap_or(Duration::ZERO))
+}
+
 /// The largest answer read by default: Drive's pages and key sets are far smaller.
 pub const MAX_BODY: u64 = 8 << 20;
 
@@ -375,9 +396,20 @@ impl Http {
                 Ok(resp) => {
                     self.trace_response(&resp, elapsed);
                     if policy.retries(&resp) && attempt < MAX_TRIES {
-                        self.pause(attempt, resp.header("retry-after"), policy.jitter);
-                        attempt += 1;
-                        continue;
+                        match retry_after(resp.header("retry-after")) {
+                            Some(asked) if asked > MAX_RETRY_AFTER => {
+                                // Waiting that long is the user's decision, not a CLI's.
+                                self.trace_line(&format!(
+                                    "* not retrying: the server asks to wait {} s",
+                                    asked.as_secs()
+                                ));
+                            }
+                            asked => {
+                                self.pause(attempt, asked, policy.jitter);
+                                attempt += 1;
+                                continue;
+                            }
+                        }
                     }
                     return Ok(resp);
                 }
@@ -444,20 +476,14 @@ impl Http {
         })
     }
 
-    /// Exponential backoff (1 s, 2 s) with ±10 % jitter, or the server's Retry-After when it
-    /// names a wait no longer than the request timeout.
-    fn pause(&self, attempt: u32, retry_after: Option<&str>, jitter: Jitter) {
+    /// The server's Retry-After, else exponential backoff (1 s, 2 s) with ±10 % jitter (or
+    /// up to a second added, as Google's APIs ask).
+    fn pause(&self, attempt: u32, asked: Option<Duration>, jitter: Jitter) {
         let base = Duration::from_secs(1 << (attempt - 1));
-        let wait = retry_after
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs)
-            .filter(|d| *d <= self.timeout)
-            .unwrap_or_else(|| match jitter {
-                Jitter::TenPercent => base.mul_f64(0.9 + self.random() * 0.2),
-                Jitter::UpToASecond => {
-                    base + Duration::from_secs_f64(self.random().clamp(0.0, 0.999))
-                }
-            });
+        let wait = asked.unwrap_or_else(|| match jitter {
+            Jitter::TenPercent => base.mul_f64(0.9 + self.random() * 0.2),
+            Jitter::UpToASecond => base + Duration::from_secs_f64(self.random().clamp(0.0, 0.999)),
+        });
         self.trace_line(&format!(
             "* retrying in {} ms (try {} of {MAX_TRIES})",
             wait.as_millis(),

@@ -724,3 +724,21 @@ fn the_access_token_goes_to_tokeninfo_in_a_header_never_in_the_url() {
     );
     assert!(!String::from_utf8_lossy(&seen[0].body).contains("ya29."));
 }
+
+#[test]
+fn a_retry_after_longer_than_a_minute_ends_the_run_saying_the_wait() {
+    let env = Env::signed_in();
+    env.inject(gsignin_emulator::Fault {
+        path: FILES.into(),
+        status: Some(429),
+        count: Some(1),
+        retry_after: Some(3600),
+        ..Default::default()
+    });
+    let ran = env
+        .run(&["api", "drive/v3/files", "-f", "spaces=appDataFolder"])
+        .exits(5);
+    assert!(ran.slept.is_empty(), "{:?}", ran.slept);
+    assert!(ran.stderr.contains("asks to wait 3600 s"), "{}", ran.stderr);
+    assert_eq!(env.emu.hits(FILES), 1);
+}

@@ -206,6 +206,17 @@ pub fn explain(resp: &Response, api: &str, granted: &[String]) -> Error {
         );
     }
     if status == 429 || (status == 403 && e.is_rate_limit()) {
+        if let Some(wait) = crate::http::retry_after(resp.header("retry-after"))
+            .filter(|w| *w > crate::http::MAX_RETRY_AFTER)
+        {
+            return Error::server(
+                format!(
+                    "{api} refused for rate limits and asks to wait {} s ({said})",
+                    wait.as_secs()
+                ),
+                "try again after that wait; Google's quotas are per user and per project",
+            );
+        }
         return Error::server(
             format!("{api} kept refusing for rate limits after {MAX_TRIES} tries ({said})"),
             "wait a minute and try again; Google's quotas are per user and per project",
@@ -311,6 +322,30 @@ mod tests {
         let e = explain(&resp, "people.googleapis.com", &[]);
         assert_eq!(e.code(), Code::ApiDisabled);
         assert!(e.hint().contains("overview?project=1"));
+    }
+
+    #[test]
+    fn retry_after_is_seconds_or_an_http_date() {
+        use crate::http::retry_after;
+        use std::time::Duration;
+        assert_eq!(retry_after(Some(" 7 ")), Some(Duration::from_secs(7)));
+        assert_eq!(
+            retry_after(Some("Sun, 06 Nov 1994 08:49:37 GMT")),
+            Some(Duration::ZERO)
+        );
+        let later = time::OffsetDateTime::now_utc() + time::Duration::hours(2);
+        let format = time::macros::format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        );
+        let shown = later.format(format).unwrap();
+        let wait = retry_after(Some(&shown)).unwrap();
+        assert!(
+            wait > Duration::from_secs(7000) && wait <= Duration::from_secs(7200),
+            "{wait:?}"
+        );
+        for garbage in ["-5", "soon", "", "1e3"] {
+            assert_eq!(retry_after(Some(garbage)), None, "{garbage}");
+        }
     }
 
     #[test]
