@@ -26,6 +26,14 @@ fn documents(text: &str) -> Vec<Value> {
         .collect()
 }
 
+/// `gsignin api URL --allow-host 127.0.0.1 EXTRA…`: a call to a test server that is not Google.
+fn api_at(env: &Env, url: &str, extra: &[&str]) -> assert_cmd::Command {
+    let mut cmd = env.cmd();
+    cmd.args(["api", url, "--allow-host", "127.0.0.1"])
+        .args(extra);
+    cmd
+}
+
 #[test]
 fn a_path_goes_under_the_api_url_with_its_fields_as_query_parameters() {
     let env = Env::signed_in();
@@ -72,12 +80,7 @@ fn the_token_never_goes_to_a_host_that_is_not_googles() {
 
     // Named with --allow-host, it gets the call, with the token.
     let out = exits(
-        env.cmd().args([
-            "api",
-            &format!("{}/v1/thing", other.url),
-            "--allow-host",
-            "127.0.0.1",
-        ]),
+        &mut api_at(&env, &format!("{}/v1/thing", other.url), &[]),
         0,
     );
     assert_eq!(stdout(&out), r#"{"ok":true}"#);
@@ -168,19 +171,19 @@ fn input_sends_a_body_as_it_is_and_makes_a_post() {
     let env = Env::signed_in();
     let other = Recorder::start();
     exits(
-        env.cmd()
-            .args([
-                "api",
-                &format!("{}/upload", other.url),
-                "--allow-host",
-                "127.0.0.1",
+        api_at(
+            &env,
+            &format!("{}/upload", other.url),
+            &[
                 "--input",
                 "-",
                 "-f",
                 "uploadType=media",
-            ])
-            .args(["-H", "Content-Type: text/plain"])
-            .write_stdin("raw bytes\n"),
+                "-H",
+                "Content-Type: text/plain",
+            ],
+        )
+        .write_stdin("raw bytes\n"),
         0,
     );
     let seen = other.requests();
@@ -592,15 +595,7 @@ fn a_redirect_is_shown_not_followed_with_the_token() {
         "HTTP/1.1 302 Found\r\nlocation: {}/steal\r\ncontent-length: 0\r\n\r\n",
         elsewhere.url
     ));
-    let out = exits(
-        env.cmd().args([
-            "api",
-            &format!("{}/x", redirecting.url),
-            "--allow-host",
-            "127.0.0.1",
-        ]),
-        1,
-    );
+    let out = exits(&mut api_at(&env, &format!("{}/x", redirecting.url), &[]), 1);
     assert!(stderr(&out).contains("does not follow"), "{}", stderr(&out));
     assert_eq!(redirecting.requests().len(), 1);
     assert_eq!(elsewhere.connections(), 0, "the redirect was not followed");
@@ -658,15 +653,7 @@ fn a_servers_bytes_reach_a_terminal_escaped_and_a_pipe_unchanged() {
 fn an_endless_answer_or_a_looping_page_token_is_refused() {
     let env = Env::signed_in();
     let huge = Recorder::answering("HTTP/1.1 200 OK\r\ncontent-length: 100000000\r\n\r\n{");
-    let out = exits(
-        env.cmd().args([
-            "api",
-            &format!("{}/x", huge.url),
-            "--allow-host",
-            "127.0.0.1",
-        ]),
-        5,
-    );
+    let out = exits(&mut api_at(&env, &format!("{}/x", huge.url), &[]), 5);
     assert!(
         stderr(&out).contains("more than 64 MiB"),
         "{}",
@@ -677,13 +664,7 @@ fn an_endless_answer_or_a_looping_page_token_is_refused() {
         "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 25\r\n\r\n{\"nextPageToken\":\"same\"}\n",
     );
     let out = exits(
-        env.cmd().args([
-            "api",
-            &format!("{}/x", looping.url),
-            "--allow-host",
-            "127.0.0.1",
-            "--paginate",
-        ]),
+        &mut api_at(&env, &format!("{}/x", looping.url), &["--paginate"]),
         5,
     );
     assert!(
