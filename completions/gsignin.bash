@@ -481,7 +481,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__exchange)
-            opts="-v -h -V --redirect-uri --show-tokens --show-refresh-token --expect-scope --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --redirect-uri --show-tokens --show-refresh-token --expect-scope --require-scope --require-refresh-token --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -492,6 +492,10 @@ _gsignin() {
                     return 0
                     ;;
                 --expect-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -763,7 +767,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__login)
-            opts="-v -h -V --scope --port --no-browser --login-hint --wait --show-tokens --show-refresh-token --expect-scope --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --scope --port --no-browser --login-hint --wait --show-tokens --show-refresh-token --expect-scope --require-scope --require-refresh-token --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -786,6 +790,10 @@ _gsignin() {
                     return 0
                     ;;
                 --expect-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -883,7 +891,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__receive)
-            opts="-v -h -V --port --bind --tls --write-cert --keep --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --port --bind --tls --write-cert --keep --require-scope --require-refresh-token --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -898,6 +906,10 @@ _gsignin() {
                     return 0
                     ;;
                 --write-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --require-scope)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -945,7 +957,7 @@ _gsignin() {
             return 0
             ;;
         gsignin__subcmd__refresh)
-            opts="-v -h -V --show-tokens --show-refresh-token --print --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
+            opts="-v -h -V --show-tokens --show-refresh-token --print --require-scope --require-refresh-token --client-secret --profile --store --issuer --api-url --drive-url --json --verbose --color --timeout --home --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -953,6 +965,10 @@ _gsignin() {
             case "${prev}" in
                 --print)
                     COMPREPLY=($(compgen -W "access-token id-token" -- "${cur}"))
+                    return 0
+                    ;;
+                --require-scope)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --client-secret)

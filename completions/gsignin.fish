@@ -57,6 +57,7 @@ complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "man" -d 'Print the 
 complete -c gsignin -n "__fish_gsignin_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l redirect-uri -d 'The redirect_uri the code was issued for; empty for a mobile serverAuthCode' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l expect-scope -d 'Warn when the granted scopes lack SCOPE (repeatable)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l require-scope -d 'Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
@@ -71,6 +72,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l timeout -d 
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l show-tokens -d 'Also print the access token and the ID token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l show-refresh-token -d 'Also print the refresh token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l require-refresh-token -d 'Exit 4 (no_refresh_token) unless the sign-in holds a refresh token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -80,6 +82,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l port -d 'Liste
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l login-hint -d 'Preselect this account on the sign-in page' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l wait -d 'Seconds to wait for the browser to come back (1 to 86400)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l expect-scope -d 'Warn when the granted scopes lack SCOPE (repeatable)' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l require-scope -d 'Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
@@ -95,6 +98,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l home -d 'One f
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l no-browser -d 'Do not open a browser: print the URL, and also accept the redirect URL pasted back'
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l show-tokens -d 'Also print the access token and the ID token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l show-refresh-token -d 'Also print the refresh token'
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l require-refresh-token -d 'Exit 4 (no_refresh_token) unless the sign-in holds a refresh token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -102,6 +106,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand login" -s V -l version -
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l port -d 'Port to listen on (0 picks a free one)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l bind -d 'Address to listen on; anything but loopback needs --tls (and gets a pairing token)' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l write-cert -d 'Write the --tls certificate (PEM) to PATH, for the debug build to trust' -r -F
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l require-scope -d 'Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
@@ -116,12 +121,14 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l timeout -d '
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l tls -d 'Serve HTTPS with a throw-away self-signed certificate (its SHA-256 fingerprint is printed)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l keep -d 'Serve until interrupted, storing each user under a profile named by their email'
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l require-refresh-token -d 'Exit 4 (no_refresh_token) unless the sign-in holds a refresh token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -s V -l version -d 'Print version'
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l print -d 'Print only this raw token on stdout, for `$(...)` in scripts' -r -f -a "access-token\t''
 id-token\t''"
+complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l require-scope -d 'Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l client-secret -d 'Google client secret file (`web` or `installed` form) [default: client_secret.json in the config dir]' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
@@ -136,6 +143,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l timeout -d '
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l home -d 'One folder that replaces the config, cache and data dirs' -r -F
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l show-tokens -d 'Also print the new access token and ID token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l show-refresh-token -d 'Also print the refresh token (the new one, when the issuer rotated it)'
+complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l require-refresh-token -d 'Exit 4 (no_refresh_token) unless the sign-in holds a refresh token'
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l json -d 'Machine output on stdout: one JSON document (JSON Lines for many inputs)'
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -s v -l verbose -d 'Show HTTP requests and responses on stderr, every secret redacted'
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -45,6 +45,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 _arguments "${_arguments_options[@]}" : \
 '--redirect-uri=[The redirect_uri the code was issued for; empty for a mobile serverAuthCode]:URI:_default' \
 '*--expect-scope=[Warn when the granted scopes lack SCOPE (repeatable)]:SCOPE:_default' \
+'*--require-scope=[Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored]:SCOPE:_default' \
 '--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
@@ -57,6 +58,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--show-tokens[Also print the access token and the ID token]' \
 '--show-refresh-token[Also print the refresh token]' \
+'--require-refresh-token[Exit 4 (no_refresh_token) unless the sign-in holds a refresh token]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \
 '--verbose[Show HTTP requests and responses on stderr, every secret redacted]' \
@@ -74,6 +76,7 @@ _arguments "${_arguments_options[@]}" : \
 '--login-hint=[Preselect this account on the sign-in page]:EMAIL:_default' \
 '--wait=[Seconds to wait for the browser to come back (1 to 86400)]:SECS:_default' \
 '*--expect-scope=[Warn when the granted scopes lack SCOPE (repeatable)]:SCOPE:_default' \
+'*--require-scope=[Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored]:SCOPE:_default' \
 '--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
@@ -87,6 +90,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--no-browser[Do not open a browser\: print the URL, and also accept the redirect URL pasted back]' \
 '--show-tokens[Also print the access token and the ID token]' \
 '--show-refresh-token[Also print the refresh token]' \
+'--require-refresh-token[Exit 4 (no_refresh_token) unless the sign-in holds a refresh token]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \
 '--verbose[Show HTTP requests and responses on stderr, every secret redacted]' \
@@ -101,6 +105,7 @@ _arguments "${_arguments_options[@]}" : \
 '--port=[Port to listen on (0 picks a free one)]:N:_default' \
 '--bind=[Address to listen on; anything but loopback needs --tls (and gets a pairing token)]:ADDR:_default' \
 '--write-cert=[Write the --tls certificate (PEM) to PATH, for the debug build to trust]:PATH:_files' \
+'*--require-scope=[Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored]:SCOPE:_default' \
 '--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
@@ -113,6 +118,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--tls[Serve HTTPS with a throw-away self-signed certificate (its SHA-256 fingerprint is printed)]' \
 '--keep[Serve until interrupted, storing each user under a profile named by their email]' \
+'--require-refresh-token[Exit 4 (no_refresh_token) unless the sign-in holds a refresh token]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \
 '--verbose[Show HTTP requests and responses on stderr, every secret redacted]' \
@@ -125,6 +131,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 (refresh)
 _arguments "${_arguments_options[@]}" : \
 '(--show-tokens --show-refresh-token)--print=[Print only this raw token on stdout, for \`\$(...)\` in scripts]:WHAT:(access-token id-token)' \
+'*--require-scope=[Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored]:SCOPE:_default' \
 '--client-secret=[Google client secret file (\`web\` or \`installed\` form) \[default\: client_secret.json in the config dir\]]:PATH:_files' \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
@@ -137,6 +144,7 @@ file\:"Files of mode 0600 in the data dir"))' \
 '--home=[One folder that replaces the config, cache and data dirs]:HOME:_files' \
 '--show-tokens[Also print the new access token and ID token]' \
 '--show-refresh-token[Also print the refresh token (the new one, when the issuer rotated it)]' \
+'--require-refresh-token[Exit 4 (no_refresh_token) unless the sign-in holds a refresh token]' \
 '--json[Machine output on stdout\: one JSON document (JSON Lines for many inputs)]' \
 '-v[Show HTTP requests and responses on stderr, every secret redacted]' \
 '--verbose[Show HTTP requests and responses on stderr, every secret redacted]' \

@@ -341,6 +341,22 @@ pub struct SignInReportArgs {
     /// Warn when the granted scopes lack SCOPE (repeatable)
     #[arg(long = "expect-scope", value_name = "SCOPE")]
     pub expect_scopes: Vec<String>,
+
+    #[command(flatten)]
+    pub require: RequireArgs,
+}
+
+/// What a sign-in must hold for the run to succeed: a CI smoke test fails on a degraded grant
+/// instead of parsing text. The tokens are stored either way.
+#[derive(Debug, Args, Default, Clone)]
+pub struct RequireArgs {
+    /// Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored
+    #[arg(long = "require-scope", value_name = "SCOPE")]
+    pub require_scopes: Vec<String>,
+
+    /// Exit 4 (no_refresh_token) unless the sign-in holds a refresh token
+    #[arg(long)]
+    pub require_refresh_token: bool,
 }
 
 #[derive(Debug, Args)]
@@ -413,6 +429,9 @@ pub struct ReceiveArgs {
     /// Serve until interrupted, storing each user under a profile named by their email
     #[arg(long)]
     pub keep: bool,
+
+    #[command(flatten)]
+    pub require: RequireArgs,
 }
 
 #[derive(Debug, Args)]
@@ -428,6 +447,9 @@ pub struct RefreshArgs {
     /// Print only this raw token on stdout, for `$(...)` in scripts
     #[arg(long, value_name = "WHAT", conflicts_with_all = ["show_tokens", "show_refresh_token"])]
     pub print: Option<PrintWhat>,
+
+    #[command(flatten)]
+    pub require: RequireArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

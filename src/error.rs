@@ -63,6 +63,8 @@ codes! {
     RedirectUriMismatch = "redirect_uri_mismatch" => 4,
     /// The sign-in lacks a scope the call needs.
     InsufficientScope = "insufficient_scope" => 4,
+    /// The grant lacks a scope `--require-scope` names (the tokens are stored).
+    ScopeMissing = "scope_missing" => 4,
     /// Drive refused the access token even after a refresh.
     DriveUnauthorized = "drive_unauthorized" => 4,
     /// A Google API refused the access token even after a refresh.

@@ -33,6 +33,7 @@ pub fn run(ctx: &Ctx, args: ExchangeArgs) -> Result<Outcome> {
                 refresh_token: args.report.show_refresh_token,
             },
             expect_scopes: &args.report.expect_scopes,
+            required: &args.report.require,
             profile_by_email: false,
         },
     )?;

@@ -111,6 +111,7 @@ pub fn run(ctx: &Ctx, args: LoginArgs) -> Result<Outcome> {
             nonce: Some(&request.nonce),
             shown,
             expect_scopes: &expect_scopes,
+            required: &args.report.require,
             profile_by_email: false,
         },
     );

@@ -11,6 +11,7 @@ pub mod login;
 pub mod receive;
 pub mod redeem;
 pub mod refresh;
+pub mod require;
 pub mod revoke;
 pub mod signin_report;
 pub mod status;

@@ -27,6 +27,8 @@ pub struct Redemption<'a> {
     pub nonce: Option<&'a str>,
     pub shown: Shown,
     pub expect_scopes: &'a [String],
+    /// What the sign-in must hold (`--require-…`), else the run fails with it stored.
+    pub required: &'a crate::cli::RequireArgs,
     /// Store under a profile named by the user (`receive --keep`: each user their own
     /// profile, see [`name_for_user`]) instead of `profile_name`, never replacing another
     /// user's sign-in.
@@ -96,7 +98,13 @@ pub fn redeem(
         ));
     });
 
-    let failure = advise(ctx, r.expect_scopes, &signin.profile, verdict.as_ref());
+    let failure = advise(ctx, r.expect_scopes, &signin.profile, verdict.as_ref()).or_else(|| {
+        super::require::unmet(
+            r.required,
+            &signin.profile.scopes,
+            signin.profile.has_refresh_token,
+        )
+    });
     let report = SignInReport::new(
         &signin.profile,
         &resp,

@@ -14,6 +14,11 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<Outcome> {
     let mut session = Session::open(ctx)?;
     let done = session.refresh()?;
     let resp = &done.response;
+    let unmet = super::require::unmet(
+        &args.require,
+        session.scopes(),
+        session.tokens.refresh_token.is_some(),
+    );
     if let Some(what) = args.print {
         let token = match what {
             PrintWhat::AccessToken => Some(&resp.access_token),
@@ -22,7 +27,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<Outcome> {
         let token = token.ok_or_else(Error::no_id_token_on_refresh)?;
         return Ok(Outcome {
             data: Data::Raw(token.expose().to_string()),
-            failure: None,
+            failure: unmet,
         });
     }
     let now = ctx.clock().now();
@@ -64,7 +69,7 @@ pub fn run(ctx: &Ctx, args: RefreshArgs) -> Result<Outcome> {
         expires_at,
         shown_rows,
     };
-    Ok(report.into_outcome(now))
+    Ok(report.into_outcome(now).with_failure(unmet))
 }
 
 /// What a refresh reports: its JSON (serde) and its human text from the same fields.

@@ -6,6 +6,7 @@ mod api;
 mod attacks;
 mod authorize;
 mod browser;
+mod ci;
 mod cli;
 mod drive;
 mod emulator;

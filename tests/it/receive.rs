@@ -732,3 +732,21 @@ fn the_default_endpoint_is_held_on_ipv6_too_so_no_other_user_can_take_the_codes(
     let (exit, _, err) = r.finish();
     assert_eq!(exit, 0, "{err}");
 }
+
+#[test]
+fn require_scope_ends_receive_with_exit_4_and_the_sign_in_stored() {
+    let env = Env::new();
+    let r = Receiver::start(
+        &env,
+        &[
+            "--require-scope",
+            "https://www.googleapis.com/auth/gmail.readonly",
+        ],
+    );
+    let (status, _) = post_form(&r.url, &env.code());
+    assert_eq!(status, 200, "the app signed in; the grant is what lacks");
+    let (exit, _, err) = r.finish();
+    assert_eq!(exit, 4, "{err}");
+    assert!(err.contains("gmail.readonly (--require-scope)"), "{err}");
+    assert!(env.profile_file("default").exists());
+}

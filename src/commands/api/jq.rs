@@ -84,7 +84,10 @@ fn bad_expression(expr: &str, why: &str) -> Error {
 
 fn load_error(e: &jaq_core::load::Error<&str>) -> String {
     use jaq_core::load::Error as E;
-    let near = |s: &str| s.chars().take(20).collect::<String>();
+    let near = |s: &str| match s.chars().take(20).collect::<String>() {
+        shown if shown.is_empty() => "the end".to_string(),
+        shown => format!("`{shown}`"),
+    };
     match e {
         E::Io(list) => list
             .iter()
@@ -93,12 +96,12 @@ fn load_error(e: &jaq_core::load::Error<&str>) -> String {
             .join("; "),
         E::Lex(list) => list
             .iter()
-            .map(|(expect, at)| format!("expected {} at `{}`", expect.as_str(), near(at)))
+            .map(|(expect, at)| format!("expected {} at {}", expect.as_str(), near(at)))
             .collect::<Vec<_>>()
             .join("; "),
         E::Parse(list) => list
             .iter()
-            .map(|(expect, at)| format!("expected {} at `{}`", expect.as_str(), near(at)))
+            .map(|(expect, at)| format!("expected {} at {}", expect.as_str(), near(at)))
             .collect::<Vec<_>>()
             .join("; "),
     }

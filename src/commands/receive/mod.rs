@@ -135,6 +135,7 @@ fn serve_codes(
                         nonce: None,
                         shown: Shown::default(),
                         expect_scopes: &[],
+                        required: &args.require,
                         profile_by_email: args.keep,
                     },
                 );

@@ -1,0 +1,128 @@
+//! gsignin in CI: smoke tests that fail on a degraded grant (`--require-…`), without parsing
+//! text, with the tokens still stored.
+
+use crate::support::{Env, exits, json_out, stderr};
+use gsignin_emulator::MintRequest;
+
+fn code_without_drive(env: &Env, email: &str) -> String {
+    env.mint(MintRequest {
+        email: Some(email.into()),
+        scopes: Some(vec!["openid".into(), "email".into(), "profile".into()]),
+        ..Default::default()
+    })
+}
+
+#[test]
+fn require_scope_fails_a_grant_that_lacks_it_and_keeps_the_tokens() {
+    let env = Env::new();
+    let code = code_without_drive(&env, "alice@example.com");
+    let out = exits(
+        env.cmd().args([
+            "exchange",
+            &code,
+            "--json",
+            "--require-scope",
+            "drive.appdata",
+            "--require-scope",
+            "email",
+        ]),
+        4,
+    );
+    // The report is on stdout for scripts; the failure on stderr and in the exit code.
+    let doc = json_out(&out);
+    assert_eq!(doc["refresh_token"]["stored"], true);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "the grant lacks https://www.googleapis.com/auth/drive.appdata (--require-scope)"
+        ),
+        "{err}"
+    );
+    assert!(
+        !err.contains("lacks https://www.googleapis.com/auth/userinfo.email"),
+        "email was granted: {err}"
+    );
+    assert!(
+        env.secrets_file("default").exists(),
+        "the tokens are stored"
+    );
+
+    // A refresh that still lacks it fails the same way, after storing the refresh.
+    let tokens = env.emu.hits("/token");
+    let out = exits(
+        env.cmd()
+            .args(["refresh", "--require-scope", "drive.appdata"]),
+        4,
+    );
+    assert!(stderr(&out).contains("--require-scope"));
+    assert_eq!(env.emu.hits("/token"), tokens + 1);
+    exits(
+        env.cmd().args([
+            "refresh",
+            "--require-scope",
+            "openid",
+            "--require-refresh-token",
+        ]),
+        0,
+    );
+
+    // A grant that holds it passes.
+    let ok = env.code_for("bob@example.com");
+    exits(
+        env.cmd().args([
+            "exchange",
+            &ok,
+            "--profile",
+            "bob",
+            "--require-scope",
+            "drive.appdata",
+            "--require-refresh-token",
+        ]),
+        0,
+    );
+}
+
+#[test]
+fn require_refresh_token_fails_a_grant_without_one() {
+    let env = Env::new();
+    exits(env.cmd().args(["exchange", &env.code()]), 0);
+    // The user's second code for this client carries no refresh token (Google's rule).
+    let second = env.code();
+    let ran = env
+        .run(&[
+            "exchange",
+            &second,
+            "--profile",
+            "second",
+            "--require-refresh-token",
+            "--json",
+        ])
+        .exits(4);
+    assert_eq!(ran.json()["refresh_token"]["issued"], false);
+    assert!(
+        ran.stderr
+            .contains("no refresh token (--require-refresh-token)"),
+        "{}",
+        ran.stderr
+    );
+    assert!(env.profile_file("second").exists(), "stored anyway");
+}
+
+#[test]
+fn a_failed_requirement_with_json_is_still_one_document_on_stdout() {
+    let env = Env::new();
+    let code = code_without_drive(&env, "carol@example.com");
+    let out = exits(
+        env.cmd().args([
+            "exchange",
+            &code,
+            "--json",
+            "--require-scope",
+            "drive.appdata",
+        ]),
+        4,
+    );
+    // One JSON document (the report), not the report and an error object.
+    let doc = json_out(&out);
+    assert_eq!(doc["email"], "carol@example.com");
+}
