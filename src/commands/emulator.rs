@@ -37,7 +37,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
         builder = builder.tls();
     }
     let emulator = builder.start().map_err(cannot_listen)?;
-    let ca_line = match emulator.ca_pem() {
+    let ca_path = match emulator.ca_pem() {
         Some(ca) => {
             let port = emulator
                 .base_url()
@@ -54,13 +54,9 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
                     "choose a writable path with --write-ca",
                 )
             })?;
-            let shown = std::path::absolute(&path).unwrap_or(path);
-            format!(
-                "export SSL_CERT_FILE={}   # trust the emulator's throw-away CA\n",
-                shown.display()
-            )
+            Some(std::path::absolute(&path).unwrap_or(path))
         }
-        None => String::new(),
+        None => None,
     };
     let base = emulator.base_url().to_string();
     let write = |path: &std::path::Path, text: String, flag: &str| {
@@ -81,7 +77,12 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
             "--write-installed-client-secret",
         )?;
     }
-    let banner = banner(&base, &args, &ca_line);
+    let env = environment(&base, &args, ca_path.as_deref());
+    let banner = if ctx.settings().json {
+        format!("{}\n", startup_json(&base, &args, &env))
+    } else {
+        banner(&base, &args, &env)
+    };
     {
         let mut out = ctx.io().stdout.borrow_mut();
         let _ = out.write_all(banner.as_bytes());
@@ -94,33 +95,95 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
     })
 }
 
-/// What the emulator prints at start: its base URL first (scripts read it), then the
-/// environment to point gsignin (or any backend) at it, its clients and how to mint a code.
-fn banner(base: &str, args: &EmulatorArgs, ca_line: &str) -> String {
+/// The variables that point gsignin (or any backend) at the emulator: name, value, and what
+/// a person should know of it.
+fn environment(
+    base: &str,
+    args: &EmulatorArgs,
+    ca: Option<&std::path::Path>,
+) -> Vec<(&'static str, String, &'static str)> {
     let shown = |path: &std::path::PathBuf| {
         std::path::absolute(path)
             .unwrap_or(path.clone())
             .display()
             .to_string()
     };
-    let client_secret_line = match (&args.write_client_secret, &args.write_installed_client_secret) {
-        (Some(path), _) => format!("export GSIGNIN_CLIENT_SECRET={}", shown(path)),
-        (None, Some(path)) => format!(
-            "export GSIGNIN_CLIENT_SECRET={}   # the Desktop client, for gsignin login",
-            shown(path)
-        ),
-        (None, None) => {
-            "# add --write-client-secret PATH (web client) or --write-installed-client-secret PATH (Desktop client) to get a client secret file".into()
-        }
+    let mut env = vec![
+        (crate::envvars::ISSUER, base.to_string(), ""),
+        (crate::envvars::DRIVE_URL, format!("{base}/drive/v3"), ""),
+        (crate::envvars::API_URL, base.to_string(), ""),
+    ];
+    if let Some(ca) = ca {
+        env.push((
+            "SSL_CERT_FILE",
+            ca.display().to_string(),
+            "trust the emulator's throw-away CA",
+        ));
+    }
+    match (
+        &args.write_client_secret,
+        &args.write_installed_client_secret,
+    ) {
+        (Some(path), _) => env.push((crate::envvars::CLIENT_SECRET, shown(path), "")),
+        (None, Some(path)) => env.push((
+            crate::envvars::CLIENT_SECRET,
+            shown(path),
+            "the Desktop client, for gsignin login",
+        )),
+        (None, None) => {}
+    }
+    env
+}
+
+/// `emulator --json`: the start-up as one JSON object, for scripts and CI.
+fn startup_json(
+    base: &str,
+    args: &EmulatorArgs,
+    env: &[(&'static str, String, &'static str)],
+) -> serde_json::Value {
+    let path = |p: &Option<std::path::PathBuf>| {
+        p.as_ref().map(|p| {
+            std::path::absolute(p)
+                .unwrap_or(p.clone())
+                .display()
+                .to_string()
+        })
     };
+    let vars: serde_json::Map<String, serde_json::Value> = env
+        .iter()
+        .map(|(name, value, _)| ((*name).to_string(), value.clone().into()))
+        .collect();
+    serde_json::json!({
+        "url": base,
+        "web_client": {"client_id": WEB_CLIENT_ID, "client_secret": WEB_CLIENT_SECRET},
+        "installed_client": {"client_id": INSTALLED_CLIENT_ID, "client_secret": INSTALLED_CLIENT_SECRET},
+        "client_secret_file": path(&args.write_client_secret),
+        "installed_client_secret_file": path(&args.write_installed_client_secret),
+        "env": vars,
+        "authorization_endpoint": format!("{base}/o/oauth2/v2/auth"),
+        "control": format!("{base}/control"),
+    })
+}
+
+/// What the emulator prints at start: its base URL first (scripts read it), then the
+/// environment to point gsignin (or any backend) at it, its clients and how to mint a code.
+fn banner(base: &str, args: &EmulatorArgs, env: &[(&'static str, String, &'static str)]) -> String {
+    let mut exports = String::new();
+    for (name, value, about) in env {
+        exports.push_str(&format!("export {name}={value}"));
+        if !about.is_empty() {
+            exports.push_str(&format!("   # {about}"));
+        }
+        exports.push('\n');
+    }
+    if args.write_client_secret.is_none() && args.write_installed_client_secret.is_none() {
+        exports.push_str("# add --write-client-secret PATH (web client) or --write-installed-client-secret PATH (Desktop client) to get a client secret file\n");
+    }
     format!(
         "{base}\n\
          # gsignin emulator: Google Sign-In on {base} (Ctrl-C stops it)\n\
          # Point gsignin at it:\n\
-         export GSIGNIN_ISSUER={base}\n\
-         export GSIGNIN_DRIVE_URL={base}/drive/v3\n\
-         export GSIGNIN_API_URL={base}\n\
-         {ca_line}{client_secret_line}\n\
+         {exports}\
          # On a machine without a keyring (most CI): export GSIGNIN_STORE=file\n\
          # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\
          # Its Desktop client: client_id {INSTALLED_CLIENT_ID}, client_secret {INSTALLED_CLIENT_SECRET}\n\

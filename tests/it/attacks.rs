@@ -447,8 +447,11 @@ fn a_token_that_is_not_text_is_malformed_and_the_batch_judges_every_line() {
     );
     assert_eq!(lines[1000]["valid"], false);
     assert!(
-        lines[1000]["error"].as_str().unwrap().contains("not text")
-            || lines[1000]["error"]
+        lines[1000]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not text")
+            || lines[1000]["error"]["message"]
                 .as_str()
                 .unwrap()
                 .contains("whitespace"),

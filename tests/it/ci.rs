@@ -126,3 +126,47 @@ fn a_failed_requirement_with_json_is_still_one_document_on_stdout() {
     let doc = json_out(&out);
     assert_eq!(doc["email"], "carol@example.com");
 }
+
+/// `emulator --json`: its start-up is one JSON object whose `env` is all a CI job exports.
+#[test]
+fn emulator_json_gives_the_environment_a_job_exports() {
+    use std::io::BufRead;
+    let home = tempfile::tempdir().unwrap();
+    let secret = home.path().join("client_secret.json");
+    let mut child = crate::support::bare_process()
+        .args(["emulator", "--port", "0", "--json", "--write-client-secret"])
+        .arg(&secret)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let start: serde_json::Value = serde_json::from_str(&line).unwrap();
+    let base = start["url"].as_str().unwrap().to_string();
+    assert_eq!(start["env"]["GSIGNIN_ISSUER"], base.as_str());
+    assert_eq!(start["client_secret_file"], secret.to_str().unwrap());
+    let code: serde_json::Value = reqwest::blocking::Client::new()
+        .post(format!("{base}/control/codes"))
+        .json(&serde_json::json!({"email": "ci@example.com"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    let mut cmd = crate::support::bare_cmd();
+    for (name, value) in start["env"].as_object().unwrap() {
+        cmd.env(name, value.as_str().unwrap());
+    }
+    let out = exits(
+        cmd.env("GSIGNIN_HOME", home.path())
+            .env("GSIGNIN_STORE", "file")
+            .args(["exchange", "-", "--json", "--require-refresh-token"])
+            .write_stdin(code["code"].as_str().unwrap()),
+        0,
+    );
+    assert_eq!(json_out(&out)["email"], "ci@example.com");
+    let _ = child.kill();
+    let _ = child.wait();
+}

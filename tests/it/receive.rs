@@ -33,13 +33,22 @@ impl Receiver {
             .spawn()
             .expect("gsignin starts");
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut url = String::new();
-        stdout.read_line(&mut url).unwrap();
+        let mut first = String::new();
+        stdout.read_line(&mut first).unwrap();
+        let json = args.contains(&"--json");
+        // Under --json the first line is a JSON document (JSON Lines from the start).
+        let url = if json {
+            let doc: Value = serde_json::from_str(&first)
+                .unwrap_or_else(|e| panic!("the first line is JSON ({e}): {first:?}"));
+            doc["url"].as_str().unwrap().to_string()
+        } else {
+            first
+        };
         assert!(url.starts_with("http"), "first line is the URL: {url:?}");
         let mut banner = Vec::new();
         // The lines printed before serving (fingerprint, pairing token, snippets) end at the
         // last snippet line, or right away under --json.
-        if !args.contains(&"--json") {
+        if !json {
             loop {
                 let mut line = String::new();
                 if stdout.read_line(&mut line).unwrap_or(0) == 0 {
@@ -731,6 +740,42 @@ fn the_default_endpoint_is_held_on_ipv6_too_so_no_other_user_can_take_the_codes(
     assert_eq!(status, 200, "{body}");
     let (exit, _, err) = r.finish();
     assert_eq!(exit, 0, "{err}");
+}
+
+#[test]
+fn json_is_json_lines_from_the_first_line() {
+    let env = Env::new();
+    let mut child = env
+        .process()
+        .args(["receive", "--port", "0", "--keep", "--json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let first: Value = serde_json::from_str(&line).unwrap();
+    let url = first["url"].as_str().unwrap().to_string();
+    assert_eq!(first["keep"], true);
+    assert!(
+        first["urls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|u| u["url"].as_str().unwrap().contains("10.0.2.2")),
+        "{first}"
+    );
+    assert_eq!(first["pairing_token"], Value::Null);
+    let (status, _) = post_form(&url, &env.code());
+    assert_eq!(status, 200);
+    line.clear();
+    stdout.read_line(&mut line).unwrap();
+    let signed_in: Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(signed_in["email"], "alice@example.com");
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[test]

@@ -46,12 +46,15 @@ fn a_batch_is_answered_in_order_one_json_line_per_token() {
     );
     assert_eq!(lines[1]["checks"]["exp"]["status"], "fail");
     assert!(
-        lines[1]["error"]
+        lines[1]["error"]["message"]
             .as_str()
             .unwrap()
             .starts_with("exp: expired")
     );
+    // Per-token errors are `{"code", "message"}`, as every other error.
+    assert_eq!(lines[1]["error"]["code"], "token_invalid");
     assert_eq!(lines[2]["checks"]["format"]["status"], "fail");
+    assert_eq!(lines[2]["error"]["code"], "token_malformed");
     // The contract's field order, as scripts see it.
     assert!(
         stdout(&out).starts_with(r#"{"valid":true,"checks":{"format":"#),

@@ -252,6 +252,25 @@ fn banner(
     pairing: Option<&str>,
 ) {
     let mut out = ctx.io().stdout.borrow_mut();
+    if ctx.settings().json {
+        // JSON Lines from the first line: `gsignin receive --json | jq` reads every line.
+        let scheme = if args.tls { "https" } else { "http" };
+        let urls: Vec<serde_json::Value> = snippets::urls(scheme, args.bind, port, endpoint::PATH)
+            .into_iter()
+            .map(|(from, u)| json!({"from": from, "url": u}))
+            .collect();
+        let first = json!({
+            "url": url,
+            "urls": urls,
+            "keep": args.keep,
+            "certificate_sha256": tls.map(|t| t.fingerprint.clone()),
+            "certificate": args.write_cert.as_ref().map(|p| p.display().to_string()),
+            "pairing_token": pairing,
+        });
+        let _ = writeln!(out, "{first}");
+        let _ = out.flush();
+        return;
+    }
     let _ = writeln!(out, "{url}");
     if let Some(t) = tls {
         let _ = writeln!(out, "certificate SHA-256: {}", t.fingerprint);
@@ -262,7 +281,7 @@ fn banner(
     if let Some(token) = pairing {
         let _ = writeln!(out, "pairing token: {token}");
     }
-    if !ctx.settings().json {
+    {
         let scheme = if args.tls { "https" } else { "http" };
         let _ = writeln!(
             out,
