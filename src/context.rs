@@ -130,7 +130,9 @@ impl Ctx {
             settings.verbose,
             io.colors.stderr,
         ));
-        let mut http = Http::new(timeout, diag.clone()).allow_insecure_http(settings.insecure_http);
+        let mut http = Http::new(timeout, diag.clone())
+            .allow_insecure_http(settings.insecure_http)
+            .with_spinner(io.stderr_is_terminal && !settings.verbose);
         if let Some(sleeper) = hooks.sleeper {
             http = http.with_sleeper(sleeper);
         }

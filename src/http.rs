@@ -114,6 +114,8 @@ pub struct Http {
     proxied: std::cell::OnceCell<reqwest::blocking::Client>,
     direct: std::cell::OnceCell<reqwest::blocking::Client>,
     timeout: Duration,
+    /// A spinner for long waits (stderr is a terminal and `-v` does not trace them already).
+    spinner: bool,
 }
 
 #[derive(Debug)]
@@ -182,7 +184,26 @@ impl Http {
             proxied: std::cell::OnceCell::new(),
             direct: std::cell::OnceCell::new(),
             timeout,
+            spinner: false,
         }
+    }
+
+    /// Shows a spinner on stderr while a request or a pause lasts longer than two seconds.
+    pub fn with_spinner(mut self, on: bool) -> Http {
+        self.spinner = on;
+        self
+    }
+
+    /// The spinner for a wait on `url` (nothing unless [`Http::with_spinner`]).
+    fn waiting(&self, what: String) -> crate::progress::Waiting {
+        if !self.spinner {
+            return crate::progress::Waiting::none();
+        }
+        crate::progress::Waiting::start(
+            Box::new(indicatif::ProgressDrawTarget::stderr),
+            crate::progress::AFTER,
+            what,
+        )
     }
 
     /// Waits between retries with `sleep` instead of the real clock.
@@ -387,10 +408,12 @@ impl Http {
                 )
             })?;
             self.trace_request(&req, &body);
+            let waiting = self.waiting(format!("waiting for {}", shown_host(url)));
             let outcome = match client.execute(req) {
                 Ok(resp) => self.read_capped(url, resp, policy.max_body),
                 Err(e) => Err(network_error(url, e, self.timeout)),
             };
+            drop(waiting);
             let elapsed = started.elapsed();
             match outcome {
                 Ok(resp) => {
@@ -405,7 +428,8 @@ impl Http {
                                 ));
                             }
                             asked => {
-                                self.pause(attempt, asked, policy.jitter);
+                                let why = format!("{} answered {}", shown_host(url), resp.status);
+                                self.pause(attempt, asked, policy.jitter, &why);
                                 attempt += 1;
                                 continue;
                             }
@@ -419,7 +443,7 @@ impl Http {
                     // not change in a second; a timeout or a dropped connection may.
                     let transient = matches!(err.code(), Code::NetworkError | Code::Timeout);
                     if transient && policy.retry == Retry::Safe && attempt < MAX_TRIES {
-                        self.pause(attempt, None, policy.jitter);
+                        self.pause(attempt, None, policy.jitter, &err.to_string());
                         attempt += 1;
                         continue;
                     }
@@ -478,18 +502,29 @@ impl Http {
 
     /// The server's Retry-After, else exponential backoff (1 s, 2 s) with ±10 % jitter (or
     /// up to a second added, as Google's APIs ask).
-    fn pause(&self, attempt: u32, asked: Option<Duration>, jitter: Jitter) {
+    fn pause(&self, attempt: u32, asked: Option<Duration>, jitter: Jitter, why: &str) {
         let base = Duration::from_secs(1 << (attempt - 1));
         let wait = asked.unwrap_or_else(|| match jitter {
             Jitter::TenPercent => base.mul_f64(0.9 + self.random() * 0.2),
             Jitter::UpToASecond => base + Duration::from_secs_f64(self.random().clamp(0.0, 0.999)),
         });
-        self.trace_line(&format!(
-            "* retrying in {} ms (try {} of {MAX_TRIES})",
-            wait.as_millis(),
-            attempt + 1
-        ));
+        if self.diag.verbose() {
+            self.trace_line(&format!(
+                "* retrying in {} ms (try {} of {MAX_TRIES})",
+                wait.as_millis(),
+                attempt + 1
+            ));
+        } else {
+            // A person waiting should know why: one line per retry, without -v.
+            self.diag.say(&format!(
+                "{why}; retrying in {:.1} s (try {} of {MAX_TRIES})",
+                wait.as_secs_f64(),
+                attempt + 1
+            ));
+        }
+        let waiting = self.waiting(format!("{why}; waiting to try again"));
         (self.sleep)(wait);
+        drop(waiting);
     }
 
     fn trace_line(&self, line: &str) {
@@ -543,6 +578,21 @@ impl Http {
 }
 
 pub use gsignin_emulator::server::net::{bearer_token, is_loopback, is_loopback_host};
+
+/// `host:port` of a URL, for people (the port only when the URL names one).
+fn shown_host(url: &str) -> String {
+    url::Url::parse(url)
+        .ok()
+        .and_then(|u| {
+            u.host_str().map(|h| {
+                format!(
+                    "{h}{}",
+                    u.port().map(|p| format!(":{p}")).unwrap_or_default()
+                )
+            })
+        })
+        .unwrap_or_else(|| "the server".to_string())
+}
 
 /// `scheme://host:port`, the port always written: what an origin comparison looks at.
 pub fn origin(url: &url::Url) -> String {

@@ -20,6 +20,7 @@ mod interrupt;
 mod io;
 mod loopback;
 mod output;
+mod progress;
 mod redact;
 mod secret;
 mod session;

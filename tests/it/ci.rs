@@ -170,3 +170,31 @@ fn emulator_json_gives_the_environment_a_job_exports() {
     let _ = child.kill();
     let _ = child.wait();
 }
+
+/// A retry is one line on stderr a person (or a CI log) sees without -v.
+#[test]
+fn a_retry_says_so_without_verbose() {
+    let env = Env::signed_in();
+    env.fail("/token", 503, Some(1));
+    let ran = env.run(&["refresh"]).exits(0);
+    let lines: Vec<&str> = ran
+        .stderr
+        .lines()
+        .filter(|l| l.contains("retrying in"))
+        .collect();
+    assert_eq!(lines.len(), 1, "{}", ran.stderr);
+    assert!(
+        lines[0].ends_with("answered 503; retrying in 1.0 s (try 2 of 3)"),
+        "{}",
+        lines[0]
+    );
+    // Under -v the trace says it instead, once.
+    env.fail("/token", 503, Some(1));
+    let ran = env.run(&["-v", "refresh"]).exits(0);
+    assert_eq!(
+        ran.stderr.matches("retrying in").count(),
+        1,
+        "{}",
+        ran.stderr
+    );
+}
