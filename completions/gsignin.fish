@@ -28,7 +28,7 @@ complete -c gsignin -n "__fish_gsignin_needs_command" -l client-secret -d 'Googl
 complete -c gsignin -n "__fish_gsignin_needs_command" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_needs_command" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_needs_command" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_needs_command" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_needs_command" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_needs_command" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_needs_command" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -62,7 +62,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l client-secr
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand exchange" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -87,7 +87,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l client-secret 
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand login" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -111,7 +111,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l client-secre
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand receive" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -133,7 +133,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l client-secre
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand refresh" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -153,7 +153,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l client-secret 
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand token" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -170,7 +170,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l client-secret
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand status" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -187,7 +187,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l client-secret
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand revoke" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -204,7 +204,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l clie
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand drive-appfolder" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -228,7 +228,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l client-secret -d
 complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand api" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -250,7 +250,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l client-secret
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand whoami" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -275,7 +275,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l client-secr
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand emulator" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -295,7 +295,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l client-secret -
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand demo" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -311,7 +311,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l client-s
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand completions" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''
@@ -327,7 +327,7 @@ complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l client-secret -d
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l profile -d 'Which stored sign-in to use or write' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l store -d 'Where secrets live; `file` is an explicit opt-in (mode 0600 files)' -r -f -a "keyring\t'The OS keyring (Secret Service, Keychain, Credential Manager)'
 file\t'Files of mode 0600 in the data dir'"
-complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document' -r
+complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l issuer -d 'OpenID issuer; any other than Google\'s is found through its discovery document [default: https://accounts.google.com, or the profile\'s own]' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l api-url -d 'Base URL for `gsignin api` paths without a host' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l drive-url -d 'Drive API base URL' -r
 complete -c gsignin -n "__fish_gsignin_using_subcommand man" -l color -d 'Colour human output: on a terminal (auto, unless NO_COLOR is set), always, or never' -r -f -a "auto\t''

@@ -19,7 +19,7 @@ _gsignin() {
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -50,7 +50,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -81,7 +81,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -110,7 +110,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -136,7 +136,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -161,7 +161,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -183,7 +183,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -205,7 +205,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -227,7 +227,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -261,7 +261,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -290,7 +290,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -319,7 +319,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -344,7 +344,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -365,7 +365,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \
@@ -387,7 +387,7 @@ _arguments "${_arguments_options[@]}" : \
 '--profile=[Which stored sign-in to use or write]:NAME:_default' \
 '--store=[Where secrets live; \`file\` is an explicit opt-in (mode 0600 files)]:STORE:((keyring\:"The OS keyring (Secret Service, Keychain, Credential Manager)"
 file\:"Files of mode 0600 in the data dir"))' \
-'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document]:URL:_default' \
+'--issuer=[OpenID issuer; any other than Google'\''s is found through its discovery document \[default\: https\://accounts.google.com, or the profile'\''s own\]]:URL:_default' \
 '--api-url=[Base URL for \`gsignin api\` paths without a host]:URL:_default' \
 '--drive-url=[Drive API base URL]:URL:_default' \
 '--color=[Colour human output\: on a terminal (auto, unless NO_COLOR is set), always, or never]:WHEN:(auto always never)' \

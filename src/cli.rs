@@ -72,15 +72,15 @@ pub struct GlobalArgs {
     pub store: StoreArg,
 
     /// OpenID issuer; any other than Google's is found through its discovery document
+    /// [default: https://accounts.google.com, or the profile's own]
     #[arg(
         long,
         global = true,
         env = crate::envvars::ISSUER,
         hide_env_values = true,
-        default_value = crate::google::endpoints::GOOGLE_ISSUER,
         value_name = "URL"
     )]
-    pub issuer: String,
+    pub issuer: Option<String>,
 
     /// Base URL for `gsignin api` paths without a host
     #[arg(

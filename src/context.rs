@@ -20,6 +20,8 @@ pub struct Settings {
     pub profile: String,
     pub store: StoreKind,
     pub issuer: String,
+    /// Whether --issuer / GSIGNIN_ISSUER named it: a stored profile's issuer must then agree.
+    pub issuer_given: bool,
     pub drive_url: String,
     /// The base of `gsignin api` paths without a host.
     pub api_url: String,
@@ -54,7 +56,13 @@ impl Settings {
         Settings {
             profile: g.profile.clone(),
             store: g.store.into(),
-            issuer: g.issuer.trim_end_matches('/').to_string(),
+            issuer: g
+                .issuer
+                .as_deref()
+                .unwrap_or(crate::google::endpoints::GOOGLE_ISSUER)
+                .trim_end_matches('/')
+                .to_string(),
+            issuer_given: g.issuer.is_some(),
             drive_url: g.drive_url.trim_end_matches('/').to_string(),
             api_url: g.api_url.trim_end_matches('/').to_string(),
             json: g.json,
@@ -232,6 +240,25 @@ impl Ctx {
         // Known from the moment it is read: no text shown from here on can carry it.
         self.diag.seen().add(client.client_secret.expose());
         Ok(client)
+    }
+
+    /// The client secret file a profile was signed in with.
+    pub fn client_secret_file(
+        &self,
+        path: &std::path::Path,
+    ) -> Result<crate::config::client_secret::ClientSecret> {
+        let client = crate::config::client_secret::ClientSecret::load(
+            Some(path),
+            &self.dirs.default_client_secret(),
+        )?;
+        self.diag.seen().add(client.client_secret.expose());
+        Ok(client)
+    }
+
+    /// Whether the user named a client secret (--client-secret, GSIGNIN_CLIENT_SECRET or
+    /// GSIGNIN_CLIENT_SECRET_JSON): a stored profile's client must then agree.
+    pub fn client_secret_given(&self) -> bool {
+        self.settings.client_secret.is_some() || self.settings.client_secret_json.is_some()
     }
 
     /// Whether any client secret is given (the default file counts only when it exists).

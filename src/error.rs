@@ -115,6 +115,8 @@ codes! {
     UntrustedHost = "untrusted_host" => 6,
     /// The issuer offers no way to inspect an access token.
     NoIntrospection = "no_introspection" => 6,
+    /// An explicit --issuer or --client-secret disagrees with the stored profile.
+    ProfileMismatch = "profile_mismatch" => 6,
     /// A URL would send secrets over plain http to another host.
     InsecureUrl = "insecure_url" => 6,
     /// A file or folder of gsignin's that another user could have written.

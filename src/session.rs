@@ -102,26 +102,79 @@ impl<'a> Session<'a> {
         }
     }
 
-    /// The client secret, checked against the client the profile was signed in with.
-    fn client(&self) -> Result<ClientSecret> {
-        let client = self.ctx.client_secret()?;
-        if let Some(p) = &self.profile
-            && p.client_id != client.client_id
-        {
-            self.ctx.warn(&format!(
-                "profile `{}` was signed in with client {}, but the client secret is for {}",
-                self.name, p.client_id, client.client_id
+    /// The client secret the profile was signed in with (its file, or
+    /// GSIGNIN_CLIENT_SECRET_JSON), unless the user names one; a named one must be for the
+    /// profile's client.
+    pub fn client(&self) -> Result<ClientSecret> {
+        use crate::config::client_secret::{Source, shown_path};
+        let Some(p) = &self.profile else {
+            return self.ctx.client_secret();
+        };
+        let given = self.ctx.client_secret_given();
+        let client = match (&p.client_secret, given) {
+            (Some(Source::File(path)), false) if path.exists() => {
+                self.ctx.client_secret_file(path)?
+            }
+            (Some(Source::Inline), false) => {
+                return Err(Error::new(
+                    Code::ProfileMismatch,
+                    format!(
+                        "profile `{}` was signed in with the client secret in \
+                         GSIGNIN_CLIENT_SECRET_JSON (client {}), which is not set now",
+                        self.name, p.client_id
+                    ),
+                    "set GSIGNIN_CLIENT_SECRET_JSON again, or pass --client-secret PATH of that client",
+                ));
+            }
+            _ => self.ctx.client_secret()?,
+        };
+        if client.client_id != p.client_id {
+            let was = match &p.client_secret {
+                Some(Source::File(path)) => format!(" (from {})", shown_path(path)),
+                Some(Source::Inline) => " (from GSIGNIN_CLIENT_SECRET_JSON)".to_string(),
+                None => String::new(),
+            };
+            return Err(Error::new(
+                Code::ProfileMismatch,
+                format!(
+                    "profile `{}` was signed in with client {}{was}, but the client secret {} is \
+                     for client {}",
+                    self.name,
+                    p.client_id,
+                    shown_path(&client.path),
+                    client.client_id
+                ),
+                format!(
+                    "pass --client-secret with client {}'s file, or sign in again with this one \
+                     (a refresh token works only with the client it was issued to)",
+                    p.client_id
+                ),
             ));
         }
         Ok(client)
     }
 
-    fn endpoints(&self) -> Result<Endpoints> {
-        let issuer = self
-            .profile
-            .as_ref()
-            .map(|p| p.issuer.as_str())
-            .unwrap_or(&self.ctx.settings().issuer);
+    pub fn endpoints(&self) -> Result<Endpoints> {
+        let settings = self.ctx.settings();
+        let issuer = match &self.profile {
+            Some(p) if settings.issuer_given && p.issuer != settings.issuer => {
+                return Err(Error::new(
+                    Code::ProfileMismatch,
+                    format!(
+                        "profile `{}` was signed in at issuer {}, but --issuer / GSIGNIN_ISSUER \
+                         names {}",
+                        self.name, p.issuer, settings.issuer
+                    ),
+                    format!(
+                        "drop --issuer (the profile knows its issuer), pass --issuer {}, or \
+                         sign in at the other issuer under another --profile",
+                        p.issuer
+                    ),
+                ));
+            }
+            Some(p) => p.issuer.as_str(),
+            None => settings.issuer.as_str(),
+        };
         self.ctx.endpoints(issuer)
     }
 

@@ -19,7 +19,7 @@ impl SignIn {
     pub fn from_code(
         name: &str,
         issuer: &str,
-        client_id: &str,
+        client: &crate::config::client_secret::ClientSecret,
         store: StoreKind,
         resp: &TokenResponse,
         now: i64,
@@ -28,7 +28,7 @@ impl SignIn {
             profile: Profile {
                 name: name.to_string(),
                 issuer: issuer.to_string(),
-                client_id: client_id.to_string(),
+                client_id: client.client_id.clone(),
                 email: None,
                 sub: None,
                 email_verified: None,
@@ -39,6 +39,7 @@ impl SignIn {
                 has_refresh_token: false,
                 rotates_refresh_tokens: None,
                 store,
+                client_secret: Some(client.source()),
                 updated_at: now,
             },
             tokens: Tokens {

@@ -72,7 +72,7 @@ pub fn redeem(
     let mut signin = SignIn::from_code(
         profile_name,
         &ctx.settings().issuer,
-        &ready.client.client_id,
+        &ready.client,
         ctx.settings().store,
         &resp,
         now,

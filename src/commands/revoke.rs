@@ -19,7 +19,7 @@ pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
             .as_ref()
             .map(|p| p.issuer.clone())
             .unwrap_or_else(|| ctx.settings().issuer.clone());
-        let endpoints = ctx.endpoints(&issuer)?;
+        let endpoints = session.endpoints()?;
         let url = endpoints.revocation.ok_or_else(|| {
             Error::other(
                 format!("the issuer {issuer} has no revocation endpoint"),
@@ -41,7 +41,7 @@ pub fn run(ctx: &Ctx, args: RevokeArgs) -> Result<Outcome> {
             })?;
         let client = match endpoints.revocation_auth {
             ClientAuth::None => None,
-            auth => Some((ctx.client_secret()?, auth)),
+            auth => Some((session.client()?, auth)),
         };
         let said = revoke(
             ctx.http(),

@@ -32,6 +32,27 @@ pub enum ClientKind {
     Installed,
 }
 
+/// Where a profile's client secret came from, kept with the profile so that its refreshes
+/// use the same client unless told otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// A file (its absolute path).
+    File(PathBuf),
+    /// GSIGNIN_CLIENT_SECRET_JSON: nothing of it is written anywhere.
+    Inline,
+}
+
+impl ClientSecret {
+    pub fn source(&self) -> Source {
+        if self.path == Path::new(INLINE) {
+            Source::Inline
+        } else {
+            Source::File(std::path::absolute(&self.path).unwrap_or_else(|_| self.path.clone()))
+        }
+    }
+}
+
 /// How the client secret from GSIGNIN_CLIENT_SECRET_JSON is named in messages (its `path`).
 pub const INLINE: &str = "GSIGNIN_CLIENT_SECRET_JSON";
 

@@ -115,6 +115,9 @@ pub struct Profile {
     pub rotates_refresh_tokens: Option<bool>,
     /// The store its secrets were written to.
     pub store: StoreKind,
+    /// Where the client secret it was signed in with came from (absent in older profiles).
+    #[serde(default)]
+    pub client_secret: Option<crate::config::client_secret::Source>,
     pub updated_at: i64,
 }
 

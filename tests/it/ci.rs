@@ -1,7 +1,7 @@
 //! gsignin in CI: smoke tests that fail on a degraded grant (`--require-…`), without parsing
 //! text, with the tokens still stored.
 
-use crate::support::{Env, exits, json_out, stderr};
+use crate::support::{Env, exits, json_error, json_out, stderr};
 use gsignin_emulator::MintRequest;
 
 fn code_without_drive(env: &Env, email: &str) -> String {
@@ -196,5 +196,90 @@ fn a_retry_says_so_without_verbose() {
         1,
         "{}",
         ran.stderr
+    );
+}
+
+/// A profile keeps the client secret it was signed in with (its file, or that it came from
+/// GSIGNIN_CLIENT_SECRET_JSON) and its issuer; a named one that disagrees is an error naming
+/// both, never silently used or ignored.
+#[test]
+fn a_profile_remembers_its_client_secret_and_issuer() {
+    let env = Env::new();
+    let web = env.home().join("web.json");
+    std::fs::rename(env.home().join("config/client_secret.json"), &web).unwrap();
+    let desktop = env.home().join("desktop.json");
+    std::fs::write(&desktop, env.emu.installed_client_secret_json()).unwrap();
+    exits(
+        env.cmd()
+            .arg("--client-secret")
+            .arg(&web)
+            .args(["exchange", &env.code()]),
+        0,
+    );
+    // No client secret named, no default file: the profile's own file is used.
+    exits(env.cmd().arg("refresh"), 0);
+    // Another client's file is refused, naming both clients.
+    let tokens = env.emu.hits("/token");
+    let out = exits(
+        env.cmd()
+            .arg("--client-secret")
+            .arg(&desktop)
+            .args(["refresh", "--json"]),
+        6,
+    );
+    let err = json_error(&out);
+    assert_eq!(err["code"], "profile_mismatch");
+    let message = err["message"].as_str().unwrap();
+    assert!(
+        message.contains("gsigninemulator") && message.contains("gsignindesktop"),
+        "{message}"
+    );
+    // An issuer named that is not the profile's: refused, nothing sent anywhere.
+    let out = exits(
+        env.cmd()
+            .args(["--issuer", "http://127.0.0.1:9", "refresh", "--json"]),
+        6,
+    );
+    let err = json_error(&out);
+    assert_eq!(err["code"], "profile_mismatch");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("http://127.0.0.1:9"),
+        "{err}"
+    );
+    assert_eq!(env.emu.hits("/token"), tokens, "nothing was sent");
+}
+
+#[test]
+fn a_profile_signed_in_with_inline_json_asks_for_it_again() {
+    let env = Env::new();
+    let json = std::fs::read_to_string(env.home().join("config/client_secret.json")).unwrap();
+    std::fs::remove_file(env.home().join("config/client_secret.json")).unwrap();
+    exits(
+        env.cmd()
+            .env("GSIGNIN_CLIENT_SECRET_JSON", &json)
+            .args(["exchange", &env.code()]),
+        0,
+    );
+    let profile = std::fs::read_to_string(env.profile_file("default")).unwrap();
+    assert!(profile.contains("\"inline\""), "{profile}");
+    assert!(
+        !profile.contains("GOCSPX"),
+        "nothing of the secret is written"
+    );
+    let out = exits(env.cmd().args(["refresh", "--json"]), 6);
+    assert!(
+        json_error(&out)["message"]
+            .as_str()
+            .unwrap()
+            .contains("GSIGNIN_CLIENT_SECRET_JSON"),
+    );
+    exits(
+        env.cmd()
+            .env("GSIGNIN_CLIENT_SECRET_JSON", &json)
+            .arg("refresh"),
+        0,
     );
 }
