@@ -109,8 +109,8 @@ codes! {
     PortInUse = "port_in_use" => 6,
     /// The Drive API is not enabled in the client's Cloud project.
     DriveApiDisabled = "drive_api_disabled" => 6,
-    /// A Google API is not enabled in the client's Cloud project.
-    ApiDisabled = "api_disabled" => 6,
+    /// A Google API is not enabled in the client's Cloud project (`api`: a 4xx, exit 4).
+    ApiDisabled = "api_disabled" => 4,
     /// `gsignin api` would send the access token to a host that is not Google's.
     UntrustedHost = "untrusted_host" => 6,
     /// The issuer offers no way to inspect an access token.

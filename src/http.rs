@@ -78,8 +78,11 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
 /// is no wait). Anything else is no answer, and the backoff decides.
 pub fn retry_after(value: Option<&str>) -> Option<Duration> {
     let value = value?.trim();
-    if let Ok(secs) = value.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Digits too many for a u64 are still a wait: a very long one.
+        return Some(Duration::from_secs(
+            value.parse::<u64>().unwrap_or(u64::MAX),
+        ));
     }
     let format = time::macros::format_description!(
         "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"

@@ -73,6 +73,15 @@ mod imp {
                     // SAFETY: sigaction with a zeroed struct naming an async-signal-safe
                     // handler (one atomic store); the old action is kept to be put back.
                     unsafe {
+                        // A signal ignored when gsignin started (SIGINT for a job started with
+                        // `&` by a script, nohup's SIGHUP) stays ignored: it would not have
+                        // ended the process, so it must not end it late either.
+                        let mut current: libc::sigaction = std::mem::zeroed();
+                        if libc::sigaction(sig, std::ptr::null(), &mut current) == 0
+                            && current.sa_sigaction == libc::SIG_IGN
+                        {
+                            continue;
+                        }
                         let mut action: libc::sigaction = std::mem::zeroed();
                         action.sa_sigaction = note as *const () as usize;
                         libc::sigemptyset(&mut action.sa_mask);

@@ -37,7 +37,10 @@ pub fn tokeninfo(http: &Http, url: &str, token: &Secret) -> Result<Inspected> {
         return Ok(Inspected::default());
     }
     if !resp.is_success() {
-        return Err(trouble(url, resp.status));
+        return Err(crate::error::Error::server(
+            format!("{url} answered {} when asked about the token", resp.status),
+            "run with -v to see the answer; try again later",
+        ));
     }
     let doc: Value = resp.json()?;
     let text = |k: &str| match &doc[k] {

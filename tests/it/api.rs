@@ -604,7 +604,8 @@ fn a_redirect_is_shown_not_followed_with_the_token() {
 #[test]
 fn a_servers_bytes_reach_a_terminal_escaped_and_a_pipe_unchanged() {
     let env = Env::signed_in();
-    let body = "{\"name\":\"\\u001b]0;owned\\u0007\"}";
+    // C0 and C1 controls (U+009B is CSI to xterm-like terminals), as JSON escapes.
+    let body = "{\"name\":\"\\u001b]0;owned\\u0007 \\u009b2J\"}";
     let text = "plain \u{1b}[2J\u{202e}text";
     for (content_type, sent) in [("application/json", body), ("text/plain", text)] {
         let server = Recorder::answering(&format!(
@@ -623,9 +624,13 @@ fn a_servers_bytes_reach_a_terminal_escaped_and_a_pipe_unchanged() {
         ];
         let piped = env.run(&args).exits(0);
         assert!(piped.stdout.ends_with(sent), "{:?}", piped.stdout);
-        let tty = env.run_on_terminal(&args).exits(0);
-        for bad in ['\u{1b}', '\u{7}', '\u{202e}'] {
-            assert!(!tty.stdout.contains(bad), "{:?}", tty.stdout);
+        // --json asks for machine output, not for raw bytes on a terminal.
+        let json_args: Vec<&str> = args.iter().copied().chain(["--json"]).collect();
+        for tty in [env.run_on_terminal(&args), env.run_on_terminal(&json_args)] {
+            let tty = tty.exits(0);
+            for bad in ['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}'] {
+                assert!(!tty.stdout.contains(bad), "{:?}", tty.stdout);
+            }
         }
     }
     // --jq's raw strings too.
@@ -647,6 +652,7 @@ fn a_servers_bytes_reach_a_terminal_escaped_and_a_pipe_unchanged() {
         ])
         .exits(0);
     assert!(!tty.stdout.contains('\u{1b}'), "{:?}", tty.stdout);
+    assert!(!tty.stdout.contains('\u{9b}'), "{:?}", tty.stdout);
 }
 
 #[test]
@@ -722,4 +728,176 @@ fn a_retry_after_longer_than_a_minute_ends_the_run_saying_the_wait() {
     assert!(ran.slept.is_empty(), "{:?}", ran.slept);
     assert!(ran.stderr.contains("asks to wait 3600 s"), "{}", ran.stderr);
     assert_eq!(env.emu.hits(FILES), 1);
+}
+
+/// Makes the stored access token expire, so that the next call refreshes first.
+fn expire_the_access_token(env: &Env) {
+    let path = env.profile_file("default");
+    let mut profile: Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    profile["access_token_expires_at"] = json!(1);
+    std::fs::write(&path, profile.to_string()).unwrap();
+}
+
+#[test]
+fn a_signal_during_the_refresh_stops_the_call_before_it_is_sent() {
+    let env = Env::signed_in();
+    env.emu.set_rotate_refresh_tokens(true);
+    expire_the_access_token(&env);
+    env.delay_next("/token", 1500);
+    let child = env.spawn_until_hit(
+        &[
+            "api",
+            "-X",
+            "POST",
+            "drive/v3/files",
+            "-f",
+            "name=x.json",
+            "-f",
+            "parents[]=appDataFolder",
+        ],
+        &[],
+        "/token",
+    );
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(out.status.signal(), Some(libc::SIGINT), "{}", stderr(&out));
+    assert_eq!(env.emu.hits(FILES), 0, "the POST was never sent");
+    assert!(
+        stderr(&out).contains("the request was not sent"),
+        "{}",
+        stderr(&out)
+    );
+    // The rotated refresh token was stored: the sign-in still works.
+    exits(env.cmd().arg("refresh"), 0);
+}
+
+#[test]
+fn a_signal_ignored_when_gsignin_started_stays_ignored() {
+    let env = Env::signed_in();
+    expire_the_access_token(&env);
+    env.delay_next("/token", 1500);
+    let bin = assert_cmd::cargo::cargo_bin("gsignin");
+    let before = env.emu.hits("/token");
+    // The environment the binary would get, around a shell that ignores SIGINT first, as a
+    // script starting a job with `&` does.
+    let mut sh = std::process::Command::new("sh");
+    for (k, v) in env.process().get_envs() {
+        match v {
+            Some(v) => sh.env(k, v),
+            None => sh.env_remove(k),
+        };
+    }
+    let child = sh
+        .args(["-c", "trap '' INT; exec \"$0\" \"$@\""])
+        .arg(&bin)
+        .args(["api", "drive/v3/files", "-f", "spaces=appDataFolder"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    while env.emu.hits("/token") == before {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("interrupted"), "{}", stderr(&out));
+    assert_eq!(env.emu.hits(FILES), 1);
+}
+
+#[test]
+fn answers_nested_too_deep_are_errors_not_crashes() {
+    let env = Env::signed_in();
+    let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
+    let server = Recorder::answering(&format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{deep}",
+        deep.len()
+    ));
+    let target = format!("{}/x", server.url);
+    let out = exits(&mut api_at(&env, &target, &["--jq", "length"]), 1);
+    assert!(
+        stderr(&out).contains("nests deeper than"),
+        "{}",
+        stderr(&out)
+    );
+    let tty = env
+        .run_on_terminal(&["api", &target, "--allow-host", "127.0.0.1"])
+        .exits(0);
+    assert!(tty.stdout.starts_with("[[[["));
+    let key = format!("k{}=1", "[a]".repeat(10_000));
+    exits(env.cmd().args(["api", "drive/v3/files", "-f", &key]), 2);
+}
+
+#[test]
+fn secrets_of_the_sign_in_are_scrubbed_even_when_this_run_did_not_send_them() {
+    let env = Env::signed_in();
+    let secrets: Value =
+        serde_json::from_str(&std::fs::read_to_string(env.secrets_file("default")).unwrap())
+            .unwrap();
+    let refresh = secrets["refresh_token"].as_str().unwrap().to_string();
+    let body = format!(
+        "{{\"error\":{{\"code\":400,\"message\":\"you sent {refresh} and {}\"}}}}",
+        gsignin_emulator::state::WEB_CLIENT_SECRET
+    );
+    let server = Recorder::answering(&format!(
+        "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    ));
+    let ran = env
+        .run(&[
+            "api",
+            &format!("{}/x", server.url),
+            "--allow-host",
+            "127.0.0.1",
+            "-v",
+        ])
+        .exits(4);
+    assert!(!ran.stderr.contains(&refresh), "{}", ran.stderr);
+    assert!(
+        !ran.stderr
+            .contains(gsignin_emulator::state::WEB_CLIENT_SECRET),
+        "{}",
+        ran.stderr
+    );
+}
+
+#[test]
+fn a_refused_transport_costs_no_refresh() {
+    let env = Env::signed_in();
+    expire_the_access_token(&env);
+    let tokens = env.emu.hits("/token");
+    let out = exits(
+        env.cmd().args([
+            "api",
+            "http://example.com/x",
+            "--allow-host",
+            "example.com",
+            "--json",
+        ]),
+        6,
+    );
+    assert_eq!(json_error(&out)["code"], "insecure_url");
+    assert_eq!(env.emu.hits("/token"), tokens);
+}
+
+#[test]
+fn an_access_token_piped_to_whoami_is_inspected_and_an_empty_one_refused() {
+    let env = Env::signed_in();
+    let token = stdout(&exits(env.cmd().arg("token"), 0));
+    let out = exits(
+        env.cmd()
+            .args(["whoami", "-", "--json"])
+            .write_stdin(token.clone()),
+        0,
+    );
+    assert_eq!(json_out(&out)["active"], true);
+    exits(env.cmd().args(["whoami", "--access-token", " "]), 2);
+    exits(
+        env.cmd()
+            .args(["whoami", "--access-token", "-"])
+            .write_stdin(format!("{token}{token}")),
+        2,
+    );
 }

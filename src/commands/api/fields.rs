@@ -6,6 +6,9 @@
 use crate::error::{Error, Result};
 use serde_json::{Map, Value};
 
+/// The deepest key a field may name.
+const MAX_STEPS: usize = 32;
+
 /// One step of a key: an object member, or "append to the list".
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Step {
@@ -97,6 +100,17 @@ fn steps(key: &str, arg: &str) -> Result<Vec<Step>> {
     }
     let mut out = vec![Step::Key(name.to_string())];
     while !rest.is_empty() {
+        // Nesting is built recursively: a key of ten thousand steps must be refused, not
+        // overflow the stack. No API takes more than a handful.
+        if out.len() > MAX_STEPS {
+            return Err(Error::usage(
+                format!(
+                    "`{}…`: a key nests more than {MAX_STEPS} levels",
+                    arg.chars().take(40).collect::<String>()
+                ),
+                "nest fewer levels, or send the body with --input",
+            ));
+        }
         let inner = rest.strip_prefix('[').ok_or_else(|| bad_key(arg))?;
         let close = inner.find(']').ok_or_else(|| bad_key(arg))?;
         let part = &inner[..close];
@@ -299,6 +313,12 @@ mod tests {
             (vec!["a=1", "a=2"], vec![]),
             (vec!["a=1", "a[b]=2"], vec![]),
             (vec!["a[]=1", "a[b]=2"], vec![]),
+            (
+                vec![Box::leak(
+                    format!("k{}=1", "[a]".repeat(10_000)).into_boxed_str(),
+                )],
+                vec![],
+            ),
         ] {
             let e = parse(&raw, &typed).unwrap_err();
             assert_eq!(e.exit_code(), 2, "{raw:?}");

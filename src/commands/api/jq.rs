@@ -65,8 +65,49 @@ impl Program {
     }
 }
 
+/// The deepest nesting read: far beyond any Google API's answer, and far below what would
+/// exhaust the stack of the recursive parser and printer (an answer `[[[[…` must be an
+/// error, not a crash).
+pub const MAX_DEPTH: usize = 512;
+
+/// Whether `body` nests arrays and objects deeper than `limit` (strings skipped).
+fn nests_deeper_than(body: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Parses a JSON body for the program.
 pub fn parse(body: &[u8]) -> Result<Val> {
+    if nests_deeper_than(body, MAX_DEPTH) {
+        return Err(Error::other(
+            format!(
+                "the answer nests deeper than {MAX_DEPTH} levels: gsignin does not read it as JSON"
+            ),
+            "run without --jq to get its bytes",
+        ));
+    }
     jaq_json::read::parse_single(body).map_err(|e| {
         Error::other(
             format!("--jq needs a JSON answer, and this one is not JSON: {e}"),
@@ -142,6 +183,17 @@ mod tests {
             ["1"]
         );
         assert_eq!(run("has(\"nextPageToken\")", page), ["true"]);
+    }
+
+    #[test]
+    fn an_answer_nested_too_deep_is_an_error_not_a_crash() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(parse(deep.as_bytes()).unwrap_err().exit_code(), 1);
+        let fine = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(parse(fine.as_bytes()).is_ok());
+        // Brackets inside strings are text.
+        let text = format!("{{\"a\":\"{}\"}}", "[".repeat(10_000));
+        assert!(parse(text.as_bytes()).is_ok());
     }
 
     #[test]

@@ -27,9 +27,12 @@ const MAX_ANSWER: u64 = 64 << 20;
 const MAX_PAGES: usize = 10_000;
 
 pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
-    let api_url = ctx.settings().api_url.clone();
+    let api_url = target::api_base(&ctx.settings().api_url)?;
     let mut url = target::resolve(&args.target, &api_url)?;
     target::check_trusted(&url, &api_url, &args.allow_hosts)?;
+    // The transport rule too, before a refresh: a refused URL must not cost one (nor a
+    // rotation of the refresh token).
+    ctx.http().check_transport(url.as_str())?;
     let method = method(&args)?;
     if args.paginate && method != Method::GET {
         return Err(Error::usage(
@@ -69,6 +72,7 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
     }
 
     let mut session = Session::open(ctx)?;
+    seed_secrets(ctx, &session);
     let granted = session
         .profile
         .as_ref()
@@ -76,7 +80,8 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         .unwrap_or_default();
     let printer = print::Printer {
         out: ctx.io().stdout.clone(),
-        terminal: ctx.io().stdout_is_terminal && !ctx.settings().json,
+        terminal: ctx.io().stdout_is_terminal,
+        pretty: ctx.io().stdout_is_terminal && !ctx.settings().json,
         color: ctx.io().colors.stdout,
         include: args.include,
         jq: jq.as_ref(),
@@ -89,11 +94,17 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         headers,
         body,
     };
-    let mut tokens_seen = HashSet::new();
-    for _ in 0..MAX_PAGES {
+    // A pageToken given with -f is the first page's: meeting it again is a loop too.
+    let mut tokens_seen: HashSet<String> = url
+        .query_pairs()
+        .filter(|(k, _)| k == "pageToken")
+        .map(|(_, v)| v.into_owned())
+        .collect();
+    for page in 1..=MAX_PAGES {
         let resp = caller.send(&req, MAX_ANSWER)?;
         let reading = printer.page(&resp)?;
-        if !resp.is_success() {
+        // 304: the conditional request (-H If-None-Match) found nothing new; not a failure.
+        if !resp.is_success() && resp.status != 304 {
             return Ok(streamed(Some(errors::explain(&resp, &api, &granted))));
         }
         if !reading || !args.paginate {
@@ -102,6 +113,12 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         let Some(next) = next_page_token(&resp.body) else {
             break;
         };
+        if page == MAX_PAGES {
+            return Ok(streamed(Some(Error::server(
+                format!("{api} still had pages after {MAX_PAGES}: stopped following them"),
+                "the output is incomplete; narrow the call (a query, a larger pageSize)",
+            ))));
+        }
         if !tokens_seen.insert(next.clone()) {
             return Ok(streamed(Some(Error::server(
                 format!("{api} gave the same nextPageToken twice: stopped following it"),
@@ -112,6 +129,28 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         req.url = url.to_string();
     }
     Ok(streamed(None))
+}
+
+/// Every secret of the sign-in is known to the scrubber from the start, not only those the
+/// run sends: an API echoing a body that holds the refresh token or the client secret must
+/// not print them.
+fn seed_secrets(ctx: &Ctx, session: &Session<'_>) {
+    let seen = ctx.diagnostics().seen();
+    for token in [
+        &session.tokens.refresh_token,
+        &session.tokens.access_token,
+        &session.tokens.id_token,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        seen.add(token.expose());
+    }
+    if ctx.has_client_secret() {
+        // Loading it adds it to the scrubber; a client secret in trouble is the refresh's to
+        // report, if one is needed.
+        let _ = session.client();
+    }
 }
 
 fn streamed(failure: Option<Error>) -> Outcome {

@@ -12,8 +12,10 @@ use std::io::Write;
 
 pub struct Printer<'a> {
     pub out: SharedWrite,
-    /// Pretty-print and escape for people.
+    /// stdout is a terminal: the server's bytes are escaped (whatever --json says).
     pub terminal: bool,
+    /// JSON indented for people (a terminal, without --json).
+    pub pretty: bool,
     pub color: bool,
     pub include: bool,
     pub jq: Option<&'a Program>,
@@ -71,7 +73,7 @@ impl Printer<'_> {
             return;
         }
         match jq::parse(body) {
-            Ok(value) if !body.is_empty() => self.value(&value, text),
+            Ok(value) if self.pretty && !body.is_empty() => self.value(&value, text),
             _ => {
                 let shown = escape_controls_but_newlines(&String::from_utf8_lossy(body));
                 text.extend_from_slice(shown.as_bytes());
@@ -96,7 +98,7 @@ impl Printer<'_> {
             return;
         }
         let mut pp = jaq_json::write::Pp::default();
-        if self.terminal {
+        if self.pretty {
             pp.indent = Some("  ".to_string());
             if self.color {
                 pp.styles = jaq_json::write::Styles::ansi();
@@ -110,10 +112,13 @@ impl Printer<'_> {
         }
         let mut json = Vec::new();
         let _ = jaq_json::write::write(&mut json, &pp, 0, value);
-        // JSON escapes control characters, not the invisible ones that reorder what a terminal
-        // shows; inside a string (the only place they can be) `\uXXXX` is the same text.
+        // JSON escapes C0 controls, not C1 ones (U+0080..U+009F, which terminals obey as CSI
+        // and OSC) nor the invisible ones that reorder what a terminal shows; inside a string
+        // (the only place they can be) `\uXXXX` is the same text. Line breaks outside strings
+        // are the indentation's, and an ESC can only start a colour of the writer's own (in a
+        // string JSON has escaped it).
         for c in String::from_utf8_lossy(&json).chars() {
-            if crate::redact::hidden_or_control(c) && !c.is_control() {
+            if crate::redact::hidden_or_control(c) && c != '\n' && c != '\u{1b}' {
                 text.extend_from_slice(format!("\\u{:04x}", u32::from(c)).as_bytes());
             } else {
                 let mut buf = [0; 4];

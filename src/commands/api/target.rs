@@ -20,6 +20,28 @@ const OWN_HOSTS: &[(&str, &str)] = &[
     ("gmail/", "https://gmail.googleapis.com/gmail/"),
 ];
 
+/// `--api-url` as a base: empty means the default; a query or fragment would swallow the paths
+/// joined to it.
+pub fn api_base(given: &str) -> Result<String> {
+    let given = given.trim().trim_end_matches('/');
+    if given.is_empty() {
+        return Ok(DEFAULT_API_URL.to_string());
+    }
+    let url = Url::parse(given).map_err(|e| {
+        Error::usage(
+            format!("--api-url `{given}` is not a URL: {e}"),
+            "use an API base such as https://www.googleapis.com (or an emulator's URL)",
+        )
+    })?;
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() {
+        return Err(Error::usage(
+            format!("--api-url `{given}` holds a query, a fragment or credentials"),
+            "give the base alone, e.g. https://www.googleapis.com",
+        ));
+    }
+    Ok(given.to_string())
+}
+
 /// The URL `target` names: a whole http(s) URL as given, else a path under `api_url`.
 pub fn resolve(target: &str, api_url: &str) -> Result<Url> {
     let api_url = api_url.trim_end_matches('/');
@@ -161,6 +183,18 @@ mod tests {
         assert!(trusted("http://127.0.0.1:8090/x", &["127.0.0.1"]));
         assert!(trusted("http://[::1]:8090/x", &["[::1]"]));
         assert!(trusted("https://api.example.com/x", &["API.example.com"]));
+    }
+
+    #[test]
+    fn the_api_base_is_a_base_alone() {
+        assert_eq!(api_base("").unwrap(), DEFAULT_API_URL);
+        assert_eq!(
+            api_base("http://127.0.0.1:9/").unwrap(),
+            "http://127.0.0.1:9"
+        );
+        for bad in ["http://h/x?a=1", "http://h/#f", "http://u@h", "not a url"] {
+            assert_eq!(api_base(bad).unwrap_err().exit_code(), 2, "{bad}");
+        }
     }
 
     #[test]

@@ -38,9 +38,19 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
         let given = match &args.token {
             None => None,
             Some(_) if stdin => Some(access_token_from_stdin(ctx)?),
+            Some(t) if t.to_string_lossy().trim().is_empty() => {
+                return Err(Error::usage(
+                    "the access token given is empty",
+                    "give the token, `-` for stdin, or nothing for the profile's",
+                ));
+            }
             Some(t) => Some(Secret::new(t.to_string_lossy().trim())),
         };
         return access::run(ctx, given);
+    }
+    if stdin && stdin_holds_an_access_token(ctx) {
+        // `gsignin token | gsignin whoami -`: one access token, inspected as what it is.
+        return access::run(ctx, Some(access_token_from_stdin(ctx)?));
     }
     if stdin {
         return batch::batch(ctx, &args, now);
@@ -72,32 +82,62 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     })
 }
 
-/// The first non-empty line of stdin.
+/// Whether stdin starts with a Google access token (`ya29.`), without consuming it.
+fn stdin_holds_an_access_token(ctx: &Ctx) -> bool {
+    use std::io::BufRead;
+    let mut stdin = ctx.io().stdin.borrow_mut();
+    stdin.fill_buf().is_ok_and(|b| {
+        let start = b
+            .iter()
+            .position(|c| !c.is_ascii_whitespace())
+            .unwrap_or(b.len());
+        let line = &b[start..];
+        let end = line
+            .iter()
+            .position(u8::is_ascii_whitespace)
+            .unwrap_or(line.len());
+        access::looks_like_access_token(&line[..end])
+    })
+}
+
+/// The one access token on stdin (access tokens are inspected one per run).
 fn access_token_from_stdin(ctx: &Ctx) -> Result<Secret> {
     use std::io::Read;
+    const MAX: u64 = 64 << 10;
+    let hint = "pipe the token alone, e.g. `gsignin token | gsignin whoami --access-token -`";
     let mut text = String::new();
     ctx.io()
         .stdin
         .borrow_mut()
         .by_ref()
-        .take(1 << 20)
+        .take(MAX + 1)
         .read_to_string(&mut text)
         .map_err(|e| {
             Error::usage(
                 format!("cannot read the access token from stdin: {e}"),
-                "pipe the token alone, e.g. `gsignin token | gsignin whoami --access-token -`",
+                hint,
             )
         })?;
-    text.lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .map(Secret::new)
-        .ok_or_else(|| {
-            Error::usage(
-                "stdin held no access token",
-                "pipe the token alone, e.g. `gsignin token | gsignin whoami --access-token -`",
-            )
-        })
+    if text.len() as u64 > MAX {
+        return Err(Error::usage(
+            format!(
+                "stdin holds more than {} KiB: no access token is that long",
+                MAX >> 10
+            ),
+            hint,
+        ));
+    }
+    let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
+    let token = lines
+        .next()
+        .ok_or_else(|| Error::usage("stdin held no access token", hint))?;
+    if lines.next().is_some() {
+        return Err(Error::usage(
+            "stdin holds more than one line: access tokens are inspected one per run",
+            hint,
+        ));
+    }
+    Ok(Secret::new(token))
 }
 
 fn rejected(count: usize, of: usize) -> Error {

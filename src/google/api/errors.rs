@@ -230,8 +230,9 @@ pub fn explain(resp: &Response, api: &str, granted: &[String]) -> Error {
     }
     if (300..400).contains(&status) {
         let to = resp
-            .header("location")
-            .map(escape_controls)
+            .headers
+            .get("location")
+            .map(|v| escape_controls(&String::from_utf8_lossy(v.as_bytes())))
             .unwrap_or_default();
         return Error::other(
             format!("{api} answered {status}, a redirect to `{to}`, which gsignin does not follow"),

@@ -103,6 +103,14 @@ impl<'s, 'c> Caller<'s, 'c> {
     fn send_once(&mut self, req: &Request, max_body: u64) -> Result<Response> {
         // Asked before every request: a long run of pages outlives an access token.
         let token: Secret = self.session.fresh_token(TokenKind::Access, MIN_VALID)?;
+        // A signal that waited for a refresh to be stored ends the run here, before a request
+        // the user no longer wants (a POST would create what they interrupted).
+        if crate::interrupt::peek_deferred().is_some() {
+            return Err(crate::error::Error::other(
+                "interrupted: the request was not sent (the refreshed sign-in is stored)",
+                "run the command again",
+            ));
+        }
         let body = match &req.body {
             Some((content_type, data)) => Body::Bytes { content_type, data },
             None => Body::None,
