@@ -26,7 +26,7 @@ const EXIT_CODES: &str = "Exit codes:
     long_version = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("GSIGNIN_GIT_COMMIT"), ")"),
     propagate_version = true,
     max_term_width = 100,
-    after_long_help = EXIT_CODES
+    after_long_help = crate::envvars::long_help_tail(EXIT_CODES)
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -36,7 +36,10 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The options every command takes: under their own heading in each command's help, after
+/// the command's own.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Global options")]
 pub struct GlobalArgs {
     /// Google client secret file (`web` or `installed` form) [default: client_secret.json in the
     /// config dir]
@@ -56,7 +59,8 @@ pub struct GlobalArgs {
         env = crate::envvars::PROFILE,
         hide_env_values = true,
         default_value = "default",
-        value_name = "NAME"
+        value_name = "NAME",
+        add = clap_complete::engine::ArgValueCandidates::new(crate::config::dirs::stored_profiles)
     )]
     pub profile: String,
 
@@ -319,12 +323,17 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
 
-    /// Print the man page (roff)
+    /// Print the man page (roff), or a command's own page
     ///
-    /// Example:
+    /// Examples:
     ///   gsignin man > ~/.local/share/man/man1/gsignin.1
+    ///   gsignin man api > ~/.local/share/man/man1/gsignin-api.1
     #[command(verbatim_doc_comment)]
-    Man,
+    Man {
+        /// The command whose page to print (gsignin-COMMAND(1)) [default: gsignin(1)]
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
 }
 
 /// How a new sign-in is reported: `exchange` and `login` take the same options.
@@ -568,9 +577,37 @@ pub struct WhoamiArgs {
 
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
-    /// Port on 127.0.0.1 (0 picks a free one)
+    /// Port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub port: u16,
+
+    /// Address to listen on, IPv4 or IPv6 (0.0.0.0 or :: in a service container); any address
+    /// but loopback puts the control API behind a token
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    pub bind: std::net::IpAddr,
+
+    /// The base URL clients reach it by (http://google-emulator:8080): discovery, client
+    /// secret files and every answer name it, and the control API accepts its Host; ID tokens'
+    /// iss is this URL unless --iss says otherwise
+    #[arg(long, value_name = "URL", value_parser = crate::emulator::public_base_url)]
+    pub public_url: Option<String>,
+
+    /// The control API's token, then required as `Authorization: Bearer TOKEN` (prefer
+    /// GSIGNIN_EMULATOR_CONTROL_TOKEN: other local users can read argv) [default: a random
+    /// one, printed at start, on any address but loopback]
+    #[arg(long, value_name = "TOKEN")]
+    pub control_token: Option<String>,
+
+    /// GSIGNIN_EMULATOR_CONTROL_TOKEN: the control token, from the environment (where other
+    /// local users cannot read it, unlike argv); a separate argument so that `run` knows where
+    /// the token came from
+    #[arg(
+        long = "control-token-from-env",
+        hide = true,
+        env = crate::envvars::EMULATOR_CONTROL_TOKEN,
+        hide_env_values = true
+    )]
+    pub control_token_from_env: Option<String>,
 
     /// Write a client secret file for the emulator's web client to PATH
     #[arg(long, value_name = "PATH")]
@@ -602,13 +639,13 @@ pub struct EmulatorArgs {
 
     /// The `iss` of ID tokens (and discovery's `issuer`): Google's (what Google's own libraries
     /// verify), its legacy spelling, or `url` (the emulator's URL, for strict OpenID clients)
+    /// [default: https://accounts.google.com; with --public-url, url]
     #[arg(
         long,
         value_name = "ISS",
-        default_value = "https://accounts.google.com",
         value_parser = ["https://accounts.google.com", "accounts.google.com", "url"]
     )]
-    pub iss: String,
+    pub iss: Option<String>,
 }
 
 #[cfg(test)]

@@ -18,6 +18,11 @@ pub const INSECURE_HTTP: &str = "GSIGNIN_INSECURE_HTTP";
 pub const NO_COLOR: &str = "NO_COLOR";
 /// The browser `login` opens (as Python's webbrowser reads it).
 pub const BROWSER: &str = "BROWSER";
+/// A secret: `gsignin emulator`'s control token, better here than in argv (which other users
+/// can read).
+pub const EMULATOR_CONTROL_TOKEN: &str = "GSIGNIN_EMULATOR_CONTROL_TOKEN";
+/// Set by the completion script a shell loads: gsignin answers with completions.
+pub const COMPLETE: &str = "COMPLETE";
 
 /// Every variable and what it does.
 pub const ALL: &[(&str, &str)] = &[
@@ -46,7 +51,26 @@ pub const ALL: &[(&str, &str)] = &[
         BROWSER,
         "the browser `login` opens: commands separated by `:`, %s for the URL",
     ),
+    (
+        COMPLETE,
+        "set by the script `gsignin completions SHELL` prints: answer with completions",
+    ),
+    (
+        EMULATOR_CONTROL_TOKEN,
+        "`emulator`'s control token (--control-token), required as Bearer on /control/*",
+    ),
 ];
+
+/// The end of `gsignin --help`: the exit codes, then every variable gsignin reads (the man
+/// page has them as its ENVIRONMENT section).
+pub fn long_help_tail(exit_codes: &str) -> String {
+    // Name, then what it does on its own line: clap wraps long lines without indenting them.
+    let vars: Vec<String> = ALL
+        .iter()
+        .map(|(name, about)| format!("  {name}\n      {about}"))
+        .collect();
+    format!("{exit_codes}\n\nEnvironment:\n{}", vars.join("\n"))
+}
 
 #[cfg(test)]
 mod tests {

@@ -49,7 +49,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::Whoami(args) => whoami::run(ctx, args),
         Command::Emulator(args) => emulator::run(ctx, args),
         Command::Demo => demo::run(ctx),
-        Command::Completions { .. } | Command::Man => {
+        Command::Completions { .. } | Command::Man { .. } => {
             standalone(&command).unwrap_or_else(|| unreachable!("matched above"))
         }
     }
@@ -60,7 +60,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
 pub fn standalone(command: &Command) -> Option<Result<Outcome>> {
     match command {
         Command::Completions { shell } => Some(Ok(docs::completions(*shell))),
-        Command::Man => Some(docs::man()),
+        Command::Man { command } => Some(docs::man(command.as_deref())),
         _ => None,
     }
 }

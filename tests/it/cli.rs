@@ -1,7 +1,7 @@
 //! The command line itself: help, version, usage errors, the demo, the emulator command, and
 //! whoami's basic verdicts.
 
-use crate::support::{Env, bare_cmd, json_error, stderr, stdout};
+use crate::support::{Env, bare_cmd, exits, json_error, stderr, stdout};
 use serde_json::Value;
 use std::io::BufRead;
 
@@ -254,10 +254,30 @@ fn whoami_without_a_known_audience_reports_the_check_skipped() {
     assert_eq!(v["checks"]["aud"]["status"], "skipped");
 }
 
-/// The committed completions and man page are what the current CLI generates; regenerate with
-/// `for s in bash zsh fish elvish powershell; do gsignin completions $s > completions/gsignin.$s; done; gsignin man > man/gsignin.1`.
+/// The commands with their own man page, gsignin-COMMAND(1).
+const COMMANDS: &[&str] = &[
+    "exchange",
+    "login",
+    "receive",
+    "refresh",
+    "token",
+    "status",
+    "revoke",
+    "drive-appfolder",
+    "api",
+    "whoami",
+    "emulator",
+    "demo",
+    "completions",
+    "man",
+];
+
+/// The committed completions and man pages are what the current CLI generates; regenerate
+/// with: `for s in bash zsh fish elvish powershell; do gsignin
+/// completions $s > completions/gsignin.$s; done; gsignin man > man/gsignin.1; for c in
+/// $(ls man | sed -n 's/^gsignin-\(.*\)\.1$/\1/p'); do gsignin man $c > man/gsignin-$c.1; done`.
 #[test]
-fn committed_completions_and_man_page_match_the_cli() {
+fn committed_completions_and_man_pages_match_the_cli() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let out = bare_cmd().args(["completions", shell]).output().unwrap();
@@ -269,13 +289,92 @@ fn committed_completions_and_man_page_match_the_cli() {
             "completions/gsignin.{shell} is stale: regenerate it (see this test's comment)"
         );
     }
-    let out = bare_cmd().arg("man").output().unwrap();
-    let committed = std::fs::read_to_string(root.join("man/gsignin.1")).unwrap();
-    assert!(
-        stdout(&out) == committed,
-        "man/gsignin.1 is stale: regenerate it"
+    let pages = std::iter::once(("gsignin.1".to_string(), vec!["man".to_string()])).chain(
+        COMMANDS.iter().map(|c| {
+            (
+                format!("gsignin-{c}.1"),
+                vec!["man".to_string(), (*c).to_string()],
+            )
+        }),
     );
-    assert!(committed.contains("Exit codes:"));
+    for (page, args) in pages {
+        let out = bare_cmd().args(&args).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let committed = std::fs::read_to_string(root.join("man").join(&page))
+            .unwrap_or_else(|e| panic!("man/{page}: {e}"));
+        assert!(
+            stdout(&out) == committed,
+            "man/{page} is stale: regenerate it (see this test's comment)"
+        );
+        // Every page SEE ALSO names is shipped.
+        let see_also = committed
+            .split(".SH \"SEE ALSO\"")
+            .nth(1)
+            .unwrap_or_default();
+        for named in see_also.split("\\fB").skip(1) {
+            let name = named.split("\\fR").next().unwrap().replace("\\-", "-");
+            assert!(
+                root.join("man").join(format!("{name}.1")).exists(),
+                "{page} names {name}(1), which man/ lacks"
+            );
+        }
+    }
+    let main = std::fs::read_to_string(root.join("man/gsignin.1")).unwrap();
+    assert!(main.contains("Exit codes:"));
+    for var in [
+        "GSIGNIN_REFRESH_TOKEN",
+        "GSIGNIN_HOME",
+        "GSIGNIN_INSECURE_HTTP",
+        "GSIGNIN_CLIENT_SECRET_JSON",
+    ] {
+        assert!(main.contains(var), "ENVIRONMENT lacks {var}");
+        let help = stdout(&bare_cmd().arg("--help").output().unwrap());
+        assert!(help.contains(var), "--help lacks {var}");
+    }
+}
+
+/// `--profile` completes the profiles stored now (clap's dynamic completion: the shell's
+/// script asks gsignin), not file names.
+#[test]
+fn profile_completes_the_stored_profiles() {
+    let env = Env::new();
+    for profile in ["alice", "ci-bot"] {
+        exits(
+            env.cmd().args([
+                "exchange",
+                &env.code_for(&format!("{profile}@example.com")),
+                "--profile",
+                profile,
+            ]),
+            0,
+        );
+    }
+    let out = bare_cmd()
+        .env("GSIGNIN_HOME", env.home())
+        .env("COMPLETE", "fish")
+        .args(["--", "gsignin", "token", "--profile", ""])
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "alice\nci-bot\n", "{}", stderr(&out));
+    // Subcommands and flags come from the same engine.
+    let out = bare_cmd()
+        .env("COMPLETE", "fish")
+        .args(["--", "gsignin", "ap"])
+        .output()
+        .unwrap();
+    assert!(stdout(&out).starts_with("api\t"), "{}", stdout(&out));
+}
+
+/// A command's help lists its own options first, then the global ones under their heading.
+#[test]
+fn a_commands_help_shows_its_own_options_before_the_global_ones() {
+    let help = stdout(&bare_cmd().args(["api", "--help"]).output().unwrap());
+    let own = help.find("--paginate").unwrap();
+    let global = help
+        .find("Global options:")
+        .expect("a Global options heading");
+    assert!(own < global, "{help}");
+    assert!(help[global..].contains("--profile"));
 }
 
 #[test]
