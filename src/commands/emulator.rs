@@ -1,15 +1,18 @@
-//! `gsignin emulator`: serve the local Google until interrupted.
+//! `gsignin emulator`: serve the local Google until interrupted: on loopback for a developer,
+//! or, with `--bind` and `--public-url`, as a service other machines reach (a CI service
+//! container), its control API then behind a token.
 
 use crate::cli::EmulatorArgs;
 use crate::context::Ctx;
-use crate::emulator::Emulator;
 use crate::emulator::state::{
     INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
 };
+use crate::emulator::{Emulator, Iss};
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::output::{Data, Outcome};
 use std::io::Write;
+use std::path::{Path, PathBuf};
 
 pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
     if !crate::google::endpoints::Endpoints::is_google(&ctx.settings().issuer) {
@@ -18,48 +21,141 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
             ctx.settings().issuer
         ));
     }
-    let cannot_listen = |e: std::io::Error| {
-        Error::cannot_listen(
-            &format!("127.0.0.1 port {}", args.port),
-            &e,
-            "pick another --port, or 0 for any free one",
-        )
+    let chosen = chosen_token(ctx, &args);
+    let emulator = start(&args, chosen)?;
+    if let Some(token) = emulator.control_token() {
+        // Whatever this run says on stderr is scrubbed of it.
+        ctx.diagnostics().seen().add(token);
+    }
+    warn_about_the_network(ctx, &args, &emulator);
+    let ca_path = write_ca(&emulator, &args)?;
+    write_client_secrets(&emulator, &args)?;
+    let started = Started::of(&emulator, &args, chosen.is_some());
+    let env = environment(&started.url, &args, ca_path.as_deref());
+    let text = if ctx.settings().json {
+        format!("{}\n", startup_json(&started, &args, &env))
+    } else {
+        banner(&started, &args, &env)
     };
+    {
+        let mut out = ctx.io().stdout.borrow_mut();
+        let _ = out.write_all(text.as_bytes());
+        let _ = out.flush();
+    }
+    emulator.wait();
+    Ok(Outcome {
+        data: Data::None,
+        failure: None,
+    })
+}
+
+/// The control token the operator chose: `--control-token` (warned: argv is readable by every
+/// local user), else GSIGNIN_EMULATOR_CONTROL_TOKEN.
+fn chosen_token<'a>(ctx: &Ctx, args: &'a EmulatorArgs) -> Option<&'a str> {
+    if let Some(token) = &args.control_token {
+        ctx.diagnostics().seen().add(token);
+        ctx.warn(&format!(
+            "--control-token puts the token in argv, which every local user can read (ps, /proc): set {} instead",
+            crate::envvars::EMULATOR_CONTROL_TOKEN
+        ));
+        return Some(token);
+    }
+    args.control_token_from_env.as_deref()
+}
+
+/// Starts the emulator as the options say. A token it cannot use is a usage error (exit 2),
+/// an address it cannot take exit 6, before anything is written.
+fn start(args: &EmulatorArgs, token: Option<&str>) -> Result<Emulator> {
     let mut builder = Emulator::builder()
         .port(args.port)
+        .bind(args.bind)
         .rotate_refresh_tokens(args.rotate_refresh_tokens)
         .testing_mode(args.testing_mode)
         .auto_approve(args.auto_approve);
-    if let Some(iss) = crate::emulator::Iss::parse(&args.iss) {
+    if let Some(url) = &args.public_url {
+        builder = builder.public_url(url.as_str());
+    }
+    if let Some(token) = token {
+        builder = builder.control_token(token);
+    }
+    if let Some(iss) = args.iss.as_deref().and_then(Iss::parse) {
         builder = builder.iss(iss);
     }
     if args.tls {
         builder = builder.tls();
     }
-    let emulator = builder.start().map_err(cannot_listen)?;
-    let ca_path = match emulator.ca_pem() {
-        Some(ca) => {
-            let port = emulator
-                .base_url()
-                .rsplit(':')
-                .next()
-                .unwrap_or("0")
-                .to_string();
-            let path = args.write_ca.clone().unwrap_or_else(|| {
-                std::env::temp_dir().join(format!("gsignin-emulator-ca-{port}.pem"))
-            });
-            fsutil::write_private_atomic(&path, ca.as_bytes()).map_err(|e| {
-                Error::other(
-                    format!("cannot write the CA certificate to {}: {e}", path.display()),
-                    "choose a writable path with --write-ca",
-                )
-            })?;
-            Some(std::path::absolute(&path).unwrap_or(path))
-        }
-        None => None,
+    builder.start().map_err(|e| match e.kind() {
+        std::io::ErrorKind::InvalidInput => Error::usage(
+            e.to_string(),
+            format!(
+                "choose another: export {}=$(openssl rand -hex 32)",
+                crate::envvars::EMULATOR_CONTROL_TOKEN
+            ),
+        ),
+        std::io::ErrorKind::AddrNotAvailable => Error::cannot_listen(
+            &format!("{} port {}", args.bind, args.port),
+            &e,
+            "--bind an address of this machine, or 0.0.0.0 (::) for all of them",
+        ),
+        _ => Error::cannot_listen(
+            &format!("{} port {}", args.bind, args.port),
+            &e,
+            "pick another --port, or 0 for any free one",
+        ),
+    })
+}
+
+/// Beyond loopback, what the operator should know: who can reach it, and whether the URL its
+/// answers name is one other machines can use.
+fn warn_about_the_network(ctx: &Ctx, args: &EmulatorArgs, emulator: &Emulator) {
+    if args.bind.to_canonical().is_loopback() {
+        return;
+    }
+    ctx.warn(&format!(
+        "listening on {}: whoever reaches it can sign in as any account with its public client secrets; keep it on a private network (a CI service network)",
+        listen_addr(args, emulator)
+    ));
+    if args.public_url.is_none() && args.bind.is_unspecified() {
+        ctx.warn(&format!(
+            "its answers name {}, which other machines cannot reach: give --public-url with the URL they use (http://google-emulator:8080)",
+            emulator.base_url()
+        ));
+    }
+}
+
+/// The address and port it listens on (`0.0.0.0:8080`, `[::]:8080`).
+fn listen_addr(args: &EmulatorArgs, emulator: &Emulator) -> std::net::SocketAddr {
+    let port = emulator
+        .base_url()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(args.port);
+    std::net::SocketAddr::new(args.bind, port)
+}
+
+/// With `--tls`: the throw-away CA's certificate, written for SSL_CERT_FILE.
+fn write_ca(emulator: &Emulator, args: &EmulatorArgs) -> Result<Option<PathBuf>> {
+    let Some(ca) = emulator.ca_pem() else {
+        return Ok(None);
     };
-    let base = emulator.base_url().to_string();
-    let write = |path: &std::path::Path, text: String, flag: &str| {
+    let port = listen_addr(args, emulator).port();
+    let path = args
+        .write_ca
+        .clone()
+        .unwrap_or_else(|| std::env::temp_dir().join(format!("gsignin-emulator-ca-{port}.pem")));
+    fsutil::write_private_atomic(&path, ca.as_bytes()).map_err(|e| {
+        Error::other(
+            format!("cannot write the CA certificate to {}: {e}", path.display()),
+            "choose a writable path with --write-ca",
+        )
+    })?;
+    Ok(Some(std::path::absolute(&path).unwrap_or(path)))
+}
+
+/// The client secret files asked for, naming the public URL.
+fn write_client_secrets(emulator: &Emulator, args: &EmulatorArgs) -> Result<()> {
+    let write = |path: &Path, text: String, flag: &str| {
         fsutil::write_private_atomic(path, text.as_bytes()).map_err(|e| {
             Error::other(
                 format!("cannot write {}: {e}", path.display()),
@@ -77,22 +173,54 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
             "--write-installed-client-secret",
         )?;
     }
-    let env = environment(&base, &args, ca_path.as_deref());
-    let banner = if ctx.settings().json {
-        format!("{}\n", startup_json(&base, &args, &env))
-    } else {
-        banner(&base, &args, &env)
-    };
-    {
-        let mut out = ctx.io().stdout.borrow_mut();
-        let _ = out.write_all(banner.as_bytes());
-        let _ = out.flush();
+    Ok(())
+}
+
+/// What the start-up lines say about the running emulator.
+struct Started<'a> {
+    /// The base URL its clients use and its answers name (`--public-url`, else `local`).
+    url: String,
+    /// Where a process on this machine reaches it.
+    local: String,
+    listen: std::net::SocketAddr,
+    /// A token this run made up, to print: a chosen one is never printed (the operator has
+    /// it, and start-up lines end up in CI logs).
+    new_token: Option<&'a str>,
+    token_required: bool,
+    iss: String,
+}
+
+impl<'a> Started<'a> {
+    fn of(emulator: &'a Emulator, args: &EmulatorArgs, token_chosen: bool) -> Started<'a> {
+        Started {
+            url: emulator.public_url(),
+            local: emulator.base_url().to_string(),
+            listen: listen_addr(args, emulator),
+            new_token: emulator.control_token().filter(|_| !token_chosen),
+            token_required: emulator.control_token().is_some(),
+            iss: emulator.iss(),
+        }
     }
-    emulator.wait();
-    Ok(Outcome {
-        data: Data::None,
-        failure: None,
-    })
+
+    /// The header a control request carries, as a curl argument (with a leading space).
+    fn curl_auth(&self) -> String {
+        match (self.new_token, self.token_required) {
+            (Some(token), _) => format!(" -H 'authorization: Bearer {token}'"),
+            (None, true) => format!(
+                " -H \"authorization: Bearer ${}\"",
+                crate::envvars::EMULATOR_CONTROL_TOKEN
+            ),
+            (None, false) => String::new(),
+        }
+    }
+
+    /// Whether ID tokens carry Google's `iss` while clients reach it on another host: Google's
+    /// libraries accept that (given the certs URL), OpenID clients and gsignin do not.
+    fn googles_iss_elsewhere(&self) -> bool {
+        let elsewhere =
+            url::Url::parse(&self.url).is_ok_and(|u| !crate::server::net::is_loopback(&u));
+        elsewhere && self.iss != self.url
+    }
 }
 
 /// The variables that point gsignin (or any backend) at the emulator: name, value, and what
@@ -100,9 +228,9 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
 fn environment(
     base: &str,
     args: &EmulatorArgs,
-    ca: Option<&std::path::Path>,
+    ca: Option<&Path>,
 ) -> Vec<(&'static str, String, &'static str)> {
-    let shown = |path: &std::path::PathBuf| {
+    let shown = |path: &PathBuf| {
         std::path::absolute(path)
             .unwrap_or(path.clone())
             .display()
@@ -113,6 +241,15 @@ fn environment(
         (crate::envvars::DRIVE_URL, format!("{base}/drive/v3"), ""),
         (crate::envvars::API_URL, base.to_string(), ""),
     ];
+    let plain_http_elsewhere = url::Url::parse(base)
+        .is_ok_and(|u| u.scheme() == "http" && !crate::server::net::is_loopback(&u));
+    if plain_http_elsewhere {
+        env.push((
+            crate::envvars::INSECURE_HTTP,
+            "1".to_string(),
+            "plain http to a host other than loopback: for an emulator only",
+        ));
+    }
     if let Some(ca) = ca {
         env.push((
             "SSL_CERT_FILE",
@@ -137,11 +274,11 @@ fn environment(
 
 /// `emulator --json`: the start-up as one JSON object, for scripts and CI.
 fn startup_json(
-    base: &str,
+    started: &Started<'_>,
     args: &EmulatorArgs,
     env: &[(&'static str, String, &'static str)],
 ) -> serde_json::Value {
-    let path = |p: &Option<std::path::PathBuf>| {
+    let path = |p: &Option<PathBuf>| {
         p.as_ref().map(|p| {
             std::path::absolute(p)
                 .unwrap_or(p.clone())
@@ -153,8 +290,12 @@ fn startup_json(
         .iter()
         .map(|(name, value, _)| ((*name).to_string(), value.clone().into()))
         .collect();
+    let base = &started.url;
     serde_json::json!({
         "url": base,
+        "local_url": started.local,
+        "listen": started.listen.to_string(),
+        "iss": started.iss,
         "web_client": {"client_id": WEB_CLIENT_ID, "client_secret": WEB_CLIENT_SECRET},
         "installed_client": {"client_id": INSTALLED_CLIENT_ID, "client_secret": INSTALLED_CLIENT_SECRET},
         "client_secret_file": path(&args.write_client_secret),
@@ -162,12 +303,20 @@ fn startup_json(
         "env": vars,
         "authorization_endpoint": format!("{base}/o/oauth2/v2/auth"),
         "control": format!("{base}/control"),
+        "control_token_required": started.token_required,
+        "control_token": started.new_token,
     })
 }
 
 /// What the emulator prints at start: its base URL first (scripts read it), then the
-/// environment to point gsignin (or any backend) at it, its clients and how to mint a code.
-fn banner(base: &str, args: &EmulatorArgs, env: &[(&'static str, String, &'static str)]) -> String {
+/// environment to point gsignin (or any backend) at it, its clients, how to mint a code, and
+/// the control token it made up, if it made one.
+fn banner(
+    started: &Started<'_>,
+    args: &EmulatorArgs,
+    env: &[(&'static str, String, &'static str)],
+) -> String {
+    let base = &started.url;
     let mut exports = String::new();
     for (name, value, about) in env {
         exports.push_str(&format!("export {name}={value}"));
@@ -179,9 +328,15 @@ fn banner(base: &str, args: &EmulatorArgs, env: &[(&'static str, String, &'stati
     if args.write_client_secret.is_none() && args.write_installed_client_secret.is_none() {
         exports.push_str("# add --write-client-secret PATH (web client) or --write-installed-client-secret PATH (Desktop client) to get a client secret file\n");
     }
+    let listening = if started.local == *base {
+        String::new()
+    } else {
+        format!(", listening on {}", started.listen)
+    };
+    let auth = started.curl_auth();
     format!(
         "{base}\n\
-         # gsignin emulator: Google Sign-In on {base} (Ctrl-C stops it)\n\
+         # gsignin emulator: Google Sign-In on {base}{listening} (Ctrl-C stops it)\n\
          # Point gsignin at it:\n\
          {exports}\
          # On a machine without a keyring (most CI): export GSIGNIN_STORE=file\n\
@@ -189,9 +344,38 @@ fn banner(base: &str, args: &EmulatorArgs, env: &[(&'static str, String, &'stati
          # Its Desktop client: client_id {INSTALLED_CLIENT_ID}, client_secret {INSTALLED_CLIENT_SECRET}\n\
          # Authorization page: {base}/o/oauth2/v2/auth (sign-in, consent, PKCE; --auto-approve skips the pages)\n\
          # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\
-         #   code=$(curl -s -X POST {base}/control/codes -H 'content-type: application/json' -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
+         #   code=$(curl -s -X POST {base}/control/codes -H 'content-type: application/json'{auth} -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
          #   printf '%s' \"$code\" | gsignin exchange -   (stdin: argv is readable by every local user)\n\
          # Control API: POST /control/codes, POST|DELETE /control/faults, POST /control/clock,\n\
-         #   POST /control/keys/rotate, POST /control/grants, POST /control/settings, GET /control/stats\n"
+         #   POST /control/keys/rotate, POST /control/grants, POST /control/settings, GET /control/stats\n\
+         {}{}",
+        control_lines(started),
+        iss_lines(started),
+    )
+}
+
+/// How to get past the control API's token, when it has one.
+fn control_lines(started: &Started<'_>) -> String {
+    match (started.new_token, started.token_required) {
+        (Some(token), _) => format!(
+            "# control token: {token}\n\
+             #   every /control/ request needs Authorization: Bearer TOKEN (choose your own with {})\n",
+            crate::envvars::EMULATOR_CONTROL_TOKEN
+        ),
+        (None, true) => "# Every /control/ request needs Authorization: Bearer with the control token you chose\n"
+            .to_string(),
+        (None, false) => String::new(),
+    }
+}
+
+/// What a client must do with Google's `iss` on a service reached by another name.
+fn iss_lines(started: &Started<'_>) -> String {
+    if !started.googles_iss_elsewhere() {
+        return String::new();
+    }
+    format!(
+        "# ID tokens carry iss {}: Google's libraries accept them given the certs URL {}/oauth2/v1/certs;\n\
+         #   gsignin and OpenID clients, which match discovery's issuer to its URL, need the default --iss (url)\n",
+        started.iss, started.url
     )
 }

@@ -22,6 +22,7 @@ mod network;
 mod receive;
 mod refresh;
 mod secrets;
+mod service;
 mod snapshots;
 mod support;
 mod whoami;

@@ -1,5 +1,6 @@
 //! The control API, for tests and for people driving the emulator: mint a serverAuthCode as a
-//! mobile sign-in would, inject faults, move the clock, rotate keys, read hit counters.
+//! mobile sign-in would, inject faults, move the clock, rotate keys, read hit counters. Who
+//! may call it is `guard`'s concern.
 
 use super::Shared;
 use super::state::{Fault, MintRequest};
@@ -10,42 +11,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::json;
-
-/// The control API is for whoever runs the emulator, on this machine: it answers only requests
-/// whose Host is a loopback name (a web page on another name, even one that DNS points at
-/// 127.0.0.1, is refused) and, for anything that changes state, only JSON bodies (a form on
-/// any web page can POST form-encoded data cross-site; JSON needs a preflight it never gets).
-pub async fn guard_control(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
-    if !req.uri().path().starts_with("/control/") {
-        return next.run(req).await;
-    }
-    let host = req
-        .headers()
-        .get(axum::http::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    if !crate::server::net::is_loopback_host(host) {
-        return json_response(
-            StatusCode::FORBIDDEN,
-            &json!({"error": "the control API answers only on a loopback Host (127.0.0.1, localhost, [::1])"}),
-            true,
-        );
-    }
-    let json_body = req
-        .headers()
-        .get(axum::http::header::CONTENT_TYPE)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if req.method() != axum::http::Method::GET && !json_body {
-        return json_response(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            &json!({"error": "the control API takes JSON only: send Content-Type: application/json (an empty body is `{}`)"}),
-            true,
-        );
-    }
-    next.run(req).await
-}
 
 /// Longest text a minted code may carry in one field (an email address is at most 320).
 const MAX_FIELD: usize = 320;

@@ -1,4 +1,6 @@
-//! A local Google Sign-In: axum on 127.0.0.1 with Google's semantics (google-protocol.md).
+//! A local Google Sign-In: axum on 127.0.0.1 with Google's semantics (google-protocol.md), or,
+//! as a service (a CI service container), on any address under a public URL, its control API
+//! then behind a token (`builder`, `listen`, `guard`).
 //!
 //! It is production code: `gsignin emulator` serves it for other teams' CI, `gsignin demo`
 //! runs it in-process, and the tests start one per test on port 0. Each instance owns a
@@ -12,11 +14,14 @@
 //! apply to them as to every path.
 
 mod authorize;
+mod builder;
 mod control;
 mod drive;
 mod gmail;
 mod google_api;
+mod guard;
 mod info;
+mod listen;
 mod page;
 mod people;
 #[doc(hidden)]
@@ -37,6 +42,8 @@ use std::time::Duration;
 
 pub(crate) type Shared = Arc<Mutex<EmuState>>;
 
+pub use builder::Builder;
+pub use listen::public_base_url;
 pub use state::{Fault, Iss, MintRequest, User};
 
 /// A running emulator. Dropping it stops the server.
@@ -54,91 +61,19 @@ pub use state::{Fault, Iss, MintRequest, User};
 pub struct Emulator {
     base_url: String,
     ca_pem: Option<String>,
+    control_token: Option<guard::ControlToken>,
     state: Shared,
     server: crate::server::Background,
 }
 
-/// How an emulator starts: [`Emulator::builder`], then [`Builder::start`].
-#[derive(Debug, Default, Clone)]
-pub struct Builder {
-    port: u16,
-    tls: bool,
-    header_timeout: Option<Duration>,
-    iss: Option<Iss>,
-    rotate_refresh_tokens: bool,
-    testing_mode: bool,
-    auto_approve: bool,
-}
-
-impl Builder {
-    /// The port on 127.0.0.1 (default 0: any free one; see [`Emulator::base_url`]).
-    pub fn port(mut self, port: u16) -> Self {
-        self.port = port;
-        self
-    }
-
-    /// Serve HTTPS with a throw-away CA, whose certificate [`Emulator::ca_pem`] returns.
-    pub fn tls(mut self) -> Self {
-        self.tls = true;
-        self
-    }
-
-    /// Close connections whose request head takes longer than this, or that stay idle that
-    /// long (default 10 s).
-    pub fn header_timeout(mut self, timeout: Duration) -> Self {
-        self.header_timeout = Some(timeout);
-        self
-    }
-
-    /// The `iss` its ID tokens and discovery carry (default Google's,
-    /// `https://accounts.google.com`, which Google's own client libraries require).
-    pub fn iss(mut self, iss: Iss) -> Self {
-        self.iss = Some(iss);
-        self
-    }
-
-    /// Issue a new refresh token on every refresh, and revoke the whole grant when a
-    /// rotated-away one is used again (as many certified providers do; Google does not).
-    pub fn rotate_refresh_tokens(mut self, on: bool) -> Self {
-        self.rotate_refresh_tokens = on;
-        self
-    }
-
-    /// The app is in Google's Testing publishing status: refresh tokens expire after 7 days.
-    pub fn testing_mode(mut self, on: bool) -> Self {
-        self.testing_mode = on;
-        self
-    }
-
-    /// The authorization page approves at once, as the `login_hint` user (headless tests).
-    pub fn auto_approve(mut self, on: bool) -> Self {
-        self.auto_approve = on;
-        self
-    }
-
-    /// Binds and serves on a thread of its own.
-    pub fn start(self) -> std::io::Result<Emulator> {
-        let tls = if self.tls {
-            Some(crate::server::tls::generate().map_err(std::io::Error::other)?)
-        } else {
-            None
-        };
-        let emulator = Emulator::launch(
-            self.port,
-            tls,
-            self.header_timeout.unwrap_or(HEADER_TIMEOUT),
-        )?;
-        {
-            let mut st = emulator.lock();
-            st.rotate_refresh_tokens = self.rotate_refresh_tokens;
-            st.testing_mode = self.testing_mode;
-            st.auto_approve = self.auto_approve;
-            if let Some(iss) = self.iss {
-                st.iss = iss;
-            }
-        }
-        Ok(emulator)
-    }
+/// What [`Builder::start`] hands the server: everything checked, the state complete.
+pub(crate) struct Serve {
+    pub listener: std::net::TcpListener,
+    pub base_url: String,
+    pub state: EmuState,
+    pub tls: Option<crate::server::tls::Tls>,
+    pub header_timeout: Duration,
+    pub control_token: Option<guard::ControlToken>,
 }
 
 /// What became of a refresh token the emulator issued.
@@ -170,15 +105,16 @@ impl Emulator {
         Self::builder().port(port).start()
     }
 
-    fn launch(
-        port: u16,
-        tls: Option<crate::server::tls::Tls>,
-        header_timeout: Duration,
-    ) -> std::io::Result<Emulator> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
-        let scheme = if tls.is_some() { "https" } else { "http" };
-        let base_url = format!("{scheme}://{}", listener.local_addr()?);
-        let state: Shared = Arc::new(Mutex::new(EmuState::new(base_url.clone())));
+    fn serve(serve: Serve) -> std::io::Result<Emulator> {
+        let Serve {
+            listener,
+            base_url,
+            state,
+            tls,
+            header_timeout,
+            control_token,
+        } = serve;
+        let state: Shared = Arc::new(Mutex::new(state));
         let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
         let config = crate::server::Config {
             tls: tls.map(|t| t.config),
@@ -186,16 +122,21 @@ impl Emulator {
             drain: Duration::ZERO,
             peers: false,
         };
+        let access = guard::Access {
+            shared: state.clone(),
+            token: control_token.clone(),
+        };
         let server = crate::server::Background::start(
             "gsignin-emulator",
             vec![listener],
-            router(state.clone()),
+            router(state.clone(), access),
             config,
             || Ok(async {}),
         )?;
         Ok(Emulator {
             base_url,
             ca_pem,
+            control_token,
             state,
             server,
         })
@@ -207,9 +148,23 @@ impl Emulator {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// `http://127.0.0.1:PORT` (or https): where every endpoint is.
+    /// `http://127.0.0.1:PORT` (or https): where every endpoint is, from this machine. The
+    /// bind address, but loopback for 0.0.0.0 (`http://[::1]:PORT` for ::).
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// The base URL its answers name: the [`Builder::public_url`] (or
+    /// [`Emulator::set_public_url`]), else [`Emulator::base_url`].
+    pub fn public_url(&self) -> String {
+        self.lock().public_url.clone()
+    }
+
+    /// The token the control API requires (`Authorization: Bearer TOKEN`), if it requires one:
+    /// the [`Builder::control_token`], or the random one a non-loopback bind made. For whoever
+    /// runs the emulator to hand out; never logged by it.
+    pub fn control_token(&self) -> Option<&str> {
+        self.control_token.as_ref().map(guard::ControlToken::reveal)
     }
 
     /// The throw-away CA's certificate (PEM) to trust, when started with [`Builder::tls`].
@@ -331,7 +286,9 @@ impl Emulator {
     }
 
     /// The base URL its discovery document, client secrets and `iss` (with [`Iss::Url`])
-    /// name, when it is reached through another one (a proxy, a service name).
+    /// name, when it is reached through another one (a proxy, a service name); its host and
+    /// port are a `Host` the control API accepts. [`Builder::public_url`] sets it at start,
+    /// checked.
     pub fn set_public_url(&self, url: &str) {
         self.lock().public_url = url.trim_end_matches('/').to_string();
     }
@@ -406,14 +363,16 @@ impl Emulator {
         self.lock().codes.get(code).is_some_and(|c| !c.used)
     }
 
-    /// A client secret file (web form) for the emulator's web (server) client.
+    /// A client secret file (web form) for the emulator's web (server) client, naming its
+    /// [`Emulator::public_url`].
     pub fn client_secret_json(&self) -> String {
-        client_secret_json(&self.base_url)
+        client_secret_json(&self.public_url())
     }
 
-    /// A client secret file (installed form) for the emulator's Desktop client.
+    /// A client secret file (installed form) for the emulator's Desktop client, naming its
+    /// [`Emulator::public_url`].
     pub fn installed_client_secret_json(&self) -> String {
-        installed_client_secret_json(&self.base_url)
+        installed_client_secret_json(&self.public_url())
     }
 
     /// Blocks until the emulator's server stops (it stops when the handle is dropped).
@@ -461,17 +420,13 @@ fn secret_file(kind: &str, id: &str, secret: &str, redirects: &[&str], base_url:
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
-/// A request head (or the next one on a kept-alive connection) must arrive whole within this;
-/// a client that sends half a request, or nothing, is disconnected.
-const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
-
 /// Distinct paths counted one by one in /control/stats.
 const MAX_COUNTERS: usize = 1000;
 
 /// Larger than any control request (a thousand seeded Drive files) or token request.
 const MAX_BODY: usize = 1 << 20;
 
-fn router(state: Shared) -> Router {
+fn router(state: Shared, access: guard::Access) -> Router {
     Router::new()
         .route("/.well-known/openid-configuration", get(discovery))
         // One handler for both spellings: discovery names v2, client secret files the legacy.
@@ -512,8 +467,13 @@ fn router(state: Shared) -> Router {
         .route("/control/stats", get(control::stats))
         .route("/control/grants", post(control::grants))
         .route("/control/settings", post(control::settings))
-        .route_layer(axum::middleware::from_fn(control::guard_control))
         .fallback(google_api::not_found)
+        // A layer, not a route layer: a made-up /control/ path is refused like a real one, so
+        // that nobody without the token learns which paths exist.
+        .layer(axum::middleware::from_fn_with_state(
+            access,
+            guard::guard_control,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             count_and_fault,

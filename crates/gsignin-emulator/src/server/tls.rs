@@ -1,5 +1,6 @@
-//! Throw-away HTTPS: for the emulator a CA and a certificate for 127.0.0.1 and localhost (so a
-//! backend, and gsignin's own tests, exercise real TLS, SSL_CERT_FILE and HTTPS proxies); for
+//! Throw-away HTTPS: for the emulator a CA and a certificate for 127.0.0.1, ::1 and localhost
+//! (and a service's public name), so a backend, and gsignin's own tests, exercise real TLS,
+//! SSL_CERT_FILE and HTTPS proxies; for
 //! `receive` one self-signed certificate for the names an app reaches it by, identified by its
 //! SHA-256 fingerprint.
 
@@ -16,6 +17,12 @@ pub struct Tls {
 
 /// A new CA and a server certificate it signed.
 pub fn generate() -> Result<Tls, String> {
+    generate_for(&[], &[])
+}
+
+/// A new CA and a server certificate it signed, also for `names` and `ips`: the host of the
+/// public URL a service emulator's clients reach it by, and a bind address other than loopback.
+pub fn generate_for(names: &[String], ips: &[std::net::IpAddr]) -> Result<Tls, String> {
     let err = |e: rcgen::Error| format!("cannot make the emulator's certificates: {e}");
     let ca_key = KeyPair::generate().map_err(err)?;
     let mut ca = CertificateParams::new(Vec::<String>::new()).map_err(err)?;
@@ -29,11 +36,23 @@ pub fn generate() -> Result<Tls, String> {
     let leaf_key = KeyPair::generate().map_err(err)?;
     // `emulator.test` (RFC 2606 reserves .test): the name under which a test reaches the
     // emulator through an HTTPS proxy, as a CI job reaches a service by name.
-    let mut leaf =
-        CertificateParams::new(vec!["localhost".to_string(), "emulator.test".to_string()])
-            .map_err(err)?;
-    leaf.subject_alt_names
-        .push(SanType::IpAddress(std::net::IpAddr::from([127, 0, 0, 1])));
+    let mut dns = vec!["localhost".to_string(), "emulator.test".to_string()];
+    for name in names {
+        if !dns.contains(name) {
+            dns.push(name.clone());
+        }
+    }
+    let mut leaf = CertificateParams::new(dns).map_err(err)?;
+    // Both loopback addresses: an emulator bound to ::1 (or ::) is reached at [::1].
+    for loopback in [
+        std::net::IpAddr::from([127, 0, 0, 1]),
+        std::net::IpAddr::from(std::net::Ipv6Addr::LOCALHOST),
+    ] {
+        leaf.subject_alt_names.push(SanType::IpAddress(loopback));
+    }
+    for ip in ips {
+        leaf.subject_alt_names.push(SanType::IpAddress(*ip));
+    }
     leaf.distinguished_name
         .push(DnType::CommonName, "gsignin emulator");
     let leaf_cert = leaf.signed_by(&leaf_key, &issuer).map_err(err)?;
