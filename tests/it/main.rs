@@ -20,6 +20,7 @@ mod keyring;
 mod login;
 mod network;
 mod receive;
+mod recipes;
 mod refresh;
 mod secrets;
 mod service;
