@@ -1,1 +1,1 @@
-complete --keep-order --exclusive --command gsignin --arguments "(COMPLETE=fish gsignin -- (commandline --current-process --tokenize --cut-at-cursor) (commandline --current-token))"
+complete --keep-order --exclusive --command gsignin --arguments "(GSIGNIN_COMPLETE=fish gsignin -- (commandline --current-process --tokenize --cut-at-cursor) (commandline --current-token))"

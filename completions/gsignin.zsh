@@ -6,7 +6,7 @@ function _clap_dynamic_completer_gsignin() {
     local completions=("${(@f)$( \
         _CLAP_IFS="$_CLAP_IFS" \
         _CLAP_COMPLETE_INDEX="$_CLAP_COMPLETE_INDEX" \
-        COMPLETE="zsh" \
+        GSIGNIN_COMPLETE="zsh" \
         gsignin -- "${words[@]}" 2>/dev/null \
     )}")
 

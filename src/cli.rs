@@ -360,7 +360,7 @@ pub struct SignInReportArgs {
 #[derive(Debug, Args, Default, Clone)]
 pub struct RequireArgs {
     /// Exit 4 (scope_missing) unless the grant holds SCOPE (repeatable); tokens still stored
-    #[arg(long = "require-scope", value_name = "SCOPE")]
+    #[arg(long = "require-scope", value_name = "SCOPE", value_parser = a_scope)]
     pub require_scopes: Vec<String>,
 
     /// Exit 4 (no_refresh_token) unless the sign-in holds a refresh token
@@ -598,17 +598,6 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "TOKEN")]
     pub control_token: Option<String>,
 
-    /// GSIGNIN_EMULATOR_CONTROL_TOKEN: the control token, from the environment (where other
-    /// local users cannot read it, unlike argv); a separate argument so that `run` knows where
-    /// the token came from
-    #[arg(
-        long = "control-token-from-env",
-        hide = true,
-        env = crate::envvars::EMULATOR_CONTROL_TOKEN,
-        hide_env_values = true
-    )]
-    pub control_token_from_env: Option<String>,
-
     /// Write a client secret file for the emulator's web client to PATH
     #[arg(long, value_name = "PATH")]
     pub write_client_secret: Option<PathBuf>,
@@ -646,6 +635,18 @@ pub struct EmulatorArgs {
         value_parser = ["https://accounts.google.com", "accounts.google.com", "url"]
     )]
     pub iss: Option<String>,
+}
+
+/// A scope as given on the command line: one word, checked before any code is spent.
+fn a_scope(given: &str) -> Result<String, String> {
+    let scope = given.trim();
+    if scope.is_empty() || scope.contains(char::is_whitespace) {
+        return Err(format!(
+            "`{given}` is not a scope: one word, such as drive.appdata or \
+             https://www.googleapis.com/auth/drive.appdata"
+        ));
+    }
+    Ok(scope.to_string())
 }
 
 #[cfg(test)]

@@ -34,6 +34,9 @@ pub struct Settings {
     pub home: Option<PathBuf>,
     /// GSIGNIN_REFRESH_TOKEN: a sign-in without any store (CI).
     pub refresh_token: Option<Secret>,
+    /// GSIGNIN_EMULATOR_CONTROL_TOKEN: `emulator`'s control token, read from the environment
+    /// only (argv is readable by every local user).
+    pub emulator_control_token: Option<Secret>,
     /// GSIGNIN_INSECURE_HTTP=1: plain http to hosts other than loopback (warned).
     pub insecure_http: bool,
     /// BROWSER: what `login` opens its URL with.
@@ -72,6 +75,9 @@ impl Settings {
             client_secret_json: secret(crate::envvars::CLIENT_SECRET_JSON),
             home: g.home.clone(),
             refresh_token: secret(crate::envvars::REFRESH_TOKEN),
+            emulator_control_token: env(crate::envvars::EMULATOR_CONTROL_TOKEN)
+                .filter(|v| !v.is_empty())
+                .map(Secret::new),
             insecure_http: env(crate::envvars::INSECURE_HTTP).is_some_and(|v| v == "1"),
             browser: env(crate::envvars::BROWSER),
         }
@@ -242,15 +248,14 @@ impl Ctx {
         Ok(client)
     }
 
-    /// The client secret file a profile was signed in with.
+    /// The client secret file a profile was signed in with (held to the default file's trust
+    /// rule: nobody named it in this run).
     pub fn client_secret_file(
         &self,
         path: &std::path::Path,
+        profile: &str,
     ) -> Result<crate::config::client_secret::ClientSecret> {
-        let client = crate::config::client_secret::ClientSecret::load(
-            Some(path),
-            &self.dirs.default_client_secret(),
-        )?;
+        let client = crate::config::client_secret::ClientSecret::load_remembered(path, profile)?;
         self.diag.seen().add(client.client_secret.expose());
         Ok(client)
     }

@@ -22,7 +22,7 @@ pub const BROWSER: &str = "BROWSER";
 /// can read).
 pub const EMULATOR_CONTROL_TOKEN: &str = "GSIGNIN_EMULATOR_CONTROL_TOKEN";
 /// Set by the completion script a shell loads: gsignin answers with completions.
-pub const COMPLETE: &str = "COMPLETE";
+pub const COMPLETE: &str = "GSIGNIN_COMPLETE";
 
 /// Every variable and what it does.
 pub const ALL: &[(&str, &str)] = &[

@@ -79,10 +79,16 @@ pub fn render_with(
     let (wrote, written) = match outcome.data {
         Data::Report {
             human: human_text,
-            json,
+            mut json,
         } => (
             true,
             if json_mode {
+                // A report that still fails (a grant short of --require-scope) says so in the
+                // one document scripts read, as the contract's error object.
+                if let (Some(e), Some(map)) = (&outcome.failure, json.as_object_mut()) {
+                    map.entry("error")
+                        .or_insert_with(|| error_json(e)["error"].clone());
+                }
                 writeln!(out, "{json}")
             } else {
                 write!(out, "{}", human(&human_text))

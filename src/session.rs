@@ -113,7 +113,16 @@ impl<'a> Session<'a> {
         let given = self.ctx.client_secret_given();
         let client = match (&p.client_secret, given) {
             (Some(Source::File(path)), false) if path.exists() => {
-                self.ctx.client_secret_file(path)?
+                self.ctx.client_secret_file(path, &self.name)?
+            }
+            (Some(Source::File(path)), false) => {
+                self.ctx.warn(&format!(
+                    "{}, the client secret file profile `{}` was signed in with, is gone: \
+                     using the default one",
+                    shown_path(path),
+                    self.name
+                ));
+                self.ctx.client_secret()?
             }
             (Some(Source::Inline), false) => {
                 return Err(Error::new(
@@ -157,7 +166,7 @@ impl<'a> Session<'a> {
     pub fn endpoints(&self) -> Result<Endpoints> {
         let settings = self.ctx.settings();
         let issuer = match &self.profile {
-            Some(p) if settings.issuer_given && p.issuer != settings.issuer => {
+            Some(p) if settings.issuer_given && !same_issuer(&p.issuer, &settings.issuer) => {
                 return Err(Error::new(
                     Code::ProfileMismatch,
                     format!(
@@ -384,6 +393,18 @@ impl<'a> Session<'a> {
             None => "GSIGNIN_REFRESH_TOKEN (not stored)".to_string(),
         }
     }
+}
+
+/// Whether two spellings name one issuer: URLs compared as parsed (scheme and host case, a
+/// trailing slash, a default port), anything else as written.
+fn same_issuer(a: &str, b: &str) -> bool {
+    let norm = |s: &str| {
+        url::Url::parse(s).map_or_else(
+            |_| s.trim_end_matches('/').to_string(),
+            |u| u.as_str().trim_end_matches('/').to_string(),
+        )
+    };
+    norm(a) == norm(b)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -35,7 +35,7 @@ pub fn man_page(command: Option<&str>) -> Result<String> {
                 .find(|c| c.get_name() == name)
                 .ok_or_else(|| {
                     Error::usage(
-                        format!("no command `{name}`"),
+                        format!("no command `{}`", crate::redact::escape_controls(name)),
                         "gsignin man COMMAND, for one of the commands in `gsignin --help`",
                     )
                 })?

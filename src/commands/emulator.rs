@@ -51,7 +51,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
 
 /// The control token the operator chose: `--control-token` (warned: argv is readable by every
 /// local user), else GSIGNIN_EMULATOR_CONTROL_TOKEN.
-fn chosen_token<'a>(ctx: &Ctx, args: &'a EmulatorArgs) -> Option<&'a str> {
+fn chosen_token<'a>(ctx: &'a Ctx, args: &'a EmulatorArgs) -> Option<&'a str> {
     if let Some(token) = &args.control_token {
         ctx.diagnostics().seen().add(token);
         ctx.warn(&format!(
@@ -60,7 +60,9 @@ fn chosen_token<'a>(ctx: &Ctx, args: &'a EmulatorArgs) -> Option<&'a str> {
         ));
         return Some(token);
     }
-    args.control_token_from_env.as_deref()
+    let token = ctx.settings().emulator_control_token.as_ref()?;
+    ctx.diagnostics().seen().add(token.expose());
+    Some(token.expose())
 }
 
 /// Starts the emulator as the options say. A token it cannot use is a usage error (exit 2),
@@ -115,7 +117,7 @@ fn warn_about_the_network(ctx: &Ctx, args: &EmulatorArgs, emulator: &Emulator) {
         "listening on {}: whoever reaches it can sign in as any account with its public client secrets; keep it on a private network (a CI service network)",
         listen_addr(args, emulator)
     ));
-    if args.public_url.is_none() && args.bind.is_unspecified() {
+    if args.public_url.is_none() && args.bind.to_canonical().is_unspecified() {
         ctx.warn(&format!(
             "its answers name {}, which other machines cannot reach: give --public-url with the URL they use (http://google-emulator:8080)",
             emulator.base_url()
@@ -202,15 +204,20 @@ impl<'a> Started<'a> {
         }
     }
 
-    /// The header a control request carries, as a curl argument (with a leading space).
-    fn curl_auth(&self) -> String {
-        match (self.new_token, self.token_required) {
-            (Some(token), _) => format!(" -H 'authorization: Bearer {token}'"),
-            (None, true) => format!(
-                " -H \"authorization: Bearer ${}\"",
-                crate::envvars::EMULATOR_CONTROL_TOKEN
-            ),
-            (None, false) => String::new(),
+    /// How a control request in the banner's example gets its token: from the variable,
+    /// through curl's stdin (`-H @-`), so that the token is printed once (its own line) and
+    /// never in a command line. Returns what goes before `curl` and the curl argument.
+    fn curl_auth(&self) -> (String, &'static str) {
+        if self.token_required {
+            (
+                format!(
+                    "printf 'authorization: Bearer %s\\n' \"${}\" | ",
+                    crate::envvars::EMULATOR_CONTROL_TOKEN
+                ),
+                " -H @-",
+            )
+        } else {
+            (String::new(), "")
         }
     }
 
@@ -333,7 +340,7 @@ fn banner(
     } else {
         format!(", listening on {}", started.listen)
     };
-    let auth = started.curl_auth();
+    let (feed, auth) = started.curl_auth();
     format!(
         "{base}\n\
          # gsignin emulator: Google Sign-In on {base}{listening} (Ctrl-C stops it)\n\
@@ -344,7 +351,7 @@ fn banner(
          # Its Desktop client: client_id {INSTALLED_CLIENT_ID}, client_secret {INSTALLED_CLIENT_SECRET}\n\
          # Authorization page: {base}/o/oauth2/v2/auth (sign-in, consent, PKCE; --auto-approve skips the pages)\n\
          # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\
-         #   code=$(curl -s -X POST {base}/control/codes -H 'content-type: application/json'{auth} -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
+         #   code=$({feed}curl -s -X POST {base}/control/codes -H 'content-type: application/json'{auth} -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
          #   printf '%s' \"$code\" | gsignin exchange -   (stdin: argv is readable by every local user)\n\
          # Control API: POST /control/codes, POST|DELETE /control/faults, POST /control/clock,\n\
          #   POST /control/keys/rotate, POST /control/grants, POST /control/settings, GET /control/stats\n\
@@ -359,7 +366,7 @@ fn control_lines(started: &Started<'_>) -> String {
     match (started.new_token, started.token_required) {
         (Some(token), _) => format!(
             "# control token: {token}\n\
-             #   every /control/ request needs Authorization: Bearer TOKEN (choose your own with {})\n",
+             #   every /control/ request needs Authorization: Bearer TOKEN: export {}=TOKEN for the example above (or choose your own with it)\n",
             crate::envvars::EMULATOR_CONTROL_TOKEN
         ),
         (None, true) => "# Every /control/ request needs Authorization: Bearer with the control token you chose\n"

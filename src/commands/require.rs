@@ -22,8 +22,9 @@ pub fn unmet(required: &RequireArgs, granted: &[String], has_refresh_token: bool
                 missing.join(" "),
                 scopes::short_list(granted)
             ),
-            "the tokens are stored; have the app request the scope (or `gsignin login --scope \
-             ...`) and sign in again; a user who unticked it on the consent page must tick it",
+            "nothing was lost (the sign-in is kept); have the app request the scope (or `gsignin \
+             login --scope ...`) and sign in again; a user who unticked it on the consent page \
+             must tick it",
         ));
     }
     if required.require_refresh_token && !has_refresh_token {

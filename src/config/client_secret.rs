@@ -80,6 +80,29 @@ impl ClientSecret {
         }
     }
 
+    /// Reads the file a profile was signed in with. Nobody named it in this run, so it is held
+    /// to the default file's rule: a file (or folder) another user owns or can write is
+    /// refused, since its `token_uri` decides where the refresh token goes.
+    pub fn load_remembered(path: &Path, profile: &str) -> Result<ClientSecret> {
+        let bytes = crate::fsutil::read_limited(path, MAX_SIZE, true).map_err(|e| {
+            if let crate::fsutil::ReadFailure::Untrusted(why) = &e {
+                return crate::fsutil::untrusted_error(path, why);
+            }
+            let reason = match &e {
+                crate::fsutil::ReadFailure::Io(e) => io_reason(e),
+                other => other.to_string(),
+            };
+            Error::client_secret(
+                format!(
+                    "cannot read {}, the client secret file profile `{profile}` was signed in with: {reason}",
+                    shown_path(path)
+                ),
+                "pass --client-secret PATH of the same client",
+            )
+        })?;
+        Self::parse(&bytes, path)
+    }
+
     /// Reads the file named by `--client-secret`, or the default one in the config dir.
     pub fn load(explicit: Option<&Path>, default: &Path) -> Result<ClientSecret> {
         if let Some(p) = explicit {

@@ -218,6 +218,13 @@ fn a_profile_remembers_its_client_secret_and_issuer() {
     );
     // No client secret named, no default file: the profile's own file is used.
     exits(env.cmd().arg("refresh"), 0);
+    // Nobody named it in this run, so another user must not be able to have written it: its
+    // token_uri decides where the refresh token goes.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&web, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = exits(env.cmd().args(["refresh", "--json"]), 6);
+    assert_eq!(json_error(&out)["code"], "untrusted_path");
+    std::fs::set_permissions(&web, std::fs::Permissions::from_mode(0o600)).unwrap();
     // Another client's file is refused, naming both clients.
     let tokens = env.emu.hits("/token");
     let out = exits(
@@ -282,4 +289,31 @@ fn a_profile_signed_in_with_inline_json_asks_for_it_again() {
             .arg("refresh"),
         0,
     );
+}
+
+/// Under --json a report that fails a requirement carries the contract's error object in the
+/// one document on stdout.
+#[test]
+fn a_failed_requirement_is_in_the_json_document() {
+    let env = Env::new();
+    let code = code_without_drive(&env, "dora@example.com");
+    let out = exits(
+        env.cmd().args([
+            "exchange",
+            &code,
+            "--json",
+            "--require-scope",
+            "drive.appdata",
+        ]),
+        4,
+    );
+    let doc = json_out(&out);
+    assert_eq!(doc["error"]["code"], "scope_missing", "{doc}");
+    assert_eq!(doc["email"], "dora@example.com");
+    let out = exits(
+        env.cmd()
+            .args(["--json", "refresh", "--require-scope", "drive.appdata"]),
+        4,
+    );
+    assert_eq!(json_out(&out)["error"]["code"], "scope_missing");
 }

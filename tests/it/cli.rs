@@ -351,18 +351,31 @@ fn profile_completes_the_stored_profiles() {
     }
     let out = bare_cmd()
         .env("GSIGNIN_HOME", env.home())
-        .env("COMPLETE", "fish")
+        .env("GSIGNIN_COMPLETE", "fish")
         .args(["--", "gsignin", "token", "--profile", ""])
         .output()
         .unwrap();
     assert_eq!(stdout(&out), "alice\nci-bot\n", "{}", stderr(&out));
     // Subcommands and flags come from the same engine.
     let out = bare_cmd()
-        .env("COMPLETE", "fish")
+        .env("GSIGNIN_COMPLETE", "fish")
         .args(["--", "gsignin", "ap"])
         .output()
         .unwrap();
     assert!(stdout(&out).starts_with("api\t"), "{}", stdout(&out));
+    // A stray COMPLETE (clap's generic name) in the environment changes nothing.
+    let out = bare_cmd()
+        .env("GSIGNIN_HOME", env.home())
+        .env("COMPLETE", "bash")
+        .args(["status", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("{\"profiles\""),
+        "{}",
+        stdout(&out)
+    );
 }
 
 /// A command's help lists its own options first, then the global ones under their heading.

@@ -176,7 +176,7 @@ impl Builder {
 fn certified_names(public_url: Option<&str>, bind: IpAddr) -> (Vec<String>, Vec<IpAddr>) {
     let mut names = Vec::new();
     let mut ips = Vec::new();
-    if !bind.is_unspecified() && !listen::is_loopback_bind(bind) {
+    if !bind.to_canonical().is_unspecified() && !listen::is_loopback_bind(bind) {
         ips.push(bind);
     }
     match public_url

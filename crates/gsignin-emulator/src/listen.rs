@@ -20,7 +20,11 @@ pub(crate) fn is_loopback_bind(ip: IpAddr) -> bool {
 /// unspecified ones (0.0.0.0, ::), which are no address to connect to; those are reached on
 /// the loopback address of their family.
 pub(crate) fn local_url(scheme: &str, addr: SocketAddr) -> String {
+    // ::ffff:0.0.0.0 listens on every IPv4 address, as 0.0.0.0 does.
     let ip = match addr.ip() {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_some_and(|v4| v4.is_unspecified()) => {
+            IpAddr::V6(Ipv6Addr::LOCALHOST)
+        }
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
         other => other,
@@ -57,6 +61,29 @@ pub fn public_base_url(text: &str) -> Result<String, String> {
         return Err(format!(
             "the public URL `{text}` is a base (scheme, host, port): no path, query or fragment"
         ));
+    }
+    // The URL is printed in `export` lines a shell may evaluate, and given to every client:
+    // a host name of letters, digits, dots and hyphens, or an IP address a client can reach.
+    match url.host() {
+        Some(url::Host::Domain(name))
+            if !name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-') =>
+        {
+            return Err(format!(
+                "the public URL's host `{name}` is not a host name (letters, digits, dots, hyphens)"
+            ));
+        }
+        Some(url::Host::Ipv4(ip)) if ip.is_unspecified() => {
+            return Err("the public URL names 0.0.0.0, which no client can reach".to_string());
+        }
+        Some(url::Host::Ipv6(ip)) if ip.is_unspecified() => {
+            return Err("the public URL names [::], which no client can reach".to_string());
+        }
+        _ => {}
+    }
+    if url.port() == Some(0) {
+        return Err("the public URL names port 0, which no client can reach".to_string());
     }
     Ok(url.origin().ascii_serialization())
 }
@@ -111,6 +138,12 @@ mod tests {
             "http://emu.example/#f",
             "file:///etc/hosts",
             "",
+            // Printed in `export` lines a shell may evaluate: no shell syntax in a host.
+            "http://a`id`b.test",
+            "http://a$(id)b.test",
+            "http://0.0.0.0:8080",
+            "http://[::]:8080",
+            "http://svc.test:0",
         ] {
             assert!(public_base_url(bad).is_err(), "{bad}");
         }
