@@ -18,6 +18,17 @@ fn seed_files(env: &Env, count: usize) {
         .unwrap();
 }
 
+/// The next request to Drive's files is refused: 429 with `Retry-After: secs`.
+fn refuse_files_once(env: &Env, secs: u64) {
+    env.inject(gsignin_emulator::Fault {
+        path: FILES.into(),
+        status: Some(429),
+        count: Some(1),
+        retry_after: Some(secs),
+        ..Default::default()
+    });
+}
+
 /// Every JSON document in `text`, one after another.
 fn documents(text: &str) -> Vec<Value> {
     serde_json::Deserializer::from_str(text)
@@ -239,13 +250,7 @@ fn a_post_answered_503_is_never_resent_but_a_get_is() {
 #[test]
 fn a_429_is_retried_for_any_method_after_retry_after() {
     let env = Env::signed_in();
-    env.inject(gsignin_emulator::Fault {
-        path: FILES.into(),
-        status: Some(429),
-        count: Some(1),
-        retry_after: Some(2),
-        ..Default::default()
-    });
+    refuse_files_once(&env, 2);
     let ran = env
         .run(&[
             "api",
@@ -715,13 +720,7 @@ fn the_access_token_goes_to_tokeninfo_in_a_header_never_in_the_url() {
 #[test]
 fn a_retry_after_longer_than_a_minute_ends_the_run_saying_the_wait() {
     let env = Env::signed_in();
-    env.inject(gsignin_emulator::Fault {
-        path: FILES.into(),
-        status: Some(429),
-        count: Some(1),
-        retry_after: Some(3600),
-        ..Default::default()
-    });
+    refuse_files_once(&env, 3600);
     let ran = env
         .run(&["api", "drive/v3/files", "-f", "spaces=appDataFolder"])
         .exits(5);

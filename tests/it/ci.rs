@@ -108,25 +108,6 @@ fn require_refresh_token_fails_a_grant_without_one() {
     assert!(env.profile_file("second").exists(), "stored anyway");
 }
 
-#[test]
-fn a_failed_requirement_with_json_is_still_one_document_on_stdout() {
-    let env = Env::new();
-    let code = code_without_drive(&env, "carol@example.com");
-    let out = exits(
-        env.cmd().args([
-            "exchange",
-            &code,
-            "--json",
-            "--require-scope",
-            "drive.appdata",
-        ]),
-        4,
-    );
-    // One JSON document (the report), not the report and an error object.
-    let doc = json_out(&out);
-    assert_eq!(doc["email"], "carol@example.com");
-}
-
 /// `emulator --json`: its start-up is one JSON object whose `env` is all a CI job exports.
 #[test]
 fn emulator_json_gives_the_environment_a_job_exports() {

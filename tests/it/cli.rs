@@ -1,7 +1,7 @@
 //! The command line itself: help, version, usage errors, the demo, the emulator command, and
 //! whoami's basic verdicts.
 
-use crate::support::{Env, bare_cmd, exits, json_error, stderr, stdout};
+use crate::support::{COMMANDS, Env, bare_cmd, exits, json_error, stderr, stdout};
 use serde_json::Value;
 use std::io::BufRead;
 
@@ -253,24 +253,6 @@ fn whoami_without_a_known_audience_reports_the_check_skipped() {
     let v: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
     assert_eq!(v["checks"]["aud"]["status"], "skipped");
 }
-
-/// The commands with their own man page, gsignin-COMMAND(1).
-const COMMANDS: &[&str] = &[
-    "exchange",
-    "login",
-    "receive",
-    "refresh",
-    "token",
-    "status",
-    "revoke",
-    "drive-appfolder",
-    "api",
-    "whoami",
-    "emulator",
-    "demo",
-    "completions",
-    "man",
-];
 
 /// The committed completions and man pages are what the current CLI generates; regenerate
 /// with: `for s in bash zsh fish elvish powershell; do gsignin

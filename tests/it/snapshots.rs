@@ -3,22 +3,8 @@
 //! are filtered out. Review changes with `cargo insta review` (or
 //! `INSTA_UPDATE=always cargo test --test it snapshots::`).
 
+use crate::support::COMMANDS;
 use crate::support::{Env, bare_cmd, exits, stdout};
-
-const COMMANDS: &[&str] = &[
-    "exchange",
-    "refresh",
-    "token",
-    "status",
-    "revoke",
-    "drive-appfolder",
-    "api",
-    "whoami",
-    "emulator",
-    "demo",
-    "completions",
-    "man",
-];
 
 fn filters() -> Vec<(&'static str, &'static str)> {
     vec![

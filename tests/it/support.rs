@@ -25,6 +25,24 @@ const SCRUBBED: &[&str] = &[
     "COLUMNS",
 ];
 
+/// Every command of the CLI (its help and its man page are checked for each).
+pub const COMMANDS: &[&str] = &[
+    "exchange",
+    "login",
+    "receive",
+    "refresh",
+    "token",
+    "status",
+    "revoke",
+    "drive-appfolder",
+    "api",
+    "whoami",
+    "emulator",
+    "demo",
+    "completions",
+    "man",
+];
+
 pub struct Env {
     pub emu: Emulator,
     pub home: tempfile::TempDir,
