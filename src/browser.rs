@@ -4,12 +4,16 @@
 
 use std::process::{Command, Stdio};
 
+/// What separates the commands of `BROWSER`: the platform's path separator, as Python's
+/// webbrowser reads it (`;` on Windows, where `:` is part of `C:\...`).
+const SEPARATOR: char = if cfg!(windows) { ';' } else { ':' };
+
 /// Opens `url`; on failure, says what was tried.
 pub fn open(url: &str, browser_env: Option<&str>) -> Result<String, String> {
     let mut tried = Vec::new();
     let candidates: Vec<Vec<String>> = match browser_env.filter(|b| !b.trim().is_empty()) {
         Some(list) => list
-            .split(':')
+            .split(SEPARATOR)
             .filter(|c| !c.trim().is_empty())
             .map(|c| command_line(c, url))
             .collect(),

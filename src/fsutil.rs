@@ -73,7 +73,21 @@ pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
     }
 }
 
-#[cfg(not(unix))]
+/// On Windows, gsignin's folders are under the user's profile (%APPDATA%, %LOCALAPPDATA%), whose
+/// default ACL admits only the user, SYSTEM and the Administrators. gsignin does not read ACLs:
+/// it refuses a file or folder that is a link (a reparse point: a symbolic link or a junction
+/// someone could have planted in place of its own), and relies on that default for the rest.
+/// A GSIGNIN_HOME elsewhere must be as private (README, "Platforms").
+#[cfg(windows)]
+pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
+    use std::os::windows::fs::MetadataExt;
+    const FILE_ATTRIBUTE_REPARSE_POINT: u32 = 0x400;
+    (meta.file_attributes() & FILE_ATTRIBUTE_REPARSE_POINT != 0)
+        .then(|| "it is a link (a reparse point), not gsignin's own file or folder".to_string())
+}
+
+/// Elsewhere no ownership model is known to gsignin: nothing is refused (README, "Platforms").
+#[cfg(not(any(unix, windows)))]
 pub fn untrusted(_meta: &std::fs::Metadata) -> Option<String> {
     None
 }
@@ -138,7 +152,8 @@ pub fn read_limited(path: &Path, limit: u64, trusted: bool) -> Result<Vec<u8>, R
     let mut options = std::fs::OpenOptions::new();
     options.read(true);
     // Opening a FIFO for reading waits for a writer; non-blocking, it returns at once and
-    // the check below refuses it.
+    // the check below refuses it. Windows has no FIFOs in its file system (a named pipe is
+    // \\.\pipe\..., which is not a file: refused below).
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
     let file = options.open(path).map_err(ReadFailure::Io)?;

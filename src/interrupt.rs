@@ -10,19 +10,54 @@
 //! once everything is printed ([`raise_deferred`]), so the process still ends as the signal
 //! ends it.
 
-#[cfg(unix)]
-mod imp {
+/// What both platforms note: the first signal (or console event) of a hold, and the one a hold
+/// that ended leaves to be raised once the command's output is written (0: none).
+#[cfg(any(unix, windows))]
+mod noted {
     use std::sync::atomic::{AtomicI32, Ordering};
 
-    /// The signal that arrived while held (0: none).
     static PENDING: AtomicI32 = AtomicI32::new(0);
-    /// The signal that arrived during a hold that has ended, to be raised once the command's
-    /// output is written (0: none).
     static DEFERRED: AtomicI32 = AtomicI32::new(0);
 
-    /// Keeps the first signal: a later Ctrl-C must not turn a kill into a normal stop.
+    /// Keeps the first: a later Ctrl-C must not turn a kill into a normal stop. Async-signal
+    /// safe (one atomic operation).
+    pub fn note(what: i32) {
+        let _ = PENDING.compare_exchange(0, what, Ordering::SeqCst, Ordering::SeqCst);
+    }
+
+    /// A new hold starts with nothing noted.
+    pub fn clear_pending() {
+        PENDING.store(0, Ordering::SeqCst);
+    }
+
+    /// The last hold ended: what it noted waits to be raised.
+    pub fn defer_pending() {
+        let what = PENDING.swap(0, Ordering::SeqCst);
+        if what != 0 {
+            DEFERRED.store(what, Ordering::SeqCst);
+        }
+    }
+
+    pub fn pending_now() -> bool {
+        PENDING.load(Ordering::SeqCst) != 0
+    }
+
+    pub fn take_deferred() -> Option<i32> {
+        Some(DEFERRED.swap(0, Ordering::SeqCst)).filter(|s| *s != 0)
+    }
+
+    pub fn peek_deferred() -> Option<i32> {
+        Some(DEFERRED.load(Ordering::SeqCst)).filter(|s| *s != 0)
+    }
+}
+
+#[cfg(unix)]
+mod imp {
+    use super::noted;
+    pub use noted::{peek_deferred, pending_now, take_deferred};
+
     extern "C" fn note(sig: libc::c_int) {
-        let _ = PENDING.compare_exchange(0, sig, Ordering::SeqCst, Ordering::SeqCst);
+        noted::note(sig);
     }
 
     /// Every signal whose default action ends the process: a user (Ctrl-C, Ctrl-\), a
@@ -67,7 +102,7 @@ mod imp {
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             if holds.0 == 0 {
-                PENDING.store(0, Ordering::SeqCst);
+                noted::clear_pending();
                 holds.1.clear();
                 for sig in signals() {
                     // SAFETY: sigaction with a zeroed struct naming an async-signal-safe
@@ -98,7 +133,7 @@ mod imp {
 
         /// Whether a signal arrived while held.
         pub fn pending(&self) -> bool {
-            PENDING.load(Ordering::SeqCst) != 0
+            noted::pending_now()
         }
     }
 
@@ -117,23 +152,8 @@ mod imp {
                     libc::sigaction(sig, &old, std::ptr::null_mut());
                 }
             }
-            let sig = PENDING.swap(0, Ordering::SeqCst);
-            if sig != 0 {
-                DEFERRED.store(sig, Ordering::SeqCst);
-            }
+            noted::defer_pending();
         }
-    }
-
-    pub fn take_deferred() -> Option<i32> {
-        Some(DEFERRED.swap(0, Ordering::SeqCst)).filter(|s| *s != 0)
-    }
-
-    pub fn pending_now() -> bool {
-        PENDING.load(Ordering::SeqCst) != 0
-    }
-
-    pub fn peek_deferred() -> Option<i32> {
-        Some(DEFERRED.load(Ordering::SeqCst)).filter(|s| *s != 0)
     }
 
     pub fn raise(sig: i32) {
@@ -144,29 +164,98 @@ mod imp {
     }
 }
 
+/// Windows has no signals: a console sends Ctrl-C, Ctrl-Break, close, logoff and shutdown
+/// events to a handler (SetConsoleCtrlHandler). A hold installs one that takes note and says
+/// "handled", so the process goes on until the tokens are stored. A close, logoff or shutdown
+/// ends the process once the handler returns whatever it says, so for those the handler waits
+/// for the hold to end (Windows allows about five seconds) before returning.
+#[cfg(windows)]
+mod imp {
+    use super::noted;
+    pub use noted::{peek_deferred, pending_now, take_deferred};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use windows_sys::Win32::Foundation::TRUE;
+    use windows_sys::Win32::System::Console::{
+        CTRL_BREAK_EVENT, CTRL_C_EVENT, SetConsoleCtrlHandler,
+    };
+    use windows_sys::core::BOOL;
+
+    static HOLDS: AtomicUsize = AtomicUsize::new(0);
+
+    unsafe extern "system" fn note(event: u32) -> BOOL {
+        // The event plus one: Ctrl-C is event 0, and 0 means none.
+        noted::note(event as i32 + 1);
+        if event != CTRL_C_EVENT && event != CTRL_BREAK_EVENT {
+            // The process ends when this returns: let the hold finish first.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_millis(4500);
+            while HOLDS.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        }
+        TRUE
+    }
+
+    pub struct Held;
+
+    impl Held {
+        pub fn new() -> Held {
+            if HOLDS.fetch_add(1, Ordering::SeqCst) == 0 {
+                noted::clear_pending();
+                // SAFETY: registers a handler that only touches atomics and sleeps.
+                unsafe {
+                    SetConsoleCtrlHandler(Some(note), TRUE);
+                }
+            }
+            Held
+        }
+
+        pub fn pending(&self) -> bool {
+            noted::pending_now()
+        }
+    }
+
+    impl Drop for Held {
+        fn drop(&mut self) {
+            if HOLDS.fetch_sub(1, Ordering::SeqCst) != 1 {
+                return;
+            }
+            // SAFETY: removes the handler registered above.
+            unsafe {
+                SetConsoleCtrlHandler(Some(note), 0);
+            }
+            noted::defer_pending();
+        }
+    }
+
+    /// Ends the process as an interrupted console program ends: STATUS_CONTROL_C_EXIT.
+    pub fn raise(_event: i32) {
+        std::process::exit(0xC000_013A_u32 as i32);
+    }
+}
+
 #[cfg(unix)]
 pub use imp::signals;
 
 /// Whether a signal arrived during the hold in force: what waits on something that may never
 /// come (another process's lock) stops waiting, so the tokens are rescued at once.
 pub fn pending_now() -> bool {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     return imp::pending_now();
-    #[cfg(not(unix))]
+    #[cfg(not(any(unix, windows)))]
     false
 }
 
 /// While alive, every signal in [`signals`] waits; once the last hold ends, one that arrived is
 /// deferred until [`raise_deferred`].
 pub struct Held {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     _inner: imp::Held,
 }
 
 impl Held {
     pub fn new() -> Held {
         Held {
-            #[cfg(unix)]
+            #[cfg(any(unix, windows))]
             _inner: imp::Held::new(),
         }
     }
@@ -174,11 +263,11 @@ impl Held {
     /// Ends the hold: when a signal arrived, `say` runs (the work it waited for is done, and
     /// the user should hear so); the signal takes effect at [`raise_deferred`].
     pub fn release(self, say: impl FnOnce()) {
-        #[cfg(unix)]
+        #[cfg(any(unix, windows))]
         if self._inner.pending() {
             say();
         }
-        #[cfg(not(unix))]
+        #[cfg(not(any(unix, windows)))]
         let _ = say;
     }
 }
@@ -192,18 +281,18 @@ impl Default for Held {
 /// The signal waiting to take effect, if any (a command that serves on, like `receive`,
 /// stops at the next chance).
 pub fn peek_deferred() -> Option<i32> {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     return imp::peek_deferred();
-    #[cfg(not(unix))]
+    #[cfg(not(any(unix, windows)))]
     None
 }
 
 /// Takes the waiting signal, if any, for a command that handles it itself (`receive` stops on
 /// Ctrl-C as a normal end).
 pub fn take_deferred() -> Option<i32> {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     return imp::take_deferred();
-    #[cfg(not(unix))]
+    #[cfg(not(any(unix, windows)))]
     None
 }
 
@@ -211,7 +300,7 @@ pub fn take_deferred() -> Option<i32> {
 /// signal would have ended it. Only the binary calls this; runs inside a program (the tests,
 /// `demo`'s steps) leave a signal where it is.
 pub fn raise_deferred() {
-    #[cfg(unix)]
+    #[cfg(any(unix, windows))]
     if let Some(sig) = imp::take_deferred() {
         imp::raise(sig);
     }

@@ -7,6 +7,9 @@
 pub struct EchoGuard {
     #[cfg(unix)]
     saved: Option<libc::termios>,
+    /// The console's input mode (echo is one of its flags).
+    #[cfg(windows)]
+    saved: Option<u32>,
 }
 
 impl EchoGuard {
@@ -18,7 +21,13 @@ impl EchoGuard {
                 saved: current_settings(),
             }
         }
-        #[cfg(not(unix))]
+        #[cfg(windows)]
+        {
+            EchoGuard {
+                saved: console_mode(),
+            }
+        }
+        #[cfg(not(any(unix, windows)))]
         {
             EchoGuard {}
         }
@@ -27,6 +36,16 @@ impl EchoGuard {
 
 impl Drop for EchoGuard {
     fn drop(&mut self) {
+        // SAFETY: puts back the mode GetConsoleMode returned for the same standard handle.
+        #[cfg(windows)]
+        if let Some(mode) = self.saved {
+            use windows_sys::Win32::System::Console::{
+                GetStdHandle, STD_INPUT_HANDLE, SetConsoleMode,
+            };
+            unsafe {
+                SetConsoleMode(GetStdHandle(STD_INPUT_HANDLE), mode);
+            }
+        }
         #[cfg(unix)]
         if let Some(t) = self.saved.as_ref() {
             // SAFETY: puts back settings tcgetattr returned for the same descriptor.
@@ -35,6 +54,19 @@ impl Drop for EchoGuard {
             }
         }
     }
+}
+
+/// The console's input mode, when stdin is a console. (Ctrl-C at a Windows prompt ends the
+/// process without unwinding; the shell that started gsignin, cmd or PowerShell, sets its
+/// console's mode again before its next prompt.)
+#[cfg(windows)]
+fn console_mode() -> Option<u32> {
+    use windows_sys::Win32::System::Console::{GetConsoleMode, GetStdHandle, STD_INPUT_HANDLE};
+    let mut mode = 0u32;
+    // SAFETY: GetConsoleMode writes a u32 through a valid pointer and reports failure (not a
+    // console) by its return value.
+    let ok = unsafe { GetConsoleMode(GetStdHandle(STD_INPUT_HANDLE), &mut mode) } != 0;
+    ok.then_some(mode)
 }
 
 #[cfg(unix)]

@@ -173,7 +173,10 @@ fn interrupted_meanwhile() -> bool {
         Some(_) => true,
         None => false,
     };
-    #[cfg(not(unix))]
+    // A console event (Ctrl-C, Ctrl-Break, close) is the stop it asks for.
+    #[cfg(windows)]
+    return crate::interrupt::take_deferred().is_some();
+    #[cfg(not(any(unix, windows)))]
     false
 }
 
