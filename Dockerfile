@@ -8,7 +8,9 @@
 # Arguments after the image name are appended to the entrypoint: --public-url (the URL apps
 # use), --write-client-secret, --auto-approve, --iss, ... (`gsignin emulator --help`).
 # This project's CI has no Docker daemon and never builds this image; tests/it/service.rs runs
-# the entrypoint's command in a network namespace instead.
+# the entrypoint's command in a network namespace instead. The release workflow
+# (.github/workflows/release.yml) builds it on a v* tag and pushes it to
+# ghcr.io/gsignin/gsignin-emulator.
 
 # Build with the project's minimum Rust (Cargo.toml's rust-version) and exactly the locked
 # dependencies. Debian bookworm, as the runtime stage: the binary links the same glibc.

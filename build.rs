@@ -1,23 +1,48 @@
 //! Puts the git commit into `gsignin --version` (long form), so a bug report says exactly
-//! which build it came from. Outside a git checkout it says "unknown".
+//! which build it came from: in a git checkout, its HEAD; built from a package (`cargo install
+//! gsignin`, a release, `cargo package`), which holds no `.git`, the commit `cargo package`
+//! recorded in `.cargo_vcs_info.json`. Otherwise "unknown".
 
+use std::path::Path;
 use std::process::Command;
 
 fn main() {
-    let commit = Command::new("git")
-        .args(["rev-parse", "--short=12", "HEAD"])
-        .output()
-        .ok()
-        .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
-        .filter(|c| !c.is_empty())
+    let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_else(|_| ".".into());
+    let dir = Path::new(&dir);
+    let commit = packaged_commit(dir)
+        .or_else(|| checkout_commit(dir))
         .unwrap_or_else(|| "unknown".into());
     println!("cargo:rustc-env=GSIGNIN_GIT_COMMIT={commit}");
     // A new commit moves HEAD's log; a checkout moves HEAD itself.
-    for path in [".git/HEAD", ".git/logs/HEAD"] {
-        if std::path::Path::new(path).exists() {
+    for path in [".cargo_vcs_info.json", ".git/HEAD", ".git/logs/HEAD"] {
+        if dir.join(path).exists() {
             println!("cargo:rerun-if-changed={path}");
         }
     }
     println!("cargo:rerun-if-changed=build.rs");
+}
+
+/// The commit a package was made from: `.cargo_vcs_info.json`'s `"git": {"sha1": "..."}`.
+/// Only `cargo package` writes that file, so it is never there in a checkout.
+fn packaged_commit(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(".cargo_vcs_info.json")).ok()?;
+    let sha1 = text.split_once("\"sha1\"")?.1.split('"').nth(1)?;
+    (sha1.len() >= 12 && sha1.bytes().all(|b| b.is_ascii_hexdigit())).then(|| sha1[..12].into())
+}
+
+/// HEAD of the checkout this package is tracked in. A package unpacked inside some other
+/// repository (under `target/package/`, a vendor folder) is not tracked there: its commit is
+/// not that repository's.
+fn checkout_commit(dir: &Path) -> Option<String> {
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    git(&["ls-files", "--error-unmatch", "--", "Cargo.toml"])?;
+    git(&["rev-parse", "--short=12", "HEAD"]).filter(|c| !c.is_empty())
 }
