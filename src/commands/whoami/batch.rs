@@ -154,7 +154,7 @@ fn broken_answer(json: bool, color: bool, index: usize) -> Answer {
         text: if json {
             format!(
                 "{}\n",
-                json!({"valid": false, "checks": {}, "header": null, "claims": null, "error": reason})
+                json!({"valid": false, "checks": {}, "header": null, "claims": null, "error": {"code": "token_invalid", "message": reason}})
             )
         } else {
             Styled::plain(format!("[{}] ", index + 1))
