@@ -156,11 +156,12 @@ mod imp {
         }
     }
 
-    pub fn raise(sig: i32) {
+    pub fn raise(sig: i32) -> Option<i32> {
         // SAFETY: raising a signal the user sent, with its previous action back in place.
         unsafe {
             libc::raise(sig);
         }
+        None
     }
 }
 
@@ -227,9 +228,10 @@ mod imp {
         }
     }
 
-    /// Ends the process as an interrupted console program ends: STATUS_CONTROL_C_EXIT.
-    pub fn raise(_event: i32) {
-        std::process::exit(0xC000_013A_u32 as i32);
+    /// The status an interrupted console program ends with (STATUS_CONTROL_C_EXIT), for the
+    /// binary to exit with: Windows has no signal to raise.
+    pub fn raise(_event: i32) -> Option<i32> {
+        Some(0xC000_013A_u32 as i32)
     }
 }
 
@@ -297,11 +299,12 @@ pub fn take_deferred() -> Option<i32> {
 }
 
 /// Raises the signal that waited, once the run's output is written: the process ends as the
-/// signal would have ended it. Only the binary calls this; runs inside a program (the tests,
+/// signal would have ended it (on Windows, the exit status to end with is returned). Only the binary calls this; runs inside a program (the tests,
 /// `demo`'s steps) leave a signal where it is.
-pub fn raise_deferred() {
+pub fn raise_deferred() -> Option<i32> {
     #[cfg(any(unix, windows))]
     if let Some(sig) = imp::take_deferred() {
-        imp::raise(sig);
+        return imp::raise(sig);
     }
+    None
 }

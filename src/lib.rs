@@ -37,7 +37,7 @@ use gsignin_verify::time as timefmt;
 
 /// The program: this process's argv, environment and streams in, its exit code out. A signal
 /// that waited while tokens were being stored takes effect here, once everything is written.
-pub fn main() -> std::process::ExitCode {
+pub fn main() -> i32 {
     use std::io::{IsTerminal, Write};
     // A shell asking for completions (COMPLETE=bash gsignin -- ...) is answered here, and
     // the process ends; otherwise this returns at once.
@@ -53,8 +53,7 @@ pub fn main() -> std::process::ExitCode {
     );
     let _ = std::io::stdout().flush();
     let _ = std::io::stderr().flush();
-    interrupt::raise_deferred();
-    std::process::ExitCode::from(code)
+    interrupt::raise_deferred().unwrap_or(i32::from(code))
 }
 
 /// What gsignin's own integration tests drive in-process: the program as a function, the
