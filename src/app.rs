@@ -8,7 +8,6 @@ use crate::context::{Ctx, EnvLookup, Hooks, Io, Settings};
 use crate::envvars;
 use crate::error::Error;
 use crate::output::{self, Colors};
-use clap::Parser;
 use std::ffi::OsString;
 use std::io::Write;
 
@@ -21,7 +20,7 @@ pub fn run(
     stdout_is_terminal: bool,
     hooks: Hooks,
 ) -> u8 {
-    let cli = match Cli::try_parse_from(&args) {
+    let cli = match Cli::parse_args(&args) {
         Ok(cli) => cli,
         Err(e) => {
             let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());

@@ -50,14 +50,22 @@ fn create_private_with(
     })
 }
 
+/// This process's effective user and group, asked once: gsignin never changes them, and a run
+/// checks a dozen paths.
+#[cfg(unix)]
+fn effective_ids() -> (u32, u32) {
+    static IDS: std::sync::OnceLock<(u32, u32)> = std::sync::OnceLock::new();
+    // SAFETY: geteuid and getegid cannot fail and touch no memory.
+    *IDS.get_or_init(|| unsafe { (libc::geteuid(), libc::getegid()) })
+}
+
 /// Why a file or folder could have been written by another user, if it could: owned by
 /// someone else than this user or root, writable by others, or writable by a group that is
 /// not this user's own. gsignin trusts nothing such a user could have planted, as ssh does.
 #[cfg(unix)]
 pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
-    // SAFETY: geteuid and getegid cannot fail and touch no memory.
-    let (uid, gid) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let (uid, gid) = effective_ids();
     let mode = meta.mode() & 0o7777;
     if meta.uid() != uid && meta.uid() != 0 {
         Some(format!("it belongs to another user (uid {})", meta.uid()))
