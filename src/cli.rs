@@ -262,8 +262,12 @@ impl Cli {
 
     fn parse_alone(args: &[std::ffi::OsString]) -> Option<Cli> {
         use clap::FromArgMatches;
-        let globals = GlobalArgs::augment_args(clap::Command::new("gsignin"));
+        let mut globals = GlobalArgs::augment_args(clap::Command::new("gsignin"));
         let at = command_at(&globals, args)?;
+        // The whole tree reads the global options' variables at the top as well as in the
+        // command, and refuses a bad one even where the line gives the option: such a line
+        // is left to it.
+        let top = globals.try_get_matches_from_mut(&args[..1]).ok()?;
         let (cmd, read) = command_alone(args[at].to_str()?)?;
         let mut cmd = GlobalArgs::augment_args(cmd);
         // The command's name first (clap's binary name), then the global options that came
@@ -279,7 +283,7 @@ impl Cli {
             .map(|(global, command)| Cli { global, command });
         // Freeing clap's tree and matches costs more than parsing did; the process ends soon,
         // and a test's run leaks a few kilobytes.
-        std::mem::forget((globals, cmd, matches));
+        std::mem::forget((globals, top, cmd, matches));
         cli
     }
 }

@@ -52,7 +52,8 @@ pub type HiddenPrompt = Box<dyn Fn(&str) -> std::io::Result<String>>;
 
 /// The process's streams, or buffers standing in for them.
 pub struct Io {
-    pub stdin: RefCell<Box<dyn BufRead>>,
+    /// Send, so that a batch can read it on a thread of its own while it writes answers.
+    pub stdin: RefCell<Box<dyn BufRead + Send>>,
     /// For commands that stream (the emulator's banner); others return an `Outcome`.
     pub stdout: SharedWrite,
     pub stderr: SharedWrite,

@@ -52,6 +52,37 @@ fn bad_usage_is_exit_2() {
     }
 }
 
+/// clap refuses a bad variable for a global option even when the line gives the option: the
+/// one-command parse (cli.rs) must refuse it too, wherever the option is written.
+#[test]
+fn a_bad_global_variable_is_refused_however_the_line_is_parsed() {
+    let home = tempfile::tempdir().unwrap();
+    for (var, value) in [
+        ("GSIGNIN_TIMEOUT", "0"),
+        ("GSIGNIN_TIMEOUT", "abc"),
+        ("GSIGNIN_STORE", "bogus"),
+    ] {
+        for args in [
+            &["--timeout", "5", "--store", "file", "status"][..],
+            &["status", "--timeout", "5", "--store", "file"],
+            &["--timeout=5", "status", "--store=file"],
+        ] {
+            let out = bare_cmd()
+                .env("GSIGNIN_HOME", home.path())
+                .env(var, value)
+                .args(args)
+                .output()
+                .unwrap();
+            assert_eq!(
+                out.status.code(),
+                Some(2),
+                "{var}={value} {args:?}: {}",
+                stderr(&out)
+            );
+        }
+    }
+}
+
 #[test]
 fn global_options_work_after_the_command_and_from_the_environment() {
     let env = Env::new();

@@ -1,7 +1,7 @@
 //! `gsignin whoami` end to end: batches in order, the key cache shared by runs, rotation,
 //! offline keys, the hosted-domain rule.
 
-use crate::support::{Env, exits, json_out, stdout};
+use crate::support::{Env, exits, json_out, stderr, stdout};
 use gsignin_emulator::MintRequest;
 use gsignin_verify::signing::SigningKey;
 use serde_json::{Value, json};
@@ -131,6 +131,110 @@ fn a_key_published_after_the_cache_is_found_with_one_refetch() {
         env.emu.hits("/oauth2/v3/certs"),
         2,
         "the refetched keys were cached"
+    );
+}
+
+/// Blocks judged with the old keys while the refetch happened are judged again with the new
+/// ones: a rotation mid-batch rejects nothing genuine.
+#[test]
+fn a_key_published_mid_batch_validates_every_block_judged_before_the_refetch() {
+    let env = Env::new();
+    let old = id_token_of(&env.exchange_showing_tokens(&[]));
+    exits(env.cmd().args(["whoami", &old]), 0);
+    env.emu.rotate_keys();
+    let new = env.emu.sign(&claims(&env));
+    let mut input = format!("{new}\n");
+    input.push_str(&format!("{old}\n").repeat(255));
+    input.push_str(&format!("{new}\n").repeat(1024));
+    let out = exits(
+        env.cmd().args(["whoami", "-", "--json"]).write_stdin(input),
+        0,
+    );
+    assert_eq!(stdout(&out).lines().count(), 1280);
+    assert_eq!(env.emu.hits("/oauth2/v3/certs"), 2, "one refetch");
+}
+
+/// A producer that trickles tokens gets each answer before it sends the next, not at the end.
+#[test]
+fn a_slow_producer_gets_each_answer_as_its_token_arrives() {
+    use std::io::{BufRead, Write};
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+        .args(["whoami", "-", "--json"])
+        .env("GSIGNIN_HOME", env.home())
+        .env("GSIGNIN_ISSUER", env.emu.base_url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let mut answers = std::io::BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..3 {
+        // The pipe stays open: an answer that waited for more input would never come.
+        writeln!(stdin, "{token}").unwrap();
+        stdin.flush().unwrap();
+        let mut line = String::new();
+        answers.read_line(&mut line).unwrap();
+        assert!(line.starts_with(r#"{"valid":true"#), "{line}");
+    }
+    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
+/// `| head -1` while the producer goes on forever: the run ends once its reader has gone.
+#[test]
+fn a_reader_that_stops_early_ends_the_batch_while_stdin_stays_open() {
+    use std::io::{BufRead, Write};
+    let env = Env::new();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+        .args(["whoami", "-", "--no-verify", "--json"])
+        .env("GSIGNIN_HOME", env.home())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "not-a-token").unwrap();
+    stdin.flush().unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // stdout is closed now; one more token makes gsignin write into the closed pipe.
+    writeln!(stdin, "still-not-a-token").unwrap();
+    stdin.flush().unwrap();
+    let started = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(20),
+            "gsignin still waits on stdin after its reader has gone"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    drop(stdin);
+}
+
+#[test]
+fn no_verify_text_answers_carry_their_input_line_numbers() {
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    let out = exits(
+        env.cmd()
+            .args(["whoami", "-", "--no-verify", "--color", "never"])
+            .write_stdin(format!("{token}\ngarbage\n{token}\n")),
+        3,
+    );
+    let text = stdout(&out);
+    assert!(text.contains("[1] UNVERIFIED"), "{text}");
+    assert!(text.contains("[2] UNVERIFIED and undecodable"), "{text}");
+    assert!(text.contains("[3] UNVERIFIED"), "{text}");
+    assert!(
+        stderr(&out).contains("1 of 3 tokens could not be decoded"),
+        "{}",
+        stderr(&out)
     );
 }
 

@@ -204,6 +204,10 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
     if token.is_empty() {
         return Err("the token is empty".into());
     }
+    // The common case in one pass: base64url and two dots (no whitespace, plain ASCII).
+    if let Some(dots) = compact_dots(token) {
+        return decode_parts(token, dots);
+    }
     if let Some(at) = token.iter().position(u8::is_ascii_whitespace) {
         return Err(format!(
             "the token holds whitespace or a line break at byte {at}: two tokens on one line? \
@@ -216,18 +220,85 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
             e.valid_up_to()
         ));
     }
-    let parts: Vec<&[u8]> = token.split(|b| *b == b'.').collect();
-    if parts.len() != 3 {
+    let parts = token.split(|b| *b == b'.').count();
+    if parts != 3 {
         return Err(format!(
-            "a JWT has 3 dot-separated parts, this has {}{}",
-            parts.len(),
-            if parts.len() == 5 {
+            "a JWT has 3 dot-separated parts, this has {parts}{}",
+            if parts == 5 {
                 " (an encrypted JWE, not an ID token)"
             } else {
                 ""
             }
         ));
     }
+    let first = token.iter().position(|b| *b == b'.').unwrap_or(0);
+    let second = first
+        + 1
+        + token[first + 1..]
+            .iter()
+            .position(|b| *b == b'.')
+            .unwrap_or(0);
+    decode_parts(token, [first, second])
+}
+
+/// Where the two dots of a token made of base64url characters are, if it is one.
+fn compact_dots(token: &[u8]) -> Option<[usize; 2]> {
+    let mut dots = [0usize; 2];
+    let mut seen = 0;
+    for (i, b) in token.iter().enumerate() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' => {}
+            b'.' if seen < 2 => {
+                dots[seen] = i;
+                seen += 1;
+            }
+            _ => return None,
+        }
+    }
+    (seen == 2).then_some(dots)
+}
+
+/// Decodes the three parts of `token`, split at `dots`.
+fn decode_parts(token: &[u8], dots: [usize; 2]) -> Result<Decoded, String> {
+    let parts = decode_borrowed(token, dots)?;
+    Ok(Decoded {
+        header: parts.header,
+        claims: parts.claims,
+        signing_input: parts.signing_input.to_vec(),
+        signature: parts.signature,
+    })
+}
+
+/// A decoded token whose signing input is still the token's own bytes: what `verify` needs,
+/// without copying them.
+struct Parts<'t> {
+    header: Map<String, Value>,
+    claims: Map<String, Value>,
+    signing_input: &'t [u8],
+    signature: Vec<u8>,
+}
+
+/// `decode`, for `verify`: the same checks and reasons.
+fn decode_for_verify(token: &[u8]) -> Result<Parts<'_>, String> {
+    let trimmed = token.trim_ascii();
+    match compact_dots(trimmed) {
+        Some(dots) => decode_borrowed(trimmed, dots),
+        None => decode(token).map(|d| Parts {
+            header: d.header,
+            claims: d.claims,
+            // Whatever decode accepted, it cut at its second dot: the same bytes.
+            signing_input: &trimmed[..d.signing_input.len()],
+            signature: d.signature,
+        }),
+    }
+}
+
+fn decode_borrowed(token: &[u8], [first, second]: [usize; 2]) -> Result<Parts<'_>, String> {
+    let parts = [
+        &token[..first],
+        &token[first + 1..second],
+        &token[second + 1..],
+    ];
     let segment = |i: usize, name: &str| -> Result<Vec<u8>, String> {
         URL_SAFE_NO_PAD
             .decode(parts[i])
@@ -243,11 +314,10 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
     let header = object(&segment(0, "header")?, "header")?;
     let claims = object(&segment(1, "payload")?, "payload")?;
     let signature = segment(2, "signature")?;
-    let signing_input = token[..parts[0].len() + 1 + parts[1].len()].to_vec();
-    Ok(Decoded {
+    Ok(Parts {
         header,
         claims,
-        signing_input,
+        signing_input: &token[..second],
         signature,
     })
 }
@@ -284,7 +354,7 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
 /// # }
 /// ```
 pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> Verdict {
-    let decoded = match decode(token) {
+    let decoded = match decode_for_verify(token) {
         Ok(d) => d,
         Err(reason) => {
             return Verdict {
@@ -295,10 +365,11 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
             };
         }
     };
-    let mut checks = vec![(
+    let mut checks = Vec::with_capacity(15);
+    checks.push((
         "format",
         pass("three base64url parts, JSON header and payload"),
-    )];
+    ));
     let alg = decoded.header.get("alg").and_then(Value::as_str);
     let alg_ok = alg == Some("RS256");
     checks.push(("alg", check_alg(&decoded.header, alg)));
@@ -348,12 +419,17 @@ fn check_alg(header: &Map<String, Value>, alg: Option<&str>) -> Check {
     }
 }
 
-fn check_signature(d: &Decoded, keys: &KeySet) -> (Check, bool) {
+fn check_signature(d: &Parts<'_>, keys: &KeySet) -> (Check, bool) {
     let verify_with =
-        |k: &Key| k.too_small().is_none() && k.verifies(&d.signing_input, &d.signature);
+        |k: &Key| k.too_small().is_none() && k.verifies(d.signing_input, &d.signature);
     let usable = |k: &&Key| k.alg.as_deref().is_none_or(|a| a == "RS256");
     match d.header.get("kid") {
         Some(Value::String(kid)) => {
+            // The common case first, without collecting anything; every key it tried failed
+            // otherwise, and is not tried again below.
+            if keys.with_kid(kid).filter(usable).any(verify_with) {
+                return (pass(format!("RS256 with key {kid}")), false);
+            }
             let named: Vec<&Key> = keys.with_kid(kid).collect();
             if named.is_empty()
                 && let Some(u) = keys.unusable.iter().find(|u| u.kid.as_deref() == Some(kid))
@@ -375,9 +451,6 @@ fn check_signature(d: &Decoded, keys: &KeySet) -> (Check, bool) {
                 );
             }
             let rs256: Vec<&Key> = named.iter().copied().filter(usable).collect();
-            if rs256.iter().any(|k| verify_with(k)) {
-                return (pass(format!("RS256 with key {kid}")), false);
-            }
             let check = if rs256.is_empty() {
                 fail(format!(
                     "key {kid} is for {}, not RS256",

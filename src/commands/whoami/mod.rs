@@ -19,10 +19,6 @@ mod render;
 use render::unverified;
 pub use render::{human_verdict, verdict_json};
 
-/// Tokens verified per round of a batch: enough to keep both cores busy, small enough that
-/// memory stays flat however many tokens arrive.
-const CHUNK: usize = 1024;
-
 pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     let now = match &args.now {
         Some(s) => crate::timefmt::parse_rfc3339(s).ok_or_else(|| {
