@@ -226,6 +226,9 @@ pub(crate) struct State {
     pub codes: HashMap<String, CodeGrant>,
     pub refresh_tokens: HashMap<String, Grant>,
     pub access_tokens: HashMap<String, AccessToken>,
+    /// When `prune` next sweeps the codes and the access tokens (see [`PRUNE_AT`]).
+    prune_codes_at: usize,
+    prune_access_at: usize,
     /// (client_id, sub) pairs that already received a refresh token: later codes give none.
     pub offline_granted: HashSet<(String, String)>,
     /// What each user has consented to per client, for `prompt` and `include_granted_scopes`.
@@ -311,8 +314,12 @@ pub fn random_token(prefix: &str, bytes: usize) -> String {
 }
 
 /// Past this many codes (or access tokens), the expired ones are dropped on the next insert: a
-/// long-running emulator under load stays bounded.
+/// long-running emulator under load stays bounded. The next sweep waits until twice as many are
+/// kept, so a sweep that frees little is not repeated on every request.
 pub const PRUNE_AT: usize = 50_000;
+/// Live access tokens kept at most (about 0.5 KB each): past this, under a load no test needs
+/// for an hour, the older half is forgotten (they then answer as revoked ones do).
+pub const MAX_ACCESS_TOKENS: usize = 200_000;
 /// Accounts the authorization page may create (typed addresses).
 pub const MAX_USERS: usize = 10_000;
 
@@ -321,11 +328,21 @@ impl State {
     /// an unknown one does, but for its error text).
     pub fn prune(&mut self) {
         let now = self.now();
-        if self.codes.len() >= PRUNE_AT {
+        if self.codes.len() >= self.prune_codes_at {
             self.codes.retain(|_, c| c.expires_at >= now);
+            self.prune_codes_at = PRUNE_AT.max(self.codes.len() * 2);
         }
-        if self.access_tokens.len() >= PRUNE_AT {
+        if self.access_tokens.len() >= self.prune_access_at {
             self.access_tokens.retain(|_, a| a.expires_at > now);
+            if self.access_tokens.len() > MAX_ACCESS_TOKENS / 2 {
+                let mut expiries: Vec<i64> =
+                    self.access_tokens.values().map(|a| a.expires_at).collect();
+                let middle = expiries.len() / 2;
+                let (_, cut, _) = expiries.select_nth_unstable(middle);
+                let cut = *cut;
+                self.access_tokens.retain(|_, a| a.expires_at > cut);
+            }
+            self.prune_access_at = PRUNE_AT.max(self.access_tokens.len() * 2);
         }
     }
 
@@ -358,6 +375,8 @@ impl State {
             codes: HashMap::new(),
             refresh_tokens: HashMap::new(),
             access_tokens: HashMap::new(),
+            prune_codes_at: PRUNE_AT,
+            prune_access_at: PRUNE_AT,
             offline_granted: HashSet::new(),
             consented: HashMap::new(),
             auto_approve: false,
@@ -544,5 +563,54 @@ mod tests {
         assert!(st.codes.len() < PRUNE_AT, "{} codes kept", st.codes.len());
         let live = st.mint(MintRequest::default());
         assert!(st.codes.contains_key(live["code"].as_str().unwrap()));
+    }
+
+    /// Under a sustained load every access token is live for an hour: the sweep must not run
+    /// on every request (it once did past 50,000, and the emulator slowed to a crawl), and
+    /// memory stays bounded.
+    #[test]
+    fn live_access_tokens_are_swept_rarely_and_stay_bounded() {
+        let mut st = State::new("http://127.0.0.1:1".into());
+        let grant = Grant {
+            client_id: WEB_CLIENT_ID.into(),
+            azp: WEB_CLIENT_ID.into(),
+            sub: "1".into(),
+            scopes: vec![],
+            family: 1,
+            revoked: false,
+            rotated: false,
+            rapt_required: false,
+            issued_at: 0,
+            iss: None,
+        };
+        let mut sweeps = 0;
+        let mut last = 0;
+        for i in 0..(MAX_ACCESS_TOKENS as i64 + 50_000) {
+            st.prune();
+            if st.access_tokens.len() < last {
+                sweeps += 1;
+            }
+            last = st.access_tokens.len() + 1;
+            st.access_tokens.insert(
+                format!("ya29.{i}"),
+                AccessToken {
+                    grant: grant.clone(),
+                    refresh_token: None,
+                    expires_at: st.now() + 3599 + i,
+                },
+            );
+            assert!(st.access_tokens.len() <= MAX_ACCESS_TOKENS + 1);
+        }
+        assert!(sweeps <= 2, "{sweeps} sweeps that freed something");
+        assert!(
+            st.prune_access_at >= PRUNE_AT * 2,
+            "the next sweep waits: {}",
+            st.prune_access_at
+        );
+        let newest = format!("ya29.{}", MAX_ACCESS_TOKENS as i64 + 49_999);
+        assert!(
+            st.access_tokens.contains_key(&newest),
+            "the newest are kept"
+        );
     }
 }
