@@ -226,7 +226,25 @@ pub fn escape_controls(text: &str) -> String {
 
 /// The same, keeping line breaks: for text that is made of lines.
 pub fn escape_controls_but_newlines(text: &str) -> String {
-    escape_where(text, |c| hidden_or_control(c) && c != '\n')
+    lines_escaped(text).into_owned()
+}
+
+/// [`escape_controls_but_newlines`], borrowing the text when nothing needs escaping (most text).
+pub fn lines_escaped(text: &str) -> std::borrow::Cow<'_, str> {
+    let escaped = |c: char| hidden_or_control(c) && c != '\n';
+    if plain(text, escaped) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(escape_where(text, escaped))
+    }
+}
+
+/// Whether nothing in `text` is `escaped`: printable ASCII, the common case, is judged a byte
+/// at a time.
+fn plain(text: &str, escaped: impl Fn(char) -> bool) -> bool {
+    text.bytes()
+        .all(|b| b.is_ascii() && !escaped(char::from(b)))
+        || !text.chars().any(escaped)
 }
 
 /// Control characters, and the invisible ones that reorder or hide what a terminal shows
@@ -249,7 +267,7 @@ pub fn hidden_or_control(c: char) -> bool {
 }
 
 fn escape_where(text: &str, escaped: impl Fn(char) -> bool) -> String {
-    if !text.chars().any(&escaped) {
+    if plain(text, &escaped) {
         return text.to_string();
     }
     text.chars()

@@ -66,14 +66,15 @@ impl Styled {
     /// a server's words), control characters are escaped: only the styles added here reach the
     /// terminal as escape sequences.
     pub fn render(&self, color: bool) -> String {
-        let mut out = String::new();
+        use std::fmt::Write;
+        let mut out = String::with_capacity(self.spans.iter().map(|(_, t)| t.len()).sum());
         for (tone, text) in &self.spans {
-            let text = &crate::redact::escape_controls_but_newlines(text);
-            let style = tone.style();
+            let text = crate::redact::lines_escaped(text);
             if color && *tone != Tone::Plain {
-                out.push_str(&format!("{style}{text}{style:#}"));
+                let style = tone.style();
+                let _ = write!(out, "{style}{text}{style:#}");
             } else {
-                out.push_str(text);
+                out.push_str(&text);
             }
         }
         out
