@@ -73,7 +73,9 @@ fn start(args: &EmulatorArgs, token: Option<&str>) -> Result<Emulator> {
         .bind(args.bind)
         .rotate_refresh_tokens(args.rotate_refresh_tokens)
         .testing_mode(args.testing_mode)
-        .auto_approve(args.auto_approve);
+        .auto_approve(args.auto_approve)
+        // A service signs an ID token per answer: one thread per core.
+        .workers(std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     if let Some(url) = &args.public_url {
         builder = builder.public_url(url.as_str());
     }

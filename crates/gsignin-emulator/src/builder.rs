@@ -36,6 +36,7 @@ pub struct Builder {
     rotate_refresh_tokens: bool,
     testing_mode: bool,
     auto_approve: bool,
+    workers: Option<usize>,
 }
 
 /// A request head (or the next one on a kept-alive connection) must arrive whole within this;
@@ -115,6 +116,13 @@ impl Builder {
         self
     }
 
+    /// Threads that answer requests (default 2: enough for a test; a service signing ID tokens
+    /// for a load wants one per core).
+    pub fn workers(mut self, threads: usize) -> Self {
+        self.workers = Some(threads.max(1));
+        self
+    }
+
     /// Binds and serves on a thread of its own. A public URL or control token it cannot use is
     /// an [`std::io::ErrorKind::InvalidInput`] error, before anything listens.
     pub fn start(self) -> std::io::Result<Emulator> {
@@ -152,6 +160,7 @@ impl Builder {
             tls,
             header_timeout: self.header_timeout.unwrap_or(HEADER_TIMEOUT),
             control_token,
+            workers: self.workers.unwrap_or(2),
         })
     }
 

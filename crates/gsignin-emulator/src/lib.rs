@@ -74,6 +74,7 @@ pub(crate) struct Serve {
     pub tls: Option<crate::server::tls::Tls>,
     pub header_timeout: Duration,
     pub control_token: Option<guard::ControlToken>,
+    pub workers: usize,
 }
 
 /// What became of a refresh token the emulator issued.
@@ -113,6 +114,7 @@ impl Emulator {
             tls,
             header_timeout,
             control_token,
+            workers,
         } = serve;
         let state: Shared = Arc::new(Mutex::new(state));
         let ca_pem = tls.as_ref().map(|t| t.ca_pem.clone());
@@ -121,6 +123,7 @@ impl Emulator {
             header_timeout,
             drain: Duration::ZERO,
             peers: false,
+            workers,
         };
         let access = guard::Access {
             shared: state.clone(),

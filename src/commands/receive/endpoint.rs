@@ -102,6 +102,7 @@ pub fn start(
         // The last answer (`Connection: close`) is written before the run ends.
         drain: Duration::from_secs(3),
         peers: true,
+        workers: 2,
     };
     let server =
         crate::server::Background::start("gsignin-receive", listeners, app, config, interrupted)?;

@@ -34,6 +34,8 @@ pub struct Config {
     pub drain: Duration,
     /// Each request carries its peer's address (`ConnectInfo<SocketAddr>`).
     pub peers: bool,
+    /// The runtime's worker threads.
+    pub workers: usize,
 }
 
 /// Serves `app` until `shutdown` resolves. Every connection has the header-read deadline,
@@ -50,6 +52,7 @@ pub async fn serve(
         header_timeout,
         drain,
         peers,
+        workers: _,
     } = config;
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let open = std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_OPEN));
@@ -149,7 +152,7 @@ impl Background {
             listener.set_nonblocking(true)?;
         }
         let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
+            .worker_threads(config.workers.max(1))
             .enable_all()
             .build()?;
         let beside = {
