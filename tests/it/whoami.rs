@@ -6,6 +6,20 @@ use gsignin_emulator::MintRequest;
 use gsignin_verify::signing::SigningKey;
 use serde_json::{Value, json};
 
+/// `gsignin whoami - ARGS` against the test's emulator, its stdin and stdout piped to the test.
+fn batch(env: &Env, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
+        .args(["whoami", "-"])
+        .args(args)
+        .env("GSIGNIN_HOME", env.home())
+        .env("GSIGNIN_ISSUER", env.emu.base_url())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 fn id_token_of(doc: &Value) -> String {
     doc["tokens"]["id_token"].as_str().unwrap().to_string()
 }
@@ -160,15 +174,7 @@ fn a_slow_producer_gets_each_answer_as_its_token_arrives() {
     use std::io::{BufRead, Write};
     let env = Env::new();
     let token = id_token_of(&env.exchange_showing_tokens(&[]));
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
-        .args(["whoami", "-", "--json"])
-        .env("GSIGNIN_HOME", env.home())
-        .env("GSIGNIN_ISSUER", env.emu.base_url())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = batch(&env, &["--json"]);
     let mut stdin = child.stdin.take().unwrap();
     let mut answers = std::io::BufReader::new(child.stdout.take().unwrap());
     for _ in 0..3 {
@@ -188,14 +194,7 @@ fn a_slow_producer_gets_each_answer_as_its_token_arrives() {
 fn a_reader_that_stops_early_ends_the_batch_while_stdin_stays_open() {
     use std::io::{BufRead, Write};
     let env = Env::new();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
-        .args(["whoami", "-", "--no-verify", "--json"])
-        .env("GSIGNIN_HOME", env.home())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = batch(&env, &["--no-verify", "--json"]);
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "not-a-token").unwrap();
     stdin.flush().unwrap();
@@ -351,15 +350,7 @@ fn no_verify_decodes_a_batch_and_says_so() {
 fn a_reader_that_stops_early_ends_the_batch_with_exit_0() {
     use std::io::{BufRead, Write};
     let env = Env::new();
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
-        .args(["whoami", "-", "--json"])
-        .env("GSIGNIN_HOME", env.home())
-        .env("GSIGNIN_ISSUER", env.emu.base_url())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = batch(&env, &["--json"]);
     let mut stdin = child.stdin.take().unwrap();
     std::thread::spawn(move || {
         // Enough rejected answers to overflow any pipe buffer.

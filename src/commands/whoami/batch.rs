@@ -228,15 +228,7 @@ impl Writer<'_, '_> {
         let (keys, expect) = self
             .source
             .insert(verification(self.ctx, self.args, false)?);
-        let judge = (
-            Arc::new(keys.keys()?.clone()),
-            expect.clone(),
-            self.generation,
-        );
-        *self
-            .judge
-            .write()
-            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(judge);
+        publish(self.judge, keys.keys()?, expect, self.generation);
         Ok(())
     }
 
@@ -260,15 +252,7 @@ impl Writer<'_, '_> {
         };
         if judged.generation == self.generation && keys.refetch_once().unwrap_or(false) {
             self.generation += 1;
-            let fresh = (
-                Arc::new(keys.keys()?.clone()),
-                expect.clone(),
-                self.generation,
-            );
-            *self
-                .judge
-                .write()
-                .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(fresh);
+            publish(self.judge, keys.keys()?, expect, self.generation);
         }
         if judged.generation == self.generation {
             return Ok(());
@@ -298,6 +282,14 @@ impl Writer<'_, '_> {
         judged.ends = ends;
         Ok(())
     }
+}
+
+/// Hands the workers the keys they judge the next blocks with.
+fn publish(judge: &RwLock<Judge>, keys: &KeySet, expect: &Expectations, generation: u32) {
+    let shared = Some((Arc::new(keys.clone()), expect.clone(), generation));
+    *judge
+        .write()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = shared;
 }
 
 /// The reader thread: a block per ticket (this thread hands one back per block written), until
