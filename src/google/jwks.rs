@@ -87,6 +87,12 @@ impl<'a> KeySource<'a> {
         Ok(self.keys.get_or_insert_with(KeySet::default))
     }
 
+    /// Lets [`KeySource::refetch_once`] fetch again: a batch that reads stdin for hours may meet
+    /// a second rotation (or one token with a made-up kid may have spent the first refetch).
+    pub fn allow_refetch_again(&mut self) {
+        self.refetched = false;
+    }
+
     /// Fetches again, once per run, bypassing the cache. Returns whether new keys came.
     pub fn refetch_once(&mut self) -> Result<bool> {
         if self.refetched || self.http.is_none() {

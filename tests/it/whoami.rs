@@ -189,6 +189,29 @@ fn a_slow_producer_gets_each_answer_as_its_token_arrives() {
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
 
+/// A producer that writes in pieces (stdio buffering, a relay): the lines it has finished are
+/// answered while the next one is still half written.
+#[test]
+fn a_half_written_line_does_not_hold_back_the_finished_ones() {
+    use std::io::{BufRead, Write};
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    let mut child = batch(&env, &["--json"]);
+    let mut stdin = child.stdin.take().unwrap();
+    let mut answers = std::io::BufReader::new(child.stdout.take().unwrap());
+    write!(stdin, "{token}\n{}", &token[..token.len() / 2]).unwrap();
+    stdin.flush().unwrap();
+    let mut line = String::new();
+    answers.read_line(&mut line).unwrap();
+    assert!(line.starts_with(r#"{"valid":true"#), "{line}");
+    writeln!(stdin, "{}", &token[token.len() / 2..]).unwrap();
+    drop(stdin);
+    line.clear();
+    answers.read_line(&mut line).unwrap();
+    assert!(line.starts_with(r#"{"valid":true"#), "{line}");
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+}
+
 /// `| head -1` while the producer goes on forever: the run ends once its reader has gone.
 #[test]
 fn a_reader_that_stops_early_ends_the_batch_while_stdin_stays_open() {

@@ -25,8 +25,13 @@ use std::sync::{Arc, Mutex, RwLock, mpsc};
 /// the RSA.
 const BLOCK: usize = 256;
 
-/// Bytes per block at most (beyond one line): tokens of a megabyte each stay a few blocks.
-const BLOCK_BYTES: usize = 1 << 20;
+/// Bytes per block at most (beyond one line): 256 Google ID tokens fit; huge ones make small
+/// blocks, so memory stays flat whatever the tokens hold.
+const BLOCK_BYTES: usize = 1 << 18;
+
+/// A batch refetches the keys for an unknown kid once, and again only this long after: a
+/// stream of tokens with made-up kids costs the issuer one request per five minutes at most.
+const REFETCH_AGAIN: std::time::Duration = std::time::Duration::from_secs(300);
 
 /// Blocks read and not yet written, per worker: one being judged, the rest queued, so no
 /// worker idles while this thread writes.
@@ -124,6 +129,7 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
             judge: &judge,
             source: None,
             generation: 0,
+            refetched: None,
             total: 0,
             bad: 0,
             progress: Progress::new(ctx),
@@ -150,6 +156,8 @@ struct Writer<'c, 'j> {
     /// Where the keys come from, once the first token has arrived.
     source: Option<(KeySource<'c>, Expectations)>,
     generation: u32,
+    /// When the keys were last fetched again.
+    refetched: Option<std::time::Instant>,
     total: usize,
     bad: usize,
     progress: Progress,
@@ -170,10 +178,15 @@ impl Writer<'_, '_> {
         };
         let (mut in_flight, mut to_write, mut ended) = (0usize, 0usize, false);
         let mut waiting: BTreeMap<usize, Judged> = BTreeMap::new();
+        // A read that failed: every token read before it is answered first.
+        let mut failed = None;
         while !(ended && in_flight == 0) {
             match events.recv().map_err(|_| broken())? {
-                Event::Read(block) => {
-                    let block = block?;
+                Event::Read(Err(e)) => {
+                    failed = Some(e);
+                    ended = true;
+                }
+                Event::Read(Ok(block)) => {
                     if block.len() == 0 {
                         ended = true;
                         continue;
@@ -202,6 +215,9 @@ impl Writer<'_, '_> {
             }
         }
         self.progress.finish();
+        if let Some(e) = failed {
+            return Err(e);
+        }
         if self.total == 0 {
             return Err(Error::usage(
                 "stdin held no token",
@@ -250,6 +266,13 @@ impl Writer<'_, '_> {
         let Some((keys, expect)) = self.source.as_mut() else {
             return Ok(());
         };
+        let due = self
+            .refetched
+            .is_none_or(|at| at.elapsed() >= REFETCH_AGAIN);
+        if judged.generation == self.generation && due {
+            keys.allow_refetch_again();
+            self.refetched = Some(std::time::Instant::now());
+        }
         if judged.generation == self.generation && keys.refetch_once().unwrap_or(false) {
             self.generation += 1;
             publish(self.judge, keys.keys()?, expect, self.generation);
@@ -462,6 +485,12 @@ fn judge_one(
 /// The next block: at most [`BLOCK`] tokens or [`BLOCK_BYTES`], fewer when stdin has nothing
 /// more buffered (a slow producer's tokens are judged as they come); none: stdin has ended.
 fn read_block<R: Read>(lines: &mut TokenLines<R>, seq: usize, first: usize) -> Result<Block> {
+    if let Some(e) = lines.failed.take() {
+        return Err(Error::other(
+            format!("cannot read tokens from stdin: {e}"),
+            "pipe one token per line",
+        ));
+    }
     let mut block = Block {
         seq,
         first,
@@ -470,15 +499,22 @@ fn read_block<R: Read>(lines: &mut TokenLines<R>, seq: usize, first: usize) -> R
     };
     while block.len() < BLOCK
         && block.bytes.len() < BLOCK_BYTES
-        && (block.len() == 0 || lines.buffered())
-        && lines.next_token(&mut block.bytes).map_err(|e| {
-            Error::other(
-                format!("cannot read tokens from stdin: {e}"),
-                "pipe one token per line",
-            )
-        })?
+        && (block.len() == 0 || lines.whole_line_buffered())
     {
-        block.ends.push(block.bytes.len());
+        let mark = block.bytes.len();
+        match lines.next_token(&mut block.bytes) {
+            Ok(true) => block.ends.push(block.bytes.len()),
+            Ok(false) => break,
+            // The tokens read before are judged and answered; the error comes next.
+            Err(e) => {
+                block.bytes.truncate(mark);
+                lines.failed = Some(e);
+                return match block.len() {
+                    0 => read_block(lines, seq, first),
+                    _ => Ok(block),
+                };
+            }
+        }
     }
     Ok(block)
 }
@@ -489,10 +525,12 @@ fn read_block<R: Read>(lines: &mut TokenLines<R>, seq: usize, first: usize) -> R
 struct TokenLines<R> {
     reader: std::io::BufReader<R>,
     first: bool,
+    /// A read that failed after some tokens of a block: reported once they are answered.
+    failed: Option<std::io::Error>,
 }
 
 /// Far above any real ID token (Google's are about 1 KB).
-const MAX_LINE: usize = 1 << 20;
+const MAX_LINE: usize = 1 << 16;
 
 impl<R: Read> TokenLines<R> {
     fn new(reader: R) -> Self {
@@ -500,12 +538,14 @@ impl<R: Read> TokenLines<R> {
             // A batch reads megabytes: in reads of 256 KiB, which also make whole blocks.
             reader: std::io::BufReader::with_capacity(1 << 18, reader),
             first: true,
+            failed: None,
         }
     }
 
-    /// Whether a line may be read without waiting on stdin (some of it is buffered).
-    fn buffered(&self) -> bool {
-        !self.reader.buffer().is_empty()
+    /// Whether a whole line may be read without waiting on stdin: a producer that writes in
+    /// pieces must not hold back the answers to the lines it has finished.
+    fn whole_line_buffered(&self) -> bool {
+        self.reader.buffer().contains(&b'\n')
     }
 
     /// Appends the next token to `out`; false when stdin has ended.
@@ -602,8 +642,31 @@ impl Progress {
 mod tests {
     use super::{BLOCK, BLOCK_BYTES, MAX_LINE, TokenLines, read_block};
 
+    /// stdin fails after some whole lines: those are judged and answered, the error comes next.
     #[test]
-    fn a_block_of_huge_lines_stays_near_a_megabyte() {
+    fn tokens_read_before_a_failed_read_are_kept() {
+        struct Failing(u8);
+        impl std::io::Read for Failing {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                self.0 += 1;
+                match self.0 {
+                    1 => {
+                        buf[..8].copy_from_slice(b"t1\nt2\nt3");
+                        Ok(8)
+                    }
+                    _ => Err(std::io::Error::other("EIO")),
+                }
+            }
+        }
+        let mut lines = TokenLines::new(Failing(0));
+        let block = read_block(&mut lines, 0, 0).unwrap();
+        assert_eq!(block.tokens().collect::<Vec<_>>(), [&b"t1"[..], b"t2"]);
+        let failed = read_block(&mut lines, 1, 2).err().unwrap();
+        assert!(failed.to_string().contains("EIO"), "{failed}");
+    }
+
+    #[test]
+    fn a_block_of_huge_lines_stays_small() {
         let mut input = Vec::new();
         for _ in 0..5 {
             input.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
@@ -611,7 +674,11 @@ mod tests {
         }
         let mut lines = TokenLines::new(std::io::Cursor::new(input));
         let block = read_block(&mut lines, 0, 0).unwrap();
-        assert_eq!(block.len(), 1, "one cut line fills a block");
+        assert!(
+            (1..=BLOCK_BYTES / MAX_LINE).contains(&block.len()),
+            "{}",
+            block.len()
+        );
         assert!(block.bytes.len() <= BLOCK_BYTES + MAX_LINE);
         let small = "t\n".repeat(BLOCK + 5);
         let mut lines = TokenLines::new(std::io::Cursor::new(small.into_bytes()));
