@@ -310,12 +310,14 @@ fn issue(
     st.prune();
     let access = random_token("ya29.a0", 120);
     let expires_at = st.now() + 3599;
+    let issued = st.next_issued();
     st.access_tokens.insert(
         access.clone(),
         AccessToken {
             grant: grant.clone(),
             refresh_token: linked,
             expires_at,
+            issued,
         },
     );
     let mut body = json!({
