@@ -85,13 +85,17 @@ for ours, theirs in [("gsignin --version", "jwt-cli --version"), ("gsignin whoam
 if one and not perf:
     row("perf stat", "not measured", "perf is not installed here, or cannot count", "")
 
-if os.path.exists(os.path.join(work, "batch.time")):
-    wall, rss_kb = open(os.path.join(work, "batch.time")).read().split()
-    rate = n / float(wall)
+batch_runs = sorted(
+    (n / float(wall), int(rss_kb))
+    for wall, rss_kb in (open(os.path.join(work, f)).read().split()
+                         for f in os.listdir(work) if f.startswith("batch.time")))
+if batch_runs:
+    rate = batch_runs[len(batch_runs) // 2][0]
     limit = limits["rs256_verifies_per_s"]
-    row(f"{n:,} tokens on stdin, --json", f"{rate:,.0f} tokens/s", f"aws-lc-rs verify limit {limit:,.0f}/s",
-        f"{100 * rate / limit:.0f} %", "≥ 75 %")
-    row("  its peak RSS", f"{int(rss_kb) / 1024:.1f} MB", "", "", "< 20 MB")
+    shares = ", ".join(f"{100 * r / limit:.0f}" for r, _ in batch_runs)
+    row(f"{n:,} tokens on stdin, --json, median of {len(batch_runs)}", f"{rate:,.0f} tokens/s",
+        f"aws-lc-rs verify limit {limit:,.0f}/s", f"{100 * rate / limit:.0f} % (runs: {shares} %)", "≥ 75 %")
+    row("  its peak RSS", f"{max(k for _, k in batch_runs) / 1024:.1f} MB", "", "", "< 20 MB")
     for lib, label in [("google-auth", "google-auth jwt.decode, cached certs"), ("pyjwt", "PyJWT jwt.decode, cached keys")]:
         theirs = float(open(os.path.join(work, f"batch.{lib}")).read())
         row(f"  beside {label} ({n_py:,} tokens, one process)", f"{rate:,.0f} tokens/s",

@@ -575,7 +575,7 @@ impl<R: Read> TokenLines<R> {
                 return Ok(any);
             }
             any = true;
-            let (take, done) = match buf.iter().position(|b| *b == b'\n') {
+            let (take, done) = match memchr::memchr(b'\n', buf) {
                 Some(i) => (i + 1, true),
                 None => (buf.len(), false),
             };
