@@ -1,11 +1,12 @@
 //! `whoami -`: one token per line from stdin, judged on every core, answered in order as JSON
 //! Lines or text, with progress on a terminal.
 //!
-//! A pipeline: a reader thread cuts stdin into blocks (at most [`BLOCK`] tokens, and handed on
-//! as soon as stdin has nothing more buffered, so a slow producer's answers come at once), the
-//! workers judge each block into one buffer of answers, and this thread writes the blocks in
-//! order as they come. No worker waits for another, and at most [`AHEAD`] blocks per worker
-//! are read and not yet written, so memory stays flat however many tokens arrive.
+//! A pipeline: a reader thread cuts stdin into blocks (at most [`BLOCK`] tokens or
+//! [`BLOCK_BYTES`], handed on as soon as no whole line is buffered, so a slow producer's answers
+//! come at once), the workers judge each block into one buffer of answers, and this thread
+//! writes the blocks in order as they come. No worker waits for another, and at most [`AHEAD`]
+//! blocks per worker are read and not yet written, so memory stays flat however many tokens
+//! arrive.
 
 use super::render::{human_verdict, render_unverified};
 use super::{rejected, verification};
