@@ -239,7 +239,7 @@ fn judge(
     let mut verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now);
     if verdict.unknown_kid {
         in_flight = rescue::write(ctx.dirs(), &signin.profile, &signin.tokens, now).ok();
-        match ready.keys.refetch_once() {
+        match ready.keys.refetch() {
             Ok(true) => verdict = id_token::verify(token, ready.keys.keys()?, &ready.expect, now),
             Ok(false) => {}
             // The keys could not be had: a network failure, not a bad token (exit 5, not 3).

@@ -1,7 +1,8 @@
 //! The issuer's signing keys, fetched from the issuer (parsed by `gsignin_verify::jwks`).
 //!
 //! Keys are parsed once per run and handed to the pure verifier; an unknown `kid` triggers
-//! exactly one refetch (the issuer may have rotated since the keys were read).
+//! one refetch, and another only after `REFETCH_AGAIN` (the issuer may have rotated since the
+//! keys were read).
 
 use crate::cache::Cache;
 use crate::error::{Error, Result};
@@ -38,16 +39,23 @@ fn fetch(http: &Http, url: &str) -> Result<Fetched> {
     })
 }
 
+/// A token naming a kid the keys lack fetches them again (the issuer may have rotated since),
+/// and again only this long after: a stream of tokens with made-up kids costs the issuer one
+/// request per five minutes at most, and a batch reading stdin for hours still meets the
+/// issuer's next key.
+pub const REFETCH_AGAIN: std::time::Duration = std::time::Duration::from_secs(300);
+
 /// The issuer's keys for one run. They come from the on-disk cache while its Cache-Control
 /// max-age lasts (every run shares it), else from the issuer; a token naming a kid the keys
-/// lack triggers one refetch per run (the issuer may have rotated since).
+/// lack triggers a refetch (at most one per [`REFETCH_AGAIN`]).
 pub struct KeySource<'a> {
     http: Option<&'a Http>,
     url: String,
     cache: Option<Cache>,
     now: i64,
     keys: Option<KeySet>,
-    refetched: bool,
+    /// When the keys were last fetched again.
+    refetched: Option<std::time::Instant>,
 }
 
 impl<'a> KeySource<'a> {
@@ -59,7 +67,7 @@ impl<'a> KeySource<'a> {
             cache: Some(cache),
             now,
             keys: None,
-            refetched: false,
+            refetched: None,
         }
     }
 
@@ -71,7 +79,7 @@ impl<'a> KeySource<'a> {
             cache: None,
             now: 0,
             keys: Some(keys),
-            refetched: true,
+            refetched: None,
         }
     }
 
@@ -87,18 +95,16 @@ impl<'a> KeySource<'a> {
         Ok(self.keys.get_or_insert_with(KeySet::default))
     }
 
-    /// Lets [`KeySource::refetch_once`] fetch again: a batch that reads stdin for hours may meet
-    /// a second rotation (or one token with a made-up kid may have spent the first refetch).
-    pub fn allow_refetch_again(&mut self) {
-        self.refetched = false;
-    }
-
-    /// Fetches again, once per run, bypassing the cache. Returns whether new keys came.
-    pub fn refetch_once(&mut self) -> Result<bool> {
-        if self.refetched || self.http.is_none() {
+    /// Fetches again, bypassing the cache, unless it did less than [`REFETCH_AGAIN`] ago (or the
+    /// keys were given up front). Returns whether new keys came.
+    pub fn refetch(&mut self) -> Result<bool> {
+        let recently = self
+            .refetched
+            .is_some_and(|at| at.elapsed() < REFETCH_AGAIN);
+        if recently || self.http.is_none() {
             return Ok(false);
         }
-        self.refetched = true;
+        self.refetched = Some(std::time::Instant::now());
         let keys = self.fetch_and_cache()?;
         self.keys = Some(keys);
         Ok(true)
@@ -108,7 +114,7 @@ impl<'a> KeySource<'a> {
     pub fn verify(&mut self, token: &[u8], expect: &Expectations, now: i64) -> Result<Verdict> {
         let verdict = id_token::verify(token, self.keys()?, expect, now);
         // A failed refetch leaves the verdict as it was ("no key with kid …"); -v shows why.
-        if verdict.unknown_kid && self.refetch_once().unwrap_or(false) {
+        if verdict.unknown_kid && self.refetch().unwrap_or(false) {
             return Ok(id_token::verify(token, self.keys()?, expect, now));
         }
         Ok(verdict)

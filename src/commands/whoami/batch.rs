@@ -30,16 +30,11 @@ const BLOCK: usize = 256;
 /// blocks, so memory stays flat whatever the tokens hold.
 const BLOCK_BYTES: usize = 1 << 18;
 
-/// A batch refetches the keys for an unknown kid once, and again only this long after: a
-/// stream of tokens with made-up kids costs the issuer one request per five minutes at most.
-const REFETCH_AGAIN: std::time::Duration = std::time::Duration::from_secs(300);
-
 /// Blocks read and not yet written, per worker: one being judged, the rest queued, so no
 /// worker idles while this thread writes.
 const AHEAD: usize = 3;
 
 /// One block of tokens: the lines, back to back, and where each ends.
-#[derive(Default)]
 struct Block {
     seq: usize,
     /// Index of the block's first token in the whole input.
@@ -130,7 +125,6 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
             judge: &judge,
             source: None,
             generation: 0,
-            refetched: None,
             total: 0,
             bad: 0,
             progress: Progress::new(ctx),
@@ -157,8 +151,6 @@ struct Writer<'c, 'j> {
     /// Where the keys come from, once the first token has arrived.
     source: Option<(KeySource<'c>, Expectations)>,
     generation: u32,
-    /// When the keys were last fetched again.
-    refetched: Option<std::time::Instant>,
     total: usize,
     bad: usize,
     progress: Progress,
@@ -261,20 +253,14 @@ impl Writer<'_, '_> {
         Ok(open)
     }
 
-    /// Tokens signed by a key published after ours were read: the keys are fetched again,
-    /// once per run, and every such token judged with the old keys is judged again.
+    /// Tokens signed by a key published after ours were read: the keys are fetched again (at
+    /// most once per `jwks::REFETCH_AGAIN`), and every such token judged with the old keys is
+    /// judged again.
     fn judge_again(&mut self, judged: &mut Judged) -> Result<()> {
         let Some((keys, expect)) = self.source.as_mut() else {
             return Ok(());
         };
-        let due = self
-            .refetched
-            .is_none_or(|at| at.elapsed() >= REFETCH_AGAIN);
-        if judged.generation == self.generation && due {
-            keys.allow_refetch_again();
-            self.refetched = Some(std::time::Instant::now());
-        }
-        if judged.generation == self.generation && keys.refetch_once().unwrap_or(false) {
+        if judged.generation == self.generation && keys.refetch().unwrap_or(false) {
             self.generation += 1;
             publish(self.judge, keys.keys()?, expect, self.generation);
         }
