@@ -20,6 +20,24 @@ fn batch(env: &Env, args: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
+/// The batch's stdin, and its answers line by line.
+fn pipes(
+    child: &mut std::process::Child,
+) -> (
+    std::process::ChildStdin,
+    std::io::BufReader<std::process::ChildStdout>,
+) {
+    let stdin = child.stdin.take().unwrap();
+    (stdin, std::io::BufReader::new(child.stdout.take().unwrap()))
+}
+
+/// The next answer is a valid token's.
+fn next_is_valid(answers: &mut impl std::io::BufRead) {
+    let mut line = String::new();
+    answers.read_line(&mut line).unwrap();
+    assert!(line.starts_with(r#"{"valid":true"#), "{line}");
+}
+
 fn id_token_of(doc: &Value) -> String {
     doc["tokens"]["id_token"].as_str().unwrap().to_string()
 }
@@ -171,19 +189,16 @@ fn a_key_published_mid_batch_validates_every_block_judged_before_the_refetch() {
 /// A producer that trickles tokens gets each answer before it sends the next, not at the end.
 #[test]
 fn a_slow_producer_gets_each_answer_as_its_token_arrives() {
-    use std::io::{BufRead, Write};
+    use std::io::Write;
     let env = Env::new();
     let token = id_token_of(&env.exchange_showing_tokens(&[]));
     let mut child = batch(&env, &["--json"]);
-    let mut stdin = child.stdin.take().unwrap();
-    let mut answers = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (mut stdin, mut answers) = pipes(&mut child);
     for _ in 0..3 {
         // The pipe stays open: an answer that waited for more input would never come.
         writeln!(stdin, "{token}").unwrap();
         stdin.flush().unwrap();
-        let mut line = String::new();
-        answers.read_line(&mut line).unwrap();
-        assert!(line.starts_with(r#"{"valid":true"#), "{line}");
+        next_is_valid(&mut answers);
     }
     drop(stdin);
     assert_eq!(child.wait().unwrap().code(), Some(0));
@@ -193,22 +208,17 @@ fn a_slow_producer_gets_each_answer_as_its_token_arrives() {
 /// answered while the next one is still half written.
 #[test]
 fn a_half_written_line_does_not_hold_back_the_finished_ones() {
-    use std::io::{BufRead, Write};
+    use std::io::Write;
     let env = Env::new();
     let token = id_token_of(&env.exchange_showing_tokens(&[]));
     let mut child = batch(&env, &["--json"]);
-    let mut stdin = child.stdin.take().unwrap();
-    let mut answers = std::io::BufReader::new(child.stdout.take().unwrap());
+    let (mut stdin, mut answers) = pipes(&mut child);
     write!(stdin, "{token}\n{}", &token[..token.len() / 2]).unwrap();
     stdin.flush().unwrap();
-    let mut line = String::new();
-    answers.read_line(&mut line).unwrap();
-    assert!(line.starts_with(r#"{"valid":true"#), "{line}");
+    next_is_valid(&mut answers);
     writeln!(stdin, "{}", &token[token.len() / 2..]).unwrap();
     drop(stdin);
-    line.clear();
-    answers.read_line(&mut line).unwrap();
-    assert!(line.starts_with(r#"{"valid":true"#), "{line}");
+    next_is_valid(&mut answers);
     assert_eq!(child.wait().unwrap().code(), Some(0));
 }
 
