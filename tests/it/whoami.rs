@@ -235,18 +235,20 @@ fn a_reader_that_stops_early_ends_the_batch_while_stdin_stays_open() {
     std::io::BufReader::new(child.stdout.take().unwrap())
         .read_line(&mut first)
         .unwrap();
-    // stdout is closed now; one more token makes gsignin write into the closed pipe.
-    writeln!(stdin, "still-not-a-token").unwrap();
-    stdin.flush().unwrap();
+    // stdout is closed now. The producer goes on, as `yes | ... | head -1`'s would: a child
+    // that another test forks at this moment holds the pipe's read end until it execs, so one
+    // answer may still land in the pipe; a later one meets the closed pipe.
     let started = std::time::Instant::now();
     while child.try_wait().unwrap().is_none() {
         assert!(
             started.elapsed() < std::time::Duration::from_secs(20),
             "gsignin still waits on stdin after its reader has gone"
         );
+        // Once gsignin has gone, its stdin is closed too: that write fails, and the loop ends.
+        let _ = writeln!(stdin, "still-not-a-token").and_then(|()| stdin.flush());
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
-    drop(stdin);
+    assert_eq!(child.wait().unwrap().code(), Some(0), "the reader's choice");
 }
 
 #[test]
