@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 const MAX_AGE: i64 = 24 * 3600;
 /// Discovery documents and key sets are a few KB; anything near this is not one.
 const MAX_ENTRY: u64 = 4 << 20;
+const HEX: &[u8; 16] = b"0123456789abcdef";
 
 pub struct Cache {
     dir: PathBuf,
@@ -31,10 +32,16 @@ impl Cache {
     }
 
     fn path(&self, url: &str) -> PathBuf {
-        use sha2::Digest;
-        let digest = sha2::Sha256::digest(url.as_bytes());
-        let name: String = digest.iter().take(12).map(|b| format!("{b:02x}")).collect();
-        self.dir.join("http").join(format!("{name}.json"))
+        // aws-lc's SHA-256: the RSA checks load it anyway, and a second SHA-256 library would
+        // probe the CPU again (each CPUID is a trap to the hypervisor on a virtual machine).
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, url.as_bytes());
+        let mut name = String::with_capacity(29);
+        for b in &digest.as_ref()[..12] {
+            name.push(char::from(HEX[usize::from(b >> 4)]));
+            name.push(char::from(HEX[usize::from(b & 15)]));
+        }
+        name.push_str(".json");
+        self.dir.join("http").join(name)
     }
 
     /// The body cached for `url`, while fresh at `now`. An entry that another user could have
@@ -117,6 +124,16 @@ mod tests {
         );
         assert_eq!(max_age(Some("private"), None), 0);
         assert_eq!(max_age(None, None), 0);
+    }
+
+    /// Entries written by earlier versions are found again: the name is the URL's SHA-256.
+    #[test]
+    fn an_entrys_file_is_named_by_its_urls_sha256() {
+        let cache = Cache::new(Path::new("/c"));
+        assert_eq!(
+            cache.path("https://www.googleapis.com/oauth2/v3/certs"),
+            Path::new("/c/http/2648cd7d39447e7c90650851.json")
+        );
     }
 
     #[test]

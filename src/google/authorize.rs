@@ -17,8 +17,10 @@ pub struct AuthRequest {
 
 /// The S256 challenge of a verifier (RFC 7636 4.2).
 pub fn challenge(verifier: &str) -> String {
-    use sha2::Digest;
-    URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+    URL_SAFE_NO_PAD.encode(aws_lc_rs::digest::digest(
+        &aws_lc_rs::digest::SHA256,
+        verifier.as_bytes(),
+    ))
 }
 
 pub struct Params<'a> {
