@@ -175,7 +175,8 @@ impl Endpoints {
     /// issuer's: OpenID clients follow them, but the user should know where the code goes.
     fn on_other_origins(&self, issuer: &str) -> Vec<String> {
         let origin = |u: &str| url::Url::parse(u).ok().map(|u| crate::http::origin(&u));
-        let home = origin(issuer);
+        let home = std::cell::OnceCell::new();
+        let authority = written_authority(issuer);
         [
             ("token endpoint", Some(&self.token)),
             ("authorization endpoint", self.authorization.as_ref()),
@@ -186,16 +187,81 @@ impl Endpoints {
         ]
         .into_iter()
         .filter_map(|(name, url)| {
-            let there = origin(url?);
-            (there != home).then(|| format!("its {name} at {}", there.unwrap_or_default()))
+            let url = url?;
+            // Written under the issuer's own scheme and authority: the same origin, without
+            // parsing (URL parsing was a warm `whoami`'s largest cost after the RSA check).
+            if authority.is_some_and(|a| {
+                url.strip_prefix(a)
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
+            }) {
+                return None;
+            }
+            let there = origin(url);
+            (there != *home.get_or_init(|| origin(issuer)))
+                .then(|| format!("its {name} at {}", there.unwrap_or_default()))
         })
         .collect()
     }
 }
 
+/// `scheme://authority` as written at the start of `url`, up to where its path, query or
+/// fragment starts (a backslash counts as a slash, as URL parsers read it).
+fn written_authority(url: &str) -> Option<&str> {
+    let start = url.find("://")? + 3;
+    let end = url[start..]
+        .find(['/', '\\', '?', '#'])
+        .map_or(url.len(), |i| start + i);
+    Some(&url[..end])
+}
+
 #[cfg(test)]
 mod tests {
-    use super::ClientAuth;
+    use super::{ClientAuth, Discovery, Endpoints};
+
+    /// Only an endpoint on another origin is named, however the same origin is spelt: the
+    /// prefix shortcut must agree with parsing the URLs.
+    #[test]
+    fn endpoints_on_the_issuers_origin_are_not_named_however_written() {
+        let issuer = "https://issuer.example/tenant";
+        let doc = |token: &str, jwks: &str| Discovery {
+            issuer: issuer.into(),
+            token_endpoint: Some(token.into()),
+            authorization_endpoint: None,
+            jwks_uri: Some(jwks.into()),
+            revocation_endpoint: None,
+            revocation_endpoint_auth_methods_supported: None,
+            userinfo_endpoint: None,
+            introspection_endpoint: None,
+            introspection_endpoint_auth_methods_supported: None,
+        };
+        let elsewhere = |token: &str, jwks: &str| {
+            Endpoints::from_discovery(doc(token, jwks), "discovery")
+                .unwrap()
+                .on_other_origins(issuer)
+        };
+        let same = [
+            "https://issuer.example/token",
+            "https://issuer.example",
+            "https://issuer.example?x",
+            "https://ISSUER.example:443/token",
+            "HTTPS://issuer.example/token",
+            "https://issuer.example\\token",
+        ];
+        for url in same {
+            assert_eq!(elsewhere(url, url), Vec::<String>::new(), "{url}");
+        }
+        let other = [
+            ("https://issuer.example@evil.example/token", "evil.example:443"),
+            ("https://issuer.example.evil.example/token", "issuer.example.evil.example:443"),
+            ("https://issuer.example:8443/token", "issuer.example:8443"),
+            ("http://issuer.example/token", "http://issuer.example:80"),
+        ];
+        for (url, named) in other {
+            let found = elsewhere("https://issuer.example/token", url);
+            assert_eq!(found.len(), 1, "{url}: {found:?}");
+            assert!(found[0].starts_with("its keys at ") && found[0].ends_with(named), "{found:?}");
+        }
+    }
 
     #[test]
     fn revocation_client_auth_follows_discovery() {
