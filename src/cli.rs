@@ -189,7 +189,7 @@ impl From<StoreArg> for crate::store::StoreKind {
 /// (in `single`), from one list of variants.
 macro_rules! commands {
     (@read $variant:ident ($args:ty) $m:ident) => {
-        <$args as clap::FromArgMatches>::from_arg_matches($m).ok().map(Command::$variant)
+        <$args as clap::FromArgMatches>::from_arg_matches_mut($m).ok().map(Command::$variant)
     };
     (@read $variant:ident $m:ident) => {{
         let _ = $m;
@@ -235,7 +235,9 @@ macro_rules! commands {
     };
 }
 
-type ReadCommand = fn(&clap::ArgMatches) -> Option<Command>;
+/// Reads a command's values out of its matches (taken, not copied: clap's `from_arg_matches`
+/// copies the whole matches first).
+type ReadCommand = fn(&mut clap::ArgMatches) -> Option<Command>;
 
 impl Cli {
     /// Parses argv as `Cli::try_parse_from` does, faster. Building clap's whole tree (every
@@ -264,26 +266,38 @@ impl Cli {
         use clap::FromArgMatches;
         let mut globals = GlobalArgs::augment_args(clap::Command::new("gsignin"));
         let at = command_at(&globals, args)?;
-        // The whole tree reads the global options' variables at the top as well as in the
-        // command, and refuses a bad one even where the line gives the option: such a line
-        // is left to it.
-        let top = globals.try_get_matches_from_mut(&args[..1]).ok()?;
         let (cmd, read) = command_alone(args[at].to_str()?)?;
-        let mut cmd = GlobalArgs::augment_args(cmd);
+        // Flat: in one command a global option means nothing more, and clap would copy every
+        // global value back and forth after the parse.
+        let mut cmd = GlobalArgs::augment_args(cmd).mut_args(|a| a.global(false));
         // The command's name first (clap's binary name), then the global options that came
         // before it, then the rest as written.
         let line = args[at..=at]
             .iter()
             .chain(&args[1..at])
             .chain(&args[at + 1..]);
-        let matches = cmd.try_get_matches_from_mut(line).ok()?;
-        let cli = GlobalArgs::from_arg_matches(&matches)
+        let mut matches = cmd.try_get_matches_from_mut(line).ok()?;
+        // The whole tree reads the global options' variables at the top as well as in the
+        // command, and refuses a bad one even where the line gives the option. The command
+        // has read every variable the line did not override: only an overridden one is read
+        // at the top as well, and a bad one leaves the line to the whole tree.
+        let overridden = globals.get_arguments().any(|a| {
+            a.get_env()
+                .is_some_and(|name| std::env::var_os(name).is_some())
+                && matches.value_source(a.get_id().as_str())
+                    == Some(clap::parser::ValueSource::CommandLine)
+        });
+        if overridden {
+            let top = globals.try_get_matches_from_mut(&args[..1]).ok()?;
+            std::mem::forget(top);
+        }
+        let cli = GlobalArgs::from_arg_matches_mut(&mut matches)
             .ok()
-            .zip(read(&matches))
+            .zip(read(&mut matches))
             .map(|(global, command)| Cli { global, command });
         // Freeing clap's tree and matches costs more than parsing did; the process ends soon,
         // and a test's run leaks a few kilobytes.
-        std::mem::forget((globals, top, cmd, matches));
+        std::mem::forget((globals, cmd, matches));
         cli
     }
 }

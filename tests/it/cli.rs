@@ -66,6 +66,7 @@ fn a_bad_global_variable_is_refused_however_the_line_is_parsed() {
             &["--timeout", "5", "--store", "file", "status"][..],
             &["status", "--timeout", "5", "--store", "file"],
             &["--timeout=5", "status", "--store=file"],
+            &["status"],
         ] {
             let out = bare_cmd()
                 .env("GSIGNIN_HOME", home.path())
