@@ -224,6 +224,15 @@ pub fn escape_controls(text: &str) -> String {
     escape_where(text, hidden_or_control)
 }
 
+/// [`escape_controls`], borrowing the text when nothing needs escaping (most text).
+pub fn controls_escaped(text: &str) -> std::borrow::Cow<'_, str> {
+    if plain(text, hidden_or_control) {
+        std::borrow::Cow::Borrowed(text)
+    } else {
+        std::borrow::Cow::Owned(escape_where(text, hidden_or_control))
+    }
+}
+
 /// The same, keeping line breaks: for text that is made of lines.
 pub fn escape_controls_but_newlines(text: &str) -> String {
     lines_escaped(text).into_owned()
@@ -239,11 +248,12 @@ pub fn lines_escaped(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// Whether nothing in `text` is `escaped`: printable ASCII, the common case, is judged a byte
-/// at a time.
+/// Whether nothing in `text` is `escaped`: printable ASCII (and line breaks, where they are
+/// kept), the common case, is judged a byte at a time; nothing there is ever escaped.
 fn plain(text: &str, escaped: impl Fn(char) -> bool) -> bool {
+    let newline = !escaped('\n');
     text.bytes()
-        .all(|b| b.is_ascii() && !escaped(char::from(b)))
+        .all(|b| matches!(b, b' '..=b'~') || (b == b'\n' && newline))
         || !text.chars().any(escaped)
 }
 
@@ -284,6 +294,27 @@ fn escape_where(text: &str, escaped: impl Fn(char) -> bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The byte-at-a-time shortcut agrees with the rule for every ASCII character, a line
+    /// break included (kept by the line-keeping form only).
+    #[test]
+    fn every_ascii_control_is_escaped_whichever_path_judges_it() {
+        for b in 0u8..0x80 {
+            let c = char::from(b);
+            let text = format!("ab{c}cd");
+            let escaped = format!("ab{}cd", c.escape_unicode());
+            let want = |keep_newline: bool| {
+                if c.is_control() && !(keep_newline && c == '\n') {
+                    escaped.clone()
+                } else {
+                    text.clone()
+                }
+            };
+            assert_eq!(escape_controls(&text), want(false), "{b:#x}");
+            assert_eq!(controls_escaped(&text), want(false), "{b:#x}");
+            assert_eq!(lines_escaped(&text), want(true), "{b:#x}");
+        }
+    }
 
     #[test]
     fn invisible_characters_that_reorder_what_is_shown_are_escaped() {

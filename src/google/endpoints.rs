@@ -251,15 +251,24 @@ mod tests {
             assert_eq!(elsewhere(url, url), Vec::<String>::new(), "{url}");
         }
         let other = [
-            ("https://issuer.example@evil.example/token", "evil.example:443"),
-            ("https://issuer.example.evil.example/token", "issuer.example.evil.example:443"),
+            (
+                "https://issuer.example@evil.example/token",
+                "evil.example:443",
+            ),
+            (
+                "https://issuer.example.evil.example/token",
+                "issuer.example.evil.example:443",
+            ),
             ("https://issuer.example:8443/token", "issuer.example:8443"),
             ("http://issuer.example/token", "http://issuer.example:80"),
         ];
         for (url, named) in other {
             let found = elsewhere("https://issuer.example/token", url);
             assert_eq!(found.len(), 1, "{url}: {found:?}");
-            assert!(found[0].starts_with("its keys at ") && found[0].ends_with(named), "{found:?}");
+            assert!(
+                found[0].starts_with("its keys at ") && found[0].ends_with(named),
+                "{found:?}"
+            );
         }
     }
 

@@ -3,7 +3,7 @@
 use crate::error::{Code, Error};
 use crate::google::id_token::{self, Status, Verdict};
 use crate::output::{Data, Outcome};
-use crate::redact::escape_controls;
+use crate::redact::{controls_escaped, escape_controls};
 use crate::style::{Styled, Tone};
 use crate::timefmt::dated;
 use serde_json::{Map, Value, json};
@@ -99,7 +99,7 @@ pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
             format!(
                 "{}  {name:<14} {}\n",
                 " ".repeat(4 - mark.len()),
-                escape_controls(&c.detail)
+                controls_escaped(&c.detail)
             ),
         );
     }
@@ -110,22 +110,27 @@ pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
 }
 
 fn claims_block(header: &Map<String, Value>, claims: &Map<String, Value>, now: i64) -> String {
-    let mut out = String::from("header:\n");
+    use std::fmt::Write;
+    let mut out = String::with_capacity(64 * (header.len() + claims.len()));
+    out.push_str("header:\n");
     for (k, val) in header {
-        out.push_str(&format!("  {k:<15} {}\n", plain(val)));
+        let _ = writeln!(out, "  {k:<15} {}", plain(val));
     }
     out.push_str("claims:\n");
     for (k, val) in claims {
-        let mut shown = plain(val);
-        if matches!(k.as_str(), "exp" | "iat" | "nbf" | "auth_time")
-            && let Some(t) = val.as_i64()
-        {
-            shown = match dated(t, now) {
-                Some((date, rel)) => format!("{t} ({date}, {rel})"),
-                None => format!("{t} (out of range)"),
-            };
+        let _ = write!(out, "  {k:<15} ");
+        match val.as_i64() {
+            Some(t) if matches!(k.as_str(), "exp" | "iat" | "nbf" | "auth_time") => {
+                let _ = match dated(t, now) {
+                    Some((date, rel)) => writeln!(out, "{t} ({date}, {rel})"),
+                    None => writeln!(out, "{t} (out of range)"),
+                };
+            }
+            _ => {
+                out.push_str(&plain(val));
+                out.push('\n');
+            }
         }
-        out.push_str(&format!("  {k:<15} {shown}\n"));
     }
     out
 }
@@ -133,9 +138,9 @@ fn claims_block(header: &Map<String, Value>, claims: &Map<String, Value>, now: i
 /// A claim's value as one line of text: a token's claims are the issuer's (or anyone's)
 /// words, so a line break in one cannot forge a line of the report (rendering escapes the
 /// other control characters anyway).
-fn plain(v: &Value) -> String {
+fn plain(v: &Value) -> std::borrow::Cow<'_, str> {
     match v {
-        Value::String(s) => escape_controls(s),
-        other => escape_controls(&other.to_string()),
+        Value::String(s) => controls_escaped(s),
+        other => escape_controls(&other.to_string()).into(),
     }
 }
