@@ -25,6 +25,7 @@ mod redact;
 mod secret;
 mod session;
 mod signin;
+pub mod start;
 mod store;
 mod style;
 mod terminal;
