@@ -264,12 +264,28 @@ impl Cli {
 
     fn parse_alone(args: &[std::ffi::OsString]) -> Option<Cli> {
         use clap::FromArgMatches;
-        let mut globals = GlobalArgs::augment_args(clap::Command::new("gsignin"));
-        let at = command_at(&globals, args)?;
+        let global_options = || GlobalArgs::augment_args(clap::Command::new("gsignin"));
+        // Most lines name the command first: only options before it need the global ones
+        // looked up.
+        let at = match args.get(1)?.to_str()? {
+            first if first.starts_with('-') => command_at(&global_options(), args)?,
+            _ => 1,
+        };
         let (cmd, read) = command_alone(args[at].to_str()?)?;
+        let cmd = GlobalArgs::augment_args(cmd);
+        // The global options whose variable is set, for the check after the parse.
+        let from_env: Vec<clap::Id> = cmd
+            .get_arguments()
+            .filter(|a| a.is_global_set())
+            .filter(|a| {
+                a.get_env()
+                    .is_some_and(|name| std::env::var_os(name).is_some())
+            })
+            .map(|a| a.get_id().clone())
+            .collect();
         // Flat: in one command a global option means nothing more, and clap would copy every
         // global value back and forth after the parse.
-        let mut cmd = GlobalArgs::augment_args(cmd).mut_args(|a| a.global(false));
+        let mut cmd = cmd.mut_args(|a| a.global(false));
         // The command's name first (clap's binary name), then the global options that came
         // before it, then the rest as written.
         let line = args[at..=at]
@@ -281,14 +297,11 @@ impl Cli {
         // command, and refuses a bad one even where the line gives the option. The command
         // has read every variable the line did not override: only an overridden one is read
         // at the top as well, and a bad one leaves the line to the whole tree.
-        let overridden = globals.get_arguments().any(|a| {
-            a.get_env()
-                .is_some_and(|name| std::env::var_os(name).is_some())
-                && matches.value_source(a.get_id().as_str())
-                    == Some(clap::parser::ValueSource::CommandLine)
+        let overridden = from_env.iter().any(|id| {
+            matches.value_source(id.as_str()) == Some(clap::parser::ValueSource::CommandLine)
         });
         if overridden {
-            let top = globals.try_get_matches_from_mut(&args[..1]).ok()?;
+            let top = global_options().try_get_matches_from_mut(&args[..1]).ok()?;
             std::mem::forget(top);
         }
         let cli = GlobalArgs::from_arg_matches_mut(&mut matches)
@@ -297,7 +310,7 @@ impl Cli {
             .map(|(global, command)| Cli { global, command });
         // Freeing clap's tree and matches costs more than parsing did; the process ends soon,
         // and a test's run leaks a few kilobytes.
-        std::mem::forget((globals, cmd, matches));
+        std::mem::forget((cmd, matches));
         cli
     }
 }
