@@ -241,6 +241,82 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
     decode_parts(token, [first, second])
 }
 
+/// Whether [`decode`] succeeds on `token`, without building what it returns: a caller that
+/// only asks whether a token is a JWT at all (before asking an issuer for keys) pays for a
+/// scan, not for the claims' maps.
+///
+/// ```
+/// use gsignin_verify::id_token::decodes;
+///
+/// assert!(decodes(b"eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0."));
+/// assert!(!decodes(b"eyJhbGciOiJub25lIn0.bm90IGpzb24."));
+/// ```
+pub fn decodes(token: &[u8]) -> bool {
+    let token = token.trim_ascii();
+    let Some([first, second]) = compact_dots(token) else {
+        // Not of the common shape: decode's own checks say why it is no token, quickly.
+        return decode(token).is_ok();
+    };
+    let parts = [
+        &token[..first],
+        &token[first + 1..second],
+        &token[second + 1..],
+    ];
+    let mut buf = Vec::with_capacity(token.len());
+    parts.iter().enumerate().all(|(i, part)| {
+        buf.clear();
+        URL_SAFE_NO_PAD.decode_vec(part, &mut buf).is_ok()
+            // The header and the payload are JSON objects; the signature is any bytes.
+            && (i == 2
+                || (buf.trim_ascii_start().first() == Some(&b'{')
+                    && serde_json::from_slice::<Checked>(&buf).is_ok()))
+    })
+}
+
+/// JSON read to its end, every string and number judged as a `Value` judges it (serde's
+/// `IgnoredAny` skips strings unjudged: a lone surrogate would pass), and nothing kept.
+struct Checked;
+
+impl<'de> serde::Deserialize<'de> for Checked {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Checked, D::Error> {
+        d.deserialize_any(Checked)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Checked {
+    type Value = Checked;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("JSON")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_unit<E>(self) -> Result<Checked, E> {
+        Ok(Checked)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
+        while seq.next_element::<Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
+        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        Ok(Checked)
+    }
+}
+
 /// Where the two dots of a token made of base64url characters are, if it is one.
 fn compact_dots(token: &[u8]) -> Option<[usize; 2]> {
     let mut dots = [0usize; 2];
@@ -782,6 +858,54 @@ mod tests {
     use crate::signing::SigningKey;
     use serde_json::json;
     use std::sync::OnceLock;
+
+    /// `decodes` is a cheaper `decode(..).is_ok()`: the two agree on every kind of token.
+    #[test]
+    fn decodes_agrees_with_decode_on_every_shape() {
+        let b64 = |s: &str| URL_SAFE_NO_PAD.encode(s);
+        let (h, c) = (b64(r#"{"alg":"RS256"}"#), b64(r#"{"sub":"1"}"#));
+        let tokens = [
+            format!("{h}.{c}.c2ln"),
+            format!("  {h}.{c}.c2ln\n"),
+            format!("{h}.{c}."),
+            format!("{h}.{c}.c2ln="),
+            format!("{h}.{c}.c2l"),
+            format!("{h}.{c}"),
+            format!("{h}.{c}.c2ln.x"),
+            format!("{h}.{}.c2ln", b64("[1]")),
+            format!("{h}.{}.c2ln", b64(" {\"a\":1}")),
+            format!("{h}.{}.c2ln", b64("{\"a\":")),
+            format!("{h}.{}.c2ln", b64("{} trailing")),
+            format!("{}.{c}.c2ln", b64("\"alg\"")),
+            format!("{h}.{c}.c2ln@"),
+            format!("{h} .{c}.c2ln"),
+            format!("{h}.{}.c2ln", b64("{\"\u{ff}\":1}")),
+            format!("{h}.{}.c2ln", b64(r#"{"a":"\ud800"}"#)),
+            format!("{h}.{}.c2ln", b64(r#"{"a":"\ud800\udc00"}"#)),
+            format!("{h}.{}.c2ln", b64(r#"{"a":"\x"}"#)),
+            format!("{h}.{}.c2ln", b64("{\"a\":\"\u{1}\"}")),
+            format!(
+                "{h}.{}.c2ln",
+                b64(&format!("{}1{}", "[".repeat(200), "]".repeat(200)))
+            ),
+            format!(
+                "{h}.{}.c2ln",
+                b64(&format!(
+                    "{{\"a\":{}1{}}}",
+                    "[".repeat(200),
+                    "]".repeat(200)
+                ))
+            ),
+            format!("{h}.{}.c2ln", b64("{\"a\":1e999}")),
+            String::new(),
+            "not-a-token".into(),
+        ];
+        for t in tokens {
+            assert_eq!(decodes(t.as_bytes()), decode(t.as_bytes()).is_ok(), "{t:?}");
+        }
+        assert!(decodes(format!("{h}.{c}.c2ln").as_bytes()));
+        assert!(!decodes(b"\xff.\xff.\xff"));
+    }
 
     const NOW: i64 = 1_795_500_000;
     const AUD: &str = "web-client.apps.googleusercontent.com";
