@@ -4,6 +4,7 @@
 
 use crate::fsutil;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::path::{Path, PathBuf};
 
 /// However long a server says its answer stays good, a cached copy is used for a day at most.
@@ -16,12 +17,15 @@ pub struct Cache {
     dir: PathBuf,
 }
 
+/// One cached answer. A body that is a JSON object or array (a key set, a discovery document)
+/// is kept as itself, read back without unescaping; any other body as a JSON string.
 #[derive(Serialize, Deserialize)]
-struct Entry {
-    url: String,
+struct Entry<'a, B> {
+    #[serde(borrow)]
+    url: std::borrow::Cow<'a, str>,
     fetched_at: i64,
     expires_at: i64,
-    body: String,
+    body: B,
 }
 
 impl Cache {
@@ -56,7 +60,7 @@ impl Cache {
             // A cache that cannot be read only costs a fetch.
             Err(_) => return Ok(None),
         };
-        let Ok(entry) = serde_json::from_slice::<Entry>(&bytes) else {
+        let Ok(entry) = serde_json::from_slice::<Entry<&RawValue>>(&bytes) else {
             return Ok(None);
         };
         // An entry from the future means the clock moved back: do not trust its age.
@@ -64,7 +68,15 @@ impl Cache {
             && entry.fetched_at <= now.saturating_add(60)
             && now < entry.expires_at
             && now < entry.fetched_at.saturating_add(MAX_AGE);
-        Ok(fresh.then_some(entry.body))
+        if !fresh {
+            return Ok(None);
+        }
+        let body = entry.body.get();
+        Ok(if body.starts_with('"') {
+            serde_json::from_str(body).ok()
+        } else {
+            Some(body.to_owned())
+        })
     }
 
     /// Keeps `body` for `max_age` seconds. A cache that cannot be written only costs a fetch
@@ -73,13 +85,24 @@ impl Cache {
         if max_age <= 0 {
             return;
         }
-        let entry = Entry {
-            url: url.to_string(),
-            fetched_at: now,
-            expires_at: now.saturating_add(max_age.min(MAX_AGE)),
-            body: String::from_utf8_lossy(body).into_owned(),
+        fn entry<B: Serialize>(url: &str, now: i64, max_age: i64, body: B) -> Vec<u8> {
+            let entry = Entry {
+                url: url.into(),
+                fetched_at: now,
+                expires_at: now.saturating_add(max_age.min(MAX_AGE)),
+                body,
+            };
+            serde_json::to_vec(&entry).unwrap_or_default()
+        }
+        let structured = std::str::from_utf8(body)
+            .ok()
+            .filter(|text| text.trim_start().starts_with(['{', '[']))
+            .and_then(|text| serde_json::from_str::<&RawValue>(text).ok());
+        let bytes = match structured {
+            Some(raw) => entry(url, now, max_age, raw),
+            None => entry(url, now, max_age, String::from_utf8_lossy(body)),
         };
-        if let Ok(bytes) = serde_json::to_vec(&entry) {
+        if !bytes.is_empty() {
             let _ = fsutil::write_private_atomic(&self.path(url), &bytes);
         }
     }
@@ -133,6 +156,33 @@ mod tests {
         assert_eq!(
             cache.path("https://www.googleapis.com/oauth2/v3/certs"),
             Path::new("/c/http/2648cd7d39447e7c90650851.json")
+        );
+    }
+
+    /// Whatever the body, it comes back as it went in (a JSON document without its outer
+    /// white space); entries written as strings by earlier versions are read too.
+    #[test]
+    fn a_body_comes_back_as_it_was_cached_in_either_form() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
+        for body in [
+            r#"{"keys":[{"kid":"a\"b","n":"x"}]}"#,
+            r#" [1, "\u00e9"] "#,
+            r#""a JSON string""#,
+            "plain text",
+            "{not json",
+            "",
+        ] {
+            cache.put("http://x/keys", body.as_bytes(), 100, 1000);
+            let back = cache.get("http://x/keys", 1001).unwrap();
+            assert_eq!(back.as_deref(), Some(body.trim()), "{body:?}");
+        }
+        let old =
+            r#"{"url":"http://x/old","fetched_at":1000,"expires_at":1100,"body":"{\"keys\":[]}"}"#;
+        fsutil::write_private_atomic(&cache.path("http://x/old"), old.as_bytes()).unwrap();
+        assert_eq!(
+            cache.get("http://x/old", 1001).unwrap().as_deref(),
+            Some(r#"{"keys":[]}"#)
         );
     }
 
