@@ -21,6 +21,42 @@ fn main() {
     }
     println!("cargo:rerun-if-changed=build.rs");
     startup_order(dir);
+    static_unwinder();
+}
+
+/// On x86-64 Linux the unwinder (panics, `catch_unwind`) is linked in from GCC's libgcc_eh.a
+/// instead of loaded from libgcc_s.so.1, as `gcc -static-libgcc` does: loading that library
+/// runs its CPU probe, twelve CPUID instructions, each a trap to the hypervisor on a virtual
+/// machine (6.7 µs apiece here), a tenth of a `whoami`. Rust names the library `gcc_s`; a
+/// folder searched first holds libgcc_eh.a under that name. This package's tests link the
+/// same way, so the unwinder they exercise is the one shipped. Without GCC's file (another C
+/// compiler, a cross build) nothing changes.
+fn static_unwinder() {
+    let var = |name: &str| std::env::var(name).unwrap_or_default();
+    println!("cargo:rerun-if-env-changed=CC");
+    if var("TARGET") != "x86_64-unknown-linux-gnu" || var("HOST") != var("TARGET") {
+        return;
+    }
+    let cc = Some(var("CC"))
+        .filter(|c| !c.is_empty())
+        .unwrap_or_else(|| "cc".into());
+    let Some(eh) = Command::new(cc)
+        .arg("-print-file-name=libgcc_eh.a")
+        .output()
+        .ok()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .map(std::path::PathBuf::from)
+        .filter(|p| p.is_absolute() && p.is_file())
+    else {
+        return;
+    };
+    let dir = Path::new(&var("OUT_DIR")).join("static-unwinder");
+    let lib = dir.join("libgcc_s.a");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::remove_file(&lib);
+    if std::fs::copy(&eh, &lib).is_ok() {
+        println!("cargo:rustc-link-search=native={}", dir.display());
+    }
 }
 
 /// A release build for x86-64 Linux puts the functions a short command runs (`--version`,

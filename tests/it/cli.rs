@@ -564,35 +564,72 @@ fn every_guard_in_security_md_names_a_test_that_exists() {
     assert!(checked > 90, "only {checked} guards found");
 }
 
+/// A running `gsignin emulator`, listening by the time this returns, with fd 1 closed first
+/// when asked; killed on drop.
+struct Listening {
+    child: std::process::Child,
+    _home: tempfile::TempDir,
+}
+
+impl Listening {
+    fn start(close_stdout: bool) -> Listening {
+        use std::os::unix::process::CommandExt;
+        let home = tempfile::tempdir().unwrap();
+        let secret = home.path().join("client_secret.json");
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
+        cmd.args(["emulator", "--write-client-secret"])
+            .arg(&secret)
+            .env("GSIGNIN_HOME", home.path())
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null());
+        if close_stdout {
+            // SAFETY: close is async-signal-safe, and fd 1 is the child's own copy.
+            unsafe {
+                cmd.pre_exec(|| {
+                    libc::close(1);
+                    Ok(())
+                });
+            }
+        }
+        let child = cmd.spawn().unwrap();
+        let started = std::time::Instant::now();
+        // The secret is written once the emulator listens: its socket is open by then.
+        while !secret.exists() && started.elapsed() < std::time::Duration::from_secs(20) {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        assert!(secret.exists(), "the emulator never started");
+        Listening { child, _home: home }
+    }
+
+    fn proc(&self, what: &str) -> std::path::PathBuf {
+        format!("/proc/{}/{what}", self.child.id()).into()
+    }
+}
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A stream closed at exec is opened on /dev/null before anything else is opened: the
 /// emulator's listening socket (or a token file) must not take fd 1 and receive the output.
 #[test]
 fn a_closed_stdout_is_reopened_on_dev_null_before_any_file_takes_its_number() {
-    use std::os::unix::process::CommandExt;
-    let dir = tempfile::tempdir().unwrap();
-    let secret = dir.path().join("client_secret.json");
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"));
-    cmd.args(["emulator", "--write-client-secret"])
-        .arg(&secret)
-        .env("GSIGNIN_HOME", dir.path())
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null());
-    // SAFETY: close is async-signal-safe, and fd 1 is the child's own copy.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::close(1);
-            Ok(())
-        });
-    }
-    let mut child = cmd.spawn().unwrap();
-    let started = std::time::Instant::now();
-    // The secret is written once the emulator listens: its socket is open by then.
-    while !secret.exists() && started.elapsed() < std::time::Duration::from_secs(20) {
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
-    let stdout = std::fs::read_link(format!("/proc/{}/fd/1", child.id()));
-    let _ = child.kill();
-    let _ = child.wait();
-    assert!(secret.exists(), "the emulator never started");
-    assert_eq!(stdout.unwrap(), std::path::Path::new("/dev/null"));
+    let emulator = Listening::start(true);
+    let stdout = std::fs::read_link(emulator.proc("fd/1")).unwrap();
+    assert_eq!(stdout, std::path::Path::new("/dev/null"));
+}
+
+/// On x86-64 Linux the unwinder is linked in (build.rs): no libgcc_s.so.1, whose load-time CPU
+/// probe costs each run twelve hypervisor traps.
+#[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
+#[test]
+fn the_binary_carries_its_unwinder_and_loads_no_libgcc_s() {
+    let emulator = Listening::start(false);
+    let maps = std::fs::read_to_string(emulator.proc("maps")).unwrap();
+    assert!(maps.contains("libc.so"), "{maps}");
+    assert!(!maps.contains("libgcc_s"), "{maps}");
 }
