@@ -71,6 +71,15 @@ pub fn redact_body(body: &[u8]) -> String {
         redact_json(&mut value);
         return value.to_string();
     }
+    // JSON that a `Value` refuses (a lone surrogate, a number out of range) can still be read
+    // by a lenient struct, and its names escaped (`access\u005ftoken`) escape a search by name:
+    // such a body is not shown at all.
+    if matches!(body.trim_ascii_start().first(), Some(b'{' | b'[')) {
+        return format!(
+            "(a JSON body of {} bytes that gsignin cannot read as JSON; not shown, as it may hold secrets)",
+            body.len()
+        );
+    }
     let text = String::from_utf8_lossy(body);
     if text.contains('=') && !text.contains(' ') && !text.contains('<') {
         return redact_pairs(&text);
@@ -341,6 +350,21 @@ mod tests {
             text.contains("expires_in=3599") && text.contains("encode=x"),
             "{text}"
         );
+    }
+
+    /// A body that looks like JSON but that a `Value` refuses is hidden whole: its names may
+    /// be escaped past a search by name.
+    #[test]
+    fn a_json_body_that_cannot_be_read_is_not_shown() {
+        for body in [
+            r#"{"x":"\ud800","access\u005ftoken":"ya29.escapedname0123"}"#,
+            r#" [{"x":1e999,"refresh\u005ftoken":"1//0escapedname0123"}]"#,
+            r#"{"access\u005ftoken":"ya29.escapedname0123""#,
+        ] {
+            let shown = redact_body(body.as_bytes());
+            assert!(!shown.contains("escapedname"), "{shown}");
+            assert!(shown.contains("not shown"), "{shown}");
+        }
     }
 
     #[test]

@@ -145,6 +145,19 @@ fn parse_response(
     http.diagnostics().seen().add_from_body(&resp.body);
     if resp.is_success() {
         let raw: Raw = resp.json()?;
+        // What was read is known to be secret, whether or not the body parsed as a `Value`
+        // above (a lenient read can take tokens a `Value` refuses).
+        let seen = http.diagnostics().seen();
+        for secret in [
+            Some(&raw.access_token),
+            raw.refresh_token.as_ref(),
+            raw.id_token.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            seen.add(secret);
+        }
         let secs = |v: Option<serde_json::Value>| {
             v.and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
         };

@@ -331,6 +331,36 @@ fn the_trace_redacts_secrets_of_any_json_type_and_in_plain_text() {
     }
 }
 
+/// A token answer that a `Value` refuses but a lenient read accepts, its names escaped: the
+/// trace hides the body, and the tokens read from it are scrubbed from everything shown.
+#[test]
+fn the_trace_hides_a_json_body_it_cannot_read_whose_names_are_escaped() {
+    let env = Env::new();
+    let odd = [
+        r#"{"x":"\ud800","access\u005ftoken":"ya29.surrogatesecret0123","refresh\u005ftoken":"1//0surrogatesecret0123","expires_in":3599}"#,
+        r#"{"x":1e999,"access\u005ftoken":"ya29.hugenumbersecret0123","expires_in":3599}"#,
+        r#"{"$serde_json::private::RawValue":"1","access\u005ftoken":"ya29.rawvaluesecret0123"}"#,
+    ];
+    for body in odd {
+        let mitm = crate::support::Mitm::start(&env, move |seen, _| {
+            (seen.path == "/token").then(|| crate::support::Answer {
+                status: 200,
+                content_type: "application/json",
+                body: body.as_bytes().to_vec(),
+            })
+        });
+        let out = mitm
+            .cmd(&env)
+            .args(["-v", "exchange", &env.code()])
+            .output()
+            .unwrap();
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        for secret in ["surrogatesecret", "hugenumbersecret", "rawvaluesecret"] {
+            assert!(!all.contains(secret), "{secret} leaked:\n{all}");
+        }
+    }
+}
+
 fn is_root() -> bool {
     // SAFETY: geteuid cannot fail.
     unsafe { libc::geteuid() == 0 }
