@@ -205,13 +205,19 @@ impl Endpoints {
 }
 
 /// `scheme://authority` as written at the start of `url`, up to where its path, query or
-/// fragment starts (a backslash counts as a slash, as URL parsers read it).
+/// fragment starts (a backslash counts as a slash, as URL parsers read it). None when the text
+/// there is not plainly an authority: empty (`http:///host`, which parsers read past to
+/// `host`), or holding white space or control characters (which parsers drop).
 fn written_authority(url: &str) -> Option<&str> {
     let start = url.find("://")? + 3;
     let end = url[start..]
         .find(['/', '\\', '?', '#'])
         .map_or(url.len(), |i| start + i);
-    Some(&url[..end])
+    let plain = end > start
+        && !url[..end]
+            .bytes()
+            .any(|b| b.is_ascii_whitespace() || b.is_ascii_control());
+    plain.then(|| &url[..end])
 }
 
 #[cfg(test)]
@@ -268,6 +274,23 @@ mod tests {
             assert!(
                 found[0].starts_with("its keys at ") && found[0].ends_with(named),
                 "{found:?}"
+            );
+        }
+        // An issuer written with an empty authority, which parsers read past: its prefix
+        // proves nothing about an endpoint written the same way.
+        for (issuer, url) in [
+            ("http:///127.0.0.1:1", "http:///evil.example/keys"),
+            ("http://\\127.0.0.1:1", "http://\\evil.example/keys"),
+            ("http://\t/127.0.0.1:1", "http://\t/evil.example/keys"),
+        ] {
+            let mut d = doc(url, url);
+            d.issuer = issuer.into();
+            let found = Endpoints::from_discovery(d, "discovery")
+                .unwrap()
+                .on_other_origins(issuer);
+            assert!(
+                found.iter().any(|f| f.contains("evil.example")),
+                "{issuer}: {found:?}"
             );
         }
     }
