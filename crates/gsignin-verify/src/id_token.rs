@@ -263,14 +263,17 @@ pub fn decodes(token: &[u8]) -> bool {
         &token[second + 1..],
     ];
     let mut buf = Vec::with_capacity(token.len());
-    parts.iter().enumerate().all(|(i, part)| {
+    let checked = parts.iter().enumerate().all(|(i, part)| {
         buf.clear();
         URL_SAFE_NO_PAD.decode_vec(part, &mut buf).is_ok()
             // The header and the payload are JSON objects; the signature is any bytes.
             && (i == 2
                 || (buf.trim_ascii_start().first() == Some(&b'{')
                     && serde_json::from_slice::<Checked>(&buf).is_ok()))
-    })
+    });
+    // What the scan refuses, decode judges: serde_json's own keys (below) make its `Value`
+    // read some objects otherwise, and a refused token costs nothing to decode again.
+    checked || decode(token).is_ok()
 }
 
 /// JSON read to its end, every string and number judged as a `Value` judges it (serde's
@@ -312,8 +315,33 @@ impl<'de> serde::de::Visitor<'de> for Checked {
         Ok(Checked)
     }
     fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
-        while map.next_entry::<Checked, Checked>()?.is_some() {}
+        while map.next_entry::<CheckedKey, Checked>()?.is_some() {}
         Ok(Checked)
+    }
+}
+
+/// An object's key. serde_json's `Value` reads an object whose key is one of its private
+/// markers (`$serde_json::private::RawValue`, with the `raw_value` feature some dependency
+/// turns on) as something else: such a key is refused here, and `decodes` asks `decode`.
+struct CheckedKey;
+
+impl<'de> serde::Deserialize<'de> for CheckedKey {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CheckedKey, D::Error> {
+        d.deserialize_str(CheckedKey)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for CheckedKey {
+    type Value = CheckedKey;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<CheckedKey, E> {
+        if key.starts_with("$serde_json::private::") {
+            return Err(E::custom("serde_json's private key"));
+        }
+        Ok(CheckedKey)
     }
 }
 
@@ -897,6 +925,30 @@ mod tests {
                 ))
             ),
             format!("{h}.{}.c2ln", b64("{\"a\":1e999}")),
+            format!(
+                "{h}.{}.c2ln",
+                b64(r#"{"$serde_json::private::RawValue":"1"}"#)
+            ),
+            format!(
+                "{h}.{}.c2ln",
+                b64(r#"{"$serde_json::private::RawValue":"{}"}"#)
+            ),
+            format!(
+                "{h}.{}.c2ln",
+                b64(r#"{"$serde_json::private::RawValue":"{}","x":1}"#)
+            ),
+            format!(
+                "{h}.{}.c2ln",
+                b64(r#"{"a":{"$serde_json::private::RawValue":"x"}}"#)
+            ),
+            format!(
+                "{h}.{}.c2ln",
+                b64(r#"{"a":1,"$serde_json::private::RawValue":"2"}"#)
+            ),
+            format!(
+                "{h}.{}.c2ln",
+                b64(r#"{"\u0024serde_json::private::RawValue":"{}"}"#)
+            ),
             String::new(),
             "not-a-token".into(),
         ];
