@@ -1,8 +1,9 @@
 //! The binary: the library's program, run with this process's argv, environment and streams.
 //!
 //! On glibc Linux the C runtime calls `main` below directly, without Rust's start-up: what of
-//! it matters is in `gsignin::start`, and a panic still ends with 101. A stack overflow then
-//! ends in SIGSEGV rather than an abort with a message. (std reads argv itself on glibc.)
+//! it matters is in `gsignin::start`, and a panic still ends with 101. A stack overflow ends
+//! in SIGSEGV after one line saying so, rather than in an abort. (std reads argv itself on
+//! glibc.)
 
 #![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
