@@ -297,6 +297,31 @@ fn a_servers_error_text_never_echoes_the_code_or_the_client_secret() {
     }
 }
 
+/// `gsignin -v exchange` against a token endpoint that answers `body`: its exit code and
+/// everything it printed.
+fn verbose_exchange_answered(
+    env: &Env,
+    content_type: &'static str,
+    body: &'static str,
+) -> (Option<i32>, String) {
+    let mitm = crate::support::Mitm::start(env, move |seen, _| {
+        (seen.path == "/token").then(|| crate::support::Answer {
+            status: 200,
+            content_type,
+            body: body.as_bytes().to_vec(),
+        })
+    });
+    let out = mitm
+        .cmd(env)
+        .args(["-v", "exchange", &env.code()])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        format!("{}{}", stdout(&out), stderr(&out)),
+    )
+}
+
 #[test]
 fn the_trace_redacts_secrets_of_any_json_type_and_in_plain_text() {
     let env = Env::new();
@@ -311,20 +336,8 @@ fn the_trace_redacts_secrets_of_any_json_type_and_in_plain_text() {
         ),
     ];
     for (content_type, body) in odd {
-        let mitm = crate::support::Mitm::start(&env, move |seen, _| {
-            (seen.path == "/token").then(|| crate::support::Answer {
-                status: 200,
-                content_type,
-                body: body.as_bytes().to_vec(),
-            })
-        });
-        let out = mitm
-            .cmd(&env)
-            .args(["-v", "exchange", &env.code()])
-            .output()
-            .unwrap();
-        assert_ne!(out.status.code(), Some(0));
-        let all = format!("{}{}", stdout(&out), stderr(&out));
+        let (code, all) = verbose_exchange_answered(&env, content_type, body);
+        assert_ne!(code, Some(0));
         for secret in ["objectsecret", "arraysecret", "plainsecret"] {
             assert!(!all.contains(secret), "{secret} leaked:\n{all}");
         }
@@ -342,19 +355,7 @@ fn the_trace_hides_a_json_body_it_cannot_read_whose_names_are_escaped() {
         r#"{"$serde_json::private::RawValue":"1","access\u005ftoken":"ya29.rawvaluesecret0123"}"#,
     ];
     for body in odd {
-        let mitm = crate::support::Mitm::start(&env, move |seen, _| {
-            (seen.path == "/token").then(|| crate::support::Answer {
-                status: 200,
-                content_type: "application/json",
-                body: body.as_bytes().to_vec(),
-            })
-        });
-        let out = mitm
-            .cmd(&env)
-            .args(["-v", "exchange", &env.code()])
-            .output()
-            .unwrap();
-        let all = format!("{}{}", stdout(&out), stderr(&out));
+        let (_, all) = verbose_exchange_answered(&env, "application/json", body);
         for secret in ["surrogatesecret", "hugenumbersecret", "rawvaluesecret"] {
             assert!(!all.contains(secret), "{secret} leaked:\n{all}");
         }
