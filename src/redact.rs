@@ -5,6 +5,7 @@
 //! received, wherever it appears, percent-encoded or not).
 
 use crate::secret::redacted_hint;
+use std::borrow::Cow;
 
 /// Field names whose values are secrets, in form bodies, JSON bodies and query strings.
 pub const SECRET_FIELDS: &[&str] = &[
@@ -230,16 +231,12 @@ impl SeenSecrets {
 
 /// Control characters (escape sequences, line breaks) shown as `\u{…}` escapes.
 pub fn escape_controls(text: &str) -> String {
-    escape_where(text, hidden_or_control)
+    controls_escaped(text).into_owned()
 }
 
 /// [`escape_controls`], borrowing the text when nothing needs escaping (most text).
-pub fn controls_escaped(text: &str) -> std::borrow::Cow<'_, str> {
-    if plain(text, hidden_or_control) {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        std::borrow::Cow::Owned(escape_where(text, hidden_or_control))
-    }
+pub fn controls_escaped(text: &str) -> Cow<'_, str> {
+    escaped_where(text, hidden_or_control)
 }
 
 /// The same, keeping line breaks: for text that is made of lines.
@@ -248,13 +245,8 @@ pub fn escape_controls_but_newlines(text: &str) -> String {
 }
 
 /// [`escape_controls_but_newlines`], borrowing the text when nothing needs escaping (most text).
-pub fn lines_escaped(text: &str) -> std::borrow::Cow<'_, str> {
-    let escaped = |c: char| hidden_or_control(c) && c != '\n';
-    if plain(text, escaped) {
-        std::borrow::Cow::Borrowed(text)
-    } else {
-        std::borrow::Cow::Owned(escape_where(text, escaped))
-    }
+pub fn lines_escaped(text: &str) -> Cow<'_, str> {
+    escaped_where(text, |c| hidden_or_control(c) && c != '\n')
 }
 
 /// Whether nothing in `text` is `escaped`: printable ASCII (and line breaks, where they are
@@ -285,19 +277,20 @@ pub fn hidden_or_control(c: char) -> bool {
         )
 }
 
-fn escape_where(text: &str, escaped: impl Fn(char) -> bool) -> String {
+/// `text` with every `escaped` character as its `\u{…}` escape; borrowed when there is none.
+fn escaped_where(text: &str, escaped: impl Fn(char) -> bool) -> Cow<'_, str> {
     if plain(text, &escaped) {
-        return text.to_string();
+        return Cow::Borrowed(text);
     }
-    text.chars()
-        .map(|c| {
-            if escaped(c) {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if escaped(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
