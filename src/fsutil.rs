@@ -12,18 +12,90 @@ pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
     builder.create(dir)
 }
 
-/// Replaces `path` with `bytes` atomically; the file is mode 0600 from its first byte.
+/// Replaces `path` with `bytes` atomically and durably; the file is mode 0600 from its first
+/// byte. The folder is synced after the rename: without that, a power cut can lose the new
+/// name even though the file's bytes reached the disk.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     ensure_private_dir(dir)?;
-    // tempfile creates its files 0600 on Unix.
+    // tempfile creates its files 0600 on Unix. The name carries this process's id, so a temp
+    // file a killed process left behind can be told from one a live process is writing.
+    let target = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let mut tmp = tempfile::Builder::new()
-        .prefix(".gsignin-")
+        .prefix(&format!("{TEMP_PREFIX}{}-{target}.", std::process::id()))
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;
+    sync_dir(dir)
+}
+
+/// What every temp file of [`write_private_atomic`] is named first.
+pub const TEMP_PREFIX: &str = ".gsignin-";
+
+/// Makes the folder's entries (a rename, a removal) durable.
+pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    std::fs::File::open(dir)?.sync_all()?;
+    #[cfg(not(unix))]
+    let _ = dir;
     Ok(())
+}
+
+/// Temp files of [`write_private_atomic`] for `dir/target` that no live process is writing:
+/// their writer has died (killed between the write and the rename), or they are a day old (the
+/// writer's id was reused). Such a file holds whatever its writer was saving, maybe tokens.
+pub fn stale_temps(dir: &Path, target: &str) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(std::result::Result::ok)
+        .filter(|entry| {
+            let name = entry.file_name();
+            let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+                return false;
+            };
+            let Some((pid, rest)) = rest.split_once('-') else {
+                return false;
+            };
+            if !rest
+                .strip_prefix(target)
+                .is_some_and(|r| r.starts_with('.'))
+            {
+                return false;
+            }
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age.as_secs() > 24 * 3600);
+            old || pid.parse::<u32>().map_or(true, |pid| !alive(pid))
+        })
+        .map(|entry| entry.path())
+        .collect()
+}
+
+/// Whether a process with this id runs (as far as this user can tell).
+fn alive(pid: u32) -> bool {
+    if pid == std::process::id() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return false;
+        };
+        // SAFETY: signal 0 only asks whether the process exists; nothing is sent.
+        let rc = unsafe { libc::kill(pid, 0) };
+        rc == 0 || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        // No cheap portable check: only the day-old rule applies.
+        true
+    }
 }
 
 /// Writes a new 0600 file; never replaces an existing one. A write that fails (a full disk)
@@ -202,9 +274,22 @@ pub fn read_limited(path: &Path, limit: u64, trusted: bool) -> Result<Vec<u8>, R
 pub fn probe_dir(dir: &Path) -> std::io::Result<()> {
     ensure_private_dir(dir)?;
     let tmp = tempfile::Builder::new()
-        .prefix(".gsignin-probe-")
+        .prefix(&format!("{TEMP_PREFIX}{}-{PROBE}.", std::process::id()))
         .tempfile_in(dir)?;
     tmp.close()
+}
+
+/// What [`probe_dir`]'s files are named for, as [`stale_temps`] reads them.
+pub const PROBE: &str = "probe";
+
+/// Removes what killed writers left in `dir`: probes, and temp files of `target`.
+pub fn remove_stale(dir: &Path, target: &str) {
+    for stale in stale_temps(dir, PROBE)
+        .into_iter()
+        .chain(stale_temps(dir, target))
+    {
+        let _ = std::fs::remove_file(stale);
+    }
 }
 
 #[cfg(test)]
