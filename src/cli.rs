@@ -438,6 +438,19 @@ commands! {
     #[command(verbatim_doc_comment)]
     Revoke(RevokeArgs),
 
+    /// Store a sign-in from a rescue file, then delete the file
+    ///
+    /// A sign-in that could not be stored (or that another user's sign-in replaced) is kept in
+    /// a 0600 rescue file whose path the error or warning named. This stores it under the
+    /// profile it names (or --to NAME), in --store's store, and deletes the file. A profile
+    /// holding another user's sign-in, or a newer one of the same user, is never replaced.
+    ///
+    /// Examples:
+    ///   gsignin restore ~/.local/share/gsignin/rescue/gsignin-rescue-default-1795500000-abc.json
+    ///   gsignin restore --to staging gsignin-rescue-default-1795500000-abc.json
+    #[command(verbatim_doc_comment)]
+    Restore(RestoreArgs),
+
     /// Call Drive for the user offline: show the app data folder, or list its files
     ///
     /// Uses the profile's access token (refreshed when it expires within 60 s; a 401 refreshes
@@ -719,6 +732,17 @@ pub struct RevokeArgs {
     /// Only delete what is stored; do not call the issuer
     #[arg(long)]
     pub local: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RestoreArgs {
+    /// The rescue file (gsignin-rescue-….json)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+
+    /// Store it under this profile instead of the one it names
+    #[arg(long, value_name = "PROFILE")]
+    pub to: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -240,8 +240,11 @@ impl Error {
                 "could not save the sign-in ({cause}); the tokens were written to {}",
                 path.display()
             ),
-            "the file is mode 0600 and holds live tokens: fix the store (see the cause), keep \
-             the file until then, and delete it afterwards",
+            format!(
+                "the file is mode 0600 and holds live tokens: fix the store (see the cause), then \
+                 `gsignin restore {}` stores the sign-in and deletes the file",
+                path.display()
+            ),
         )
     }
 

@@ -26,6 +26,9 @@ pub struct Session<'a> {
     /// What the last refresh said of the tokens when there is no profile to keep it
     /// (GSIGNIN_REFRESH_TOKEN).
     unstored: Lifetimes,
+    /// The profile's client secret, checked against the profile when the session opened (None
+    /// when none is to be had here: a refresh then says so).
+    client: Option<ClientSecret>,
 }
 
 /// When a session's tokens expire and what they were granted, where no profile keeps it.
@@ -54,7 +57,7 @@ impl<'a> Session<'a> {
 
     pub fn open_profile(ctx: &'a Ctx, name: &str) -> Result<Session<'a>> {
         if let Some(rt) = &ctx.settings().refresh_token {
-            return Ok(Session {
+            let mut session = Session {
                 ctx,
                 name: name.to_string(),
                 store: None,
@@ -64,24 +67,67 @@ impl<'a> Session<'a> {
                     ..Tokens::default()
                 },
                 unstored: Lifetimes::default(),
-            });
+                client: None,
+            };
+            session.bind()?;
+            return Ok(session);
         }
         store::validate_profile(name)?;
         let not_signed_in = || Error::not_signed_in(name);
         let index = ctx.store();
-        let profile = index.load_profile(name)?.ok_or_else(not_signed_in)?;
+        let settled = index.settle(name, Some(ctx.lock_wait()))?;
+        if let Some(recovered) = &settled.recovered {
+            ctx.warn(&recovered.message());
+        }
+        let profile = settled.profile.ok_or_else(not_signed_in)?;
         let store = ctx.store_for(&profile);
-        let tokens = store
-            .load_tokens(name)?
-            .ok_or_else(|| Error::not_signed_in(name))?;
-        Ok(Session {
+        let tokens = settled.tokens?.ok_or_else(not_signed_in)?;
+        let mut session = Session {
             ctx,
             name: name.to_string(),
             store: Some(store),
             profile: Some(profile),
             tokens,
             unstored: Lifetimes::default(),
-        })
+            client: None,
+        };
+        session.bind()?;
+        Ok(session)
+    }
+
+    /// Binds the session to its profile's issuer and client: what this run names (or the
+    /// default client secret file, when the profile's own is gone) must be the profile's, or
+    /// the run ends here with `profile_mismatch`, before any of the profile's tokens is used
+    /// (a cached access token would otherwise go to the other client's endpoints). Every way
+    /// to a stored profile's tokens is a `Session`, and every `Session` of a profile is bound.
+    fn bind(&mut self) -> Result<()> {
+        self.issuer()?;
+        self.client = self.resolve_client()?.ok();
+        Ok(())
+    }
+
+    /// The profile's issuer; an `--issuer` naming another is `profile_mismatch`.
+    pub fn issuer(&self) -> Result<&str> {
+        let settings = self.ctx.settings();
+        match &self.profile {
+            Some(p) if settings.issuer_given && !same_issuer(&p.issuer, &settings.issuer) => {
+                Err(Error::new(
+                    Code::ProfileMismatch,
+                    format!(
+                        "profile `{}` was signed in at issuer {}, but --issuer / GSIGNIN_ISSUER \
+                         names {}",
+                        self.name, p.issuer, settings.issuer
+                    ),
+                    format!(
+                        "drop --issuer (the profile knows its issuer), pass --issuer {}, or \
+                         sign in at the other issuer under another --profile",
+                        p.issuer
+                    ),
+                ))
+            }
+            Some(p) => Ok(p.issuer.as_str()),
+            None => Ok(settings.issuer.as_str()),
+        }
     }
 
     /// When the session's token of `kind` expires, if known.
@@ -106,15 +152,42 @@ impl<'a> Session<'a> {
     /// GSIGNIN_CLIENT_SECRET_JSON), unless the user names one; a named one must be for the
     /// profile's client.
     pub fn client(&self) -> Result<ClientSecret> {
+        match &self.client {
+            Some(client) => Ok(client.clone()),
+            None => self.resolve_client()?,
+        }
+    }
+
+    /// The profile's client secret, if one is here: Ok(Err) says why none is (nothing named,
+    /// the profile's file gone and no default file, GSIGNIN_CLIENT_SECRET_JSON unset), which
+    /// only a refresh needs to hear; Err is one that is here but wrong (another client's, a
+    /// file another user could have written), which no command may pass.
+    fn resolve_client(&self) -> Result<Result<ClientSecret>> {
         use crate::config::client_secret::{Source, shown_path};
         let Some(p) = &self.profile else {
-            return self.ctx.client_secret();
+            return Ok(self.ctx.client_secret());
         };
         let given = self.ctx.client_secret_given();
+        let default_exists = self.ctx.dirs().default_client_secret().exists();
         let client = match (&p.client_secret, given) {
             (Some(Source::File(path)), false) if path.exists() => {
                 self.ctx.client_secret_file(path, &self.name)?
             }
+            (Some(Source::Inline), false) => {
+                return Ok(Err(Error::new(
+                    Code::ProfileMismatch,
+                    format!(
+                        "profile `{}` was signed in with the client secret in \
+                         GSIGNIN_CLIENT_SECRET_JSON (client {}), which is not set now",
+                        self.name, p.client_id
+                    ),
+                    "set GSIGNIN_CLIENT_SECRET_JSON again, or pass --client-secret PATH of that client",
+                )));
+            }
+            (_, false) if !default_exists => match self.ctx.client_secret() {
+                Ok(client) => client,
+                Err(none) => return Ok(Err(none)),
+            },
             (Some(Source::File(path)), false) => {
                 self.ctx.warn(&format!(
                     "{}, the client secret file profile `{}` was signed in with, is gone: \
@@ -123,17 +196,6 @@ impl<'a> Session<'a> {
                     self.name
                 ));
                 self.ctx.client_secret()?
-            }
-            (Some(Source::Inline), false) => {
-                return Err(Error::new(
-                    Code::ProfileMismatch,
-                    format!(
-                        "profile `{}` was signed in with the client secret in \
-                         GSIGNIN_CLIENT_SECRET_JSON (client {}), which is not set now",
-                        self.name, p.client_id
-                    ),
-                    "set GSIGNIN_CLIENT_SECRET_JSON again, or pass --client-secret PATH of that client",
-                ));
             }
             _ => self.ctx.client_secret()?,
         };
@@ -160,31 +222,16 @@ impl<'a> Session<'a> {
                 ),
             ));
         }
-        Ok(client)
+        Ok(Ok(client))
+    }
+
+    /// The client secret bound to the session, if one is here (see [`Session::client`]).
+    pub fn bound_client(&self) -> Option<&ClientSecret> {
+        self.client.as_ref()
     }
 
     pub fn endpoints(&self) -> Result<Endpoints> {
-        let settings = self.ctx.settings();
-        let issuer = match &self.profile {
-            Some(p) if settings.issuer_given && !same_issuer(&p.issuer, &settings.issuer) => {
-                return Err(Error::new(
-                    Code::ProfileMismatch,
-                    format!(
-                        "profile `{}` was signed in at issuer {}, but --issuer / GSIGNIN_ISSUER \
-                         names {}",
-                        self.name, p.issuer, settings.issuer
-                    ),
-                    format!(
-                        "drop --issuer (the profile knows its issuer), pass --issuer {}, or \
-                         sign in at the other issuer under another --profile",
-                        p.issuer
-                    ),
-                ));
-            }
-            Some(p) => p.issuer.as_str(),
-            None => settings.issuer.as_str(),
-        };
-        self.ctx.endpoints(issuer)
+        self.ctx.endpoints(self.issuer()?)
     }
 
     /// A token of the profile that stays valid for `min_valid` seconds, from the store when it
@@ -218,11 +265,18 @@ impl<'a> Session<'a> {
             None => None,
         };
         if let Some(store) = &self.store {
-            self.tokens = store
-                .load_tokens(&self.name)?
+            let settled = store.settle(&self.name, None)?;
+            if let Some(recovered) = &settled.recovered {
+                self.ctx.warn(&recovered.message());
+            }
+            self.tokens = settled
+                .tokens?
                 .ok_or_else(|| Error::not_signed_in(&self.name))?;
-            if let Some(p) = store.load_profile(&self.name)? {
+            if let Some(p) = settled.profile {
+                // Another process may have signed the profile in again meanwhile: what this
+                // run named is checked against the profile as it is now.
                 self.profile = Some(p);
+                self.bind()?;
             }
         }
         let refresh_token = self.tokens.refresh_token.clone().ok_or_else(|| {

@@ -41,6 +41,7 @@ impl SignIn {
                 store,
                 client_secret: Some(client.source()),
                 updated_at: now,
+                generation: None,
             },
             tokens: Tokens {
                 id_token: resp.id_token.clone(),

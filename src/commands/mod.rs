@@ -12,6 +12,7 @@ pub mod receive;
 pub mod redeem;
 pub mod refresh;
 pub mod require;
+pub mod restore;
 pub mod revoke;
 pub mod signin_report;
 pub mod status;
@@ -46,6 +47,7 @@ fn dispatch(ctx: &Ctx, command: Command) -> Result<Outcome> {
         Command::DriveAppfolder(args) => drive::run(ctx, args),
         Command::Api(args) => api::run(ctx, args),
         Command::Revoke(args) => revoke::run(ctx, args),
+        Command::Restore(args) => restore::run(ctx, args),
         Command::Whoami(args) => whoami::run(ctx, args),
         Command::Emulator(args) => emulator::run(ctx, args),
         Command::Demo => demo::run(ctx),

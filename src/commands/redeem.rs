@@ -201,6 +201,7 @@ pub fn prepare<'a>(ctx: &'a Ctx, profile_name: &str) -> Result<Ready<'a>> {
         ));
     }
     store.probe(profile_name)?;
+    store.expect_save(profile_name);
     let endpoints = ctx.endpoints(&ctx.settings().issuer)?;
     // The keys are needed after the code is spent; fetch them (or find them cached) before.
     let mut keys = KeySource::issuer(ctx.http(), &endpoints.jwks, ctx.cache(), ctx.clock().now());
@@ -328,7 +329,16 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
         Ok(lock) => lock,
         Err(cause) => return Err(store::rescue(ctx.dirs(), profile, tokens, now, cause)),
     };
-    let previous = store.load_profile(&profile.name).ok().flatten();
+    // A save a kill cut short is finished first: its refresh token may be the one to keep.
+    let previous = match store.settle(&profile.name, None) {
+        Ok(settled) => {
+            if let Some(recovered) = &settled.recovered {
+                ctx.warn(&recovered.message());
+            }
+            settled.profile
+        }
+        Err(_) => None,
+    };
     if mine_only
         && previous
             .as_ref()
@@ -344,14 +354,12 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
         );
         return Err(store::rescue(ctx.dirs(), profile, tokens, now, cause));
     }
-    if let Some(old) = previous.as_ref().filter(|old| !same_user(old, profile)) {
-        ctx.warn(&format!(
-            "profile `{}` held the sign-in of {}; it now holds {} (use --profile NAME to keep both)",
-            profile.name,
-            old.who(),
-            profile.who(),
-        ));
-    }
+    // Written before the save, so no kill between the two loses it; removed again when the
+    // save fails (the store still holds it then).
+    let aside = previous
+        .as_ref()
+        .filter(|old| !same_user(old, profile))
+        .map(|old| (old, set_aside(ctx, store, old, now)));
     if let Some(old) = previous
         .as_ref()
         .filter(|old| old.issuer == profile.issuer && old.client_id == profile.client_id)
@@ -359,9 +367,74 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
         // What this issuer's refreshes showed of it outlives the sign-in.
         profile.rotates_refresh_tokens = old.rotates_refresh_tokens;
     }
-    let kept = keep_previous_refresh_token(ctx, store, previous, profile, tokens);
-    store.save_or_rescue(ctx.dirs(), profile, tokens, now)?;
+    let kept = keep_previous_refresh_token(ctx, store, previous.clone(), profile, tokens);
+    if let Err(e) = store.save_or_rescue(ctx.dirs(), profile, tokens, now) {
+        // The store still holds the earlier sign-in unless the save got as far as its secrets.
+        if let Some((old, Aside::Kept(path, rt))) = &aside {
+            let held = store.load_tokens(&old.name).ok().flatten();
+            let still = held
+                .and_then(|t| t.refresh_token)
+                .is_some_and(|t| t.expose() == rt.expose());
+            if still {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+        return Err(e);
+    }
+    if let Some((old, aside)) = &aside {
+        ctx.warn(&format!(
+            "profile `{}` held the sign-in of {}; it now holds {} ({})",
+            profile.name,
+            old.who(),
+            profile.who(),
+            aside.say()
+        ));
+    }
     Ok(kept)
+}
+
+/// What became of a sign-in another user's replaced.
+enum Aside {
+    /// It had no refresh token to keep.
+    Nothing,
+    /// Its tokens are in this rescue file; its refresh token.
+    Kept(std::path::PathBuf, crate::secret::Secret),
+    /// Its refresh token could not be kept, and why.
+    Lost(String),
+}
+
+impl Aside {
+    fn say(&self) -> String {
+        match self {
+            Aside::Nothing => "use --profile NAME to keep both".to_string(),
+            Aside::Kept(path, _) => format!(
+                "the earlier sign-in is kept in {0} (mode 0600): `gsignin restore --to NAME {0}` stores it again",
+                path.display()
+            ),
+            Aside::Lost(why) => format!("the earlier refresh token could not be kept: {why}"),
+        }
+    }
+}
+
+/// A sign-in about to be replaced by another user's keeps its refresh token: nothing a save
+/// replaces is lost. It goes to a rescue file (`gsignin restore FILE --to NAME` takes it
+/// back).
+fn set_aside(ctx: &Ctx, store: &Store, old: &Profile, now: i64) -> Aside {
+    if !old.has_refresh_token {
+        return Aside::Nothing;
+    }
+    let (tokens, rt) = match store.load_tokens(&old.name) {
+        Ok(Some(tokens)) => match tokens.refresh_token.clone() {
+            Some(rt) => (tokens, rt),
+            None => return Aside::Nothing,
+        },
+        Ok(None) => return Aside::Nothing,
+        Err(e) => return Aside::Lost(format!("it could not be read: {e}")),
+    };
+    match rescue::write(ctx.dirs(), old, &tokens, now) {
+        Ok(path) => Aside::Kept(path, rt),
+        Err(why) => Aside::Lost(why),
+    }
 }
 
 /// What the user should hear about the grant once it is stored; a malformed answer (openid

@@ -17,7 +17,12 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
     let now = ctx.clock().now();
     let mut entries = Vec::new();
     let mut first_failure = None;
-    for entry in index.list_profiles()? {
+    let mut recovered = Vec::new();
+    let listed = index.list_profiles(&mut recovered)?;
+    for r in &recovered {
+        ctx.warn(&r.message());
+    }
+    for entry in listed {
         let profile = match entry {
             Ok(p) => p,
             Err(e) => {

@@ -35,6 +35,9 @@ pub struct Tokens {
     pub refresh_token: Option<Secret>,
     pub access_token: Option<Secret>,
     pub id_token: Option<Secret>,
+    /// The sign-in's metadata as of the save that wrote them (see [`Store::save`]); nothing
+    /// secret. None in secrets written before it was kept there, and in tokens not yet saved.
+    pub profile: Option<Box<Profile>>,
 }
 
 #[derive(Serialize, Deserialize, Default)]
@@ -45,6 +48,8 @@ struct TokensWire {
     access_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     id_token: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    profile: Option<Box<Profile>>,
 }
 
 impl Profile {
@@ -65,6 +70,7 @@ impl Tokens {
             refresh_token: self.refresh_token.as_ref().map(|s| s.expose().to_string()),
             access_token: self.access_token.as_ref().map(|s| s.expose().to_string()),
             id_token: self.id_token.as_ref().map(|s| s.expose().to_string()),
+            profile: self.profile.clone(),
         };
         let json = Zeroizing::new(serde_json::to_string(&wire).unwrap_or_default());
         zeroize_wire(wire);
@@ -78,6 +84,7 @@ impl Tokens {
             refresh_token: wire.refresh_token.map(Secret::new),
             access_token: wire.access_token.map(Secret::new),
             id_token: wire.id_token.map(Secret::new),
+            profile: wire.profile,
         })
     }
 }
@@ -119,6 +126,9 @@ pub struct Profile {
     #[serde(default)]
     pub client_secret: Option<crate::config::client_secret::Source>,
     pub updated_at: i64,
+    /// Which save wrote it: the secrets that save wrote carry the same (see [`Store::save`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub generation: Option<String>,
 }
 
 /// Holds a profile's secrets.
@@ -130,13 +140,52 @@ pub trait SecretStore {
     fn load(&self, profile: &str) -> Result<Option<Tokens>>;
     fn save(&self, profile: &str, tokens: &Tokens) -> Result<()>;
     fn delete(&self, profile: &str) -> Result<()>;
+    /// Finishes a save of `profile` that a kill cut short after its secrets were written out
+    /// but before they took their place (a file store's temp file): puts them in place when
+    /// they are newer than the stored ones, and removes what else dead writers left. Returns
+    /// whether anything was put in place.
+    fn salvage(&self, _profile: &str) -> bool {
+        false
+    }
+    /// The profiles this store holds secrets of, where it can list them (None: a keyring).
+    fn names(&self) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// The secret store plus the profile metadata files.
 pub struct Store {
     pub secrets: Box<dyn SecretStore>,
+    /// How to open the secrets of a profile saved in another kind of store (None: tests'
+    /// in-memory store, which serves every kind).
+    kinds: Option<(PathBuf, std::time::Duration)>,
+    kind: StoreKind,
     profiles: PathBuf,
     locks: PathBuf,
+}
+
+/// A stored sign-in as [`Store::settle`] found it.
+pub struct Settled {
+    pub profile: Option<Profile>,
+    /// The secrets, or why they could not be read.
+    pub tokens: Result<Option<Tokens>>,
+    pub recovered: Option<Recovered>,
+}
+
+/// A save an earlier run was stopped in the middle of, finished by [`Store::settle`]: the
+/// profile it wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Recovered(pub Profile);
+
+impl Recovered {
+    /// What the user hears of it.
+    pub fn message(&self) -> String {
+        format!(
+            "finished saving profile `{}` ({}), which an earlier run was stopped in the middle of",
+            self.0.name,
+            self.0.who()
+        )
+    }
 }
 
 /// Profile names become file names and keyring accounts: keep them plain.
@@ -160,12 +209,11 @@ pub fn validate_profile(name: &str) -> Result<()> {
 impl Store {
     /// `keyring_deadline` bounds each keyring call (a locked keyring may wait for a prompt).
     pub fn open(kind: StoreKind, dirs: &Dirs, keyring_deadline: std::time::Duration) -> Store {
-        let secrets: Box<dyn SecretStore> = match kind {
-            StoreKind::Keyring => Box::new(keyring::KeyringStore::new(keyring_deadline)),
-            StoreKind::File => Box::new(file::FileStore::new(dirs.data.join("secrets"))),
-        };
+        let secrets_dir = dirs.data.join("secrets");
         Store {
-            secrets,
+            secrets: secrets_of(kind, &secrets_dir, keyring_deadline),
+            kinds: Some((secrets_dir, keyring_deadline)),
+            kind,
             profiles: dirs.profiles(),
             locks: dirs.data.join("locks"),
         }
@@ -175,13 +223,46 @@ impl Store {
     pub fn with_secrets(secrets: Box<dyn SecretStore>, dirs: &Dirs) -> Store {
         Store {
             secrets,
+            kinds: None,
+            kind: StoreKind::default(),
             profiles: dirs.profiles(),
             locks: dirs.data.join("locks"),
         }
     }
 
+    /// Runs `f` on the secret store of `kind`.
+    fn with_kind<T>(&self, kind: StoreKind, f: impl FnOnce(&dyn SecretStore) -> T) -> T {
+        match &self.kinds {
+            Some((dir, deadline)) if kind != self.kind => f(&*secrets_of(kind, dir, *deadline)),
+            _ => f(&*self.secrets),
+        }
+    }
+
     /// Every saved profile's metadata, by name. Damaged files are skipped with their error.
-    pub fn list_profiles(&self) -> Result<Vec<std::result::Result<Profile, Error>>> {
+    /// Interrupted saves are settled first (see [`Store::settle`]); what that found is in
+    /// `recovered`.
+    pub fn list_profiles(
+        &self,
+        recovered: &mut Vec<Recovered>,
+    ) -> Result<Vec<std::result::Result<Profile, Error>>> {
+        // Sign-ins a kill left without their profile file: named by a marker (a keyring's
+        // items cannot be listed) or by the file store's own files.
+        let mut names = marker::names(&self.profiles);
+        names.extend(
+            self.with_kind(StoreKind::File, |s| s.names())
+                .unwrap_or_default(),
+        );
+        names.sort();
+        names.dedup();
+        for name in names {
+            // Another process holding the lock is saving it right now: not ours to settle.
+            if let Ok(Settled {
+                recovered: Some(r), ..
+            }) = self.settle(&name, Some(std::time::Duration::ZERO))
+            {
+                recovered.push(r);
+            }
+        }
         let entries = match std::fs::read_dir(&self.profiles) {
             Ok(entries) => entries,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
@@ -213,11 +294,12 @@ impl Store {
         lock::ProfileLock::acquire(&self.locks, profile, wait)
     }
 
-    /// Removes the profile's secrets, then its metadata and lock file.
+    /// Removes the profile's secrets, then its metadata, journal and lock file.
     pub fn delete(&self, profile: &str) -> Result<()> {
         self.secrets.delete(profile)?;
         for path in [
             self.profile_path(profile),
+            marker::path(&self.profiles, profile),
             self.locks.join(format!("{profile}.lock")),
         ] {
             match std::fs::remove_file(&path) {
@@ -276,17 +358,95 @@ impl Store {
         }
     }
 
-    /// Saves secrets first, then metadata: metadata never points at secrets that are not there.
+    /// Saves a sign-in (the caller holds the profile's lock): the secrets first, carrying the
+    /// profile's metadata and a new generation, then the profile file with the same
+    /// generation, each durable before the next. The secrets alone are enough to rebuild the
+    /// profile, so a kill at any step after the first byte is written leaves a sign-in that
+    /// [`Store::settle`] finishes; a save never leaves a refresh token that nothing points at.
     pub fn save(&self, profile: &Profile, tokens: &Tokens) -> Result<()> {
-        self.secrets.save(&profile.name, tokens)?;
+        let profile = Profile {
+            generation: Some(crate::secret::random_urlsafe(12)),
+            ..profile.clone()
+        };
+        let tokens = Tokens {
+            profile: Some(Box::new(profile.clone())),
+            ..tokens.clone()
+        };
+        self.secrets.save(&profile.name, &tokens)?;
+        self.write_profile(&profile)?;
+        marker::clear(&self.profiles, &profile.name);
+        Ok(())
+    }
+
+    /// Says, before a sign-in's code is spent, that `name`'s secrets may be written without
+    /// its profile file (a kill between the two): `status` then looks in the keyring for it,
+    /// whose items it cannot list. Written before the code goes out, so it costs no step
+    /// after the issuer's answer.
+    pub fn expect_save(&self, name: &str) {
+        if self.kind == StoreKind::Keyring {
+            marker::set(&self.profiles, name);
+        }
+    }
+
+    fn write_profile(&self, profile: &Profile) -> Result<()> {
         let json = serde_json::to_vec_pretty(profile).unwrap_or_default();
-        let path = self.profile_path(&profile.name);
-        fsutil::write_private_atomic(&path, &json).map_err(|e| {
-            Error::new(
-                Code::HomeUnwritable,
-                format!("cannot write the profile file {}: {e}", path.display()),
-                "make the data dir writable, or point GSIGNIN_HOME at a writable folder",
-            )
+        fsutil::write_private_atomic(&self.profile_path(&profile.name), &json)
+            .map_err(|e| self.unwritable(&profile.name, e))
+    }
+
+    fn unwritable(&self, name: &str, e: std::io::Error) -> Error {
+        Error::new(
+            Code::HomeUnwritable,
+            format!(
+                "cannot write the profile file {}: {e}",
+                self.profile_path(name).display()
+            ),
+            "make the data dir writable, or point GSIGNIN_HOME at a writable folder",
+        )
+    }
+
+    /// The sign-in stored under `name`, with any save of it that a kill cut short finished
+    /// first: the secrets a save wrote (a temp file of the file store's, or the keyring item)
+    /// carry the profile's metadata, and a profile file that says otherwise (or is missing)
+    /// is older. With `lock` the profile's lock is taken first (waiting at most that long);
+    /// without, the caller holds it. Every command that reads a stored sign-in comes here.
+    pub fn settle(&self, name: &str, lock: Option<std::time::Duration>) -> Result<Settled> {
+        let _lock = match lock {
+            Some(wait) => Some(self.lock(name, wait)?),
+            None => None,
+        };
+        fsutil::remove_stale(&self.profiles, &format!("{name}.json"));
+        let file = self.load_profile(name)?;
+        // Without a profile file, a marker says the keyring may hold the sign-in (only keyring
+        // saves leave one), whatever --store says now.
+        let kind = match &file {
+            Some(p) => p.store,
+            None if marker::path(&self.profiles, name).exists() => StoreKind::Keyring,
+            None => self.kind,
+        };
+        self.with_kind(kind, |s| s.salvage(name));
+        let tokens = self.with_kind(kind, |s| s.load(name));
+        let meta = match &tokens {
+            Ok(Some(t)) => t.profile.as_deref(),
+            _ => None,
+        };
+        let recovered = match (meta, &file) {
+            (Some(meta), None) => Some(meta.clone()),
+            (Some(meta), Some(file)) if meta.generation != file.generation => Some(meta.clone()),
+            _ => None,
+        };
+        if let Some(profile) = &recovered {
+            self.write_profile(profile)?;
+        }
+        if recovered.is_some() || (file.is_some() && tokens.is_ok()) {
+            // Settled: the profile file points at what the store holds. (A marker without
+            // either may be this very run's, written before its code was spent.)
+            marker::clear(&self.profiles, name);
+        }
+        Ok(Settled {
+            profile: recovered.clone().or(file),
+            tokens,
+            recovered: recovered.map(Recovered),
         })
     }
 
@@ -310,6 +470,55 @@ impl Store {
     }
 }
 
+/// `profiles/NAME.pending`: a sign-in of NAME may be in the keyring without its profile file.
+mod marker {
+    use std::path::{Path, PathBuf};
+
+    const SUFFIX: &str = ".pending";
+
+    pub fn path(profiles: &Path, name: &str) -> PathBuf {
+        profiles.join(format!("{name}{SUFFIX}"))
+    }
+
+    pub fn set(profiles: &Path, name: &str) {
+        let _ = crate::fsutil::write_private_atomic(&path(profiles, name), b"");
+    }
+
+    pub fn clear(profiles: &Path, name: &str) {
+        if std::fs::remove_file(path(profiles, name)).is_ok() {
+            let _ = crate::fsutil::sync_dir(profiles);
+        }
+    }
+
+    pub fn names(profiles: &Path) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(profiles) else {
+            return Vec::new();
+        };
+        entries
+            .filter_map(std::result::Result::ok)
+            .filter_map(|e| {
+                e.file_name()
+                    .into_string()
+                    .ok()?
+                    .strip_suffix(SUFFIX)
+                    .map(String::from)
+            })
+            .filter(|n| super::validate_profile(n).is_ok())
+            .collect()
+    }
+}
+
+fn secrets_of(
+    kind: StoreKind,
+    secrets_dir: &std::path::Path,
+    keyring_deadline: std::time::Duration,
+) -> Box<dyn SecretStore> {
+    match kind {
+        StoreKind::Keyring => Box::new(keyring::KeyringStore::new(keyring_deadline)),
+        StoreKind::File => Box::new(file::FileStore::new(secrets_dir.to_path_buf())),
+    }
+}
+
 /// Writes tokens that cannot be stored (because of `cause`) to a rescue file, and returns the
 /// error that tells the user where they went.
 pub fn rescue(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64, cause: Error) -> Error {
@@ -320,5 +529,110 @@ pub fn rescue(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64, cause: 
             format!("could not save the sign-in ({cause}) nor write a rescue file ({why})"),
             "the tokens are lost: fix the store and sign in again",
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn signed_in(name: &str, rt: &str) -> (Profile, Tokens) {
+        let profile = Profile {
+            name: name.into(),
+            issuer: "https://accounts.google.com".into(),
+            client_id: "c".into(),
+            sub: Some("1".into()),
+            email: Some("a@example.com".into()),
+            email_verified: Some(true),
+            has_refresh_token: true,
+            store: StoreKind::File,
+            updated_at: 1_795_500_000,
+            ..Profile::default()
+        };
+        let tokens = Tokens {
+            refresh_token: Some(Secret::new(rt)),
+            ..Tokens::default()
+        };
+        (profile, tokens)
+    }
+
+    fn store(home: &std::path::Path) -> (Dirs, Store) {
+        let dirs = Dirs::resolve(Some(home)).unwrap();
+        let store = Store::open(StoreKind::File, &dirs, std::time::Duration::from_secs(1));
+        (dirs, store)
+    }
+
+    #[test]
+    fn s13_secrets_saved_without_their_profile_file_are_a_sign_in_the_next_read_finds() {
+        let home = tempfile::tempdir().unwrap();
+        let (_, store) = store(home.path());
+        let (profile, tokens) = signed_in("default", "1//rt");
+        store.save(&profile, &tokens).unwrap();
+        // A kill between the two writes: the profile file never came.
+        std::fs::remove_file(store.profile_path("default")).unwrap();
+        let mut recovered = Vec::new();
+        let listed = store.list_profiles(&mut recovered).unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(recovered.len(), 1, "{recovered:?}");
+        assert_eq!(recovered[0].0.email.as_deref(), Some("a@example.com"));
+        // A profile file older than the secrets (the kill came before its rename) is replaced.
+        let (newer, tokens) = signed_in("default", "1//rt2");
+        store
+            .save(
+                &Profile {
+                    updated_at: 1_795_500_100,
+                    ..newer
+                },
+                &tokens,
+            )
+            .unwrap();
+        let json = serde_json::to_vec(&profile).unwrap();
+        std::fs::write(store.profile_path("default"), json).unwrap();
+        let settled = store.settle("default", None).unwrap();
+        assert_eq!(settled.profile.unwrap().updated_at, 1_795_500_100);
+        assert!(settled.recovered.is_some());
+        // Settled: the next read finds nothing to do.
+        assert!(store.settle("default", None).unwrap().recovered.is_none());
+    }
+
+    #[test]
+    fn s13_a_killed_writers_temp_file_is_put_in_place_when_newer_and_removed_otherwise() {
+        let home = tempfile::tempdir().unwrap();
+        let (dirs, store) = store(home.path());
+        let (profile, tokens) = signed_in("default", "1//old");
+        store.save(&profile, &tokens).unwrap();
+        let secrets = dirs.data.join("secrets");
+        // A process id no process has: its writer is dead.
+        let dead = format!("{}999999999-default.json.x1", fsutil::TEMP_PREFIX);
+        let newer = Tokens {
+            refresh_token: Some(Secret::new("1//new")),
+            profile: Some(Box::new(Profile {
+                updated_at: profile.updated_at + 5,
+                generation: Some("g".into()),
+                ..profile.clone()
+            })),
+            ..Tokens::default()
+        };
+        std::fs::write(secrets.join(&dead), newer.to_json().as_bytes()).unwrap();
+        let half = format!("{}999999999-default.json.x2", fsutil::TEMP_PREFIX);
+        std::fs::write(secrets.join(&half), b"{\"refresh_tok").unwrap();
+        let probe = format!("{}999999999-probe.x3", fsutil::TEMP_PREFIX);
+        std::fs::write(secrets.join(&probe), b"").unwrap();
+        // A live writer's temp file is left alone.
+        let live = format!(
+            "{}{}-default.json.x4",
+            fsutil::TEMP_PREFIX,
+            std::process::id()
+        );
+        std::fs::write(secrets.join(&live), b"").unwrap();
+
+        let settled = store.settle("default", None).unwrap();
+        let stored = settled.tokens.unwrap().unwrap();
+        assert_eq!(stored.refresh_token.unwrap().expose(), "1//new");
+        assert_eq!(settled.profile.unwrap().generation.as_deref(), Some("g"));
+        for gone in [&dead, &half, &probe] {
+            assert!(!secrets.join(gone).exists(), "{gone}");
+        }
+        assert!(secrets.join(&live).exists());
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::support::{Env, exits, json_error, json_out, stderr};
 use gsignin_emulator::MintRequest;
+use serde_json::Value;
 
 fn code_without_drive(env: &Env, email: &str) -> String {
     env.mint(MintRequest {
@@ -297,4 +298,61 @@ fn a_failed_requirement_is_in_the_json_document() {
         4,
     );
     assert_eq!(json_out(&out)["error"]["code"], "scope_missing");
+}
+
+#[test]
+fn r11_no_command_uses_a_profiles_tokens_with_another_clients_secret_or_issuer() {
+    let env = Env::signed_in();
+    // Another client's file, whose endpoints lead nowhere: were it used, the run would fail
+    // to connect (exit 5), not refuse (exit 6).
+    let mut doc: Value = serde_json::from_str(&env.emu.installed_client_secret_json()).unwrap();
+    doc["installed"]["token_info_uri"] = "http://127.0.0.1:9/tokeninfo".into();
+    doc["installed"]["token_uri"] = "http://127.0.0.1:9/token".into();
+    let other = env.home().join("other.json");
+    std::fs::write(&other, doc.to_string()).unwrap();
+    let sent = || {
+        [
+            "/token",
+            "/tokeninfo",
+            "/drive/v3/about",
+            "/drive/v3/files",
+            "/oauth2/v3/certs",
+        ]
+        .map(|p| env.emu.hits(p))
+    };
+    let before = sent();
+    let commands: &[&[&str]] = &[
+        &["token"],
+        &["token", "--id-token"],
+        &["api", "drive/v3/about"],
+        &["drive-appfolder"],
+        &["whoami", "--access-token"],
+        &["whoami"],
+        &["refresh"],
+    ];
+    for command in commands {
+        // The access token is cached and valid: no refresh is needed, and still nothing goes.
+        let named = [
+            vec!["--client-secret", other.to_str().unwrap()],
+            vec!["--issuer", "http://127.0.0.1:9"],
+        ];
+        for flags in &named {
+            let out = exits(env.cmd().args(flags).arg("--json").args(*command), 6);
+            assert_eq!(
+                json_error(&out)["code"],
+                "profile_mismatch",
+                "{flags:?} {command:?}: {}",
+                stderr(&out)
+            );
+        }
+    }
+    // Nothing named, but the file the profile was signed in with now holds another client.
+    let default = env.home().join("config/client_secret.json");
+    let own = std::fs::read(&default).unwrap();
+    std::fs::write(&default, doc.to_string()).unwrap();
+    let out = exits(env.cmd().args(["--json", "whoami", "--access-token"]), 6);
+    assert_eq!(json_error(&out)["code"], "profile_mismatch");
+    assert_eq!(sent(), before, "nothing was sent anywhere");
+    std::fs::write(&default, own).unwrap();
+    exits(env.cmd().args(["whoami", "--access-token"]), 0);
 }

@@ -9,6 +9,7 @@ mod browser;
 mod ci;
 mod cli;
 mod drive;
+mod durability;
 mod emulator;
 mod errors;
 mod exchange;

@@ -34,6 +34,7 @@ pub const COMMANDS: &[&str] = &[
     "token",
     "status",
     "revoke",
+    "restore",
     "drive-appfolder",
     "api",
     "whoami",

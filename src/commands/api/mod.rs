@@ -146,11 +146,7 @@ fn seed_secrets(ctx: &Ctx, session: &Session<'_>) {
     {
         seen.add(token.expose());
     }
-    if ctx.has_client_secret() {
-        // Loading it adds it to the scrubber; a client secret in trouble is the refresh's to
-        // report, if one is needed.
-        let _ = session.client();
-    }
+    // The client secret is in the scrubber already: the session loaded it when it bound it.
 }
 
 fn streamed(failure: Option<Error>) -> Outcome {

@@ -21,23 +21,25 @@ pub fn looks_like_access_token(token: &[u8]) -> bool {
 
 /// Inspects `given`, or the profile's access token (refreshed when it expires within 60 s).
 pub fn run(ctx: &Ctx, given: Option<Secret>) -> Result<Outcome> {
-    let (token, issuer) = match given {
-        Some(t) => (t, ctx.settings().issuer.clone()),
+    let (token, issuer, client) = match given {
+        Some(t) => {
+            let client = ctx
+                .has_client_secret()
+                .then(|| ctx.client_secret())
+                .transpose()?;
+            (t, ctx.settings().issuer.clone(), client)
+        }
         None => {
+            // The profile's token goes only where the profile's own client and issuer say:
+            // the session is bound to them (a named client secret or issuer of another is
+            // `profile_mismatch` before anything is sent).
             let mut session = Session::open(ctx)?;
             let token = session.fresh_token(TokenKind::Access, 60)?;
-            let issuer = session
-                .profile
-                .as_ref()
-                .map_or_else(|| ctx.settings().issuer.clone(), |p| p.issuer.clone());
-            (token, issuer)
+            let issuer = session.issuer()?.to_string();
+            (token, issuer, session.bound_client().cloned())
         }
     };
     ctx.diagnostics().seen().add(token.expose());
-    let client = ctx
-        .has_client_secret()
-        .then(|| ctx.client_secret())
-        .transpose()?;
     let inspected = ask(ctx, &issuer, client.as_ref(), &token)?;
     let this_client = match (&client, &inspected.aud) {
         (Some(c), Some(aud)) => Some(*aud == c.client_id),

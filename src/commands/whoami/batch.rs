@@ -236,7 +236,7 @@ impl Writer<'_, '_> {
         }
         let (keys, expect) = self
             .source
-            .insert(verification(self.ctx, self.args, false)?);
+            .insert(verification(self.ctx, self.args, false, None)?);
         publish(self.judge, keys.keys()?, expect, self.generation);
         Ok(())
     }

@@ -57,16 +57,19 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     {
         return access::run(ctx, Some(Secret::new(t.to_string_lossy().trim())));
     }
-    let token: Vec<u8> = match args.token.clone() {
-        Some(token) => token.into_encoded_bytes(),
-        None => profile_id_token(ctx)?.into_bytes(),
+    let (token, bound): (Vec<u8>, Option<Bound>) = match args.token.clone() {
+        Some(token) => (token.into_encoded_bytes(), None),
+        None => {
+            let (token, bound) = profile_id_token(ctx)?;
+            (token.into_bytes(), Some(bound))
+        }
     };
     if args.no_verify {
         return Ok(unverified(&token, now));
     }
     // A token that is not even a JWT is judged without asking the issuer for anything.
     let offline = !id_token::decodes(&token);
-    let (mut keys, expect) = verification(ctx, &args, offline)?;
+    let (mut keys, expect) = verification(ctx, &args, offline, bound)?;
     let verdict = keys.verify(&token, &expect, now)?;
     let failure = (!verdict.valid()).then(|| rejected(1, 1));
     // Only the form this run prints: the other costs a tenth of the run.
@@ -158,28 +161,41 @@ fn rejected(count: usize, of: usize) -> Error {
     )
 }
 
+/// The issuer and client a stored profile's token is judged against: the profile's own, as
+/// its session bound them.
+struct Bound {
+    issuer: String,
+    client_id: Option<String>,
+}
+
 /// Where the keys come from and what the tokens must say.
 fn verification<'a>(
     ctx: &'a Ctx,
     args: &WhoamiArgs,
     offline: bool,
+    bound: Option<Bound>,
 ) -> Result<(KeySource<'a>, Expectations)> {
-    let audience = match &args.audience {
-        Some(a) => Some(a.clone()),
-        None => default_audience(ctx)?,
+    let (issuer, bound_audience) = match bound {
+        Some(b) => (b.issuer, Some(b.client_id)),
+        None => (ctx.settings().issuer.clone(), None),
+    };
+    let audience = match (&args.audience, bound_audience) {
+        (Some(a), _) => Some(a.clone()),
+        (None, Some(client_id)) => client_id,
+        (None, None) => default_audience(ctx)?,
     };
     let (keys, issuers) = match &args.jwks {
         Some(path) => (
             KeySource::fixed(read_jwks_file(ctx, path)?),
-            offline_issuers(&ctx.settings().issuer),
+            offline_issuers(&issuer),
         ),
         None if offline => (
             KeySource::fixed(Default::default()),
-            offline_issuers(&ctx.settings().issuer),
+            offline_issuers(&issuer),
         ),
         None => {
             let now = ctx.clock().now();
-            let endpoints = ctx.endpoints(&ctx.settings().issuer)?;
+            let endpoints = ctx.endpoints(&issuer)?;
             (
                 KeySource::issuer(ctx.http(), &endpoints.jwks, ctx.cache(), now),
                 endpoints.issuers,
@@ -239,11 +255,19 @@ fn default_audience(ctx: &Ctx) -> Result<Option<String>> {
     Ok(Some(ctx.client_secret()?.client_id))
 }
 
-/// The stored sign-in's ID token, refreshed first when it has expired.
-fn profile_id_token(ctx: &Ctx) -> Result<String> {
+/// The stored sign-in's ID token, refreshed first when it has expired, and the issuer and
+/// client it belongs to.
+fn profile_id_token(ctx: &Ctx) -> Result<(String, Bound)> {
     let mut session = Session::open(ctx)?;
     let token = session.fresh_token(TokenKind::Id, 0)?;
-    Ok(token.expose().to_string())
+    let bound = Bound {
+        issuer: session.issuer()?.to_string(),
+        client_id: match &session.profile {
+            Some(p) => Some(p.client_id.clone()),
+            None => session.bound_client().map(|c| c.client_id.clone()),
+        },
+    };
+    Ok((token.expose().to_string(), bound))
 }
 
 #[cfg(test)]

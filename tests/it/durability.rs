@@ -1,0 +1,446 @@
+//! Killed at every step (S13): `exchange` and `refresh` against a rotating issuer are run under
+//! strace, killed with SIGKILL at the Nth call of each system call that opens, writes, syncs,
+//! renames, makes or removes a file, for every N of a clean run. After each kill the next
+//! command must find the sign-in (the new refresh token works), unless the process died
+//! between the issuer's answer and the first byte of the new tokens written: then nothing of
+//! them may be on disk (the window that no order of writes closes).
+
+use crate::support::*;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+/// The calls a kill is tried at; each counts on its own (strace's `when=N`).
+const STEPS: &[&str] = &["openat", "write", "fsync", "renameat", "mkdir", "unlink"];
+
+fn strace_or_fail() {
+    let found = std::process::Command::new("strace")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        missing_tool("strace (apt-get install strace)");
+    }
+}
+
+/// A home of its own for one run: the emulator's client secret, and one CA certificate.
+fn fresh_home(env: &Env) -> tempfile::TempDir {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join("config")).unwrap();
+    std::fs::copy(
+        env.home().join("config/client_secret.json"),
+        home.path().join("config/client_secret.json"),
+    )
+    .unwrap();
+    let ca = rcgen::generate_simple_self_signed(vec!["localhost".into()]).unwrap();
+    std::fs::write(home.path().join("ca.pem"), ca.cert.pem()).unwrap();
+    home
+}
+
+/// Runs `args` in `home` under strace, killed at the `n`th call of `syscall`; whether it was
+/// killed (a run with fewer such calls ends cleanly).
+fn killed_at(env: &Env, home: &Path, args: &[&str], stdin: &[u8], syscall: &str, n: usize) -> bool {
+    killed_at_with(env, home, &[], args, stdin, syscall, n)
+}
+
+/// [`killed_at`] with more variables set (a Secret Service's).
+fn killed_at_with(
+    env: &Env,
+    home: &Path,
+    vars: &[(String, String)],
+    args: &[&str],
+    stdin: &[u8],
+    syscall: &str,
+    n: usize,
+) -> bool {
+    let gsignin = assert_cmd::cargo::cargo_bin("gsignin");
+    let mut cmd = env.process();
+    cmd.envs(vars.iter().map(|(k, v)| (k, v)));
+    let inner = cmd
+        .get_envs()
+        .fold(std::process::Command::new("strace"), |mut c, (k, v)| {
+            match v {
+                Some(v) => c.env(k, v),
+                None => c.env_remove(k),
+            };
+            c
+        });
+    let mut cmd = inner;
+    cmd.args(["-f", "-qq", "-o", "/dev/null", "-e"])
+        .arg(format!("trace={syscall}"))
+        .arg("-e")
+        .arg(format!("inject={syscall}:signal=KILL:when={n}"))
+        .arg(&gsignin)
+        .args(args)
+        .env("GSIGNIN_HOME", home)
+        // strace counts each thread's calls apart, and the HTTP client's thread reads every
+        // system CA certificate (some 150 opens) before gsignin's own thread reaches its 30th
+        // open: with one CA to read, each count N reaches gsignin's own Nth call.
+        .env("SSL_CERT_FILE", home.join("ca.pem"))
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().expect("strace runs");
+    {
+        use std::io::Write;
+        let _ = child.stdin.take().unwrap().write_all(stdin);
+    }
+    let status = child.wait().unwrap();
+    // strace ends as its tracee did: by the same signal.
+    use std::os::unix::process::ExitStatusExt;
+    status.signal() == Some(libc_sigkill())
+}
+
+fn libc_sigkill() -> i32 {
+    9
+}
+
+/// Every file under `dir`, temp files of killed writers included.
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries.map(|e| e.unwrap().path()).collect()
+}
+
+/// What the follow-up command says: whether the stored sign-in works (a refresh).
+fn refreshes(env: &Env, home: &Path) -> std::process::Output {
+    env.cmd()
+        .env("GSIGNIN_HOME", home)
+        .args(["refresh", "--json"])
+        .output()
+        .unwrap()
+}
+
+/// The secrets folder's files and their bytes.
+fn snapshot(home: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut all: Vec<(PathBuf, Vec<u8>)> = files(&home.join("data/secrets"))
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap_or_default();
+            (p, bytes)
+        })
+        .collect();
+    all.sort();
+    all
+}
+
+struct Tally {
+    steps: usize,
+    window: usize,
+}
+
+#[test]
+fn s13_an_exchange_killed_at_any_step_leaves_a_sign_in_the_next_command_finds() {
+    strace_or_fail();
+    let env = Env::new();
+    let mut report = Vec::new();
+    for syscall in STEPS {
+        let mut tally = Tally {
+            steps: 0,
+            window: 0,
+        };
+        for n in 1.. {
+            let home = fresh_home(&env);
+            let email = format!("k{n}-{syscall}@example.com");
+            let code = env.code_for(&email);
+            if !killed_at(
+                &env,
+                home.path(),
+                &["exchange", "-"],
+                code.as_bytes(),
+                syscall,
+                n,
+            ) {
+                tally.steps = n - 1;
+                break;
+            }
+            let spent = !env.code_is_unspent(&code);
+            let after = refreshes(&env, home.path());
+            let leftovers: Vec<PathBuf> = files(&home.path().join("data/secrets"))
+                .into_iter()
+                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('.'))
+                .collect();
+            assert!(
+                leftovers.is_empty(),
+                "{syscall}#{n}: a killed writer's temp file stayed: {leftovers:?}"
+            );
+            if after.status.success() {
+                assert_eq!(json_out(&after)["email"], email.as_str(), "{syscall}#{n}");
+                continue;
+            }
+            if spent {
+                // Lost: only when no byte of the new tokens was written.
+                let written: Vec<(PathBuf, Vec<u8>)> = snapshot(home.path())
+                    .into_iter()
+                    .filter(|(_, bytes)| !bytes.is_empty())
+                    .collect();
+                assert!(
+                    written.is_empty(),
+                    "{syscall}#{n}: the code was spent, tokens were written ({:?}), and the next command did not find them: {}",
+                    written.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+                    stderr(&after)
+                );
+                tally.window += 1;
+            }
+        }
+        report.push(format!(
+            "{syscall}: {} steps, {} in the window",
+            tally.steps, tally.window
+        ));
+        assert!(tally.steps > 0, "{syscall}: no step was tried");
+    }
+    eprintln!("exchange killed at every step: {}", report.join("; "));
+}
+
+#[test]
+fn s13_a_rotating_refresh_killed_at_any_step_keeps_a_working_refresh_token() {
+    strace_or_fail();
+    let env = Env::new();
+    env.emu.set_rotate_refresh_tokens(true);
+    let mut report = Vec::new();
+    for syscall in STEPS {
+        let mut tally = Tally {
+            steps: 0,
+            window: 0,
+        };
+        for n in 1.. {
+            let home = fresh_home(&env);
+            let email = format!("r{n}-{syscall}@example.com");
+            exits(
+                env.cmd()
+                    .env("GSIGNIN_HOME", home.path())
+                    .args(["exchange", &env.code_for(&email)]),
+                0,
+            );
+            let before = snapshot(home.path());
+            let stored: serde_json::Value = serde_json::from_slice(
+                &std::fs::read(home.path().join("data/secrets/default.json")).unwrap(),
+            )
+            .unwrap();
+            let old = stored["refresh_token"].as_str().unwrap().to_string();
+            if !killed_at(&env, home.path(), &["refresh"], b"", syscall, n) {
+                tally.steps = n - 1;
+                break;
+            }
+            let rotated = env.emu.refresh_token(&old).is_some_and(|t| t.rotated);
+            let after = refreshes(&env, home.path());
+            if after.status.success() {
+                assert_eq!(json_out(&after)["email"], email.as_str(), "{syscall}#{n}");
+                continue;
+            }
+            assert!(
+                rotated,
+                "{syscall}#{n}: the issuer never saw the refresh, yet the sign-in is gone: {}",
+                stderr(&after)
+            );
+            // Lost: only when no byte of the new tokens was written.
+            let now: Vec<(PathBuf, Vec<u8>)> = snapshot(home.path())
+                .into_iter()
+                .filter(|(_, bytes)| !bytes.is_empty())
+                .collect();
+            let was: Vec<(PathBuf, Vec<u8>)> =
+                before.into_iter().filter(|(_, b)| !b.is_empty()).collect();
+            assert_eq!(
+                now,
+                was,
+                "{syscall}#{n}: the rotated token was written, and the next command did not find it: {}",
+                stderr(&after)
+            );
+            tally.window += 1;
+        }
+        report.push(format!(
+            "{syscall}: {} steps, {} in the window",
+            tally.steps, tally.window
+        ));
+        assert!(tally.steps > 0, "{syscall}: no step was tried");
+    }
+    eprintln!("refresh killed at every step: {}", report.join("; "));
+}
+
+/// The rescue file an exchange writes when its store breaks while the code is in flight.
+fn rescue_an_exchange(env: &Env) -> (PathBuf, std::process::Output) {
+    let code = env.code();
+    env.delay_next("/token", 2500);
+    let child = env.spawn_until_hit(&["exchange", &code], &[], "/token");
+    let secrets_dir = env.home().join("data/secrets");
+    std::fs::remove_dir_all(&secrets_dir).unwrap();
+    std::fs::write(&secrets_dir, "in the way").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    std::fs::remove_file(&secrets_dir).unwrap();
+    (env.rescued().0, out)
+}
+
+#[test]
+fn s14_restore_stores_a_rescued_sign_in_and_deletes_the_file() {
+    let env = Env::new();
+    let (path, out) = rescue_an_exchange(&env);
+    // The error names the one command that takes the file back.
+    let said = stderr(&out);
+    assert!(
+        said.contains(&format!("gsignin restore {}", path.display())),
+        "{said}"
+    );
+    exits(env.cmd().arg("refresh"), 4);
+    // Something else given as the file: a usage error, nothing stored, nothing shown of it.
+    let bogus = env.home().join("bogus.json");
+    std::fs::write(&bogus, r#"{"refresh_token":"1//not-a-rescue-file-secret"}"#).unwrap();
+    let out = exits(env.cmd().arg("restore").arg(&bogus), 2);
+    assert!(!stderr(&out).contains("not-a-rescue"), "{}", stderr(&out));
+    // A rescue file another user could have written is refused (it would plant tokens).
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o666)).unwrap();
+    let out = exits(env.cmd().args(["--json", "restore"]).arg(&path), 6);
+    assert_eq!(json_error(&out)["code"], "untrusted_path");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+
+    let out = exits(env.cmd().args(["--json", "restore"]).arg(&path), 0);
+    let report = json_out(&out);
+    assert_eq!(report["profile"], "default");
+    assert_eq!(report["deleted"], true);
+    assert!(!path.exists(), "the rescue file is gone once stored");
+    assert_no_secret(&out, &env.issued_secrets());
+    let out = exits(env.cmd().args(["refresh", "--json"]), 0);
+    assert_eq!(json_out(&out)["email"], "alice@example.com");
+}
+
+#[test]
+fn s14_restore_never_replaces_another_users_sign_in() {
+    let env = Env::new();
+    let (path, _) = rescue_an_exchange(&env);
+    exits(
+        env.cmd()
+            .args(["exchange", &env.code_for("bob@example.com")]),
+        0,
+    );
+    let out = exits(env.cmd().args(["--json", "restore"]).arg(&path), 6);
+    assert!(
+        json_error(&out)["message"]
+            .as_str()
+            .unwrap()
+            .contains("bob@example.com"),
+        "{}",
+        stdout(&out)
+    );
+    assert!(path.exists(), "a refused restore keeps the file");
+    let out = exits(
+        env.cmd()
+            .args(["--json", "restore", "--to", "alice"])
+            .arg(&path),
+        0,
+    );
+    assert_eq!(json_out(&out)["profile"], "alice");
+    let out = exits(
+        env.cmd().args(["--profile", "alice", "refresh", "--json"]),
+        0,
+    );
+    assert_eq!(json_out(&out)["email"], "alice@example.com");
+    let out = exits(env.cmd().args(["refresh", "--json"]), 0);
+    assert_eq!(json_out(&out)["email"], "bob@example.com");
+}
+
+#[test]
+fn s15_a_sign_in_that_replaces_another_users_keeps_the_earlier_refresh_token() {
+    let env = Env::signed_in();
+    let out = exits(
+        env.cmd()
+            .args(["exchange", &env.code_for("bob@example.com")]),
+        0,
+    );
+    let said = stderr(&out);
+    assert!(said.contains("alice@example.com"), "{said}");
+    let (path, doc) = env.rescued();
+    assert!(said.contains(&path.display().to_string()), "{said}");
+    assert!(doc["tokens"]["refresh_token"].is_string());
+    assert_no_secret(&out, &env.issued_secrets());
+    exits(env.cmd().args(["restore", "--to", "alice"]).arg(&path), 0);
+    let out = exits(
+        env.cmd().args(["--profile", "alice", "refresh", "--json"]),
+        0,
+    );
+    assert_eq!(json_out(&out)["email"], "alice@example.com");
+}
+
+#[test]
+fn s13_an_orphaned_refresh_token_is_found_and_kept_by_a_sign_in_that_brings_none() {
+    strace_or_fail();
+    let env = Env::new();
+    let home = fresh_home(&env);
+    // Killed after the secrets were stored, before the profile file was: the discovery
+    // document and the keys are cached first (renames 1 and 2), the secrets are the third.
+    let code = env.code();
+    assert!(killed_at(
+        &env,
+        home.path(),
+        &["exchange", "-"],
+        code.as_bytes(),
+        "renameat",
+        4
+    ));
+    assert!(home.path().join("data/secrets/default.json").exists());
+    assert!(!home.path().join("data/profiles/default.json").exists());
+    // `status` finds it.
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_HOME", home.path())
+            .args(["status", "--json"]),
+        0,
+    );
+    assert_eq!(
+        json_out(&out)["profiles"][0]["email"],
+        "alice@example.com",
+        "{}",
+        stdout(&out)
+    );
+    // A later code of the same user brings no refresh token (not a first consent): the one
+    // stored stays in use, never overwritten.
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_HOME", home.path())
+            .args(["exchange", &env.code(), "--json"]),
+        0,
+    );
+    assert_eq!(json_out(&out)["refresh_token"]["issued"], false);
+    exits(env.cmd().env("GSIGNIN_HOME", home.path()).arg("refresh"), 0);
+}
+
+#[test]
+fn s13_a_keyring_sign_in_killed_before_its_profile_file_is_listed_and_used() {
+    strace_or_fail();
+    let ss = SecretService::start();
+    let env = Env::new();
+    let home = fresh_home(&env);
+    let mut vars = ss.envs();
+    vars.push(("GSIGNIN_STORE".into(), "keyring".into()));
+    // Renames: the marker written before the code is spent (1), the discovery document and
+    // the keys cached (2, 3), then the profile file (4): the keyring item is written by then.
+    let code = env.code();
+    assert!(killed_at_with(
+        &env,
+        home.path(),
+        &vars,
+        &["exchange", "-"],
+        code.as_bytes(),
+        "renameat",
+        4
+    ));
+    assert!(!home.path().join("data/profiles/default.json").exists());
+    let run = |args: &[&str], code: i32| {
+        let mut cmd = env.cmd();
+        cmd.env("GSIGNIN_HOME", home.path())
+            .envs(vars.clone())
+            .args(args);
+        exits(&mut cmd, code)
+    };
+    // `status` looks in the keyring for it, even when told of the file store now.
+    let out = run(&["--store", "file", "status", "--json"], 0);
+    assert_eq!(
+        json_out(&out)["profiles"][0]["email"],
+        "alice@example.com",
+        "{}",
+        stdout(&out)
+    );
+    let out = run(&["refresh", "--json"], 0);
+    assert_eq!(json_out(&out)["email"], "alice@example.com");
+}
