@@ -905,3 +905,60 @@ fn an_access_token_piped_to_whoami_is_inspected_and_an_empty_one_refused() {
         2,
     );
 }
+
+/// X8: a crash while gsignin holds the tokens leaves no core file (it would hold them, and
+/// core files go where the token store's 0600 files do not), whatever `ulimit -c` says; the
+/// browser gsignin starts keeps the limit it was given.
+#[test]
+fn a_crash_while_the_tokens_are_in_memory_leaves_no_core_file() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    let env = Env::signed_in();
+    let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").unwrap_or_default();
+    for signal in [libc::SIGSEGV, libc::SIGABRT, libc::SIGQUIT] {
+        let cwd = tempfile::tempdir().unwrap();
+        let before = env.emu.hits(FILES);
+        let mut cmd = env.process();
+        cmd.current_dir(cwd.path())
+            .args(["api", "drive/v3/files", "-f", "spaces=appDataFolder"])
+            .args(["--jq", "last(range(1e15))"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        // SAFETY: getrlimit and setrlimit are single system calls on a struct of the child's.
+        unsafe {
+            cmd.pre_exec(|| {
+                let mut limit = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                libc::getrlimit(libc::RLIMIT_CORE, &mut limit);
+                limit.rlim_cur = limit.rlim_max;
+                libc::setrlimit(libc::RLIMIT_CORE, &limit);
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().unwrap();
+        // The call was made: the tokens are in memory, and jq runs on the answer.
+        while env.emu.hits(FILES) == before {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+        let core = limits
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+            .unwrap();
+        assert_eq!(core.split_whitespace().nth(4), Some("0"), "{core}");
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.signal(), Some(signal), "{}", stderr(&out));
+        assert!(!out.status.core_dumped(), "signal {signal} dumped a core");
+        if !pattern.starts_with('|') {
+            let files: Vec<_> = std::fs::read_dir(cwd.path()).unwrap().collect();
+            assert!(files.is_empty(), "signal {signal} left {files:?}");
+        }
+        if signal == libc::SIGSEGV {
+            let err = stderr(&out);
+            assert!(err.starts_with("gsignin: error: crashed"), "{err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+    }
+}
