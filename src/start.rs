@@ -96,9 +96,9 @@ pub fn standard_streams_and_signals() {
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
 }
 
-/// A fault (a stack overflow: an expression or a document nested past what a recursive parser
-/// takes; or a bug) prints one line on stderr before the process dies of it, from a stack of
-/// its own: an overflowed stack has no room left for the handler.
+/// A fault (a bug) prints one line on stderr before the process dies of it, from a stack of its
+/// own: an overflowed stack has no room left for the handler. A stack overflow of jq's thread is
+/// no crash: it ends the run with the error prepared for it (`crate::deep`).
 #[cfg(unix)]
 fn say_crashes() {
     if !signal_stack() {
@@ -152,14 +152,18 @@ pub(crate) fn signal_stack() -> bool {
 /// signal sent with kill(2) faulted nothing, so it is raised again.
 #[cfg(unix)]
 extern "C" fn crashed(signal: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
-    const LINE: &[u8] = b"gsignin: error: crashed (a stack overflow or a memory fault: input or \
-        an expression nested too deeply?); hint: this is a gsignin bug: please report it with \
-        the command that caused it\n";
-    // SAFETY: the kernel hands the handler a valid siginfo_t.
+    const LINE: &[u8] = b"gsignin: error: crashed (a memory fault or a stack overflow); hint: \
+        this is a gsignin bug: please report it with the command that caused it\n";
+    // SAFETY: the kernel hands the handler a valid siginfo_t; si_addr is meaningful for a fault,
+    // which is all it is read for.
     let fault = unsafe { (*info).si_code };
     // A fault's codes are small and positive (SEGV_MAPERR, BUS_ADRERR, SI_KERNEL); kill(2)'s
     // SI_USER is 0 on Linux and 0x10001 on the BSDs and macOS, sigqueue's and tkill's negative.
     let faulted = fault > 0 && fault < 0x10000;
+    if faulted {
+        // SAFETY: as above.
+        crate::deep::end_if_overflowed(unsafe { (*info).si_addr() } as usize);
+    }
     // SAFETY: write(2) and raise(3) are async-signal-safe and LINE is a valid buffer.
     unsafe {
         libc::write(2, LINE.as_ptr().cast(), LINE.len());
