@@ -23,13 +23,14 @@ pub fn open(url: &str, browser_env: Option<&str>) -> Result<String, String> {
         let Some((program, args)) = argv.split_first() else {
             continue;
         };
-        match Command::new(program)
-            .args(args)
+        let mut cmd = Command::new(program);
+        cmd.args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-        {
+            .stderr(Stdio::null());
+        #[cfg(unix)]
+        crate::start::core_limit_as_found(&mut cmd);
+        match cmd.spawn() {
             Ok(mut child) => {
                 // Reaped in the background: a browser launcher may return at once or stay.
                 std::thread::spawn(move || {

@@ -10,6 +10,7 @@ mod cli;
 mod commands;
 mod config;
 mod context;
+mod deep;
 mod diagnostics;
 mod envvars;
 mod error;

@@ -3,7 +3,8 @@
 //! On glibc Linux the C runtime calls `main` below directly, without Rust's start-up: what of
 //! it matters is in `gsignin::start`, and a panic still ends with 101. A stack overflow ends
 //! in SIGSEGV after one line saying so, rather than in an abort. (std reads argv itself on
-//! glibc.)
+//! glibc.) Either start first turns core files off and installs that line
+//! (`gsignin::start::crash_safety`).
 
 #![cfg_attr(all(target_os = "linux", target_env = "gnu", not(test)), no_main)]
 
@@ -13,12 +14,14 @@ extern "C" fn main(
     _argc: std::ffi::c_int,
     _argv: *const *const std::ffi::c_char,
 ) -> std::ffi::c_int {
+    gsignin::start::crash_safety();
     gsignin::start::standard_streams_and_signals();
     exit(std::panic::catch_unwind(gsignin::main).unwrap_or(101))
 }
 
 #[cfg(not(all(target_os = "linux", target_env = "gnu", not(test))))]
 fn main() {
+    gsignin::start::crash_safety();
     exit(gsignin::main())
 }
 

@@ -1,7 +1,70 @@
 //! What a process needs before anything else runs, done here rather than by Rust's own start-up
 //! on glibc Linux (see main.rs): Rust's would also find the main thread's stack in
 //! /proc/self/maps (about 0.1 ms and nine page faults, a tenth of a `whoami`) to tell a stack
-//! overflow from another fault. Here a crash of either kind says so in one line.
+//! overflow from another fault. Here a crash of either kind says so in one line, and no crash
+//! leaves a core file: [`crash_safety`] runs first in both starts.
+
+/// First thing in either start (glibc's C `main`, or Rust's after its own start-up): from here
+/// on a crash leaves no core file and says so in one line.
+pub fn crash_safety() {
+    #[cfg(unix)]
+    {
+        no_core_dumps();
+        say_crashes();
+    }
+}
+
+/// The core-file limit gsignin started with, for the programs it starts.
+#[cfg(unix)]
+static FOUND_CORE_LIMIT: std::sync::OnceLock<(libc::rlim_t, libc::rlim_t)> =
+    std::sync::OnceLock::new();
+
+/// Once a token, a code or the client secret is in memory, a core file would hold it (a crash
+/// once dumped the refresh token, the access token and the client secret), and core files go
+/// where the secrets' 0600 files do not: the working directory, a crash reporter's spool.
+/// The soft RLIMIT_CORE is set to 0, as ssh-agent does: the kernel then writes no core file,
+/// and a handler that core_pattern pipes to (systemd-coredump) is told the limit and honours it.
+/// Not prctl(PR_SET_DUMPABLE, 0), ssh-agent's other means on Linux: it also hands /proc/PID/
+/// (fd, maps, environ) to root and refuses ptrace to the same user, which users debugging gsignin
+/// (`strace -p`) and gsignin's own tests read, and which gives nothing against the same user, who
+/// reads the token store anyway (SECURITY.md). The hard limit is kept, so that a program gsignin
+/// starts (the browser) gets the limit back ([`core_limit_as_found`]).
+#[cfg(unix)]
+fn no_core_dumps() {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit and setrlimit read and write only the struct they are given.
+    if unsafe { libc::getrlimit(libc::RLIMIT_CORE, &mut limit) } != 0 {
+        // Unknown: a hard limit of 0 lowers whatever it is (and nothing gets it back).
+        limit.rlim_max = 0;
+    } else {
+        let _ = FOUND_CORE_LIMIT.set((limit.rlim_cur, limit.rlim_max));
+    }
+    limit.rlim_cur = 0;
+    // SAFETY: as above.
+    unsafe { libc::setrlimit(libc::RLIMIT_CORE, &limit) };
+}
+
+/// A program gsignin starts (the browser) starts with the core-file limit gsignin was given,
+/// not gsignin's own 0: that is for gsignin's secrets, not a policy for the browser.
+#[cfg(unix)]
+pub fn core_limit_as_found(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    let Some(&(rlim_cur, rlim_max)) = FOUND_CORE_LIMIT.get().filter(|(soft, _)| *soft != 0) else {
+        return;
+    };
+    let limit = libc::rlimit { rlim_cur, rlim_max };
+    // SAFETY: between fork and exec the closure only calls setrlimit, one system call on a
+    // struct it owns.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::setrlimit(libc::RLIMIT_CORE, &limit);
+            Ok(())
+        });
+    }
+}
 
 /// Standard streams that were closed at exec are opened on /dev/null, before any file is: a
 /// file opened later (a token file, a socket) must never take fd 1 and receive what is printed.
@@ -31,18 +94,38 @@ pub fn standard_streams_and_signals() {
     }
     // SAFETY: setting a signal's disposition to SIG_IGN runs no code of ours.
     unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
-    say_crashes();
 }
 
-/// A fault (a stack overflow: an expression or a document nested past what a recursive parser
-/// takes; or a bug) prints one line on stderr before the process dies of it, from a stack of
-/// its own: an overflowed stack has no room left for the handler. The memory is mapped, not
-/// touched, until a fault uses it.
+/// A fault (a bug) prints one line on stderr before the process dies of it, from a stack of its
+/// own: an overflowed stack has no room left for the handler. A stack overflow of jq's thread is
+/// no crash: it ends the run with the error prepared for it (`crate::deep`).
 #[cfg(unix)]
 fn say_crashes() {
+    if !signal_stack() {
+        return;
+    }
+    // SAFETY: the handler below only calls async-signal-safe functions; sigaction reads the
+    // struct it is given.
+    unsafe {
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = crashed
+            as extern "C" fn(libc::c_int, *mut libc::siginfo_t, *mut libc::c_void)
+            as libc::sighandler_t;
+        action.sa_flags = libc::SA_ONSTACK | libc::SA_RESETHAND | libc::SA_SIGINFO;
+        for signal in [libc::SIGSEGV, libc::SIGBUS] {
+            libc::sigaction(signal, &action, std::ptr::null_mut());
+        }
+    }
+}
+
+/// Gives the calling thread a stack for signal handlers (each thread needs its own): false if
+/// none could be mapped. The memory is mapped, not touched, until a fault uses it, and stays
+/// mapped: the thread may be faulting on it when it would be unmapped.
+#[cfg(unix)]
+pub(crate) fn signal_stack() -> bool {
     const STACK: usize = 64 << 10;
     // SAFETY: a fresh private anonymous mapping, handed to the kernel as this thread's signal
-    // stack and never unmapped; the handler below only calls async-signal-safe functions.
+    // stack and never unmapped.
     unsafe {
         let stack = libc::mmap(
             std::ptr::null_mut(),
@@ -53,32 +136,39 @@ fn say_crashes() {
             0,
         );
         if stack == libc::MAP_FAILED {
-            return;
+            return false;
         }
         let alt = libc::stack_t {
             ss_sp: stack,
             ss_flags: 0,
             ss_size: STACK,
         };
-        if libc::sigaltstack(&alt, std::ptr::null_mut()) != 0 {
-            return;
-        }
-        let mut action: libc::sigaction = std::mem::zeroed();
-        action.sa_sigaction = crashed as extern "C" fn(libc::c_int) as libc::sighandler_t;
-        action.sa_flags = libc::SA_ONSTACK | libc::SA_RESETHAND;
-        for signal in [libc::SIGSEGV, libc::SIGBUS] {
-            libc::sigaction(signal, &action, std::ptr::null_mut());
-        }
+        libc::sigaltstack(&alt, std::ptr::null_mut()) == 0
     }
 }
 
 /// Says what happened, then lets the fault take its default course (SA_RESETHAND restored it):
-/// returning re-runs the faulting instruction, which now ends the process by that signal.
+/// returning re-runs the faulting instruction, which now ends the process by that signal. A
+/// signal sent with kill(2) faulted nothing, so it is raised again.
 #[cfg(unix)]
-extern "C" fn crashed(_signal: libc::c_int) {
-    const LINE: &[u8] = b"gsignin: error: crashed (a stack overflow or a memory fault: input or \
-        an expression nested too deeply?); hint: this is a gsignin bug: please report it with \
-        the command that caused it\n";
-    // SAFETY: write(2) is async-signal-safe and LINE is a valid buffer.
-    unsafe { libc::write(2, LINE.as_ptr().cast(), LINE.len()) };
+extern "C" fn crashed(signal: libc::c_int, info: *mut libc::siginfo_t, _: *mut libc::c_void) {
+    const LINE: &[u8] = b"gsignin: error: crashed (a memory fault or a stack overflow); hint: \
+        this is a gsignin bug: please report it with the command that caused it\n";
+    // SAFETY: the kernel hands the handler a valid siginfo_t; si_addr is meaningful for a fault,
+    // which is all it is read for.
+    let fault = unsafe { (*info).si_code };
+    // A fault's codes are small and positive (SEGV_MAPERR, BUS_ADRERR, SI_KERNEL); kill(2)'s
+    // SI_USER is 0 on Linux and 0x10001 on the BSDs and macOS, sigqueue's and tkill's negative.
+    let faulted = fault > 0 && fault < 0x10000;
+    if faulted {
+        // SAFETY: as above.
+        crate::deep::end_if_overflowed(unsafe { (*info).si_addr() } as usize);
+    }
+    // SAFETY: write(2) and raise(3) are async-signal-safe and LINE is a valid buffer.
+    unsafe {
+        libc::write(2, LINE.as_ptr().cast(), LINE.len());
+        if !faulted {
+            libc::raise(signal);
+        }
+    }
 }

@@ -905,3 +905,177 @@ fn an_access_token_piped_to_whoami_is_inspected_and_an_empty_one_refused() {
         2,
     );
 }
+
+/// A server on 127.0.0.1 answering every request with the JSON `body`.
+fn answering_json(body: &str) -> Recorder {
+    Recorder::answering(&format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    ))
+}
+
+/// A7: nothing outside input gives --jq (the expression, a string `fromjson` reads, a recursion,
+/// a value built deep) crashes it: each is one error line and the contract's exit code, under
+/// --json the error object too. (`.s | fromjson` once overflowed the stack after the token was
+/// sent, and the core file held the tokens and the client secret.)
+#[test]
+fn nothing_given_to_jq_crashes_it() {
+    let env = Env::signed_in();
+    let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let nested = answering_json(&json!({ "s": deep }).to_string());
+    let target = format!("{}/x", nested.url);
+    let too_long = format!("{}1", "1+".repeat(50_000));
+    let too_nested = format!("{}1{}", "(".repeat(1_000), ")".repeat(1_000));
+    for (expr, code, says) in [
+        (".s | fromjson", 1, "nests deeper than 512 levels"),
+        ("def f: 1 + f; f", 1, "--jq ran out of stack"),
+        (
+            "reduce range(1000000) as $i (0; [.])",
+            1,
+            "--jq ran out of stack",
+        ),
+        (too_long.as_str(), 2, "longer than the 16 KiB"),
+        (too_nested.as_str(), 2, "nests deeper than 256 levels"),
+    ] {
+        let out = api_at(&env, &target, &["--jq", expr]).output().unwrap();
+        let shown = &expr[..expr.len().min(40)];
+        assert_eq!(out.status.code(), Some(code), "{shown}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{shown}: {err}");
+        assert!(err.starts_with("gsignin: error: "), "{shown}: {err}");
+        assert!(err.contains(says), "{shown}: {err}");
+    }
+    let out = api_at(&env, &target, &["--jq", "def f: [f]; f", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert_eq!(json_error(&out)["code"], "error");
+    assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
+}
+
+/// Each output of --jq is written as it comes: `--jq 'repeat(1)' | head -1` prints its line and
+/// ends (exit 0, the reader's choice) instead of gathering outputs until memory runs out, and
+/// a reader that is slow holds the evaluation back.
+#[test]
+fn jq_outputs_stream_and_a_reader_that_goes_ends_the_run() {
+    use std::io::{BufRead, BufReader, Read};
+    let env = Env::signed_in();
+    let mut child = env
+        .process()
+        .args([
+            "api",
+            "drive/v3/files",
+            "-f",
+            "spaces=appDataFolder",
+            "--jq",
+            "repeat(1)",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Gathering every output first, it would never print: the read below would wait forever.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let (watched, pid) = (done.clone(), child.id() as i32);
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(60));
+        if !watched.load(std::sync::atomic::Ordering::SeqCst) {
+            unsafe { libc::kill(pid, libc::SIGKILL) };
+        }
+    });
+    let mut lines = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    lines.read_line(&mut line).unwrap();
+    assert_eq!(line, "1\n");
+    let resident = |pid: u32| -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+        let kb = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+        kb.split_whitespace().nth(1).unwrap().parse().unwrap()
+    };
+    std::thread::sleep(Duration::from_millis(500));
+    let before = resident(child.id());
+    // Some megabytes of outputs later, the process holds no more memory than a few.
+    let mut sink = vec![0; 1 << 20];
+    for _ in 0..2 {
+        lines.read_exact(&mut sink).unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let after = resident(child.id());
+    assert!(after < before + 8 * 1024, "{before} kB, then {after} kB");
+    drop(lines);
+    let started = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "still running");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(0), "{err}");
+    assert_eq!(err, "");
+}
+
+/// X8: a crash while gsignin holds the tokens leaves no core file (it would hold them, and
+/// core files go where the token store's 0600 files do not), whatever `ulimit -c` says; the
+/// browser gsignin starts keeps the limit it was given.
+#[test]
+fn a_crash_while_the_tokens_are_in_memory_leaves_no_core_file() {
+    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    let env = Env::signed_in();
+    let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").unwrap_or_default();
+    for signal in [libc::SIGSEGV, libc::SIGABRT, libc::SIGQUIT] {
+        let cwd = tempfile::tempdir().unwrap();
+        let before = env.emu.hits(FILES);
+        let mut cmd = env.process();
+        cmd.current_dir(cwd.path())
+            .args(["api", "drive/v3/files", "-f", "spaces=appDataFolder"])
+            .args(["--jq", "last(range(1e15))"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped());
+        // SAFETY: getrlimit and setrlimit are single system calls on a struct of the child's.
+        unsafe {
+            cmd.pre_exec(|| {
+                let mut limit = libc::rlimit {
+                    rlim_cur: 0,
+                    rlim_max: 0,
+                };
+                libc::getrlimit(libc::RLIMIT_CORE, &mut limit);
+                limit.rlim_cur = limit.rlim_max;
+                libc::setrlimit(libc::RLIMIT_CORE, &limit);
+                Ok(())
+            });
+        }
+        let child = cmd.spawn().unwrap();
+        // The call was made: the tokens are in memory, and jq runs on the answer.
+        while env.emu.hits(FILES) == before {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let limits = std::fs::read_to_string(format!("/proc/{}/limits", child.id())).unwrap();
+        let core = limits
+            .lines()
+            .find(|l| l.starts_with("Max core file size"))
+            .unwrap();
+        assert_eq!(core.split_whitespace().nth(4), Some("0"), "{core}");
+        unsafe { libc::kill(child.id() as i32, signal) };
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.signal(), Some(signal), "{}", stderr(&out));
+        assert!(!out.status.core_dumped(), "signal {signal} dumped a core");
+        if !pattern.starts_with('|') {
+            let files: Vec<_> = std::fs::read_dir(cwd.path()).unwrap().collect();
+            assert!(files.is_empty(), "signal {signal} left {files:?}");
+        }
+        if signal == libc::SIGSEGV {
+            let err = stderr(&out);
+            assert!(err.starts_with("gsignin: error: crashed"), "{err}");
+            assert_eq!(err.lines().count(), 1, "{err}");
+        }
+    }
+}

@@ -604,3 +604,60 @@ fn ctrl_c_at_a_hidden_prompt_gives_the_terminal_its_echo_back() {
         );
     }
 }
+
+/// X8: gsignin's core-file limit of 0 is for its own secrets: the browser it starts gets the
+/// limit gsignin was given.
+#[test]
+fn the_browser_gets_the_core_file_limit_gsignin_was_given() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let env = Env::new();
+    let secret = env.home().join("installed_client_secret.json");
+    std::fs::write(&secret, env.emu.installed_client_secret_json()).unwrap();
+    let seen = env.home().join("browser-limits");
+    let browser = env.home().join("browser");
+    std::fs::write(
+        &browser,
+        format!(
+            "#!/bin/sh\ngrep 'Max core file size' /proc/$$/limits > '{}'\n",
+            seen.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut cmd = env.process();
+    cmd.env("GSIGNIN_CLIENT_SECRET", &secret)
+        .env("BROWSER", &browser)
+        .arg("login")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // `ulimit -c` as high as it goes.
+    // SAFETY: getrlimit and setrlimit are single system calls on a struct of the child's.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut limit = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::getrlimit(libc::RLIMIT_CORE, &mut limit);
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_CORE, &limit);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let started = std::time::Instant::now();
+    let line = loop {
+        match std::fs::read_to_string(&seen) {
+            Ok(line) if line.ends_with('\n') => break line,
+            _ if started.elapsed() > Duration::from_secs(20) => panic!("the browser never ran"),
+            _ => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let _ = child.kill();
+    let _ = child.wait();
+    // Max core file size  SOFT  HARD  bytes
+    let words: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(words[4], words[5], "{line}");
+}

@@ -55,7 +55,16 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         Some(path) => Some(stdin.read(ctx, &path.to_string_lossy())?),
         None => None,
     };
-    let jq = args.jq.as_deref().map(jq::Program::compile).transpose()?;
+    let style = print::Style {
+        terminal: ctx.io().stdout_is_terminal,
+        pretty: ctx.io().stdout_is_terminal && !ctx.settings().json,
+        color: ctx.io().colors.stdout,
+    };
+    let jq = args
+        .jq
+        .as_deref()
+        .map(|expr| jq::Jq::start(expr, style, ctx.settings().json, ctx.io().colors))
+        .transpose()?;
 
     let body_fields =
         input.is_none() && matches!(method, Method::POST | Method::PUT | Method::PATCH);
@@ -80,9 +89,7 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         .unwrap_or_default();
     let printer = print::Printer {
         out: ctx.io().stdout.clone(),
-        terminal: ctx.io().stdout_is_terminal,
-        pretty: ctx.io().stdout_is_terminal && !ctx.settings().json,
-        color: ctx.io().colors.stdout,
+        style,
         include: args.include,
         jq: jq.as_ref(),
     };

@@ -3,7 +3,7 @@
 //! escaped (the server's bytes must not drive the terminal). `-i` puts the status line and the
 //! headers first; `--jq` replaces a 2xx body by what the expression yields.
 
-use super::jq::{self, Program, Val};
+use super::jq::{self, Jq, Val};
 use crate::error::Result;
 use crate::http::Response;
 use crate::io::SharedWrite;
@@ -12,35 +12,51 @@ use std::io::Write;
 
 pub struct Printer<'a> {
     pub out: SharedWrite,
+    pub style: Style,
+    pub include: bool,
+    pub jq: Option<&'a Jq>,
+}
+
+/// How values are written: the same on the printer's thread and on jq's.
+#[derive(Clone, Copy)]
+pub struct Style {
     /// stdout is a terminal: the server's bytes are escaped (whatever --json says).
     pub terminal: bool,
     /// JSON indented for people (a terminal, without --json).
     pub pretty: bool,
     pub color: bool,
-    pub include: bool,
-    pub jq: Option<&'a Program>,
 }
 
 /// Whether the reader is still there: false after `| head` went away.
 pub type Reading = bool;
 
 impl Printer<'_> {
-    /// Prints one answer; a 4xx or 5xx body is printed unfiltered (it says why).
+    /// Prints one answer; a 4xx or 5xx body is printed unfiltered (it says why). What --jq
+    /// yields is written output by output, as it comes: `repeat(1) | head -1` ends at once.
     pub fn page(&self, resp: &Response) -> Result<Reading> {
         let mut text = Vec::new();
         if self.include {
             self.head(resp, &mut text);
         }
         match self.jq {
-            Some(program) if resp.is_success() => {
-                for value in program.run(jq::parse(&resp.body)?)? {
-                    self.value(&value, &mut text);
+            Some(jq) if resp.is_success() => {
+                if !self.write(&text)? {
+                    return Ok(false);
                 }
+                jq.page(&resp.body, &mut |output| self.write(output))
             }
-            _ => self.body(&resp.body, &mut text),
+            _ => {
+                self.body(&resp.body, &mut text);
+                self.write(&text)
+            }
         }
+    }
+
+    /// Writes and flushes `text`: false when the reader has gone, an error when the write
+    /// failed otherwise.
+    fn write(&self, text: &[u8]) -> Result<Reading> {
         let mut out = self.out.borrow_mut();
-        match out.write_all(&text).and_then(|()| out.flush()) {
+        match out.write_all(text).and_then(|()| out.flush()) {
             Ok(()) => Ok(true),
             Err(e) => match crate::output::write_failure(&e) {
                 Some(failed) => Err(failed),
@@ -57,7 +73,7 @@ impl Printer<'_> {
         text.extend_from_slice(format!("HTTP/1.1 {} {reason}\r\n", resp.status).as_bytes());
         for (name, value) in &resp.headers {
             let value = String::from_utf8_lossy(value.as_bytes());
-            let value = if self.terminal {
+            let value = if self.style.terminal {
                 crate::redact::escape_controls(&value)
             } else {
                 value.into_owned()
@@ -68,12 +84,12 @@ impl Printer<'_> {
     }
 
     fn body(&self, body: &[u8], text: &mut Vec<u8>) {
-        if !self.terminal {
+        if !self.style.terminal {
             text.extend_from_slice(body);
             return;
         }
         match jq::parse(body) {
-            Ok(value) if self.pretty && !body.is_empty() => self.value(&value, text),
+            Ok(value) if self.style.pretty && !body.is_empty() => self.style.value(&value, text),
             _ => {
                 let shown = escape_controls_but_newlines(&String::from_utf8_lossy(body));
                 text.extend_from_slice(shown.as_bytes());
@@ -83,10 +99,12 @@ impl Printer<'_> {
             }
         }
     }
+}
 
+impl Style {
     /// A value: a string raw (as `jq -r` and `gh api --jq` print it), anything else as JSON,
     /// indented and coloured for a terminal, one line when piped.
-    fn value(&self, value: &Val, text: &mut Vec<u8>) {
+    pub fn value(self, value: &Val, text: &mut Vec<u8>) {
         if let Val::TStr(s) = value {
             if self.terminal {
                 let shown = escape_controls_but_newlines(&String::from_utf8_lossy(s));
