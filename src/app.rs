@@ -87,8 +87,19 @@ fn usage_error(e: clap::Error, args: &[OsString], io: &Io, colors: Colors) -> u8
         }
     };
     if !is_usage {
-        let _ = write!(io.stdout.borrow_mut(), "{}", text(colors.stdout));
-        return 0;
+        // Help and version are output like any other: a full disk is a failure, not a 0.
+        let mut out = io.stdout.borrow_mut();
+        let written = write!(out, "{}", text(colors.stdout)).and_then(|()| out.flush());
+        return match written.as_ref().err().and_then(output::write_failure) {
+            Some(failed) => output::render_error_with(
+                &failed,
+                false,
+                colors,
+                &mut std::io::sink(),
+                &mut *io.stderr.borrow_mut(),
+            ),
+            None => 0,
+        };
     }
     if json {
         let message = rendered
@@ -139,6 +150,43 @@ mod tests {
         let args = argv.iter().map(OsString::from).collect();
         let code = run(args, &|_| None, io, false, Hooks::default());
         (code, crate::io::text(&out), crate::io::text(&err))
+    }
+
+    /// stdout on a full disk: every write fails as /dev/full's do.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from_raw_os_error(28))
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::Error::from_raw_os_error(28))
+        }
+    }
+
+    #[test]
+    fn help_and_version_on_a_full_disk_are_exit_1_with_one_line() {
+        for argv in [
+            &["gsignin", "--version"][..],
+            &["gsignin", "-V"],
+            &["gsignin", "--help"],
+            &["gsignin", "-h"],
+            &["gsignin", "help"],
+            &["gsignin", "help", "whoami"],
+            &["gsignin", "whoami", "--help"],
+            &["gsignin", "emulator", "-h"],
+            &["gsignin", "--json", "--version"],
+        ] {
+            let (mut io, _, err) = crate::io::capture();
+            io.stdout = std::rc::Rc::new(std::cell::RefCell::new(Box::new(Full)));
+            let args = argv.iter().map(OsString::from).collect();
+            let code = run(args, &|_| None, io, false, Hooks::default());
+            let err = crate::io::text(&err);
+            assert_eq!(code, 1, "{argv:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{argv:?}: {err}");
+            assert!(err.starts_with("gsignin: error: cannot write the output"), "{err}");
+        }
     }
 
     #[test]
