@@ -20,23 +20,34 @@ pub fn run(
     stdout_is_terminal: bool,
     hooks: Hooks,
 ) -> u8 {
+    let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
     let cli = match Cli::parse_args(&args) {
         Ok(cli) => cli,
         Err(e) => {
-            let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
             let colors = Colors::decide(
                 color_asked(&args),
                 no_color,
                 stdout_is_terminal,
                 io.stderr_is_terminal,
             );
+            // Of a global option's variable that is not UTF-8, clap says "invalid UTF-8 was
+            // detected in one or more arguments" (or shows its value mangled): the variable
+            // is named instead.
+            if e.exit_code() == 2
+                && let Err(unreadable) = envvars::check_readable(env)
+            {
+                let (mut out, mut err) = (io.stdout.borrow_mut(), io.stderr.borrow_mut());
+                return output::render_error_with(
+                    &unreadable,
+                    json_asked(&args),
+                    colors,
+                    &mut *out,
+                    &mut *err,
+                );
+            }
             return usage_error(e, &args, &io, colors);
         }
     };
-    let settings = Settings::resolve(&cli.global, env);
-    let json = settings.json;
-    let verbose = settings.verbose;
-    let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
     io.stdout_is_terminal = stdout_is_terminal;
     io.colors = Colors::decide(
         cli.global.color.into(),
@@ -45,6 +56,17 @@ pub fn run(
         io.stderr_is_terminal,
     );
     let colors = io.colors;
+    // Every variable is read before the command runs: one set but unreadable is refused, never
+    // taken for unset (a stored sign-in used instead of GSIGNIN_REFRESH_TOKEN, a proxy skipped).
+    let settings = match envvars::check_readable(env).and_then(|()| Settings::resolve(&cli.global, env)) {
+        Ok(settings) => settings,
+        Err(e) => {
+            let (mut out, mut err) = (io.stdout.borrow_mut(), io.stderr.borrow_mut());
+            return output::render_error_with(&e, cli.global.json, colors, &mut *out, &mut *err);
+        }
+    };
+    let json = settings.json;
+    let verbose = settings.verbose;
     let (out, err) = (io.stdout.clone(), io.stderr.clone());
     let result = match crate::commands::standalone(&cli.command) {
         Some(result) => result,
@@ -72,11 +94,7 @@ pub fn run(
 /// says), and under `--json` also as the contract's JSON error object on stdout.
 fn usage_error(e: clap::Error, args: &[OsString], io: &Io, colors: Colors) -> u8 {
     let is_usage = e.exit_code() == 2;
-    let json = args
-        .iter()
-        .skip(1)
-        .take_while(|a| *a != "--")
-        .any(|a| a == "--json");
+    let json = json_asked(args);
     let rendered = e.render();
     // Help goes to stdout, errors to stderr: each coloured only if its own stream takes colour.
     let text = |color: bool| {
@@ -119,6 +137,14 @@ fn usage_error(e: clap::Error, args: &[OsString], io: &Io, colors: Colors) -> u8
     }
     let _ = write!(io.stderr.borrow_mut(), "{}", text(colors.stderr));
     2
+}
+
+/// Whether argv asks for `--json`, for the errors met before it is parsed.
+fn json_asked(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
 }
 
 /// `--color` as written in argv, for the messages clap renders before anything is parsed.

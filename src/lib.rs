@@ -47,7 +47,7 @@ pub fn main() -> i32 {
     }
     let code = app::run(
         std::env::args_os().collect(),
-        &|name| std::env::var(name).ok(),
+        &|name| std::env::var_os(name),
         context::Io::process(),
         std::io::stdout().is_terminal(),
         context::Hooks::default(),
