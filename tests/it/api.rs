@@ -247,6 +247,39 @@ fn a_post_answered_503_is_never_resent_but_a_get_is() {
     assert_eq!(ran.slept.len(), 1);
 }
 
+/// A GET carrying a method override that names a method that is not idempotent is done by
+/// the server as that method: a 5xx is never resent (it was, as any GET's).
+#[test]
+fn a_method_override_naming_a_method_that_is_not_idempotent_is_never_resent() {
+    let env = Env::signed_in();
+    for header in [
+        "X-HTTP-Method-Override: PATCH",
+        "x-http-method: post",
+        "X-Method-Override: DELETE-ALL",
+    ] {
+        env.emu.clear_hits();
+        env.fail(FILES, 503, Some(1));
+        let ran = env
+            .run(&["api", "drive/v3/files", "-f", "spaces=appDataFolder", "-H", header])
+            .exits(5);
+        assert_eq!(env.emu.hits(FILES), 1, "{header}: sent once");
+        assert!(ran.slept.is_empty(), "{header}");
+    }
+    // An override naming an idempotent method leaves the GET's retries as they were.
+    env.emu.clear_hits();
+    env.fail(FILES, 503, Some(1));
+    env.run(&[
+        "api",
+        "drive/v3/files",
+        "-f",
+        "spaces=appDataFolder",
+        "-H",
+        "X-HTTP-Method-Override: GET",
+    ])
+    .exits(0);
+    assert_eq!(env.emu.hits(FILES), 2);
+}
+
 #[test]
 fn a_429_is_retried_for_any_method_after_retry_after() {
     let env = Env::signed_in();
