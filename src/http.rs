@@ -287,9 +287,11 @@ impl Http {
         ))
     }
 
-    /// The client for `url`: a loopback destination is always reached directly, whatever the
-    /// proxy variables say (a plain-http request through a proxy leaves the machine with its
-    /// secrets in clear), as Go's `ProxyFromEnvironment` does; anything else follows them.
+    /// The client for `url`: a loopback destination ([`is_loopback`]: 127.0.0.0/8 however
+    /// written, ::1 and ::ffff:127.x, `localhost` in any case with or without its trailing
+    /// dot) is always reached directly, whatever the proxy variables say (a plain-http request
+    /// through a proxy leaves the machine with its secrets in clear), as Go's
+    /// `ProxyFromEnvironment` does; anything else follows them.
     fn client_for(&self, url: &str) -> Result<&reqwest::blocking::Client> {
         let loopback = url::Url::parse(url).is_ok_and(|u| is_loopback(&u));
         let (cell, direct) = if loopback {
@@ -307,7 +309,17 @@ impl Http {
             // A redirect would resend a form full of secrets somewhere we did not choose.
             .redirect(reqwest::redirect::Policy::none());
         if direct {
-            builder = builder.no_proxy();
+            // `localhost` is this machine whatever the hosts file or DNS say (RFC 6761; curl
+            // does the same): the name judged loopback is reached on loopback, with or without
+            // its trailing dot (which no hosts file lists).
+            let here = [
+                std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)),
+                std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0)),
+            ];
+            builder = builder
+                .no_proxy()
+                .resolve_to_addrs("localhost", &here)
+                .resolve_to_addrs("localhost.", &here);
         }
         let client = builder.build().map_err(|e| {
             Error::other(
