@@ -58,7 +58,9 @@ pub fn run(
     let colors = io.colors;
     // Every variable is read before the command runs: one set but unreadable is refused, never
     // taken for unset (a stored sign-in used instead of GSIGNIN_REFRESH_TOKEN, a proxy skipped).
-    let settings = match envvars::check_readable(env).and_then(|()| Settings::resolve(&cli.global, env)) {
+    let settings = match envvars::check_readable(env)
+        .and_then(|()| Settings::resolve(&cli.global, env))
+    {
         Ok(settings) => settings,
         Err(e) => {
             let (mut out, mut err) = (io.stdout.borrow_mut(), io.stderr.borrow_mut());
@@ -211,7 +213,10 @@ mod tests {
             let err = crate::io::text(&err);
             assert_eq!(code, 1, "{argv:?}: {err}");
             assert_eq!(err.lines().count(), 1, "{argv:?}: {err}");
-            assert!(err.starts_with("gsignin: error: cannot write the output"), "{err}");
+            assert!(
+                err.starts_with("gsignin: error: cannot write the output"),
+                "{err}"
+            );
         }
     }
 

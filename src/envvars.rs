@@ -94,7 +94,10 @@ pub fn get(env: EnvLookup<'_>, name: &str) -> Result<Option<String>, crate::erro
 /// libraries read ([`READ_BY_LIBRARIES`]) is either unset or UTF-8: checked once, before the
 /// command runs, so that no reader of one falls back to its default.
 pub fn check_readable(env: EnvLookup<'_>) -> Result<(), crate::error::Error> {
-    let names = ALL.iter().map(|(name, _)| *name).chain(READ_BY_LIBRARIES.iter().copied());
+    let names = ALL
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(READ_BY_LIBRARIES.iter().copied());
     for name in names {
         get(env, name)?;
     }

@@ -19,13 +19,14 @@ pub fn answer_completion_request() -> Option<i32> {
     use std::io::Write;
     let answered = clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(COMPLETE_VAR)
-        .try_complete(
-            std::env::args_os(),
-            std::env::current_dir().ok().as_deref(),
-        );
+        .try_complete(std::env::args_os(), std::env::current_dir().ok().as_deref());
     let failed = match answered {
         Ok(false) => return None,
-        Ok(true) => match std::io::stdout().flush().err().map(|e| crate::output::write_failure(&e)) {
+        Ok(true) => match std::io::stdout()
+            .flush()
+            .err()
+            .map(|e| crate::output::write_failure(&e))
+        {
             Some(Some(failed)) => failed,
             // Written, or the shell stopped reading: its choice.
             _ => return Some(0),

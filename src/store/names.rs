@@ -103,7 +103,10 @@ mod tests {
             ("STRA\u{1E9E}E@example.com", "stra\u{DF}e@example.com"),
             ("\u{FF41}lice@example.com", "alice@example.com"),
             ("\u{FF21}lice@example.com", "\u{FF41}lice@example.com"),
-            ("\u{212B}ngstr\u{F6}m@example.com", "\u{E5}ngstr\u{F6}m@example.com"),
+            (
+                "\u{212B}ngstr\u{F6}m@example.com",
+                "\u{E5}ngstr\u{F6}m@example.com",
+            ),
             ("\u{C9}@example.com", "\u{E9}@example.com"),
             ("\u{3A3}@example.com", "\u{3C3}@example.com"),
         ];
@@ -119,8 +122,8 @@ mod tests {
     fn names_are_equal_exactly_when_the_ascii_lower_cased_emails_are() {
         let alphabet = [
             "a", "A", "k", "K", "s", "S", "i", "I", "_", "+", ".", "-", "@", "5", "f", "\u{212A}",
-            "\u{17F}", "\u{130}", "\u{131}", "\u{DF}", "\u{1E9E}", "\u{FF41}", "\u{FF21}", "\u{E9}",
-            "\u{C9}", "\u{307}", "\u{3C3}", "\u{3C2}", "\u{3A3}", "_5f", "_2b",
+            "\u{17F}", "\u{130}", "\u{131}", "\u{DF}", "\u{1E9E}", "\u{FF41}", "\u{FF21}",
+            "\u{E9}", "\u{C9}", "\u{307}", "\u{3C3}", "\u{3C2}", "\u{3A3}", "_5f", "_2b",
         ];
         // A fixed, simple generator (xorshift): the same emails on every run.
         let mut state: u64 = 0x9E37_79B9_7F4A_7C15;

@@ -260,7 +260,14 @@ fn a_method_override_naming_a_method_that_is_not_idempotent_is_never_resent() {
         env.emu.clear_hits();
         env.fail(FILES, 503, Some(1));
         let ran = env
-            .run(&["api", "drive/v3/files", "-f", "spaces=appDataFolder", "-H", header])
+            .run(&[
+                "api",
+                "drive/v3/files",
+                "-f",
+                "spaces=appDataFolder",
+                "-H",
+                header,
+            ])
             .exits(5);
         assert_eq!(env.emu.hits(FILES), 1, "{header}: sent once");
         assert!(ran.slept.is_empty(), "{header}");

@@ -40,7 +40,9 @@ fn version_prints_the_crate_version() {
 #[test]
 fn help_version_completions_and_man_on_a_full_disk_are_exit_1_with_one_line() {
     let complete = [("GSIGNIN_COMPLETE", "bash"), ("_CLAP_COMPLETE_INDEX", "1")];
-    let cases: &[(&[&str], &[(&str, &str)])] = &[
+    // The arguments, and the variables set.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
         (&["--version"], &[]),
         (&["-V"], &[]),
         (&["--help"], &[]),

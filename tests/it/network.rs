@@ -380,23 +380,35 @@ fn every_spelling_of_a_loopback_host_is_reached_directly_never_through_a_proxy()
             if insecure {
                 cmd.env("GSIGNIN_INSECURE_HTTP", "1");
             }
-            cmd.env("GSIGNIN_DRIVE_URL", format!("http://{host}:{port}/drive/v3"));
+            cmd.env(
+                "GSIGNIN_DRIVE_URL",
+                format!("http://{host}:{port}/drive/v3"),
+            );
             exits(cmd.arg("drive-appfolder"), 0);
             let (connections, seen) = proxy.seen();
-            assert_eq!(connections, 0, "{host} (insecure: {insecure}) went through the proxy:\n{seen}");
+            assert_eq!(
+                connections, 0,
+                "{host} (insecure: {insecure}) went through the proxy:\n{seen}"
+            );
         }
     }
     // Another address of 127/8, where nothing listens: refused on this machine, not proxied.
     let mut cmd = env.cmd();
     through(&mut cmd, &proxy);
-    cmd.env("GSIGNIN_DRIVE_URL", format!("http://127.1.2.3:{port}/drive/v3"));
+    cmd.env(
+        "GSIGNIN_DRIVE_URL",
+        format!("http://127.1.2.3:{port}/drive/v3"),
+    );
     exits(cmd.arg("drive-appfolder"), 5);
     assert_eq!(proxy.seen().0, 0);
     // Not loopback (they may resolve elsewhere): plain http to them is refused, as to any host.
     for host in ["localhost.localdomain", "app.localhost"] {
         let mut cmd = env.cmd();
         through(&mut cmd, &proxy);
-        cmd.env("GSIGNIN_DRIVE_URL", format!("http://{host}:{port}/drive/v3"));
+        cmd.env(
+            "GSIGNIN_DRIVE_URL",
+            format!("http://{host}:{port}/drive/v3"),
+        );
         exits(cmd.arg("drive-appfolder"), 6);
         assert_eq!(proxy.seen().0, 0, "{host}: refused before any request");
     }

@@ -507,7 +507,10 @@ fn the_docs_publish_the_emulators_port_on_loopback_only() {
             );
         }
     }
-    assert!(seen >= 5, "the docs' published ports were not found ({seen})");
+    assert!(
+        seen >= 5,
+        "the docs' published ports were not found ({seen})"
+    );
     assert_eq!(
         published_ports(
             "#   docker run --rm -p 8080:8080 img\n    ports:\n      # why\n      - \"8080:8080\"\n"

@@ -51,7 +51,11 @@ pub fn is_idempotent(method: &Method) -> bool {
 
 /// The headers by which a client asks a server to act on a request as another method (Google's
 /// APIs honour `X-HTTP-Method-Override`; other servers the other two).
-const METHOD_OVERRIDES: &[&str] = &["x-http-method-override", "x-http-method", "x-method-override"];
+const METHOD_OVERRIDES: &[&str] = &[
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+];
 
 /// Whether `req` may be repeated with the same effect: its method and every method an override
 /// header names must be idempotent, since the server may act on either. An override naming
@@ -169,7 +173,11 @@ mod tests {
     fn a_method_override_naming_a_method_that_is_not_idempotent_is_never_repeated() {
         assert!(may_repeat(&with(Method::GET, &[])));
         assert!(!may_repeat(&with(Method::POST, &[])));
-        for name in ["X-HTTP-Method-Override", "x-http-method", "X-Method-Override"] {
+        for name in [
+            "X-HTTP-Method-Override",
+            "x-http-method",
+            "X-Method-Override",
+        ] {
             for value in ["PATCH", "post", " Delete-ish ", "", "LOCK"] {
                 assert!(
                     !may_repeat(&with(Method::GET, &[(name, value)])),
@@ -177,17 +185,27 @@ mod tests {
                 );
             }
             for value in ["GET", "put", " DELETE "] {
-                assert!(may_repeat(&with(Method::GET, &[(name, value)])), "{name}: {value}");
+                assert!(
+                    may_repeat(&with(Method::GET, &[(name, value)])),
+                    "{name}: {value}"
+                );
             }
             // The server may ignore the override and act on the POST.
             assert!(!may_repeat(&with(Method::POST, &[(name, "GET")])), "{name}");
         }
         assert!(!may_repeat(&with(
             Method::GET,
-            &[("X-HTTP-Method-Override", "GET"), ("X-Method-Override", "PATCH")]
+            &[
+                ("X-HTTP-Method-Override", "GET"),
+                ("X-Method-Override", "PATCH")
+            ]
         )));
         assert_eq!(
-            policy(&with(Method::GET, &[("X-HTTP-Method-Override", "PATCH")]), 1).retry,
+            policy(
+                &with(Method::GET, &[("X-HTTP-Method-Override", "PATCH")]),
+                1
+            )
+            .retry,
             Retry::IfRefused
         );
     }
