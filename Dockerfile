@@ -3,7 +3,7 @@
 # project, that apps reach by its service name (docs/emulator-service.md).
 #
 #   docker build -t gsignin-emulator .
-#   docker run --rm -p 8080:8080 gsignin-emulator --public-url http://localhost:8080
+#   docker run --rm -p 127.0.0.1:8080:8080 gsignin-emulator --public-url http://localhost:8080
 #
 # Arguments after the image name are appended to the entrypoint: --public-url (the URL apps
 # use), --write-client-secret, --auto-approve, --iss, ... (`gsignin emulator --help`).

@@ -20,23 +20,34 @@ pub fn run(
     stdout_is_terminal: bool,
     hooks: Hooks,
 ) -> u8 {
+    let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
     let cli = match Cli::parse_args(&args) {
         Ok(cli) => cli,
         Err(e) => {
-            let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
             let colors = Colors::decide(
                 color_asked(&args),
                 no_color,
                 stdout_is_terminal,
                 io.stderr_is_terminal,
             );
+            // Of a global option's variable that is not UTF-8, clap says "invalid UTF-8 was
+            // detected in one or more arguments" (or shows its value mangled): the variable
+            // is named instead.
+            if e.exit_code() == 2
+                && let Err(unreadable) = envvars::check_readable(env)
+            {
+                let (mut out, mut err) = (io.stdout.borrow_mut(), io.stderr.borrow_mut());
+                return output::render_error_with(
+                    &unreadable,
+                    json_asked(&args),
+                    colors,
+                    &mut *out,
+                    &mut *err,
+                );
+            }
             return usage_error(e, &args, &io, colors);
         }
     };
-    let settings = Settings::resolve(&cli.global, env);
-    let json = settings.json;
-    let verbose = settings.verbose;
-    let no_color = env(envvars::NO_COLOR).is_some_and(|v| !v.is_empty());
     io.stdout_is_terminal = stdout_is_terminal;
     io.colors = Colors::decide(
         cli.global.color.into(),
@@ -45,6 +56,19 @@ pub fn run(
         io.stderr_is_terminal,
     );
     let colors = io.colors;
+    // Every variable is read before the command runs: one set but unreadable is refused, never
+    // taken for unset (a stored sign-in used instead of GSIGNIN_REFRESH_TOKEN, a proxy skipped).
+    let settings = match envvars::check_readable(env)
+        .and_then(|()| Settings::resolve(&cli.global, env))
+    {
+        Ok(settings) => settings,
+        Err(e) => {
+            let (mut out, mut err) = (io.stdout.borrow_mut(), io.stderr.borrow_mut());
+            return output::render_error_with(&e, cli.global.json, colors, &mut *out, &mut *err);
+        }
+    };
+    let json = settings.json;
+    let verbose = settings.verbose;
     let (out, err) = (io.stdout.clone(), io.stderr.clone());
     let result = match crate::commands::standalone(&cli.command) {
         Some(result) => result,
@@ -72,11 +96,7 @@ pub fn run(
 /// says), and under `--json` also as the contract's JSON error object on stdout.
 fn usage_error(e: clap::Error, args: &[OsString], io: &Io, colors: Colors) -> u8 {
     let is_usage = e.exit_code() == 2;
-    let json = args
-        .iter()
-        .skip(1)
-        .take_while(|a| *a != "--")
-        .any(|a| a == "--json");
+    let json = json_asked(args);
     let rendered = e.render();
     // Help goes to stdout, errors to stderr: each coloured only if its own stream takes colour.
     let text = |color: bool| {
@@ -87,8 +107,19 @@ fn usage_error(e: clap::Error, args: &[OsString], io: &Io, colors: Colors) -> u8
         }
     };
     if !is_usage {
-        let _ = write!(io.stdout.borrow_mut(), "{}", text(colors.stdout));
-        return 0;
+        // Help and version are output like any other: a full disk is a failure, not a 0.
+        let mut out = io.stdout.borrow_mut();
+        let written = write!(out, "{}", text(colors.stdout)).and_then(|()| out.flush());
+        return match written.as_ref().err().and_then(output::write_failure) {
+            Some(failed) => output::render_error_with(
+                &failed,
+                false,
+                colors,
+                &mut std::io::sink(),
+                &mut *io.stderr.borrow_mut(),
+            ),
+            None => 0,
+        };
     }
     if json {
         let message = rendered
@@ -108,6 +139,14 @@ fn usage_error(e: clap::Error, args: &[OsString], io: &Io, colors: Colors) -> u8
     }
     let _ = write!(io.stderr.borrow_mut(), "{}", text(colors.stderr));
     2
+}
+
+/// Whether argv asks for `--json`, for the errors met before it is parsed.
+fn json_asked(args: &[OsString]) -> bool {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--json")
 }
 
 /// `--color` as written in argv, for the messages clap renders before anything is parsed.
@@ -139,6 +178,46 @@ mod tests {
         let args = argv.iter().map(OsString::from).collect();
         let code = run(args, &|_| None, io, false, Hooks::default());
         (code, crate::io::text(&out), crate::io::text(&err))
+    }
+
+    /// stdout on a full disk: every write fails as /dev/full's do.
+    struct Full;
+
+    impl Write for Full {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from_raw_os_error(28))
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Err(std::io::Error::from_raw_os_error(28))
+        }
+    }
+
+    #[test]
+    fn help_and_version_on_a_full_disk_are_exit_1_with_one_line() {
+        for argv in [
+            &["gsignin", "--version"][..],
+            &["gsignin", "-V"],
+            &["gsignin", "--help"],
+            &["gsignin", "-h"],
+            &["gsignin", "help"],
+            &["gsignin", "help", "whoami"],
+            &["gsignin", "whoami", "--help"],
+            &["gsignin", "emulator", "-h"],
+            &["gsignin", "--json", "--version"],
+        ] {
+            let (mut io, _, err) = crate::io::capture();
+            io.stdout = std::rc::Rc::new(std::cell::RefCell::new(Box::new(Full)));
+            let args = argv.iter().map(OsString::from).collect();
+            let code = run(args, &|_| None, io, false, Hooks::default());
+            let err = crate::io::text(&err);
+            assert_eq!(code, 1, "{argv:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{argv:?}: {err}");
+            assert!(
+                err.starts_with("gsignin: error: cannot write the output"),
+                "{err}"
+            );
+        }
     }
 
     #[test]

@@ -43,20 +43,20 @@ pub struct Settings {
     pub browser: Option<String>,
 }
 
-/// Looks up an environment variable (the process's, or a test's map).
-pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<String>;
+pub use crate::envvars::EnvLookup;
 
 impl Settings {
     /// The options as given, with the variables that only the environment carries (secrets,
     /// which argv would show to other users; the browser; the insecure-http opt-in), in one
-    /// place.
-    pub fn resolve(g: &GlobalArgs, env: EnvLookup<'_>) -> Settings {
-        let secret = |name: &str| {
-            env(name)
+    /// place. A variable that is set but not UTF-8 is an error naming it, never read as unset.
+    pub fn resolve(g: &GlobalArgs, env: EnvLookup<'_>) -> Result<Settings> {
+        let var = |name: &str| crate::envvars::get(env, name);
+        let secret = |name: &str| -> Result<Option<Secret>> {
+            Ok(var(name)?
                 .filter(|v| !v.trim().is_empty())
-                .map(|v| Secret::new(v.trim()))
+                .map(|v| Secret::new(v.trim())))
         };
-        Settings {
+        Ok(Settings {
             profile: g.profile.clone(),
             store: g.store.into(),
             issuer: g
@@ -72,15 +72,15 @@ impl Settings {
             verbose: g.verbose,
             timeout: Duration::from_secs(g.timeout.max(1)),
             client_secret: g.client_secret.clone(),
-            client_secret_json: secret(crate::envvars::CLIENT_SECRET_JSON),
+            client_secret_json: secret(crate::envvars::CLIENT_SECRET_JSON)?,
             home: g.home.clone(),
-            refresh_token: secret(crate::envvars::REFRESH_TOKEN),
-            emulator_control_token: env(crate::envvars::EMULATOR_CONTROL_TOKEN)
+            refresh_token: secret(crate::envvars::REFRESH_TOKEN)?,
+            emulator_control_token: var(crate::envvars::EMULATOR_CONTROL_TOKEN)?
                 .filter(|v| !v.is_empty())
                 .map(Secret::new),
-            insecure_http: env(crate::envvars::INSECURE_HTTP).is_some_and(|v| v == "1"),
-            browser: env(crate::envvars::BROWSER),
-        }
+            insecure_http: var(crate::envvars::INSECURE_HTTP)?.is_some_and(|v| v == "1"),
+            browser: var(crate::envvars::BROWSER)?,
+        })
     }
 }
 

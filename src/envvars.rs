@@ -61,6 +61,56 @@ pub const ALL: &[(&str, &str)] = &[
     ),
 ];
 
+/// Variables the HTTP and TLS libraries read from the process's environment themselves: the
+/// proxies (reqwest, hyper-util) and the CA settings (rustls-native-certs). They skip one that
+/// is not UTF-8 as if it were unset: a proxy left out, a `NO_PROXY` ignored.
+pub const READ_BY_LIBRARIES: &[&str] = &[
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+];
+
+/// Looks up an environment variable (the process's, or a test's map) as the OS holds it.
+pub type EnvLookup<'a> = &'a dyn Fn(&str) -> Option<std::ffi::OsString>;
+
+/// The value of `name`: None when unset; a usage error naming it when it is set but not UTF-8.
+/// Never None for a value that is there: an unreadable `GSIGNIN_REFRESH_TOKEN` read as unset
+/// once refreshed the stored profile, another user's sign-in, with exit 0.
+pub fn get(env: EnvLookup<'_>, name: &str) -> Result<Option<String>, crate::error::Error> {
+    match env(name) {
+        None => Ok(None),
+        Some(value) => value.into_string().map(Some).map_err(|_| unreadable(name)),
+    }
+}
+
+/// Every variable gsignin reads ([`ALL`], the global options' among them) and those its
+/// libraries read ([`READ_BY_LIBRARIES`]) is either unset or UTF-8: checked once, before the
+/// command runs, so that no reader of one falls back to its default.
+pub fn check_readable(env: EnvLookup<'_>) -> Result<(), crate::error::Error> {
+    let names = ALL
+        .iter()
+        .map(|(name, _)| *name)
+        .chain(READ_BY_LIBRARIES.iter().copied());
+    for name in names {
+        get(env, name)?;
+    }
+    Ok(())
+}
+
+fn unreadable(name: &str) -> crate::error::Error {
+    crate::error::Error::usage(
+        format!("the variable {name} is set but is not UTF-8 text, so gsignin cannot read it"),
+        format!("set {name} to UTF-8 text, or unset it (`unset {name}`)"),
+    )
+}
+
 /// The end of `gsignin --help`: the exit codes, then every variable gsignin reads (the man
 /// page has them as its ENVIRONMENT section).
 pub fn long_help_tail(exit_codes: &str) -> String {
@@ -74,6 +124,31 @@ pub fn long_help_tail(exit_codes: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(unix)]
+    #[test]
+    fn a_set_variable_that_is_not_utf8_is_an_error_naming_it() {
+        use std::os::unix::ffi::OsStringExt;
+        let not_text = || std::ffi::OsString::from_vec(b"tok\xffen".to_vec());
+        for name in super::ALL
+            .iter()
+            .map(|(name, _)| *name)
+            .chain(super::READ_BY_LIBRARIES.iter().copied())
+        {
+            let env = |asked: &str| (asked == name).then(not_text);
+            let e = super::check_readable(&env).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{name}");
+            assert!(e.to_string().contains(name), "{e}");
+            assert!(super::get(&env, name).is_err(), "{name}");
+        }
+        let env = |asked: &str| (asked == super::REFRESH_TOKEN).then(|| "1//0g".into());
+        assert!(super::check_readable(&env).is_ok());
+        assert_eq!(
+            super::get(&env, super::REFRESH_TOKEN).unwrap().as_deref(),
+            Some("1//0g")
+        );
+        assert_eq!(super::get(&env, super::HOME).unwrap(), None);
+    }
+
     #[test]
     fn the_readme_names_every_variable() {
         let readme = include_str!("../README.md");

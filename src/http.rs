@@ -94,6 +94,14 @@ pub fn retry_after(value: Option<&str>) -> Option<Duration> {
     Some(Duration::try_from(at - now).unwrap_or(Duration::ZERO))
 }
 
+/// A wait as people read it: `90 s`, `3 d 4 h`; one too long for any date, as such.
+pub fn wait_words(wait: Duration) -> String {
+    match i64::try_from(wait.as_secs()) {
+        Ok(secs) if secs < 100 * 365 * 86_400 => crate::timefmt::span(secs),
+        _ => "longer than a century".to_string(),
+    }
+}
+
 /// The largest answer read by default: Drive's pages and key sets are far smaller.
 pub const MAX_BODY: u64 = 8 << 20;
 
@@ -127,6 +135,11 @@ pub struct Response {
     pub url: String,
     pub headers: reqwest::header::HeaderMap,
     pub body: Vec<u8>,
+    /// How many times the request was sent, this answer's included.
+    pub tries: u32,
+    /// The server asked to wait this long before another try, longer than
+    /// [`MAX_RETRY_AFTER`]: the try it would have earned was not made.
+    pub wait_refused: Option<Duration>,
 }
 
 impl Response {
@@ -274,9 +287,11 @@ impl Http {
         ))
     }
 
-    /// The client for `url`: a loopback destination is always reached directly, whatever the
-    /// proxy variables say (a plain-http request through a proxy leaves the machine with its
-    /// secrets in clear), as Go's `ProxyFromEnvironment` does; anything else follows them.
+    /// The client for `url`: a loopback destination ([`is_loopback`]: 127.0.0.0/8 however
+    /// written, ::1 and ::ffff:127.x, `localhost` in any case with or without its trailing
+    /// dot) is always reached directly, whatever the proxy variables say (a plain-http request
+    /// through a proxy leaves the machine with its secrets in clear), as Go's
+    /// `ProxyFromEnvironment` does; anything else follows them.
     fn client_for(&self, url: &str) -> Result<&reqwest::blocking::Client> {
         let loopback = url::Url::parse(url).is_ok_and(|u| is_loopback(&u));
         let (cell, direct) = if loopback {
@@ -294,7 +309,17 @@ impl Http {
             // A redirect would resend a form full of secrets somewhere we did not choose.
             .redirect(reqwest::redirect::Policy::none());
         if direct {
-            builder = builder.no_proxy();
+            // `localhost` is this machine whatever the hosts file or DNS say (RFC 6761; curl
+            // does the same): the name judged loopback is reached on loopback, with or without
+            // its trailing dot (which no hosts file lists).
+            let here = [
+                std::net::SocketAddr::from((std::net::Ipv4Addr::LOCALHOST, 0)),
+                std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0)),
+            ];
+            builder = builder
+                .no_proxy()
+                .resolve_to_addrs("localhost", &here)
+                .resolve_to_addrs("localhost.", &here);
         }
         let client = builder.build().map_err(|e| {
             Error::other(
@@ -419,16 +444,15 @@ impl Http {
             drop(waiting);
             let elapsed = started.elapsed();
             match outcome {
-                Ok(resp) => {
+                Ok(mut resp) => {
                     self.trace_response(&resp, elapsed);
+                    resp.tries = attempt;
                     if policy.retries(&resp) && attempt < MAX_TRIES {
                         match retry_after(resp.header("retry-after")) {
                             Some(asked) if asked > MAX_RETRY_AFTER => {
                                 // Waiting that long is the user's decision, not a CLI's.
-                                self.trace_line(&format!(
-                                    "* not retrying: the server asks to wait {} s",
-                                    asked.as_secs()
-                                ));
+                                self.wait_refused(url, &resp, asked);
+                                resp.wait_refused = Some(asked);
                             }
                             asked => {
                                 let why = format!("{} answered {}", shown_host(url), resp.status);
@@ -500,7 +524,28 @@ impl Http {
             url: answered,
             headers,
             body,
+            tries: 1,
+            wait_refused: None,
         })
+    }
+
+    /// Says that a try was not made because the server asked for a wait longer than
+    /// [`MAX_RETRY_AFTER`]: without it, the failure that follows would read as if gsignin had
+    /// tried again, or as if the method forbade it.
+    fn wait_refused(&self, url: &str, resp: &Response, asked: Duration) {
+        let line = format!(
+            "{} answered {} and asks to wait {} before another try: not waiting (gsignin waits \
+             out {} s at most)",
+            shown_host(url),
+            resp.status,
+            wait_words(asked),
+            MAX_RETRY_AFTER.as_secs()
+        );
+        if self.diag.verbose() {
+            self.trace_line(&format!("* {line}"));
+        } else {
+            self.diag.say(&line);
+        }
     }
 
     /// The server's Retry-After, else exponential backoff (1 s, 2 s) with ±10 % jitter (or

@@ -41,14 +41,14 @@ use gsignin_verify::time as timefmt;
 /// that waited while tokens were being stored takes effect here, once everything is written.
 pub fn main() -> i32 {
     use std::io::{IsTerminal, Write};
-    // A shell asking for completions (COMPLETE=bash gsignin -- ...) is answered here, and
-    // the process ends; otherwise this returns at once.
-    clap_complete::CompleteEnv::with_factory(<cli::Cli as clap::CommandFactory>::command)
-        .var(commands::docs::COMPLETE_VAR)
-        .complete();
+    // A shell asking for completions (GSIGNIN_COMPLETE=bash gsignin -- ...) is answered here,
+    // and the process ends; otherwise this goes on at once.
+    if let Some(code) = commands::docs::answer_completion_request() {
+        return code;
+    }
     let code = app::run(
         std::env::args_os().collect(),
-        &|name| std::env::var(name).ok(),
+        &|name| std::env::var_os(name),
         context::Io::process(),
         std::io::stdout().is_terminal(),
         context::Hooks::default(),

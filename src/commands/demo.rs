@@ -257,7 +257,7 @@ fn run_step(
     // Each step's settings come from its own command line alone, never from the user's
     // environment.
     let step_ctx = Ctx::new(
-        Settings::resolve(&cli.global, &|_| None),
+        Settings::resolve(&cli.global, &|_| None)?,
         io,
         crate::context::Hooks::default(),
     )?;

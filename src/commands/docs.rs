@@ -12,6 +12,40 @@ use clap::CommandFactory;
 /// The variable through which a shell asks gsignin for completions.
 pub const COMPLETE_VAR: &str = crate::envvars::COMPLETE;
 
+/// Answers a shell asking for completions (the script `completions` prints sets
+/// [`COMPLETE_VAR`]): the exit code when it asked, None for any other run. An answer that
+/// cannot be written (a full disk) is exit 1 with one line, as any other output is.
+pub fn answer_completion_request() -> Option<i32> {
+    use std::io::Write;
+    let answered = clap_complete::CompleteEnv::with_factory(Cli::command)
+        .var(COMPLETE_VAR)
+        .try_complete(std::env::args_os(), std::env::current_dir().ok().as_deref());
+    let failed = match answered {
+        Ok(false) => return None,
+        Ok(true) => match std::io::stdout()
+            .flush()
+            .err()
+            .map(|e| crate::output::write_failure(&e))
+        {
+            Some(Some(failed)) => failed,
+            // Written, or the shell stopped reading: its choice.
+            _ => return Some(0),
+        },
+        // clap keeps an I/O error's text alone: a failed write of the answer.
+        Err(e) if e.kind() == clap::error::ErrorKind::Io => Error::other(
+            format!(
+                "cannot write the output: {}",
+                e.to_string().trim().trim_start_matches("error: ")
+            ),
+            "check where stdout goes (a full disk, a closed file)",
+        ),
+        Err(e) => e.exit(),
+    };
+    let mut stderr = std::io::stderr();
+    let code = crate::output::render_error(&failed, false, &mut std::io::sink(), &mut stderr);
+    Some(i32::from(code))
+}
+
 fn completion_script(shell: clap_complete::Shell) -> String {
     let shells = clap_complete::env::Shells::builtins();
     let mut buf = Vec::new();

@@ -247,6 +247,46 @@ fn a_post_answered_503_is_never_resent_but_a_get_is() {
     assert_eq!(ran.slept.len(), 1);
 }
 
+/// A GET carrying a method override that names a method that is not idempotent is done by
+/// the server as that method: a 5xx is never resent (it was, as any GET's).
+#[test]
+fn a_method_override_naming_a_method_that_is_not_idempotent_is_never_resent() {
+    let env = Env::signed_in();
+    for header in [
+        "X-HTTP-Method-Override: PATCH",
+        "x-http-method: post",
+        "X-Method-Override: DELETE-ALL",
+    ] {
+        env.emu.clear_hits();
+        env.fail(FILES, 503, Some(1));
+        let ran = env
+            .run(&[
+                "api",
+                "drive/v3/files",
+                "-f",
+                "spaces=appDataFolder",
+                "-H",
+                header,
+            ])
+            .exits(5);
+        assert_eq!(env.emu.hits(FILES), 1, "{header}: sent once");
+        assert!(ran.slept.is_empty(), "{header}");
+    }
+    // An override naming an idempotent method leaves the GET's retries as they were.
+    env.emu.clear_hits();
+    env.fail(FILES, 503, Some(1));
+    env.run(&[
+        "api",
+        "drive/v3/files",
+        "-f",
+        "spaces=appDataFolder",
+        "-H",
+        "X-HTTP-Method-Override: GET",
+    ])
+    .exits(0);
+    assert_eq!(env.emu.hits(FILES), 2);
+}
+
 #[test]
 fn a_429_is_retried_for_any_method_after_retry_after() {
     let env = Env::signed_in();
@@ -730,8 +770,66 @@ fn a_retry_after_longer_than_a_minute_ends_the_run_saying_the_wait() {
         .run(&["api", "drive/v3/files", "-f", "spaces=appDataFolder"])
         .exits(5);
     assert!(ran.slept.is_empty(), "{:?}", ran.slept);
-    assert!(ran.stderr.contains("asks to wait 3600 s"), "{}", ran.stderr);
+    assert!(ran.stderr.contains("asks to wait 1 h"), "{}", ran.stderr);
     assert_eq!(env.emu.hits(FILES), 1);
+}
+
+/// A 5xx's error says what gsignin did: a GET whose server asks to wait days was tried once
+/// and not waited for (it once said "a request that is not idempotent (POST, PATCH) was sent
+/// once" of it), a GET answered 503 every time was tried three times, a POST was sent once
+/// because it may have been done.
+#[test]
+fn a_5xx_says_how_often_it_was_tried_and_why_not_again() {
+    let env = Env::signed_in();
+    env.inject(gsignin_emulator::Fault {
+        path: FILES.into(),
+        status: Some(503),
+        count: Some(1),
+        retry_after: Some(3 * 86_400),
+        ..Default::default()
+    });
+    let get = ["api", "drive/v3/files", "-f", "spaces=appDataFolder"];
+    let ran = env.run(&get).exits(5);
+    assert!(ran.slept.is_empty(), "{:?}", ran.slept);
+    assert_eq!(env.emu.hits(FILES), 1);
+    let error = ran.stderr.lines().last().unwrap_or_default();
+    assert!(
+        error.contains("answered 503")
+            && error.contains("asks to wait 3 d before another try")
+            && error.contains("tried once, not again"),
+        "{}",
+        ran.stderr
+    );
+    assert!(!ran.stderr.contains("idempotent"), "{}", ran.stderr);
+    // Said as it happens, too.
+    assert!(
+        ran.stderr.contains(
+            "asks to wait 3 d before another try: not waiting (gsignin waits out 60 s at most)"
+        ),
+        "{}",
+        ran.stderr
+    );
+
+    env.emu.clear_hits();
+    env.fail(FILES, 503, Some(3));
+    let ran = env.run(&get).exits(5);
+    assert_eq!(env.emu.hits(FILES), 3);
+    let error = ran.stderr.lines().last().unwrap_or_default();
+    assert!(error.contains("tried 3 times"), "{}", ran.stderr);
+    assert!(!ran.stderr.contains("idempotent"), "{}", ran.stderr);
+
+    env.emu.clear_hits();
+    env.fail(FILES, 503, Some(1));
+    let ran = env
+        .run(&["api", "-X", "POST", "drive/v3/files", "-f", "name=x.json"])
+        .exits(5);
+    assert_eq!(env.emu.hits(FILES), 1);
+    let error = ran.stderr.lines().last().unwrap_or_default();
+    assert!(
+        error.contains("sent once, not again") && error.contains("not idempotent"),
+        "{}",
+        ran.stderr
+    );
 }
 
 /// Makes the stored access token expire, so that the next call refreshes first.

@@ -34,6 +34,50 @@ fn version_prints_the_crate_version() {
     assert!(stdout(&out).contains(env!("CARGO_PKG_VERSION")));
 }
 
+/// stdout on a full disk: help, the version, the completion script, the man page and the
+/// answer to a shell's completion request each end with exit 1 and one line saying so, as
+/// every command's output does (`--version > /dev/full` once exited 0 and said nothing).
+#[test]
+fn help_version_completions_and_man_on_a_full_disk_are_exit_1_with_one_line() {
+    let complete = [("GSIGNIN_COMPLETE", "bash"), ("_CLAP_COMPLETE_INDEX", "1")];
+    // The arguments, and the variables set.
+    type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
+    let cases: &[Case] = &[
+        (&["--version"], &[]),
+        (&["-V"], &[]),
+        (&["--help"], &[]),
+        (&["-h"], &[]),
+        (&["help", "whoami"], &[]),
+        (&["whoami", "--help"], &[]),
+        (&["completions", "bash"], &[]),
+        (&["completions", "fish"], &[]),
+        (&["man"], &[]),
+        (&["man", "whoami"], &[]),
+        // The registration script, and the answer to a completion request.
+        (&[], &complete[..1]),
+        (&["--", "gsignin", ""], &complete),
+    ];
+    for (args, vars) in cases {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .expect("/dev/full");
+        let out = crate::support::bare_process()
+            .args(*args)
+            .envs(vars.iter().copied())
+            .stdout(full)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?} {vars:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?} {vars:?}: {err}");
+        assert!(
+            err.starts_with("gsignin: error: cannot write the output: "),
+            "{args:?} {vars:?}: {err}"
+        );
+    }
+}
+
 #[test]
 fn bad_usage_is_exit_2() {
     for args in [

@@ -357,6 +357,63 @@ fn a_loopback_destination_is_reached_directly_never_through_a_proxy() {
     assert!(connections > 0 && seen.contains("emulator.ci"), "{seen}");
 }
 
+/// Every spelling of a loopback destination is reached directly, with or without
+/// GSIGNIN_INSECURE_HTTP (`localhost.` once went through the proxy in clear with it, and was
+/// refused as plain http elsewhere without it); names that may resolve elsewhere
+/// (`localhost.localdomain`, `*.localhost`) are not loopback.
+#[test]
+fn every_spelling_of_a_loopback_host_is_reached_directly_never_through_a_proxy() {
+    let env = Env::signed_in();
+    let proxy = crate::support::RecordingProxy::start();
+    let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
+    for host in [
+        "localhost.",
+        "LOCALHOST",
+        "LocalHost.",
+        "127.0.0.1.",
+        "127.1",
+        "[::ffff:127.0.0.1]",
+    ] {
+        for insecure in [false, true] {
+            let mut cmd = env.cmd();
+            through(&mut cmd, &proxy);
+            if insecure {
+                cmd.env("GSIGNIN_INSECURE_HTTP", "1");
+            }
+            cmd.env(
+                "GSIGNIN_DRIVE_URL",
+                format!("http://{host}:{port}/drive/v3"),
+            );
+            exits(cmd.arg("drive-appfolder"), 0);
+            let (connections, seen) = proxy.seen();
+            assert_eq!(
+                connections, 0,
+                "{host} (insecure: {insecure}) went through the proxy:\n{seen}"
+            );
+        }
+    }
+    // Another address of 127/8, where nothing listens: refused on this machine, not proxied.
+    let mut cmd = env.cmd();
+    through(&mut cmd, &proxy);
+    cmd.env(
+        "GSIGNIN_DRIVE_URL",
+        format!("http://127.1.2.3:{port}/drive/v3"),
+    );
+    exits(cmd.arg("drive-appfolder"), 5);
+    assert_eq!(proxy.seen().0, 0);
+    // Not loopback (they may resolve elsewhere): plain http to them is refused, as to any host.
+    for host in ["localhost.localdomain", "app.localhost"] {
+        let mut cmd = env.cmd();
+        through(&mut cmd, &proxy);
+        cmd.env(
+            "GSIGNIN_DRIVE_URL",
+            format!("http://{host}:{port}/drive/v3"),
+        );
+        exits(cmd.arg("drive-appfolder"), 6);
+        assert_eq!(proxy.seen().0, 0, "{host}: refused before any request");
+    }
+}
+
 #[test]
 fn a_refresh_that_may_have_reached_an_issuer_that_rotates_is_never_resent() {
     let env = Env::new();

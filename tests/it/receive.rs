@@ -550,13 +550,16 @@ fn stored_refresh_token(env: &Env, profile: &str) -> String {
 fn keep_never_merges_two_users_whose_emails_differ() {
     let env = Env::new();
     let r = Receiver::start(&env, &["--keep", "--json"]);
-    // Each pair once spelled the same profile name (`+` and `_`, any non-ASCII letter as `_`).
+    // Each pair once spelled the same profile name (`+` and `_`, any non-ASCII letter as `_`;
+    // the Kelvin sign, posted first, lower-cased to `k` and took kim's).
     let emails = [
         "a+b@example.com",
         "a_b@example.com",
         "zoë@example.com",
         "zoé@example.com",
         "Mixed.Case@example.com",
+        "\u{212A}im@example.com",
+        "kim@example.com",
     ];
     for email in emails {
         let (status, body) = post_form(&r.url, &env.code_for(email));
@@ -573,6 +576,8 @@ fn keep_never_merges_two_users_whose_emails_differ() {
         "zo_c3_ab@example.com",
         "zo_c3_a9@example.com",
         "mixed.case@example.com",
+        "_e2_84_aaim@example.com",
+        "kim@example.com",
     ];
     let mut tokens: Vec<String> = profiles
         .iter()

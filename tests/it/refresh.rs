@@ -237,6 +237,49 @@ fn gsignin_refresh_token_works_with_an_empty_home_and_no_store() {
     );
 }
 
+/// A variable that is set but not UTF-8 is refused by name (exit 2) before anything is read
+/// or sent: an unreadable GSIGNIN_REFRESH_TOKEN was taken for unset, and the stored profile,
+/// another user's sign-in, refreshed with exit 0.
+#[test]
+fn a_variable_that_is_not_utf8_is_refused_by_name_never_taken_for_unset() {
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::signed_in();
+    let bad = std::ffi::OsStr::from_bytes(b"1//0g-not-\xff-utf8");
+    let tokens = env.emu.hits("/token");
+    let names = gsignin::testing::ENV_VARS
+        .iter()
+        .map(|(name, _)| *name)
+        .filter(|name| *name != "GSIGNIN_COMPLETE")
+        .chain([
+            "HTTPS_PROXY",
+            "https_proxy",
+            "HTTP_PROXY",
+            "http_proxy",
+            "ALL_PROXY",
+            "all_proxy",
+            "NO_PROXY",
+            "no_proxy",
+            "SSL_CERT_FILE",
+            "SSL_CERT_DIR",
+        ]);
+    for name in names {
+        for args in [&["refresh"][..], &["--json", "token"]] {
+            let out = env.cmd().env(name, bad).args(args).output().unwrap();
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{name} {args:?}: {err}");
+            assert_eq!(err.lines().count(), 1, "{name}: {err}");
+            assert!(
+                err.contains(&format!("the variable {name} is set but is not UTF-8")),
+                "{name}: {err}"
+            );
+            if args[0] == "--json" {
+                assert_eq!(json_out(&out)["error"]["code"], "usage", "{name}");
+            }
+        }
+    }
+    assert_eq!(env.emu.hits("/token"), tokens, "nothing was refreshed");
+}
+
 #[test]
 fn token_uses_the_cache_until_min_valid_says_otherwise() {
     let env = Env::new();

@@ -446,3 +446,75 @@ fn a_public_url_names_every_answer_and_its_iss_unless_iss_is_given() {
     );
     assert_eq!(start["url"], start["local_url"]);
 }
+
+/// Where a documented command or file publishes a container's port: each `-p`/`--publish`
+/// value of a `docker run` line and each entry of a `ports:` list, in `text`.
+fn published_ports(text: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut in_ports = false;
+    for raw in text.lines() {
+        let line = raw.trim_start_matches(['#', ' ']).trim();
+        if in_ports && let Some(entry) = line.strip_prefix("- ") {
+            found.push(entry.trim().trim_matches(['"', '\'']).to_string());
+            continue;
+        }
+        // A comment inside the list leaves it open.
+        if in_ports && raw.trim_start().starts_with('#') {
+            continue;
+        }
+        in_ports = line == "ports:";
+        if !(line.contains("docker run") || line.contains("podman run")) {
+            continue;
+        }
+        let mut words = line.split_whitespace();
+        while let Some(word) = words.next() {
+            if word == "-p" || word == "--publish" {
+                found.extend(words.next().map(String::from));
+            } else if let Some(value) = word.strip_prefix("--publish=") {
+                found.push(value.to_string());
+            }
+        }
+    }
+    found
+}
+
+/// The documentation publishes the emulator's port on loopback only, as emulator-service.md
+/// says it must be: anyone who reaches it signs in as anyone, and a port published without an
+/// address is open on every interface (the Dockerfile's header once showed `-p 8080:8080`).
+#[test]
+fn the_docs_publish_the_emulators_port_on_loopback_only() {
+    let mut files = vec![root().join("Dockerfile"), root().join("README.md")];
+    for dir in ["docs", "examples/emulator-service"] {
+        for entry in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let text_file = path
+                .extension()
+                .is_some_and(|e| ["md", "yaml", "yml", "sh"].contains(&e.to_str().unwrap_or("")));
+            if text_file {
+                files.push(path);
+            }
+        }
+    }
+    let mut seen = 0;
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        for spec in published_ports(&text) {
+            seen += 1;
+            assert!(
+                spec.starts_with("127.0.0.1:") || spec.starts_with("[::1]:"),
+                "{} publishes `{spec}` beyond loopback",
+                file.display()
+            );
+        }
+    }
+    assert!(
+        seen >= 5,
+        "the docs' published ports were not found ({seen})"
+    );
+    assert_eq!(
+        published_ports(
+            "#   docker run --rm -p 8080:8080 img\n    ports:\n      # why\n      - \"8080:8080\"\n"
+        ),
+        ["8080:8080", "8080:8080"]
+    );
+}

@@ -87,6 +87,9 @@ fn a_batch_is_answered_in_order_one_json_line_per_token() {
     assert_eq!(lines[1]["error"]["code"], "token_invalid");
     assert_eq!(lines[2]["checks"]["format"]["status"], "fail");
     assert_eq!(lines[2]["error"]["code"], "token_malformed");
+    // Each answer names the line of stdin its token came from, blank lines counted.
+    let numbers: Vec<&Value> = lines.iter().map(|l| &l["line"]).collect();
+    assert_eq!(numbers, [1, 3, 4, 5]);
     // The contract's field order, as scripts see it.
     assert!(
         stdout(&out).starts_with(r#"{"valid":true,"checks":{"format":"#),
@@ -184,6 +187,11 @@ fn a_key_published_mid_batch_validates_every_block_judged_before_the_refetch() {
     );
     assert_eq!(stdout(&out).lines().count(), 1280);
     assert_eq!(env.emu.hits("/oauth2/v3/certs"), 2, "one refetch");
+    // Judged again or not, every answer keeps its line.
+    for (i, answer) in stdout(&out).lines().enumerate() {
+        let answer: Value = serde_json::from_str(answer).unwrap();
+        assert_eq!(answer["line"], i + 1);
+    }
 }
 
 /// A producer that trickles tokens gets each answer before it sends the next, not at the end.
@@ -379,6 +387,10 @@ fn no_verify_decodes_a_batch_and_says_so() {
     assert_eq!(lines[0]["verified"], false);
     assert_eq!(lines[0]["claims"]["email"], "alice@example.com");
     assert_eq!(lines[1]["valid"], false);
+    assert_eq!(
+        (&lines[0]["line"], &lines[1]["line"]),
+        (&json!(1), &json!(2))
+    );
 }
 
 #[test]
@@ -420,5 +432,174 @@ fn a_time_claim_no_date_can_name_is_shown_out_of_range_not_wrapped() {
     assert!(
         !shown.contains("106751991146510"),
         "a wrapped-around span: {shown}"
+    );
+}
+
+/// The shapes and sizes of token a support engineer meets, and what the cap makes of them:
+/// valid tokens tiny to just under 1 MiB, just over it, two and four parts, binary, a JSON
+/// answer, a Bearer header, white space around one. Each with its name.
+fn corpus(env: &Env, now: i64) -> Vec<(String, Vec<u8>)> {
+    let mut claims = claims(env);
+    claims["iat"] = json!(now - 10);
+    claims["exp"] = json!(now + 3590);
+    let padded = |size: usize| {
+        let mut c = claims.clone();
+        c["padding"] = json!("p".repeat(size));
+        env.emu.sign(&c)
+    };
+    let cap = gsignin_verify::id_token::MAX_TOKEN_BYTES;
+    // The padding that makes a token `len` bytes long, give or take a byte.
+    let sized = |len: usize| padded((len - padded(0).len()) * 3 / 4);
+    let tiny = env.emu.sign(&claims);
+    let (kib60, kib100) = (sized(60 << 10), sized(100 << 10));
+    let (under, over) = (sized(cap - 8), sized(cap + 8));
+    assert!(
+        under.len() <= cap && over.len() > cap,
+        "{} {}",
+        under.len(),
+        over.len()
+    );
+    let parts: Vec<&str> = kib100.split('.').collect();
+    vec![
+        ("tiny".into(), tiny.clone().into_bytes()),
+        ("60 KiB".into(), kib60.clone().into_bytes()),
+        ("100 KiB".into(), kib100.clone().into_bytes()),
+        ("just under the cap".into(), under.into_bytes()),
+        ("just over the cap".into(), over.into_bytes()),
+        ("junk over the cap".into(), vec![b'x'; cap + 1]),
+        ("spaces around".into(), format!("  {tiny}\t").into_bytes()),
+        (
+            "two parts".into(),
+            format!("{}.{}", parts[0], parts[1]).into_bytes(),
+        ),
+        (
+            "100 KiB cut at 64 KiB".into(),
+            kib100.as_bytes()[..64 << 10].to_vec(),
+        ),
+        (
+            "four parts".into(),
+            format!("{tiny}.{}", parts[2]).into_bytes(),
+        ),
+        (
+            "binary".into(),
+            vec![0xff, 0xfe, b'.', 0x80, b'.', 0x81, 0x01],
+        ),
+        (
+            "JSON-wrapped".into(),
+            json!({"id_token": tiny}).to_string().into_bytes(),
+        ),
+        (
+            "Bearer-prefixed".into(),
+            format!("Bearer {kib60}").into_bytes(),
+        ),
+        ("nothing but a word".into(), b"hello".to_vec()),
+    ]
+}
+
+/// A verdict as the batch writes it, without the line it came from.
+fn without_line(mut answer: Value) -> Value {
+    answer.as_object_mut().unwrap().remove("line");
+    answer
+}
+
+/// Asserts two verdicts are the same, showing what they say (not the megabyte they hold).
+fn same_verdict(one: &Value, other: &Value, what: &str) {
+    let said = |v: &Value| format!("valid: {}, error: {}", v["valid"], v["error"]);
+    assert!(one == other, "{what}: {} | {}", said(one), said(other));
+}
+
+/// One token, one verdict, whichever way gsignin reads it: as the argument (in-process for
+/// tokens longer than the kernel lets an argument be), alone on stdin, and as a line of a
+/// batch among the others. `whoami -` once cut lines at 64 KiB and called a valid 100 KB token
+/// "a JWT has 3 parts, this has 2" while `whoami TOKEN` called it VALID; a line beyond the cap
+/// is now too long, with its line number, and the lines after it are still judged.
+#[test]
+fn one_token_gets_one_verdict_whichever_path_reads_it() {
+    use std::io::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let env = Env::new();
+    let now = 1_795_500_000;
+    let at = gsignin_verify::time::rfc3339(now);
+    let corpus = corpus(&env, now);
+    let run_stdin = |input: &[u8]| {
+        let mut child = env
+            .process()
+            .args(["--json", "whoami", "-", "--now", &at])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        let writer = std::thread::spawn(move || stdin.write_all(&input));
+        let out = child.wait_with_output().unwrap();
+        writer.join().unwrap().unwrap();
+        out
+    };
+    // The batch: every token on a line of its own, a blank line between each.
+    let mut input = Vec::new();
+    for (_, token) in &corpus {
+        input.extend_from_slice(token);
+        input.extend_from_slice(b"\n\n");
+    }
+    let out = run_stdin(&input);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    let batch: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(batch.len(), corpus.len(), "one answer per token");
+    for (i, ((name, token), answer)) in corpus.iter().zip(&batch).enumerate() {
+        assert_eq!(answer["line"], 2 * i + 1, "{name}: the line it came from");
+        let alone = run_stdin(&[&token[..], b"\n"].concat());
+        let alone: Value = serde_json::from_str(stdout(&alone).trim()).unwrap();
+        let answer = without_line(answer.clone());
+        same_verdict(
+            &without_line(alone),
+            &answer,
+            &format!("{name}, alone on stdin"),
+        );
+        let (code, single) = if token.len() <= 120 << 10 {
+            let out = env
+                .process()
+                .args(["--json", "whoami", "--now", &at, "--"])
+                .arg(std::ffi::OsStr::from_bytes(token))
+                .output()
+                .unwrap();
+            (out.status.code(), json_out(&out))
+        } else {
+            let token = std::str::from_utf8(token).unwrap();
+            let ran = env.run(&["--json", "whoami", "--now", &at, "--", token]);
+            (Some(ran.code), ran.json())
+        };
+        same_verdict(&single, &answer, &format!("{name}, as the argument"));
+        let valid = answer["valid"] == true;
+        assert_eq!(code, Some(if valid { 0 } else { 3 }), "{name}");
+        let format = answer["checks"]["format"]["detail"]
+            .as_str()
+            .unwrap_or_default();
+        let too_long = format.contains("longer than 1 MiB");
+        assert_eq!(
+            too_long,
+            token.trim_ascii().len() > gsignin_verify::id_token::MAX_TOKEN_BYTES,
+            "{name}: {format}"
+        );
+    }
+    let valid: Vec<&str> = corpus
+        .iter()
+        .zip(&batch)
+        .filter(|(_, a)| a["valid"] == true)
+        .map(|((name, _), _)| name.as_str())
+        .collect();
+    assert_eq!(
+        valid,
+        [
+            "tiny",
+            "60 KiB",
+            "100 KiB",
+            "just under the cap",
+            "spaces around"
+        ]
     );
 }

@@ -14,6 +14,16 @@ use serde_json::{Map, Value};
 
 pub const DEFAULT_LEEWAY: i64 = 60;
 
+/// The longest token judged, in bytes once surrounding white space is trimmed: a thousand times
+/// a Google ID token (about 1 KB), so any real one, however many claims it carries, is judged.
+/// A longer one fails the format check as too long, whichever way it arrives: one cap, so a
+/// token pasted as an argument and the same token on a line of a batch get one verdict.
+pub const MAX_TOKEN_BYTES: usize = 1 << 20;
+
+/// The format check's reason for a token over [`MAX_TOKEN_BYTES`].
+pub const TOO_LONG: &str = "the token is longer than 1 MiB, which no ID token is \
+     (Google's are about 1 KB): not decoded";
+
 pub use crate::keys::{Key, KeySet, MIN_RSA_BITS, Unusable, modulus_bits};
 
 /// Google's issuer, as its discovery document and its ID tokens spell it (tokens may also
@@ -204,6 +214,9 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
     if token.is_empty() {
         return Err("the token is empty".into());
     }
+    if token.len() > MAX_TOKEN_BYTES {
+        return Err(TOO_LONG.into());
+    }
     // The common case in one pass: base64url and two dots (no whitespace, plain ASCII).
     if let Some(dots) = compact_dots(token) {
         return decode_parts(token, dots);
@@ -253,6 +266,9 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
 /// ```
 pub fn decodes(token: &[u8]) -> bool {
     let token = token.trim_ascii();
+    if token.len() > MAX_TOKEN_BYTES {
+        return false;
+    }
     let Some([first, second]) = compact_dots(token) else {
         // Not of the common shape: decode's own checks say why it is no token, quickly.
         return decode(token).is_ok();
@@ -385,6 +401,9 @@ struct Parts<'t> {
 /// `decode`, for `verify`: the same checks and reasons.
 fn decode_for_verify(token: &[u8]) -> Result<Parts<'_>, String> {
     let trimmed = token.trim_ascii();
+    if trimmed.len() > MAX_TOKEN_BYTES {
+        return Err(TOO_LONG.into());
+    }
     match compact_dots(trimmed) {
         Some(dots) => decode_borrowed(trimmed, dots),
         None => decode(token).map(|d| Parts {
@@ -1361,6 +1380,39 @@ mod tests {
         assert!(verify(big.as_bytes(), &keyset(key()), &google(), NOW).valid());
         let padded = format!("  {good}\n");
         assert!(verify(padded.as_bytes(), &keyset(key()), &google(), NOW).valid());
+    }
+
+    /// One cap for every way in: a token of up to 1 MiB (white space around it aside) is
+    /// judged, validly signed or not; a longer one is said to be too long, never another
+    /// defect (a cut token once read as "a JWT has 3 parts, this has 2").
+    #[test]
+    fn a_token_over_the_cap_is_too_long_and_one_at_the_cap_is_judged() {
+        let claims_of = |size: usize| with(|c| c["padding"] = json!("x".repeat(size)));
+        // The largest padding whose token fits the cap: each byte of it is 4/3 of base64.
+        let mut padding = (MAX_TOKEN_BYTES - claims_of(0).len()) * 3 / 4;
+        while claims_of(padding).len() > MAX_TOKEN_BYTES {
+            padding -= 1;
+        }
+        while claims_of(padding + 1).len() <= MAX_TOKEN_BYTES {
+            padding += 1;
+        }
+        let at_cap = claims_of(padding);
+        assert!(at_cap.len() <= MAX_TOKEN_BYTES && at_cap.len() > MAX_TOKEN_BYTES - 4);
+        let keys = keyset(key());
+        assert!(verify(at_cap.as_bytes(), &keys, &google(), NOW).valid());
+        assert!(verify(format!("\t {at_cap} \r").as_bytes(), &keys, &google(), NOW).valid());
+        assert!(decodes(at_cap.as_bytes()) && decode(at_cap.as_bytes()).is_ok());
+        let over = claims_of(padding + 3);
+        assert!(over.len() > MAX_TOKEN_BYTES);
+        let junk = "x".repeat(MAX_TOKEN_BYTES + 1);
+        let two = format!("{at_cap} {at_cap}");
+        for token in [over.as_str(), &junk, &two, &format!("{over}.x")] {
+            let v = verify(token.as_bytes(), &keys, &google(), NOW);
+            assert_eq!(v.checks.len(), 1);
+            assert_eq!(v.checks[0].1.detail, TOO_LONG, "{}", token.len());
+            assert_eq!(decode(token.as_bytes()).err().as_deref(), Some(TOO_LONG));
+            assert!(!decodes(token.as_bytes()));
+        }
     }
 
     #[test]

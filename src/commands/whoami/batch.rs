@@ -34,13 +34,14 @@ const BLOCK_BYTES: usize = 1 << 18;
 /// worker idles while this thread writes.
 const AHEAD: usize = 3;
 
-/// One block of tokens: the lines, back to back, and where each ends.
+/// One block of tokens: the lines, back to back, where each ends, and its line of stdin.
 struct Block {
     seq: usize,
     /// Index of the block's first token in the whole input.
     first: usize,
     bytes: Vec<u8>,
     ends: Vec<usize>,
+    lines: Vec<usize>,
 }
 
 impl Block {
@@ -64,9 +65,17 @@ struct Judged {
     /// Where each answer ends in `text`.
     ends: Vec<usize>,
     bad: usize,
-    /// Answers whose token named a key we do not have: the position in the block, with the
-    /// token, judged again if the issuer has published new keys since.
-    unknown_kid: Vec<(usize, Vec<u8>)>,
+    /// Answers whose token named a key we do not have: the position in the block and the
+    /// token's line, with the token, judged again if the issuer has published new keys since.
+    unknown_kid: Vec<(usize, usize, Vec<u8>)>,
+}
+
+/// Where a token was: its place among the tokens read (text answers are numbered by it) and
+/// its line of stdin (JSON answers carry it as `line`).
+#[derive(Clone, Copy)]
+struct At {
+    index: usize,
+    line: usize,
 }
 
 /// What the workers judge with: the keys, numbered (the issuer's new keys replace them once a
@@ -273,12 +282,20 @@ impl Writer<'_, '_> {
         let mut again = judged.unknown_kid.iter().peekable();
         let mut start = 0;
         for (i, end) in judged.ends.iter().enumerate() {
-            match again.next_if(|(at, _)| *at == i) {
-                Some((_, token)) => {
-                    let index = judged.first + i;
+            match again.next_if(|(at, _, _)| *at == i) {
+                Some((_, line, token)) => {
+                    let at = At {
+                        index: judged.first + i,
+                        line: *line,
+                    };
                     let judge = Some((fresh, &*expect));
                     let (valid, _) = judge_one(
-                        token, judge, self.now, self.json, self.color, index, &mut text,
+                        token,
+                        judge,
+                        self.now,
+                        (self.json, self.color),
+                        at,
+                        &mut text,
                     );
                     // It was counted bad; it may not be now.
                     judged.bad -= usize::from(valid);
@@ -372,28 +389,24 @@ fn judge_block(
         bad: 0,
         unknown_kid: Vec::new(),
     };
-    for (i, token) in block.tokens().enumerate() {
+    for (i, (token, line)) in block.tokens().zip(&block.lines).enumerate() {
         let mark = judged.text.len();
+        let at = At {
+            index: block.first + i,
+            line: *line,
+        };
         // One token that trips a bug must not take its neighbours' answers with it.
         let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            judge_one(
-                token,
-                judge,
-                now,
-                json,
-                color,
-                block.first + i,
-                &mut judged.text,
-            )
+            judge_one(token, judge, now, (json, color), at, &mut judged.text)
         }));
         let (valid, unknown_kid) = answer.unwrap_or_else(|_| {
             judged.text.truncate(mark);
-            broken_answer(json, color, block.first + i, &mut judged.text);
+            broken_answer(json, color, at, &mut judged.text);
             (false, false)
         });
         judged.bad += usize::from(!valid);
         if unknown_kid {
-            judged.unknown_kid.push((i, token.to_vec()));
+            judged.unknown_kid.push((i, at.line, token.to_vec()));
         }
         judged.ends.push(judged.text.len());
     }
@@ -418,14 +431,14 @@ fn reader_gone() -> Outcome {
 }
 
 /// The answer for a token whose judging panicked: invalid, and said to be a bug.
-fn broken_answer(json: bool, color: bool, index: usize, out: &mut Vec<u8>) {
+fn broken_answer(json: bool, color: bool, at: At, out: &mut Vec<u8>) {
     let reason = "gsignin failed while judging this token (a bug: please report it)";
     if json {
         let answer = json!({"valid": false, "checks": {}, "header": null, "claims": null, "error": {"code": "token_invalid", "message": reason}});
         let _ = serde_json::to_writer(&mut *out, &answer);
-        out.push(b'\n');
+        with_line(out, at.line);
     } else {
-        let line = Styled::plain(format!("[{}] ", index + 1))
+        let line = Styled::plain(format!("[{}] ", at.index + 1))
             .with(Tone::Invalid, "INVALID")
             .with(Tone::Plain, format!(": {reason}\n"))
             .render(color);
@@ -433,23 +446,33 @@ fn broken_answer(json: bool, color: bool, index: usize, out: &mut Vec<u8>) {
     }
 }
 
-/// Verifies (or, with no keys, only decodes) one token and appends the answer to `out`.
-/// Returns whether it is valid and whether it named a key we do not have.
+/// Ends a JSON answer just written to `out` with the `"line"` of stdin its token came from.
+fn with_line(out: &mut Vec<u8>, line: usize) {
+    if out.last() == Some(&b'}') {
+        out.pop();
+        let _ = write!(out, ",\"line\":{line}}}");
+    }
+    out.push(b'\n');
+}
+
+/// Verifies (or, with no keys, only decodes) one token and appends the answer to `out`, as
+/// JSON or as text (coloured or not). Returns whether it is valid and whether it named a key
+/// we do not have.
 fn judge_one(
     token: &[u8],
     judge: Option<(&KeySet, &Expectations)>,
     now: i64,
-    json: bool,
-    color: bool,
-    index: usize,
+    (json, color): (bool, bool),
+    at: At,
     out: &mut Vec<u8>,
 ) -> (bool, bool) {
     let Some((keys, expect)) = judge else {
         let (text, valid) = render_unverified(token, now, json);
         if json {
-            out.extend_from_slice(text.render(color).as_bytes());
+            out.extend_from_slice(text.render(color).trim_ascii_end().as_bytes());
+            with_line(out, at.line);
         } else {
-            let mut line = Styled::plain(format!("[{}] ", index + 1));
+            let mut line = Styled::plain(format!("[{}] ", at.index + 1));
             line.append(text);
             line.push(Tone::Plain, "\n");
             out.extend_from_slice(line.render(color).as_bytes());
@@ -459,9 +482,9 @@ fn judge_one(
     let v = id_token::verify(token, keys, expect, now);
     if json {
         let _ = serde_json::to_writer(&mut *out, &v);
-        out.push(b'\n');
+        with_line(out, at.line);
     } else {
-        let mut line = Styled::plain(format!("[{}] ", index + 1));
+        let mut line = Styled::plain(format!("[{}] ", at.index + 1));
         line.append(human_verdict(&v, now));
         line.push(Tone::Plain, "\n");
         out.extend_from_slice(line.render(color).as_bytes());
@@ -483,6 +506,7 @@ fn read_block<R: Read>(lines: &mut TokenLines<R>, seq: usize, first: usize) -> R
         first,
         bytes: Vec::with_capacity(BLOCK * 1024),
         ends: Vec::with_capacity(BLOCK),
+        lines: Vec::with_capacity(BLOCK),
     };
     while block.len() < BLOCK
         && block.bytes.len() < BLOCK_BYTES
@@ -490,8 +514,11 @@ fn read_block<R: Read>(lines: &mut TokenLines<R>, seq: usize, first: usize) -> R
     {
         let mark = block.bytes.len();
         match lines.next_token(&mut block.bytes) {
-            Ok(true) => block.ends.push(block.bytes.len()),
-            Ok(false) => break,
+            Ok(Some(line)) => {
+                block.ends.push(block.bytes.len());
+                block.lines.push(line);
+            }
+            Ok(None) => break,
             // The tokens read before are judged and answered; the error comes next.
             Err(e) => {
                 block.bytes.truncate(mark);
@@ -507,24 +534,114 @@ fn read_block<R: Read>(lines: &mut TokenLines<R>, seq: usize, first: usize) -> R
 }
 
 /// Tokens from stdin, one per line, as bytes (a line that is not text is a malformed token,
-/// not a reason to stop): blank lines skipped, a UTF-8 byte-order mark at the start dropped, a
-/// line longer than [`MAX_LINE`] cut there (and judged malformed).
+/// not a reason to stop): blank lines skipped, a UTF-8 byte-order mark at the start dropped,
+/// the white space around a token left out (the verifier trims it too), and a token longer
+/// than [`MAX_LINE`] kept only as far as the verifier needs to call it too long.
 struct TokenLines<R> {
     reader: std::io::BufReader<R>,
-    first: bool,
+    /// The line being read: how it is cut.
+    cut: Cut,
+    /// stdin's lines read so far, blank ones included: the next token's line number is past it.
+    line: usize,
     /// A read that failed after some tokens of a block: reported once they are answered.
     failed: Option<std::io::Error>,
 }
 
-/// Far above any real ID token (Google's are about 1 KB).
-const MAX_LINE: usize = 1 << 16;
+/// The verifier's cap ([`id_token::MAX_TOKEN_BYTES`]): a line holding more than that, white
+/// space aside, gets the verdict a token that long gets wherever it comes from.
+const MAX_LINE: usize = id_token::MAX_TOKEN_BYTES;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How the line being read is kept.
+struct Cut {
+    /// Bytes of a byte-order mark matched at the very start of stdin; [`BOM`]'s length once
+    /// past it (from the first line's first byte that is not one on).
+    bom: usize,
+    /// Only white space seen yet: it is not kept.
+    leading: bool,
+    /// Bytes kept: at most one past [`MAX_LINE`].
+    kept: usize,
+    /// More than white space came after the kept bytes: the token is longer than the cap.
+    over: bool,
+}
+
+impl Cut {
+    fn new() -> Cut {
+        Cut {
+            bom: 0,
+            leading: true,
+            kept: 0,
+            over: false,
+        }
+    }
+
+    /// Appends what of `bytes` (a piece of the line) the token needs to `out`.
+    fn keep(&mut self, mut bytes: &[u8], out: &mut Vec<u8>) {
+        if self.bom < BOM.len() {
+            while self.bom < BOM.len() && bytes.first() == Some(&BOM[self.bom]) {
+                self.bom += 1;
+                bytes = &bytes[1..];
+            }
+            if !bytes.is_empty() {
+                // Not a byte-order mark after all: what matched is the line's.
+                self.not_a_bom(out);
+            }
+        }
+        if self.leading {
+            let skip = bytes
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .unwrap_or(bytes.len());
+            bytes = &bytes[skip..];
+            if bytes.is_empty() {
+                return;
+            }
+            self.leading = false;
+        }
+        let room = (MAX_LINE + 1).saturating_sub(self.kept);
+        let (kept, beyond) = bytes.split_at(bytes.len().min(room));
+        out.extend_from_slice(kept);
+        self.kept += kept.len();
+        self.over |= !beyond.trim_ascii().is_empty();
+    }
+
+    /// Past the byte-order mark, if any: the bytes that matched the start of one without
+    /// completing it are the line's own.
+    fn not_a_bom(&mut self, out: &mut Vec<u8>) {
+        let matched = std::mem::replace(&mut self.bom, BOM.len());
+        if (1..BOM.len()).contains(&matched) {
+            self.keep(&BOM[..matched], out);
+        }
+    }
+
+    /// Ends the line kept from `start` in `out`, and readies the next one.
+    fn finish(&mut self, start: usize, out: &mut Vec<u8>) {
+        self.not_a_bom(out);
+        if self.over {
+            // Longer than the cap: what is kept is MAX_LINE + 1 bytes, and must stay longer
+            // than the cap once trimmed (its last kept byte may be white space).
+            if let Some(last) = out.last_mut() {
+                *last = b'.';
+            }
+        } else {
+            let token = out[start..].trim_ascii_end().len();
+            out.truncate(start + token);
+        }
+        *self = Cut {
+            bom: BOM.len(),
+            ..Cut::new()
+        };
+    }
+}
 
 impl<R: Read> TokenLines<R> {
     fn new(reader: R) -> Self {
         TokenLines {
             // A batch reads megabytes: in reads of 256 KiB, which also make whole blocks.
             reader: std::io::BufReader::with_capacity(1 << 18, reader),
-            first: true,
+            cut: Cut::new(),
+            line: 0,
             failed: None,
         }
     }
@@ -535,47 +652,44 @@ impl<R: Read> TokenLines<R> {
         self.reader.buffer().contains(&b'\n')
     }
 
-    /// Appends the next token to `out`; false when stdin has ended.
-    fn next_token(&mut self, out: &mut Vec<u8>) -> std::io::Result<bool> {
+    /// Appends the next token to `out`; its line number, or None when stdin has ended.
+    fn next_token(&mut self, out: &mut Vec<u8>) -> std::io::Result<Option<usize>> {
         loop {
             let start = out.len();
             if !self.next_line(out)? {
-                return Ok(false);
+                return Ok(None);
             }
-            if std::mem::take(&mut self.first) && out[start..].starts_with(b"\xEF\xBB\xBF") {
-                out.drain(start..start + 3);
+            if out.len() > start {
+                return Ok(Some(self.line));
             }
-            if !out[start..].trim_ascii().is_empty() {
-                return Ok(true);
-            }
-            out.truncate(start);
         }
     }
 
-    /// Appends the next line to `out`, without its line break; false when stdin has ended.
+    /// Appends what the next line holds of a token to `out`; false when stdin has ended.
     fn next_line(&mut self, out: &mut Vec<u8>) -> std::io::Result<bool> {
         let start = out.len();
         let mut any = false;
         loop {
             let buf = self.reader.fill_buf()?;
             if buf.is_empty() {
-                return Ok(any);
+                break;
             }
             any = true;
             let (take, done) = match memchr::memchr(b'\n', buf) {
                 Some(i) => (i + 1, true),
                 None => (buf.len(), false),
             };
-            let room = MAX_LINE.saturating_sub(out.len() - start);
-            out.extend_from_slice(&buf[..take.min(room)]);
+            self.cut.keep(&buf[..take - usize::from(done)], out);
             self.reader.consume(take);
             if done {
-                while out.len() > start && matches!(out.last(), Some(b'\n' | b'\r')) {
-                    out.pop();
-                }
-                return Ok(true);
+                break;
             }
         }
+        if any {
+            self.line += 1;
+            self.cut.finish(start, out);
+        }
+        Ok(any)
     }
 }
 
@@ -648,25 +762,39 @@ mod tests {
         let mut lines = TokenLines::new(Failing(0));
         let block = read_block(&mut lines, 0, 0).unwrap();
         assert_eq!(block.tokens().collect::<Vec<_>>(), [&b"t1"[..], b"t2"]);
+        assert_eq!(block.lines, [1, 2]);
         let failed = read_block(&mut lines, 1, 2).err().unwrap();
         assert!(failed.to_string().contains("EIO"), "{failed}");
     }
 
+    /// A block holds at most [`BLOCK_BYTES`] of lines and one more line, and a line at most
+    /// one byte past the cap, however long it is: memory stays flat whatever arrives.
     #[test]
     fn a_block_of_huge_lines_stays_small() {
         let mut input = Vec::new();
-        for _ in 0..5 {
-            input.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
+        for _ in 0..3 {
+            input.extend(std::iter::repeat_n(b'x', 4 * MAX_LINE));
             input.push(b'\n');
         }
+        input.extend("t\n".repeat(BLOCK_BYTES / 2).into_bytes());
+        input.extend(std::iter::repeat_n(b'y', MAX_LINE));
+        input.push(b'\n');
         let mut lines = TokenLines::new(std::io::Cursor::new(input));
-        let block = read_block(&mut lines, 0, 0).unwrap();
-        assert!(
-            (1..=BLOCK_BYTES / MAX_LINE).contains(&block.len()),
-            "{}",
-            block.len()
-        );
-        assert!(block.bytes.len() <= BLOCK_BYTES + MAX_LINE);
+        let (mut seq, mut first, mut tokens) = (0, 0, 0);
+        loop {
+            let block = read_block(&mut lines, seq, first).unwrap();
+            if block.len() == 0 {
+                break;
+            }
+            assert!(
+                block.bytes.len() <= BLOCK_BYTES + MAX_LINE,
+                "{}",
+                block.bytes.len()
+            );
+            assert!(block.tokens().all(|t| t.len() <= MAX_LINE + 1));
+            (seq, first, tokens) = (seq + 1, first + block.len(), tokens + block.len());
+        }
+        assert_eq!(tokens, 3 + BLOCK_BYTES / 2 + 1);
         let small = "t\n".repeat(BLOCK + 5);
         let mut lines = TokenLines::new(std::io::Cursor::new(small.into_bytes()));
         assert_eq!(read_block(&mut lines, 0, 0).unwrap().len(), BLOCK);
@@ -674,24 +802,71 @@ mod tests {
         assert_eq!(read_block(&mut lines, 2, BLOCK + 5).unwrap().len(), 0);
     }
 
+    /// A reader that hands out its bytes `step` at a time, as a slow producer's pipe does.
+    struct Trickle(std::io::Cursor<Vec<u8>>, usize);
+
+    impl std::io::Read for Trickle {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = buf.len().min(self.1);
+            self.0.read(&mut buf[..n])
+        }
+    }
+
+    /// Every token of `input` with its line, read `step` bytes at a time.
+    fn tokens(input: &[u8], step: usize) -> Vec<(usize, Vec<u8>)> {
+        let mut lines = TokenLines::new(Trickle(std::io::Cursor::new(input.to_vec()), step));
+        let mut out = Vec::new();
+        loop {
+            let mut token = b"kept".to_vec();
+            match lines.next_token(&mut token).unwrap() {
+                Some(line) => out.push((line, token.split_off(4))),
+                None => return out,
+            }
+        }
+    }
+
     #[test]
     fn token_lines_skip_blanks_drop_a_bom_and_cut_an_endless_line() {
-        let mut input = b"\xEF\xBB\xBFfirst\r\n\n  \nsecond".to_vec();
+        let at_cap = "a".repeat(MAX_LINE);
+        let mut input = b"\xEF\xBB\xBFfirst\r\n\n  \n second \t".to_vec();
         input.push(b'\n');
         input.extend(std::iter::repeat_n(b'x', MAX_LINE + 10));
-        input.extend_from_slice(b"\nthird\n");
-        let mut lines = TokenLines::new(std::io::Cursor::new(input));
-        let mut next = || {
-            let mut out = b"kept".to_vec();
-            lines
-                .next_token(&mut out)
-                .unwrap()
-                .then(|| out.split_off(4))
+        input.extend_from_slice(format!("\n\t{at_cap}  \r\n").as_bytes());
+        input.extend_from_slice(format!("{at_cap} x\n{at_cap}{}\n", " ".repeat(9)).as_bytes());
+        input.extend_from_slice(b"\xEF\xBB\xBFnot-at-the-start\nlast");
+        let over = |c: u8| {
+            let mut t = vec![c; MAX_LINE];
+            t.push(b'.');
+            t
         };
-        assert_eq!(next().as_deref(), Some(&b"first"[..]));
-        assert_eq!(next().as_deref(), Some(&b"second"[..]));
-        assert_eq!(next().map(|l| l.len()), Some(MAX_LINE), "cut at the cap");
-        assert_eq!(next().as_deref(), Some(&b"third"[..]));
-        assert_eq!(next(), None);
+        let expected: Vec<(usize, Vec<u8>)> = vec![
+            (1, b"first".to_vec()),
+            (4, b"second".to_vec()),
+            (5, over(b'x')),
+            (6, at_cap.clone().into_bytes()),
+            (7, {
+                let mut t = at_cap.clone().into_bytes();
+                t.push(b'.');
+                t
+            }),
+            (8, at_cap.clone().into_bytes()),
+            (9, b"\xEF\xBB\xBFnot-at-the-start".to_vec()),
+            (10, b"last".to_vec()),
+        ];
+        for step in [1 << 20, 4096, 7, 1] {
+            if step == 1 {
+                // A byte at a time is slow over megabytes: the start of the input says enough.
+                let head = &input[..input.iter().position(|b| *b == b'x').unwrap()];
+                assert_eq!(tokens(head, 1), expected[..2], "one byte at a time");
+                continue;
+            }
+            assert_eq!(tokens(&input, step), expected, "{step} bytes at a time");
+        }
+        // A byte-order mark cut short is the line's own text.
+        assert_eq!(
+            tokens(b"\xEF\xBBx\n\xEF\n", 1),
+            [(1, b"\xEF\xBBx".to_vec()), (2, b"\xEF".to_vec())]
+        );
+        assert_eq!(tokens(b"\xEF\xBB\n", 2), [(1, b"\xEF\xBB".to_vec())]);
     }
 }

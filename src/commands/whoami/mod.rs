@@ -286,7 +286,7 @@ mod tests {
         let cli =
             Cli::try_parse_from(std::iter::once("gsignin").chain(args.iter().copied())).unwrap();
         let ctx = Ctx::new(
-            Settings::resolve(&cli.global, &|_| None),
+            Settings::resolve(&cli.global, &|_| None).unwrap(),
             crate::io::capture().0,
             crate::context::Hooks {
                 clock: Some(Clock::Fixed(now)),

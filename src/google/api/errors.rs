@@ -3,7 +3,7 @@
 //! its `WWW-Authenticate` challenge, turned into one error line with the way out.
 
 use crate::error::{Code, Error};
-use crate::http::{MAX_TRIES, Response};
+use crate::http::Response;
 use crate::redact::escape_controls;
 use serde_json::Value;
 
@@ -205,28 +205,8 @@ pub fn explain(resp: &Response, api: &str, granted: &[String]) -> Error {
             ),
         );
     }
-    if status == 429 || (status == 403 && e.is_rate_limit()) {
-        if let Some(wait) = crate::http::retry_after(resp.header("retry-after"))
-            .filter(|w| *w > crate::http::MAX_RETRY_AFTER)
-        {
-            return Error::server(
-                format!(
-                    "{api} refused for rate limits and asks to wait {} s ({said})",
-                    wait.as_secs()
-                ),
-                "try again after that wait; Google's quotas are per user and per project",
-            );
-        }
-        return Error::server(
-            format!("{api} kept refusing for rate limits after {MAX_TRIES} tries ({said})"),
-            "wait a minute and try again; Google's quotas are per user and per project",
-        );
-    }
-    if status >= 500 {
-        return Error::server(
-            format!("{api} answered {status}: {said}"),
-            "try again later; a request that is not idempotent (POST, PATCH) was sent once",
-        );
+    if status == 429 || (status == 403 && e.is_rate_limit()) || status >= 500 {
+        return trouble(resp, api, &said, e.is_rate_limit() || status == 429);
     }
     if (300..400).contains(&status) {
         let to = resp
@@ -246,6 +226,51 @@ pub fn explain(resp: &Response, api: &str, granted: &[String]) -> Error {
     )
 }
 
+/// A refusal for rate limits or a 5xx, said as what gsignin did about it: how many tries it
+/// made, or that it did not wait the server's Retry-After out, or that the method kept it
+/// from sending the request again.
+fn trouble(resp: &Response, api: &str, said: &str, rate_limited: bool) -> Error {
+    let status = resp.status;
+    let answered = if rate_limited {
+        format!("{api} refused for rate limits ({said})")
+    } else {
+        format!("{api} answered {status}: {said}")
+    };
+    let quotas = if rate_limited {
+        "; Google's quotas are per user and per project"
+    } else {
+        ""
+    };
+    let made = match resp.tries {
+        1 => "tried once".to_string(),
+        n => format!("tried {n} times"),
+    };
+    if let Some(wait) = resp.wait_refused {
+        return Error::server(
+            format!(
+                "{answered}; it asks to wait {} before another try, longer than gsignin waits \
+                 by itself ({} s): {made}, not again",
+                crate::http::wait_words(wait),
+                crate::http::MAX_RETRY_AFTER.as_secs(),
+            ),
+            format!("try again after that wait{quotas}"),
+        );
+    }
+    if rate_limited || resp.tries > 1 {
+        return Error::server(
+            format!("{answered}; {made}"),
+            format!("wait a minute and try again{quotas}"),
+        );
+    }
+    // Sent once, and not again: a request that may have been done (not idempotent) is never
+    // resent after a 5xx.
+    Error::server(
+        format!("{answered}; sent once, not again: it may have been done"),
+        "check before sending it again: a request that is not idempotent (POST, PATCH, or a \
+         method override naming one) is never resent after a 5xx",
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,6 +285,8 @@ mod tests {
             url: "https://people.googleapis.com/v1/people/me".into(),
             headers,
             body: body.as_bytes().to_vec(),
+            tries: 1,
+            wait_refused: None,
         }
     }
 

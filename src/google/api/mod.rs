@@ -49,11 +49,38 @@ pub fn is_idempotent(method: &Method) -> bool {
     )
 }
 
-/// The retry rules of a Google API call with `method`: Google's advice (exponential backoff
-/// plus up to a second of jitter), its 403 rate limits treated as a 429, and `max_body`.
-pub fn policy(method: &Method, max_body: u64) -> Policy {
+/// The headers by which a client asks a server to act on a request as another method (Google's
+/// APIs honour `X-HTTP-Method-Override`; other servers the other two).
+const METHOD_OVERRIDES: &[&str] = &[
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+];
+
+/// Whether `req` may be repeated with the same effect: its method and every method an override
+/// header names must be idempotent, since the server may act on either. An override naming
+/// no method gsignin knows counts as one that is not.
+pub fn may_repeat(req: &Request) -> bool {
+    let overrides = req
+        .headers
+        .iter()
+        .filter(|(name, _)| METHOD_OVERRIDES.contains(&name.as_str()));
+    is_idempotent(&req.method)
+        && overrides.into_iter().all(|(_, value)| {
+            value
+                .to_str()
+                .ok()
+                .and_then(|m| Method::from_bytes(m.trim().to_ascii_uppercase().as_bytes()).ok())
+                .is_some_and(|m| is_idempotent(&m))
+        })
+}
+
+/// The retry rules of a Google API call `req`: Google's advice (exponential backoff plus up to
+/// a second of jitter), its 403 rate limits treated as a 429, and `max_body`; a 5xx is retried
+/// only when the request may be repeated ([`may_repeat`]).
+pub fn policy(req: &Request, max_body: u64) -> Policy {
     Policy {
-        retry: if is_idempotent(method) {
+        retry: if may_repeat(req) {
             Retry::Safe
         } else {
             Retry::IfRefused
@@ -120,8 +147,66 @@ impl<'s, 'c> Caller<'s, 'c> {
             &req.url,
             body,
             Auth::Bearer(&token),
-            policy(&req.method, max_body),
+            policy(req, max_body),
             &req.headers,
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(method: Method, headers: &[(&str, &str)]) -> Request {
+        Request {
+            method,
+            url: "https://www.googleapis.com/drive/v3/files".into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.parse().unwrap(), v.parse().unwrap()))
+                .collect(),
+            body: None,
+        }
+    }
+
+    #[test]
+    fn a_method_override_naming_a_method_that_is_not_idempotent_is_never_repeated() {
+        assert!(may_repeat(&with(Method::GET, &[])));
+        assert!(!may_repeat(&with(Method::POST, &[])));
+        for name in [
+            "X-HTTP-Method-Override",
+            "x-http-method",
+            "X-Method-Override",
+        ] {
+            for value in ["PATCH", "post", " Delete-ish ", "", "LOCK"] {
+                assert!(
+                    !may_repeat(&with(Method::GET, &[(name, value)])),
+                    "{name}: {value}"
+                );
+            }
+            for value in ["GET", "put", " DELETE "] {
+                assert!(
+                    may_repeat(&with(Method::GET, &[(name, value)])),
+                    "{name}: {value}"
+                );
+            }
+            // The server may ignore the override and act on the POST.
+            assert!(!may_repeat(&with(Method::POST, &[(name, "GET")])), "{name}");
+        }
+        assert!(!may_repeat(&with(
+            Method::GET,
+            &[
+                ("X-HTTP-Method-Override", "GET"),
+                ("X-Method-Override", "PATCH")
+            ]
+        )));
+        assert_eq!(
+            policy(
+                &with(Method::GET, &[("X-HTTP-Method-Override", "PATCH")]),
+                1
+            )
+            .retry,
+            Retry::IfRefused
+        );
     }
 }
