@@ -22,7 +22,7 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     // file a killed process left behind can be told from one a live process is writing.
     let target = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
     let mut tmp = tempfile::Builder::new()
-        .prefix(&format!("{TEMP_PREFIX}{}-{target}.", std::process::id()))
+        .prefix(&temp_prefix(target))
         .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
@@ -32,6 +32,23 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// What every temp file of [`write_private_atomic`] is named first.
 pub const TEMP_PREFIX: &str = ".gsignin-";
+
+/// Ends the target's name in a temp file's: no file name of gsignin's holds it (profile names
+/// are letters, digits, `-_.@`; cache names hex), so the target is read back exactly.
+const TEMP_END: char = '~';
+
+/// `.gsignin-PID-TARGET~`, then the temp file's random letters.
+fn temp_prefix(target: &str) -> String {
+    format!("{TEMP_PREFIX}{}-{target}{TEMP_END}", std::process::id())
+}
+
+/// The writer's process id and the target of a temp file's name, if it is one.
+pub fn temp_target(name: &str) -> Option<(&str, &str)> {
+    let rest = name.strip_prefix(TEMP_PREFIX)?;
+    let (pid, rest) = rest.split_once('-')?;
+    let (target, _) = rest.rsplit_once(TEMP_END)?;
+    Some((pid, target))
+}
 
 /// Makes the folder's entries (a rename, a removal) durable.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
@@ -53,17 +70,15 @@ pub fn stale_temps(dir: &Path, target: &str) -> Vec<std::path::PathBuf> {
         .filter_map(std::result::Result::ok)
         .filter(|entry| {
             let name = entry.file_name();
-            let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TEMP_PREFIX)) else {
+            let Some((pid, of)) = name.to_str().and_then(temp_target) else {
                 return false;
             };
-            let Some((pid, rest)) = rest.split_once('-') else {
+            if of != target {
                 return false;
-            };
-            if !rest
-                .strip_prefix(target)
-                .is_some_and(|r| r.starts_with('.'))
-            {
-                return false;
+            }
+            // Not a file gsignin wrote (a link, a FIFO someone planted): never kept, always gone.
+            if !entry.file_type().is_ok_and(|t| t.is_file()) {
+                return true;
             }
             let old = entry
                 .metadata()
@@ -274,7 +289,7 @@ pub fn read_limited(path: &Path, limit: u64, trusted: bool) -> Result<Vec<u8>, R
 pub fn probe_dir(dir: &Path) -> std::io::Result<()> {
     ensure_private_dir(dir)?;
     let tmp = tempfile::Builder::new()
-        .prefix(&format!("{TEMP_PREFIX}{}-{PROBE}.", std::process::id()))
+        .prefix(&temp_prefix(PROBE))
         .tempfile_in(dir)?;
     tmp.close()
 }

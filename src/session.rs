@@ -72,12 +72,21 @@ impl<'a> Session<'a> {
             session.bind()?;
             return Ok(session);
         }
+        Self::open_stored(ctx, name)
+    }
+
+    /// The profile `name` as stored, whatever GSIGNIN_REFRESH_TOKEN says (`status --check`
+    /// proves the stored sign-ins, not the variable's).
+    pub fn open_stored(ctx: &'a Ctx, name: &str) -> Result<Session<'a>> {
         store::validate_profile(name)?;
         let not_signed_in = || Error::not_signed_in(name);
         let index = ctx.store();
         let settled = index.settle(name, Some(ctx.lock_wait()))?;
         if let Some(recovered) = &settled.recovered {
             ctx.warn(&recovered.message());
+        }
+        if let (Some(theirs), Some(ours)) = (&settled.foreign, &settled.profile) {
+            return Err(foreign(name, ours, theirs));
         }
         let profile = settled.profile.ok_or_else(not_signed_in)?;
         let store = ctx.store_for(&profile);
@@ -266,6 +275,9 @@ impl<'a> Session<'a> {
         };
         if let Some(store) = &self.store {
             let settled = store.settle(&self.name, None)?;
+            if let (Some(theirs), Some(ours)) = (&settled.foreign, &settled.profile) {
+                return Err(foreign(&self.name, ours, theirs));
+            }
             if let Some(recovered) = &settled.recovered {
                 self.ctx.warn(&recovered.message());
             }
@@ -277,6 +289,25 @@ impl<'a> Session<'a> {
                 // run named is checked against the profile as it is now.
                 self.profile = Some(p);
                 self.bind()?;
+            }
+        }
+        if let Some(profile) = self.profile.as_ref().filter(|_| self.store.is_some()) {
+            let stored = self.tokens.refresh_token.as_ref().map(Secret::expose);
+            if let Some(path) = crate::store::rescue::newer_than(self.ctx.dirs(), profile, stored) {
+                return Err(Error::new(
+                    Code::Rescued,
+                    format!(
+                        "profile `{}` has a later refresh token in the rescue file {} (a save \
+                         that failed): the stored one may be rotated away, and sending it could \
+                         end the grant",
+                        self.name,
+                        path.display()
+                    ),
+                    format!(
+                        "`gsignin restore {}` stores it and deletes the file",
+                        path.display()
+                    ),
+                ));
             }
         }
         let refresh_token = self.tokens.refresh_token.clone().ok_or_else(|| {
@@ -447,6 +478,22 @@ impl<'a> Session<'a> {
             None => "GSIGNIN_REFRESH_TOKEN (not stored)".to_string(),
         }
     }
+}
+
+/// The profile file names one user, its secrets (a keyring item, shared by every
+/// GSIGNIN_HOME of the OS user) another's: using them would act as someone else.
+fn foreign(name: &str, ours: &Profile, theirs: &Profile) -> Error {
+    Error::new(
+        Code::ProfileMismatch,
+        format!(
+            "profile `{name}` is the sign-in of {}, but its secrets hold the sign-in of {}, \
+             saved under the same name from another GSIGNIN_HOME (the keyring is shared)",
+            ours.who(),
+            theirs.who()
+        ),
+        "give each GSIGNIN_HOME's sign-ins profile names of their own (--profile NAME), and \
+         sign in again here",
+    )
 }
 
 /// Whether two spellings name one issuer: URLs compared as parsed (scheme and host case, a

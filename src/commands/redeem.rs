@@ -201,6 +201,27 @@ pub fn prepare<'a>(ctx: &'a Ctx, profile_name: &str) -> Result<Ready<'a>> {
         ));
     }
     store.probe(profile_name)?;
+    // The profile as it is (a damaged or planted profile file fails here, not after the code
+    // is spent); one holding a refresh token may have to be set aside by this sign-in, so a
+    // rescue file must be writable too.
+    // Another gsignin holding the profile (a refresh) is not waited for here: the save
+    // settles the profile again under its lock.
+    let held = match store.settle(profile_name, Some(std::time::Duration::ZERO)) {
+        Err(e) if e.code() == Code::LockTimeout => None,
+        settled => settled?.profile,
+    };
+    if held.as_ref().is_some_and(|p| p.has_refresh_token) {
+        rescue::probe(ctx.dirs()).map_err(|why| {
+            Error::new(
+                Code::HomeUnwritable,
+                format!(
+                    "profile `{profile_name}` holds a sign-in this one may replace, and no rescue \
+                     file could keep it ({why})"
+                ),
+                "make gsignin's data dir writable, or sign in under another --profile",
+            )
+        })?;
+    }
     store.expect_save(profile_name);
     let endpoints = ctx.endpoints(&ctx.settings().issuer)?;
     // The keys are needed after the code is spent; fetch them (or find them cached) before.
@@ -335,9 +356,21 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
             if let Some(recovered) = &settled.recovered {
                 ctx.warn(&recovered.message());
             }
-            settled.profile
+            // Secrets another home wrote under this name are set aside like a sign-in.
+            settled.profile.or(settled.foreign)
         }
-        Err(_) => None,
+        // The profile file went bad since it was checked: the secrets' own account of whose
+        // they are decides what is set aside.
+        Err(e) => {
+            ctx.warn(&e.to_string());
+            store
+                .load_tokens(&profile.name)
+                .ok()
+                .flatten()
+                .and_then(|t| t.profile)
+                .map(|p| *p)
+                .filter(|p| p.name == profile.name)
+        }
     };
     if mine_only
         && previous
@@ -359,7 +392,7 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
     let aside = previous
         .as_ref()
         .filter(|old| !same_user(old, profile))
-        .map(|old| (old, set_aside(ctx, store, old, now)));
+        .map(|old| (old, set_aside(ctx, &ctx.store_for(old), old, now)));
     if let Some(old) = previous
         .as_ref()
         .filter(|old| old.issuer == profile.issuer && old.client_id == profile.client_id)
@@ -367,11 +400,11 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
         // What this issuer's refreshes showed of it outlives the sign-in.
         profile.rotates_refresh_tokens = old.rotates_refresh_tokens;
     }
-    let kept = keep_previous_refresh_token(ctx, store, previous.clone(), profile, tokens);
+    let kept = keep_previous_refresh_token(ctx, previous.clone(), profile, tokens);
     if let Err(e) = store.save_or_rescue(ctx.dirs(), profile, tokens, now) {
         // The store still holds the earlier sign-in unless the save got as far as its secrets.
         if let Some((old, Aside::Kept(path, rt))) = &aside {
-            let held = store.load_tokens(&old.name).ok().flatten();
+            let held = ctx.store_for(old).load_tokens(&old.name).ok().flatten();
             let still = held
                 .and_then(|t| t.refresh_token)
                 .is_some_and(|t| t.expose() == rt.expose());
@@ -380,6 +413,11 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
             }
         }
         return Err(e);
+    }
+    if let Some(old) = previous.as_ref().filter(|old| old.store != profile.store) {
+        // The earlier sign-in lived in the other store: what it held is kept (set aside, or
+        // its refresh token carried over), so its copy there would only be a stray secret.
+        let _ = ctx.store_for(old).secrets.delete(&old.name);
     }
     if let Some((old, aside)) = &aside {
         ctx.warn(&format!(
@@ -489,17 +527,12 @@ fn rescued_where(saved: &std::result::Result<std::path::PathBuf, String>) -> Str
     }
 }
 
-/// Two sign-ins are the same user only when both name a subject, the same one, at the same
-/// issuer for the same client: "no subject" is nobody in particular, never a match.
-fn same_user(a: &Profile, b: &Profile) -> bool {
-    a.sub.is_some() && a.sub == b.sub && a.issuer == b.issuer && a.client_id == b.client_id
-}
+use store::same_user;
 
 /// When the issuer sends no refresh token (not the user's first code), a refresh token already
 /// stored for the same user, issuer and client stays in use.
 fn keep_previous_refresh_token(
     ctx: &Ctx,
-    store: &Store,
     previous: Option<Profile>,
     profile: &mut Profile,
     tokens: &mut Tokens,
@@ -514,7 +547,8 @@ fn keep_previous_refresh_token(
     if !same || !old.has_refresh_token {
         return false;
     }
-    match store.load_tokens(&profile.name) {
+    // From the store the earlier sign-in was saved in, whatever --store says now.
+    match ctx.store_for(&old).load_tokens(&profile.name) {
         Ok(Some(Tokens {
             refresh_token: Some(rt),
             ..

@@ -28,7 +28,7 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Outcome> {
     }
     let merged = match settled.profile {
         None => false,
-        Some(stored) => merge(&store, &stored, &mut profile, &mut tokens)?,
+        Some(stored) => merge(&ctx.store_for(&stored), &stored, &mut profile, &mut tokens)?,
     };
     store.save(&profile, &tokens)?;
     // Stored: the copy goes (it holds live tokens), and its removal is made durable.
@@ -64,17 +64,13 @@ pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Outcome> {
 /// The rescue file's sign-in. Only a file of this user's that nobody else could have written
 /// is read (a planted file would put someone else's tokens under the user's name).
 fn read(ctx: &Ctx, path: &Path) -> Result<(Profile, Tokens)> {
-    let bytes = zeroize::Zeroizing::new(crate::fsutil::read_limited(path, 1 << 20, true).map_err(
-        |e| match e {
-            crate::fsutil::ReadFailure::Untrusted(why) => {
-                crate::fsutil::untrusted_error(path, &why)
-            }
-            e => Error::usage(
-                format!("cannot read the rescue file {}: {e}", path.display()),
-                "give the path an error message named (gsignin-rescue-….json)",
-            ),
-        },
-    )?);
+    let bytes = zeroize::Zeroizing::new(read_rescue(path).map_err(|e| match e {
+        crate::fsutil::ReadFailure::Untrusted(why) => crate::fsutil::untrusted_error(path, &why),
+        e => Error::usage(
+            format!("cannot read the rescue file {}: {e}", path.display()),
+            "give the path an error message named (gsignin-rescue-….json)",
+        ),
+    })?);
     #[derive(serde::Deserialize)]
     struct Rescue {
         profile: Profile,
@@ -122,6 +118,47 @@ fn read(ctx: &Ctx, path: &Path) -> Result<(Profile, Tokens)> {
     ))
 }
 
+/// The rescue file's bytes: the file itself, never a link to one (deleting the link would
+/// leave the tokens behind), and nobody else's nor writable by others. Its folder must be as
+/// private, unless it is a shared one whose sticky bit keeps others from replacing the file
+/// (the temp dir, where a rescue goes when gsignin's own folder cannot take it).
+fn read_rescue(path: &Path) -> std::result::Result<Vec<u8>, crate::fsutil::ReadFailure> {
+    use crate::fsutil::{ReadFailure, read_limited};
+    let meta = std::fs::symlink_metadata(path).map_err(ReadFailure::Io)?;
+    if meta.file_type().is_symlink() {
+        return Err(ReadFailure::Untrusted(
+            "it is a symbolic link: give the rescue file itself".into(),
+        ));
+    }
+    match read_limited(path, 1 << 20, true) {
+        Err(ReadFailure::Untrusted(_)) if sticky_folder(path) => {
+            if let Some(own) = crate::fsutil::untrusted(&meta) {
+                return Err(ReadFailure::Untrusted(own));
+            }
+            read_limited(path, 1 << 20, false)
+        }
+        read => read,
+    }
+}
+
+/// Whether `path`'s folder has the sticky bit (only a file's owner may replace it there).
+fn sticky_folder(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let parent = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::metadata(parent).is_ok_and(|m| m.permissions().mode() & 0o1000 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
 /// Why a file is not a rescue file, without quoting what it holds.
 fn why_not(e: &serde_json::Error) -> String {
     use serde_json::error::Category;
@@ -160,6 +197,19 @@ fn merge(
         ));
     }
     if stored.updated_at <= rescued.updated_at {
+        if tokens.refresh_token.is_none() && stored.has_refresh_token {
+            // The rescued sign-in brought no refresh token (not a first consent): the stored
+            // one serves it, as it would have at the exchange.
+            let held = store
+                .load_tokens(&stored.name)?
+                .and_then(|t| t.refresh_token);
+            if let Some(rt) = held {
+                tokens.refresh_token = Some(rt);
+                rescued.has_refresh_token = true;
+                rescued.refresh_token_expires_at = stored.refresh_token_expires_at;
+                return Ok(true);
+            }
+        }
         return Ok(false);
     }
     if stored.has_refresh_token || tokens.refresh_token.is_none() {

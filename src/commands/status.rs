@@ -34,7 +34,7 @@ pub fn run(ctx: &Ctx, args: StatusArgs) -> Result<Outcome> {
         };
         let location = ctx.store_for(&profile).secrets.describe(&profile.name);
         let check = args.check.then(|| {
-            match Session::open_profile(ctx, &profile.name).and_then(|mut s| s.refresh()) {
+            match Session::open_stored(ctx, &profile.name).and_then(|mut s| s.refresh()) {
                 Ok(_) => Check::ok(),
                 Err(e) => {
                     let check = Check::failed(&e);

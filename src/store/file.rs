@@ -78,27 +78,40 @@ impl SecretStore for FileStore {
     }
 
     fn salvage(&self, profile: &str) -> bool {
-        let path = self.path(profile);
-        let updated = |tokens: Option<Tokens>| tokens.and_then(|t| t.profile).map(|p| p.updated_at);
-        let mut stored = updated(self.load(profile).ok().flatten());
-        let mut salvaged = false;
         fsutil::remove_stale(&self.dir, fsutil::PROBE);
+        // A whole copy of this profile's secrets (its embedded name says whose), written by a
+        // save that died before its rename. Every command settles a profile before it saves
+        // one, so such a file is newer than the stored secrets whatever the clocks said; of
+        // two (which one lock makes impossible), the later one.
+        let mut best: Option<(i64, std::path::PathBuf)> = None;
         for stale in fsutil::stale_temps(&self.dir, &format!("{profile}.json")) {
-            // Written whole before its writer died, or it would not read. Every command settles
-            // a profile before it saves one, so such a file is newer than the stored secrets
-            // the first time it is seen; the older of two leftovers goes.
-            let found = read_tokens(&stale).and_then(|t| t.profile.map(|p| p.updated_at));
-            if found.is_some_and(|at| stored.is_none_or(|s| at >= s))
-                && std::fs::rename(&stale, &path).is_ok()
-                && fsutil::sync_dir(&self.dir).is_ok()
-            {
-                stored = found;
-                salvaged = true;
-            } else {
-                let _ = std::fs::remove_file(&stale);
+            let at = read_tokens(&stale)
+                .and_then(|t| t.profile)
+                .filter(|p| p.name == profile)
+                .map(|p| p.updated_at);
+            match (at, &best) {
+                (Some(at), Some((b, _))) if at <= *b => {
+                    let _ = std::fs::remove_file(&stale);
+                }
+                (Some(at), _) => {
+                    if let Some((_, old)) = best.replace((at, stale)) {
+                        let _ = std::fs::remove_file(old);
+                    }
+                }
+                (None, _) => {
+                    let _ = std::fs::remove_file(&stale);
+                }
             }
         }
-        salvaged
+        let Some((_, stale)) = best else {
+            return false;
+        };
+        let placed = std::fs::rename(&stale, self.path(profile)).is_ok()
+            && fsutil::sync_dir(&self.dir).is_ok();
+        if !placed {
+            let _ = std::fs::remove_file(&stale);
+        }
+        placed
     }
 
     fn names(&self) -> Option<Vec<String>> {
@@ -108,12 +121,9 @@ impl SecretStore for FileStore {
             let Ok(file) = entry.file_name().into_string() else {
                 continue;
             };
-            // A profile's file, or a temp file of one a kill left (`.gsignin-PID-NAME.json.X`).
-            let name = match file.strip_prefix(fsutil::TEMP_PREFIX) {
-                Some(temp) => temp
-                    .split_once('-')
-                    .and_then(|(_, rest)| rest.rsplit_once(".json."))
-                    .map(|(name, _)| name.to_string()),
+            // A profile's file, or a temp file of one a kill left.
+            let name = match fsutil::temp_target(&file) {
+                Some((_, target)) => target.strip_suffix(".json").map(String::from),
                 None => file.strip_suffix(".json").map(String::from),
             };
             if let Some(name) = name.filter(|n| super::validate_profile(n).is_ok()) {

@@ -162,6 +162,8 @@ pub struct Store {
     kind: StoreKind,
     profiles: PathBuf,
     locks: PathBuf,
+    /// The profile and generation this process's marker names (see [`Store::expect_save`]).
+    own_marker: std::cell::RefCell<Option<(String, String)>>,
 }
 
 /// A stored sign-in as [`Store::settle`] found it.
@@ -170,6 +172,9 @@ pub struct Settled {
     /// The secrets, or why they could not be read.
     pub tokens: Result<Option<Tokens>>,
     pub recovered: Option<Recovered>,
+    /// Secrets of another user than the profile file names (or with none) that this home did
+    /// not write: a keyring item another GSIGNIN_HOME saved under the same profile name.
+    pub foreign: Option<Profile>,
 }
 
 /// A save an earlier run was stopped in the middle of, finished by [`Store::settle`]: the
@@ -216,6 +221,7 @@ impl Store {
             kind,
             profiles: dirs.profiles(),
             locks: dirs.data.join("locks"),
+            own_marker: std::cell::RefCell::new(None),
         }
     }
 
@@ -227,6 +233,7 @@ impl Store {
             kind: StoreKind::default(),
             profiles: dirs.profiles(),
             locks: dirs.data.join("locks"),
+            own_marker: std::cell::RefCell::new(None),
         }
     }
 
@@ -364,8 +371,18 @@ impl Store {
     /// profile, so a kill at any step after the first byte is written leaves a sign-in that
     /// [`Store::settle`] finishes; a save never leaves a refresh token that nothing points at.
     pub fn save(&self, profile: &Profile, tokens: &Tokens) -> Result<()> {
+        let expected = self
+            .own_marker
+            .take()
+            .filter(|(name, _)| *name == profile.name);
+        let generation = match expected {
+            Some((_, generation)) => generation,
+            // A keyring save nobody announced (a refresh, `receive`'s next code) announces
+            // itself: without a marker no home could take the item for its own.
+            None => self.announce(&profile.name),
+        };
         let profile = Profile {
-            generation: Some(crate::secret::random_urlsafe(12)),
+            generation: Some(generation),
             ..profile.clone()
         };
         let tokens = Tokens {
@@ -378,14 +395,25 @@ impl Store {
         Ok(())
     }
 
-    /// Says, before a sign-in's code is spent, that `name`'s secrets may be written without
-    /// its profile file (a kill between the two): `status` then looks in the keyring for it,
-    /// whose items it cannot list. Written before the code goes out, so it costs no step
-    /// after the issuer's answer.
+    /// Says, before a sign-in's code is spent, that `name`'s secrets may be written to the
+    /// keyring without its profile file (a kill between the two), naming the generation the
+    /// save will carry: `status` then looks in the keyring for it (it cannot list the
+    /// keyring's items), and only an item of that generation is taken for this home's (the
+    /// keyring is shared by every GSIGNIN_HOME of the user). Written before the code goes out,
+    /// so it costs no step after the issuer's answer.
     pub fn expect_save(&self, name: &str) {
-        if self.kind == StoreKind::Keyring {
-            marker::set(&self.profiles, name);
+        let generation = self.announce(name);
+        *self.own_marker.borrow_mut() = Some((name.to_string(), generation));
+    }
+
+    /// A new generation for a save of `name`, named by a marker when the save goes to the
+    /// keyring.
+    fn announce(&self, name: &str) -> String {
+        let generation = crate::secret::random_urlsafe(12);
+        if self.kind == StoreKind::Keyring && self.kinds.is_some() {
+            marker::set(&self.profiles, name, &generation);
         }
+        generation
     }
 
     fn write_profile(&self, profile: &Profile) -> Result<()> {
@@ -417,36 +445,54 @@ impl Store {
         };
         fsutil::remove_stale(&self.profiles, &format!("{name}.json"));
         let file = self.load_profile(name)?;
+        let marker = marker::read(&self.profiles, name);
         // Without a profile file, a marker says the keyring may hold the sign-in (only keyring
         // saves leave one), whatever --store says now.
-        let kind = match &file {
-            Some(p) => p.store,
-            None if marker::path(&self.profiles, name).exists() => StoreKind::Keyring,
-            None => self.kind,
+        let kind = match (&file, &marker) {
+            (Some(p), _) => p.store,
+            (None, Some(_)) => StoreKind::Keyring,
+            (None, None) => self.kind,
         };
         self.with_kind(kind, |s| s.salvage(name));
         let tokens = self.with_kind(kind, |s| s.load(name));
+        // The secrets' own account of whose they are, for this very profile name only.
         let meta = match &tokens {
-            Ok(Some(t)) => t.profile.as_deref(),
+            Ok(Some(t)) => t.profile.as_deref().filter(|m| m.name == name),
             _ => None,
         };
+        // A keyring item may have been written from another home: it is this home's save only
+        // when this home's marker names its generation.
+        let shared = kind == StoreKind::Keyring && self.kinds.is_some();
+        let ours = |meta: &Profile| {
+            !shared || (marker.is_some() && marker.as_deref() == meta.generation.as_deref())
+        };
         let recovered = match (meta, &file) {
-            (Some(meta), None) => Some(meta.clone()),
-            (Some(meta), Some(file)) if meta.generation != file.generation => Some(meta.clone()),
+            (Some(meta), None) if ours(meta) => Some(meta.clone()),
+            (Some(meta), Some(file)) if meta.generation != file.generation && ours(meta) => {
+                Some(meta.clone())
+            }
             _ => None,
         };
         if let Some(profile) = &recovered {
             self.write_profile(profile)?;
         }
-        if recovered.is_some() || (file.is_some() && tokens.is_ok()) {
-            // Settled: the profile file points at what the store holds. (A marker without
-            // either may be this very run's, written before its code was spent.)
+        let foreign = match (meta, &file) {
+            (Some(meta), _) if recovered.is_some() || ours(meta) => None,
+            (Some(meta), Some(file)) if same_user(meta, file) => None,
+            (Some(meta), _) => Some(meta.clone()),
+            (None, _) => None,
+        };
+        // A marker is settled once the store has answered, unless it is this process's own
+        // (written before its code was spent, its save still to come).
+        let own = self.own_marker.borrow().clone().map(|(_, g)| g);
+        if marker.is_some() && marker != own && tokens.is_ok() {
             marker::clear(&self.profiles, name);
         }
         Ok(Settled {
             profile: recovered.clone().or(file),
             tokens,
             recovered: recovered.map(Recovered),
+            foreign,
         })
     }
 
@@ -480,8 +526,15 @@ mod marker {
         profiles.join(format!("{name}{SUFFIX}"))
     }
 
-    pub fn set(profiles: &Path, name: &str) {
-        let _ = crate::fsutil::write_private_atomic(&path(profiles, name), b"");
+    /// Writes the marker; whether it was written.
+    pub fn set(profiles: &Path, name: &str, generation: &str) -> bool {
+        crate::fsutil::write_private_atomic(&path(profiles, name), generation.as_bytes()).is_ok()
+    }
+
+    /// The generation a marker names, if there is one.
+    pub fn read(profiles: &Path, name: &str) -> Option<String> {
+        let bytes = crate::fsutil::read_limited(&path(profiles, name), 256, true).ok()?;
+        Some(String::from_utf8_lossy(&bytes).trim().to_string())
     }
 
     pub fn clear(profiles: &Path, name: &str) {
@@ -506,6 +559,12 @@ mod marker {
             .filter(|n| super::validate_profile(n).is_ok())
             .collect()
     }
+}
+
+/// Two sign-ins are the same user only when both name a subject, the same one, at the same
+/// issuer for the same client: "no subject" is nobody in particular, never a match.
+pub fn same_user(a: &Profile, b: &Profile) -> bool {
+    a.sub.is_some() && a.sub == b.sub && a.issuer == b.issuer && a.client_id == b.client_id
 }
 
 fn secrets_of(
@@ -596,31 +655,53 @@ mod tests {
     }
 
     #[test]
-    fn s13_a_killed_writers_temp_file_is_put_in_place_when_newer_and_removed_otherwise() {
+    fn s13_a_killed_writers_temp_file_of_this_profile_is_put_in_place_and_others_removed() {
         let home = tempfile::tempdir().unwrap();
         let (dirs, store) = store(home.path());
         let (profile, tokens) = signed_in("default", "1//old");
         store.save(&profile, &tokens).unwrap();
+        let (other, other_tokens) = signed_in("default.json.b", "1//other");
+        store.save(&other, &other_tokens).unwrap();
         let secrets = dirs.data.join("secrets");
         // A process id no process has: its writer is dead.
-        let dead = format!("{}999999999-default.json.x1", fsutil::TEMP_PREFIX);
-        let newer = Tokens {
-            refresh_token: Some(Secret::new("1//new")),
-            profile: Some(Box::new(Profile {
-                updated_at: profile.updated_at + 5,
-                generation: Some("g".into()),
-                ..profile.clone()
-            })),
-            ..Tokens::default()
+        let temp = |target: &str, n: u8| format!("{}999999999-{target}~x{n}", fsutil::TEMP_PREFIX);
+        let write = |name: &str, rt: &str, of: &str, at: i64| {
+            let t = Tokens {
+                refresh_token: Some(Secret::new(rt)),
+                profile: Some(Box::new(Profile {
+                    name: of.into(),
+                    updated_at: at,
+                    generation: Some("g".into()),
+                    ..profile.clone()
+                })),
+                ..Tokens::default()
+            };
+            std::fs::write(secrets.join(name), t.to_json().as_bytes()).unwrap();
         };
-        std::fs::write(secrets.join(&dead), newer.to_json().as_bytes()).unwrap();
-        let half = format!("{}999999999-default.json.x2", fsutil::TEMP_PREFIX);
+        // Written by a save whose clock stood behind the stored one's: put in place all the
+        // same (every save settles first, so it is the later one).
+        let dead = temp("default.json", 1);
+        write(&dead, "1//new", "default", profile.updated_at - 3600);
+        let half = temp("default.json", 2);
         std::fs::write(secrets.join(&half), b"{\"refresh_tok").unwrap();
-        let probe = format!("{}999999999-probe.x3", fsutil::TEMP_PREFIX);
+        // Another profile's temp file whose name starts like this one's, and one whose
+        // embedded name is another profile's: neither is taken for `default`'s.
+        let longer = temp("default.json.b.json", 3);
+        write(&longer, "1//b", "default.json.b", profile.updated_at + 10);
+        let mislabelled = temp("default.json", 4);
+        write(
+            &mislabelled,
+            "1//x",
+            "../../outside",
+            profile.updated_at + 20,
+        );
+        let probe = temp(fsutil::PROBE, 5);
         std::fs::write(secrets.join(&probe), b"").unwrap();
+        let link = temp("default.json", 6);
+        std::os::unix::fs::symlink(home.path().join("elsewhere"), secrets.join(&link)).unwrap();
         // A live writer's temp file is left alone.
         let live = format!(
-            "{}{}-default.json.x4",
+            "{}{}-default.json~x7",
             fsutil::TEMP_PREFIX,
             std::process::id()
         );
@@ -630,9 +711,19 @@ mod tests {
         let stored = settled.tokens.unwrap().unwrap();
         assert_eq!(stored.refresh_token.unwrap().expose(), "1//new");
         assert_eq!(settled.profile.unwrap().generation.as_deref(), Some("g"));
-        for gone in [&dead, &half, &probe] {
-            assert!(!secrets.join(gone).exists(), "{gone}");
+        for gone in [&dead, &half, &mislabelled, &probe, &link] {
+            assert!(
+                std::fs::symlink_metadata(secrets.join(gone)).is_err(),
+                "{gone}"
+            );
         }
         assert!(secrets.join(&live).exists());
+        assert!(
+            secrets.join(&longer).exists(),
+            "another profile's is not touched"
+        );
+        let b = store.settle("default.json.b", None).unwrap();
+        let b_tokens = b.tokens.unwrap().unwrap();
+        assert_eq!(b_tokens.refresh_token.unwrap().expose(), "1//b");
     }
 }

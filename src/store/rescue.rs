@@ -48,6 +48,60 @@ pub fn write(dirs: &Dirs, profile: &Profile, tokens: &Tokens, now: i64) -> Resul
     Err(failures.join("; "))
 }
 
+/// A rescue file in gsignin's rescue folder that holds a later sign-in of `stored` (the same
+/// profile, user, issuer and client) with another refresh token than the store's: a save that
+/// failed after the issuer rotated the refresh token. Sending the stored one then would be
+/// reuse of a rotated-away token, which revokes the whole grant.
+pub fn newer_than(dirs: &Dirs, stored: &Profile, stored_rt: Option<&str>) -> Option<PathBuf> {
+    let dir = dirs.data.join("rescue");
+    if private_folder(&dir).is_err() {
+        return None;
+    }
+    let mut found: Vec<(i64, PathBuf)> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(std::result::Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| {
+            let path = e.path();
+            let bytes = zeroize::Zeroizing::new(fsutil::read_limited(&path, 1 << 20, true).ok()?);
+            let doc: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
+            let rescued: Profile = serde_json::from_value(doc.get("profile")?.clone()).ok()?;
+            let rt = doc.get("tokens")?.get("refresh_token")?.as_str()?;
+            let later = rescued.name == stored.name
+                && rescued.sub.is_some()
+                && rescued.sub == stored.sub
+                && rescued.issuer == stored.issuer
+                && rescued.client_id == stored.client_id
+                && rescued.updated_at >= stored.updated_at
+                && Some(rt) != stored_rt;
+            later.then_some((rescued.updated_at, path))
+        })
+        .collect();
+    found.sort();
+    found.pop().map(|(_, path)| path)
+}
+
+/// Whether a rescue file could be written now (one of the places [`write`] tries takes a
+/// file), and else why not: checked before a code is spent whose sign-in may have to set
+/// another one aside.
+pub fn probe(dirs: &Dirs) -> Result<(), String> {
+    let mut failures = Vec::new();
+    for (dir, ours) in [
+        (dirs.data.join("rescue"), true),
+        (std::env::temp_dir(), false),
+        (PathBuf::from("."), false),
+    ] {
+        let usable = fsutil::ensure_private_dir(&dir)
+            .and_then(|()| if ours { private_folder(&dir) } else { Ok(()) })
+            .and_then(|()| fsutil::probe_dir(&dir));
+        match usable {
+            Ok(()) => return Ok(()),
+            Err(e) => failures.push(format!("{}: {e}", dir.display())),
+        }
+    }
+    Err(failures.join("; "))
+}
+
 /// Refuses a folder of gsignin's that is a link or that another user could write.
 fn private_folder(dir: &std::path::Path) -> std::io::Result<()> {
     let meta = std::fs::symlink_metadata(dir)?;

@@ -444,3 +444,197 @@ fn s13_a_keyring_sign_in_killed_before_its_profile_file_is_listed_and_used() {
     let out = run(&["refresh", "--json"], 0);
     assert_eq!(json_out(&out)["email"], "alice@example.com");
 }
+
+/// Runs gsignin in `home` with `vars`, expecting `code`.
+fn run_in(
+    env: &Env,
+    home: &Path,
+    vars: &[(String, String)],
+    args: &[&str],
+    code: i32,
+) -> std::process::Output {
+    let mut cmd = env.cmd();
+    cmd.env("GSIGNIN_HOME", home)
+        .envs(vars.iter().map(|(k, v)| (k, v)))
+        .args(args);
+    exits(&mut cmd, code)
+}
+
+#[test]
+fn s13_a_profiles_killed_save_is_never_taken_for_another_profiles() {
+    strace_or_fail();
+    let env = Env::new();
+    let home = fresh_home(&env);
+    let a = env.code_for("alice@example.com");
+    run_in(
+        &env,
+        home.path(),
+        &[],
+        &["--profile", "a", "exchange", &a],
+        0,
+    );
+    // Bob's save under a name that starts with `a.json`, killed at its secrets' rename (the
+    // discovery document and keys were cached by alice's run): its temp file stays.
+    let b = env.code_for("bob@example.com");
+    assert!(killed_at(
+        &env,
+        home.path(),
+        &["--profile", "a.json.b", "exchange", "-"],
+        b.as_bytes(),
+        "renameat",
+        1
+    ));
+    let out = run_in(
+        &env,
+        home.path(),
+        &[],
+        &["--profile", "a", "refresh", "--json"],
+        0,
+    );
+    assert_eq!(json_out(&out)["email"], "alice@example.com");
+    let out = run_in(
+        &env,
+        home.path(),
+        &[],
+        &["--profile", "a.json.b", "refresh", "--json"],
+        0,
+    );
+    assert_eq!(json_out(&out)["email"], "bob@example.com");
+}
+
+#[test]
+fn r2_a_rotated_refresh_token_waiting_in_a_rescue_file_is_never_sent_around() {
+    strace_or_fail();
+    let env = Env::new();
+    env.emu.set_rotate_refresh_tokens(true);
+    let home = fresh_home(&env);
+    run_in(&env, home.path(), &[], &["exchange", &env.code()], 0);
+    // The rotated refresh token's save fails (EIO at its rename): it goes to a rescue file.
+    let mut cmd = std::process::Command::new("strace");
+    cmd.args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat"])
+        .args(["-e", "inject=renameat:error=EIO:when=1"])
+        .arg(assert_cmd::cargo::cargo_bin("gsignin"))
+        .arg("refresh");
+    for (k, v) in env.process().get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let out = cmd
+        .env("GSIGNIN_HOME", home.path())
+        .env("SSL_CERT_FILE", home.path().join("ca.pem"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
+    let tokens = env.emu.hits("/token");
+    // The stored token was rotated away: no command sends it (its reuse would end the grant).
+    let out = run_in(&env, home.path(), &[], &["--json", "refresh"], 6);
+    let err = json_error(&out);
+    assert_eq!(err["code"], "rescued", "{err}");
+    assert!(
+        err["hint"].as_str().unwrap().contains("gsignin restore"),
+        "{err}"
+    );
+    assert_eq!(env.emu.hits("/token"), tokens, "nothing was sent");
+    let rescue = files(&home.path().join("data/rescue"));
+    assert_eq!(rescue.len(), 1);
+    run_in(
+        &env,
+        home.path(),
+        &[],
+        &["restore", rescue[0].to_str().unwrap()],
+        0,
+    );
+    run_in(&env, home.path(), &[], &["refresh"], 0);
+    run_in(&env, home.path(), &[], &["refresh"], 0);
+}
+
+#[test]
+fn e4_a_damaged_profile_file_fails_before_the_code_is_spent() {
+    let env = Env::signed_in();
+    std::fs::write(
+        env.profile_file("default"),
+        r#"{"name": "default", "issuer": "#,
+    )
+    .unwrap();
+    let code = env.code_for("bob@example.com");
+    let out = exits(env.cmd().args(["--json", "exchange", &code]), 6);
+    assert_eq!(json_error(&out)["code"], "profile_corrupt");
+    assert!(env.code_is_unspent(&code));
+}
+
+#[test]
+fn s14_restoring_a_rescue_without_a_refresh_token_keeps_the_stored_one() {
+    let env = Env::signed_in();
+    let mut profile: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.profile_file("default")).unwrap()).unwrap();
+    let secrets: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.secrets_file("default")).unwrap()).unwrap();
+    profile["updated_at"] = (profile["updated_at"].as_i64().unwrap() + 10).into();
+    profile["has_refresh_token"] = false.into();
+    let rescue = serde_json::json!({
+        "about": "a later sign-in of the same user that brought no refresh token",
+        "profile": profile,
+        "tokens": {"access_token": secrets["access_token"], "id_token": secrets["id_token"]},
+    });
+    let dir = env.home().join("data/rescue");
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("gsignin-rescue-default-1-x.json");
+    std::fs::write(&path, rescue.to_string()).unwrap();
+    let out = exits(env.cmd().args(["--json", "restore"]).arg(&path), 0);
+    assert_eq!(json_out(&out)["has_refresh_token"], true);
+    exits(env.cmd().arg("refresh"), 0);
+}
+
+#[test]
+fn r13_status_check_proves_the_stored_refresh_tokens_not_the_variables() {
+    let env = Env::signed_in();
+    let mut secrets: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.secrets_file("default")).unwrap()).unwrap();
+    let good = secrets["refresh_token"].as_str().unwrap().to_string();
+    secrets["refresh_token"] = "1//not-a-live-refresh-token".into();
+    std::fs::write(env.secrets_file("default"), secrets.to_string()).unwrap();
+    let out = env
+        .cmd()
+        .env("GSIGNIN_REFRESH_TOKEN", &good)
+        .args(["status", "--check"])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(0), "{}", stdout(&out));
+}
+
+#[test]
+fn s16_a_keyring_item_another_home_saved_under_the_same_name_is_never_taken_for_this_ones() {
+    let ss = SecretService::start();
+    let env = Env::new();
+    let (a, b) = (fresh_home(&env), fresh_home(&env));
+    let mut vars = ss.envs();
+    vars.push(("GSIGNIN_STORE".into(), "keyring".into()));
+    run_in(
+        &env,
+        a.path(),
+        &vars,
+        &["exchange", &env.code_for("alice@example.com")],
+        0,
+    );
+    // Bob signs in under the same name from another home: alice's item is set aside first.
+    let out = run_in(
+        &env,
+        b.path(),
+        &vars,
+        &["exchange", &env.code_for("bob@example.com")],
+        0,
+    );
+    let said = stderr(&out);
+    assert!(!said.contains("finished saving"), "{said}");
+    assert!(
+        said.contains("alice@example.com") && said.contains("restore"),
+        "{said}"
+    );
+    // Alice's home does not act as bob.
+    let out = run_in(&env, a.path(), &vars, &["--json", "token"], 6);
+    assert_eq!(json_error(&out)["code"], "profile_mismatch");
+    let out = run_in(&env, b.path(), &vars, &["refresh", "--json"], 0);
+    assert_eq!(json_out(&out)["email"], "bob@example.com");
+}
