@@ -53,34 +53,13 @@ fn killed_at_with(
     syscall: &str,
     n: usize,
 ) -> bool {
-    let gsignin = assert_cmd::cargo::cargo_bin("gsignin");
-    let mut cmd = env.process();
-    cmd.envs(vars.iter().map(|(k, v)| (k, v)));
-    let inner = cmd
-        .get_envs()
-        .fold(std::process::Command::new("strace"), |mut c, (k, v)| {
-            match v {
-                Some(v) => c.env(k, v),
-                None => c.env_remove(k),
-            };
-            c
-        });
-    let mut cmd = inner;
-    cmd.args(["-f", "-qq", "-o", "/dev/null", "-e"])
-        .arg(format!("trace={syscall}"))
-        .arg("-e")
-        .arg(format!("inject={syscall}:signal=KILL:when={n}"))
-        .arg(&gsignin)
-        .args(args)
-        .env("GSIGNIN_HOME", home)
-        // strace counts each thread's calls apart, and the HTTP client's thread reads every
-        // system CA certificate (some 150 opens) before gsignin's own thread reaches its 30th
-        // open: with one CA to read, each count N reaches gsignin's own Nth call.
-        .env("SSL_CERT_FILE", home.join("ca.pem"))
+    let inject = format!("{syscall}:signal=KILL:when={n}");
+    let mut child = traced(env, home, vars, syscall, &inject, args)
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn().expect("strace runs");
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("strace runs");
     {
         use std::io::Write;
         let _ = child.stdin.take().unwrap().write_all(stdin);
@@ -88,11 +67,39 @@ fn killed_at_with(
     let status = child.wait().unwrap();
     // strace ends as its tracee did: by the same signal.
     use std::os::unix::process::ExitStatusExt;
-    status.signal() == Some(libc_sigkill())
+    status.signal() == Some(libc::SIGKILL)
 }
 
-fn libc_sigkill() -> i32 {
-    9
+/// `gsignin ARGS` in `home` under strace, which tampers with `syscall` as `inject` says.
+fn traced(
+    env: &Env,
+    home: &Path,
+    vars: &[(String, String)],
+    syscall: &str,
+    inject: &str,
+    args: &[&str],
+) -> std::process::Command {
+    let mut gsignin = env.process();
+    gsignin.envs(vars.iter().map(|(k, v)| (k, v)));
+    let mut cmd = std::process::Command::new("strace");
+    for (k, v) in gsignin.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    cmd.args(["-f", "-qq", "-o", "/dev/null", "-e"])
+        .arg(format!("trace={syscall}"))
+        .arg("-e")
+        .arg(format!("inject={inject}"))
+        .arg(assert_cmd::cargo::cargo_bin("gsignin"))
+        .args(args)
+        .env("GSIGNIN_HOME", home)
+        // strace counts each thread's calls apart, and the HTTP client's thread reads every
+        // system CA certificate (some 150 opens) before gsignin's own thread reaches its 30th
+        // open: with one CA to read, each count N reaches gsignin's own Nth call.
+        .env("SSL_CERT_FILE", home.join("ca.pem"));
+    cmd
 }
 
 /// Every file under `dir`, temp files of killed writers included.
@@ -125,72 +132,91 @@ fn snapshot(home: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     all
 }
 
-struct Tally {
-    steps: usize,
-    window: usize,
+/// What a kill at one step left.
+enum Step {
+    /// The command has fewer such calls: it ran to its end.
+    Clean,
+    /// The next command found the sign-in (or the code was never spent).
+    Kept,
+    /// Lost, with no byte of the new tokens written: the window no order of writes closes.
+    Window,
+}
+
+/// Kills a command at every step of each of [`STEPS`] (`at(syscall, n)` runs it killed at the
+/// `n`th such call and judges what that left), and says how many steps each has and how many
+/// of them lie in the window.
+fn at_every_step(what: &str, mut at: impl FnMut(&str, usize) -> Step) {
+    let mut report = Vec::new();
+    for syscall in STEPS {
+        let (mut steps, mut window) = (0, 0);
+        for n in 1.. {
+            match at(syscall, n) {
+                Step::Clean => {
+                    steps = n - 1;
+                    break;
+                }
+                Step::Kept => {}
+                Step::Window => window += 1,
+            }
+        }
+        assert!(steps > 0, "{syscall}: no step was tried");
+        report.push(format!("{syscall}: {steps} steps, {window} in the window"));
+    }
+    eprintln!("{what} killed at every step: {}", report.join("; "));
+}
+
+/// The files in the secrets folder that hold any byte.
+fn written(home: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    snapshot(home)
+        .into_iter()
+        .filter(|(_, bytes)| !bytes.is_empty())
+        .collect()
 }
 
 #[test]
 fn s13_an_exchange_killed_at_any_step_leaves_a_sign_in_the_next_command_finds() {
     strace_or_fail();
     let env = Env::new();
-    let mut report = Vec::new();
-    for syscall in STEPS {
-        let mut tally = Tally {
-            steps: 0,
-            window: 0,
-        };
-        for n in 1.. {
-            let home = fresh_home(&env);
-            let email = format!("k{n}-{syscall}@example.com");
-            let code = env.code_for(&email);
-            if !killed_at(
-                &env,
-                home.path(),
-                &["exchange", "-"],
-                code.as_bytes(),
-                syscall,
-                n,
-            ) {
-                tally.steps = n - 1;
-                break;
-            }
-            let spent = !env.code_is_unspent(&code);
-            let after = refreshes(&env, home.path());
-            let leftovers: Vec<PathBuf> = files(&home.path().join("data/secrets"))
-                .into_iter()
-                .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('.'))
-                .collect();
-            assert!(
-                leftovers.is_empty(),
-                "{syscall}#{n}: a killed writer's temp file stayed: {leftovers:?}"
-            );
-            if after.status.success() {
-                assert_eq!(json_out(&after)["email"], email.as_str(), "{syscall}#{n}");
-                continue;
-            }
-            if spent {
-                // Lost: only when no byte of the new tokens was written.
-                let written: Vec<(PathBuf, Vec<u8>)> = snapshot(home.path())
-                    .into_iter()
-                    .filter(|(_, bytes)| !bytes.is_empty())
-                    .collect();
-                assert!(
-                    written.is_empty(),
-                    "{syscall}#{n}: the code was spent, tokens were written ({:?}), and the next command did not find them: {}",
-                    written.iter().map(|(p, _)| p).collect::<Vec<_>>(),
-                    stderr(&after)
-                );
-                tally.window += 1;
-            }
+    at_every_step("exchange", |syscall, n| {
+        let home = fresh_home(&env);
+        let email = format!("k{n}-{syscall}@example.com");
+        let code = env.code_for(&email);
+        if !killed_at(
+            &env,
+            home.path(),
+            &["exchange", "-"],
+            code.as_bytes(),
+            syscall,
+            n,
+        ) {
+            return Step::Clean;
         }
-        report.push(format!(
-            "{syscall}: {} steps, {} in the window",
-            tally.steps, tally.window
-        ));
-        assert!(tally.steps > 0, "{syscall}: no step was tried");
-    }
-    eprintln!("exchange killed at every step: {}", report.join("; "));
+        let spent = !env.code_is_unspent(&code);
+        let after = refreshes(&env, home.path());
+        let leftovers: Vec<PathBuf> = files(&home.path().join("data/secrets"))
+            .into_iter()
+            .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with('.'))
+            .collect();
+        assert!(
+            leftovers.is_empty(),
+            "{syscall}#{n}: a killed writer's temp file stayed: {leftovers:?}"
+        );
+        if after.status.success() {
+            assert_eq!(json_out(&after)["email"], email.as_str(), "{syscall}#{n}");
+            return Step::Kept;
+        }
+        if !spent {
+            return Step::Kept;
+        }
+        let written = written(home.path());
+        assert!(
+            written.is_empty(),
+            "{syscall}#{n}: the code was spent, tokens were written ({:?}), and the next command did not find them: {}",
+            written.iter().map(|(p, _)| p).collect::<Vec<_>>(),
+            stderr(&after)
+        );
+        Step::Window
+    });
 }
 
 #[test]
@@ -198,77 +224,50 @@ fn s13_a_rotating_refresh_killed_at_any_step_keeps_a_working_refresh_token() {
     strace_or_fail();
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
-    let mut report = Vec::new();
-    for syscall in STEPS {
-        let mut tally = Tally {
-            steps: 0,
-            window: 0,
-        };
-        for n in 1.. {
-            let home = fresh_home(&env);
-            let email = format!("r{n}-{syscall}@example.com");
-            exits(
-                env.cmd()
-                    .env("GSIGNIN_HOME", home.path())
-                    .args(["exchange", &env.code_for(&email)]),
-                0,
-            );
-            let before = snapshot(home.path());
-            let stored: serde_json::Value = serde_json::from_slice(
-                &std::fs::read(home.path().join("data/secrets/default.json")).unwrap(),
-            )
-            .unwrap();
-            let old = stored["refresh_token"].as_str().unwrap().to_string();
-            if !killed_at(&env, home.path(), &["refresh"], b"", syscall, n) {
-                tally.steps = n - 1;
-                break;
-            }
-            let rotated = env.emu.refresh_token(&old).is_some_and(|t| t.rotated);
-            let after = refreshes(&env, home.path());
-            if after.status.success() {
-                assert_eq!(json_out(&after)["email"], email.as_str(), "{syscall}#{n}");
-                continue;
-            }
-            assert!(
-                rotated,
-                "{syscall}#{n}: the issuer never saw the refresh, yet the sign-in is gone: {}",
-                stderr(&after)
-            );
-            // Lost: only when no byte of the new tokens was written.
-            let now: Vec<(PathBuf, Vec<u8>)> = snapshot(home.path())
-                .into_iter()
-                .filter(|(_, bytes)| !bytes.is_empty())
-                .collect();
-            let was: Vec<(PathBuf, Vec<u8>)> =
-                before.into_iter().filter(|(_, b)| !b.is_empty()).collect();
-            assert_eq!(
-                now,
-                was,
-                "{syscall}#{n}: the rotated token was written, and the next command did not find it: {}",
-                stderr(&after)
-            );
-            tally.window += 1;
+    at_every_step("refresh", |syscall, n| {
+        let home = fresh_home(&env);
+        let email = format!("r{n}-{syscall}@example.com");
+        exits(
+            env.cmd()
+                .env("GSIGNIN_HOME", home.path())
+                .args(["exchange", &env.code_for(&email)]),
+            0,
+        );
+        let before = written(home.path());
+        let stored: serde_json::Value = serde_json::from_slice(
+            &std::fs::read(home.path().join("data/secrets/default.json")).unwrap(),
+        )
+        .unwrap();
+        let old = stored["refresh_token"].as_str().unwrap().to_string();
+        if !killed_at(&env, home.path(), &["refresh"], b"", syscall, n) {
+            return Step::Clean;
         }
-        report.push(format!(
-            "{syscall}: {} steps, {} in the window",
-            tally.steps, tally.window
-        ));
-        assert!(tally.steps > 0, "{syscall}: no step was tried");
-    }
-    eprintln!("refresh killed at every step: {}", report.join("; "));
+        let rotated = env.emu.refresh_token(&old).is_some_and(|t| t.rotated);
+        let after = refreshes(&env, home.path());
+        if after.status.success() {
+            assert_eq!(json_out(&after)["email"], email.as_str(), "{syscall}#{n}");
+            return Step::Kept;
+        }
+        assert!(
+            rotated,
+            "{syscall}#{n}: the issuer never saw the refresh, yet the sign-in is gone: {}",
+            stderr(&after)
+        );
+        assert_eq!(
+            written(home.path()),
+            before,
+            "{syscall}#{n}: the rotated token was written, and the next command did not find it: {}",
+            stderr(&after)
+        );
+        Step::Window
+    });
 }
 
 /// The rescue file an exchange writes when its store breaks while the code is in flight.
 fn rescue_an_exchange(env: &Env) -> (PathBuf, std::process::Output) {
-    let code = env.code();
-    env.delay_next("/token", 2500);
-    let child = env.spawn_until_hit(&["exchange", &code], &[], "/token");
-    let secrets_dir = env.home().join("data/secrets");
-    std::fs::remove_dir_all(&secrets_dir).unwrap();
-    std::fs::write(&secrets_dir, "in the way").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = env.exchange_while_the_store_breaks(&env.code());
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
-    std::fs::remove_file(&secrets_dir).unwrap();
+    std::fs::remove_file(env.home().join("data/secrets")).unwrap();
     (env.rescued().0, out)
 }
 
@@ -510,22 +509,16 @@ fn r2_a_rotated_refresh_token_waiting_in_a_rescue_file_is_never_sent_around() {
     let home = fresh_home(&env);
     run_in(&env, home.path(), &[], &["exchange", &env.code()], 0);
     // The rotated refresh token's save fails (EIO at its rename): it goes to a rescue file.
-    let mut cmd = std::process::Command::new("strace");
-    cmd.args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=renameat"])
-        .args(["-e", "inject=renameat:error=EIO:when=1"])
-        .arg(assert_cmd::cargo::cargo_bin("gsignin"))
-        .arg("refresh");
-    for (k, v) in env.process().get_envs() {
-        match v {
-            Some(v) => cmd.env(k, v),
-            None => cmd.env_remove(k),
-        };
-    }
-    let out = cmd
-        .env("GSIGNIN_HOME", home.path())
-        .env("SSL_CERT_FILE", home.path().join("ca.pem"))
-        .output()
-        .unwrap();
+    let out = traced(
+        &env,
+        home.path(),
+        &[],
+        "renameat",
+        "renameat:error=EIO:when=1",
+        &["refresh"],
+    )
+    .output()
+    .unwrap();
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let tokens = env.emu.hits("/token");
     // The stored token was rotated away: no command sends it (its reuse would end the grant).

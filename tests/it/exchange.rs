@@ -223,14 +223,7 @@ fn an_unwritable_home_is_exit_6_before_the_code_is_spent() {
 #[test]
 fn a_save_that_fails_after_the_exchange_writes_a_private_rescue_file() {
     let env = Env::new();
-    let code = env.code();
-    env.delay_next("/token", 2500);
-    // While the token endpoint dawdles, the probed secrets folder turns into a file.
-    let child = env.spawn_until_hit(&["exchange", &code], &[], "/token");
-    let secrets_dir = env.home().join("data/secrets");
-    std::fs::remove_dir_all(&secrets_dir).unwrap();
-    std::fs::write(&secrets_dir, "in the way").unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = env.exchange_while_the_store_breaks(&env.code());
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(err.contains("the tokens were written to"), "{err}");

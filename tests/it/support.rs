@@ -155,6 +155,18 @@ impl Env {
         path
     }
 
+    /// `exchange CODE` whose secrets folder turns into a file while the token endpoint
+    /// dawdles (the store was probed writable, then breaks): its tokens are rescued. The
+    /// folder stays a file.
+    pub fn exchange_while_the_store_breaks(&self, code: &str) -> std::process::Output {
+        self.delay_next("/token", 2500);
+        let child = self.spawn_until_hit(&["exchange", code], &[], "/token");
+        let secrets_dir = self.home().join("data/secrets");
+        std::fs::remove_dir_all(&secrets_dir).unwrap();
+        std::fs::write(&secrets_dir, "in the way").unwrap();
+        child.wait_with_output().unwrap()
+    }
+
     /// The one rescue file in the data dir: its path and its JSON.
     pub fn rescued(&self) -> (PathBuf, serde_json::Value) {
         let dir = self.home().join("data/rescue");
