@@ -66,6 +66,7 @@ pub mod testing {
     pub use crate::app::run;
     pub use crate::context::{Clock, Deadlines, Hooks, Io};
     pub use crate::envvars::ALL as ENV_VARS;
+    pub use crate::envvars::READ_BY_LIBRARIES;
     pub use crate::http::Http;
     pub use crate::io::{capture, text};
     pub use crate::store::memory::MemoryStore;

@@ -1126,7 +1126,7 @@ fn jq_outputs_stream_and_a_reader_that_goes_ends_the_run() {
 /// browser gsignin starts keeps the limit it was given.
 #[test]
 fn a_crash_while_the_tokens_are_in_memory_leaves_no_core_file() {
-    use std::os::unix::process::{CommandExt, ExitStatusExt};
+    use std::os::unix::process::ExitStatusExt;
     let env = Env::signed_in();
     let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").unwrap_or_default();
     for signal in [libc::SIGSEGV, libc::SIGABRT, libc::SIGQUIT] {
@@ -1138,19 +1138,7 @@ fn a_crash_while_the_tokens_are_in_memory_leaves_no_core_file() {
             .args(["--jq", "last(range(1e15))"])
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped());
-        // SAFETY: getrlimit and setrlimit are single system calls on a struct of the child's.
-        unsafe {
-            cmd.pre_exec(|| {
-                let mut limit = libc::rlimit {
-                    rlim_cur: 0,
-                    rlim_max: 0,
-                };
-                libc::getrlimit(libc::RLIMIT_CORE, &mut limit);
-                limit.rlim_cur = limit.rlim_max;
-                libc::setrlimit(libc::RLIMIT_CORE, &limit);
-                Ok(())
-            });
-        }
+        crate::support::with_core_files_allowed(&mut cmd);
         let child = cmd.spawn().unwrap();
         // The call was made: the tokens are in memory, and jq runs on the answer.
         while env.emu.hits(FILES) == before {

@@ -610,7 +610,6 @@ fn ctrl_c_at_a_hidden_prompt_gives_the_terminal_its_echo_back() {
 #[test]
 fn the_browser_gets_the_core_file_limit_gsignin_was_given() {
     use std::os::unix::fs::PermissionsExt;
-    use std::os::unix::process::CommandExt;
     let env = Env::new();
     let secret = env.home().join("installed_client_secret.json");
     std::fs::write(&secret, env.emu.installed_client_secret_json()).unwrap();
@@ -633,19 +632,7 @@ fn the_browser_gets_the_core_file_limit_gsignin_was_given() {
         .stdout(Stdio::null())
         .stderr(Stdio::null());
     // `ulimit -c` as high as it goes.
-    // SAFETY: getrlimit and setrlimit are single system calls on a struct of the child's.
-    unsafe {
-        cmd.pre_exec(|| {
-            let mut limit = libc::rlimit {
-                rlim_cur: 0,
-                rlim_max: 0,
-            };
-            libc::getrlimit(libc::RLIMIT_CORE, &mut limit);
-            limit.rlim_cur = limit.rlim_max;
-            libc::setrlimit(libc::RLIMIT_CORE, &limit);
-            Ok(())
-        });
-    }
+    crate::support::with_core_files_allowed(&mut cmd);
     let mut child = cmd.spawn().unwrap();
     let started = std::time::Instant::now();
     let line = loop {

@@ -250,18 +250,7 @@ fn a_variable_that_is_not_utf8_is_refused_by_name_never_taken_for_unset() {
         .iter()
         .map(|(name, _)| *name)
         .filter(|name| *name != "GSIGNIN_COMPLETE")
-        .chain([
-            "HTTPS_PROXY",
-            "https_proxy",
-            "HTTP_PROXY",
-            "http_proxy",
-            "ALL_PROXY",
-            "all_proxy",
-            "NO_PROXY",
-            "no_proxy",
-            "SSL_CERT_FILE",
-            "SSL_CERT_DIR",
-        ]);
+        .chain(gsignin::testing::READ_BY_LIBRARIES.iter().copied());
     for name in names {
         for args in [&["refresh"][..], &["--json", "token"]] {
             let out = env.cmd().env(name, bad).args(args).output().unwrap();

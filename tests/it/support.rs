@@ -1317,3 +1317,21 @@ impl Recorder {
         self.connections.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
+
+/// Runs `cmd` with `ulimit -c` as high as it goes (the hard limit).
+pub fn with_core_files_allowed(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: getrlimit and setrlimit are single system calls on a struct of the child's.
+    unsafe {
+        cmd.pre_exec(|| {
+            let mut limit = libc::rlimit {
+                rlim_cur: 0,
+                rlim_max: 0,
+            };
+            libc::getrlimit(libc::RLIMIT_CORE, &mut limit);
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_CORE, &limit);
+            Ok(())
+        });
+    }
+}
