@@ -11,12 +11,13 @@ use serde::Serialize;
 use std::path::Path;
 
 pub fn run(ctx: &Ctx, args: RestoreArgs) -> Result<Outcome> {
-    let (mut profile, mut tokens) = read(ctx, &args.file)?;
     if let Some(to) = &args.to {
         store::validate_profile(to)?;
-        profile.name.clone_from(to);
-    } else {
-        store::validate_profile(&profile.name)?;
+    }
+    let (mut profile, mut tokens) = read(ctx, &args.file)?;
+    match &args.to {
+        Some(to) => profile.name.clone_from(to),
+        None => store::validate_profile(&profile.name)?,
     }
     profile.store = ctx.settings().store;
     let store = ctx.store();
