@@ -16,7 +16,11 @@ pub fn ensure_private_dir(dir: &Path) -> std::io::Result<()> {
 /// byte. The folder is synced after the rename: without that, a power cut can lose the new
 /// name even though the file's bytes reached the disk.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
+    // A bare file name's folder is the current one (its parent is "", which names nothing).
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     ensure_private_dir(dir)?;
     // tempfile creates its files 0600 on Unix. The name carries this process's id, so a temp
     // file a killed process left behind can be told from one a live process is writing.

@@ -1,7 +1,7 @@
 //! The command line itself: help, version, usage errors, the demo, the emulator command, and
 //! whoami's basic verdicts.
 
-use crate::support::{COMMANDS, Env, bare_cmd, exits, json_error, stderr, stdout};
+use crate::support::{COMMANDS, Env, bare_cmd, bare_process, exits, json_error, stderr, stdout};
 use serde_json::Value;
 use std::io::BufRead;
 
@@ -676,4 +676,38 @@ fn the_binary_carries_its_unwinder_and_loads_no_libgcc_s() {
     let maps = std::fs::read_to_string(emulator.proc("maps")).unwrap();
     assert!(maps.contains("libc.so"), "{maps}");
     assert!(!maps.contains("libgcc_s"), "{maps}");
+}
+
+#[test]
+fn s3_a_file_named_without_a_folder_is_written_in_the_current_one() {
+    use std::io::BufRead;
+    let cwd = tempfile::tempdir().unwrap();
+    let mut child = bare_process()
+        .current_dir(cwd.path())
+        .env("GSIGNIN_HOME", cwd.path().join("home"))
+        .args([
+            "emulator",
+            "--port",
+            "0",
+            "--write-client-secret",
+            "cs.json",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    let alive = child.try_wait().unwrap().is_none();
+    let _ = child.kill();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        first.starts_with("http://127.0.0.1:"),
+        "{first:?} {}",
+        stderr(&out)
+    );
+    assert!(alive, "{}", stderr(&out));
+    assert!(cwd.path().join("cs.json").is_file());
 }

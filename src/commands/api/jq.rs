@@ -9,7 +9,7 @@ use crate::deep;
 use crate::error::{Error, Result};
 use crate::io::Colors;
 use jaq_core::load::{Arena, File, Loader};
-use jaq_core::{Compiler, Ctx, Vars, data, unwrap_valr};
+use jaq_core::{Compiler, Ctx, Vars, data};
 pub use jaq_json::Val;
 use std::sync::mpsc;
 
@@ -203,6 +203,9 @@ fn nesting(expr: &str) -> usize {
     }
     let mut open = Vec::new();
     let (mut deepest, mut escaped, mut comment) = (0, false, false);
+    // Backslashes that end the comment's line so far: jaq goes on with the comment on the
+    // next line after an odd number of them.
+    let mut backslashes = 0usize;
     for c in expr.bytes() {
         if open.last() == Some(&In::Text) {
             if std::mem::take(&mut escaped) {
@@ -215,10 +218,22 @@ fn nesting(expr: &str) -> usize {
                 open.pop();
             }
         } else if comment {
-            comment = c != b'\n';
+            match c {
+                b'\n' => {
+                    comment = backslashes % 2 == 1;
+                    backslashes = 0;
+                }
+                b'\\' => backslashes += 1,
+                // jaq reads a line's end of `\r\n` as `\n`.
+                b'\r' => {}
+                _ => backslashes = 0,
+            }
         } else {
             match c {
-                b'#' => comment = true,
+                b'#' => {
+                    comment = true;
+                    backslashes = 0;
+                }
                 b'"' => open.push(In::Text),
                 b'(' | b'[' | b'{' => open.push(In::Code),
                 b')' | b']' | b'}' => drop(open.pop()),
@@ -278,19 +293,37 @@ impl Program {
     fn each(&self, body: &[u8], output: &mut dyn FnMut(Val) -> bool) -> Result<()> {
         let input = parse(body)?;
         let ctx = Ctx::<Data>::new(&self.0.lut, Vars::new([]));
-        for value in self.0.id.run((ctx, input)).map(unwrap_valr) {
-            let value = value.map_err(|e| {
-                Error::other(
-                    format!("--jq failed on the answer: {e}"),
-                    "check the expression against the answer (run without --jq to see it)",
-                )
-            })?;
+        for value in self.0.id.run((ctx, input)) {
+            // jaq's own unwrapping ends the process on `halt` (from this thread, with any exit
+            // code, the outputs still queued lost): a halt ends the outputs here instead.
+            let value = match value.map_err(jaq_core::Exn::get_err) {
+                Ok(value) => value,
+                Err(Ok(e)) => {
+                    return Err(Error::other(
+                        format!("--jq failed on the answer: {e}"),
+                        "check the expression against the answer (run without --jq to see it)",
+                    ));
+                }
+                Err(Err(halt)) => return halted(halt.get_halt().unwrap_or(1)),
+            };
             if !output(value) {
                 break;
             }
         }
         Ok(())
     }
+}
+
+/// `halt` (exit code 0) ends the outputs; `halt_error` (any other code) is the run's error,
+/// with the contract's exit code, not the one the expression names.
+fn halted(code: i32) -> Result<()> {
+    if code == 0 {
+        return Ok(());
+    }
+    Err(Error::other(
+        format!("--jq stopped with halt_error (its exit code {code})"),
+        "the expression asked to stop: run without --jq to see the answer",
+    ))
 }
 
 /// `fromjson` as jaq's, but a string nesting deeper than [`MAX_DEPTH`] is an error, as an
@@ -327,10 +360,15 @@ fn fromjson() -> jaq_core::native::Filter<jaq_core::RunPtr<Data>> {
 /// error, not a crash).
 pub const MAX_DEPTH: usize = 512;
 
-/// Whether `body` nests arrays and objects deeper than `limit` (strings skipped).
+/// Whether `body` nests arrays and objects deeper than `limit` (strings skipped, and comments:
+/// jaq's JSON reader takes `#` to the end of the line as one, so must this count).
 fn nests_deeper_than(body: &[u8], limit: usize) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut depth, mut in_string, mut escaped, mut comment) = (0usize, false, false, false);
     for &b in body {
+        if comment {
+            comment = b != b'\n';
+            continue;
+        }
         if in_string {
             match (escaped, b) {
                 (true, _) => escaped = false,
@@ -341,6 +379,7 @@ fn nests_deeper_than(body: &[u8], limit: usize) -> bool {
             continue;
         }
         match b {
+            b'#' => comment = true,
             b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
@@ -462,6 +501,35 @@ mod tests {
 
     /// A7: the string `fromjson` parses is outside input as the answer is (it once overflowed
     /// the stack after the token was sent, and the core file held the tokens).
+    #[test]
+    fn a7_comments_jaq_reads_do_not_hide_nesting_from_the_caps() {
+        // `#` to the end of a line is a comment to jaq's JSON reader: a quote inside one must
+        // not make the count take the brackets after it for a string.
+        let deep = format!("#\"\n{}{}\n#\"", "[".repeat(600), "]".repeat(600));
+        assert!(nests_deeper_than(deep.as_bytes(), MAX_DEPTH));
+        assert!(parse(deep.as_bytes()).is_err());
+        let hidden = serde_json::json!({ "s": deep });
+        let e = run(".s | fromjson | length", &hidden.to_string()).unwrap_err();
+        assert!(e.to_string().contains("nests deeper than"), "{e}");
+        // A comment line ending in an odd number of backslashes goes on to the next line, as
+        // jaq's lexer reads it: the quote there is comment, the parentheses after it code.
+        let n = MAX_NESTING + 1;
+        let expr = format!("# \\\n\"\n{}1{}\n# \"", "(".repeat(n), ")".repeat(n));
+        assert_eq!(check_expression(&expr).unwrap_err().exit_code(), 2);
+        // An even number ends the comment where the line ends.
+        let expr = format!("# \\\\\n{}1{}", "(".repeat(n), ")".repeat(n));
+        assert_eq!(check_expression(&expr).unwrap_err().exit_code(), 2);
+        assert!(check_expression("# a comment \\\\\n.a").is_ok());
+    }
+
+    #[test]
+    fn a7_halt_ends_the_outputs_and_halt_error_is_the_runs_error_never_an_exit() {
+        assert_eq!(run("1, 2, halt, 3", "null").unwrap(), ["1", "2"]);
+        let e = run("1, (\"x\" | halt_error(139))", "null").unwrap_err();
+        assert_eq!(e.exit_code(), 1);
+        assert!(e.to_string().contains("halt_error"), "{e}");
+    }
+
     #[test]
     fn fromjson_is_bounded_as_an_answer_is() {
         let deep =
