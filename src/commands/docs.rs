@@ -17,6 +17,15 @@ pub const COMPLETE_VAR: &str = crate::envvars::COMPLETE;
 /// cannot be written (a full disk) is exit 1 with one line, as any other output is.
 pub fn answer_completion_request() -> Option<i32> {
     use std::io::Write;
+    if let Some(refused) = unknown_completion_shell() {
+        let code = crate::output::render_error(
+            &refused,
+            false,
+            &mut std::io::sink(),
+            &mut std::io::stderr(),
+        );
+        return Some(i32::from(code));
+    }
     let answered = clap_complete::CompleteEnv::with_factory(Cli::command)
         .var(COMPLETE_VAR)
         .try_complete(std::env::args_os(), std::env::current_dir().ok().as_deref());
@@ -44,6 +53,28 @@ pub fn answer_completion_request() -> Option<i32> {
     let mut stderr = std::io::stderr();
     let code = crate::output::render_error(&failed, false, &mut std::io::sink(), &mut stderr);
     Some(i32::from(code))
+}
+
+/// A completion request that names no shell gsignin answers (or is not text): a usage error
+/// naming the variable, never a failed write of the answer. Unset, empty and `0` are no
+/// request (clap's rule).
+fn unknown_completion_shell() -> Option<Error> {
+    let value = std::env::var_os(COMPLETE_VAR)?;
+    if value.is_empty() || value == "0" {
+        return None;
+    }
+    let known = value.to_str().is_some_and(|name| {
+        clap_complete::env::Shells::builtins()
+            .completer(name)
+            .is_some()
+    });
+    (!known).then(|| {
+        Error::usage(
+            format!("{COMPLETE_VAR} names no shell gsignin completes for"),
+            "unset it, or set it to bash, zsh, fish, elvish or powershell (the script \
+             `gsignin completions SHELL` prints sets it)",
+        )
+    })
 }
 
 fn completion_script(shell: clap_complete::Shell) -> String {

@@ -711,3 +711,20 @@ fn s3_a_file_named_without_a_folder_is_written_in_the_current_one() {
     assert!(alive, "{}", stderr(&out));
     assert!(cwd.path().join("cs.json").is_file());
 }
+
+#[test]
+fn p2_a_completion_request_naming_no_shell_is_a_usage_error_naming_the_variable() {
+    use std::os::unix::ffi::OsStrExt;
+    for value in [
+        std::ffi::OsStr::new("nosuch"),
+        std::ffi::OsStr::from_bytes(b"ba\xffsh"),
+    ] {
+        let out = exits(bare_cmd().env("GSIGNIN_COMPLETE", value).arg("status"), 2);
+        assert!(
+            stderr(&out).contains("GSIGNIN_COMPLETE"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(stdout(&out).is_empty());
+    }
+}
