@@ -258,22 +258,42 @@ fn plain(text: &str, escaped: impl Fn(char) -> bool) -> bool {
         || !text.chars().any(escaped)
 }
 
-/// Control characters, and the invisible ones that reorder or hide what a terminal shows
-/// (bidirectional overrides and isolates, zero-width characters): an email claim with U+202E
-/// in it could show another address than it holds.
+/// Control characters, and the invisible ones that reorder or hide what a terminal shows: an
+/// email claim with U+202E in it could show another address than it holds. Every format
+/// character (Unicode's category Cf, as of Unicode 15.1: bidirectional overrides and isolates,
+/// zero-width characters, invisible operators, prepended marks, tags), the line and paragraph
+/// separators, and the blank fillers that render as nothing (Hangul fillers, the combining
+/// grapheme joiner, Khmer's inherent vowels, Mongolian's variation selectors). Variation
+/// selectors of other scripts (U+FE00–FE0F: an emoji's presentation) only pick a glyph and
+/// stay.
 pub fn hidden_or_control(c: char) -> bool {
     c.is_control()
         || matches!(
             c,
             '\u{00ad}'
+                | '\u{034f}'
+                | '\u{0600}'..='\u{0605}'
                 | '\u{061c}'
-                | '\u{180e}'
+                | '\u{06dd}'
+                | '\u{070f}'
+                | '\u{0890}'..='\u{0891}'
+                | '\u{08e2}'
+                | '\u{115f}'..='\u{1160}'
+                | '\u{17b4}'..='\u{17b5}'
+                | '\u{180b}'..='\u{180f}'
                 | '\u{200b}'..='\u{200f}'
                 | '\u{2028}'..='\u{202e}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{2069}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{3164}'
                 | '\u{feff}'
-                | '\u{e0000}'..='\u{e007f}'
+                | '\u{ffa0}'
+                | '\u{fff0}'..='\u{fffb}'
+                | '\u{110bd}'
+                | '\u{110cd}'
+                | '\u{13430}'..='\u{1343f}'
+                | '\u{1bca0}'..='\u{1bca3}'
+                | '\u{1d173}'..='\u{1d17a}'
+                | '\u{e0000}'..='\u{e0fff}'
         )
 }
 
@@ -326,6 +346,29 @@ mod tests {
             "{shown}"
         );
         assert_eq!(escape_controls("ann@example.com"), "ann@example.com");
+        // Every format character and blank filler, the ones an attack round found shown raw
+        // among them; an emoji's presentation selector stays.
+        for c in [
+            '\u{206a}',
+            '\u{206f}',
+            '\u{fff9}',
+            '\u{fffb}',
+            '\u{0600}',
+            '\u{1d173}',
+            '\u{3164}',
+            '\u{115f}',
+            '\u{034f}',
+            '\u{e0001}',
+            '\u{13430}',
+            '\u{ffa0}',
+        ] {
+            let shown = escape_controls(&format!("a{c}b"));
+            assert!(!shown.contains(c), "{c:?} shown raw");
+        }
+        assert_eq!(
+            escape_controls("ok \u{2764}\u{fe0f}"),
+            "ok \u{2764}\u{fe0f}"
+        );
     }
 
     #[test]

@@ -129,6 +129,12 @@ fn a_hung_server_times_out_per_try_and_is_exit_5() {
                 .contains("did not answer within 400 ms"),
             "{name}: {err}"
         );
+        // The last try's request may still be on its way into the emulator when gsignin has
+        // given up on it (a loaded machine): its count arrives within moments, or never.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while env.emu.hits(path) < before + 3 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
         assert_eq!(env.emu.hits(path), before + 3, "{name}: three tries");
         still_works(&env, name);
     }

@@ -603,3 +603,27 @@ fn one_token_gets_one_verdict_whichever_path_reads_it() {
         ]
     );
 }
+
+#[test]
+fn w7_an_access_token_on_the_first_line_does_not_decide_for_the_rest_of_a_batch() {
+    let env = Env::signed_in();
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(env.secrets_file("default")).unwrap()).unwrap();
+    let id = stored["id_token"].as_str().unwrap();
+    let out = env
+        .cmd()
+        .args(["whoami", "--json", "-"])
+        .write_stdin(format!("ya29.an-access-token\n{id}\n\u{feff}{id}\n"))
+        .output()
+        .unwrap();
+    let answers: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 3, "{}", stdout(&out));
+    assert_eq!(answers[0]["valid"], false);
+    assert_eq!(answers[1]["valid"], true, "{}", answers[1]);
+    // A byte-order mark before a token is dropped wherever the token stands.
+    assert_eq!(answers[2]["valid"], true, "{}", answers[2]);
+    assert_eq!(answers[2]["line"], 3);
+}

@@ -20,6 +20,15 @@ pub const DEFAULT_LEEWAY: i64 = 60;
 /// token pasted as an argument and the same token on a line of a batch get one verdict.
 pub const MAX_TOKEN_BYTES: usize = 1 << 20;
 
+/// The token as judged: white space around it and a byte-order mark before it (a file saved
+/// by an editor that writes one) go, whichever way the token came: one token, one verdict.
+fn bare(token: &[u8]) -> &[u8] {
+    let token = token.trim_ascii();
+    token
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .map_or(token, <[u8]>::trim_ascii)
+}
+
 /// The format check's reason for a token over [`MAX_TOKEN_BYTES`].
 pub const TOO_LONG: &str = "the token is longer than 1 MiB, which no ID token is \
      (Google's are about 1 KB): not decoded";
@@ -210,7 +219,7 @@ pub struct Decoded {
 /// assert!(decode(b"a.b").is_err());
 /// ```
 pub fn decode(token: &[u8]) -> Result<Decoded, String> {
-    let token = token.trim_ascii();
+    let token = bare(token);
     if token.is_empty() {
         return Err("the token is empty".into());
     }
@@ -265,7 +274,7 @@ pub fn decode(token: &[u8]) -> Result<Decoded, String> {
 /// assert!(!decodes(b"eyJhbGciOiJub25lIn0.bm90IGpzb24."));
 /// ```
 pub fn decodes(token: &[u8]) -> bool {
-    let token = token.trim_ascii();
+    let token = bare(token);
     if token.len() > MAX_TOKEN_BYTES {
         return false;
     }
@@ -400,7 +409,7 @@ struct Parts<'t> {
 
 /// `decode`, for `verify`: the same checks and reasons.
 fn decode_for_verify(token: &[u8]) -> Result<Parts<'_>, String> {
-    let trimmed = token.trim_ascii();
+    let trimmed = bare(token);
     if trimmed.len() > MAX_TOKEN_BYTES {
         return Err(TOO_LONG.into());
     }
@@ -1385,6 +1394,17 @@ mod tests {
     /// One cap for every way in: a token of up to 1 MiB (white space around it aside) is
     /// judged, validly signed or not; a longer one is said to be too long, never another
     /// defect (a cut token once read as "a JWT has 3 parts, this has 2").
+    #[test]
+    fn w7_a_byte_order_mark_before_a_token_is_dropped_on_every_path() {
+        let token = "eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.";
+        for given in [format!("\u{feff}{token}"), format!(" \u{feff}{token}\n")] {
+            assert_eq!(decode(given.as_bytes()).unwrap().claims["sub"], "1");
+            assert!(decodes(given.as_bytes()));
+        }
+        // Only before the token: one inside it is a malformed token.
+        assert!(decode("eyJhbGciOiJub25lIn0\u{feff}.eyJzdWIiOiIxIn0.".as_bytes()).is_err());
+    }
+
     #[test]
     fn a_token_over_the_cap_is_too_long_and_one_at_the_cap_is_judged() {
         let claims_of = |size: usize| with(|c| c["padding"] = json!("x".repeat(size)));

@@ -91,7 +91,9 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     })
 }
 
-/// Whether stdin starts with a Google access token (`ya29.`), without consuming it.
+/// Whether stdin starts with a Google access token (`ya29.`) and, as far as it has arrived,
+/// holds nothing else, without consuming it. More lines after it make a batch, each line
+/// judged on its own (the first line must not decide for the rest).
 fn stdin_holds_an_access_token(ctx: &Ctx) -> bool {
     use std::io::BufRead;
     let mut stdin = ctx.io().stdin.borrow_mut();
@@ -106,6 +108,7 @@ fn stdin_holds_an_access_token(ctx: &Ctx) -> bool {
             .position(u8::is_ascii_whitespace)
             .unwrap_or(line.len());
         access::looks_like_access_token(&line[..end])
+            && line[end..].iter().all(u8::is_ascii_whitespace)
     })
 }
 
