@@ -197,6 +197,32 @@ fn the_control_api_takes_json_from_a_loopback_host_only() {
         .unwrap();
     assert_eq!(ok.status(), 200);
     assert_ne!(env.emu.kid(), before);
+    // `curl -X DELETE …/control/faults`, as the banner shows it: no body, no content type,
+    // and the faults are gone (it was 415, and a `hang` stayed on).
+    let faults = format!("{}/control/faults", env.emu.base_url());
+    env.inject(gsignin_emulator::Fault {
+        path: "/token".into(),
+        hang: true,
+        ..Default::default()
+    });
+    assert_eq!(client.delete(&faults).send().unwrap().status(), 200);
+    let posted = env.code();
+    let trade = client
+        .post(format!("{}/token", env.emu.base_url()))
+        .timeout(std::time::Duration::from_secs(5))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", posted.as_str()),
+            ("client_id", gsignin_emulator::state::WEB_CLIENT_ID),
+            ("client_secret", gsignin_emulator::state::WEB_CLIENT_SECRET),
+            ("redirect_uri", ""),
+        ])
+        .send()
+        .unwrap();
+    assert_eq!(trade.status(), 200, "the hang fault is gone");
+    // A DELETE that carries a body still needs JSON.
+    let with_body = client.delete(&faults).body("x=1").send().unwrap();
+    assert_eq!(with_body.status(), 415);
 }
 
 #[test]

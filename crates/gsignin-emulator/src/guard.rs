@@ -131,7 +131,15 @@ fn refusal(access: &Access, req: &Request) -> Option<Response> {
         .and_then(|h| h.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if req.method() != Method::GET && !json_body {
+    // A DELETE with no body asks nothing a form could carry (and no page sends one across
+    // sites without a preflight the emulator never answers): it needs no content type.
+    let bodiless_delete = req.method() == Method::DELETE
+        && req
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .is_none_or(|len| len.as_bytes() == b"0")
+        && !req.headers().contains_key(header::TRANSFER_ENCODING);
+    if req.method() != Method::GET && !json_body && !bodiless_delete {
         return Some(json_response(
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             &json!({"error": "the control API takes JSON only: send Content-Type: application/json (an empty body is `{}`)"}),
