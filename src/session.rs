@@ -334,7 +334,8 @@ impl<'a> Session<'a> {
             &client,
             &refresh_token,
             self.retry(&endpoints),
-        )?;
+        )
+        .map_err(|e| self.name_the_variable(e))?;
 
         // From here the old refresh token may be dead (rotation): nothing may lose the new one.
         let now = self.ctx.clock().now();
@@ -389,6 +390,19 @@ impl<'a> Session<'a> {
             rotated,
             lost_scopes: judged.lost_scopes,
         })
+    }
+
+    /// A refused refresh token that came from GSIGNIN_REFRESH_TOKEN: the hint names the secret
+    /// to replace (a CI job's secret store holds it), not a new exchange into a store.
+    fn name_the_variable(&self, e: Error) -> Error {
+        if self.store.is_some() || e.code() != Code::InvalidGrant {
+            return e;
+        }
+        let message = format!("{e} (the refresh token in GSIGNIN_REFRESH_TOKEN)");
+        e.with_message(message).with_hint(
+            "replace the GSIGNIN_REFRESH_TOKEN secret with a live refresh token: sign in again \
+             and run `gsignin exchange --show-refresh-token` (or `--store file`) to get one",
+        )
     }
 
     /// The refreshed ID token's verdict, or None when there is none or its keys could not be

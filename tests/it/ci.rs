@@ -1,7 +1,7 @@
 //! gsignin in CI: smoke tests that fail on a degraded grant (`--require-…`), without parsing
 //! text, with the tokens still stored.
 
-use crate::support::{Env, exits, json_error, json_out, stderr};
+use crate::support::{Env, exits, json_error, json_out, stderr, stdout};
 use gsignin_emulator::MintRequest;
 use serde_json::Value;
 
@@ -355,4 +355,30 @@ fn r11_no_command_uses_a_profiles_tokens_with_another_clients_secret_or_issuer()
     assert_eq!(sent(), before, "nothing was sent anywhere");
     std::fs::write(&default, own).unwrap();
     exits(env.cmd().args(["whoami", "--access-token"]), 0);
+}
+
+#[test]
+fn a_refused_gsignin_refresh_token_names_the_secret_to_replace() {
+    let env = Env::new();
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_REFRESH_TOKEN", "1//a-refresh-token-nobody-issued")
+            .args(["--json", "refresh"]),
+        4,
+    );
+    let err = json_error(&out);
+    assert_eq!(err["code"], "invalid_grant");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("GSIGNIN_REFRESH_TOKEN"),
+        "{err}"
+    );
+    let hint = err["hint"].as_str().unwrap();
+    assert!(
+        hint.contains("replace the GSIGNIN_REFRESH_TOKEN secret"),
+        "{hint}"
+    );
+    assert!(!stdout(&out).contains("a-refresh-token-nobody-issued"));
 }
