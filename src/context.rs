@@ -75,9 +75,9 @@ impl Settings {
             client_secret_json: secret(crate::envvars::CLIENT_SECRET_JSON)?,
             home: g.home.clone(),
             refresh_token: secret(crate::envvars::REFRESH_TOKEN)?,
-            emulator_control_token: var(crate::envvars::EMULATOR_CONTROL_TOKEN)?
-                .filter(|v| !v.is_empty())
-                .map(Secret::new),
+            // Set but empty is kept as such: `emulator` refuses it (a fork's pull request gets
+            // its secrets empty, and a random token then would 401 every control call).
+            emulator_control_token: var(crate::envvars::EMULATOR_CONTROL_TOKEN)?.map(Secret::new),
             insecure_http: var(crate::envvars::INSECURE_HTTP)?.is_some_and(|v| v == "1"),
             browser: var(crate::envvars::BROWSER)?,
         })

@@ -107,6 +107,8 @@ codes! {
     WrongClientType = "wrong_client_type" => 6,
     /// The port to listen on is taken (or not ours to take).
     PortInUse = "port_in_use" => 6,
+    /// `emulator`: GSIGNIN_EMULATOR_CONTROL_TOKEN set but empty.
+    ControlTokenEmpty = "control_token_empty" => 6,
     /// The Drive API is not enabled in the client's Cloud project.
     DriveApiDisabled = "drive_api_disabled" => 6,
     /// A Google API is not enabled in the client's Cloud project (`api`: a 4xx, exit 4).

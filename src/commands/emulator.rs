@@ -8,7 +8,7 @@ use crate::emulator::state::{
     INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
 };
 use crate::emulator::{Emulator, Iss};
-use crate::error::{Error, Result};
+use crate::error::{Code, Error, Result};
 use crate::fsutil;
 use crate::output::{Data, Outcome};
 use std::io::Write;
@@ -21,7 +21,7 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
             ctx.settings().issuer
         ));
     }
-    let chosen = chosen_token(ctx, &args);
+    let chosen = chosen_token(ctx, &args)?;
     let emulator = start(&args, chosen)?;
     if let Some(token) = emulator.control_token() {
         // Whatever this run says on stderr is scrubbed of it.
@@ -51,18 +51,30 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
 
 /// The control token the operator chose: `--control-token` (warned: argv is readable by every
 /// local user), else GSIGNIN_EMULATOR_CONTROL_TOKEN.
-fn chosen_token<'a>(ctx: &'a Ctx, args: &'a EmulatorArgs) -> Option<&'a str> {
+fn chosen_token<'a>(ctx: &'a Ctx, args: &'a EmulatorArgs) -> Result<Option<&'a str>> {
     if let Some(token) = &args.control_token {
         ctx.diagnostics().seen().add(token);
         ctx.warn(&format!(
             "--control-token puts the token in argv, which every local user can read (ps, /proc): set {} instead",
             crate::envvars::EMULATOR_CONTROL_TOKEN
         ));
-        return Some(token);
+        return Ok(Some(token));
     }
-    let token = ctx.settings().emulator_control_token.as_ref()?;
+    let Some(token) = ctx.settings().emulator_control_token.as_ref() else {
+        return Ok(None);
+    };
+    if token.expose().is_empty() {
+        return Err(Error::new(
+            Code::ControlTokenEmpty,
+            format!(
+                "{} is set but empty (a CI secret that is not there, as in a fork's pull request)",
+                crate::envvars::EMULATOR_CONTROL_TOKEN
+            ),
+            "set it to the token the control calls send, or unset it for a new random one",
+        ));
+    }
     ctx.diagnostics().seen().add(token.expose());
-    Some(token.expose())
+    Ok(Some(token.expose()))
 }
 
 /// Starts the emulator as the options say. A token it cannot use is a usage error (exit 2),

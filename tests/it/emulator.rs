@@ -607,3 +607,22 @@ fn pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
         "code_verifier or verifier is not needed."
     );
 }
+
+#[test]
+fn an_empty_control_token_variable_is_refused_not_replaced_by_a_random_one() {
+    let out = crate::support::exits(
+        crate::support::bare_cmd()
+            .env("GSIGNIN_EMULATOR_CONTROL_TOKEN", "")
+            .args(["--json", "emulator", "--port", "0"]),
+        6,
+    );
+    let err = crate::support::json_error(&out);
+    assert_eq!(err["code"], "control_token_empty");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("GSIGNIN_EMULATOR_CONTROL_TOKEN"),
+        "{err}"
+    );
+}
