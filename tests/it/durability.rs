@@ -174,6 +174,7 @@ fn written(home: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 #[test]
+#[ignore = "needs strace (apt-get install strace); bash .ci/run installs it and runs the ignored tests"]
 fn s13_an_exchange_killed_at_any_step_leaves_a_sign_in_the_next_command_finds() {
     strace_or_fail();
     let env = Env::new();
@@ -220,6 +221,7 @@ fn s13_an_exchange_killed_at_any_step_leaves_a_sign_in_the_next_command_finds() 
 }
 
 #[test]
+#[ignore = "needs strace (apt-get install strace); bash .ci/run installs it and runs the ignored tests"]
 fn s13_a_rotating_refresh_killed_at_any_step_keeps_a_working_refresh_token() {
     strace_or_fail();
     let env = Env::new();
@@ -362,6 +364,7 @@ fn s15_a_sign_in_that_replaces_another_users_keeps_the_earlier_refresh_token() {
 }
 
 #[test]
+#[ignore = "needs strace (apt-get install strace); bash .ci/run installs it and runs the ignored tests"]
 fn s13_an_orphaned_refresh_token_is_found_and_kept_by_a_sign_in_that_brings_none() {
     strace_or_fail();
     let env = Env::new();
@@ -405,6 +408,7 @@ fn s13_an_orphaned_refresh_token_is_found_and_kept_by_a_sign_in_that_brings_none
 }
 
 #[test]
+#[ignore = "needs strace and gnome-keyring (apt-get install strace gnome-keyring dbus); bash .ci/run installs them and runs the ignored tests"]
 fn s13_a_keyring_sign_in_killed_before_its_profile_file_is_listed_and_used() {
     strace_or_fail();
     let ss = SecretService::start();
@@ -460,6 +464,7 @@ fn run_in(
 }
 
 #[test]
+#[ignore = "needs strace (apt-get install strace); bash .ci/run installs it and runs the ignored tests"]
 fn s13_a_profiles_killed_save_is_never_taken_for_another_profiles() {
     strace_or_fail();
     let env = Env::new();
@@ -502,6 +507,7 @@ fn s13_a_profiles_killed_save_is_never_taken_for_another_profiles() {
 }
 
 #[test]
+#[ignore = "needs strace (apt-get install strace); bash .ci/run installs it and runs the ignored tests"]
 fn r2_a_rotated_refresh_token_waiting_in_a_rescue_file_is_never_sent_around() {
     strace_or_fail();
     let env = Env::new();
@@ -598,6 +604,7 @@ fn r13_status_check_proves_the_stored_refresh_tokens_not_the_variables() {
 }
 
 #[test]
+#[ignore = "needs gnome-keyring (apt-get install gnome-keyring dbus); bash .ci/run installs it and runs the ignored tests"]
 fn s16_a_keyring_item_another_home_saved_under_the_same_name_is_never_taken_for_this_ones() {
     let ss = SecretService::start();
     let env = Env::new();
