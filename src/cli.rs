@@ -768,8 +768,9 @@ pub struct WhoamiArgs {
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
 
-    /// Verify against a saved JWKS file instead of fetching the issuer's keys
-    #[arg(long, value_name = "FILE")]
+    /// Verify against a JWKS or Google PEM certificate map from a FILE (saved earlier: works
+    /// offline) or a URL (https, or http on loopback) instead of the issuer's own keys
+    #[arg(long, value_name = "FILE|URL")]
     pub jwks: Option<PathBuf>,
 
     /// Inspect an access token (TOKEN, `-` for stdin, or the profile's) at the issuer's

@@ -1335,3 +1335,9 @@ pub fn with_core_files_allowed(cmd: &mut std::process::Command) {
         });
     }
 }
+
+/// A loopback URL on a port nobody listens on (bound, then let go): connections are refused.
+pub fn closed_port_url() -> String {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    format!("http://{}", closed.local_addr().unwrap())
+}

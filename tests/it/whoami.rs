@@ -599,7 +599,10 @@ fn one_token_gets_one_verdict_whichever_path_reads_it() {
             "60 KiB",
             "100 KiB",
             "just under the cap",
-            "spaces around"
+            "spaces around",
+            // Pasted forms are judged as the token they wrap (W17).
+            "JSON-wrapped",
+            "Bearer-prefixed"
         ]
     );
 }
@@ -626,4 +629,178 @@ fn w7_an_access_token_on_the_first_line_does_not_decide_for_the_rest_of_a_batch(
     // A byte-order mark before a token is dropped wherever the token stands.
     assert_eq!(answers[2]["valid"], true, "{}", answers[2]);
     assert_eq!(answers[2]["line"], 3);
+}
+
+/// W18: with no audience known (no client secret, no --audience), a valid token's headline says
+/// the audience was not checked: a token for any other app would read the same.
+#[test]
+fn w18_the_headline_says_when_the_audience_was_not_checked() {
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    let bare_home = tempfile::tempdir().unwrap();
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_HOME", bare_home.path())
+            .args(["whoami", &token]),
+        0,
+    );
+    let headline = stdout(&out).lines().next().unwrap().to_string();
+    assert_eq!(
+        headline,
+        "VALID ID token for alice@example.com, audience not checked"
+    );
+    let out = exits(
+        env.cmd().env("GSIGNIN_HOME", bare_home.path()).args([
+            "whoami",
+            &token,
+            "--audience",
+            gsignin_emulator::state::WEB_CLIENT_ID,
+        ]),
+        0,
+    );
+    assert_eq!(
+        stdout(&out).lines().next().unwrap(),
+        "VALID ID token for alice@example.com"
+    );
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_HOME", bare_home.path())
+            .write_stdin(format!("{token}\n"))
+            .args(["whoami", "-"]),
+        0,
+    );
+    assert!(
+        stdout(&out)
+            .starts_with("[1] VALID ID token for alice@example.com, audience not checked\n"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+/// W19: when the issuer's keys cannot be fetched, the token is still decoded and shown,
+/// labelled UNVERIFIED (keys unreachable), never valid, exit 5, and the hint names the ways
+/// to verify offline; a batch answers every token so.
+#[test]
+fn w19_unreachable_keys_show_the_token_unverified_with_exit_5() {
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    let dead = crate::support::closed_port_url();
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_ISSUER", &dead)
+            .args(["whoami", &token]),
+        5,
+    );
+    let text = stdout(&out);
+    assert!(
+        text.starts_with(
+            "UNVERIFIED (keys unreachable) ID token for alice@example.com: the signature was not checked\n"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("skip  signature"), "{text}");
+    assert!(text.contains("email           alice@example.com"), "{text}");
+    let err = stderr(&out);
+    assert!(
+        err.contains("--jwks") && err.contains("--no-verify"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_ISSUER", &dead)
+            .args(["--json", "whoami", &token]),
+        5,
+    );
+    let doc = json_out(&out);
+    assert_eq!(doc["valid"], false);
+    assert_eq!(doc["checks"]["signature"]["status"], "skipped");
+    assert_eq!(doc["checks"]["exp"]["status"], "pass");
+    assert_eq!(doc["claims"]["email"], "alice@example.com");
+    assert!(doc["error"]["message"].is_string(), "{doc}");
+
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_ISSUER", &dead)
+            .write_stdin(format!("{token}\n\n{token}\n"))
+            .args(["--json", "whoami", "-"]),
+        5,
+    );
+    let answers: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(answers.len(), 2);
+    for (answer, line) in answers.iter().zip([1, 3]) {
+        assert_eq!(answer["valid"], false);
+        assert_eq!(answer["checks"]["signature"]["status"], "skipped");
+        assert_eq!(answer["line"], line);
+    }
+}
+
+/// `--jwks URL` fetches the keys (a JWKS or a PEM certificate map) from there.
+#[test]
+fn jwks_takes_a_url_as_well_as_a_file() {
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    let dead = crate::support::closed_port_url();
+    for path in ["/oauth2/v3/certs", "/oauth2/v1/certs"] {
+        let url = format!("{}{path}", env.emu.base_url());
+        let out = exits(
+            env.cmd()
+                .env("GSIGNIN_ISSUER", &dead)
+                .args(["--json", "whoami", &token, "--jwks", &url]),
+            0,
+        );
+        assert_eq!(json_out(&out)["valid"], true, "{path}");
+    }
+    let out = exits(
+        env.cmd()
+            .args(["whoami", &token, "--jwks", "http://192.0.2.1/certs"]),
+        6,
+    );
+    assert!(stderr(&out).contains("over http"), "{}", stderr(&out));
+}
+
+/// W17: a token pasted as people paste it (after `Bearer`, a whole `Authorization` line, in a
+/// token endpoint's JSON answer, in a redirect URL) gets the bare token's verdict, as an
+/// argument and on a batch's lines, whose answers carry their line of stdin.
+#[test]
+fn w17_a_token_pasted_in_its_usual_wrappings_gets_the_bare_tokens_verdict() {
+    let env = Env::new();
+    let token = id_token_of(&env.exchange_showing_tokens(&[]));
+    let forms = [
+        format!("Bearer {token}"),
+        format!("Authorization: Bearer {token}"),
+        format!(r#"{{"access_token":"ya29.x","expires_in":3599,"id_token":"{token}"}}"#),
+        format!("https://app.example/callback#state=x&id_token={token}"),
+    ];
+    for form in &forms {
+        let out = exits(env.cmd().args(["--json", "whoami", form]), 0);
+        assert_eq!(json_out(&out)["valid"], true, "{form}");
+    }
+    let input = format!(
+        "\n{}\n\n\n{}\n{}\n{}\n",
+        forms[0], forms[1], forms[2], forms[3]
+    );
+    let out = exits(
+        env.cmd().write_stdin(input).args(["--json", "whoami", "-"]),
+        0,
+    );
+    let lines: Vec<i64> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<Value>(l).unwrap()["line"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(lines, [2, 5, 6, 7]);
+    // An access token after `Bearer` is inspected as one.
+    let out = exits(
+        env.cmd().args(["whoami", "Bearer ya29.not-a-live-token"]),
+        3,
+    );
+    assert!(!stdout(&out).contains("ya29.not-a-live-token"));
 }

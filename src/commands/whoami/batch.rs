@@ -8,8 +8,11 @@
 //! blocks per worker are read and not yet written, so memory stays flat however many tokens
 //! arrive.
 
-use super::render::{human_verdict, render_unverified};
-use super::{rejected, verification};
+use super::render::{
+    UNREACHABLE_HINT, human_unreachable, human_verdict, render_unverified, unreachable_json,
+    unreachable_verdict,
+};
+use super::{keys_unreachable, rejected, verification};
 use crate::cli::WhoamiArgs;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
@@ -80,7 +83,12 @@ struct At {
 
 /// What the workers judge with: the keys, numbered (the issuer's new keys replace them once a
 /// run), and what the token must say; none for `--no-verify`.
-type Judge = Option<(Arc<KeySet>, Expectations, u32)>;
+/// When the issuer's keys could not be fetched, the error says why, and every token is shown
+/// unverified.
+type Judge = Option<(Arc<KeySet>, Expectations, u32, Option<Arc<Error>>)>;
+
+/// What one block is judged with: the keys, what tokens must say, and why there are no keys.
+type JudgeRef<'a> = (&'a KeySet, &'a Expectations, Option<&'a Error>);
 
 /// What this thread hears: a block read (none left: an empty one), or a block judged (none:
 /// its judging broke).
@@ -133,6 +141,7 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
             color,
             judge: &judge,
             source: None,
+            unreachable: None,
             generation: 0,
             total: 0,
             bad: 0,
@@ -159,6 +168,8 @@ struct Writer<'c, 'j> {
     judge: &'j RwLock<Judge>,
     /// Where the keys come from, once the first token has arrived.
     source: Option<(KeySource<'c>, Expectations)>,
+    /// The keys could not be fetched: why (every token is then shown unverified, exit 5).
+    unreachable: Option<Arc<Error>>,
     generation: u32,
     total: usize,
     bad: usize,
@@ -226,6 +237,12 @@ impl Writer<'_, '_> {
                 "pipe one ID token per line, e.g. `gsignin whoami - < tokens.txt`",
             ));
         }
+        if let Some(e) = &self.unreachable {
+            return Ok(Outcome {
+                data: Data::Streamed,
+                failure: Some(Error::new(e.code(), e.to_string(), e.hint())),
+            });
+        }
         Ok(Outcome {
             data: Data::Streamed,
             failure: (self.bad > 0).then(|| {
@@ -243,10 +260,19 @@ impl Writer<'_, '_> {
         if self.args.no_verify {
             return Ok(());
         }
-        let (keys, expect) = self
-            .source
-            .insert(verification(self.ctx, self.args, false, None)?);
-        publish(self.judge, keys.keys()?, expect, self.generation);
+        let (keys, expect) = verification(self.ctx, self.args, false, None)?;
+        match keys.and_then(|mut keys| keys.keys().map(drop).map(|()| keys)) {
+            Ok(keys) => {
+                let (keys, expect) = self.source.insert((keys, expect));
+                publish(self.judge, keys.keys()?, expect, self.generation, None);
+            }
+            Err(e) if keys_unreachable(&e) => {
+                let e = Arc::new(e.with_hint(UNREACHABLE_HINT));
+                self.unreachable = Some(e.clone());
+                publish(self.judge, &KeySet::default(), &expect, 0, Some(e));
+            }
+            Err(e) => return Err(e),
+        }
         Ok(())
     }
 
@@ -271,7 +297,7 @@ impl Writer<'_, '_> {
         };
         if judged.generation == self.generation && keys.refetch().unwrap_or(false) {
             self.generation += 1;
-            publish(self.judge, keys.keys()?, expect, self.generation);
+            publish(self.judge, keys.keys()?, expect, self.generation, None);
         }
         if judged.generation == self.generation {
             return Ok(());
@@ -288,7 +314,7 @@ impl Writer<'_, '_> {
                         index: judged.first + i,
                         line: *line,
                     };
-                    let judge = Some((fresh, &*expect));
+                    let judge = Some((fresh, &*expect, None));
                     let (valid, _) = judge_one(
                         token,
                         judge,
@@ -312,8 +338,19 @@ impl Writer<'_, '_> {
 }
 
 /// Hands the workers the keys they judge the next blocks with.
-fn publish(judge: &RwLock<Judge>, keys: &KeySet, expect: &Expectations, generation: u32) {
-    let shared = Some((Arc::new(keys.clone()), expect.clone(), generation));
+fn publish(
+    judge: &RwLock<Judge>,
+    keys: &KeySet,
+    expect: &Expectations,
+    generation: u32,
+    unreachable: Option<Arc<Error>>,
+) {
+    let shared = Some((
+        Arc::new(keys.clone()),
+        expect.clone(),
+        generation,
+        unreachable,
+    ));
     *judge
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner) = shared;
@@ -359,7 +396,9 @@ fn worker(
         let judge = judge.read().map(|j| j.clone()).ok();
         let judged = judge.and_then(|judge| {
             let generation = judge.as_ref().map_or(0, |j| j.2);
-            let judge = judge.as_ref().map(|(k, e, _)| (&**k, e));
+            let judge = judge
+                .as_ref()
+                .map(|(k, e, _, why)| (&**k, e, why.as_deref()));
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 judge_block(&block, judge, generation, now, json, color)
             }))
@@ -373,7 +412,7 @@ fn worker(
 
 fn judge_block(
     block: &Block,
-    judge: Option<(&KeySet, &Expectations)>,
+    judge: Option<JudgeRef<'_>>,
     generation: u32,
     now: i64,
     json: bool,
@@ -389,7 +428,9 @@ fn judge_block(
         bad: 0,
         unknown_kid: Vec::new(),
     };
-    for (i, (token, line)) in block.tokens().zip(&block.lines).enumerate() {
+    for (i, (line_bytes, line)) in block.tokens().zip(&block.lines).enumerate() {
+        // A line as pasted (`Bearer …`, a JSON answer, a redirect URL) is judged as its token.
+        let token = &*super::pasted::token(line_bytes);
         let mark = judged.text.len();
         let at = At {
             index: block.first + i,
@@ -460,13 +501,13 @@ fn with_line(out: &mut Vec<u8>, line: usize) {
 /// we do not have.
 fn judge_one(
     token: &[u8],
-    judge: Option<(&KeySet, &Expectations)>,
+    judge: Option<JudgeRef<'_>>,
     now: i64,
     (json, color): (bool, bool),
     at: At,
     out: &mut Vec<u8>,
 ) -> (bool, bool) {
-    let Some((keys, expect)) = judge else {
+    let Some((keys, expect, unreachable)) = judge else {
         let (text, valid) = render_unverified(token, now, json);
         if json {
             out.extend_from_slice(text.render(color).trim_ascii_end().as_bytes());
@@ -479,6 +520,19 @@ fn judge_one(
         }
         return (valid, false);
     };
+    if let Some(why) = unreachable {
+        let v = unreachable_verdict(token, expect, &why.to_string(), now);
+        if json {
+            let _ = serde_json::to_writer(&mut *out, &unreachable_json(&v, why));
+            with_line(out, at.line);
+        } else {
+            let mut line = Styled::plain(format!("[{}] ", at.index + 1));
+            line.append(human_unreachable(&v, now));
+            line.push(Tone::Plain, "\n");
+            out.extend_from_slice(line.render(color).as_bytes());
+        }
+        return (false, false);
+    }
     let v = id_token::verify(token, keys, expect, now);
     if json {
         let _ = serde_json::to_writer(&mut *out, &v);

@@ -14,6 +14,7 @@ use crate::session::{Session, TokenKind};
 
 mod access;
 mod batch;
+mod pasted;
 mod render;
 
 use render::unverified;
@@ -30,17 +31,22 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
         None => ctx.clock().now(),
     };
     let stdin = args.token.as_deref() == Some(std::ffi::OsStr::new("-"));
+    // The token as pasted (`Bearer …`, a token endpoint's JSON, a redirect URL): bare from here.
+    let given: Option<Vec<u8>> = match &args.token {
+        Some(t) if !stdin => Some(pasted::token(t.as_encoded_bytes()).into_owned()),
+        _ => None,
+    };
     if args.access_token {
-        let given = match &args.token {
+        let given = match &given {
+            None if stdin => Some(access_token_from_stdin(ctx)?),
             None => None,
-            Some(_) if stdin => Some(access_token_from_stdin(ctx)?),
-            Some(t) if t.to_string_lossy().trim().is_empty() => {
+            Some(t) if t.trim_ascii().is_empty() => {
                 return Err(Error::usage(
                     "the access token given is empty",
                     "give the token, `-` for stdin, or nothing for the profile's",
                 ));
             }
-            Some(t) => Some(Secret::new(t.to_string_lossy().trim())),
+            Some(t) => Some(Secret::new(String::from_utf8_lossy(t).trim())),
         };
         return access::run(ctx, given);
     }
@@ -52,13 +58,13 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
         return batch::batch(ctx, &args, now);
     }
     // A Google access token pasted where an ID token belongs: inspected as what it is.
-    if let Some(t) = &args.token
-        && access::looks_like_access_token(t.as_encoded_bytes())
+    if let Some(t) = &given
+        && access::looks_like_access_token(t)
     {
-        return access::run(ctx, Some(Secret::new(t.to_string_lossy().trim())));
+        return access::run(ctx, Some(Secret::new(String::from_utf8_lossy(t).trim())));
     }
-    let (token, bound): (Vec<u8>, Option<Bound>) = match args.token.clone() {
-        Some(token) => (token.into_encoded_bytes(), None),
+    let (token, bound): (Vec<u8>, Option<Bound>) = match given {
+        Some(token) => (token, None),
         None => {
             let (token, bound) = profile_id_token(ctx)?;
             (token.into_bytes(), Some(bound))
@@ -69,11 +75,17 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     }
     // A token that is not even a JWT is judged without asking the issuer for anything.
     let offline = !id_token::decodes(&token);
-    let (mut keys, expect) = verification(ctx, &args, offline, bound)?;
-    let verdict = keys.verify(&token, &expect, now)?;
+    let (keys, expect) = verification(ctx, &args, offline, bound)?;
+    let json = ctx.settings().json;
+    let verdict = match keys.and_then(|mut keys| keys.verify(&token, &expect, now)) {
+        Ok(verdict) => verdict,
+        Err(e) if keys_unreachable(&e) => {
+            return Ok(render::keys_unreachable(&token, &expect, e, now, json));
+        }
+        Err(e) => return Err(e),
+    };
     let failure = (!verdict.valid()).then(|| rejected(1, 1));
     // Only the form this run prints: the other costs a tenth of the run.
-    let json = ctx.settings().json;
     Ok(Outcome {
         data: Data::Records {
             human: if json {
@@ -171,13 +183,20 @@ struct Bound {
     client_id: Option<String>,
 }
 
-/// Where the keys come from and what the tokens must say.
+/// Whether `e` means the keys could not be fetched (network or server trouble, exit 5): the
+/// token is then still shown, unverified.
+fn keys_unreachable(e: &Error) -> bool {
+    e.exit_code() == 5
+}
+
+/// Where the keys come from (an error when the issuer's discovery cannot be fetched: the
+/// token can still be shown unverified) and what the tokens must say.
 fn verification<'a>(
     ctx: &'a Ctx,
     args: &WhoamiArgs,
     offline: bool,
     bound: Option<Bound>,
-) -> Result<(KeySource<'a>, Expectations)> {
+) -> Result<(Result<KeySource<'a>>, Expectations)> {
     let (issuer, bound_audience) = match bound {
         Some(b) => (b.issuer, Some(b.client_id)),
         None => (ctx.settings().issuer.clone(), None),
@@ -187,32 +206,46 @@ fn verification<'a>(
         (None, Some(client_id)) => client_id,
         (None, None) => default_audience(ctx)?,
     };
-    let (keys, issuers) = match &args.jwks {
-        Some(path) => (
-            KeySource::fixed(read_jwks_file(ctx, path)?),
-            offline_issuers(&issuer),
-        ),
-        None if offline => (
-            KeySource::fixed(Default::default()),
-            offline_issuers(&issuer),
-        ),
-        None => {
-            let now = ctx.clock().now();
-            let endpoints = ctx.endpoints(&issuer)?;
-            (
-                KeySource::issuer(ctx.http(), &endpoints.jwks, ctx.cache(), now),
-                endpoints.issuers,
-            )
-        }
-    };
-    let expect = Expectations {
-        issuers,
+    let mut expect = Expectations {
+        issuers: offline_issuers(&issuer),
         audience,
         leeway: DEFAULT_LEEWAY,
         hd: args.hd.clone(),
         nonce: None,
     };
+    let now = ctx.clock().now();
+    let keys = match &args.jwks {
+        Some(source) => match jwks_url(source)? {
+            Some(url) => Ok(KeySource::issuer(ctx.http(), &url, ctx.cache(), now)),
+            None => Ok(KeySource::fixed(read_jwks_file(ctx, source)?)),
+        },
+        None if offline => Ok(KeySource::fixed(Default::default())),
+        None => ctx.endpoints(&issuer).map(|endpoints| {
+            expect.issuers = endpoints.issuers;
+            KeySource::issuer(ctx.http(), &endpoints.jwks, ctx.cache(), now)
+        }),
+    };
     Ok((keys, expect))
+}
+
+/// `--jwks URL`: a JWKS or PEM certificate map fetched (over https, or http on loopback, as
+/// every key source) instead of read from a file.
+fn jwks_url(source: &std::path::Path) -> Result<Option<String>> {
+    let Some(text) = source.to_str() else {
+        return Ok(None);
+    };
+    let lower = text.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return Ok(None);
+    }
+    url::Url::parse(text)
+        .map(|u| Some(u.to_string()))
+        .map_err(|e| {
+            Error::usage(
+                format!("--jwks `{text}` is not a URL: {e}"),
+                "give a file, or a URL such as https://www.googleapis.com/oauth2/v3/certs",
+            )
+        })
 }
 
 fn read_jwks_file(ctx: &Ctx, path: &std::path::Path) -> Result<KeySet> {

@@ -1,7 +1,7 @@
 //! A verdict as people read it (checks, then claims with their dates) and as scripts read it.
 
 use crate::error::{Code, Error};
-use crate::google::id_token::{self, Status, Verdict};
+use crate::google::id_token::{self, Check, Expectations, KeySet, Status, Verdict};
 use crate::output::{Data, Outcome};
 use crate::redact::{controls_escaped, escape_controls};
 use crate::style::{Styled, Tone};
@@ -67,9 +67,22 @@ pub fn verdict_json(v: &Verdict) -> Value {
 pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
     let who = v.who();
     let mut out = if v.valid() {
-        Styled::new()
-            .with(Tone::Valid, "VALID")
-            .with(Tone::Plain, format!(" ID token for {who}\n"))
+        // A token for any other app reads the same when no audience was known.
+        let unchecked = v
+            .checks
+            .iter()
+            .any(|(name, c)| *name == "aud" && c.status == Status::Skipped);
+        Styled::new().with(Tone::Valid, "VALID").with(
+            Tone::Plain,
+            format!(
+                " ID token for {who}{}\n",
+                if unchecked {
+                    ", audience not checked"
+                } else {
+                    ""
+                }
+            ),
+        )
     } else {
         let failed = v.failures().count();
         Styled::new().with(Tone::Invalid, "INVALID").with(
@@ -85,7 +98,13 @@ pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
             ),
         )
     };
-    out.push(Tone::Plain, "checks:\n");
+    out.append(checks_and_claims(v, now));
+    out
+}
+
+/// The checks, one per line with its reason, then the header and claims.
+fn checks_and_claims(v: &Verdict, now: i64) -> Styled {
+    let mut out = Styled::plain("checks:\n");
     for (name, c) in &v.checks {
         let (tone, mark) = match c.status {
             Status::Pass => (Tone::Pass, "pass"),
@@ -106,6 +125,86 @@ pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
     if let (Some(h), Some(c)) = (&v.header, &v.claims) {
         out.push(Tone::Plain, claims_block(h, c, now));
     }
+    out
+}
+
+/// The hint of the error that says the issuer's keys could not be fetched.
+pub(super) const UNREACHABLE_HINT: &str =
+    "verify against keys saved earlier with --jwks FILE|URL, or decode only with --no-verify";
+
+/// The issuer's keys could not be fetched (`error`, a network failure): the token is still
+/// decoded and every check that needs no key is made, but it is labelled UNVERIFIED and is
+/// never valid; the error (exit 5) names the ways to verify offline.
+pub(super) fn keys_unreachable(
+    token: &[u8],
+    expect: &Expectations,
+    error: Error,
+    now: i64,
+    json: bool,
+) -> Outcome {
+    let error = error.with_hint(UNREACHABLE_HINT);
+    let v = unreachable_verdict(token, expect, &error.to_string(), now);
+    Outcome {
+        data: Data::Records {
+            human: if json {
+                Styled::new()
+            } else {
+                human_unreachable(&v, now)
+            },
+            records: if json {
+                vec![unreachable_json(&v, &error)]
+            } else {
+                Vec::new()
+            },
+        },
+        failure: Some(error),
+    }
+}
+
+/// Every check that needs no key; the signature's is skipped, saying why (`reason`).
+pub(super) fn unreachable_verdict(
+    token: &[u8],
+    expect: &Expectations,
+    reason: &str,
+    now: i64,
+) -> Verdict {
+    let mut v = id_token::verify(token, &KeySet::default(), expect, now);
+    let alg_refused = v
+        .checks
+        .iter()
+        .any(|(name, c)| *name == "alg" && c.status == Status::Fail);
+    for (name, check) in &mut v.checks {
+        if *name == "signature" && !alg_refused {
+            *check = Check {
+                status: Status::Skipped,
+                detail: format!("not checked: the issuer's keys are unreachable ({reason})").into(),
+            };
+        }
+    }
+    v
+}
+
+/// The contract's JSON for such a token: never valid, the error said.
+pub(super) fn unreachable_json(v: &Verdict, error: &Error) -> Value {
+    let mut record = verdict_json(v);
+    record["valid"] = false.into();
+    record["error"] = json!({
+        "code": error.code().as_str(),
+        "message": error.to_string(),
+        "hint": error.hint(),
+    });
+    record
+}
+
+pub(super) fn human_unreachable(v: &Verdict, now: i64) -> Styled {
+    let mut out = Styled::new()
+        .with(Tone::Caution, "UNVERIFIED")
+        .with(Tone::Plain, " (keys unreachable)");
+    if v.claims.is_some() {
+        out.push(Tone::Plain, format!(" ID token for {}", v.who()));
+    }
+    out.push(Tone::Plain, ": the signature was not checked\n");
+    out.append(checks_and_claims(v, now));
     out
 }
 

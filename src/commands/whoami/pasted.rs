@@ -1,0 +1,124 @@
+//! A token as people paste it: bare, after `Bearer ` or a whole `Authorization: Bearer` line
+//! (copied from a request log), as the `id_token` member of a JSON object (a token endpoint's
+//! answer), or as the `id_token=` parameter of a URL, query string or fragment (an implicit
+//! flow's redirect). Every way into `whoami` (an argument, one line of a batch) goes through
+//! [`token`], so a token gets one verdict however it was pasted.
+
+use std::borrow::Cow;
+
+/// The token inside `pasted`; what is not one of the known wrappings is returned as it is,
+/// for the verifier to judge (and name what is wrong with it).
+pub fn token(pasted: &[u8]) -> Cow<'_, [u8]> {
+    let text = bare(pasted);
+    if text.first() == Some(&b'{') {
+        return match id_token_member(text) {
+            Some(token) => Cow::Owned(token.into_bytes()),
+            None => Cow::Borrowed(pasted),
+        };
+    }
+    let text = strip_word(text, b"authorization:").unwrap_or(text);
+    if let Some(after) = strip_word(text, b"bearer") {
+        return Cow::Borrowed(after);
+    }
+    match id_token_parameter(text) {
+        Some(token) => token,
+        None => Cow::Borrowed(pasted),
+    }
+}
+
+/// White space and a byte-order mark around the text go (as the verifier drops them too).
+fn bare(text: &[u8]) -> &[u8] {
+    let text = text.trim_ascii();
+    text.strip_prefix(b"\xEF\xBB\xBF")
+        .map_or(text, <[u8]>::trim_ascii)
+}
+
+/// `text` after `word` (ASCII, any case) and the white space that must follow it.
+fn strip_word<'t>(text: &'t [u8], word: &[u8]) -> Option<&'t [u8]> {
+    let head = text.get(..word.len())?;
+    let rest = &text[word.len()..];
+    let spaced = rest.first().is_some_and(u8::is_ascii_whitespace) || word.ends_with(b":");
+    (head.eq_ignore_ascii_case(word) && spaced).then(|| rest.trim_ascii_start())
+}
+
+/// The string `id_token` member of a JSON object, when `text` is one.
+fn id_token_member(text: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Answer {
+        id_token: String,
+    }
+    serde_json::from_slice::<Answer>(text)
+        .ok()
+        .map(|a| a.id_token)
+}
+
+/// The `id_token` parameter of a URL, a query string (`?` optional) or a fragment,
+/// percent-decoded. A JWT holds no character that needs encoding, so an encoded one is
+/// decoded only as far as it stays text.
+fn id_token_parameter(text: &[u8]) -> Option<Cow<'_, [u8]>> {
+    const NAME: &[u8] = b"id_token=";
+    let start = (0..text.len()).find(|&i| {
+        text[i..].starts_with(NAME) && (i == 0 || matches!(text[i - 1], b'?' | b'&' | b'#' | b';'))
+    })? + NAME.len();
+    let value = &text[start..];
+    let end = value
+        .iter()
+        .position(|b| matches!(b, b'&' | b'#' | b';') || b.is_ascii_whitespace())
+        .unwrap_or(value.len());
+    let value = &value[..end];
+    if !value.contains(&b'%') {
+        return Some(Cow::Borrowed(value));
+    }
+    let decoded: Vec<u8> = percent_encoding::percent_decode(value).collect();
+    Some(Cow::Owned(decoded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token;
+
+    const JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
+
+    fn of(pasted: &str) -> String {
+        String::from_utf8(token(pasted.as_bytes()).into_owned()).unwrap()
+    }
+
+    /// W17: every way people paste a token reaches the verifier as the bare token.
+    #[test]
+    fn w17_each_pasted_form_yields_the_bare_token() {
+        let forms = [
+            JWT.to_string(),
+            format!("  {JWT}\n"),
+            format!("Bearer {JWT}"),
+            format!("bearer   {JWT}"),
+            format!("Authorization: Bearer {JWT}"),
+            format!("authorization:Bearer {JWT}\r\n"),
+            format!(
+                r#"{{"access_token":"ya29.x","expires_in":3599,"id_token":"{JWT}","token_type":"Bearer"}}"#
+            ),
+            format!("https://app.example/cb#state=s&id_token={JWT}&token_type=Bearer"),
+            format!("https://app.example/cb?id_token={JWT}"),
+            format!("id_token={JWT}&state=x"),
+            format!("?id_token={}", JWT.replace('.', "%2E")),
+        ];
+        for form in forms {
+            // White space around a bare token is the verifier's to drop.
+            assert_eq!(of(&form).trim(), JWT, "{form}");
+        }
+    }
+
+    /// W17: what is not a known wrapping is left for the verifier to judge and name.
+    #[test]
+    fn w17_anything_else_is_judged_as_given() {
+        for other in [
+            "Bearerx.y.z",
+            r#"{"access_token":"ya29.x"}"#,
+            "{not json",
+            "https://app.example/cb?not_id_token=a.b.c",
+            "xid_token=a.b.c",
+            "",
+        ] {
+            assert_eq!(of(other), other, "{other}");
+        }
+    }
+}
