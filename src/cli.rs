@@ -128,7 +128,9 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
     pub color: ColorArg,
 
-    /// Seconds to wait for each HTTP request (1 to 3600)
+    /// Seconds to wait for each try of an HTTP request (1 to 3600); a try that fails on the
+    /// network is made again when that is safe (3 tries at most), so a hung server costs up to
+    /// about three times SECS plus the waits between tries
     #[arg(
         long,
         global = true,
@@ -174,6 +176,16 @@ pub enum StoreArg {
     Keyring,
     /// Files of mode 0600 in the data dir
     File,
+}
+
+impl StoreArg {
+    /// The value as written on the command line.
+    pub fn word(self) -> &'static str {
+        match self {
+            StoreArg::Keyring => "keyring",
+            StoreArg::File => "file",
+        }
+    }
 }
 
 impl From<StoreArg> for crate::store::StoreKind {

@@ -19,6 +19,9 @@ use std::time::Duration;
 pub struct Settings {
     pub profile: String,
     pub store: StoreKind,
+    /// What chose the store, as the user wrote it (`--store file` or `GSIGNIN_STORE=file`):
+    /// warnings about it name what the user can change.
+    pub store_chosen_by: String,
     pub issuer: String,
     /// Whether --issuer / GSIGNIN_ISSUER named it: a stored profile's issuer must then agree.
     pub issuer_given: bool,
@@ -59,6 +62,14 @@ impl Settings {
         Ok(Settings {
             profile: g.profile.clone(),
             store: g.store.into(),
+            store_chosen_by: {
+                let word = g.store.word();
+                // A flag wins over the variable; the variable chose only when it says the same.
+                match var(crate::envvars::STORE)? {
+                    Some(v) if v == word => format!("{}={word}", crate::envvars::STORE),
+                    _ => format!("--store {word}"),
+                }
+            },
             issuer: g
                 .issuer
                 .as_deref()

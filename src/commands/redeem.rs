@@ -194,12 +194,6 @@ pub struct Ready<'a> {
 pub fn prepare<'a>(ctx: &'a Ctx, profile_name: &str) -> Result<Ready<'a>> {
     let client = ctx.client_secret()?;
     let store = ctx.store();
-    if ctx.settings().store == StoreKind::File {
-        ctx.warn(&format!(
-            "--store file keeps tokens in {}, not in the OS keyring",
-            store.secrets.describe(profile_name)
-        ));
-    }
     store.probe(profile_name)?;
     // The profile as it is (a damaged or planted profile file fails here, not after the code
     // is spent); one holding a refresh token may have to be set aside by this sign-in, so a
@@ -413,6 +407,14 @@ fn land(ctx: &Ctx, store: &Store, signin: &mut SignIn, now: i64, mine_only: bool
             }
         }
         return Err(e);
+    }
+    // Said once tokens are in the file, not on a run that stores nothing.
+    if profile.store == StoreKind::File && ctx.settings().store == StoreKind::File {
+        ctx.warn(&format!(
+            "{} keeps tokens in {}, not in the OS keyring",
+            ctx.settings().store_chosen_by,
+            store.secrets.describe(&profile.name)
+        ));
     }
     if let Some(old) = previous.as_ref().filter(|old| old.store != profile.store) {
         // The earlier sign-in lived in the other store: what it held is kept (set aside, or

@@ -17,7 +17,7 @@ fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
     assert!(text.contains("drive.appdata"), "{text}");
     assert!(text.contains("refresh token: stored in the file"), "{text}");
     assert!(
-        stderr(&out).contains("--store file keeps tokens"),
+        stderr(&out).contains("GSIGNIN_STORE=file keeps tokens"),
         "file store is warned about"
     );
     assert_no_secret(&out, &env.issued_secrets());
@@ -635,4 +635,50 @@ fn keys_that_cannot_be_fetched_after_the_code_is_spent_are_a_network_failure_wit
     );
     assert!(message.contains(&path.display().to_string()), "{message}");
     assert!(rescued["tokens"]["refresh_token"].is_string(), "{rescued}");
+}
+
+/// The file store's warning comes once tokens are in the file, naming what chose the store
+/// (the variable or the flag), and never on a run that stores nothing.
+#[test]
+fn the_file_store_warning_names_what_chose_it_and_only_when_tokens_are_stored() {
+    let env = Env::new();
+    let warning = "keeps tokens in the file";
+    let out = exits(env.cmd().args(["exchange", &env.code()]), 0);
+    let err = stderr(&out);
+    let said: Vec<&str> = err.lines().filter(|l| l.contains(warning)).collect();
+    assert_eq!(said.len(), 1, "{}", stderr(&out));
+    assert!(
+        said[0].starts_with("warning: GSIGNIN_STORE=file keeps"),
+        "{}",
+        said[0]
+    );
+
+    let out = exits(
+        env.cmd().env_remove("GSIGNIN_STORE").args([
+            "--store",
+            "file",
+            "exchange",
+            &env.code_for("bob@example.com"),
+        ]),
+        0,
+    );
+    assert!(
+        stderr(&out).contains("warning: --store file keeps tokens in the file"),
+        "{}",
+        stderr(&out)
+    );
+
+    for nothing_stored in [
+        vec!["exchange", "4/0Anot-a-code"],
+        vec!["refresh"],
+        vec!["status"],
+        vec!["token"],
+    ] {
+        let out = env.cmd().args(&nothing_stored).output().unwrap();
+        assert!(
+            !stderr(&out).contains(warning),
+            "{nothing_stored:?}: {}",
+            stderr(&out)
+        );
+    }
 }
