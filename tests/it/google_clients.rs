@@ -10,6 +10,7 @@ use gsignin_emulator::state::{MintRequest, WEB_CLIENT_ID};
 use std::path::Path;
 
 #[test]
+#[ignore = "needs Google's Python libraries (python3 -m venv tests/google/.venv; tests/google/.venv/bin/pip install -r tests/google/requirements.txt); bash .ci/run installs them and runs the ignored tests"]
 fn googles_python_libraries_accept_the_emulator() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/google");
     let python = root.join(".venv/bin/python");
@@ -63,6 +64,7 @@ fn googles_python_libraries_accept_the_emulator() {
 /// tests/google/node/package-lock.json and installed by `.ci/run`. The script patches Node's
 /// sockets and name lookups to refuse every non-loopback host, and proves that first.
 #[test]
+#[ignore = "needs node and Google's Node libraries (apt-get install nodejs npm; npm ci --prefix tests/google/node); bash .ci/run installs them and runs the ignored tests"]
 fn googles_node_libraries_accept_the_emulator() {
     use gsignin_emulator::state::{
         INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_SECRET,

@@ -462,6 +462,7 @@ fn no_browser_accepts_the_redirect_url_pasted_on_stdin() {
 }
 
 #[test]
+#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix tests/browser); bash .ci/run installs them and runs the ignored tests"]
 fn login_in_chromium_clicks_allow_through_browser() {
     let env = Env::new();
     let out = env.home().join("browser.json");
@@ -486,6 +487,7 @@ fn login_in_chromium_clicks_allow_through_browser() {
 }
 
 #[test]
+#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix tests/browser); bash .ci/run installs them and runs the ignored tests"]
 fn login_in_chromium_cancel_and_a_tampered_state_each_end_with_their_own_error() {
     let env = Env::new();
     for (args, expected) in [
@@ -523,6 +525,7 @@ fn wait_for(path: &std::path::Path) -> Vec<u8> {
 /// The paste path as a person meets it: a terminal (tmux), the URL pasted at a prompt that
 /// does not echo it.
 #[test]
+#[ignore = "needs tmux (apt-get install tmux); bash .ci/run installs it and runs the ignored tests"]
 fn no_browser_on_a_terminal_takes_the_pasted_url_without_echo() {
     let env = Env::new();
     let t = Tmux::login(&env);
@@ -547,6 +550,7 @@ fn no_browser_on_a_terminal_takes_the_pasted_url_without_echo() {
 
 /// The redirect wins while the no-echo prompt waits: the terminal must echo again afterwards.
 #[test]
+#[ignore = "needs tmux (apt-get install tmux); bash .ci/run installs it and runs the ignored tests"]
 fn the_terminal_echoes_again_when_the_browser_wins_over_the_prompt() {
     let env = Env::new();
     let t = Tmux::login(&env);
@@ -567,6 +571,7 @@ fn the_terminal_echoes_again_when_the_browser_wins_over_the_prompt() {
 /// closed terminal, a kill, SIGQUIT: the process ends as the signal ends it, and the terminal
 /// echoes again.
 #[test]
+#[ignore = "needs tmux (apt-get install tmux); bash .ci/run installs it and runs the ignored tests"]
 fn ctrl_c_at_a_hidden_prompt_gives_the_terminal_its_echo_back() {
     for (what, how, rc) in [
         ("exchange", "C-c", "130"),

@@ -8,6 +8,7 @@ mod authorize;
 mod browser;
 mod ci;
 mod cli;
+mod doc_blocks;
 mod drive;
 mod durability;
 mod emulator;

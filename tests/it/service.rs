@@ -7,7 +7,8 @@
 //! `api`) and Google's Python libraries (tests/service/app.py), and the control API's guard.
 //!
 //! It needs root (CI runs as root) and util-linux's unshare, nsenter and mount, iproute2's ip,
-//! and Google's Python libraries in tests/google/.venv; without one it fails, naming it.
+//! and Google's Python libraries in tests/google/.venv: it is ignored by a plain `cargo test`,
+//! and `bash .ci/run` runs it; run without one of them, it fails, naming it.
 
 use crate::support::{bare_process, exits, json_out, missing_tool, stderr, stdout};
 use gsignin_emulator::state::WEB_CLIENT_ID;
@@ -225,6 +226,7 @@ fn start_service(ns: &Namespace, secret: &Path, errors: &Path) -> (Running, Vec<
 }
 
 #[test]
+#[ignore = "needs root, for network and mount namespaces (unshare, nsenter, ip: apt-get install util-linux iproute2), and Google's Python libraries in tests/google/.venv; bash .ci/run installs them and runs the ignored tests"]
 fn the_images_entrypoint_serves_an_app_by_its_service_name_only() {
     let python = require_tools();
     let ns = Namespace::create();
@@ -508,7 +510,7 @@ fn the_docs_publish_the_emulators_port_on_loopback_only() {
         }
     }
     assert!(
-        seen >= 5,
+        seen >= 4,
         "the docs' published ports were not found ({seen})"
     );
     assert_eq!(

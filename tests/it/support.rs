@@ -203,9 +203,11 @@ impl Env {
     }
 }
 
-/// A test whose tool is not installed fails, everywhere: a test never passes without having
-/// run. The message names what is missing and how to install it (`bash .ci/run` installs
-/// everything the tests need).
+/// A test that needs a tool beyond Rust (a browser, node, Python's venv, a keyring, tmux,
+/// curl, strace, root for namespaces) is `#[ignore = "needs …"]`, so that a plain `cargo test`
+/// passes without them; `bash .ci/run` installs them all and runs the ignored tests. Run, such a
+/// test whose tool is missing fails: a test never passes without having run. The message names
+/// what is missing and how to install it.
 pub fn missing_tool(msg: &str) -> ! {
     panic!("tool missing: {msg}; `bash .ci/run` installs every tool the tests need")
 }
