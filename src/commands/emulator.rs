@@ -86,6 +86,9 @@ fn start(args: &EmulatorArgs, token: Option<&str>) -> Result<Emulator> {
         .rotate_refresh_tokens(args.rotate_refresh_tokens)
         .testing_mode(args.testing_mode)
         .auto_approve(args.auto_approve)
+        // A long-lived emulator others may point a backend at: keys of its own, never the
+        // crate's published test keys.
+        .fresh_keys(true)
         // A service signs an ID token per answer: one thread per core.
         .workers(std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
     if let Some(url) = &args.public_url {

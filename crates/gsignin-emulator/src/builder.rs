@@ -37,6 +37,7 @@ pub struct Builder {
     testing_mode: bool,
     auto_approve: bool,
     workers: Option<usize>,
+    fresh_keys: bool,
 }
 
 /// A request head (or the next one on a kept-alive connection) must arrive whole within this;
@@ -125,6 +126,14 @@ impl Builder {
 
     /// Binds and serves on a thread of its own. A public URL or control token it cannot use is
     /// an [`std::io::ErrorKind::InvalidInput`] error, before anything listens.
+    /// Sign with keys made at start, never the crate's published test keys. An emulator
+    /// others can reach (a bind beyond loopback, a public URL) always does; one only this
+    /// machine reaches takes two of the test keys, which costs no key generation.
+    pub fn fresh_keys(mut self, on: bool) -> Self {
+        self.fresh_keys = on;
+        self
+    }
+
     pub fn start(self) -> std::io::Result<Emulator> {
         let invalid = |e: String| std::io::Error::new(std::io::ErrorKind::InvalidInput, e);
         let public_url = self
@@ -152,7 +161,10 @@ impl Builder {
         let listener = listen::bind(ip, self.port)?;
         let scheme = if tls.is_some() { "https" } else { "http" };
         let base_url = listen::local_url(scheme, listener.local_addr()?);
-        let state = self.state(public_url.unwrap_or_else(|| base_url.clone()));
+        let mut state = self.state(public_url.unwrap_or_else(|| base_url.clone()));
+        if self.fresh_keys || self.public_url.is_some() || !listen::is_loopback_bind(ip) {
+            state.keys = gsignin_verify::signing::Keys::new();
+        }
         Emulator::serve(crate::Serve {
             listener,
             base_url,

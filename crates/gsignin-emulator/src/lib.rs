@@ -27,6 +27,7 @@ mod people;
 #[doc(hidden)]
 pub mod server;
 pub mod state;
+mod test_keys;
 mod token;
 
 use axum::Router;

@@ -409,7 +409,8 @@ impl State {
             consented: HashMap::new(),
             auto_approve: false,
             accept_missing_redirect_uri: false,
-            keys: Keys::new(),
+            // The builder makes new keys for an emulator others can reach.
+            keys: crate::test_keys::pair(),
             jwks_max_age: 21_600,
             faults: Vec::new(),
             hits: HashMap::new(),

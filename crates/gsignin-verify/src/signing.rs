@@ -36,6 +36,21 @@ impl SigningKey {
         }
     }
 
+    /// A key made earlier: its PKCS#8 DER, its `kid`, and the self-signed certificate Google's
+    /// PEM map publishes for it. Loading costs no key generation (an emulator's start in a
+    /// debug build would otherwise spend most of its time there).
+    pub fn from_pkcs8(der: &[u8], kid: &str, cert_pem: &str) -> Result<SigningKey, String> {
+        let pair = KeyPair::from_pkcs8(der).map_err(|e| format!("not an RSA PKCS#8 key: {e}"))?;
+        let public = pair.public_key();
+        Ok(SigningKey {
+            kid: kid.to_string(),
+            n: public.modulus().big_endian_without_leading_zero().to_vec(),
+            e: public.exponent().big_endian_without_leading_zero().to_vec(),
+            pair,
+            cert_pem: cert_pem.to_string(),
+        })
+    }
+
     pub fn jwk(&self) -> Value {
         json!({
             "kty": "RSA",
