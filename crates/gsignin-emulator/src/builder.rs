@@ -37,6 +37,7 @@ pub struct Builder {
     testing_mode: bool,
     auto_approve: bool,
     workers: Option<usize>,
+    users: Vec<crate::User>,
 }
 
 /// A request head (or the next one on a kept-alive connection) must arrive whole within this;
@@ -116,6 +117,14 @@ impl Builder {
         self
     }
 
+    /// Users it knows from the start (see [`crate::users::parse`] for a `--users` file's):
+    /// the authorization page offers them as accounts, and codes minted for their email carry
+    /// their fields and extra claims. A later user of the same email replaces an earlier one.
+    pub fn users(mut self, users: impl IntoIterator<Item = crate::User>) -> Self {
+        self.users.extend(users);
+        self
+    }
+
     /// Threads that answer requests (default 2: enough for a test; a service signing ID tokens
     /// for a load wants one per core).
     pub fn workers(mut self, threads: usize) -> Self {
@@ -176,6 +185,9 @@ impl Builder {
         st.testing_mode = self.testing_mode;
         st.auto_approve = self.auto_approve;
         st.iss = self.iss.unwrap_or(default_iss);
+        for user in &self.users {
+            st.users.insert(user.email.clone(), user.clone());
+        }
         st
     }
 }

@@ -272,7 +272,10 @@ pub async fn seed_files(State(shared): State<Shared>, Json(req): Json<SeedReques
     let email = req
         .email
         .unwrap_or_else(|| super::state::DEFAULT_EMAIL.to_string());
-    let sub = super::state::User::for_email(&email, None, None).sub;
+    let sub = st.users.get(&email).map_or_else(
+        || super::state::User::for_email(&email, None, None).sub,
+        |u| u.sub.clone(),
+    );
     let files: Vec<DriveFile> = (0..req.count)
         .map(|i| DriveFile {
             id: file_id(&sub, i),

@@ -28,6 +28,7 @@ mod people;
 pub mod server;
 pub mod state;
 mod token;
+pub mod users;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -461,6 +462,7 @@ fn router(state: Shared, access: guard::Access) -> Router {
         .merge(google_apis())
         .route("/control/drive/files", post(drive::seed_files))
         .route("/control/codes", post(control::mint))
+        .route("/control/users", post(control::add_users))
         .route(
             "/control/faults",
             post(control::add_fault).delete(control::clear_faults),
