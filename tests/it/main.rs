@@ -11,6 +11,7 @@ mod cli;
 mod drive;
 mod durability;
 mod emulator;
+mod emulator_cli;
 mod errors;
 mod exchange;
 mod google_clients;
