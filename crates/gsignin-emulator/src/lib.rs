@@ -9,7 +9,8 @@
 //! Besides the sign-in endpoints it serves the Google APIs a backend calls with a user's access
 //! token, enough to test such calls end to end: Drive's app data folder (`/drive/v3/files`:
 //! list, get, create, delete), the People API's `people/me` (`/v1/people/me`, also under
-//! `/people/`), Gmail's `users/me` profile and labels. They refuse as Google does (401s, the 403
+//! `/people/`), Gmail's `users/me` profile, labels and (empty) message list, Drive's `about`.
+//! docs/emulator-service.md lists every method served. They refuse as Google does (401s, the 403
 //! naming the scopes that would do, JSON 404s for anything else), and faults and hit counters
 //! apply to them as to every path.
 
@@ -502,6 +503,14 @@ fn google_apis() -> Router<Shared> {
         .route(
             "/gmail/v1/users/me/labels",
             get(gmail::labels).fallback(google_api::not_found),
+        )
+        .route(
+            "/gmail/v1/users/me/messages",
+            get(gmail::messages).fallback(google_api::not_found),
+        )
+        .route(
+            "/drive/v3/about",
+            get(drive::about).fallback(google_api::not_found),
         )
         .route(
             "/drive/v3/files",
