@@ -312,23 +312,6 @@ impl<'a> Started<'a> {
         }
     }
 
-    /// How a control request in the banner's example gets its token: from the variable,
-    /// through curl's stdin (`-H @-`), so that the token is printed once (its own line) and
-    /// never in a command line. Returns what goes before `curl` and the curl argument.
-    fn curl_auth(&self) -> (String, &'static str) {
-        if self.token_required {
-            (
-                format!(
-                    "printf 'authorization: Bearer %s\\n' \"${}\" | ",
-                    crate::envvars::EMULATOR_CONTROL_TOKEN
-                ),
-                " -H @-",
-            )
-        } else {
-            (String::new(), "")
-        }
-    }
-
     /// Whether ID tokens carry Google's `iss` while clients reach it on another host: Google's
     /// libraries accept that (given the certs URL), OpenID clients and gsignin do not.
     fn googles_iss_elsewhere(&self) -> bool {
@@ -448,7 +431,6 @@ fn banner(
     } else {
         format!(", listening on {}", started.listen)
     };
-    let (feed, auth) = started.curl_auth();
     format!(
         "{base}\n\
          # gsignin emulator: Google Sign-In on {base}{listening} (Ctrl-C stops it)\n\
@@ -458,10 +440,10 @@ fn banner(
          # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\
          # Its Desktop client: client_id {INSTALLED_CLIENT_ID}, client_secret {INSTALLED_CLIENT_SECRET}\n\
          # Authorization page: {base}/o/oauth2/v2/auth (sign-in, consent, PKCE; --auto-approve skips the pages)\n\
-         # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\
-         #   code=$({feed}curl -s -X POST {base}/control/codes -H 'content-type: application/json'{auth} -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
-         #   printf '%s' \"$code\" | gsignin exchange -   (stdin: argv is readable by every local user)\n\
-         # Control API: POST /control/codes, POST|DELETE /control/faults, POST /control/clock,\n\
+         # Mint a serverAuthCode as a mobile sign-in would, then exchange it (piped: argv is readable by every local user):\n\
+         #   gsignin emulator mint --email alice@example.com | gsignin exchange -\n\
+         # From the command line too: gsignin emulator fault|clock|grants|users (gsignin emulator --help)\n\
+         # Control API: POST /control/codes, POST /control/users, POST|DELETE /control/faults, POST /control/clock,\n\
          #   POST /control/keys/rotate, POST /control/grants, POST /control/settings, GET /control/stats\n\
          {}{}",
         control_lines(started),
@@ -474,7 +456,7 @@ fn control_lines(started: &Started<'_>) -> String {
     match (started.new_token, started.token_required) {
         (Some(token), _) => format!(
             "# control token: {token}\n\
-             #   every /control/ request needs Authorization: Bearer TOKEN: export {}=TOKEN for the example above (or choose your own with it)\n",
+             #   every /control/ request needs Authorization: Bearer TOKEN: export {}=TOKEN for `gsignin emulator mint` above (or choose your own with it)\n",
             crate::envvars::EMULATOR_CONTROL_TOKEN
         ),
         (None, true) => "# Every /control/ request needs Authorization: Bearer with the control token you chose\n"

@@ -475,3 +475,64 @@ fn m14_a_users_file_it_cannot_use_is_refused_in_one_line_before_listening() {
     assert_eq!(resp.status().as_u16(), 400);
     assert_eq!(env.emu.user_count(), 0);
 }
+
+/// The banner's way to mint and exchange works as printed, and pipes the code (E12).
+#[test]
+fn e12_the_banners_mint_line_pipes_the_code_and_works_as_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let secret = dir.path().join("client_secret.json");
+    let child = bare_process()
+        .args(["emulator", "--port", "0", "--write-client-secret"])
+        .arg(&secret)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Killed and waited for on drop, whatever happens below.
+    let mut running = Running {
+        child,
+        url: String::new(),
+    };
+    let mut script = format!(
+        "export GSIGNIN_HOME={} GSIGNIN_STORE=file\n",
+        dir.path().join("home").display()
+    );
+    let mut mint = None;
+    for line in std::io::BufReader::new(running.child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.starts_with("export ") {
+            script.push_str(&line);
+            script.push('\n');
+        }
+        if let Some(command) = line.strip_prefix("#   gsignin emulator mint") {
+            mint = Some(format!("gsignin emulator mint{command}"));
+            break;
+        }
+    }
+    let mint = mint.expect("the banner shows how to mint");
+    assert!(mint.contains("| gsignin exchange -"), "{mint}");
+    assert!(!mint.contains("curl") && !mint.contains("sed"), "{mint}");
+    // The banner's own exports, then its line, while that emulator runs.
+    let bin = assert_cmd::cargo::cargo_bin("gsignin");
+    let out = std::process::Command::new("sh")
+        .env_clear()
+        .env(
+            "PATH",
+            format!("{}:/usr/bin:/bin", bin.parent().unwrap().display()),
+        )
+        .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+        .args(["-c", &format!("{script}{mint}")])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{script}{mint}\n{}",
+        stderr(&out)
+    );
+    assert!(
+        stdout(&out).contains("alice@example.com"),
+        "{}",
+        stdout(&out)
+    );
+}
