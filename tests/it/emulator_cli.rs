@@ -233,6 +233,10 @@ fn m15_the_control_token_comes_from_its_variable_and_a_wrong_one_is_exit_4_namin
     let out = exits(&mut mint(Some(TOKEN)), 0);
     assert!(stdout(&out).starts_with("4/0"));
     assert!(!format!("{}{}", stdout(&out), stderr(&out)).contains(TOKEN));
+    // The -v trace shows the request, its Authorization redacted.
+    let out = exits(mint(Some(TOKEN)).arg("-v"), 0);
+    assert!(stderr(&out).contains("/control/codes"), "{}", stderr(&out));
+    assert!(!stderr(&out).contains(TOKEN), "{}", stderr(&out));
     for (token, says) in [
         (None, "GSIGNIN_EMULATOR_CONTROL_TOKEN is not set"),
         (
@@ -267,7 +271,7 @@ fn m15_the_control_token_comes_from_its_variable_and_a_wrong_one_is_exit_4_namin
 }
 
 #[test]
-fn client_options_given_to_the_emulator_are_a_usage_error_naming_them() {
+fn p3_client_options_given_to_the_emulator_are_a_usage_error_naming_them() {
     let home = tempfile::tempdir().unwrap();
     for (args, flag) in [
         (&["--issuer", "https://issuer.example"][..], "--issuer"),
