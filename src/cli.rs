@@ -151,6 +151,37 @@ pub struct GlobalArgs {
         hide = true
     )]
     pub home: Option<PathBuf>,
+
+    /// The client-only options the command line itself gave (`--issuer`, not GSIGNIN_ISSUER),
+    /// as written: `emulator` refuses them. Filled in by [`Cli::parse_args`].
+    #[arg(skip)]
+    pub client_options_on_line: Vec<&'static str>,
+}
+
+/// The global options that belong to client commands (id, as written): given to `emulator`
+/// on its command line, they are a usage error.
+const CLIENT_OPTIONS: &[(&str, &str)] = &[
+    ("issuer", "--issuer"),
+    ("profile", "--profile"),
+    ("store", "--store"),
+    ("client_secret", "--client-secret"),
+];
+
+/// Which of [`CLIENT_OPTIONS`] the command line gave, in `matches` (of the whole tree's top
+/// and its command, or of one command alone).
+fn client_options_on_line<'a>(
+    matches: impl IntoIterator<Item = &'a clap::ArgMatches>,
+) -> Vec<&'static str> {
+    let matches: Vec<&clap::ArgMatches> = matches.into_iter().collect();
+    CLIENT_OPTIONS
+        .iter()
+        .filter(|(id, _)| {
+            matches
+                .iter()
+                .any(|m| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+        })
+        .map(|(_, flag)| *flag)
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -270,8 +301,21 @@ impl Cli {
         }
         match Self::parse_alone(args) {
             Some(cli) => Ok(cli),
-            None => Cli::try_parse_from(args),
+            None => Self::parse_whole(args),
         }
+    }
+
+    /// `Cli::try_parse_from`, noting which client-only options the line itself gave.
+    fn parse_whole(args: &[std::ffi::OsString]) -> Result<Cli, clap::Error> {
+        use clap::{CommandFactory, FromArgMatches};
+        let mut cmd = Cli::command();
+        let mut matches = cmd.try_get_matches_from_mut(args)?;
+        let on_line = client_options_on_line(
+            std::iter::once(&matches).chain(matches.subcommand().map(|(_, m)| m)),
+        );
+        let mut cli = Cli::from_arg_matches_mut(&mut matches).map_err(|e| e.format(&mut cmd))?;
+        cli.global.client_options_on_line = on_line;
+        Ok(cli)
     }
 
     fn parse_alone(args: &[std::ffi::OsString]) -> Option<Cli> {
@@ -316,10 +360,14 @@ impl Cli {
             let top = global_options().try_get_matches_from_mut(&args[..1]).ok()?;
             std::mem::forget(top);
         }
+        let on_line = client_options_on_line([&matches]);
         let cli = GlobalArgs::from_arg_matches_mut(&mut matches)
             .ok()
             .zip(read(&mut matches))
-            .map(|(global, command)| Cli { global, command });
+            .map(|(mut global, command)| {
+                global.client_options_on_line = on_line;
+                Cli { global, command }
+            });
         // Freeing clap's tree and matches costs more than parsing did; the process ends soon,
         // and a test's run leaks a few kilobytes.
         std::mem::forget((cmd, matches));
@@ -506,10 +554,13 @@ commands! {
     /// Run a local Google Sign-In emulator on 127.0.0.1
     ///
     /// The first line on stdout is its base URL; then the environment that points gsignin (or
-    /// any backend) at it, and how to mint a serverAuthCode.
+    /// any backend) at it, and how to mint a serverAuthCode. With a command, it calls a running
+    /// emulator's control API instead (--url, else GSIGNIN_ISSUER).
     ///
-    /// Example:
+    /// Examples:
     ///   gsignin emulator --port 8089 --write-client-secret ./client_secret.json
+    ///   gsignin emulator --users users.json --auto-approve
+    ///   gsignin emulator mint --email bob@example.com | gsignin exchange -
     #[command(verbatim_doc_comment)]
     Emulator(EmulatorArgs),
 
@@ -792,7 +843,12 @@ pub struct WhoamiArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct EmulatorArgs {
+    /// A call to a running emulator's control API instead of running one
+    #[command(subcommand)]
+    pub control: Option<EmulatorCommand>,
+
     /// Port to listen on (0 picks a free one)
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub port: u16,
@@ -851,6 +907,153 @@ pub struct EmulatorArgs {
         value_parser = ["https://accounts.google.com", "accounts.google.com", "url"]
     )]
     pub iss: Option<String>,
+
+    /// Users it knows from the start: a JSON array of {email, sub, name, given_name,
+    /// family_name, picture, locale, hd, email_verified, claims}; the authorization page offers
+    /// them as accounts
+    #[arg(long, value_name = "FILE")]
+    pub users: Option<PathBuf>,
+
+    /// `whoami`'s option, taken here only to be refused with a word on where it belongs
+    #[arg(long, hide = true, value_name = "ID")]
+    pub audience: Option<String>,
+}
+
+/// The control API of a running emulator, from the command line: what a test script needs
+/// without curl. Each prints the control API's JSON answer (`mint`: the code alone).
+#[derive(Debug, Subcommand)]
+pub enum EmulatorCommand {
+    /// Mint a serverAuthCode as a phone's sign-in would get one, and print it alone
+    ///
+    /// The emulator is --url, else GSIGNIN_ISSUER; its control token, if it needs one, comes
+    /// from GSIGNIN_EMULATOR_CONTROL_TOKEN only (never argv). --json prints the control API's
+    /// whole answer (code, expires_in, email, sub, scope).
+    ///
+    /// Examples:
+    ///   gsignin emulator mint --email bob@example.com | gsignin exchange -
+    ///   gsignin emulator mint --scope openid --scope email --json
+    #[command(verbatim_doc_comment)]
+    Mint(MintArgs),
+
+    /// Inject a fault (a JSON object: path, status, latency_ms, hang, drop, lose_answer, count,
+    /// retry_after, body), or clear them all
+    ///
+    /// Examples:
+    ///   gsignin emulator fault add '{"path":"/token","status":503,"count":2}'
+    ///   gsignin emulator fault clear
+    #[command(verbatim_doc_comment)]
+    Fault {
+        #[command(subcommand)]
+        action: FaultAction,
+    },
+
+    /// Move the emulator's clock (negative seconds move it back)
+    ///
+    /// Example:
+    ///   gsignin emulator clock --advance 3600
+    #[command(verbatim_doc_comment)]
+    Clock(ClockArgs),
+
+    /// Change grants as a user or an admin would: revoke them, or demand re-authentication
+    ///
+    /// Example:
+    ///   gsignin emulator grants --email alice@example.com --action revoke
+    #[command(verbatim_doc_comment)]
+    Grants(GrantsArgs),
+
+    /// Add users (the --users file's format) to a running emulator
+    ///
+    /// Example:
+    ///   gsignin emulator users add users.json
+    #[command(verbatim_doc_comment)]
+    Users {
+        #[command(subcommand)]
+        action: UsersAction,
+    },
+}
+
+/// Which running emulator a control call goes to.
+#[derive(Debug, Args, Clone)]
+pub struct ControlUrlArgs {
+    /// The emulator's base URL [default: GSIGNIN_ISSUER]
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct MintArgs {
+    /// The user who signs in [default: alice@example.com]
+    #[arg(long, value_name = "EMAIL")]
+    pub email: Option<String>,
+
+    /// A scope the sign-in grants (repeatable) [default: openid email profile drive.appdata]
+    #[arg(long = "scope", value_name = "SCOPE", value_parser = a_scope)]
+    pub scopes: Vec<String>,
+
+    #[command(flatten)]
+    pub target: ControlUrlArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FaultAction {
+    /// Add a fault: a JSON object, or - to read it from stdin
+    Add {
+        #[arg(value_name = "JSON|-")]
+        fault: String,
+        #[command(flatten)]
+        target: ControlUrlArgs,
+    },
+    /// Remove every fault
+    Clear {
+        #[command(flatten)]
+        target: ControlUrlArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ClockArgs {
+    /// Seconds to move the clock forward (negative: back)
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    pub advance: i64,
+
+    #[command(flatten)]
+    pub target: ControlUrlArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+#[value(rename_all = "snake_case")]
+pub enum GrantAction {
+    /// The user removed the app's access
+    Revoke,
+    /// A Workspace policy demands re-authentication (invalid_rapt on refresh)
+    InvalidRapt,
+    /// Re-authentication done
+    ClearRapt,
+}
+
+#[derive(Debug, Args)]
+pub struct GrantsArgs {
+    /// Whose grants [default: every grant]
+    #[arg(long, value_name = "EMAIL")]
+    pub email: Option<String>,
+
+    /// What happens to them
+    #[arg(long, value_name = "ACTION")]
+    pub action: GrantAction,
+
+    #[command(flatten)]
+    pub target: ControlUrlArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UsersAction {
+    /// Add (or replace, by email) the users of FILE, a JSON array, or - for stdin
+    Add {
+        #[arg(value_name = "FILE|-")]
+        file: PathBuf,
+        #[command(flatten)]
+        target: ControlUrlArgs,
+    },
 }
 
 /// A scope as given on the command line: one word, checked before any code is spent.
@@ -942,6 +1145,14 @@ mod tests {
             "revoke --local",
             "drive-appfolder --list",
             "emulator --port 0",
+            "emulator --profile x --store file --issuer http://127.0.0.1:1",
+            "emulator mint --email bob@example.com --scope openid --json",
+            "emulator --port 0 mint",
+            "emulator fault add {} --url http://127.0.0.1:1",
+            "emulator clock --advance -60",
+            "emulator grants --action invalid_rapt --email a@b.c",
+            "emulator users add users.json",
+            "--profile a emulator mint",
             "completions bash",
             "man api",
             "demo",
@@ -954,7 +1165,7 @@ mod tests {
         let mut alone = 0;
         for line in &lines {
             let args: Vec<std::ffi::OsString> = line.iter().map(Into::into).collect();
-            let whole = Cli::try_parse_from(&args);
+            let whole = Cli::parse_whole(&args);
             // A line declined here is parsed by the whole tree (which renders help or errors).
             if let Some(fast) = Cli::parse_alone(&args) {
                 alone += 1;

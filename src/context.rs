@@ -44,6 +44,8 @@ pub struct Settings {
     pub insecure_http: bool,
     /// BROWSER: what `login` opens its URL with.
     pub browser: Option<String>,
+    /// The client-only options the command line itself gave (`emulator` refuses them).
+    pub client_options_on_line: Vec<&'static str>,
 }
 
 pub use crate::envvars::EnvLookup;
@@ -91,6 +93,7 @@ impl Settings {
             emulator_control_token: var(crate::envvars::EMULATOR_CONTROL_TOKEN)?.map(Secret::new),
             insecure_http: var(crate::envvars::INSECURE_HTTP)?.is_some_and(|v| v == "1"),
             browser: var(crate::envvars::BROWSER)?,
+            client_options_on_line: g.client_options_on_line.clone(),
         })
     }
 }

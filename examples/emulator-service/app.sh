@@ -4,13 +4,11 @@ set -eu
 emu=http://google-emulator:8080
 
 # A serverAuthCode, as a mobile sign-in would hand one to the backend. The control token goes
-# to curl on stdin (-H @-), not in argv, where the process list would show it.
-code=$(printf 'authorization: Bearer %s\n' "$EMULATOR_CONTROL_TOKEN" |
-  curl -fsS -X POST "$emu/control/codes" -H @- -H 'content-type: application/json' \
-    -d '{"email":"alice@example.com"}' |
-  sed -n 's/.*"code": "\([^"]*\)".*/\1/p')
-
-printf '%s' "$code" | gsignin exchange - --require-refresh-token
+# in the environment (never argv, where the process list would show it), the code through a
+# pipe.
+GSIGNIN_EMULATOR_CONTROL_TOKEN=$EMULATOR_CONTROL_TOKEN \
+  gsignin emulator mint --url "$emu" --email alice@example.com |
+  gsignin exchange - --require-refresh-token
 gsignin refresh
 gsignin whoami
 gsignin api drive/v3/files -f spaces=appDataFolder

@@ -1,6 +1,9 @@
 //! `gsignin emulator`: serve the local Google until interrupted: on loopback for a developer,
 //! or, with `--bind` and `--public-url`, as a service other machines reach (a CI service
-//! container), its control API then behind a token.
+//! container), its control API then behind a token. `control` is the other side: a script's
+//! calls to a running emulator's control API (`gsignin emulator mint`).
+
+mod control;
 
 use crate::cli::EmulatorArgs;
 use crate::context::Ctx;
@@ -14,7 +17,11 @@ use crate::output::{Data, Outcome};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
+pub fn run(ctx: &Ctx, mut args: EmulatorArgs) -> Result<Outcome> {
+    if let Some(command) = args.control.take() {
+        return control::run(ctx, command);
+    }
+    refuse_client_options(ctx, &args)?;
     if !crate::google::endpoints::Endpoints::is_google(&ctx.settings().issuer) {
         ctx.warn(&format!(
             "--issuer / GSIGNIN_ISSUER ({}) is what gsignin talks to; the emulator is an issuer and ignores it: --iss chooses the `iss` its ID tokens carry",
@@ -22,12 +29,14 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
         ));
     }
     let chosen = chosen_token(ctx, &args)?;
-    let emulator = start(&args, chosen)?;
+    let users = read_users(&args)?;
+    let emulator = start(&args, chosen, users)?;
     if let Some(token) = emulator.control_token() {
         // Whatever this run says on stderr is scrubbed of it.
         ctx.diagnostics().seen().add(token);
     }
     warn_about_the_network(ctx, &args, &emulator);
+    warn_about_the_public_port(ctx, &args, &emulator);
     let ca_path = write_ca(&emulator, &args)?;
     write_client_secrets(&emulator, &args)?;
     let started = Started::of(&emulator, &args, chosen.is_some());
@@ -47,6 +56,86 @@ pub fn run(ctx: &Ctx, args: EmulatorArgs) -> Result<Outcome> {
         data: Data::None,
         failure: None,
     })
+}
+
+/// Options of client commands given to the emulator, which is an issuer and no client: a
+/// usage error naming the option, rather than an option silently dropped. Only what the
+/// command line gave: GSIGNIN_* variables are there for the clients of the same shell.
+fn refuse_client_options(ctx: &Ctx, args: &EmulatorArgs) -> Result<()> {
+    let given = ctx
+        .settings()
+        .client_options_on_line
+        .first()
+        .copied()
+        .or(args.audience.as_ref().map(|_| "--audience"));
+    let Some(flag) = given else {
+        return Ok(());
+    };
+    let (message, hint) = match flag {
+        "--issuer" => (
+            "--issuer belongs to client commands (exchange, whoami, api...), not to `gsignin emulator`, which is an issuer: --iss chooses the `iss` its ID tokens carry".to_string(),
+            "drop --issuer; point clients at the emulator with the GSIGNIN_ISSUER line its banner prints".to_string(),
+        ),
+        "--audience" => (
+            "--audience belongs to client commands (whoami), not to `gsignin emulator`: its ID tokens' audience is its web client's ID".to_string(),
+            "drop --audience; `gsignin whoami --audience ID` checks a token's audience".to_string(),
+        ),
+        other => (
+            format!("{other} belongs to client commands (exchange, login, token, api...), not to `gsignin emulator`, which stores nothing and reads no client secret"),
+            format!("drop {other}; --write-client-secret PATH writes the emulator's client secret for its clients"),
+        ),
+    };
+    Err(Error::usage(message, hint))
+}
+
+/// `--users FILE`: read strictly, before anything listens. A file it cannot read or use is a
+/// usage error (as `api --input`'s), saying which user and what.
+fn read_users(args: &EmulatorArgs) -> Result<Vec<crate::emulator::User>> {
+    let Some(path) = &args.users else {
+        return Ok(Vec::new());
+    };
+    let text = read_capped(path, crate::emulator::users::MAX_BYTES).map_err(|e| {
+        Error::usage(
+            format!("cannot read --users {}: {e}", path.display()),
+            "check the path",
+        )
+    })?;
+    crate::emulator::users::parse(&text).map_err(|e| {
+        Error::usage(
+            format!("--users {}: {e}", path.display()),
+            "fix the file: a JSON array of {\"email\": ..., \"claims\": {...}} objects (docs/emulator-service.md, \"Users\")",
+        )
+    })
+}
+
+/// A file's bytes, one more than `max` at most (the parser then says it is too large).
+pub(crate) fn read_capped(path: &Path, max: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// A `--public-url` naming another port than the one it listens on works only if something
+/// forwards one to the other (a published port, a proxy): said once, on stderr.
+fn warn_about_the_public_port(ctx: &Ctx, args: &EmulatorArgs, emulator: &Emulator) {
+    let Some(public) = args
+        .public_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+    else {
+        return;
+    };
+    let listening = listen_addr(args, emulator).port();
+    if let Some(port) = public.port_or_known_default()
+        && port != listening
+    {
+        ctx.warn(&format!(
+            "--public-url names port {port}, but the emulator listens on port {listening}: its clients reach it only if something forwards {port} to {listening} (give --port {port} otherwise)"
+        ));
+    }
 }
 
 /// The control token the operator chose: `--control-token` (warned: argv is readable by every
@@ -79,8 +168,13 @@ fn chosen_token<'a>(ctx: &'a Ctx, args: &'a EmulatorArgs) -> Result<Option<&'a s
 
 /// Starts the emulator as the options say. A token it cannot use is a usage error (exit 2),
 /// an address it cannot take exit 6, before anything is written.
-fn start(args: &EmulatorArgs, token: Option<&str>) -> Result<Emulator> {
+fn start(
+    args: &EmulatorArgs,
+    token: Option<&str>,
+    users: Vec<crate::emulator::User>,
+) -> Result<Emulator> {
     let mut builder = Emulator::builder()
+        .users(users)
         .port(args.port)
         .bind(args.bind)
         .rotate_refresh_tokens(args.rotate_refresh_tokens)
@@ -221,23 +315,6 @@ impl<'a> Started<'a> {
         }
     }
 
-    /// How a control request in the banner's example gets its token: from the variable,
-    /// through curl's stdin (`-H @-`), so that the token is printed once (its own line) and
-    /// never in a command line. Returns what goes before `curl` and the curl argument.
-    fn curl_auth(&self) -> (String, &'static str) {
-        if self.token_required {
-            (
-                format!(
-                    "printf 'authorization: Bearer %s\\n' \"${}\" | ",
-                    crate::envvars::EMULATOR_CONTROL_TOKEN
-                ),
-                " -H @-",
-            )
-        } else {
-            (String::new(), "")
-        }
-    }
-
     /// Whether ID tokens carry Google's `iss` while clients reach it on another host: Google's
     /// libraries accept that (given the certs URL), OpenID clients and gsignin do not.
     fn googles_iss_elsewhere(&self) -> bool {
@@ -357,7 +434,6 @@ fn banner(
     } else {
         format!(", listening on {}", started.listen)
     };
-    let (feed, auth) = started.curl_auth();
     format!(
         "{base}\n\
          # gsignin emulator: Google Sign-In on {base}{listening} (Ctrl-C stops it)\n\
@@ -367,10 +443,10 @@ fn banner(
          # Its web client: client_id {WEB_CLIENT_ID}, client_secret {WEB_CLIENT_SECRET} (a test value)\n\
          # Its Desktop client: client_id {INSTALLED_CLIENT_ID}, client_secret {INSTALLED_CLIENT_SECRET}\n\
          # Authorization page: {base}/o/oauth2/v2/auth (sign-in, consent, PKCE; --auto-approve skips the pages)\n\
-         # Mint a serverAuthCode as a mobile sign-in would, then exchange it:\n\
-         #   code=$({feed}curl -s -X POST {base}/control/codes -H 'content-type: application/json'{auth} -d '{{\"email\":\"alice@example.com\"}}' | sed -n 's/.*\"code\": \"\\([^\"]*\\)\".*/\\1/p')\n\
-         #   printf '%s' \"$code\" | gsignin exchange -   (stdin: argv is readable by every local user)\n\
-         # Control API: POST /control/codes, POST|DELETE /control/faults, POST /control/clock,\n\
+         # Mint a serverAuthCode as a mobile sign-in would, then exchange it (piped: argv is readable by every local user):\n\
+         #   gsignin emulator mint --email alice@example.com | gsignin exchange -\n\
+         # From the command line too: gsignin emulator fault|clock|grants|users (gsignin emulator --help)\n\
+         # Control API: POST /control/codes, POST /control/users, POST|DELETE /control/faults, POST /control/clock,\n\
          #   POST /control/keys/rotate, POST /control/grants, POST /control/settings, GET /control/stats\n\
          {}{}",
         control_lines(started),
@@ -383,7 +459,7 @@ fn control_lines(started: &Started<'_>) -> String {
     match (started.new_token, started.token_required) {
         (Some(token), _) => format!(
             "# control token: {token}\n\
-             #   every /control/ request needs Authorization: Bearer TOKEN: export {}=TOKEN for the example above (or choose your own with it)\n",
+             #   every /control/ request needs Authorization: Bearer TOKEN: export {}=TOKEN for `gsignin emulator mint` above (or choose your own with it)\n",
             crate::envvars::EMULATOR_CONTROL_TOKEN
         ),
         (None, true) => "# Every /control/ request needs Authorization: Bearer with the control token you chose\n"

@@ -1165,3 +1165,62 @@ fn a_crash_while_the_tokens_are_in_memory_leaves_no_core_file() {
         }
     }
 }
+
+/// The README's examples answer as Google does: Drive's about (which needs `fields`), and
+/// Gmail's message list (which needs a Gmail read scope); a method the emulator does not
+/// serve is a JSON 404 saying so.
+#[test]
+fn the_readmes_api_examples_are_served() {
+    let env = Env::signed_in();
+    let out = exits(
+        env.cmd()
+            .args(["api", "drive/v3/about", "-f", "fields=user"]),
+        0,
+    );
+    let about = json_out(&out);
+    assert_eq!(about["user"]["emailAddress"], "alice@example.com");
+    assert_eq!(about["user"]["kind"], "drive#user");
+    let out = exits(env.cmd().args(["api", "drive/v3/about"]), 4);
+    assert!(
+        stdout(&out).contains("The 'fields' parameter is required"),
+        "{}",
+        stdout(&out)
+    );
+    // The default sign-in has no Gmail scope: exit 4 naming one that would do.
+    let out = exits(env.cmd().args(["api", "gmail/v1/users/me/messages"]), 4);
+    assert!(stderr(&out).contains("gmail.readonly"), "{}", stderr(&out));
+    let code = env.mint(MintRequest {
+        email: Some("gus@example.com".into()),
+        scopes: Some(
+            [
+                "openid",
+                "email",
+                "https://www.googleapis.com/auth/gmail.readonly",
+            ]
+            .map(String::from)
+            .to_vec(),
+        ),
+        ..Default::default()
+    });
+    exits(env.cmd().args(["--profile", "gus", "exchange", &code]), 0);
+    let out = exits(
+        env.cmd().args([
+            "--profile",
+            "gus",
+            "api",
+            "gmail/v1/users/me/messages",
+            "-F",
+            "maxResults=5",
+        ]),
+        0,
+    );
+    assert_eq!(json_out(&out), json!({"resultSizeEstimate": 0}));
+    let out = exits(env.cmd().args(["api", "drive/v3/changes"]), 4);
+    let body = json_out(&out);
+    let message = body["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("does not emulate GET /drive/v3/changes")
+            && message.contains("docs/emulator-service.md"),
+        "{message}"
+    );
+}

@@ -485,10 +485,13 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!stdout(&out).contains('\x1b'));
 }
 
+/// GSIGNIN_ISSUER is for the clients of the same shell: the emulator runs, saying it ignores
+/// it (`--issuer` on its command line is a usage error: emulator_cli.rs).
 #[test]
 fn the_emulator_says_it_ignores_issuer_instead_of_silently_dropping_it() {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
-        .args(["emulator", "--issuer", "https://issuer.example"])
+        .args(["emulator"])
+        .env("GSIGNIN_ISSUER", "https://issuer.example")
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()

@@ -12,6 +12,7 @@ mod doc_blocks;
 mod drive;
 mod durability;
 mod emulator;
+mod emulator_cli;
 mod errors;
 mod exchange;
 mod google_clients;

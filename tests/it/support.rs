@@ -91,7 +91,8 @@ impl Env {
         self.home().join("emulator-ca.pem")
     }
 
-    fn around(emu: Emulator) -> Env {
+    /// A home whose default client secret is `emu`'s.
+    pub fn around(emu: Emulator) -> Env {
         let home = tempfile::tempdir().expect("temp home");
         let secret = home.path().join("config/client_secret.json");
         std::fs::create_dir_all(secret.parent().unwrap()).unwrap();

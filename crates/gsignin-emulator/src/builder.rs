@@ -38,6 +38,7 @@ pub struct Builder {
     auto_approve: bool,
     workers: Option<usize>,
     fresh_keys: bool,
+    users: Vec<crate::User>,
 }
 
 /// A request head (or the next one on a kept-alive connection) must arrive whole within this;
@@ -117,6 +118,14 @@ impl Builder {
         self
     }
 
+    /// Users it knows from the start (see [`crate::users::parse`] for a `--users` file's):
+    /// the authorization page offers them as accounts, and codes minted for their email carry
+    /// their fields and extra claims. A later user of the same email replaces an earlier one.
+    pub fn users(mut self, users: impl IntoIterator<Item = crate::User>) -> Self {
+        self.users.extend(users);
+        self
+    }
+
     /// Threads that answer requests (default 2: enough for a test; a service signing ID tokens
     /// for a load wants one per core).
     pub fn workers(mut self, threads: usize) -> Self {
@@ -188,6 +197,9 @@ impl Builder {
         st.testing_mode = self.testing_mode;
         st.auto_approve = self.auto_approve;
         st.iss = self.iss.unwrap_or(default_iss);
+        for user in &self.users {
+            st.users.insert(user.email.clone(), user.clone());
+        }
         st
     }
 }

@@ -45,6 +45,50 @@ pub async fn mint(State(shared): State<Shared>, body: Option<Json<MintRequest>>)
     json_response(StatusCode::OK, &st.mint(req), true)
 }
 
+/// Adds users (a `--users` document: a JSON array), replacing those of the same email. A
+/// document it refuses changes nothing.
+pub async fn add_users(State(shared): State<Shared>, body: axum::body::Bytes) -> Response {
+    let users = match super::users::parse(&body) {
+        Ok(users) => users,
+        Err(e) => return json_response(StatusCode::BAD_REQUEST, &json!({"error": e}), true),
+    };
+    let mut st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    // One sub, one user: another account already holding a sub given here is refused.
+    if let Some(clash) = users.iter().find(|u| {
+        st.users
+            .values()
+            .any(|known| known.sub == u.sub && known.email != u.email)
+    }) {
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": format!("the sub {} belongs to another user already", clash.sub)}),
+            true,
+        );
+    }
+    let new = users
+        .iter()
+        .filter(|u| !st.users.contains_key(&u.email))
+        .count();
+    if st.users.len() + new > super::state::MAX_USERS {
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": format!("an emulator knows at most {} users", super::state::MAX_USERS)}),
+            true,
+        );
+    }
+    let emails: Vec<String> = users.iter().map(|u| u.email.clone()).collect();
+    for user in users {
+        st.users.insert(user.email.clone(), user);
+    }
+    json_response(
+        StatusCode::OK,
+        &json!({"users": emails, "count": st.users.len()}),
+        true,
+    )
+}
+
 pub async fn add_fault(State(shared): State<Shared>, Json(fault): Json<Fault>) -> Response {
     let mut st = shared
         .lock()

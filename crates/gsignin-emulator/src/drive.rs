@@ -272,7 +272,10 @@ pub async fn seed_files(State(shared): State<Shared>, Json(req): Json<SeedReques
     let email = req
         .email
         .unwrap_or_else(|| super::state::DEFAULT_EMAIL.to_string());
-    let sub = super::state::User::for_email(&email, None, None).sub;
+    let sub = st.users.get(&email).map_or_else(
+        || super::state::User::for_email(&email, None, None).sub,
+        |u| u.sub.clone(),
+    );
     let files: Vec<DriveFile> = (0..req.count)
         .map(|i| DriveFile {
             id: file_id(&sub, i),
@@ -285,4 +288,151 @@ pub async fn seed_files(State(shared): State<Shared>, Json(req): Json<SeedReques
         .collect();
     st.drive_files.insert(sub, files);
     json_response(StatusCode::OK, &json!({"count": req.count}), true)
+}
+
+/// Every Drive scope: `about.get` takes any of them, `drive.appdata` included.
+const ABOUT_SCOPES: &[&str] = &[
+    SCOPE_DRIVE,
+    SCOPE_DRIVE_APPDATA,
+    SCOPE_DRIVE_FILE,
+    "https://www.googleapis.com/auth/drive.metadata",
+    "https://www.googleapis.com/auth/drive.metadata.readonly",
+    "https://www.googleapis.com/auth/drive.photos.readonly",
+    "https://www.googleapis.com/auth/drive.readonly",
+];
+
+/// Drive's 400 for a `fields` it cannot use (missing, or naming what `about` lacks).
+fn bad_fields(reason: &str, message: &str) -> Response {
+    error(
+        400,
+        json!({"error": {"errors": [{"domain": "global", "reason": reason, "message": message, "locationType": "parameter", "location": "fields"}], "code": 400, "message": message}}),
+    )
+}
+
+/// `about.get`: who the user is and their quota. Drive v3 requires `fields` here (400
+/// without it); `user`, `storageQuota`, `kind` and `*` are served, with one level of
+/// sub-selection (`user(emailAddress)`, `user/displayName`).
+pub async fn about(
+    State(shared): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let at = match google_api::authenticate(&st, &headers, DRIVE) {
+        Ok(at) => at,
+        Err(resp) => return *resp,
+    };
+    if !st.drive_api_enabled {
+        return not_configured();
+    }
+    if !google_api::granted_any(at, ABOUT_SCOPES) {
+        return insufficient_scope(ABOUT_SCOPES);
+    }
+    let Some(fields) = q.get("fields").filter(|f| !f.trim().is_empty()) else {
+        return bad_fields(
+            "required",
+            "The 'fields' parameter is required for this method.",
+        );
+    };
+    let sub = at.grant.sub.clone();
+    let (name, email, photo) = st
+        .user_by_sub(&sub)
+        .map(|u| (u.name.clone(), u.email.clone(), u.picture.clone()))
+        .unwrap_or_default();
+    let usage: u64 = st
+        .drive_files
+        .get(&sub)
+        .map_or(0, |files| files.iter().map(|f| f.size).sum());
+    let full = json!({
+        "kind": "drive#about",
+        "user": {
+            "kind": "drive#user",
+            "displayName": name,
+            "photoLink": photo,
+            "me": true,
+            "permissionId": permission_id(&sub),
+            "emailAddress": email,
+        },
+        "storageQuota": {
+            "limit": "16106127360",
+            "usage": usage.to_string(),
+            "usageInDrive": usage.to_string(),
+            "usageInDriveTrash": "0",
+        },
+    });
+    match select(&full, fields) {
+        Ok(v) => json_response(StatusCode::OK, &v, true),
+        Err(bad) => bad_fields(
+            "invalidParameter",
+            &format!("Invalid field selection {bad}"),
+        ),
+    }
+}
+
+/// A user's Drive permission ID: digits, stable per user.
+fn permission_id(sub: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(format!("permission/{sub}").as_bytes());
+    digest
+        .iter()
+        .take(10)
+        .map(|b| format!("{:02}", b % 100))
+        .collect()
+}
+
+/// `fields` applied to `full`: top-level names (or `*`), each with an optional flat
+/// sub-selection. Err: the first name `full` lacks.
+fn select(full: &Value, fields: &str) -> Result<Value, String> {
+    let mut out = serde_json::Map::new();
+    for item in split_top(fields) {
+        let item = item.trim();
+        if item == "*" {
+            return Ok(full.clone());
+        }
+        let (name, sub) = match (item.find('('), item.find('/')) {
+            (Some(i), _) => (&item[..i], Some(item[i + 1..].trim_end_matches(')'))),
+            (None, Some(i)) => (&item[..i], Some(&item[i + 1..])),
+            (None, None) => (item, None),
+        };
+        let Some(value) = full.get(name) else {
+            return Err(name.to_string());
+        };
+        let chosen = match (sub, value.as_object()) {
+            (Some(sub), Some(obj)) if sub.trim() != "*" => {
+                let mut part = serde_json::Map::new();
+                for key in sub.split(',').map(str::trim) {
+                    match obj.get(key) {
+                        Some(v) => {
+                            part.insert(key.to_string(), v.clone());
+                        }
+                        None => return Err(format!("{name}.{key}")),
+                    }
+                }
+                Value::Object(part)
+            }
+            _ => value.clone(),
+        };
+        out.insert(name.to_string(), chosen);
+    }
+    Ok(Value::Object(out))
+}
+
+/// `a,b(c,d),e` → `a`, `b(c,d)`, `e`.
+fn split_top(fields: &str) -> Vec<&str> {
+    let (mut parts, mut depth, mut start) = (Vec::new(), 0i32, 0);
+    for (i, c) in fields.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                parts.push(&fields[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&fields[start..]);
+    parts
 }

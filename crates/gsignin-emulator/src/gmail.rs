@@ -1,4 +1,5 @@
-//! Gmail, read-only and minimal: `users.getProfile` and `users.labels.list` for `users/me`, an
+//! Gmail, read-only and minimal: `users.getProfile`, `users.labels.list` and
+//! `users.messages.list` for `users/me`, an
 //! empty mailbox with Gmail's system labels. Enough for a client to prove that a grant reaches
 //! Gmail, and for Gmail's refusals (its envelope has `errors[]` and an `ErrorInfo`) to be tested.
 
@@ -19,9 +20,11 @@ const METADATA: &str = "https://www.googleapis.com/auth/gmail.metadata";
 /// Each method's scopes, as Gmail's reference lists them (the order its challenge names them).
 const PROFILE_SCOPES: &[&str] = &[MAIL, MODIFY, COMPOSE, READONLY, METADATA];
 const LABELS_SCOPES: &[&str] = &[MAIL, MODIFY, LABELS, READONLY, METADATA];
+const MESSAGES_SCOPES: &[&str] = &[MAIL, MODIFY, READONLY, METADATA];
 
 const GET_PROFILE: Method = gmail_method("caribou.api.proto.MailboxService.GetProfile");
 const LIST_LABELS: Method = gmail_method("caribou.api.proto.MailboxService.ListLabels");
+const LIST_MESSAGES: Method = gmail_method("caribou.api.proto.MailboxService.ListMessages");
 
 const fn gmail_method(rpc: &'static str) -> Method {
     Method {
@@ -78,4 +81,16 @@ pub async fn labels(State(shared): State<Shared>, headers: HeaderMap) -> Respons
         .map(|id| json!({"id": id, "name": id, "type": "system"}))
         .collect();
     google_api::answer(StatusCode::OK, &json!({ "labels": labels }))
+}
+
+/// `users.messages.list` of an empty mailbox: Gmail leaves out `messages` and
+/// `nextPageToken` and says `resultSizeEstimate: 0`.
+pub async fn messages(State(shared): State<Shared>, headers: HeaderMap) -> Response {
+    let st = shared
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Err(resp) = google_api::authorize(&st, &headers, LIST_MESSAGES, MESSAGES_SCOPES) {
+        return *resp;
+    }
+    google_api::answer(StatusCode::OK, &json!({"resultSizeEstimate": 0}))
 }

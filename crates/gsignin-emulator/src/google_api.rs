@@ -10,7 +10,7 @@
 
 use super::state::{AccessToken, State as EmuState, normalise_scope};
 use super::token::json_response;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::http::{HeaderMap, HeaderValue, Method as HttpMethod, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
@@ -188,16 +188,27 @@ pub fn json_object(body: &[u8]) -> Result<serde_json::Map<String, Value>, Box<Re
 /// The router's fallback, and the answer to a method a known API path does not serve (Google
 /// routes on method and path together, so it has no method there: 404, not 405). Drive and
 /// Gmail answer in their `errors[]` form; the rest as One Platform does. The control API is
-/// the emulator's own, not Google's: its unknown paths stay a bare 404.
-pub async fn not_found(uri: Uri) -> Response {
+/// the emulator's own, not Google's: its unknown paths stay a bare 404. The message starts
+/// as Google's and then says that the method is not emulated (it may well exist at Google),
+/// naming the page that lists what is.
+pub async fn not_found(method: HttpMethod, uri: Uri) -> Response {
     let path = uri.path();
     if path.starts_with("/control/") {
         return StatusCode::NOT_FOUND.into_response();
     }
+    // The path as text only: at most 200 characters, no control characters.
+    let shown: String = path.chars().filter(|c| !c.is_control()).take(200).collect();
+    let why = format!(
+        "the gsignin emulator does not emulate {method} {shown}; {SERVED_DOCS} lists the Google API methods it serves"
+    );
     let body = if path.starts_with("/drive/") || path.starts_with("/gmail/") {
-        json!({"error": {"errors": [{"domain": "global", "reason": "notFound", "message": "Not Found"}], "code": 404, "message": "Not Found"}})
+        let message = format!("Not Found: {why}");
+        json!({"error": {"errors": [{"domain": "global", "reason": "notFound", "message": message}], "code": 404, "message": message}})
     } else {
-        json!({"error": {"code": 404, "message": "Method not found.", "status": "NOT_FOUND"}})
+        json!({"error": {"code": 404, "message": format!("Method not found: {why}"), "status": "NOT_FOUND"}})
     };
     answer(StatusCode::NOT_FOUND, &body)
 }
+
+/// Where the methods the emulator serves are listed.
+pub const SERVED_DOCS: &str = "docs/emulator-service.md (\"Google API methods served\")";

@@ -9,7 +9,8 @@
 //! Besides the sign-in endpoints it serves the Google APIs a backend calls with a user's access
 //! token, enough to test such calls end to end: Drive's app data folder (`/drive/v3/files`:
 //! list, get, create, delete), the People API's `people/me` (`/v1/people/me`, also under
-//! `/people/`), Gmail's `users/me` profile and labels. They refuse as Google does (401s, the 403
+//! `/people/`), Gmail's `users/me` profile, labels and (empty) message list, Drive's `about`.
+//! docs/emulator-service.md lists every method served. They refuse as Google does (401s, the 403
 //! naming the scopes that would do, JSON 404s for anything else), and faults and hit counters
 //! apply to them as to every path.
 
@@ -29,6 +30,7 @@ pub mod server;
 pub mod state;
 mod test_keys;
 mod token;
+pub mod users;
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -462,6 +464,7 @@ fn router(state: Shared, access: guard::Access) -> Router {
         .merge(google_apis())
         .route("/control/drive/files", post(drive::seed_files))
         .route("/control/codes", post(control::mint))
+        .route("/control/users", post(control::add_users))
         .route(
             "/control/faults",
             post(control::add_fault).delete(control::clear_faults),
@@ -501,6 +504,14 @@ fn google_apis() -> Router<Shared> {
         .route(
             "/gmail/v1/users/me/labels",
             get(gmail::labels).fallback(google_api::not_found),
+        )
+        .route(
+            "/gmail/v1/users/me/messages",
+            get(gmail::messages).fallback(google_api::not_found),
+        )
+        .route(
+            "/drive/v3/about",
+            get(drive::about).fallback(google_api::not_found),
         )
         .route(
             "/drive/v3/files",

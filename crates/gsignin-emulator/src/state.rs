@@ -35,6 +35,13 @@ pub struct User {
     pub family_name: String,
     pub picture: String,
     pub hd: Option<String>,
+    /// Released with the profile scope, as Google's ID tokens once carried it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Extra ID-token claims (a `--users` file's `claims`); never one of
+    /// [`crate::users::RESERVED_CLAIMS`], which [`crate::users::parse`] refuses.
+    #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
+    pub claims: serde_json::Map<String, Value>,
 }
 
 impl User {
@@ -61,6 +68,8 @@ impl User {
             given_name,
             family_name,
             hd: hd.map(str::to_string),
+            locale: None,
+            claims: serde_json::Map::new(),
         }
     }
 }
@@ -537,6 +546,13 @@ impl State {
         });
         if let Some(user) = self.user_by_sub(&grant.sub) {
             user_claims(&mut claims, user, &grant.scopes);
+            // Never a reserved claim (the file that named one was refused): they add, never
+            // replace.
+            for (name, value) in &user.claims {
+                if !crate::users::RESERVED_CLAIMS.contains(&name.as_str()) {
+                    claims[name.as_str()] = value.clone();
+                }
+            }
         }
         if let Some(nonce) = nonce {
             claims["nonce"] = json!(nonce);
@@ -573,6 +589,9 @@ pub fn user_claims(claims: &mut Value, user: &User, scopes: &[String]) {
         claims["picture"] = json!(user.picture);
         claims["given_name"] = json!(user.given_name);
         claims["family_name"] = json!(user.family_name);
+        if let Some(locale) = &user.locale {
+            claims["locale"] = json!(locale);
+        }
     }
 }
 

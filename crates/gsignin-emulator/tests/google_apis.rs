@@ -540,20 +540,31 @@ fn drives_scope_refusal_keeps_its_body_and_names_the_scopes_that_would_do() {
 #[test]
 fn unknown_paths_and_methods_answer_googles_json_404() {
     let google = Emulator::start(0).unwrap();
-    let one_platform =
-        json!({"error": {"code": 404, "message": "Method not found.", "status": "NOT_FOUND"}});
-    let drive_style = json!({"error": {"errors": [{"domain": "global", "reason": "notFound", "message": "Not Found"}], "code": 404, "message": "Not Found"}});
+    let why = |method: &Method, path: &str| {
+        format!(
+            "the gsignin emulator does not emulate {method} {path}; docs/emulator-service.md (\"Google API methods served\") lists the Google API methods it serves"
+        )
+    };
+    let one_platform = |method: &Method, path: &str| json!({"error": {"code": 404, "message": format!("Method not found: {}", why(method, path)), "status": "NOT_FOUND"}});
+    let drive_style = |method: &Method, path: &str| {
+        let message = format!("Not Found: {}", why(method, path));
+        json!({"error": {"errors": [{"domain": "global", "reason": "notFound", "message": message}], "code": 404, "message": message}})
+    };
+    type Expected<'a> = &'a dyn Fn(&Method, &str) -> Value;
+    let (one_platform, drive_style): (Expected, Expected) = (&one_platform, &drive_style);
     for (method, path, expected) in [
-        (Method::GET, "/nowhere", &one_platform),
-        (Method::POST, "/v1/people/nobody/x", &one_platform),
-        (Method::DELETE, "/people/v1/people/me", &one_platform),
-        (Method::POST, "/v1/people/me", &one_platform),
-        (Method::GET, "/drive/v2/files", &drive_style),
-        (Method::PUT, "/drive/v3/files", &drive_style),
-        (Method::PATCH, "/drive/v3/files/1abc", &drive_style),
-        (Method::GET, "/gmail/v1/users/me/messages", &drive_style),
-        (Method::POST, "/gmail/v1/users/me/profile", &drive_style),
+        (Method::GET, "/nowhere", one_platform),
+        (Method::POST, "/v1/people/nobody/x", one_platform),
+        (Method::DELETE, "/people/v1/people/me", one_platform),
+        (Method::POST, "/v1/people/me", one_platform),
+        (Method::GET, "/drive/v2/files", drive_style),
+        (Method::PUT, "/drive/v3/files", drive_style),
+        (Method::PATCH, "/drive/v3/files/1abc", drive_style),
+        (Method::GET, "/gmail/v1/users/me/threads", drive_style),
+        (Method::POST, "/gmail/v1/users/me/profile", drive_style),
+        (Method::POST, "/drive/v3/about", drive_style),
     ] {
+        let expected = &expected(&method, path);
         let resp = call(&google, method.clone(), path, None);
         assert_eq!(
             resp.headers()["content-type"],
@@ -572,6 +583,7 @@ fn unknown_paths_and_methods_answer_googles_json_404() {
     assert!(control.text().unwrap().is_empty());
     // Made-up paths share one counter; a wrong method on a known path counts as that path.
     assert_eq!(google.hits("(no route)"), 5);
+    assert_eq!(google.hits("/drive/v3/about"), 1);
     assert_eq!(google.hits("/v1/people/me"), 1);
 }
 
@@ -643,4 +655,103 @@ fn faults_and_counters_reach_the_new_paths() {
     assert_eq!(stats["hits"][format!("/drive/v3/files/{id}")], 1, "{stats}");
     assert_eq!(stats["hits"]["/v1/people/me"], 2, "{stats}");
     assert_eq!(stats["hits"]["/gmail/v1/users/me/labels"], 1, "{stats}");
+}
+
+#[test]
+fn drive_about_needs_fields_and_any_drive_scope_and_shows_the_user() {
+    let google = Emulator::start(0).unwrap();
+    let at = token_for(
+        &google,
+        "ann@example.com",
+        &["openid", EMAIL, PROFILE, APPDATA],
+    );
+    let (status, _, body) = parts(get(&google, "/drive/v3/about?fields=user", Some(&at)));
+    assert_eq!(status, 200, "{body}");
+    let user = &body["user"];
+    assert_eq!(user["kind"], "drive#user");
+    assert_eq!(user["emailAddress"], "ann@example.com");
+    assert_eq!(user["displayName"], "Ann Example");
+    assert_eq!(user["me"], true);
+    assert!(user["photoLink"].as_str().unwrap().starts_with("https://"));
+    assert!(
+        user["permissionId"]
+            .as_str()
+            .unwrap()
+            .chars()
+            .all(|c| c.is_ascii_digit())
+    );
+    assert_eq!(
+        body.as_object().unwrap().len(),
+        1,
+        "only what fields asks: {body}"
+    );
+    let (_, _, body) = parts(get(
+        &google,
+        "/drive/v3/about?fields=user(emailAddress),storageQuota/limit",
+        Some(&at),
+    ));
+    assert_eq!(
+        body,
+        json!({"user": {"emailAddress": "ann@example.com"}, "storageQuota": {"limit": "16106127360"}})
+    );
+    // Without fields, Drive's 400.
+    let message = "The 'fields' parameter is required for this method.";
+    let (status, _, body) = parts(get(&google, "/drive/v3/about", Some(&at)));
+    assert_eq!(status, 400);
+    assert_eq!(
+        body,
+        json!({"error": {"errors": [{"domain": "global", "reason": "required", "message": message, "locationType": "parameter", "location": "fields"}], "code": 400, "message": message}})
+    );
+    let (status, _, body) = parts(get(&google, "/drive/v3/about?fields=nothing", Some(&at)));
+    assert_eq!(status, 400);
+    assert_eq!(body["error"]["message"], "Invalid field selection nothing");
+    // No Drive scope: 403 naming the scopes that would do; no token: 401.
+    let at = token(&google, &["openid", EMAIL]);
+    let (status, challenge, _) = parts(get(&google, "/drive/v3/about?fields=user", Some(&at)));
+    assert_eq!(status, 403);
+    assert!(challenge.contains("drive.appdata"), "{challenge}");
+    assert_eq!(
+        get(&google, "/drive/v3/about?fields=user", None)
+            .status()
+            .as_u16(),
+        401
+    );
+}
+
+#[test]
+fn gmail_lists_an_empty_mailbox_to_a_read_scope_only() {
+    let google = Emulator::start(0).unwrap();
+    let at = token(&google, &["openid", EMAIL, GMAIL_READONLY]);
+    let (status, _, body) = parts(get(&google, "/gmail/v1/users/me/messages", Some(&at)));
+    assert_eq!((status, body), (200, json!({"resultSizeEstimate": 0})));
+    for scope in [
+        "https://mail.google.com/",
+        "https://www.googleapis.com/auth/gmail.modify",
+        "https://www.googleapis.com/auth/gmail.metadata",
+    ] {
+        let at = token(&google, &["openid", scope]);
+        let status = get(
+            &google,
+            "/gmail/v1/users/me/messages?maxResults=5",
+            Some(&at),
+        )
+        .status();
+        assert_eq!(status.as_u16(), 200, "{scope}");
+    }
+    // gmail.labels reads labels, not messages.
+    let at = token(
+        &google,
+        &["openid", "https://www.googleapis.com/auth/gmail.labels"],
+    );
+    let (status, challenge, body) = parts(get(&google, "/gmail/v1/users/me/messages", Some(&at)));
+    assert_eq!(status, 403);
+    assert_eq!(
+        body["error"]["errors"][0]["reason"],
+        "insufficientPermissions"
+    );
+    assert_eq!(
+        body["error"]["details"][0]["metadata"]["method"],
+        "caribou.api.proto.MailboxService.ListMessages"
+    );
+    assert!(challenge.contains("gmail.readonly"), "{challenge}");
 }
