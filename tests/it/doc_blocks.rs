@@ -96,8 +96,11 @@ fn blocks() -> Vec<Block> {
     found
 }
 
-fn needs_curl(block: &Block) -> bool {
-    block.text.contains("curl ")
+/// The tools beyond gsignin and a shell a block runs: such blocks run in the ignored tier.
+const TOOLS: [(&str, &str); 2] = [("curl", "curl "), ("jq", "| jq ")];
+
+fn needs_a_tool(block: &Block) -> bool {
+    TOOLS.iter().any(|(_, used)| block.text.contains(used))
 }
 
 /// A free port on 127.0.0.1 (free as this returns).
@@ -152,7 +155,22 @@ fn run(block: &Block) -> (std::process::ExitStatus, String, String) {
             ("GSIGNIN_DRIVE_URL".to_string(), format!("{base}/drive/v3")),
             ("GSIGNIN_STORE".to_string(), "file".to_string()),
         ]);
-        let code = emu.mint(gsignin_emulator::MintRequest::default());
+        // The scopes the examples name: the sign-in's, and Gmail's for the Gmail call.
+        let code = emu.mint(gsignin_emulator::MintRequest {
+            scopes: Some(
+                [
+                    "openid",
+                    "email",
+                    "profile",
+                    "https://www.googleapis.com/auth/drive.appdata",
+                ]
+                .into_iter()
+                .chain(["https://www.googleapis.com/auth/gmail.readonly"])
+                .map(String::from)
+                .collect(),
+            ),
+            ..Default::default()
+        });
         let mut sign_in = assert_cmd::Command::new("env");
         sign_in
             .arg("-i")
@@ -207,6 +225,7 @@ fn run_blocks(pick: impl Fn(&Block) -> bool) -> usize {
     let mut ran = 0;
     for block in blocks().iter().filter(|b| b.tag == Tag::Run && pick(b)) {
         ran += 1;
+        eprintln!("running {}", block.place);
         let (status, out, err) = run(block);
         if !status.success() {
             failed.push(format!(
@@ -239,21 +258,25 @@ fn every_shell_block_of_the_docs_is_run_or_says_why_not() {
     for block in blocks.iter().filter(|b| matches!(b.tag, Tag::Pending(_))) {
         eprintln!("pending: {} ({:?})", block.place, block.tag);
     }
-    let ran = run_blocks(|b| !needs_curl(b));
+    let ran = run_blocks(|b| !needs_a_tool(b));
     assert!(ran >= 2, "only {ran} blocks ran");
 }
 
 #[test]
-#[ignore = "needs curl (apt-get install curl); bash .ci/run installs it and runs the ignored tests"]
-fn the_docs_blocks_that_use_curl_run_as_written() {
-    if std::process::Command::new("curl")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        crate::support::missing_tool("curl, for the docs' blocks (apt-get install curl)");
+#[ignore = "needs curl and jq (apt-get install curl jq); bash .ci/run installs them and runs the ignored tests"]
+fn the_docs_blocks_that_use_curl_or_jq_run_as_written() {
+    for (tool, _) in TOOLS {
+        if std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_err()
+        {
+            crate::support::missing_tool(&format!(
+                "{tool}, for the docs' blocks (apt-get install {tool})"
+            ));
+        }
     }
-    let ran = run_blocks(needs_curl);
+    let ran = run_blocks(needs_a_tool);
     assert!(ran >= 2, "only {ran} blocks ran");
 }
 
