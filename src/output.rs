@@ -199,8 +199,16 @@ pub fn shown_tokens(
 /// `key: value` lines with the values aligned.
 pub fn aligned(rows: &[(&str, String)]) -> String {
     let width = rows.iter().map(|(k, _)| k.len()).max().unwrap_or(0) + 1;
+    // A value is one line: one carrying a line break (an email claim is anyone's words)
+    // cannot add a row of its own.
     rows.iter()
-        .map(|(k, v)| format!("  {:<width$} {v}\n", format!("{k}:")))
+        .map(|(k, v)| {
+            format!(
+                "  {:<width$} {}\n",
+                format!("{k}:"),
+                crate::redact::controls_escaped(v)
+            )
+        })
         .collect()
 }
 

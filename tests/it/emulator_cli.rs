@@ -540,3 +540,65 @@ fn e12_the_banners_mint_line_pipes_the_code_and_works_as_printed() {
         stdout(&out)
     );
 }
+
+/// M15: the control token goes as a bearer or not at all: a URL carrying a user or password
+/// (which would be sent in its place, and shown in messages), a query or a fragment is
+/// refused before anything is sent.
+#[test]
+fn m15_an_emulator_url_with_credentials_or_a_query_is_refused_before_sending() {
+    let emu = Emulator::builder().control_token(TOKEN).start().unwrap();
+    let port = emu.base_url().rsplit(':').next().unwrap().to_string();
+    let hits = emu.hits("/control/codes");
+    for url in [
+        format!("http://user:pw@127.0.0.1:{port}"),
+        format!("http://127.0.0.1:{port}/?q=1"),
+        format!("http://127.0.0.1:{port}/#f"),
+    ] {
+        let out = exits(
+            bare_cmd()
+                .env("GSIGNIN_EMULATOR_CONTROL_TOKEN", TOKEN)
+                .args(["emulator", "mint", "--url", &url]),
+            2,
+        );
+        assert!(!stderr(&out).contains("pw"), "{}", stderr(&out));
+    }
+    assert_eq!(emu.hits("/control/codes"), hits, "nothing was sent");
+}
+
+/// E12: a minted code is one word on one line: an email with a line break is refused by the
+/// emulator (exit 2, nothing minted), and an answer whose code is not printable ASCII is not
+/// printed.
+#[test]
+fn e12_mint_prints_one_word_or_nothing() {
+    let env = Env::new();
+    let out = exits(
+        bare_cmd().args([
+            "emulator",
+            "mint",
+            "--url",
+            env.emu.base_url(),
+            "--email",
+            "x@y.example\nVALID",
+        ]),
+        2,
+    );
+    assert!(stdout(&out).is_empty());
+    // A server that answers a code with a line break in it.
+    let hostile = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", hostile.local_addr().unwrap());
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        if let Ok((mut conn, _)) = hostile.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = conn.read(&mut buf);
+            let body = r#"{"code":"4/0Afake\nexport EVIL=1"}"#;
+            let _ = write!(
+                conn,
+                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                body.len()
+            );
+        }
+    });
+    let out = exits(bare_cmd().args(["emulator", "mint", "--url", &url]), 5);
+    assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+}

@@ -96,13 +96,16 @@ const CASES: &[Case] = &[
             let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
             let url = format!("http://{}", closed.local_addr().unwrap());
             drop(closed);
-            e.run(&[
-                "--json",
-                "--issuer",
-                &url,
-                "whoami",
-                &e.emu.sign(&serde_json::json!({})),
-            ])
+            // A token passing every check that needs no key: only the keys are missing.
+            let now = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs();
+            let token = e.emu.sign(&serde_json::json!({
+                "iss": "https://accounts.google.com", "sub": "1",
+                "aud": gsignin_emulator::state::WEB_CLIENT_ID, "iat": now, "exp": now + 3600,
+            }));
+            e.run(&["--json", "--issuer", &url, "whoami", &token])
         },
         5,
         "connection_failed",

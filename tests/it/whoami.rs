@@ -761,6 +761,14 @@ fn jwks_takes_a_url_as_well_as_a_file() {
         6,
     );
     assert!(stderr(&out).contains("over http"), "{}", stderr(&out));
+    // Keys are public: a URL with a password in it is refused, and the password not shown.
+    let with_password =
+        env.emu.base_url().replace("http://", "http://u:s3cret@") + "/oauth2/v3/certs";
+    let out = exits(
+        env.cmd().args(["whoami", &token, "--jwks", &with_password]),
+        2,
+    );
+    assert!(!format!("{}{}", stdout(&out), stderr(&out)).contains("s3cret"));
 }
 
 /// W17: a token pasted as people paste it (after `Bearer`, a whole `Authorization` line, in a
@@ -803,4 +811,87 @@ fn w17_a_token_pasted_in_its_usual_wrappings_gets_the_bare_tokens_verdict() {
         3,
     );
     assert!(!stdout(&out).contains("ya29.not-a-live-token"));
+}
+
+/// W6: a line break in a claim adds no line to what a person reads: the headline stays one
+/// line, whether the token is valid or not.
+#[test]
+fn w6_a_line_break_in_a_claim_forges_no_line_of_the_report() {
+    let env = Env::new();
+    let mut forged = claims(&env);
+    forged["email"] = json!("mallory@evil.example\n\nVALID ID token for ceo@corp.example\n");
+    forged["email_verified"] = json!(true);
+    for sub in ["42", "42\nVALID ID token for ceo@corp.example"] {
+        forged["sub"] = json!(sub);
+        let token = env.emu.sign(&forged);
+        let out = env.cmd().args(["whoami", &token]).output().unwrap();
+        let text = stdout(&out);
+        let headlines = text
+            .lines()
+            .filter(|l| l.starts_with("VALID") || l.starts_with("INVALID"))
+            .count();
+        assert_eq!(headlines, 1, "{text}");
+        assert!(text.lines().next().unwrap().contains("\\u{a}"), "{text}");
+    }
+}
+
+/// W19: without keys, a token that fails a check needing none (a refused alg, another
+/// audience, expired, not a JWT) is rejected as usual, exit 3, on every path; only one that
+/// passes them all is shown UNVERIFIED with exit 5.
+#[test]
+fn w19_without_keys_a_token_failing_a_keyless_check_is_still_rejected() {
+    let env = Env::new();
+    let dead = crate::support::closed_port_url();
+    let mut expired = claims(&env);
+    expired["exp"] = json!(1_000_000_000);
+    expired["iat"] = json!(999_990_000);
+    let expired = env.emu.sign(&expired);
+    for bad in [expired.as_str(), "notajwt"] {
+        let out = exits(
+            env.cmd().env("GSIGNIN_ISSUER", &dead).args(["whoami", bad]),
+            3,
+        );
+        assert!(stdout(&out).starts_with("INVALID"), "{}", stdout(&out));
+        exits(
+            env.cmd()
+                .env("GSIGNIN_ISSUER", &dead)
+                .write_stdin(format!("{bad}\n"))
+                .args(["whoami", "-"]),
+            3,
+        );
+    }
+}
+
+/// W17: `--access-token` takes a pasted answer's access token, and `Bearer ya29.…` on stdin
+/// is an access token as it is in an argument.
+#[test]
+fn w17_access_tokens_are_taken_from_their_pasted_forms_too() {
+    let env = Env::new();
+    let tokens = env.exchange_showing_tokens(&[]);
+    let access = tokens["tokens"]["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let id = tokens["tokens"]["id_token"].as_str().unwrap().to_string();
+    let answer =
+        json!({"access_token": access, "id_token": id, "token_type": "Bearer"}).to_string();
+    let out = exits(
+        env.cmd()
+            .args(["--json", "whoami", "--access-token", &answer]),
+        0,
+    );
+    assert_eq!(json_out(&out)["active"], true, "{}", stdout(&out));
+    let out = exits(
+        env.cmd()
+            .write_stdin(format!("Bearer {access}\n"))
+            .args(["--json", "whoami", "-"]),
+        0,
+    );
+    assert_eq!(json_out(&out)["active"], true, "{}", stdout(&out));
+    assert_no_secret_in(&out, &access);
+}
+
+fn assert_no_secret_in(out: &std::process::Output, secret: &str) {
+    let all = format!("{}{}", stdout(out), stderr(out));
+    assert!(!all.contains(secret), "a token was printed");
 }

@@ -39,6 +39,19 @@ pub async fn mint(State(shared): State<Shared>, body: Option<Json<MintRequest>>)
             true,
         );
     }
+    // An address is one word: one with a line break or a control character would put them
+    // into every report that names the user.
+    if req
+        .email
+        .as_deref()
+        .is_some_and(|e| e.is_empty() || e.chars().any(|c| c.is_whitespace() || c.is_control()))
+    {
+        return json_response(
+            StatusCode::BAD_REQUEST,
+            &json!({"error": "`email` is not an email address: empty, or holding white space or a control character"}),
+            true,
+        );
+    }
     let mut st = shared
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);

@@ -13,65 +13,13 @@ use serde_json::{Value, json};
 
 pub fn run(ctx: &Ctx, command: EmulatorCommand) -> Result<Outcome> {
     match command {
-        EmulatorCommand::Mint(args) => {
-            let mut body = serde_json::Map::new();
-            if let Some(email) = args.email {
-                body.insert("email".into(), json!(email));
-            }
-            if !args.scopes.is_empty() {
-                let scopes: Vec<String> = args
-                    .scopes
-                    .iter()
-                    .map(|s| crate::google::scopes::expand(s))
-                    .collect();
-                body.insert("scopes".into(), json!(scopes));
-            }
-            let answer = call(
-                ctx,
-                &args.target,
-                Method::POST,
-                "/control/codes",
-                Some(Value::Object(body).to_string().into_bytes()),
-            )?;
-            let Some(code) = answer["code"].as_str() else {
-                return Err(Error::server(
-                    "the emulator's answer to /control/codes holds no code",
-                    "is the URL a gsignin emulator's? run with -v to see the answer",
-                ));
-            };
-            Ok(Outcome::report(Styled::plain(format!("{code}\n")), answer))
-        }
-        EmulatorCommand::Fault { action } => match action {
-            FaultAction::Add { fault, target } => {
-                let text = if fault == "-" {
-                    read_stdin(ctx)?
-                } else {
-                    fault.into_bytes()
-                };
-                let parsed: Value = serde_json::from_slice(&text).map_err(|e| {
-                    Error::usage(
-                        format!("the fault is not JSON: {e}"),
-                        r#"give an object: '{"path":"/token","status":503,"count":1}'"#,
-                    )
-                })?;
-                if !parsed.is_object() {
-                    return Err(Error::usage(
-                        "the fault is not a JSON object",
-                        r#"give an object: '{"path":"/token","status":503,"count":1}'"#,
-                    ));
-                }
-                printed(call(
-                    ctx,
-                    &target,
-                    Method::POST,
-                    "/control/faults",
-                    Some(text),
-                )?)
-            }
-            FaultAction::Clear { target } => {
-                printed(call(ctx, &target, Method::DELETE, "/control/faults", None)?)
-            }
-        },
+        EmulatorCommand::Mint(args) => mint(ctx, args),
+        EmulatorCommand::Fault {
+            action: FaultAction::Add { fault, target },
+        } => add_fault(ctx, fault, &target),
+        EmulatorCommand::Fault {
+            action: FaultAction::Clear { target },
+        } => printed(call(ctx, &target, Method::DELETE, "/control/faults", None)?),
         EmulatorCommand::Clock(args) => {
             let body = json!({"advance": args.advance}).to_string().into_bytes();
             printed(call(
@@ -102,34 +50,94 @@ pub fn run(ctx: &Ctx, command: EmulatorCommand) -> Result<Outcome> {
         }
         EmulatorCommand::Users {
             action: UsersAction::Add { file, target },
-        } => {
-            let text = if file.as_os_str() == "-" {
-                read_stdin(ctx)?
-            } else {
-                super::read_capped(&file, gsignin_emulator::users::MAX_BYTES).map_err(|e| {
-                    Error::usage(
-                        format!("cannot read {}: {e}", file.display()),
-                        "check the path",
-                    )
-                })?
-            };
-            // Checked here first: the same one-line errors as `emulator --users`, and nothing
-            // sent that the emulator would refuse.
-            gsignin_emulator::users::parse(&text).map_err(|e| {
-                Error::usage(
-                    format!("{}: {e}", file.display()),
-                    "fix the file: a JSON array of users (docs/emulator-service.md, \"Users\")",
-                )
-            })?;
-            printed(call(
-                ctx,
-                &target,
-                Method::POST,
-                "/control/users",
-                Some(text),
-            )?)
-        }
+        } => add_users(ctx, &file, &target),
     }
+}
+
+/// `mint`: the code alone on stdout (what `| gsignin exchange -` reads); `--json` the answer.
+fn mint(ctx: &Ctx, args: crate::cli::MintArgs) -> Result<Outcome> {
+    let mut body = serde_json::Map::new();
+    if let Some(email) = args.email {
+        body.insert("email".into(), json!(email));
+    }
+    if !args.scopes.is_empty() {
+        let scopes: Vec<String> = args
+            .scopes
+            .iter()
+            .map(|s| crate::google::scopes::expand(s))
+            .collect();
+        body.insert("scopes".into(), json!(scopes));
+    }
+    let answer = call(
+        ctx,
+        &args.target,
+        Method::POST,
+        "/control/codes",
+        Some(Value::Object(body).to_string().into_bytes()),
+    )?;
+    // A code is printable ASCII: anything else is no emulator's answer (and could drive the
+    // terminal).
+    let Some(code) = answer["code"]
+        .as_str()
+        .filter(|c| !c.is_empty() && c.bytes().all(|b| b.is_ascii_graphic()))
+    else {
+        return Err(Error::server(
+            "the emulator's answer to /control/codes holds no code",
+            "is the URL a gsignin emulator's? run with -v to see the answer",
+        ));
+    };
+    Ok(Outcome::report(Styled::plain(format!("{code}\n")), answer))
+}
+
+/// `fault add JSON|-`: checked to be a JSON object before it is sent.
+fn add_fault(ctx: &Ctx, fault: String, target: &ControlUrlArgs) -> Result<Outcome> {
+    let text = if fault == "-" {
+        read_stdin(ctx)?
+    } else {
+        fault.into_bytes()
+    };
+    let hint = r#"give an object: '{"path":"/token","status":503,"count":1}'"#;
+    let parsed: Value = serde_json::from_slice(&text)
+        .map_err(|e| Error::usage(format!("the fault is not JSON: {e}"), hint))?;
+    if !parsed.is_object() {
+        return Err(Error::usage("the fault is not a JSON object", hint));
+    }
+    printed(call(
+        ctx,
+        target,
+        Method::POST,
+        "/control/faults",
+        Some(text),
+    )?)
+}
+
+/// `users add FILE|-`: checked as `emulator --users` checks it, then sent.
+fn add_users(ctx: &Ctx, file: &std::path::Path, target: &ControlUrlArgs) -> Result<Outcome> {
+    let text = if file.as_os_str() == "-" {
+        read_stdin(ctx)?
+    } else {
+        super::read_capped(file, gsignin_emulator::users::MAX_BYTES).map_err(|e| {
+            Error::usage(
+                format!("cannot read {}: {e}", file.display()),
+                "check the path",
+            )
+        })?
+    };
+    // Checked here first: the same one-line errors as `emulator --users`, and nothing sent
+    // that the emulator would refuse.
+    gsignin_emulator::users::parse(&text).map_err(|e| {
+        Error::usage(
+            format!("{}: {e}", file.display()),
+            "fix the file: a JSON array of users (docs/emulator-service.md, \"Users\")",
+        )
+    })?;
+    printed(call(
+        ctx,
+        target,
+        Method::POST,
+        "/control/users",
+        Some(text),
+    )?)
 }
 
 /// The control API's answer as it is: pretty for people, one line under `--json`.
@@ -167,12 +175,17 @@ fn base_url(ctx: &Ctx, target: &ControlUrlArgs) -> Result<String> {
             ));
         }
     };
+    // Nothing but scheme, host, port (and a path): credentials in the URL would be sent in
+    // the token's place and shown in messages, and a query or fragment would swallow the
+    // control paths.
     let url = url::Url::parse(given.trim())
         .ok()
         .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        .filter(|u| u.username().is_empty() && u.password().is_none())
+        .filter(|u| u.query().is_none() && u.fragment().is_none())
         .ok_or_else(|| {
             Error::usage(
-                format!("`{}` is not an emulator's base URL", given.escape_default()),
+                "the emulator's URL (--url or GSIGNIN_ISSUER) is not a base URL: http or https, a host, no user or password, no query or fragment",
                 "give --url http://127.0.0.1:PORT (the first line `gsignin emulator` prints)",
             )
         })?;

@@ -237,7 +237,7 @@ impl Writer<'_, '_> {
                 "pipe one ID token per line, e.g. `gsignin whoami - < tokens.txt`",
             ));
         }
-        if let Some(e) = &self.unreachable {
+        if let Some(e) = self.unreachable.as_ref().filter(|_| self.bad == 0) {
             return Ok(Outcome {
                 data: Data::Streamed,
                 failure: Some(Error::new(e.code(), e.to_string(), e.hint())),
@@ -430,7 +430,7 @@ fn judge_block(
     };
     for (i, (line_bytes, line)) in block.tokens().zip(&block.lines).enumerate() {
         // A line as pasted (`Bearer …`, a JSON answer, a redirect URL) is judged as its token.
-        let token = &*super::pasted::token(line_bytes);
+        let token = &*super::pasted::token(line_bytes, super::pasted::Wanted::IdToken);
         let mark = judged.text.len();
         let at = At {
             index: block.first + i,
@@ -520,8 +520,12 @@ fn judge_one(
         }
         return (valid, false);
     };
-    if let Some(why) = unreachable {
-        let v = unreachable_verdict(token, expect, &why.to_string(), now);
+    // Without keys, a token failing a check that needs none is rejected as usual; one
+    // passing them all is shown unverified (not counted bad: the run's error says why).
+    if let Some(why) = unreachable
+        && let v = unreachable_verdict(token, expect, &why.to_string(), now)
+        && v.valid()
+    {
         if json {
             let _ = serde_json::to_writer(&mut *out, &unreachable_json(&v, why));
             with_line(out, at.line);
@@ -531,9 +535,12 @@ fn judge_one(
             line.push(Tone::Plain, "\n");
             out.extend_from_slice(line.render(color).as_bytes());
         }
-        return (false, false);
+        return (true, false);
     }
-    let v = id_token::verify(token, keys, expect, now);
+    let v = match unreachable {
+        Some(why) => unreachable_verdict(token, expect, &why.to_string(), now),
+        None => id_token::verify(token, keys, expect, now),
+    };
     if json {
         let _ = serde_json::to_writer(&mut *out, &v);
         with_line(out, at.line);

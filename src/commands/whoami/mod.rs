@@ -17,6 +17,7 @@ mod batch;
 mod pasted;
 mod render;
 
+use pasted::Wanted;
 use render::unverified;
 pub use render::{human_verdict, verdict_json};
 
@@ -32,12 +33,12 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     };
     let stdin = args.token.as_deref() == Some(std::ffi::OsStr::new("-"));
     // The token as pasted (`Bearer …`, a token endpoint's JSON, a redirect URL): bare from here.
-    let given: Option<Vec<u8>> = match &args.token {
-        Some(t) if !stdin => Some(pasted::token(t.as_encoded_bytes()).into_owned()),
+    let pasted = |wanted| match &args.token {
+        Some(t) if !stdin => Some(pasted::token(t.as_encoded_bytes(), wanted).into_owned()),
         _ => None,
     };
     if args.access_token {
-        let given = match &given {
+        let given = match &pasted(Wanted::AccessToken) {
             None if stdin => Some(access_token_from_stdin(ctx)?),
             None => None,
             Some(t) if t.trim_ascii().is_empty() => {
@@ -50,6 +51,7 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
         };
         return access::run(ctx, given);
     }
+    let given = pasted(Wanted::IdToken);
     if stdin && stdin_holds_an_access_token(ctx) {
         // `gsignin token | gsignin whoami -`: one access token, inspected as what it is.
         return access::run(ctx, Some(access_token_from_stdin(ctx)?));
@@ -114,13 +116,14 @@ fn stdin_holds_an_access_token(ctx: &Ctx) -> bool {
             .iter()
             .position(|c| !c.is_ascii_whitespace())
             .unwrap_or(b.len());
-        let line = &b[start..];
-        let end = line
-            .iter()
-            .position(u8::is_ascii_whitespace)
-            .unwrap_or(line.len());
-        access::looks_like_access_token(&line[..end])
-            && line[end..].iter().all(u8::is_ascii_whitespace)
+        let rest = &b[start..];
+        let end = rest.iter().position(|c| *c == b'\n').unwrap_or(rest.len());
+        // As an ID token would be unwrapped: a pasted answer's ID token is what plain
+        // `whoami` judges, and `Bearer ya29.…` is an access token either way.
+        let first = pasted::token(&rest[..end], Wanted::IdToken);
+        access::looks_like_access_token(first.trim_ascii())
+            && !first.trim_ascii().iter().any(u8::is_ascii_whitespace)
+            && rest[end..].iter().all(u8::is_ascii_whitespace)
     })
 }
 
@@ -152,9 +155,12 @@ fn access_token_from_stdin(ctx: &Ctx) -> Result<Secret> {
         ));
     }
     let mut lines = text.lines().map(str::trim).filter(|l| !l.is_empty());
-    let token = lines
+    let line = lines
         .next()
         .ok_or_else(|| Error::usage("stdin held no access token", hint))?;
+    let token = pasted::token(line.as_bytes(), Wanted::AccessToken);
+    let token = String::from_utf8_lossy(&token);
+    let token = token.trim();
     if lines.next().is_some() {
         return Err(Error::usage(
             "stdin holds more than one line: access tokens are inspected one per run",
@@ -238,14 +244,18 @@ fn jwks_url(source: &std::path::Path) -> Result<Option<String>> {
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         return Ok(None);
     }
-    url::Url::parse(text)
-        .map(|u| Some(u.to_string()))
-        .map_err(|e| {
-            Error::usage(
-                format!("--jwks `{text}` is not a URL: {e}"),
-                "give a file, or a URL such as https://www.googleapis.com/oauth2/v3/certs",
-            )
-        })
+    let hint = "give a file, or a URL such as https://www.googleapis.com/oauth2/v3/certs";
+    let url = url::Url::parse(text)
+        .map_err(|e| Error::usage(format!("--jwks is not a URL: {e}"), hint))?;
+    // Keys are public: a URL carrying a user or password is a mistake, and it would be shown
+    // in every message naming the URL.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::usage(
+            "--jwks names a user or password in its URL: keys are public, fetched without one",
+            hint,
+        ));
+    }
+    Ok(Some(url.to_string()))
 }
 
 fn read_jwks_file(ctx: &Ctx, path: &std::path::Path) -> Result<KeySet> {

@@ -1,17 +1,34 @@
 //! A token as people paste it: bare, after `Bearer ` or a whole `Authorization: Bearer` line
 //! (copied from a request log), as the `id_token` member of a JSON object (a token endpoint's
 //! answer), or as the `id_token=` parameter of a URL, query string or fragment (an implicit
-//! flow's redirect). Every way into `whoami` (an argument, one line of a batch) goes through
-//! [`token`], so a token gets one verdict however it was pasted.
+//! flow's redirect). Every way into `whoami` (an argument, one line of a batch, stdin) goes
+//! through [`token`], so a token gets one verdict however it was pasted. `--access-token`
+//! takes the `access_token` member or parameter instead ([`Wanted`]).
 
 use std::borrow::Cow;
 
+/// Which token of a token endpoint's answer (or a redirect URL) is wanted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wanted {
+    IdToken,
+    AccessToken,
+}
+
+impl Wanted {
+    fn name(self) -> &'static str {
+        match self {
+            Wanted::IdToken => "id_token",
+            Wanted::AccessToken => "access_token",
+        }
+    }
+}
+
 /// The token inside `pasted`; what is not one of the known wrappings is returned as it is,
 /// for the verifier to judge (and name what is wrong with it).
-pub fn token(pasted: &[u8]) -> Cow<'_, [u8]> {
+pub fn token(pasted: &[u8], wanted: Wanted) -> Cow<'_, [u8]> {
     let text = bare(pasted);
     if text.first() == Some(&b'{') {
-        return match id_token_member(text) {
+        return match member(text, wanted.name()) {
             Some(token) => Cow::Owned(token.into_bytes()),
             None => Cow::Borrowed(pasted),
         };
@@ -20,7 +37,7 @@ pub fn token(pasted: &[u8]) -> Cow<'_, [u8]> {
     if let Some(after) = strip_word(text, b"bearer") {
         return Cow::Borrowed(after);
     }
-    match id_token_parameter(text) {
+    match parameter(text, wanted.name()) {
         Some(token) => token,
         None => Cow::Borrowed(pasted),
     }
@@ -41,25 +58,23 @@ fn strip_word<'t>(text: &'t [u8], word: &[u8]) -> Option<&'t [u8]> {
     (head.eq_ignore_ascii_case(word) && spaced).then(|| rest.trim_ascii_start())
 }
 
-/// The string `id_token` member of a JSON object, when `text` is one.
-fn id_token_member(text: &[u8]) -> Option<String> {
-    #[derive(serde::Deserialize)]
-    struct Answer {
-        id_token: String,
+/// The string member `name` of a JSON object, when `text` is one.
+fn member(text: &[u8], name: &str) -> Option<String> {
+    let object: serde_json::Map<String, serde_json::Value> = serde_json::from_slice(text).ok()?;
+    match object.get(name)? {
+        serde_json::Value::String(token) => Some(token.clone()),
+        _ => None,
     }
-    serde_json::from_slice::<Answer>(text)
-        .ok()
-        .map(|a| a.id_token)
 }
 
-/// The `id_token` parameter of a URL, a query string (`?` optional) or a fragment,
-/// percent-decoded. A JWT holds no character that needs encoding, so an encoded one is
-/// decoded only as far as it stays text.
-fn id_token_parameter(text: &[u8]) -> Option<Cow<'_, [u8]>> {
-    const NAME: &[u8] = b"id_token=";
+/// The parameter `name` of a URL, a query string (`?` optional) or a fragment,
+/// percent-decoded (a token holds no character that needs encoding).
+fn parameter<'t>(text: &'t [u8], name: &str) -> Option<Cow<'t, [u8]>> {
+    let name = format!("{name}=");
+    let name = name.as_bytes();
     let start = (0..text.len()).find(|&i| {
-        text[i..].starts_with(NAME) && (i == 0 || matches!(text[i - 1], b'?' | b'&' | b'#' | b';'))
-    })? + NAME.len();
+        text[i..].starts_with(name) && (i == 0 || matches!(text[i - 1], b'?' | b'&' | b'#' | b';'))
+    })? + name.len();
     let value = &text[start..];
     let end = value
         .iter()
@@ -75,12 +90,12 @@ fn id_token_parameter(text: &[u8]) -> Option<Cow<'_, [u8]>> {
 
 #[cfg(test)]
 mod tests {
-    use super::token;
+    use super::{Wanted, token};
 
     const JWT: &str = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxIn0.c2ln";
 
     fn of(pasted: &str) -> String {
-        String::from_utf8(token(pasted.as_bytes()).into_owned()).unwrap()
+        String::from_utf8(token(pasted.as_bytes(), Wanted::IdToken).into_owned()).unwrap()
     }
 
     /// W17: every way people paste a token reaches the verifier as the bare token.
@@ -120,5 +135,29 @@ mod tests {
         ] {
             assert_eq!(of(other), other, "{other}");
         }
+    }
+}
+
+#[cfg(test)]
+mod access_tests {
+    use super::{Wanted, token};
+
+    /// W17: `--access-token` takes the access token of a pasted answer or redirect, never the
+    /// ID token beside it.
+    #[test]
+    fn w17_an_access_token_is_taken_from_its_own_member_and_parameter() {
+        let of = |p: &str| {
+            String::from_utf8(token(p.as_bytes(), Wanted::AccessToken).into_owned()).unwrap()
+        };
+        assert_eq!(
+            of(r#"{"access_token":"ya29.a","id_token":"e.y.J"}"#),
+            "ya29.a"
+        );
+        assert_eq!(
+            of("https://app/cb#access_token=ya29.b&id_token=e.y.J"),
+            "ya29.b"
+        );
+        assert_eq!(of("Bearer ya29.c"), "ya29.c");
+        assert_eq!(of(r#"{"id_token":"e.y.J"}"#), r#"{"id_token":"e.y.J"}"#);
     }
 }

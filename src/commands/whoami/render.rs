@@ -144,6 +144,24 @@ pub(super) fn keys_unreachable(
 ) -> Outcome {
     let error = error.with_hint(UNREACHABLE_HINT);
     let v = unreachable_verdict(token, expect, &error.to_string(), now);
+    // A check that needs no key failed: the token is rejected whatever the keys would say.
+    if !v.valid() {
+        return Outcome {
+            data: Data::Records {
+                human: if json {
+                    Styled::new()
+                } else {
+                    human_verdict(&v, now)
+                },
+                records: if json {
+                    vec![verdict_json(&v)]
+                } else {
+                    Vec::new()
+                },
+            },
+            failure: Some(super::rejected(1, 1)),
+        };
+    }
     Outcome {
         data: Data::Records {
             human: if json {
