@@ -526,31 +526,35 @@ fn judge_one(
         && let v = unreachable_verdict(token, expect, &why.to_string(), now)
         && v.valid()
     {
-        if json {
-            let _ = serde_json::to_writer(&mut *out, &unreachable_json(&v, why));
-            with_line(out, at.line);
-        } else {
-            let mut line = Styled::plain(format!("[{}] ", at.index + 1));
-            line.append(human_unreachable(&v, now));
-            line.push(Tone::Plain, "\n");
-            out.extend_from_slice(line.render(color).as_bytes());
-        }
+        let human = || human_unreachable(&v, now);
+        answer(out, (json, color), at, &unreachable_json(&v, why), human);
         return (true, false);
     }
     let v = match unreachable {
         Some(why) => unreachable_verdict(token, expect, &why.to_string(), now),
         None => id_token::verify(token, keys, expect, now),
     };
+    answer(out, (json, color), at, &v, || human_verdict(&v, now));
+    (v.valid(), v.unknown_kid)
+}
+
+/// Appends one token's answer to `out`: its JSON with its `"line"`, or its text numbered.
+fn answer(
+    out: &mut Vec<u8>,
+    (json, color): (bool, bool),
+    at: At,
+    record: &impl serde::Serialize,
+    human: impl FnOnce() -> Styled,
+) {
     if json {
-        let _ = serde_json::to_writer(&mut *out, &v);
+        let _ = serde_json::to_writer(&mut *out, record);
         with_line(out, at.line);
     } else {
         let mut line = Styled::plain(format!("[{}] ", at.index + 1));
-        line.append(human_verdict(&v, now));
+        line.append(human());
         line.push(Tone::Plain, "\n");
         out.extend_from_slice(line.render(color).as_bytes());
     }
-    (v.valid(), v.unknown_kid)
 }
 
 /// The next block: at most [`BLOCK`] tokens or [`BLOCK_BYTES`], fewer when stdin has nothing

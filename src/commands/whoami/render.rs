@@ -147,35 +147,29 @@ pub(super) fn keys_unreachable(
     // A check that needs no key failed: the token is rejected whatever the keys would say.
     if !v.valid() {
         return Outcome {
-            data: Data::Records {
-                human: if json {
-                    Styled::new()
-                } else {
-                    human_verdict(&v, now)
-                },
-                records: if json {
-                    vec![verdict_json(&v)]
-                } else {
-                    Vec::new()
-                },
-            },
+            data: one_record(json, || human_verdict(&v, now), || verdict_json(&v)),
             failure: Some(super::rejected(1, 1)),
         };
     }
     Outcome {
-        data: Data::Records {
-            human: if json {
-                Styled::new()
-            } else {
-                human_unreachable(&v, now)
-            },
-            records: if json {
-                vec![unreachable_json(&v, &error)]
-            } else {
-                Vec::new()
-            },
-        },
+        data: one_record(
+            json,
+            || human_unreachable(&v, now),
+            || unreachable_json(&v, &error),
+        ),
         failure: Some(error),
+    }
+}
+
+/// One answer, in the form this run prints only (the other would cost as much again).
+pub(super) fn one_record(
+    json: bool,
+    human: impl FnOnce() -> Styled,
+    record: impl FnOnce() -> Value,
+) -> Data {
+    Data::Records {
+        human: if json { Styled::new() } else { human() },
+        records: if json { vec![record()] } else { Vec::new() },
     }
 }
 
