@@ -37,6 +37,9 @@ pub struct Settings {
     pub home: Option<PathBuf>,
     /// GSIGNIN_REFRESH_TOKEN: a sign-in without any store (CI).
     pub refresh_token: Option<Secret>,
+    /// The secrets' variables that are set but empty (a CI secret the job did not get): an
+    /// error where the secret would be used, naming the variable.
+    pub empty_secrets: Vec<&'static str>,
     /// GSIGNIN_EMULATOR_CONTROL_TOKEN: `emulator`'s control token, read from the environment
     /// only (argv is readable by every local user).
     pub emulator_control_token: Option<Secret>,
@@ -88,6 +91,18 @@ impl Settings {
             client_secret_json: secret(crate::envvars::CLIENT_SECRET_JSON)?,
             home: g.home.clone(),
             refresh_token: secret(crate::envvars::REFRESH_TOKEN)?,
+            empty_secrets: [
+                crate::envvars::REFRESH_TOKEN,
+                crate::envvars::CLIENT_SECRET_JSON,
+            ]
+            .into_iter()
+            .filter(|name| {
+                var(name)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|v| v.trim().is_empty())
+            })
+            .collect(),
             // Set but empty is kept as such: `emulator` refuses it (a fork's pull request gets
             // its secrets empty, and a random token then would 401 every control call).
             emulator_control_token: var(crate::envvars::EMULATOR_CONTROL_TOKEN)?.map(Secret::new),
@@ -252,6 +267,10 @@ impl Ctx {
     /// The client secret: `--client-secret`'s file, else GSIGNIN_CLIENT_SECRET_JSON, else the
     /// default file.
     pub fn client_secret(&self) -> Result<crate::config::client_secret::ClientSecret> {
+        let json = crate::envvars::CLIENT_SECRET_JSON;
+        if self.settings.client_secret.is_none() && self.settings.empty_secrets.contains(&json) {
+            return Err(crate::error::Error::secret_empty(json));
+        }
         let client = crate::config::client_secret::ClientSecret::resolve(
             self.settings.client_secret.as_deref(),
             self.settings.client_secret_json.as_ref(),

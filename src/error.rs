@@ -109,6 +109,8 @@ codes! {
     PortInUse = "port_in_use" => 6,
     /// `emulator`: GSIGNIN_EMULATOR_CONTROL_TOKEN set but empty.
     ControlTokenEmpty = "control_token_empty" => 6,
+    /// GSIGNIN_REFRESH_TOKEN or GSIGNIN_CLIENT_SECRET_JSON set but empty, where it would be used.
+    SecretEmpty = "secret_empty" => 6,
     /// The Drive API is not enabled in the client's Cloud project.
     DriveApiDisabled = "drive_api_disabled" => 6,
     /// A Google API is not enabled in the client's Cloud project (`api`: a 4xx, exit 4).
@@ -212,6 +214,19 @@ impl Error {
             Code::PortInUse,
             format!("cannot listen on {what}: {why}"),
             hint,
+        )
+    }
+
+    /// A secret's variable that is set but empty, where the secret would be used: in CI, a
+    /// secret the job does not get (a fork's pull request), said as such rather than as
+    /// whatever its absence leads to.
+    pub fn secret_empty(var: &str) -> Self {
+        Self::new(
+            Code::SecretEmpty,
+            format!(
+                "{var} is set but empty (a CI secret this job did not get, as in a fork's pull request?)"
+            ),
+            format!("set {var} from the secret store, or unset it"),
         )
     }
 

@@ -72,6 +72,10 @@ impl<'a> Session<'a> {
             session.bind()?;
             return Ok(session);
         }
+        let var = crate::envvars::REFRESH_TOKEN;
+        if ctx.settings().empty_secrets.contains(&var) {
+            return Err(Error::secret_empty(var));
+        }
         Self::open_stored(ctx, name)
     }
 

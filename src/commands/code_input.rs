@@ -52,6 +52,15 @@ fn read_stdin(ctx: &Ctx) -> Result<zeroize::Zeroizing<String>> {
                 "pipe the code in as text, or pass it as an argument",
             )
         })?;
+    // `mint | exchange -` whose first command failed: say where to look, not only what is
+    // missing (its own error is the line above).
+    if bytes.trim_ascii().is_empty() {
+        return Err(Error::usage(
+            "stdin was empty: no authorization code came through the pipe",
+            "if a command before `|` made the code, its error above says why it did not; \
+             else pipe the app's serverAuthCode in",
+        ));
+    }
     if bytes.len() as u64 > MAX_CODE_INPUT {
         return Err(Error::usage(
             format!(

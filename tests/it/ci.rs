@@ -382,3 +382,44 @@ fn a_refused_gsignin_refresh_token_names_the_secret_to_replace() {
     );
     assert!(!stdout(&out).contains("a-refresh-token-nobody-issued"));
 }
+
+/// A secret's variable set but empty (the secret a fork's pull request does not get) is exit
+/// 6 naming it, where the secret would be used, not the error its absence leads to.
+#[test]
+fn a_secret_variable_set_but_empty_is_named_where_it_would_be_used() {
+    let env = Env::new();
+    for (var, args) in [
+        ("GSIGNIN_REFRESH_TOKEN", vec!["--json", "refresh"]),
+        ("GSIGNIN_REFRESH_TOKEN", vec!["--json", "token"]),
+    ] {
+        let out = exits(env.cmd().env(var, "").args(&args), 6);
+        assert_eq!(json_error(&out)["code"], "secret_empty", "{args:?}");
+        assert!(stderr(&out).contains(var), "{}", stderr(&out));
+    }
+    env.sign_in();
+    let out = exits(
+        env.cmd()
+            .env("GSIGNIN_CLIENT_SECRET_JSON", " ")
+            .env_remove("GSIGNIN_CLIENT_SECRET")
+            .args([
+                "--json",
+                "exchange",
+                &env.code_for("bob@example.com"),
+                "--profile",
+                "bob",
+            ]),
+        6,
+    );
+    assert!(
+        stderr(&out).contains("GSIGNIN_CLIENT_SECRET_JSON is set but empty"),
+        "{}",
+        stderr(&out)
+    );
+    // Where it is not used, it is not in the way.
+    exits(
+        env.cmd()
+            .env("GSIGNIN_CLIENT_SECRET_JSON", "")
+            .args(["status"]),
+        0,
+    );
+}

@@ -139,7 +139,8 @@ fn run(block: &Block) -> (std::process::ExitStatus, String, String) {
     ];
     let mut script = block.text.clone();
     let _google;
-    if block.text.contains("gsignin emulator") {
+    // A block that starts an emulator of its own (not one that only mints at one).
+    if block.text.contains("gsignin emulator --") {
         for port in ["8089", "8090"] {
             script = script.replace(port, &free_port().to_string());
         }
@@ -155,22 +156,8 @@ fn run(block: &Block) -> (std::process::ExitStatus, String, String) {
             ("GSIGNIN_DRIVE_URL".to_string(), format!("{base}/drive/v3")),
             ("GSIGNIN_STORE".to_string(), "file".to_string()),
         ]);
-        // The scopes the examples name: the sign-in's, and Gmail's for the Gmail call.
-        let code = emu.mint(gsignin_emulator::MintRequest {
-            scopes: Some(
-                [
-                    "openid",
-                    "email",
-                    "profile",
-                    "https://www.googleapis.com/auth/drive.appdata",
-                ]
-                .into_iter()
-                .chain(["https://www.googleapis.com/auth/gmail.readonly"])
-                .map(String::from)
-                .collect(),
-            ),
-            ..Default::default()
-        });
+        // A sign-in as the README's emulator block makes one: the emulator's default scopes.
+        let code = emu.mint(gsignin_emulator::MintRequest::default());
         let mut sign_in = assert_cmd::Command::new("env");
         sign_in
             .arg("-i")

@@ -602,3 +602,32 @@ fn e12_mint_prints_one_word_or_nothing() {
     let out = exits(bare_cmd().args(["emulator", "mint", "--url", &url]), 5);
     assert!(stdout(&out).is_empty(), "{}", stdout(&out));
 }
+
+/// A control request with a field the emulator does not know is refused (exit 2, naming
+/// it), never taken as a fault or setting that silently does nothing; an empty mint body is
+/// `{}`; an exchange whose piped code never came says where to look.
+#[test]
+fn a_misspelt_control_field_is_refused_and_an_empty_pipe_is_named() {
+    let env = Env::new();
+    let url = env.emu.base_url().to_string();
+    let out = exits(
+        bare_cmd().args([
+            "emulator",
+            "fault",
+            "add",
+            r#"{"path":"/token","staus":503}"#,
+            "--url",
+            &url,
+        ]),
+        2,
+    );
+    assert!(stderr(&out).contains("staus"), "{}", stderr(&out));
+    let empty = http()
+        .post(format!("{url}/control/codes"))
+        .header("content-type", "application/json")
+        .send()
+        .unwrap();
+    assert_eq!(empty.status(), 200);
+    let out = exits(env.cmd().args(["exchange", "-"]).write_stdin(""), 2);
+    assert!(stderr(&out).contains("stdin was empty"), "{}", stderr(&out));
+}

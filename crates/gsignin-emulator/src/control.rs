@@ -15,8 +15,22 @@ use serde_json::json;
 /// Longest text a minted code may carry in one field (an email address is at most 320).
 const MAX_FIELD: usize = 320;
 
-pub async fn mint(State(shared): State<Shared>, body: Option<Json<MintRequest>>) -> Response {
-    let req = body.map(|Json(r)| r).unwrap_or_default();
+pub async fn mint(State(shared): State<Shared>, body: axum::body::Bytes) -> Response {
+    // An empty body is `{}`, as the docs say (axum's JSON extractor refuses one).
+    let req: MintRequest = if body.iter().all(u8::is_ascii_whitespace) {
+        MintRequest::default()
+    } else {
+        match serde_json::from_slice(&body) {
+            Ok(req) => req,
+            Err(e) => {
+                return json_response(
+                    StatusCode::BAD_REQUEST,
+                    &json!({"error": format!("the request is not a mint request: {e}")}),
+                    true,
+                );
+            }
+        }
+    };
     let fields = [
         &req.email,
         &req.name,
@@ -119,6 +133,7 @@ pub async fn clear_faults(State(shared): State<Shared>) -> Response {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ClockRequest {
     /// Seconds to move the clock forward (negative: back).
     advance: i64,
@@ -153,6 +168,7 @@ pub async fn stats(State(shared): State<Shared>) -> Response {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct GrantAction {
     /// Which grants: the one of this refresh token, or every grant of this user, or all.
     refresh_token: Option<String>,
@@ -214,6 +230,7 @@ pub async fn grants(State(shared): State<Shared>, Json(req): Json<GrantAction>) 
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     rotate_refresh_tokens: Option<bool>,
     drive_api_enabled: Option<bool>,

@@ -199,6 +199,7 @@ pub struct AccessToken {
 
 /// An injected fault: for requests to `path`, `count` times (None: until cleared).
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fault {
     pub path: String,
     /// Answer with this status instead of the real answer.
@@ -268,6 +269,7 @@ pub(crate) struct State {
 
 /// What the control API's mint takes: what a mobile sign-in asked for.
 #[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MintRequest {
     pub email: Option<String>,
     pub name: Option<String>,

@@ -231,9 +231,16 @@ fn call(
             ))
         })?;
     let answer: Option<Value> = serde_json::from_slice(&resp.body).ok();
+    // Its reason: the JSON error, else the text of the answer (a body it could not read is
+    // refused in plain text), cut short.
     let said = answer
         .as_ref()
-        .and_then(|a| a["error"].as_str())
+        .and_then(|a| a["error"].as_str().map(str::to_string))
+        .or_else(|| {
+            let text = String::from_utf8_lossy(&resp.body);
+            let text = text.trim();
+            (!text.is_empty()).then(|| text.chars().take(300).collect())
+        })
         .map(|s| s.escape_default().to_string());
     let status = resp.status;
     match status {
