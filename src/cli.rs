@@ -990,6 +990,11 @@ pub struct MintArgs {
     #[arg(long = "scope", value_name = "SCOPE", value_parser = a_scope)]
     pub scopes: Vec<String>,
 
+    /// Seconds the code stays good (`--lifetime 1` makes one that has expired a second later;
+    /// moving the clock would move the tokens' `iat` too) [default: 600, Google's]
+    #[arg(long, value_name = "SECS", value_parser = clap::value_parser!(i64).range(1..=86_400))]
+    pub lifetime: Option<i64>,
+
     #[command(flatten)]
     pub target: ControlUrlArgs,
 }

@@ -281,6 +281,10 @@ fn judge(
         .failures()
         .map(|(name, c)| format!("{name}: {}", c.detail))
         .collect();
+    // Only the times failed: the clocks disagree, not the issuer and the client.
+    let only_times = verdict
+        .failures()
+        .all(|(name, _)| matches!(name, "exp" | "iat" | "nbf"));
     let saved = match in_flight {
         Some(path) => Ok(path),
         None => rescue::write(ctx.dirs(), &signin.profile, &signin.tokens, now),
@@ -292,8 +296,14 @@ fn judge(
             reasons.join("; "),
             rescued_where(&saved)
         ),
-        "check that --issuer and the client secret belong together; \
-         `gsignin whoami TOKEN` on the rescued ID token shows every check",
+        if only_times {
+            "this machine's clock and the issuer's disagree by more than a minute (an \
+             emulator whose clock was moved?): set the clock right, then `gsignin restore` the \
+             rescued sign-in"
+        } else {
+            "check that --issuer and the client secret belong together; \
+             `gsignin whoami TOKEN` on the rescued ID token shows every check"
+        },
     ))
 }
 

@@ -631,3 +631,28 @@ fn a_misspelt_control_field_is_refused_and_an_empty_pipe_is_named() {
     let out = exits(env.cmd().args(["exchange", "-"]).write_stdin(""), 2);
     assert!(stderr(&out).contains("stdin was empty"), "{}", stderr(&out));
 }
+
+/// `mint --lifetime` makes a code that expires (the way to test an expired code); a moved
+/// clock that makes the ID token's times fail says the clocks disagree.
+#[test]
+fn mint_lifetime_expires_a_code_and_a_moved_clock_is_named() {
+    let env = Env::new();
+    let url = env.emu.base_url().to_string();
+    let out = exits(
+        bare_cmd().args(["emulator", "mint", "--lifetime", "1", "--url", &url]),
+        0,
+    );
+    let code = stdout(&out).trim().to_string();
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    exits(env.cmd().args(["exchange", &code]), 4);
+    exits(
+        bare_cmd().args(["emulator", "clock", "--advance", "700", "--url", &url]),
+        0,
+    );
+    let out = exits(
+        env.cmd()
+            .args(["exchange", &env.code_for("bob@example.com")]),
+        3,
+    );
+    assert!(stderr(&out).contains("clock"), "{}", stderr(&out));
+}

@@ -68,6 +68,9 @@ fn mint(ctx: &Ctx, args: crate::cli::MintArgs) -> Result<Outcome> {
             .collect();
         body.insert("scopes".into(), json!(scopes));
     }
+    if let Some(lifetime) = args.lifetime {
+        body.insert("lifetime".into(), json!(lifetime));
+    }
     let answer = call(
         ctx,
         &args.target,

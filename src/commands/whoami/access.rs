@@ -83,7 +83,13 @@ fn ask(
             format!(
                 "{issuer} offers no way to inspect an access token (no introspection_endpoint in its discovery document)"
             ),
-            "an access token is opaque: only its issuer can say what it is; call an API with it (`gsignin api`) instead",
+            if url::Url::parse(issuer).is_ok_and(|u| crate::http::is_loopback(&u)) {
+                "a client secret's token_info_uri names the issuer's tokeninfo (the emulator's \
+                 --write-client-secret file does): pass --client-secret PATH"
+            } else {
+                "an access token is opaque: only its issuer can say what it is; call an API \
+                 with it (`gsignin api`) instead"
+            },
         ));
     };
     let client = client.ok_or_else(|| {
