@@ -56,8 +56,7 @@ pub fn seed(sub: &str) -> Vec<DriveFile> {
 }
 
 pub fn file_id(sub: &str, i: usize) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(format!("{sub}/{i}").as_bytes());
+    let digest = crate::sha256(format!("{sub}/{i}").as_bytes());
     let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
     format!("1{hex}")
 }
@@ -373,8 +372,7 @@ pub async fn about(
 
 /// A user's Drive permission ID: digits, stable per user.
 fn permission_id(sub: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(format!("permission/{sub}").as_bytes());
+    let digest = crate::sha256(format!("permission/{sub}").as_bytes());
     digest
         .iter()
         .take(10)

@@ -47,8 +47,7 @@ pub struct User {
 impl User {
     /// A user for `email`, with a stable numeric `sub` derived from it.
     pub fn for_email(email: &str, name: Option<&str>, hd: Option<&str>) -> User {
-        use sha2::Digest;
-        let digest = sha2::Sha256::digest(email.as_bytes());
+        let digest = crate::sha256(email.as_bytes());
         let mut sub = String::from("1");
         for b in digest.iter().take(10) {
             sub.push_str(&format!("{:02}", b % 100));
@@ -165,10 +164,9 @@ const TESTING_EXEMPT: &[&str] = &["openid", SCOPE_EMAIL, SCOPE_PROFILE];
 /// Whether `verifier` answers a PKCE challenge (RFC 7636 4.6).
 pub fn pkce_matches(challenge: &str, method: &str, verifier: &str) -> bool {
     use base64::Engine;
-    use sha2::Digest;
     match method {
         "S256" => {
-            let digest = sha2::Sha256::digest(verifier.as_bytes());
+            let digest = crate::sha256(verifier.as_bytes());
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest) == challenge
         }
         _ => verifier == challenge,
@@ -533,9 +531,8 @@ impl State {
         nonce: Option<&str>,
     ) -> UnsignedIdToken {
         use base64::Engine;
-        use sha2::Digest;
         let now = self.now();
-        let digest = sha2::Sha256::digest(access_token.as_bytes());
+        let digest = crate::sha256(access_token.as_bytes());
         let at_hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16]);
         let mut claims = json!({
             "iss": grant.iss.clone().unwrap_or_else(|| self.iss_value(self.iss)),

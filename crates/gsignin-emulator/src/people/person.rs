@@ -60,8 +60,7 @@ fn names(user: &User) -> Value {
 /// client's cache behaves as it would at Google.
 fn etag(person: &Map<String, Value>) -> String {
     use base64::Engine;
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(Value::Object(person.clone()).to_string().as_bytes());
+    let digest = crate::sha256(Value::Object(person.clone()).to_string().as_bytes());
     format!(
         "%{}",
         base64::engine::general_purpose::STANDARD.encode(&digest[..18])

@@ -73,7 +73,6 @@ pub struct SelfSigned {
 
 /// A self-signed certificate for `names` and `ips`.
 pub fn self_signed(names: &[String], ips: &[std::net::IpAddr]) -> Result<SelfSigned, String> {
-    use sha2::Digest;
     let err = |e: rcgen::Error| format!("cannot make a certificate: {e}");
     let key = KeyPair::generate().map_err(err)?;
     let mut params = CertificateParams::new(names.to_vec()).map_err(err)?;
@@ -84,7 +83,7 @@ pub fn self_signed(names: &[String], ips: &[std::net::IpAddr]) -> Result<SelfSig
         .distinguished_name
         .push(DnType::CommonName, "gsignin receive (throw-away)");
     let cert = params.self_signed(&key).map_err(err)?;
-    let fingerprint = sha2::Sha256::digest(cert.der())
+    let fingerprint = crate::sha256(cert.der())
         .iter()
         .map(|b| format!("{b:02X}"))
         .collect::<Vec<_>>()
