@@ -371,70 +371,12 @@ impl Http {
         headers: Headers<'_>,
     ) -> Result<Response> {
         self.check_transport(url)?;
-        match auth {
-            Auth::None => {}
-            Auth::Bearer(token) => self.diag.seen().add(token.expose()),
-            Auth::Basic(id, secret) => {
-                self.diag.seen().add(secret.expose());
-                // The header's own spelling, which a server may echo back.
-                use base64::Engine;
-                let enc = |v: &str| {
-                    url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
-                };
-                self.diag
-                    .seen()
-                    .add(&base64::engine::general_purpose::STANDARD.encode(format!(
-                        "{}:{}",
-                        enc(id),
-                        enc(secret.expose())
-                    )));
-            }
-        }
-        if let Body::Form(form) = &body {
-            for (k, v) in *form {
-                if crate::redact::is_secret_field(k) {
-                    self.diag.seen().add(v);
-                }
-            }
-        }
+        self.note_secrets(auth, &body);
         let client = self.client_for(url)?;
         let mut attempt = 1;
         loop {
             let started = Instant::now();
-            let mut req = client.request(method.clone(), url);
-            for (name, value) in headers {
-                req = req.header(name, value);
-            }
-            match auth {
-                Auth::None => {}
-                Auth::Bearer(token) => req = req.bearer_auth(token.expose()),
-                Auth::Basic(id, secret) => {
-                    let enc = |v: &str| {
-                        url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>()
-                    };
-                    req = req.basic_auth(enc(id), Some(enc(secret.expose())));
-                }
-            }
-            match &body {
-                Body::None => {}
-                Body::Form(form) => req = req.form(form),
-                Body::Bytes { content_type, data } => {
-                    // A caller's own Content-Type (-H) wins over the default.
-                    if !headers
-                        .iter()
-                        .any(|(n, _)| n == reqwest::header::CONTENT_TYPE)
-                    {
-                        req = req.header(reqwest::header::CONTENT_TYPE, *content_type);
-                    }
-                    req = req.body(data.to_vec());
-                }
-            }
-            let req = req.build().map_err(|e| {
-                Error::usage(
-                    format!("cannot make a request to `{url}`: {e}"),
-                    "check the URL options (--issuer, --drive-url) and the client secret's token_uri",
-                )
-            })?;
+            let req = request(client, &method, url, headers, auth, &body)?;
             self.trace_request(&req, &body);
             let waiting = self.waiting(format!("waiting for {}", shown_host(url)));
             let outcome = match client.execute(req) {
@@ -475,6 +417,34 @@ impl Http {
                         continue;
                     }
                     return Err(err);
+                }
+            }
+        }
+    }
+
+    /// Every secret this request carries is known before it is sent, so that no text shown
+    /// from here on (a trace, an echoed error) can carry it.
+    fn note_secrets(&self, auth: Auth<'_>, body: &Body<'_>) {
+        match auth {
+            Auth::None => {}
+            Auth::Bearer(token) => self.diag.seen().add(token.expose()),
+            Auth::Basic(id, secret) => {
+                self.diag.seen().add(secret.expose());
+                // The header's own spelling, which a server may echo back.
+                use base64::Engine;
+                self.diag
+                    .seen()
+                    .add(&base64::engine::general_purpose::STANDARD.encode(format!(
+                        "{}:{}",
+                        form_encoded(id),
+                        form_encoded(secret.expose())
+                    )));
+            }
+        }
+        if let Body::Form(form) = body {
+            for (k, v) in *form {
+                if crate::redact::is_secret_field(k) {
+                    self.diag.seen().add(v);
                 }
             }
         }
@@ -766,6 +736,54 @@ fn error_chain(e: &reqwest::Error) -> String {
         source = s.source();
     }
     parts.last().cloned().unwrap_or_else(|| e.to_string())
+}
+
+/// One try's request: the caller's headers, the credentials, the body (its default
+/// Content-Type unless the caller gave one).
+fn request(
+    client: &reqwest::blocking::Client,
+    method: &Method,
+    url: &str,
+    headers: Headers<'_>,
+    auth: Auth<'_>,
+    body: &Body<'_>,
+) -> Result<reqwest::blocking::Request> {
+    let mut req = client.request(method.clone(), url);
+    for (name, value) in headers {
+        req = req.header(name, value);
+    }
+    match auth {
+        Auth::None => {}
+        Auth::Bearer(token) => req = req.bearer_auth(token.expose()),
+        Auth::Basic(id, secret) => {
+            req = req.basic_auth(form_encoded(id), Some(form_encoded(secret.expose())));
+        }
+    }
+    match body {
+        Body::None => {}
+        Body::Form(form) => req = req.form(form),
+        Body::Bytes { content_type, data } => {
+            // A caller's own Content-Type (-H) wins over the default.
+            if !headers
+                .iter()
+                .any(|(n, _)| n == reqwest::header::CONTENT_TYPE)
+            {
+                req = req.header(reqwest::header::CONTENT_TYPE, *content_type);
+            }
+            req = req.body(data.to_vec());
+        }
+    }
+    req.build().map_err(|e| {
+        Error::usage(
+            format!("cannot make a request to `{url}`: {e}"),
+            "check the URL options (--issuer, --drive-url) and the client secret's token_uri",
+        )
+    })
+}
+
+/// A client id or secret as HTTP Basic carries it (RFC 6749 2.3.1: form-encoded first).
+fn form_encoded(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 #[cfg(test)]
