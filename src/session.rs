@@ -269,14 +269,10 @@ impl<'a> Session<'a> {
         token.ok_or_else(Error::no_id_token_on_refresh)
     }
 
-    /// Refreshes under the profile's lock: re-reads the stored refresh token first (another
-    /// process may have rotated it meanwhile), then saves the result atomically.
-    pub fn refresh(&mut self) -> Result<Refreshed> {
-        let wait = self.ctx.lock_wait();
-        let _lock = match &self.store {
-            Some(store) => Some(store.lock(&self.name, wait)?),
-            None => None,
-        };
+    /// The refresh token this refresh sends, under the profile's lock: the profile settled
+    /// (a save a kill cut short finished), still the one this run opened, and no later refresh
+    /// token waiting in a rescue file (the stored one may be rotated away).
+    fn refresh_token_to_send(&mut self) -> Result<Secret> {
         if let Some(store) = &self.store {
             let settled = store.settle(&self.name, None)?;
             if let (Some(theirs), Some(ours)) = (&settled.foreign, &settled.profile) {
@@ -314,7 +310,7 @@ impl<'a> Session<'a> {
                 ));
             }
         }
-        let refresh_token = self.tokens.refresh_token.clone().ok_or_else(|| {
+        self.tokens.refresh_token.clone().ok_or_else(|| {
             Error::new(
                 Code::NoRefreshToken,
                 format!("profile `{}` holds no refresh token", self.name),
@@ -322,7 +318,18 @@ impl<'a> Session<'a> {
                  request the code with forceCodeForRefreshToken=true (on the web, \
                  prompt=consent), then exchange it",
             )
-        })?;
+        })
+    }
+
+    /// Refreshes under the profile's lock: re-reads the stored refresh token first (another
+    /// process may have rotated it meanwhile), then saves the result atomically.
+    pub fn refresh(&mut self) -> Result<Refreshed> {
+        let wait = self.ctx.lock_wait();
+        let _lock = match &self.store {
+            Some(store) => Some(store.lock(&self.name, wait)?),
+            None => None,
+        };
+        let refresh_token = self.refresh_token_to_send()?;
         let endpoints = self.endpoints()?;
         let client = self.client()?;
         let token_url = client

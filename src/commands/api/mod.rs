@@ -41,20 +41,6 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         ));
     }
     let headers = headers(&args.headers)?;
-    let mut stdin = StdinOnce::default();
-    let fields = Fields::parse(&args.raw_fields, &args.fields, &mut |path| {
-        let bytes = stdin.read(ctx, path)?;
-        String::from_utf8(bytes).map_err(|_| {
-            Error::usage(
-                format!("-F @{path}: the file is not UTF-8 text"),
-                "send binary content with --input",
-            )
-        })
-    })?;
-    let input = match &args.input {
-        Some(path) => Some(stdin.read(ctx, &path.to_string_lossy())?),
-        None => None,
-    };
     let style = print::Style {
         terminal: ctx.io().stdout_is_terminal,
         pretty: ctx.io().stdout_is_terminal && !ctx.settings().json,
@@ -66,19 +52,7 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         .map(|expr| jq::Jq::start(expr, style, ctx.settings().json, ctx.io().colors))
         .transpose()?;
 
-    let body_fields =
-        input.is_none() && matches!(method, Method::POST | Method::PUT | Method::PATCH);
-    let body = match input {
-        Some(bytes) => Some(("application/json".to_string(), bytes)),
-        None if body_fields && !fields.is_empty() => Some((
-            "application/json".to_string(),
-            serde_json::to_vec(&fields.to_json()).unwrap_or_default(),
-        )),
-        None => None,
-    };
-    if !body_fields && !fields.is_empty() {
-        url.query_pairs_mut().extend_pairs(fields.to_query());
-    }
+    let body = body_or_query(ctx, &args, &method, &mut url)?;
 
     let mut session = Session::open(ctx)?;
     seed_secrets(ctx, &session);
@@ -136,6 +110,44 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         req.url = url.to_string();
     }
     Ok(streamed(None))
+}
+
+/// The fields (`-f`, `-F`, `@file` read from stdin at most once) and `--input`: a JSON body
+/// for POST, PUT and PATCH (with its content type), else query parameters added to `url`.
+fn body_or_query(
+    ctx: &Ctx,
+    args: &ApiArgs,
+    method: &Method,
+    url: &mut url::Url,
+) -> Result<Option<(String, Vec<u8>)>> {
+    let mut stdin = StdinOnce::default();
+    let fields = Fields::parse(&args.raw_fields, &args.fields, &mut |path| {
+        let bytes = stdin.read(ctx, path)?;
+        String::from_utf8(bytes).map_err(|_| {
+            Error::usage(
+                format!("-F @{path}: the file is not UTF-8 text"),
+                "send binary content with --input",
+            )
+        })
+    })?;
+    let input = match &args.input {
+        Some(path) => Some(stdin.read(ctx, &path.to_string_lossy())?),
+        None => None,
+    };
+    let body_fields =
+        input.is_none() && matches!(*method, Method::POST | Method::PUT | Method::PATCH);
+    let body = match input {
+        Some(bytes) => Some(("application/json".to_string(), bytes)),
+        None if body_fields && !fields.is_empty() => Some((
+            "application/json".to_string(),
+            serde_json::to_vec(&fields.to_json()).unwrap_or_default(),
+        )),
+        None => None,
+    };
+    if !body_fields && !fields.is_empty() {
+        url.query_pairs_mut().extend_pairs(fields.to_query());
+    }
+    Ok(body)
 }
 
 /// Every secret of the sign-in is known to the scrubber from the start, not only those the
