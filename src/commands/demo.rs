@@ -8,7 +8,7 @@
 use crate::cli::Cli;
 use crate::context::{Ctx, Settings};
 use crate::emulator::Emulator;
-use crate::emulator::state::MintRequest;
+use crate::emulator::MintRequest;
 use crate::error::{Error, Result};
 use crate::fsutil;
 use crate::output::{self, Outcome};

@@ -7,10 +7,10 @@ mod control;
 
 use crate::cli::EmulatorArgs;
 use crate::context::Ctx;
-use crate::emulator::state::{
+use crate::emulator::{Emulator, Iss};
+use crate::emulator::{
     INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
 };
-use crate::emulator::{Emulator, Iss};
 use crate::error::{Code, Error, Result};
 use crate::fsutil;
 use crate::output::{Data, Outcome};

@@ -941,7 +941,7 @@ fn secrets_of_the_sign_in_are_scrubbed_even_when_this_run_did_not_send_them() {
     let refresh = secrets["refresh_token"].as_str().unwrap().to_string();
     let body = format!(
         "{{\"error\":{{\"code\":400,\"message\":\"you sent {refresh} and {}\"}}}}",
-        gsignin_emulator::state::WEB_CLIENT_SECRET
+        gsignin_emulator::WEB_CLIENT_SECRET
     );
     let server = Recorder::answering(&format!(
         "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
@@ -958,8 +958,7 @@ fn secrets_of_the_sign_in_are_scrubbed_even_when_this_run_did_not_send_them() {
         .exits(4);
     assert!(!ran.stderr.contains(&refresh), "{}", ran.stderr);
     assert!(
-        !ran.stderr
-            .contains(gsignin_emulator::state::WEB_CLIENT_SECRET),
+        !ran.stderr.contains(gsignin_emulator::WEB_CLIENT_SECRET),
         "{}",
         ran.stderr
     );

@@ -648,8 +648,8 @@ fn a_token_also_issued_for_another_client_is_refused() {
         .unwrap()
         .as_secs();
     let claims = serde_json::json!({"iss": "https://accounts.google.com",
-        "aud": ["evil-client", gsignin_emulator::state::WEB_CLIENT_ID],
-        "azp": gsignin_emulator::state::WEB_CLIENT_ID,
+        "aud": ["evil-client", gsignin_emulator::WEB_CLIENT_ID],
+        "azp": gsignin_emulator::WEB_CLIENT_ID,
         "sub": "1101", "iat": now, "exp": now + 3600});
     let token = env.emu.sign(&claims);
     let out = exits(env.cmd().args(["--json", "whoami", &token]), 3);

@@ -2,7 +2,7 @@
 //! forms (the browser tests click the same pages in Chromium).
 
 use crate::support::{Env, http, submit_consent};
-use gsignin_emulator::state::{
+use gsignin_emulator::{
     INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_SECRET,
 };
 use serde_json::Value;
@@ -596,7 +596,7 @@ fn auto_approve_and_the_hosted_domain_are_settings_and_hints() {
 
 #[test]
 fn typed_accounts_are_bounded_and_the_chooser_stays_a_page() {
-    use gsignin_emulator::state::{MAX_USERS, User};
+    use gsignin_emulator::{MAX_USERS, User};
     let env = Env::new();
     for i in 0..MAX_USERS {
         let email = format!("u{i}@example.com");

@@ -2,7 +2,7 @@
 //! by tests/browser/drive.js (playwright-core), clicking Allow and Cancel as a person would.
 
 use crate::support::{Env, Landing, browser_driver};
-use gsignin_emulator::state::{INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET};
+use gsignin_emulator::{INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET};
 use serde_json::Value;
 
 fn auth_url(env: &Env, redirect: &str, state: &str) -> String {

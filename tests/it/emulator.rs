@@ -2,7 +2,7 @@
 
 use crate::support::Env;
 use base64::Engine;
-use gsignin_emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use gsignin_emulator::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use serde_json::Value;
 
 use crate::support::http;
@@ -213,8 +213,8 @@ fn the_control_api_takes_json_from_a_loopback_host_only() {
         .form(&[
             ("grant_type", "authorization_code"),
             ("code", posted.as_str()),
-            ("client_id", gsignin_emulator::state::WEB_CLIENT_ID),
-            ("client_secret", gsignin_emulator::state::WEB_CLIENT_SECRET),
+            ("client_id", gsignin_emulator::WEB_CLIENT_ID),
+            ("client_secret", gsignin_emulator::WEB_CLIENT_SECRET),
             ("redirect_uri", ""),
         ])
         .send()

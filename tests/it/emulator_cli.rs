@@ -3,7 +3,7 @@
 //! port warning, and `--users`.
 
 use crate::support::{Env, bare_cmd, bare_process, exits, http, json_out, stderr, stdout};
-use gsignin_emulator::state::WEB_CLIENT_ID;
+use gsignin_emulator::WEB_CLIENT_ID;
 use gsignin_emulator::{Emulator, users};
 use serde_json::Value;
 use std::io::BufRead;

@@ -74,10 +74,10 @@ const CASES: &[Case] = &[
         "wrong client secret",
         |e| {
             let path = e.home().join("wrong.json");
-            let doc = e.emu.client_secret_json().replace(
-                gsignin_emulator::state::WEB_CLIENT_SECRET,
-                "GOCSPX-not-the-secret",
-            );
+            let doc = e
+                .emu
+                .client_secret_json()
+                .replace(gsignin_emulator::WEB_CLIENT_SECRET, "GOCSPX-not-the-secret");
             std::fs::write(&path, doc).unwrap();
             e.run(&[
                 "--json",
@@ -103,7 +103,7 @@ const CASES: &[Case] = &[
                 .as_secs();
             let token = e.emu.sign(&serde_json::json!({
                 "iss": "https://accounts.google.com", "sub": "1",
-                "aud": gsignin_emulator::state::WEB_CLIENT_ID, "iat": now, "exp": now + 3600,
+                "aud": gsignin_emulator::WEB_CLIENT_ID, "iat": now, "exp": now + 3600,
             }));
             e.run(&["--json", "--issuer", &url, "whoami", &token])
         },

@@ -526,7 +526,7 @@ fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
         .as_secs();
     // The token endpoint answers with an ID token signed by a key the issuer never published.
     let forged = gsignin_verify::signing::SigningKey::generate().sign(&serde_json::json!({
-        "iss": "https://accounts.google.com", "aud": gsignin_emulator::state::WEB_CLIENT_ID,
+        "iss": "https://accounts.google.com", "aud": gsignin_emulator::WEB_CLIENT_ID,
         "sub": "1", "iat": now, "exp": now + 3600,
     }));
     let refresh = "1//0rescued-refresh-token-of-a-forged-answer";

@@ -6,7 +6,7 @@
 //! request, so nothing can reach Google.
 
 use crate::support::{Env, missing_tool};
-use gsignin_emulator::state::{MintRequest, WEB_CLIENT_ID};
+use gsignin_emulator::{MintRequest, WEB_CLIENT_ID};
 use std::path::Path;
 
 #[test]
@@ -66,9 +66,7 @@ fn googles_python_libraries_accept_the_emulator() {
 #[test]
 #[ignore = "needs node and Google's Node libraries (apt-get install nodejs npm; npm ci --prefix tests/google/node); bash .ci/run installs them and runs the ignored tests"]
 fn googles_node_libraries_accept_the_emulator() {
-    use gsignin_emulator::state::{
-        INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_SECRET,
-    };
+    use gsignin_emulator::{INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_SECRET};
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/google/node");
     let node_ok = std::process::Command::new("node")
         .arg("--version")

@@ -14,7 +14,7 @@ fn now() -> u64 {
 
 /// An ID token signed by the emulator's key, with these claims over sensible defaults.
 fn signed(env: &Env, change: impl FnOnce(&mut Value)) -> String {
-    let mut claims = json!({"iss": env.emu.iss(), "aud": gsignin_emulator::state::WEB_CLIENT_ID,
+    let mut claims = json!({"iss": env.emu.iss(), "aud": gsignin_emulator::WEB_CLIENT_ID,
         "sub": "1101", "email": "alice@example.com", "email_verified": true,
         "iat": now(), "exp": now() + 3600});
     change(&mut claims);

@@ -3,7 +3,7 @@
 //! the page; here the whole command), or a person pasting at a no-echo prompt (tmux).
 
 use crate::support::{Env, Tmux, browser_command, http, json_out};
-use gsignin_emulator::state::{INSTALLED_CLIENT_ID, WEB_CLIENT_ID};
+use gsignin_emulator::{INSTALLED_CLIENT_ID, WEB_CLIENT_ID};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::process::{Child, Stdio};

@@ -92,7 +92,7 @@ fn a_client_secret_put_where_its_path_belongs_is_never_shown() {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     let json = env.emu.client_secret_json();
-    let secret = gsignin_emulator::state::WEB_CLIENT_SECRET;
+    let secret = gsignin_emulator::WEB_CLIENT_SECRET;
     // `GSIGNIN_CLIENT_SECRET="$(cat client_secret.json)"` in a CI job.
     for args in [
         vec!["refresh"],
@@ -131,7 +131,7 @@ fn a_client_secret_put_where_its_path_belongs_is_never_shown() {
 fn the_client_secret_json_variable_signs_in_and_nothing_like_a_secret_is_echoed_as_a_path() {
     let env = Env::new();
     let json = env.emu.client_secret_json();
-    let secret = gsignin_emulator::state::WEB_CLIENT_SECRET;
+    let secret = gsignin_emulator::WEB_CLIENT_SECRET;
     // No file: the JSON from the variable (a CI secret store) is the client secret.
     std::fs::remove_file(env.home().join("config/client_secret.json")).unwrap();
     let out = exits(

@@ -11,7 +11,7 @@
 //! and `bash .ci/run` runs it; run without one of them, it fails, naming it.
 
 use crate::support::{bare_process, exits, json_out, missing_tool, stderr, stdout};
-use gsignin_emulator::state::WEB_CLIENT_ID;
+use gsignin_emulator::WEB_CLIENT_ID;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};

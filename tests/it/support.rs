@@ -199,7 +199,7 @@ impl Env {
         let mut all: Vec<String> = self.emu.codes();
         all.extend(self.issued_refresh_tokens());
         all.extend(self.emu.access_tokens());
-        all.push(gsignin_emulator::state::WEB_CLIENT_SECRET.to_string());
+        all.push(gsignin_emulator::WEB_CLIENT_SECRET.to_string());
         all
     }
 }

@@ -49,7 +49,7 @@ fn claims(env: &Env) -> Value {
         .unwrap()
         .as_secs();
     let iss = env.emu.iss();
-    json!({"iss": iss, "aud": gsignin_emulator::state::WEB_CLIENT_ID,
+    json!({"iss": iss, "aud": gsignin_emulator::WEB_CLIENT_ID,
            "sub": "42", "iat": now, "exp": now + 3600})
 }
 
@@ -420,7 +420,7 @@ fn a_reader_that_stops_early_ends_the_batch_with_exit_0() {
 fn a_time_claim_no_date_can_name_is_shown_out_of_range_not_wrapped() {
     let env = Env::new();
     let claims = serde_json::json!({"iss": "https://accounts.google.com",
-        "aud": gsignin_emulator::state::WEB_CLIENT_ID, "sub": "1101",
+        "aud": gsignin_emulator::WEB_CLIENT_ID, "sub": "1101",
         "iat": i64::MIN, "exp": i64::MIN});
     let token = env.emu.sign(&claims);
     let out = crate::support::exits(env.cmd().args(["whoami", &token]), 3);
@@ -654,7 +654,7 @@ fn w18_the_headline_says_when_the_audience_was_not_checked() {
             "whoami",
             &token,
             "--audience",
-            gsignin_emulator::state::WEB_CLIENT_ID,
+            gsignin_emulator::WEB_CLIENT_ID,
         ]),
         0,
     );

@@ -5,8 +5,8 @@
 //! a path; it does not pull in gsignin's CLI), then, as here
 //! (`cargo run -p gsignin-emulator --example in_your_tests`):
 
-use gsignin_emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use gsignin_emulator::{Emulator, Fault, MintRequest};
+use gsignin_emulator::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // Port 0 (the default): any free port; the base URL says which.

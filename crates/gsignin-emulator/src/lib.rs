@@ -29,7 +29,7 @@ mod page;
 mod people;
 #[doc(hidden)]
 pub mod server;
-pub mod state;
+mod state;
 mod test_keys;
 mod token;
 pub mod users;
@@ -41,7 +41,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::{Value, json};
-use state::{State as EmuState, WEB_CLIENT_ID, WEB_CLIENT_SECRET};
+use state::State as EmuState;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -49,7 +49,10 @@ pub(crate) type Shared = Arc<Mutex<EmuState>>;
 
 pub use builder::Builder;
 pub use listen::public_base_url;
-pub use state::{Fault, Iss, MintRequest, User};
+pub use state::{
+    Fault, INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, Iss, MAX_USERS, MintRequest, User,
+    WEB_CLIENT_ID, WEB_CLIENT_SECRET,
+};
 
 /// A running emulator. Dropping it stops the server.
 ///

@@ -1,8 +1,8 @@
 //! The emulator as another team's tests use it: through its public API alone (this file is a
 //! crate of its own), against a plain HTTP client standing in for their backend.
 
-use gsignin_emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use gsignin_emulator::{Emulator, Fault, Iss, MintRequest};
+use gsignin_emulator::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use serde_json::{Value, json};
 
 fn trade(base: &str, form: &[(&str, &str)]) -> (u16, Value) {

@@ -2,8 +2,8 @@
 //! profile and labels, Drive's writes) and its answers for paths no API serves, through the
 //! public API and plain HTTP on 127.0.0.1, as another team's backend would reach them.
 
-use gsignin_emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use gsignin_emulator::{Emulator, Fault, MintRequest, User};
+use gsignin_emulator::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use reqwest::Method;
 use reqwest::blocking::{Client, Response};
 use serde_json::{Value, json};

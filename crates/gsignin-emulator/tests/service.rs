@@ -2,8 +2,8 @@
 //! API alone: the bind address, the public URL every answer names, and the control API behind
 //! its token and its Host rules.
 
-use gsignin_emulator::state::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use gsignin_emulator::{Emulator, Iss, MintRequest};
+use gsignin_emulator::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use reqwest::blocking::{Client, RequestBuilder, Response};
 use serde_json::{Value, json};
 
