@@ -27,7 +27,6 @@ mod info;
 mod listen;
 mod page;
 mod people;
-#[doc(hidden)]
 pub mod server;
 mod state;
 mod test_keys;

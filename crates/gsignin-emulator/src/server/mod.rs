@@ -1,7 +1,13 @@
 //! Serving an axum app on a listener of our own, over plain HTTP or TLS, with a header-read
 //! deadline on every connection: the emulator and gsignin's `receive` both serve this way,
 //! with the few helpers both sides of a local server need (HTML escaping, loopback checks,
-//! random text). gsignin's CLI uses this module; it is not part of the emulator's API.
+//! random text).
+//!
+//! A public part of this crate's API, documented as such: gsignin's CLI serves its `receive`
+//! endpoint and `login`'s redirect page with it, and takes its transport rule
+//! ([`net::is_loopback`]) and the randomness of its PKCE verifier, `state` and `nonce`
+//! ([`random_urlsafe`]) from here. The CLI pins this crate's version exactly, so a later
+//! release may change this module only together with the CLI that uses it.
 
 pub mod html;
 pub mod net;
