@@ -21,13 +21,11 @@ fn keys() -> &'static KeySet {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let expect = Expectations {
-        issuers: vec!["https://accounts.google.com".into()],
-        audience: Some("aud".into()),
-        leeway: 60,
-        hd: Some("example.com".into()),
-        nonce: Some("n-0S6_WzA2Mj".into()),
-    };
+    let expect = Expectations::new(["https://accounts.google.com"])
+        .with_audience("aud")
+        .with_leeway(60)
+        .with_hd("example.com")
+        .with_nonce("n-0S6_WzA2Mj");
     let verdict = verify(data, keys(), &expect, 1_795_500_000);
     let _ = serde_json::to_string(&verdict);
     let _ = jwks::parse(data);

@@ -172,17 +172,12 @@ struct KeySnapshot {
 /// this emulator signed and that has not expired.
 fn id_token_info(st: &KeySnapshot, token: &str) -> Option<Value> {
     let keys = gsignin_verify::jwks::parse(st.jwks.to_string().as_bytes()).ok()?;
-    let expect = gsignin_verify::id_token::Expectations {
-        issuers: vec![
-            st.issuer.clone(),
-            gsignin_verify::id_token::GOOGLE_ISSUER.into(),
-            "accounts.google.com".into(),
-        ],
-        audience: None,
-        leeway: 0,
-        hd: None,
-        nonce: None,
-    };
+    let expect = gsignin_verify::id_token::Expectations::new([
+        st.issuer.as_str(),
+        gsignin_verify::id_token::GOOGLE_ISSUER,
+        "accounts.google.com",
+    ])
+    .with_leeway(0);
     let verdict = gsignin_verify::id_token::verify(token.as_bytes(), &keys, &expect, st.now);
     if !verdict.valid() {
         return None;

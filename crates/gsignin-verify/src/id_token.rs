@@ -39,8 +39,20 @@ pub use crate::keys::{Key, KeySet, MIN_RSA_BITS, Unusable, modulus_bits};
 /// carry the legacy `accounts.google.com`).
 pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 
-/// What the token must say.
+/// What the token must say. Made with [`Expectations::new`] (or [`Expectations::for_client`])
+/// and the `with_…` methods, so that a check added later is a field with a default, not a
+/// change every caller must make.
+///
+/// ```
+/// use gsignin_verify::id_token::Expectations;
+///
+/// let expect = Expectations::new(["https://accounts.google.com", "accounts.google.com"])
+///     .with_audience("web.apps.googleusercontent.com")
+///     .with_hd("example.com");
+/// assert_eq!(expect.audience.as_deref(), Some("web.apps.googleusercontent.com"));
+/// ```
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Expectations {
     /// Accepted `iss` values.
     pub issuers: Vec<String>,
@@ -55,16 +67,46 @@ pub struct Expectations {
 }
 
 impl Expectations {
-    /// What a token issued to our own client must say: one of the issuer's `iss` values, our
-    /// client ID as `aud`, the default leeway.
-    pub fn for_client(issuers: &[String], client_id: &str) -> Expectations {
+    /// One of `issuers` as `iss`, the default leeway, and nothing else: the audience check is
+    /// reported skipped until [`with_audience`](Self::with_audience) names one.
+    pub fn new<S: Into<String>>(issuers: impl IntoIterator<Item = S>) -> Expectations {
         Expectations {
-            issuers: issuers.to_vec(),
-            audience: Some(client_id.to_string()),
+            issuers: issuers.into_iter().map(Into::into).collect(),
+            audience: None,
             leeway: DEFAULT_LEEWAY,
             hd: None,
             nonce: None,
         }
+    }
+
+    /// What a token issued to our own client must say: one of the issuer's `iss` values, our
+    /// client ID as `aud`, the default leeway.
+    pub fn for_client(issuers: &[String], client_id: &str) -> Expectations {
+        Expectations::new(issuers.iter().cloned()).with_audience(client_id)
+    }
+
+    /// The `aud` the token must hold.
+    pub fn with_audience(mut self, audience: impl Into<String>) -> Expectations {
+        self.audience = Some(audience.into());
+        self
+    }
+
+    /// The Workspace domain (`hd`) the token must name.
+    pub fn with_hd(mut self, hd: impl Into<String>) -> Expectations {
+        self.hd = Some(hd.into());
+        self
+    }
+
+    /// The nonce the authorization request sent, which the token must carry.
+    pub fn with_nonce(mut self, nonce: impl Into<String>) -> Expectations {
+        self.nonce = Some(nonce.into());
+        self
+    }
+
+    /// Seconds of clock skew allowed on `exp`, `iat` and `nbf` (default [`DEFAULT_LEEWAY`]).
+    pub fn with_leeway(mut self, seconds: i64) -> Expectations {
+        self.leeway = seconds;
+        self
     }
 }
 

@@ -6,7 +6,7 @@ use crate::cli::WhoamiArgs;
 use crate::context::Ctx;
 use crate::error::{Code, Error, Result};
 use crate::google::endpoints::Endpoints;
-use crate::google::id_token::{self, DEFAULT_LEEWAY, Expectations, KeySet};
+use crate::google::id_token::{self, Expectations, KeySet};
 use crate::google::jwks::{self, KeySource};
 use crate::output::Outcome;
 use crate::secret::Secret;
@@ -204,13 +204,9 @@ fn verification<'a>(
         (None, Some(client_id)) => client_id,
         (None, None) => default_audience(ctx)?,
     };
-    let mut expect = Expectations {
-        issuers: offline_issuers(&issuer),
-        audience,
-        leeway: DEFAULT_LEEWAY,
-        hd: args.hd.clone(),
-        nonce: None,
-    };
+    let mut expect = Expectations::new(offline_issuers(&issuer));
+    expect.audience = audience;
+    expect.hd = args.hd.clone();
     let now = ctx.clock().now();
     let keys = match &args.jwks {
         Some(source) => match jwks_url(source)? {
