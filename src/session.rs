@@ -619,7 +619,8 @@ fn user_changed(name: &str, stored: Option<&Profile>, verdict: &Verdict) -> Opti
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::google::id_token::{Expectations, Key, KeySet, verify};
+    use crate::google::id_token::{Expectations, verify};
+    use gsignin_verify::keys::{Key, KeySet};
     use gsignin_verify::signing::SigningKey;
     use serde_json::json;
 

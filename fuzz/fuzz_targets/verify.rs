@@ -4,7 +4,8 @@
 //! (or, with the stable toolchain: RUSTC_BOOTSTRAP=1 cargo fuzz run -a verify ...)
 #![no_main]
 
-use gsignin_verify::id_token::{Expectations, Key, KeySet, verify};
+use gsignin_verify::id_token::{Expectations, verify};
+use gsignin_verify::keys::{Key, KeySet};
 use gsignin_verify::jwks;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;

@@ -6,9 +6,10 @@
 
 use crate::cache::Cache;
 use crate::error::{Error, Result};
-use crate::google::id_token::{self, Expectations, KeySet, Verdict};
+use crate::google::id_token::{self, Expectations, Verdict};
 use crate::http::Http;
 pub use gsignin_verify::jwks::parse;
+use gsignin_verify::keys::KeySet;
 
 /// What one fetch brought: the keys, and how long the issuer says they stay good.
 struct Fetched {

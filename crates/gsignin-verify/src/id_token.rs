@@ -33,7 +33,7 @@ fn bare(token: &[u8]) -> &[u8] {
 pub const TOO_LONG: &str = "the token is longer than 1 MiB, which no ID token is \
      (Google's are about 1 KB): not decoded";
 
-pub use crate::keys::{Key, KeySet, MIN_RSA_BITS, Unusable, modulus_bits};
+use crate::keys::{Key, KeySet, MIN_RSA_BITS};
 
 /// Google's issuer, as its discovery document and its ID tokens spell it (tokens may also
 /// carry the legacy `accounts.google.com`).
@@ -953,6 +953,7 @@ fn report_email_verified(c: &Map<String, Value>) -> Check {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::modulus_bits;
     use crate::signing::SigningKey;
     use serde_json::json;
     use std::sync::OnceLock;

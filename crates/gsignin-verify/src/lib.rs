@@ -1,6 +1,7 @@
 //! Google ID-token verification as a pure function, as gsignin does it: bytes, keys,
 //! expectations and `now` in, a [`Verdict`](id_token::Verdict) with every check's status and
-//! reason out. No I/O and no clock: fetching and caching keys is the caller's.
+//! reason out. No I/O: fetching and caching keys is the caller's. Verification reads no clock
+//! (`now` is an argument); [`time::Clock`] is there for callers that want the system's.
 //!
 //! ```
 //! use gsignin_verify::id_token::{Expectations, verify};
@@ -16,7 +17,7 @@
 //! assert!(!verdict.valid());
 //! ```
 //!
-//! The `signing` feature adds [`signing`]: RSA keys that sign tokens and publish themselves
+//! The `signing` feature adds the `signing` module: RSA keys that sign tokens and publish themselves
 //! as a JWKS and a PEM certificate map, as an issuer (or a test's fake one) does.
 
 #![forbid(unsafe_code)]

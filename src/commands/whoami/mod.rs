@@ -6,11 +6,12 @@ use crate::cli::WhoamiArgs;
 use crate::context::Ctx;
 use crate::error::{Code, Error, Result};
 use crate::google::endpoints::Endpoints;
-use crate::google::id_token::{self, Expectations, KeySet};
+use crate::google::id_token::{self, Expectations};
 use crate::google::jwks::{self, KeySource};
 use crate::output::Outcome;
 use crate::secret::Secret;
 use crate::session::{Session, TokenKind};
+use gsignin_verify::keys::KeySet;
 
 mod access;
 mod batch;

@@ -1,11 +1,12 @@
 //! A verdict as people read it (checks, then claims with their dates) and as scripts read it.
 
 use crate::error::{Code, Error};
-use crate::google::id_token::{self, Check, Expectations, KeySet, Status, Verdict};
+use crate::google::id_token::{self, Check, Expectations, Status, Verdict};
 use crate::output::{Data, Outcome};
 use crate::redact::{controls_escaped, escape_controls};
 use crate::style::{Styled, Tone};
 use crate::timefmt::dated;
+use gsignin_verify::keys::KeySet;
 use serde_json::{Map, Value, json};
 
 pub(super) fn unverified(token: &[u8], now: i64) -> Outcome {
