@@ -8,9 +8,10 @@
 
 use super::Shared;
 use super::page;
+use super::request::{AuthRequest, PageError, is_sign_in};
 use super::state::{
-    ClientKind, CodeGrant, DEFAULT_EMAIL, RefreshRule, SCOPE_EMAIL, SCOPE_PROFILE,
-    State as EmuState, User, normalise_scope, random_token,
+    ClientKind, CodeGrant, DEFAULT_EMAIL, RefreshRule, State as EmuState, User, normalise_scope,
+    plausible_email, random_token,
 };
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
@@ -42,62 +43,8 @@ const CHOOSER_MAX: usize = 50;
 /// Longest parameter value taken (a URL-length bound; Google's limit is not documented).
 const MAX_PARAM: usize = 2048;
 
-/// A validated authorization request.
-#[derive(Debug, Clone)]
-pub struct AuthRequest {
-    /// The original parameters, carried through the pages.
-    pub params: BTreeMap<String, String>,
-    pub client_id: String,
-    pub client_name: String,
-    pub kind: ClientKind,
-    pub redirect_uri: String,
-    /// The scopes as requested (aliases kept), deduplicated in order.
-    pub scopes: Vec<String>,
-    pub prompt: Vec<String>,
-    pub offline: bool,
-}
-
-impl AuthRequest {
-    fn param(&self, name: &str) -> Option<&str> {
-        self.params.get(name).map(String::as_str)
-    }
-
-    pub fn login_hint(&self) -> Option<&str> {
-        self.param("login_hint").filter(|s| !s.is_empty())
-    }
-
-    pub fn hd(&self) -> Option<&str> {
-        self.param("hd").filter(|s| !s.is_empty())
-    }
-
-    /// Sign-in scopes are consented to as one; the others get a checkbox each.
-    pub fn optional_scopes(&self) -> Vec<&str> {
-        self.scopes
-            .iter()
-            .map(String::as_str)
-            .filter(|s| !is_sign_in(s))
-            .collect()
-    }
-}
-
-/// The three sign-in scopes, in either spelling.
-pub fn is_sign_in(scope: &str) -> bool {
-    matches!(scope, "openid" | "email" | "profile")
-        || scope == SCOPE_EMAIL
-        || scope == SCOPE_PROFILE
-}
-
 fn known_scope(scope: &str) -> bool {
     is_sign_in(scope) || scope.starts_with("https://www.googleapis.com/auth/")
-}
-
-/// An error Google shows on its own page: never redirected (the redirect may be an attacker's).
-#[derive(Debug)]
-pub struct PageError {
-    pub status: u16,
-    pub code: &'static str,
-    pub message: String,
-    pub redirect_uri: Option<String>,
 }
 
 fn page_error(status: u16, code: &'static str, message: impl Into<String>) -> PageError {
@@ -439,19 +386,6 @@ fn chosen_account(
         &chooser_users(st, req),
         problem,
     )))
-}
-
-pub(crate) fn plausible_email(email: &str) -> bool {
-    let mut parts = email.split('@');
-    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && email.len() <= 320
-        && !email
-            .chars()
-            .any(|c| c.is_whitespace() || c.is_control() || "<>\"'&".contains(c))
 }
 
 /// A known user by email or `sub` (login_hint may be either).

@@ -8,29 +8,15 @@ pub use write::{create_file, delete_file};
 
 use super::Shared;
 use super::google_api::{self, Envelope, Method};
-use super::state::{SCOPE_DRIVE_APPDATA, State as EmuState};
+use super::state::{DriveFile, SCOPE_DRIVE_APPDATA, State as EmuState};
 use super::token::json_response;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{Value, json};
 use std::collections::HashMap;
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct DriveFile {
-    pub id: String,
-    pub name: String,
-    pub mime_type: String,
-    pub size: u64,
-    pub modified_time: String,
-    /// In the app data folder (every seeded file); false for one created in My Drive by a
-    /// grant that may, which app data listings then leave out.
-    #[serde(skip)]
-    pub in_app_data: bool,
-}
 
 const FOLDER_MIME: &str = "application/vnd.google-apps.folder";
 const DEFAULT_PAGE_SIZE: usize = 100;

@@ -27,6 +27,7 @@ mod info;
 mod listen;
 mod page;
 mod people;
+mod request;
 pub mod server;
 mod state;
 mod test_keys;

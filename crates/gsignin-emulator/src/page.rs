@@ -1,7 +1,7 @@
 //! The authorization flow's pages: plain HTML forms (no JavaScript), labelled controls, every
 //! value escaped. They look like what they stand for, not like Google.
 
-use super::authorize::{AuthRequest, PageError, is_sign_in};
+use super::request::{AuthRequest, PageError, is_sign_in};
 use super::state::User;
 use crate::server::html::escape as esc;
 use axum::http::{StatusCode, header};

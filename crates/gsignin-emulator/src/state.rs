@@ -39,7 +39,7 @@ pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Extra ID-token claims (a `--users` file's `claims`); never one of
-    /// [`crate::users::RESERVED_CLAIMS`], which [`crate::users::parse`] refuses.
+    /// [`RESERVED_CLAIMS`], which `users::parse` refuses.
     #[serde(skip_serializing_if = "serde_json::Map::is_empty")]
     pub claims: serde_json::Map<String, Value>,
 }
@@ -262,7 +262,7 @@ pub(crate) struct State {
     pub next_family: u64,
     /// Whether the project has the Drive API enabled (else 403 accessNotConfigured).
     pub drive_api_enabled: bool,
-    pub drive_files: HashMap<String, Vec<super::drive::DriveFile>>,
+    pub drive_files: HashMap<String, Vec<DriveFile>>,
 }
 
 /// What the control API's mint takes: what a mobile sign-in asked for.
@@ -548,7 +548,7 @@ impl State {
             // Never a reserved claim (the file that named one was refused): they add, never
             // replace.
             for (name, value) in &user.claims {
-                if !crate::users::RESERVED_CLAIMS.contains(&name.as_str()) {
+                if !RESERVED_CLAIMS.contains(&name.as_str()) {
                     claims[name.as_str()] = value.clone();
                 }
             }
@@ -593,6 +593,49 @@ pub fn user_claims(claims: &mut Value, user: &User, scopes: &[String]) {
         }
     }
 }
+
+pub(crate) fn plausible_email(email: &str) -> bool {
+    let mut parts = email.split('@');
+    let (Some(local), Some(domain), None) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && email.len() <= 320
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"'&".contains(c))
+}
+
+/// A file in a user's Drive (the emulator keeps the app data folder's).
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DriveFile {
+    pub id: String,
+    pub name: String,
+    pub mime_type: String,
+    pub size: u64,
+    pub modified_time: String,
+    /// In the app data folder (every seeded file); false for one created in My Drive by a
+    /// grant that may, which app data listings then leave out.
+    #[serde(skip)]
+    pub in_app_data: bool,
+}
+
+/// Claims a user's `claims` may not name: what the protocol decides.
+pub const RESERVED_CLAIMS: &[&str] = &[
+    "iss",
+    "aud",
+    "azp",
+    "sub",
+    "exp",
+    "iat",
+    "nbf",
+    "nonce",
+    "at_hash",
+    "email",
+    "email_verified",
+];
 
 #[cfg(test)]
 mod tests {

@@ -8,20 +8,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 
-/// Claims a user's `claims` may not name: what the protocol decides.
-pub const RESERVED_CLAIMS: &[&str] = &[
-    "iss",
-    "aud",
-    "azp",
-    "sub",
-    "exp",
-    "iat",
-    "nbf",
-    "nonce",
-    "at_hash",
-    "email",
-    "email_verified",
-];
+pub use crate::state::RESERVED_CLAIMS;
 
 /// Claims that are a user's own fields: set them there, not in `claims`.
 const FIELD_CLAIMS: &[&str] = &[
@@ -100,7 +87,7 @@ pub fn parse(json: &[u8]) -> Result<Vec<User>, String> {
 }
 
 fn user(spec: Spec) -> Result<User, String> {
-    if !crate::authorize::plausible_email(&spec.email) {
+    if !crate::state::plausible_email(&spec.email) {
         return Err(format!(
             "`{}` is not an email address",
             spec.email.escape_default()
