@@ -68,7 +68,7 @@ pub struct GlobalArgs {
         hide_env_values = true,
         default_value = "default",
         value_name = "NAME",
-        add = clap_complete::engine::ArgValueCandidates::new(crate::config::dirs::stored_profiles)
+        add = clap_complete::engine::ArgValueCandidates::new(crate::store::stored_profiles)
     )]
     pub profile: String,
 
@@ -100,7 +100,7 @@ pub struct GlobalArgs {
         global = true,
         env = crate::envvars::API_URL,
         hide_env_values = true,
-        default_value = crate::google::api::DEFAULT_API_URL,
+        default_value = crate::google::DEFAULT_API_URL,
         value_name = "URL"
     )]
     pub api_url: String,

@@ -2,7 +2,7 @@
 //! and the API's answer: `def f: 1 + f; f`, or a value built a million levels deep) runs on a
 //! thread of its own with a large stack. When that stack overflows, the process ends with the
 //! error prepared for it (one line, the contract's exit code), not with a crash: the fault
-//! handler (`crate::start`) calls [`end_if_overflowed`], which needs only async-signal-safe
+//! handler (in start.rs) calls [`end_if_overflowed`], which needs only async-signal-safe
 //! calls. No counter of depth could do this: jaq's evaluator recurses with no hook to count in.
 //!
 //! One such thread per process is guarded (the binary runs one); another one (gsignin's tests
@@ -67,7 +67,7 @@ pub fn spawn(
                 ZONE[0].store(top.saturating_sub(STACK + BELOW), Ordering::Release);
                 ZONE[1].store(top, Ordering::Release);
                 #[cfg(unix)]
-                crate::start::signal_stack();
+                crate::sigstack::signal_stack();
             }
             work();
         })?;

@@ -26,6 +26,7 @@ mod redact;
 mod secret;
 mod session;
 mod signin;
+mod sigstack;
 pub mod start;
 mod store;
 mod style;

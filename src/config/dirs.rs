@@ -13,33 +13,6 @@ pub struct Dirs {
     pub data: PathBuf,
 }
 
-/// The profiles stored now, for the shell's completion of `--profile` (GSIGNIN_HOME as the
-/// shell has it, else the platform's dirs). Whatever fails yields no candidates.
-pub fn stored_profiles() -> Vec<clap_complete::engine::CompletionCandidate> {
-    let home = std::env::var_os(crate::envvars::HOME).map(PathBuf::from);
-    let Ok(dirs) = Dirs::resolve(home.as_deref()) else {
-        return Vec::new();
-    };
-    let Ok(entries) = std::fs::read_dir(dirs.profiles()) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .flatten()
-        .filter_map(|e| {
-            e.file_name()
-                .to_str()?
-                .strip_suffix(".json")
-                .filter(|n| crate::store::validate_profile(n).is_ok())
-                .map(String::from)
-        })
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(clap_complete::engine::CompletionCandidate::new)
-        .collect()
-}
-
 impl Dirs {
     pub fn resolve(home: Option<&Path>) -> Result<Dirs> {
         if let Some(home) = home {

@@ -10,3 +10,6 @@ pub mod revoke;
 pub mod scopes;
 pub mod token;
 pub mod tokeninfo;
+
+/// Where `gsignin api` paths without a host go.
+pub const DEFAULT_API_URL: &str = "https://www.googleapis.com";

@@ -193,6 +193,33 @@ impl Recovered {
     }
 }
 
+/// The profiles stored now, for the shell's completion of `--profile` (GSIGNIN_HOME as the
+/// shell has it, else the platform's dirs). Whatever fails yields no candidates.
+pub fn stored_profiles() -> Vec<clap_complete::engine::CompletionCandidate> {
+    let home = std::env::var_os(crate::envvars::HOME).map(std::path::PathBuf::from);
+    let Ok(dirs) = crate::config::dirs::Dirs::resolve(home.as_deref()) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir(dirs.profiles()) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()?
+                .strip_suffix(".json")
+                .filter(|n| validate_profile(n).is_ok())
+                .map(String::from)
+        })
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(clap_complete::engine::CompletionCandidate::new)
+        .collect()
+}
+
 /// Profile names become file names and keyring accounts: keep them plain.
 pub fn validate_profile(name: &str) -> Result<()> {
     let ok = !name.is_empty()

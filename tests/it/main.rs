@@ -21,6 +21,7 @@ mod identity;
 mod interop;
 mod keyring;
 mod login;
+mod modules;
 mod network;
 mod receive;
 mod recipes;

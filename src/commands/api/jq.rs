@@ -4,7 +4,7 @@
 //! take, and jaq's values cannot leave the thread that made them, so the thread holds them from
 //! the page's bytes to each output's text, which it hands over as it comes.
 
-use super::print::Style;
+use super::style::Style;
 use crate::deep;
 use crate::error::{Error, Result};
 use crate::io::Colors;

@@ -6,6 +6,7 @@
 mod fields;
 mod jq;
 mod print;
+mod style;
 mod target;
 
 use crate::cli::ApiArgs;
@@ -41,7 +42,7 @@ pub fn run(ctx: &Ctx, args: ApiArgs) -> Result<Outcome> {
         ));
     }
     let headers = headers(&args.headers)?;
-    let style = print::Style {
+    let style = style::Style {
         terminal: ctx.io().stdout_is_terminal,
         pretty: ctx.io().stdout_is_terminal && !ctx.settings().json,
         color: ctx.io().colors.stdout,

@@ -17,15 +17,7 @@ pub struct Printer<'a> {
     pub jq: Option<&'a Jq>,
 }
 
-/// How values are written: the same on the printer's thread and on jq's.
-#[derive(Clone, Copy)]
-pub struct Style {
-    /// stdout is a terminal: the server's bytes are escaped (whatever --json says).
-    pub terminal: bool,
-    /// JSON indented for people (a terminal, without --json).
-    pub pretty: bool,
-    pub color: bool,
-}
+use super::style::Style;
 
 /// Whether the reader is still there: false after `| head` went away.
 pub type Reading = bool;

@@ -2,7 +2,7 @@
 //! host may have the token at all. Checked before anything is sent or refreshed.
 
 use crate::error::{Code, Error, Result};
-use crate::google::api::DEFAULT_API_URL;
+use crate::google::DEFAULT_API_URL;
 use url::{Host, Url};
 
 /// APIs that live on their own host, whose paths there do not start with the API's name:

@@ -15,9 +15,6 @@ use crate::secret::Secret;
 use crate::session::{Session, TokenKind};
 use reqwest::header::{HeaderName, HeaderValue};
 
-/// Where `gsignin api` paths without a host go.
-pub const DEFAULT_API_URL: &str = "https://www.googleapis.com";
-
 /// A token is refreshed first when it would expire within this many seconds.
 pub const MIN_VALID: i64 = 60;
 
