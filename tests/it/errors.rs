@@ -93,9 +93,7 @@ const CASES: &[Case] = &[
     (
         "issuer on a closed port",
         |e| {
-            let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-            let url = format!("http://{}", closed.local_addr().unwrap());
-            drop(closed);
+            let url = crate::support::closed_port_url();
             // A token passing every check that needs no key: only the keys are missing.
             let now = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)

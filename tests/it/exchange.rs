@@ -416,14 +416,9 @@ fn a_later_code_without_refresh_token_keeps_the_stored_one() {
 fn an_unreachable_issuer_is_exit_5_and_the_code_unspent() {
     let env = Env::new();
     let code = env.code();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
     let out = env
         .cmd()
-        .env("GSIGNIN_ISSUER", format!("http://127.0.0.1:{port}"))
+        .env("GSIGNIN_ISSUER", crate::support::closed_port_url())
         .args(["exchange", &code, "--json"])
         .output()
         .unwrap();

@@ -739,9 +739,10 @@ fn w19_unreachable_keys_show_the_token_unverified_with_exit_5() {
     }
 }
 
-/// `--jwks URL` fetches the keys (a JWKS or a PEM certificate map) from there.
+/// W20: `--jwks URL` fetches the keys (a JWKS or a PEM certificate map) from there, under the
+/// transport rule, and never with credentials in the URL.
 #[test]
-fn jwks_takes_a_url_as_well_as_a_file() {
+fn w20_jwks_takes_a_url_over_the_transport_rule_and_without_credentials() {
     let env = Env::new();
     let token = id_token_of(&env.exchange_showing_tokens(&[]));
     let dead = crate::support::closed_port_url();

@@ -22,7 +22,8 @@ pub const MAX_TOKEN_BYTES: usize = 1 << 20;
 
 /// The token as judged: white space around it and a byte-order mark before it (a file saved
 /// by an editor that writes one) go, whichever way the token came: one token, one verdict.
-fn bare(token: &[u8]) -> &[u8] {
+/// Public so that a caller unwrapping a pasted token first trims it the same way.
+pub fn bare(token: &[u8]) -> &[u8] {
     let token = token.trim_ascii();
     token
         .strip_prefix(b"\xEF\xBB\xBF")

@@ -523,18 +523,17 @@ fn judge_one(
     };
     // Without keys, a token failing a check that needs none is rejected as usual; one
     // passing them all is shown unverified (not counted bad: the run's error says why).
+    let v = match unreachable {
+        Some(why) => unreachable_verdict(token, expect, &why.to_string(), now),
+        None => id_token::verify(token, keys, expect, now),
+    };
     if let Some(why) = unreachable
-        && let v = unreachable_verdict(token, expect, &why.to_string(), now)
         && v.valid()
     {
         let human = || human_unreachable(&v, now);
         answer(out, (json, color), at, &unreachable_json(&v, why), human);
         return (true, false);
     }
-    let v = match unreachable {
-        Some(why) => unreachable_verdict(token, expect, &why.to_string(), now),
-        None => id_token::verify(token, keys, expect, now),
-    };
     answer(out, (json, color), at, &v, || human_verdict(&v, now));
     (v.valid(), v.unknown_kid)
 }

@@ -26,7 +26,8 @@ impl Wanted {
 /// The token inside `pasted`; what is not one of the known wrappings is returned as it is,
 /// for the verifier to judge (and name what is wrong with it).
 pub fn token(pasted: &[u8], wanted: Wanted) -> Cow<'_, [u8]> {
-    let text = bare(pasted);
+    // Trimmed as the verifier trims a token (white space, a byte-order mark).
+    let text = gsignin_verify::id_token::bare(pasted);
     if text.first() == Some(&b'{') {
         return match member(text, wanted.name()) {
             Some(token) => Cow::Owned(token.into_bytes()),
@@ -41,13 +42,6 @@ pub fn token(pasted: &[u8], wanted: Wanted) -> Cow<'_, [u8]> {
         Some(token) => token,
         None => Cow::Borrowed(pasted),
     }
-}
-
-/// White space and a byte-order mark around the text go (as the verifier drops them too).
-fn bare(text: &[u8]) -> &[u8] {
-    let text = text.trim_ascii();
-    text.strip_prefix(b"\xEF\xBB\xBF")
-        .map_or(text, <[u8]>::trim_ascii)
 }
 
 /// `text` after `word` (ASCII, any case) and the white space that must follow it.
