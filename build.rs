@@ -20,7 +20,6 @@ fn main() {
         }
     }
     println!("cargo:rerun-if-changed=build.rs");
-    startup_order(dir);
     static_unwinder();
 }
 
@@ -56,32 +55,6 @@ fn static_unwinder() {
     let _ = std::fs::remove_file(&lib);
     if std::fs::copy(&eh, &lib).is_ok() {
         println!("cargo:rustc-link-search=native={}", dir.display());
-    }
-}
-
-/// A release build for x86-64 Linux puts the functions a short command runs (`--version`,
-/// `whoami TOKEN`, `status`) next to each other, in the order `scripts/startup-order` listed
-/// them: the kernel maps a binary's code 64 KiB at a time as it is first run, and code spread
-/// over 10 MB costs about 45 more page faults per run than the same code packed together.
-///
-/// Only where the linker is LLD, the default of Rust (1.90, our rust-version) for that target,
-/// and nobody chose another one: GNU ld does not know the option. Names the file no longer
-/// matches (after a dependency or toolchain update) are skipped; `scripts/startup-order`
-/// writes it again.
-fn startup_order(dir: &Path) {
-    let var = |name: &str| std::env::var(name).unwrap_or_default();
-    let file = dir.join("link/startup.order");
-    println!("cargo:rerun-if-changed=link/startup.order");
-    println!("cargo:rerun-if-env-changed=CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER");
-    let lld_by_default = var("TARGET") == "x86_64-unknown-linux-gnu";
-    let linker_chosen = var("CARGO_ENCODED_RUSTFLAGS").contains("link")
-        || !var("CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER").is_empty();
-    if var("PROFILE") == "release" && lld_by_default && !linker_chosen && file.exists() {
-        println!(
-            "cargo:rustc-link-arg-bin=gsignin=-Wl,--symbol-ordering-file={}",
-            file.display()
-        );
-        println!("cargo:rustc-link-arg-bin=gsignin=-Wl,--no-warn-symbol-ordering");
     }
 }
 
