@@ -26,6 +26,7 @@ pub mod id_token;
 pub mod identity;
 pub mod jwks;
 pub mod keys;
+pub mod kind;
 #[cfg(any(test, feature = "signing"))]
 pub mod signing;
 pub mod time;
