@@ -36,6 +36,7 @@ pub const TOO_LONG: &str = "the token is longer than 1 MiB, which no ID token is
 
 use crate::error::{DecodeError, Part};
 use crate::keys::{Key, KeySet, MIN_RSA_BITS};
+use crate::kind::Kind;
 
 /// Google's issuer, as its discovery document and its ID tokens spell it (tokens may also
 /// carry the legacy `accounts.google.com`).
@@ -66,6 +67,9 @@ pub struct Expectations {
     /// The nonce the authorization request sent, which the token must carry; checked (and
     /// reported) only when one was sent.
     pub nonce: Option<String>,
+    /// The kind whose own rules apply beyond OpenID Connect's ([`Expectations::for_kind`]);
+    /// `None`: Google's ID tokens' and any OpenID issuer's.
+    pub kind: Option<Kind>,
 }
 
 impl Expectations {
@@ -78,7 +82,20 @@ impl Expectations {
             leeway: DEFAULT_LEEWAY,
             hd: None,
             nonce: None,
+            kind: None,
         }
+    }
+
+    /// What a token of `kind` must say: its issuer exactly, its algorithm, its leeway and its
+    /// own checks (see [`crate::kind`]). The audience check is the kind's until
+    /// [`with_audience`](Self::with_audience) names one.
+    pub fn for_kind(kind: &Kind) -> Expectations {
+        let mut expect = Expectations::new(kind.issuers());
+        if *kind == Kind::IapJwt {
+            expect.leeway = crate::kind::IAP_LEEWAY;
+        }
+        expect.kind = Some(kind.clone());
+        expect
     }
 
     /// What a token issued to our own client must say: one of the issuer's `iss` values, our
@@ -128,19 +145,19 @@ pub struct Check {
     pub detail: std::borrow::Cow<'static, str>,
 }
 
-fn pass(detail: impl Into<std::borrow::Cow<'static, str>>) -> Check {
+pub(crate) fn pass(detail: impl Into<std::borrow::Cow<'static, str>>) -> Check {
     Check {
         status: Status::Pass,
         detail: detail.into(),
     }
 }
-fn fail(detail: impl Into<std::borrow::Cow<'static, str>>) -> Check {
+pub(crate) fn fail(detail: impl Into<std::borrow::Cow<'static, str>>) -> Check {
     Check {
         status: Status::Fail,
         detail: detail.into(),
     }
 }
-fn skipped(detail: impl Into<std::borrow::Cow<'static, str>>) -> Check {
+pub(crate) fn skipped(detail: impl Into<std::borrow::Cow<'static, str>>) -> Check {
     Check {
         status: Status::Skipped,
         detail: detail.into(),
@@ -157,6 +174,9 @@ pub struct Verdict {
     pub checks: Vec<(&'static str, Check)>,
     /// The header names a `kid` the key set lacks: the caller may refetch the keys once.
     pub unknown_kid: bool,
+    /// The kind the token's own `iss` and `alg` name, whatever it was judged as: a caller that
+    /// judged it as another kind judges it again as this one.
+    pub kind: Kind,
 }
 
 impl Verdict {
@@ -489,6 +509,7 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
                 claims: None,
                 checks: vec![("format", fail(reason.to_string()))],
                 unknown_kid: false,
+                kind: Kind::Other,
             };
         }
     };
@@ -523,11 +544,17 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
         checks.push(("nonce", check_nonce(c, nonce)));
     }
     checks.push(("email_verified", report_email_verified(c)));
+    if let Some(kind) = &expect.kind {
+        let audience = expect.audience.as_deref();
+        crate::kind::checks(kind, c, audience, expect.leeway, now, &mut checks);
+    }
+    let kind = Kind::recognise(c.get("iss").and_then(Value::as_str), alg);
     Verdict {
         header: Some(decoded.header),
         claims: Some(decoded.claims),
         checks,
         unknown_kid,
+        kind,
     }
 }
 
@@ -1010,6 +1037,7 @@ mod tests {
             leeway: DEFAULT_LEEWAY,
             hd: None,
             nonce: None,
+            kind: None,
         }
     }
 

@@ -193,6 +193,7 @@ mod tests {
             leeway: 60,
             hd: None,
             nonce: None,
+            kind: None,
         };
         assert!(id_token::verify(token.as_bytes(), &from_jwks, &expect, 150).valid());
         assert!(id_token::verify(token.as_bytes(), &from_pem, &expect, 150).valid());
@@ -258,6 +259,7 @@ mod tests {
             leeway: 60,
             hd: None,
             nonce: None,
+            kind: None,
         };
         let v = id_token::verify(token.as_bytes(), &set, &expect, 150);
         assert!(!v.unknown_kid);

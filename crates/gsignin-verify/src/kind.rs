@@ -14,6 +14,9 @@
 //! trailing dot or another letter case is no Google issuer, just as a browser would not send
 //! Google's cookies there.
 
+use crate::id_token::{Check, fail, pass, skipped};
+use serde_json::{Map, Value};
+
 /// The kinds `whoami` knows. A token whose `iss` is none of Google's is [`Kind::Other`]: it
 /// is verified only against an issuer the caller names.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,6 +87,29 @@ impl Kind {
             };
         }
         Kind::Other
+    }
+
+    /// The kind of a token as it stands, decoded but not verified: [`Kind::Other`] when it
+    /// cannot be decoded.
+    pub fn of_token(token: &[u8]) -> Kind {
+        match crate::id_token::decode(token) {
+            Ok(d) => Kind::of(&d.header, &d.claims),
+            Err(_) => Kind::Other,
+        }
+    }
+
+    /// The kind a decoded header and payload name.
+    pub fn of(header: &Map<String, Value>, claims: &Map<String, Value>) -> Kind {
+        Kind::recognise(
+            claims.get("iss").and_then(Value::as_str),
+            header.get("alg").and_then(Value::as_str),
+        )
+    }
+
+    /// Whether it has rules and keys of its own, beyond an OpenID issuer's (Google's ID tokens
+    /// and other issuers' are judged against the issuer the caller names).
+    pub fn own_rules(&self) -> bool {
+        !matches!(self, Kind::GoogleIdToken | Kind::Other)
     }
 
     /// Its name in `--json`'s `kind`.
@@ -162,6 +188,177 @@ impl Kind {
             | Kind::FirebaseEmulatorToken { project } => Some(project),
             _ => None,
         }
+    }
+}
+
+/// IAP's allowance for clock skew on `exp` and `iat` (its signed-headers page), and the
+/// longest an assertion lives: ten minutes, plus that skew at both ends.
+pub const IAP_LEEWAY: i64 = 30;
+const IAP_MAX_LIFETIME: i64 = 600 + 2 * IAP_LEEWAY;
+/// A service account's own JWT lives an hour at most (the service-account page).
+const SERVICE_ACCOUNT_MAX_LIFETIME: i64 = 3600;
+/// Firebase's uids: the Admin SDKs refuse a `sub` longer than this.
+const FIREBASE_MAX_SUB: usize = 128;
+
+/// The checks a kind adds to OpenID Connect's, or makes stricter, in the verdict's `checks`:
+/// run after the common ones, on the token's claims as decoded.
+pub(crate) fn checks(
+    kind: &Kind,
+    claims: &Map<String, Value>,
+    audience: Option<&str>,
+    leeway: i64,
+    now: i64,
+    checks: &mut Vec<(&'static str, Check)>,
+) {
+    let mut set =
+        |name: &'static str, check: Check| match checks.iter_mut().find(|(n, _)| *n == name) {
+            Some(slot) => slot.1 = check,
+            None => checks.push((name, check)),
+        };
+    match kind {
+        Kind::FirebaseIdToken { project }
+        | Kind::FirebaseSessionCookie { project }
+        | Kind::FirebaseEmulatorToken { project } => {
+            set("aud", firebase_aud(claims, project, audience));
+            set("sub", firebase_sub(claims));
+            set("auth_time", auth_time(claims, now, leeway));
+            if let Kind::FirebaseEmulatorToken { .. } = kind {
+                set(
+                    "signature",
+                    fail(
+                        "none: an unsigned token from the Firebase Auth emulator, never valid outside it",
+                    ),
+                );
+            }
+        }
+        Kind::IapJwt => {
+            if audience.is_none() {
+                set("aud", iap_aud(claims));
+            }
+            set(
+                "lifetime",
+                lifetime(claims, IAP_MAX_LIFETIME, "an IAP assertion"),
+            );
+        }
+        Kind::ServiceAccountJwt { account } => {
+            set("sub", service_account_sub(claims, account));
+            set(
+                "lifetime",
+                lifetime(
+                    claims,
+                    SERVICE_ACCOUNT_MAX_LIFETIME,
+                    "a service account's JWT",
+                ),
+            );
+        }
+        Kind::GoogleIdToken | Kind::Other => {}
+    }
+}
+
+fn str_claim<'c>(claims: &'c Map<String, Value>, name: &str) -> Option<&'c str> {
+    claims.get(name).and_then(Value::as_str)
+}
+
+/// Firebase: `aud` is the project its issuer names, and the caller's project when given.
+fn firebase_aud(claims: &Map<String, Value>, project: &str, audience: Option<&str>) -> Check {
+    let Some(aud) = str_claim(claims, "aud") else {
+        return fail("`aud` is missing or not a string: a Firebase token names its project");
+    };
+    if aud != project {
+        return fail(format!(
+            "issued for {aud}, but its issuer names project {project}: Firebase's tokens are issued for their own project"
+        ));
+    }
+    match audience {
+        Some(want) if want != project => {
+            fail(format!("issued for project {project}, not for {want}"))
+        }
+        Some(_) => pass(format!("project {project}")),
+        None => skipped(format!(
+            "project {project}, as its issuer says; which project is yours was not given (--audience PROJECT)"
+        )),
+    }
+}
+
+fn firebase_sub(claims: &Map<String, Value>) -> Check {
+    match claims.get("sub") {
+        Some(Value::String(s)) if s.is_empty() => fail("`sub` (the uid) is empty"),
+        Some(Value::String(s)) if s.chars().count() > FIREBASE_MAX_SUB => fail(format!(
+            "`sub` (the uid) is longer than {FIREBASE_MAX_SUB} characters, which Firebase refuses"
+        )),
+        Some(Value::String(s)) => pass(format!("uid {s}")),
+        _ => fail("`sub` (the uid) is missing or not a string"),
+    }
+}
+
+/// When the user signed in: not in the future (Firebase's rule).
+fn auth_time(claims: &Map<String, Value>, now: i64, leeway: i64) -> Check {
+    match claims.get("auth_time").map(Value::as_i64) {
+        Some(Some(t)) if t > now + leeway => fail(format!(
+            "the user signed in {} from now, in the future",
+            crate::time::span(t - now)
+        )),
+        Some(Some(t)) => pass(format!("signed in {} ago", crate::time::span(now - t))),
+        Some(None) => fail("`auth_time` is not a whole number of seconds"),
+        None => fail("no `auth_time`: a Firebase token says when the user signed in"),
+    }
+}
+
+/// IAP's audience forms: `/projects/NUMBER/apps/ID` (App Engine) and
+/// `/projects/NUMBER/global/backendServices/ID` (Compute Engine, GKE), or a region's
+/// `/projects/NUMBER/regions/REGION/backendServices/ID`.
+fn iap_aud(claims: &Map<String, Value>) -> Check {
+    let Some(aud) = str_claim(claims, "aud") else {
+        return fail("`aud` is missing or not a string: an IAP assertion names its backend");
+    };
+    let parts: Vec<&str> = aud.split('/').collect();
+    let id = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    let number = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    let form = match parts.as_slice() {
+        ["", "projects", n, "apps", app] if number(n) && id(app) => true,
+        ["", "projects", n, "global", "backendServices", s] if number(n) && id(s) => true,
+        ["", "projects", n, "regions", r, "backendServices", s] if number(n) && id(r) && id(s) => {
+            true
+        }
+        _ => false,
+    };
+    if form {
+        skipped(format!(
+            "{aud}; which backend is yours was not given (--audience {aud})"
+        ))
+    } else {
+        fail(format!(
+            "{aud} is none of IAP's audiences (/projects/NUMBER/apps/ID, /projects/NUMBER/global/backendServices/ID)"
+        ))
+    }
+}
+
+fn lifetime(claims: &Map<String, Value>, max: i64, what: &str) -> Check {
+    let time = |name| claims.get(name).and_then(Value::as_i64);
+    match (time("iat"), time("exp")) {
+        (Some(iat), Some(exp)) if exp - iat > max => fail(format!(
+            "it lives {} (iat to exp), longer than {what} may ({})",
+            crate::time::span(exp - iat),
+            crate::time::span(max)
+        )),
+        (Some(iat), Some(exp)) => pass(format!("{} (iat to exp)", crate::time::span(exp - iat))),
+        _ => fail("needs both `iat` and `exp` to be whole numbers of seconds"),
+    }
+}
+
+/// `sub` is the account itself, or the user it acts for (domain-wide delegation).
+fn service_account_sub(claims: &Map<String, Value>, account: &str) -> Check {
+    match str_claim(claims, "sub") {
+        Some(sub) if sub == account => pass(format!("the account itself, {account}")),
+        Some("") => fail("`sub` is empty"),
+        Some(sub) => pass(format!(
+            "{sub}, the user the account acts for (domain-wide delegation)"
+        )),
+        None => fail("`sub` is missing or not a string"),
     }
 }
 

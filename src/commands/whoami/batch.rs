@@ -17,11 +17,12 @@ use super::{keys_unreachable, rejected, verification};
 use crate::cli::WhoamiArgs;
 use crate::context::Ctx;
 use crate::error::{Error, Result};
-use crate::google::id_token::{self, Expectations};
+use crate::google::id_token::{self, Expectations, Verdict};
 use crate::google::jwks::KeySource;
 use crate::output::{Data, Outcome};
 use crate::style::{Styled, Tone};
 use gsignin_verify::keys::KeySet;
+use gsignin_verify::kind::Kind;
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::io::{BufRead, Read, Write};
@@ -70,9 +71,29 @@ struct Judged {
     /// Where each answer ends in `text`.
     ends: Vec<usize>,
     bad: usize,
-    /// Answers whose token named a key we do not have: the position in the block and the
-    /// token's line, with the token, judged again if the issuer has published new keys since.
-    unknown_kid: Vec<(usize, usize, Vec<u8>)>,
+    /// Answers to judge again once this thread has the keys they need.
+    again: Vec<Again>,
+}
+
+/// A token judged without the keys it needs: its position in the block, its line and the
+/// token, judged again once this thread has fetched them.
+struct Again {
+    at: usize,
+    line: usize,
+    token: Vec<u8>,
+    why: Redo,
+}
+
+/// Why a token's answer may change with other keys.
+#[derive(Clone, PartialEq)]
+enum Redo {
+    /// Its verdict stands.
+    No,
+    /// It names a key the source lacks (`None`: the issuer's; else a kind's keys, by URL),
+    /// as the keys of that generation stood: the source may have published it since.
+    UnknownKid(Option<String>, u32),
+    /// Its kind's keys (by URL) have not been fetched yet in this run.
+    Keys(String),
 }
 
 /// Where a token was: its place among the tokens read (text answers are numbered by it) and
@@ -83,14 +104,34 @@ struct At {
     line: usize,
 }
 
-/// What the workers judge with: the keys, numbered (the issuer's new keys replace them once a
-/// run), and what the token must say; none for `--no-verify`.
-/// When the issuer's keys could not be fetched, the error says why, and every token is shown
-/// unverified.
-type Judge = Option<(Arc<KeySet>, Expectations, u32, Option<Arc<Error>>)>;
+/// What the workers judge with; none for `--no-verify`.
+type Shared = Option<Judge>;
 
-/// What one block is judged with: the keys, what tokens must say, and why there are no keys.
-type JudgeRef<'a> = (&'a KeySet, &'a Expectations, Option<&'a Error>);
+/// The issuer's keys, numbered (its new keys replace them once a run), and what its tokens
+/// must say; the keys of every other kind fetched so far. When keys could not be fetched, the
+/// error says why, and their tokens are shown unverified.
+#[derive(Clone)]
+struct Judge {
+    keys: Arc<KeySet>,
+    expect: Expectations,
+    generation: u32,
+    unreachable: Option<Arc<Error>>,
+    /// By the URL they come from (see [`Kind::keys_url`]).
+    kinds: Arc<BTreeMap<String, KindKeys>>,
+    /// `--jwks`: every kind is judged with `keys`.
+    given: bool,
+    /// `--audience` and `--hd`, which a kind's own tokens are held to.
+    audience: Option<String>,
+    hd: Option<String>,
+}
+
+/// One kind's keys, numbered as the issuer's are.
+#[derive(Clone)]
+struct KindKeys {
+    keys: Arc<KeySet>,
+    generation: u32,
+    unreachable: Option<Arc<Error>>,
+}
 
 /// What this thread hears: a block read (none left: an empty one), or a block judged (none:
 /// its judging broke).
@@ -126,7 +167,7 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
     };
     let (work, work_rx) = mpsc::channel::<Block>();
     let work_rx = Mutex::new(work_rx);
-    let judge: RwLock<Judge> = RwLock::new(None);
+    let judge: RwLock<Shared> = RwLock::new(None);
     let outcome = std::thread::scope(|scope| {
         // Owned here, so that however this ends, the workers see no more work and stop.
         let (work, events_tx) = (work, events_tx);
@@ -143,6 +184,7 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
             color,
             judge: &judge,
             source: None,
+            kinds: BTreeMap::new(),
             unreachable: None,
             generation: 0,
             total: 0,
@@ -167,9 +209,12 @@ struct Writer<'c, 'j> {
     now: i64,
     json: bool,
     color: bool,
-    judge: &'j RwLock<Judge>,
+    judge: &'j RwLock<Shared>,
     /// Where the keys come from, once the first token has arrived.
     source: Option<(KeySource<'c>, Expectations)>,
+    /// Where each other kind's keys come from, once a token of it has arrived, with the keys
+    /// as published to the workers.
+    kinds: BTreeMap<String, (KeySource<'c>, KindKeys)>,
     /// The keys could not be fetched: why (every token is then shown unverified, exit 5).
     unreachable: Option<Arc<Error>>,
     generation: u32,
@@ -262,25 +307,95 @@ impl Writer<'_, '_> {
         if self.args.no_verify {
             return Ok(());
         }
-        let (keys, expect) = verification(self.ctx, self.args, false, None)?;
+        let google = &Kind::GoogleIdToken;
+        let (keys, expect) = verification(self.ctx, self.args, false, None, google)?;
         match keys.and_then(|mut keys| keys.keys().map(drop).map(|()| keys)) {
             Ok(keys) => {
-                let (keys, expect) = self.source.insert((keys, expect));
-                publish(self.judge, keys.keys()?, expect, self.generation, None);
+                self.source = Some((keys, expect));
+                self.publish()?;
             }
             Err(e) if keys_unreachable(&e) => {
                 let e = Arc::new(e.with_hint(UNREACHABLE_HINT));
                 self.unreachable = Some(e.clone());
-                publish(self.judge, &KeySet::default(), &expect, 0, Some(e));
+                let judge = self.judge(Arc::new(KeySet::default()), expect, Some(e));
+                self.hand_out(judge);
             }
             Err(e) => return Err(e),
         }
         Ok(())
     }
 
+    fn judge(&self, keys: Arc<KeySet>, expect: Expectations, why: Option<Arc<Error>>) -> Judge {
+        let kinds = self.kinds.iter();
+        Judge {
+            keys,
+            expect,
+            generation: self.generation,
+            unreachable: why,
+            kinds: Arc::new(
+                kinds
+                    .map(|(url, (_, k))| (url.clone(), k.clone()))
+                    .collect(),
+            ),
+            given: self.args.jwks.is_some(),
+            audience: self.args.audience.clone(),
+            hd: self.args.hd.clone(),
+        }
+    }
+
+    fn hand_out(&self, judge: Judge) {
+        *self
+            .judge
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(judge);
+    }
+
+    /// Hands the workers the keys they judge the next blocks with: the issuer's as they now
+    /// are (or still missing, for the reason they were), and every kind's fetched so far.
+    fn publish(&mut self) -> Result<()> {
+        let judge = match self.source.as_mut() {
+            Some((source, expect)) => {
+                let (keys, expect) = (Arc::new(source.keys()?.clone()), expect.clone());
+                self.judge(keys, expect, None)
+            }
+            None => {
+                let shared = self.judge.read().map(|j| j.clone());
+                let Some(old) = shared.unwrap_or_else(|e| e.into_inner().clone()) else {
+                    return Ok(());
+                };
+                self.judge(old.keys, old.expect, old.unreachable)
+            }
+        };
+        self.hand_out(judge);
+        Ok(())
+    }
+
+    /// Fetches the keys of a kind (by URL) for the first time: when they cannot be reached,
+    /// that kind's tokens are shown unverified (exit 5), as the issuer's would be.
+    fn load_kind(&mut self, url: &str) -> Result<()> {
+        let (ctx, now) = (self.ctx, self.ctx.clock().now());
+        let mut source = KeySource::issuer(ctx.http(), url, ctx.cache(), now);
+        let (keys, why) = match source.keys() {
+            Ok(keys) => (keys.clone(), None),
+            Err(e) if keys_unreachable(&e) => {
+                let e = Arc::new(e.with_hint(UNREACHABLE_HINT));
+                self.unreachable.get_or_insert_with(|| e.clone());
+                (KeySet::default(), Some(e))
+            }
+            Err(e) => return Err(e),
+        };
+        let keys = KindKeys {
+            keys: Arc::new(keys),
+            generation: 0,
+            unreachable: why,
+        };
+        self.kinds.insert(url.to_string(), (source, keys));
+        Ok(())
+    }
+
     /// Writes one block's answers; false once the reader has gone away.
     fn write(&mut self, mut judged: Judged) -> Result<bool> {
-        if !judged.unknown_kid.is_empty() {
+        if !judged.again.is_empty() {
             self.judge_again(&mut judged)?;
         }
         self.total += judged.ends.len();
@@ -290,41 +405,71 @@ impl Writer<'_, '_> {
         Ok(open)
     }
 
-    /// Tokens signed by a key published after ours were read: the keys are fetched again (at
-    /// most once per `jwks::REFETCH_AGAIN`), and every such token judged with the old keys is
-    /// judged again.
+    /// Tokens judged without the keys they need: a kind's keys not fetched yet are fetched,
+    /// and keys lacking a token's key are fetched again (at most once per
+    /// `jwks::REFETCH_AGAIN` each); every such token whose keys have changed since is judged
+    /// again.
     fn judge_again(&mut self, judged: &mut Judged) -> Result<()> {
-        let Some((keys, expect)) = self.source.as_mut() else {
-            return Ok(());
+        let mut changed = false;
+        for again in &judged.again {
+            match &again.why {
+                Redo::UnknownKid(None, _) if judged.generation == self.generation => {
+                    if let Some((keys, _)) = self.source.as_mut()
+                        && keys.refetch().unwrap_or(false)
+                    {
+                        self.generation += 1;
+                        changed = true;
+                    }
+                }
+                Redo::Keys(url) if !self.kinds.contains_key(url) => {
+                    self.load_kind(url)?;
+                    changed = true;
+                }
+                Redo::UnknownKid(Some(url), generation) => {
+                    if let Some((source, keys)) = self.kinds.get_mut(url)
+                        && keys.generation == *generation
+                        && keys.unreachable.is_none()
+                        && source.refetch().unwrap_or(false)
+                    {
+                        keys.keys = Arc::new(source.keys()?.clone());
+                        keys.generation += 1;
+                        changed = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+        if changed {
+            self.publish()?;
+        }
+        let stale = |why: &Redo| match why {
+            Redo::No => false,
+            Redo::UnknownKid(None, _) => judged.generation != self.generation,
+            Redo::UnknownKid(Some(url), generation) => self
+                .kinds
+                .get(url)
+                .is_some_and(|(_, k)| k.generation != *generation),
+            Redo::Keys(_) => true,
         };
-        if judged.generation == self.generation && keys.refetch().unwrap_or(false) {
-            self.generation += 1;
-            publish(self.judge, keys.keys()?, expect, self.generation, None);
-        }
-        if judged.generation == self.generation {
+        if !judged.again.iter().any(|a| stale(&a.why)) {
             return Ok(());
         }
-        let fresh = keys.keys()?;
+        let judge = self.judge.read().map(|j| j.clone());
+        let judge = judge.unwrap_or_else(|e| e.into_inner().clone());
         let mut text = Vec::with_capacity(judged.text.len());
         let mut ends = Vec::with_capacity(judged.ends.len());
-        let mut again = judged.unknown_kid.iter().peekable();
+        let mut again = judged.again.iter().peekable();
         let mut start = 0;
         for (i, end) in judged.ends.iter().enumerate() {
-            match again.next_if(|(at, _, _)| *at == i) {
-                Some((_, line, token)) => {
+            match again.next_if(|a| a.at == i).filter(|a| stale(&a.why)) {
+                Some(a) => {
                     let at = At {
                         index: judged.first + i,
-                        line: *line,
+                        line: a.line,
                     };
-                    let judge = Some((fresh, &*expect, None));
-                    let (valid, _) = judge_one(
-                        token,
-                        judge,
-                        self.now,
-                        (self.json, self.color),
-                        at,
-                        &mut text,
-                    );
+                    let context = (self.json, self.color);
+                    let (valid, _) =
+                        judge_one(&a.token, judge.as_ref(), self.now, context, at, &mut text);
                     // It was counted bad; it may not be now.
                     judged.bad -= usize::from(valid);
                 }
@@ -337,25 +482,6 @@ impl Writer<'_, '_> {
         judged.ends = ends;
         Ok(())
     }
-}
-
-/// Hands the workers the keys they judge the next blocks with.
-fn publish(
-    judge: &RwLock<Judge>,
-    keys: &KeySet,
-    expect: &Expectations,
-    generation: u32,
-    unreachable: Option<Arc<Error>>,
-) {
-    let shared = Some((
-        Arc::new(keys.clone()),
-        expect.clone(),
-        generation,
-        unreachable,
-    ));
-    *judge
-        .write()
-        .unwrap_or_else(std::sync::PoisonError::into_inner) = shared;
 }
 
 /// The reader thread: a block per ticket (this thread hands one back per block written), until
@@ -384,7 +510,7 @@ fn read_blocks<R: Read>(
 fn worker(
     work: &Mutex<mpsc::Receiver<Block>>,
     events: &mpsc::Sender<Event>,
-    judge: &RwLock<Judge>,
+    judge: &RwLock<Shared>,
     now: i64,
     json: bool,
     color: bool,
@@ -397,12 +523,8 @@ fn worker(
         let Ok(block) = block else { return };
         let judge = judge.read().map(|j| j.clone()).ok();
         let judged = judge.and_then(|judge| {
-            let generation = judge.as_ref().map_or(0, |j| j.2);
-            let judge = judge
-                .as_ref()
-                .map(|(k, e, _, why)| (&**k, e, why.as_deref()));
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                judge_block(&block, judge, generation, now, json, color)
+                judge_block(&block, judge.as_ref(), now, json, color)
             }))
             .ok()
         });
@@ -412,23 +534,16 @@ fn worker(
     }
 }
 
-fn judge_block(
-    block: &Block,
-    judge: Option<JudgeRef<'_>>,
-    generation: u32,
-    now: i64,
-    json: bool,
-    color: bool,
-) -> Judged {
+fn judge_block(block: &Block, judge: Option<&Judge>, now: i64, json: bool, color: bool) -> Judged {
     let mut judged = Judged {
         seq: block.seq,
         first: block.first,
-        generation,
+        generation: judge.map_or(0, |j| j.generation),
         // Google's ID tokens answer in about 1.4 KB of JSON.
         text: Vec::with_capacity(block.len() * 1536),
         ends: Vec::with_capacity(block.len()),
         bad: 0,
-        unknown_kid: Vec::new(),
+        again: Vec::new(),
     };
     for (i, (line_bytes, line)) in block.tokens().zip(&block.lines).enumerate() {
         // A line as pasted (`Bearer …`, a JSON answer, a redirect URL) is judged as its token.
@@ -442,14 +557,19 @@ fn judge_block(
         let answer = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             judge_one(token, judge, now, (json, color), at, &mut judged.text)
         }));
-        let (valid, unknown_kid) = answer.unwrap_or_else(|_| {
+        let (valid, why) = answer.unwrap_or_else(|_| {
             judged.text.truncate(mark);
             broken_answer(json, color, at, &mut judged.text);
-            (false, false)
+            (false, Redo::No)
         });
         judged.bad += usize::from(!valid);
-        if unknown_kid {
-            judged.unknown_kid.push((i, at.line, token.to_vec()));
+        if why != Redo::No {
+            judged.again.push(Again {
+                at: i,
+                line: at.line,
+                token: token.to_vec(),
+                why,
+            });
         }
         judged.ends.push(judged.text.len());
     }
@@ -499,17 +619,17 @@ fn with_line(out: &mut Vec<u8>, line: usize) {
 }
 
 /// Verifies (or, with no keys, only decodes) one token and appends the answer to `out`, as
-/// JSON or as text (coloured or not). Returns whether it is valid and whether it named a key
-/// we do not have.
+/// JSON or as text (coloured or not). Returns whether it is valid and whether its answer may
+/// change with other keys: then nothing may have been appended yet.
 fn judge_one(
     token: &[u8],
-    judge: Option<JudgeRef<'_>>,
+    judge: Option<&Judge>,
     now: i64,
     (json, color): (bool, bool),
     at: At,
     out: &mut Vec<u8>,
-) -> (bool, bool) {
-    let Some((keys, expect, unreachable)) = judge else {
+) -> (bool, Redo) {
+    let Some(judge) = judge else {
         let (text, valid) = render_unverified(token, now, json);
         if json {
             out.extend_from_slice(text.render(color).trim_ascii_end().as_bytes());
@@ -520,25 +640,72 @@ fn judge_one(
             line.push(Tone::Plain, "\n");
             out.extend_from_slice(line.render(color).as_bytes());
         }
-        return (valid, false);
+        return (valid, Redo::No);
     };
     // Without keys, a token failing a check that needs none is rejected as usual; one
     // passing them all is shown unverified (not counted bad: the run's error says why).
+    let unreachable = judge.unreachable.as_deref();
     let v = match unreachable {
-        Some(why) => unreachable_verdict(token, expect, &why.to_string(), now),
-        None => id_token::verify(token, keys, expect, now),
+        Some(why) => unreachable_verdict(token, &judge.expect, &why.to_string(), now),
+        None => id_token::verify(token, &judge.keys, &judge.expect, now),
+    };
+    // Judged as the issuer's ID token, it is another kind: judged again by that kind's rules.
+    let (v, unreachable, redo) = if v.kind.own_rules() {
+        match judge_kind(token, &v.kind, judge, now) {
+            Ok(judged) => judged,
+            Err(url) => return (false, Redo::Keys(url)),
+        }
+    } else {
+        let redo = v
+            .unknown_kid
+            .then_some(Redo::UnknownKid(None, judge.generation));
+        (v, unreachable, redo.unwrap_or(Redo::No))
     };
     if let Some(why) = unreachable
         && v.valid()
     {
         let human = || human_unreachable(&v, now);
         answer(out, (json, color), at, &unreachable_json(&v, why), human);
-        return (true, false);
+        return (true, Redo::No);
     }
     answer(out, (json, color), at, &Record(&v), || {
         human_verdict(&v, now)
     });
-    (v.valid(), v.unknown_kid)
+    (v.valid(), redo)
+}
+
+/// A token of a kind with keys and rules of its own, judged by them; `Err(url)` when its
+/// keys (at `url`) have not been fetched yet.
+fn judge_kind<'j>(
+    token: &[u8],
+    kind: &Kind,
+    judge: &'j Judge,
+    now: i64,
+) -> std::result::Result<(Verdict, Option<&'j Error>, Redo), String> {
+    let mut expect = Expectations::for_kind(kind);
+    expect.audience = judge.audience.clone();
+    expect.hd = judge.hd.clone();
+    let none = Default::default();
+    let (keys, unreachable, redo) = match kind.keys_url() {
+        _ if judge.given => {
+            let redo = Redo::UnknownKid(None, judge.generation);
+            (&*judge.keys, judge.unreachable.as_deref(), Some(redo))
+        }
+        None => (&none, None, None),
+        Some(url) => match judge.kinds.get(&url) {
+            Some(k) => {
+                let redo = Redo::UnknownKid(Some(url), k.generation);
+                (&*k.keys, k.unreachable.as_deref(), Some(redo))
+            }
+            None => return Err(url),
+        },
+    };
+    let v = match unreachable {
+        Some(why) => unreachable_verdict(token, &expect, &why.to_string(), now),
+        None => id_token::verify(token, keys, &expect, now),
+    };
+    let redo = redo.filter(|_| v.unknown_kid).unwrap_or(Redo::No);
+    Ok((v, unreachable, redo))
 }
 
 /// Appends one token's answer to `out`: its JSON with its `"line"`, or its text numbered.

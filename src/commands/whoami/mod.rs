@@ -7,14 +7,15 @@ use crate::context::Ctx;
 use crate::error::{Code, Error, Result};
 use crate::google::endpoints::Endpoints;
 use crate::google::id_token::{self, Expectations};
-use crate::google::jwks::{self, KeySource};
+use crate::google::jwks::KeySource;
 use crate::output::Outcome;
 use crate::secret::Secret;
 use crate::session::{Session, TokenKind};
-use gsignin_verify::keys::KeySet;
+use gsignin_verify::kind::Kind;
 
 mod access;
 mod batch;
+mod kinds;
 mod pasted;
 mod record;
 mod render;
@@ -79,7 +80,12 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     }
     // A token that is not even a JWT is judged without asking the issuer for anything.
     let offline = !id_token::decodes(&token);
-    let (keys, expect) = verification(ctx, &args, offline, bound)?;
+    // A stored sign-in's token is its issuer's; a pasted one is judged by its own kind.
+    let kind = match bound {
+        Some(_) => Kind::GoogleIdToken,
+        None => Kind::of_token(&token),
+    };
+    let (keys, expect) = verification(ctx, &args, offline, bound, &kind)?;
     let json = ctx.settings().json;
     let verdict = match keys.and_then(|mut keys| keys.verify(&token, &expect, now)) {
         Ok(verdict) => verdict,
@@ -196,7 +202,14 @@ fn verification<'a>(
     args: &WhoamiArgs,
     offline: bool,
     bound: Option<Bound>,
+    kind: &Kind,
 ) -> Result<(Result<KeySource<'a>>, Expectations)> {
+    if kind.own_rules() {
+        return Ok((
+            Ok(kinds::key_source(ctx, args, kind)?),
+            kinds::expectations(kind, args),
+        ));
+    }
     let (issuer, bound_audience) = match bound {
         Some(b) => (b.issuer, Some(b.client_id)),
         None => (ctx.settings().issuer.clone(), None),
@@ -211,10 +224,7 @@ fn verification<'a>(
     expect.hd = args.hd.clone();
     let now = ctx.clock().now();
     let keys = match &args.jwks {
-        Some(source) => match jwks_url(source)? {
-            Some(url) => Ok(KeySource::issuer(ctx.http(), &url, ctx.cache(), now)),
-            None => Ok(KeySource::fixed(read_jwks_file(ctx, source)?)),
-        },
+        Some(source) => Ok(kinds::given_keys(ctx, source)?),
         None if offline => Ok(KeySource::fixed(Default::default())),
         None => ctx.endpoints(&issuer).map(|endpoints| {
             expect.issuers = endpoints.issuers;
@@ -222,49 +232,6 @@ fn verification<'a>(
         }),
     };
     Ok((keys, expect))
-}
-
-/// `--jwks URL`: a JWKS or PEM certificate map fetched (over https, or http on loopback, as
-/// every key source) instead of read from a file.
-fn jwks_url(source: &std::path::Path) -> Result<Option<String>> {
-    let Some(text) = source.to_str() else {
-        return Ok(None);
-    };
-    let lower = text.to_ascii_lowercase();
-    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
-        return Ok(None);
-    }
-    let hint = "give a file, or a URL such as https://www.googleapis.com/oauth2/v3/certs";
-    let url = url::Url::parse(text)
-        .map_err(|e| Error::usage(format!("--jwks is not a URL: {e}"), hint))?;
-    // Keys are public: a URL carrying a user or password is a mistake, and it would be shown
-    // in every message naming the URL.
-    if !url.username().is_empty() || url.password().is_some() {
-        return Err(Error::usage(
-            "--jwks names a user or password in its URL: keys are public, fetched without one",
-            hint,
-        ));
-    }
-    Ok(Some(url.to_string()))
-}
-
-fn read_jwks_file(ctx: &Ctx, path: &std::path::Path) -> Result<KeySet> {
-    let bytes = crate::fsutil::read_limited(path, 8 << 20, false).map_err(|e| {
-        Error::usage(
-            format!("cannot read the JWKS file {}: {e}", path.display()),
-            "save the issuer's keys with `curl -o jwks.json https://www.googleapis.com/oauth2/v3/certs`",
-        )
-    })?;
-    let keys = jwks::parse(&bytes).map_err(|e| {
-        Error::usage(
-            format!("{}: {e}", path.display()),
-            "pass a JWKS document or Google's PEM certificate map (oauth2/v1/certs)",
-        )
-    })?;
-    for warning in &keys.warnings {
-        ctx.warn(&format!("{warning} ({})", path.display()));
-    }
-    Ok(keys)
 }
 
 /// Without a network, Google's tokens may carry either issuer spelling; any other issuer is

@@ -13,8 +13,9 @@ pub struct Record<'v>(pub &'v Verdict);
 impl Serialize for Record<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let v = self.0;
-        let mut map = serializer.serialize_map(Some(5))?;
+        let mut map = serializer.serialize_map(Some(6))?;
         map.serialize_entry("valid", &v.valid())?;
+        map.serialize_entry("kind", v.kind.id())?;
         map.serialize_entry("checks", &Checks(&v.checks))?;
         map.serialize_entry("header", &v.header)?;
         map.serialize_entry("claims", &v.claims)?;

@@ -8,6 +8,7 @@ use crate::redact::{controls_escaped, escape_controls};
 use crate::style::{Styled, Tone};
 use crate::timefmt::dated;
 use gsignin_verify::keys::KeySet;
+use gsignin_verify::kind::Kind;
 use serde_json::{Map, Value, json};
 
 pub(super) fn unverified(token: &[u8], now: i64) -> Outcome {
@@ -31,7 +32,8 @@ pub(super) fn unverified(token: &[u8], now: i64) -> Outcome {
 fn unverified_json(token: &[u8]) -> Value {
     match id_token::decode(token) {
         Ok(d) => {
-            json!({"valid": Value::Null, "verified": false, "header": d.header, "claims": d.claims, "error": Value::Null})
+            let kind = Kind::of(&d.header, &d.claims).id();
+            json!({"valid": Value::Null, "verified": false, "kind": kind, "header": d.header, "claims": d.claims, "error": Value::Null})
         }
         Err(reason) => {
             json!({"valid": false, "verified": false, "header": null, "claims": null, "error": {"code": "token_malformed", "message": reason.to_string()}})
@@ -67,7 +69,7 @@ pub fn verdict_json(v: &Verdict) -> Value {
 }
 
 pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
-    let who = v.who();
+    let who = subject(v);
     let mut out = if v.valid() {
         // A token for any other app reads the same when no audience was known.
         let unchecked = v
@@ -77,7 +79,8 @@ pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
         Styled::new().with(Tone::Valid, "VALID").with(
             Tone::Plain,
             format!(
-                " ID token for {who}{}\n",
+                " {} for {who}{}\n",
+                v.kind.words(),
                 if unchecked {
                     ", audience not checked"
                 } else {
@@ -90,7 +93,8 @@ pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
         Styled::new().with(Tone::Invalid, "INVALID").with(
             Tone::Plain,
             format!(
-                " ID token{}: {failed} check{} failed\n",
+                " {}{}: {failed} check{} failed\n",
+                v.kind.words(),
                 if v.claims.is_some() {
                     format!(" for {who}")
                 } else {
@@ -102,6 +106,53 @@ pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
     };
     out.append(checks_and_claims(v, now));
     out
+}
+
+/// Whom (or what) the token speaks for, as its kind names it, on one line: a claim is anyone's
+/// words, so its control characters are escaped (a line break cannot forge a headline).
+fn subject(v: &Verdict) -> String {
+    let claim = |name| v.claim_str(name).map(|s| controls_escaped(s).into_owned());
+    let service_account = |email: &str| email.ends_with(".gserviceaccount.com");
+    match &v.kind {
+        Kind::FirebaseIdToken { project }
+        | Kind::FirebaseSessionCookie { project }
+        | Kind::FirebaseEmulatorToken { project } => {
+            let mut who = v.who();
+            if let Some(email) = claim("email").filter(|_| v.email_verified()) {
+                who = format!("{email} (uid {})", claim("sub").unwrap_or_default());
+            } else if let Some(uid) = claim("sub") {
+                who = format!("uid {uid}");
+            }
+            let provider = v
+                .claims
+                .as_ref()
+                .and_then(|c| c.get("firebase")?.get("sign_in_provider")?.as_str())
+                .map(|p| format!(", signed in with {}", controls_escaped(p)))
+                .unwrap_or_default();
+            format!("{who} of project {}{provider}", controls_escaped(project))
+        }
+        // IAP vouches for the email it asserts: it is the account IAP let through.
+        Kind::IapJwt => match (claim("email"), claim("sub")) {
+            (Some(email), Some(sub)) => format!("{email} ({sub})"),
+            _ => v.who(),
+        },
+        Kind::ServiceAccountJwt { account } => {
+            let mut who = format!("service account {account}");
+            if let Some(sub) = claim("sub").filter(|s| s != account) {
+                who.push_str(&format!(" acting for {sub}"));
+            }
+            if let Some(aud) = claim("aud") {
+                who.push_str(&format!(", made for {aud}"));
+            }
+            who
+        }
+        Kind::GoogleIdToken
+            if claim("email").is_some_and(|e| service_account(&e)) && v.email_verified() =>
+        {
+            format!("service account {}", claim("email").unwrap_or_default())
+        }
+        _ => v.who(),
+    }
 }
 
 /// The checks, one per line with its reason, then the header and claims.
@@ -215,7 +266,10 @@ pub(super) fn human_unreachable(v: &Verdict, now: i64) -> Styled {
         .with(Tone::Caution, "UNVERIFIED")
         .with(Tone::Plain, " (keys unreachable)");
     if v.claims.is_some() {
-        out.push(Tone::Plain, format!(" ID token for {}", v.who()));
+        out.push(
+            Tone::Plain,
+            format!(" {} for {}", v.kind.words(), subject(v)),
+        );
     }
     out.push(Tone::Plain, ": the signature was not checked\n");
     out.append(checks_and_claims(v, now));
