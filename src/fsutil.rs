@@ -176,7 +176,7 @@ pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
 /// default ACL admits only the user, SYSTEM and the Administrators. gsignin does not read ACLs:
 /// it refuses a file or folder that is a link (a reparse point: a symbolic link or a junction
 /// someone could have planted in place of its own), and relies on that default for the rest.
-/// A GSIGNIN_HOME elsewhere must be as private (README, "Platforms").
+/// A GSIGNIN_HOME elsewhere must be as private (docs/platforms.md).
 #[cfg(windows)]
 pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
     use std::os::windows::fs::MetadataExt;
@@ -185,7 +185,7 @@ pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
         .then(|| "it is a link (a reparse point), not gsignin's own file or folder".to_string())
 }
 
-/// Elsewhere no ownership model is known to gsignin: nothing is refused (README, "Platforms").
+/// Elsewhere no ownership model is known to gsignin: nothing is refused (docs/platforms.md).
 #[cfg(not(any(unix, windows)))]
 pub fn untrusted(_meta: &std::fs::Metadata) -> Option<String> {
     None

@@ -1165,7 +1165,7 @@ fn a_crash_while_the_tokens_are_in_memory_leaves_no_core_file() {
     }
 }
 
-/// The README's examples answer as Google does: Drive's about (which needs `fields`), and
+/// The examples of README.md and docs/api.md answer as Google does: Drive's about (which needs `fields`), and
 /// Gmail's message list (which needs a Gmail read scope); a method the emulator does not
 /// serve is a JSON 404 saying so.
 #[test]
