@@ -3,6 +3,7 @@
 //! independent OpenID provider, and men in the middle; one module per capability.
 
 mod api;
+mod architecture;
 mod attacks;
 mod authorize;
 mod browser;
