@@ -1086,7 +1086,7 @@ mod tests {
     /// Every command line the one-command parse accepts, the whole tree reads the same; what
     /// it declines (help, errors, odd shapes), the whole tree parses.
     #[test]
-    fn parsing_one_command_alone_reads_every_line_as_the_whole_tree_does() {
+    fn p1_p3_parsing_one_command_alone_reads_every_line_as_the_whole_tree_does() {
         let tail: &[&[&str]] = &[
             &[],
             &["--json"],
@@ -1206,7 +1206,7 @@ mod tests {
     }
 
     #[test]
-    fn a_mistyped_flag_is_a_usage_error_not_a_code_sent_to_the_issuer() {
+    fn e3_a_mistyped_flag_is_a_usage_error_not_a_code_sent_to_the_issuer() {
         for typo in ["--show-token", "-0abc", "--redirect_uri"] {
             let err = Cli::try_parse_from(["gsignin", "exchange", typo]).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{typo}");

@@ -126,7 +126,7 @@ pub fn long_help_tail(exit_codes: &str) -> String {
 mod tests {
     #[cfg(unix)]
     #[test]
-    fn a_set_variable_that_is_not_utf8_is_an_error_naming_it() {
+    fn p2_a_set_variable_that_is_not_utf8_is_an_error_naming_it() {
         use std::os::unix::ffi::OsStringExt;
         let not_text = || std::ffi::OsString::from_vec(b"tok\xffen".to_vec());
         for name in super::ALL

@@ -316,7 +316,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_failed_write_leaves_no_empty_file() {
+    fn s3_a_failed_write_leaves_no_empty_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rescue.json");
         let failed = create_private_with(&path, |_| {
@@ -328,7 +328,7 @@ mod tests {
 
     #[test]
     #[cfg(unix)]
-    fn reads_are_bounded_and_refuse_fifos_and_other_users_files() {
+    fn s5_s11_reads_are_bounded_and_refuse_fifos_and_other_users_files() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big");
@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     #[cfg(unix)]
-    fn files_are_private() {
+    fn s2_s3_s4_files_are_private() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a/b/secret.json");

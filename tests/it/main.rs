@@ -28,6 +28,7 @@ mod receive;
 mod recipes;
 mod refresh;
 mod secrets;
+mod security_rules;
 mod service;
 mod snapshots;
 mod support;
