@@ -194,7 +194,7 @@ mod tests {
     }
 
     #[test]
-    fn help_and_version_on_a_full_disk_are_exit_1_with_one_line() {
+    fn x9_help_and_version_on_a_full_disk_are_exit_1_with_one_line() {
         for argv in [
             &["gsignin", "--version"][..],
             &["gsignin", "-V"],

@@ -200,7 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn cache_entries_live_a_day_at_most_whatever_max_age_says() {
+    fn w11_cache_entries_live_a_day_at_most_whatever_max_age_says() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::new(dir.path());
         cache.put("http://x/keys", b"{}", i64::MAX, 1000);

@@ -1,6 +1,6 @@
 //! Every environment variable gsignin reads, in one table: clap's `env =` attributes name
 //! these constants, `app::run` reads the rest through them, the tests scrub all of them from
-//! the binaries they run, and a test holds README.md to the table.
+//! the binaries they run, and a test holds docs/reference.md to the table.
 
 pub const CLIENT_SECRET: &str = "GSIGNIN_CLIENT_SECRET";
 /// A secret: the client secret's JSON itself, read from the environment only.
@@ -126,7 +126,7 @@ pub fn long_help_tail(exit_codes: &str) -> String {
 mod tests {
     #[cfg(unix)]
     #[test]
-    fn a_set_variable_that_is_not_utf8_is_an_error_naming_it() {
+    fn p2_a_set_variable_that_is_not_utf8_is_an_error_naming_it() {
         use std::os::unix::ffi::OsStringExt;
         let not_text = || std::ffi::OsString::from_vec(b"tok\xffen".to_vec());
         for name in super::ALL
@@ -150,10 +150,13 @@ mod tests {
     }
 
     #[test]
-    fn the_readme_names_every_variable() {
-        let readme = include_str!("../README.md");
+    fn docs_reference_md_names_every_variable() {
+        let reference = include_str!("../docs/reference.md");
         for (name, _) in super::ALL {
-            assert!(readme.contains(name), "README.md does not mention {name}");
+            assert!(
+                reference.contains(name),
+                "docs/reference.md does not mention {name}"
+            );
         }
     }
 }

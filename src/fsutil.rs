@@ -176,7 +176,7 @@ pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
 /// default ACL admits only the user, SYSTEM and the Administrators. gsignin does not read ACLs:
 /// it refuses a file or folder that is a link (a reparse point: a symbolic link or a junction
 /// someone could have planted in place of its own), and relies on that default for the rest.
-/// A GSIGNIN_HOME elsewhere must be as private (README, "Platforms").
+/// A GSIGNIN_HOME elsewhere must be as private (docs/platforms.md).
 #[cfg(windows)]
 pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
     use std::os::windows::fs::MetadataExt;
@@ -185,7 +185,7 @@ pub fn untrusted(meta: &std::fs::Metadata) -> Option<String> {
         .then(|| "it is a link (a reparse point), not gsignin's own file or folder".to_string())
 }
 
-/// Elsewhere no ownership model is known to gsignin: nothing is refused (README, "Platforms").
+/// Elsewhere no ownership model is known to gsignin: nothing is refused (docs/platforms.md).
 #[cfg(not(any(unix, windows)))]
 pub fn untrusted(_meta: &std::fs::Metadata) -> Option<String> {
     None
@@ -316,7 +316,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_failed_write_leaves_no_empty_file() {
+    fn s3_a_failed_write_leaves_no_empty_file() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("rescue.json");
         let failed = create_private_with(&path, |_| {
@@ -328,7 +328,7 @@ mod tests {
 
     #[test]
     #[cfg(unix)]
-    fn reads_are_bounded_and_refuse_fifos_and_other_users_files() {
+    fn s5_s11_reads_are_bounded_and_refuse_fifos_and_other_users_files() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let big = dir.path().join("big");
@@ -356,7 +356,7 @@ mod tests {
 
     #[test]
     #[cfg(unix)]
-    fn files_are_private() {
+    fn s2_s3_s4_files_are_private() {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a/b/secret.json");

@@ -810,7 +810,7 @@ mod tests {
     }
 
     #[test]
-    fn a_redirect_is_never_followed_so_a_form_of_secrets_is_never_resent() {
+    fn t4_a_redirect_is_never_followed_so_a_form_of_secrets_is_never_resent() {
         let (elsewhere, reached) =
             answering("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\n{}".into());
         for status in [301, 302, 303, 307, 308] {

@@ -328,7 +328,7 @@ mod tests {
     }
 
     #[test]
-    fn an_idle_connection_does_not_hold_up_the_redirect() {
+    fn l7_an_idle_connection_does_not_hold_up_the_redirect() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = channel();
@@ -343,7 +343,7 @@ mod tests {
     }
 
     #[test]
-    fn the_redirect_gets_through_200_idle_connections_held_open() {
+    fn l8_the_redirect_gets_through_200_idle_connections_held_open() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = channel();
@@ -365,7 +365,7 @@ mod tests {
     }
 
     #[test]
-    fn only_a_whole_http1_request_is_taken_for_the_redirect() {
+    fn l8_only_a_whole_http1_request_is_taken_for_the_redirect() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = channel();
@@ -396,7 +396,7 @@ mod tests {
     }
 
     #[test]
-    fn every_listener_of_a_redirect_host_is_served() {
+    fn l9_every_listener_of_a_redirect_host_is_served() {
         let v4 = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = v4.local_addr().unwrap().port();
         let Ok(v6) = TcpListener::bind(("::1", port)) else {
@@ -421,7 +421,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_redirect_path_reaches_the_command_and_the_listener_stops_on_drop() {
+    fn l4_l5_l6_only_the_redirect_path_reaches_the_command_and_the_listener_stops_on_drop() {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
         let (tx, rx) = channel();

@@ -339,7 +339,7 @@ mod tests {
     }
 
     #[test]
-    fn invisible_characters_that_reorder_what_is_shown_are_escaped() {
+    fn x4_invisible_characters_that_reorder_what_is_shown_are_escaped() {
         let shown = escape_controls("eve@\u{202e}moc.elpmaxe\u{202c}.example");
         assert!(
             !shown.contains('\u{202e}') && shown.contains("\\u{202e}"),
@@ -372,7 +372,7 @@ mod tests {
     }
 
     #[test]
-    fn redacts_secret_names_whatever_the_value_or_the_format() {
+    fn t9_redacts_secret_names_whatever_the_value_or_the_format() {
         let json = redact_body(
             br#"{"refresh_token":["1//0abcdefghijklmnop"],"access_token":{"value":"ya29.qrstuvwxyz012345"},"expires_in":3599}"#,
         );
@@ -391,7 +391,7 @@ mod tests {
     /// A body that looks like JSON but that a `Value` refuses is hidden whole: its names may
     /// be escaped past a search by name.
     #[test]
-    fn a_json_body_that_cannot_be_read_is_not_shown() {
+    fn t9_a_json_body_that_cannot_be_read_is_not_shown() {
         for body in [
             r#"{"x":"\ud800","access\u005ftoken":"ya29.escapedname0123"}"#,
             r#" [{"x":1e999,"refresh\u005ftoken":"1//0escapedname0123"}]"#,
@@ -404,7 +404,7 @@ mod tests {
     }
 
     #[test]
-    fn known_secrets_are_scrubbed_wherever_they_appear() {
+    fn t9_known_secrets_are_scrubbed_wherever_they_appear() {
         let known = SeenSecrets::default();
         known.add("4/0AbCdEfGh-code");
         known.add("short");
@@ -419,7 +419,7 @@ mod tests {
     }
 
     #[test]
-    fn redacts_json_form_query_and_headers() {
+    fn t9_redacts_json_form_query_and_headers() {
         let body = br#"{"access_token":"ya29.abcdefghijklmnop1234","expires_in":3599,"nested":{"id_token":"eyJhbGciOiJSUzI1NiJ9.x.yzzz"}}"#;
         let shown = redact_body(body);
         assert!(!shown.contains("abcdefghijklmnop"), "{shown}");

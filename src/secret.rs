@@ -62,7 +62,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn never_formats_its_value() {
+    fn t10_never_formats_its_value() {
         let s = Secret::new("ya29.a0AfB_byC-secret-value-1234");
         assert_eq!(format!("{s:?}"), "[redacted]");
         assert_eq!(format!("{s}"), "[redacted]");

@@ -96,7 +96,7 @@ mod tests {
     }
 
     #[test]
-    fn a_time_no_date_names_is_out_of_range_not_a_wrapped_span() {
+    fn w4_a_time_no_date_names_is_out_of_range_not_a_wrapped_span() {
         for t in [i64::MIN, i64::MAX, -377_705_116_801, 253_402_300_800] {
             assert_eq!(instant(t, 1_795_500_000), "out of range", "{t}");
         }

@@ -902,7 +902,7 @@ mod tests {
     }
 
     #[test]
-    fn a_mistyped_flag_is_a_usage_error_not_a_code_sent_to_the_issuer() {
+    fn e3_a_mistyped_flag_is_a_usage_error_not_a_code_sent_to_the_issuer() {
         for typo in ["--show-token", "-0abc", "--redirect_uri"] {
             let err = Cli::try_parse_from(["gsignin", "exchange", typo]).unwrap_err();
             assert_eq!(err.exit_code(), 2, "{typo}");

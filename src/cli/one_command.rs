@@ -203,7 +203,7 @@ mod tests {
     /// Every command line the one-command parse accepts, the whole tree reads the same; what
     /// it declines (help, errors, odd shapes), the whole tree parses.
     #[test]
-    fn parsing_one_command_alone_reads_every_line_as_the_whole_tree_does() {
+    fn p1_p3_parsing_one_command_alone_reads_every_line_as_the_whole_tree_does() {
         let tail: &[&[&str]] = &[
             &[],
             &["--json"],

@@ -158,7 +158,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_what_is_not_a_code() {
+    fn e1_refuses_what_is_not_a_code() {
         for input in [
             "",
             "   \n",

@@ -356,7 +356,7 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_file_is_described_by_field_and_type_never_by_its_values() {
+    fn x3_a_malformed_file_is_described_by_field_and_type_never_by_its_values() {
         let cases = [
             (
                 r#"{"web":{"client_id":"a","client_secret":12345678}}"#,
@@ -404,7 +404,7 @@ mod tests {
     }
 
     #[test]
-    fn a_value_put_where_the_path_belongs_is_never_shown_unless_it_reads_like_a_path() {
+    fn x3_a_value_put_where_the_path_belongs_is_never_shown_unless_it_reads_like_a_path() {
         for secret in [
             "GOCSPX-abcdef",
             "client_secret=GOCSPX-abcdef",
@@ -437,7 +437,7 @@ mod tests {
     }
 
     #[test]
-    fn a_url_that_carries_the_client_secret_is_refused_unshown() {
+    fn x3_a_url_that_carries_the_client_secret_is_refused_unshown() {
         for field in ["auth_uri", "token_uri"] {
             let doc = format!(
                 r#"{{"installed":{{"client_id":"a","client_secret":"GOCSPX-s3cret","{field}":"https://x.example/auth?x=GOCSPX-s3cret"}}}}"#
@@ -453,7 +453,7 @@ mod tests {
     }
 
     #[test]
-    fn json_where_the_path_belongs_is_refused_without_being_shown() {
+    fn x3_json_where_the_path_belongs_is_refused_without_being_shown() {
         let json = r#" {"web":{"client_id":"a","client_secret":"GOCSPX-inline"}}"#;
         let e = ClientSecret::load(Some(Path::new(json)), Path::new("/nonexistent")).unwrap_err();
         let shown = format!("{e} {}", e.hint());

@@ -169,7 +169,7 @@ mod tests {
     }
 
     #[test]
-    fn the_url_carries_pkce_state_nonce_and_offline_access() {
+    fn l1_the_url_carries_pkce_state_nonce_and_offline_access() {
         let r = request();
         let url = url::Url::parse(&r.url).unwrap();
         let q: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
@@ -193,7 +193,7 @@ mod tests {
     }
 
     #[test]
-    fn only_this_requests_state_from_this_issuer_yields_a_code() {
+    fn l2_only_this_requests_state_from_this_issuer_yields_a_code() {
         let r = request();
         let ok = format!(
             "state={}&iss=https%3A%2F%2Faccounts.google.com&code=4%2F0Ax&scope=email",

@@ -227,7 +227,7 @@ mod tests {
     /// Only an endpoint on another origin is named, however the same origin is spelt: the
     /// prefix shortcut must agree with parsing the URLs.
     #[test]
-    fn endpoints_on_the_issuers_origin_are_not_named_however_written() {
+    fn w12_endpoints_on_the_issuers_origin_are_not_named_however_written() {
         let issuer = "https://issuer.example/tenant";
         let doc = |token: &str, jwks: &str| Discovery {
             issuer: issuer.into(),

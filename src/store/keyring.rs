@@ -133,7 +133,7 @@ mod tests {
     use crate::store::validate_profile;
 
     #[test]
-    fn the_probe_account_is_never_a_profile_name() {
+    fn s9_the_probe_account_is_never_a_profile_name() {
         for profile in [
             "default",
             "staging",

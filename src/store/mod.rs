@@ -682,7 +682,7 @@ mod tests {
     }
 
     #[test]
-    fn s13_a_killed_writers_temp_file_of_this_profile_is_put_in_place_and_others_removed() {
+    fn s3_s13_s16_a_killed_writers_temp_file_of_this_profile_is_put_in_place_and_others_removed() {
         let home = tempfile::tempdir().unwrap();
         let (dirs, store) = store(home.path());
         let (profile, tokens) = signed_in("default", "1//old");

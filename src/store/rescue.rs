@@ -119,7 +119,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rescues_within_one_second_never_share_a_name() {
+    fn e6_rescues_within_one_second_never_share_a_name() {
         let home = tempfile::tempdir().unwrap();
         let dirs = Dirs::resolve(Some(home.path())).unwrap();
         let profile = Profile {
@@ -148,7 +148,7 @@ mod tests {
     }
 
     #[test]
-    fn a_rescue_folder_others_can_write_or_a_link_is_not_used() {
+    fn s4_a_rescue_folder_others_can_write_or_a_link_is_not_used() {
         use std::os::unix::fs::PermissionsExt;
         let home = tempfile::tempdir().unwrap();
         let dirs = Dirs::resolve(Some(home.path())).unwrap();

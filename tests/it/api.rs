@@ -68,7 +68,7 @@ fn a_path_goes_under_the_api_url_with_its_fields_as_query_parameters() {
 }
 
 #[test]
-fn the_token_never_goes_to_a_host_that_is_not_googles() {
+fn a1_the_token_never_goes_to_a_host_that_is_not_googles() {
     let env = Env::signed_in();
     let other = Recorder::start();
     let tokens = env.emu.hits("/token");
@@ -205,7 +205,7 @@ fn input_sends_a_body_as_it_is_and_makes_a_post() {
 }
 
 #[test]
-fn an_authorization_header_is_refused_not_replaced() {
+fn a3_an_authorization_header_is_refused_not_replaced() {
     let env = Env::signed_in();
     for header in [
         "Authorization: Bearer mine",
@@ -220,7 +220,7 @@ fn an_authorization_header_is_refused_not_replaced() {
 }
 
 #[test]
-fn a_post_answered_503_is_never_resent_but_a_get_is() {
+fn a4_a_post_answered_503_is_never_resent_but_a_get_is() {
     let env = Env::signed_in();
     env.fail(FILES, 503, Some(1));
     let ran = env
@@ -250,7 +250,7 @@ fn a_post_answered_503_is_never_resent_but_a_get_is() {
 /// A GET carrying a method override that names a method that is not idempotent is done by
 /// the server as that method: a 5xx is never resent (it was, as any GET's).
 #[test]
-fn a_method_override_naming_a_method_that_is_not_idempotent_is_never_resent() {
+fn a4_a_method_override_naming_a_method_that_is_not_idempotent_is_never_resent() {
     let env = Env::signed_in();
     for header in [
         "X-HTTP-Method-Override: PATCH",
@@ -288,7 +288,7 @@ fn a_method_override_naming_a_method_that_is_not_idempotent_is_never_resent() {
 }
 
 #[test]
-fn a_429_is_retried_for_any_method_after_retry_after() {
+fn a4_a_429_is_retried_for_any_method_after_retry_after() {
     let env = Env::signed_in();
     refuse_files_once(&env, 2);
     let ran = env
@@ -397,7 +397,7 @@ fn a_missing_scope_names_the_scope_and_how_to_get_it() {
 }
 
 #[test]
-fn a_401_refreshes_once_and_retries_once() {
+fn a4_a_401_refreshes_once_and_retries_once() {
     let env = Env::signed_in();
     let path = "/people/v1/people/me";
     let args = [
@@ -459,7 +459,7 @@ fn include_prints_the_status_line_and_headers_first() {
 }
 
 #[test]
-fn verbose_traces_the_call_with_every_token_redacted() {
+fn a5_verbose_traces_the_call_with_every_token_redacted() {
     let env = Env::signed_in();
     let out = exits(
         env.cmd()
@@ -589,7 +589,7 @@ fn whoami_inspects_an_access_token_at_tokeninfo() {
 }
 
 #[test]
-fn token_json_says_what_the_token_is_for_and_until_when() {
+fn a9_token_json_says_what_the_token_is_for_and_until_when() {
     let env = Env::signed_in();
     let out = exits(env.cmd().args(["token", "--json"]), 0);
     let doc = json_out(&out);
@@ -638,7 +638,7 @@ fn token_json_says_what_the_token_is_for_and_until_when() {
 }
 
 #[test]
-fn a_redirect_is_shown_not_followed_with_the_token() {
+fn a2_a_redirect_is_shown_not_followed_with_the_token() {
     let env = Env::signed_in();
     let elsewhere = Recorder::start();
     let redirecting = Recorder::answering(&format!(
@@ -652,7 +652,7 @@ fn a_redirect_is_shown_not_followed_with_the_token() {
 }
 
 #[test]
-fn a_servers_bytes_reach_a_terminal_escaped_and_a_pipe_unchanged() {
+fn a6_a_servers_bytes_reach_a_terminal_escaped_and_a_pipe_unchanged() {
     let env = Env::signed_in();
     // C0 and C1 controls (U+009B is CSI to xterm-like terminals), as JSON escapes.
     let body = "{\"name\":\"\\u001b]0;owned\\u0007 \\u009b2J\"}";
@@ -706,7 +706,7 @@ fn a_servers_bytes_reach_a_terminal_escaped_and_a_pipe_unchanged() {
 }
 
 #[test]
-fn an_endless_answer_or_a_looping_page_token_is_refused() {
+fn a7_an_endless_answer_or_a_looping_page_token_is_refused() {
     let env = Env::signed_in();
     let huge = Recorder::answering("HTTP/1.1 200 OK\r\ncontent-length: 100000000\r\n\r\n{");
     let out = exits(&mut api_at(&env, &format!("{}/x", huge.url), &[]), 5);
@@ -732,7 +732,7 @@ fn an_endless_answer_or_a_looping_page_token_is_refused() {
 }
 
 #[test]
-fn the_access_token_goes_to_tokeninfo_in_a_header_never_in_the_url() {
+fn a8_the_access_token_goes_to_tokeninfo_in_a_header_never_in_the_url() {
     let env = Env::signed_in();
     let info = r#"{"aud":"x","scope":"openid","exp":"9999"}"#;
     let tokeninfo = Recorder::answering(&format!(
@@ -763,7 +763,7 @@ fn the_access_token_goes_to_tokeninfo_in_a_header_never_in_the_url() {
 }
 
 #[test]
-fn a_retry_after_longer_than_a_minute_ends_the_run_saying_the_wait() {
+fn a4_a_retry_after_longer_than_a_minute_ends_the_run_saying_the_wait() {
     let env = Env::signed_in();
     refuse_files_once(&env, 3600);
     let ran = env
@@ -779,7 +779,7 @@ fn a_retry_after_longer_than_a_minute_ends_the_run_saying_the_wait() {
 /// once" of it), a GET answered 503 every time was tried three times, a POST was sent once
 /// because it may have been done.
 #[test]
-fn a_5xx_says_how_often_it_was_tried_and_why_not_again() {
+fn a4_a_5xx_says_how_often_it_was_tried_and_why_not_again() {
     let env = Env::signed_in();
     env.inject(gsignin_emulator::Fault {
         path: FILES.into(),
@@ -842,7 +842,7 @@ fn expire_the_access_token(env: &Env) {
 }
 
 #[test]
-fn a_signal_during_the_refresh_stops_the_call_before_it_is_sent() {
+fn a10_a_signal_during_the_refresh_stops_the_call_before_it_is_sent() {
     let env = Env::signed_in();
     env.emu.set_rotate_refresh_tokens(true);
     expire_the_access_token(&env);
@@ -876,7 +876,7 @@ fn a_signal_during_the_refresh_stops_the_call_before_it_is_sent() {
 }
 
 #[test]
-fn a_signal_ignored_when_gsignin_started_stays_ignored() {
+fn a10_a_signal_ignored_when_gsignin_started_stays_ignored() {
     let env = Env::signed_in();
     expire_the_access_token(&env);
     env.delay_next("/token", 1500);
@@ -910,7 +910,7 @@ fn a_signal_ignored_when_gsignin_started_stays_ignored() {
 }
 
 #[test]
-fn answers_nested_too_deep_are_errors_not_crashes() {
+fn a7_answers_nested_too_deep_are_errors_not_crashes() {
     let env = Env::signed_in();
     let deep = format!("{}{}", "[".repeat(20_000), "]".repeat(20_000));
     let server = Recorder::answering(&format!(
@@ -933,7 +933,7 @@ fn answers_nested_too_deep_are_errors_not_crashes() {
 }
 
 #[test]
-fn secrets_of_the_sign_in_are_scrubbed_even_when_this_run_did_not_send_them() {
+fn a5_secrets_of_the_sign_in_are_scrubbed_even_when_this_run_did_not_send_them() {
     let env = Env::signed_in();
     let secrets: Value =
         serde_json::from_str(&std::fs::read_to_string(env.secrets_file("default")).unwrap())
@@ -965,7 +965,7 @@ fn secrets_of_the_sign_in_are_scrubbed_even_when_this_run_did_not_send_them() {
 }
 
 #[test]
-fn a_refused_transport_costs_no_refresh() {
+fn a1_a_refused_transport_costs_no_refresh() {
     let env = Env::signed_in();
     expire_the_access_token(&env);
     let tokens = env.emu.hits("/token");
@@ -1016,7 +1016,7 @@ fn answering_json(body: &str) -> Recorder {
 /// --json the error object too. (`.s | fromjson` once overflowed the stack after the token was
 /// sent, and the core file held the tokens and the client secret.)
 #[test]
-fn nothing_given_to_jq_crashes_it() {
+fn a7_nothing_given_to_jq_crashes_it() {
     let env = Env::signed_in();
     let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     let nested = answering_json(&json!({ "s": deep }).to_string());
@@ -1054,7 +1054,7 @@ fn nothing_given_to_jq_crashes_it() {
 /// ends (exit 0, the reader's choice) instead of gathering outputs until memory runs out, and
 /// a reader that is slow holds the evaluation back.
 #[test]
-fn jq_outputs_stream_and_a_reader_that_goes_ends_the_run() {
+fn a7_jq_outputs_stream_and_a_reader_that_goes_ends_the_run() {
     use std::io::{BufRead, BufReader, Read};
     let env = Env::signed_in();
     let mut child = env
@@ -1124,7 +1124,7 @@ fn jq_outputs_stream_and_a_reader_that_goes_ends_the_run() {
 /// core files go where the token store's 0600 files do not), whatever `ulimit -c` says; the
 /// browser gsignin starts keeps the limit it was given.
 #[test]
-fn a_crash_while_the_tokens_are_in_memory_leaves_no_core_file() {
+fn x7_x8_a_crash_while_the_tokens_are_in_memory_leaves_no_core_file() {
     use std::os::unix::process::ExitStatusExt;
     let env = Env::signed_in();
     let pattern = std::fs::read_to_string("/proc/sys/kernel/core_pattern").unwrap_or_default();
@@ -1165,7 +1165,7 @@ fn a_crash_while_the_tokens_are_in_memory_leaves_no_core_file() {
     }
 }
 
-/// The README's examples answer as Google does: Drive's about (which needs `fields`), and
+/// The examples of README.md and docs/api.md answer as Google does: Drive's about (which needs `fields`), and
 /// Gmail's message list (which needs a Gmail read scope); a method the emulator does not
 /// serve is a JSON 404 saying so.
 #[test]

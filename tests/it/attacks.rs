@@ -67,7 +67,7 @@ fn a_profile_without_a_refresh_token_is_exit_4_with_the_way_to_get_one() {
 }
 
 #[test]
-fn a_full_disk_on_stdout_is_a_failure_and_a_closed_pipe_is_not() {
+fn x9_a_full_disk_on_stdout_is_a_failure_and_a_closed_pipe_is_not() {
     let full = std::fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
@@ -107,7 +107,7 @@ fn latency(env: &Env, path: &str, ms: u64) {
 }
 
 #[test]
-fn a_rotated_refresh_token_is_stored_before_the_keys_are_fetched() {
+fn r3_a_rotated_refresh_token_is_stored_before_the_keys_are_fetched() {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     env.emu.set_rotate_refresh_tokens(true);
@@ -127,7 +127,7 @@ fn a_rotated_refresh_token_is_stored_before_the_keys_are_fetched() {
 }
 
 #[test]
-fn an_exchange_is_saved_under_the_profile_lock_so_a_refresh_cannot_overwrite_it() {
+fn e8_an_exchange_is_saved_under_the_profile_lock_so_a_refresh_cannot_overwrite_it() {
     let env = Env::new();
     exits(
         env.cmd()
@@ -154,7 +154,7 @@ fn an_exchange_is_saved_under_the_profile_lock_so_a_refresh_cannot_overwrite_it(
 }
 
 #[test]
-fn secrets_never_travel_over_plain_http_to_another_host() {
+fn t1_secrets_never_travel_over_plain_http_to_another_host() {
     let env = Env::new();
     let code = env.code();
     let secret = env.client_secret_with_token_uri("http://oauth2.example.com/token");
@@ -210,7 +210,7 @@ fn secrets_never_travel_over_plain_http_to_another_host() {
 }
 
 #[test]
-fn insecure_http_is_an_explicit_opt_in_warned_on_every_run() {
+fn t2_insecure_http_is_an_explicit_opt_in_warned_on_every_run() {
     let env = Env::new();
     let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
     // A CI service name, reached through a proxy (the emulator itself answers absolute URIs),
@@ -243,7 +243,7 @@ fn insecure_http_is_an_explicit_opt_in_warned_on_every_run() {
 }
 
 #[test]
-fn a_discovery_document_sending_the_code_to_another_origin_is_warned_about() {
+fn w12_a_discovery_document_sending_the_code_to_another_origin_is_warned_about() {
     let env = Env::new();
     let elsewhere = env.emu.base_url().to_string();
     let mitm = crate::support::Mitm::start(&env, move |seen, real| {
@@ -272,7 +272,7 @@ fn a_discovery_document_sending_the_code_to_another_origin_is_warned_about() {
 }
 
 #[test]
-fn a_servers_error_text_never_echoes_the_code_or_the_client_secret() {
+fn x2_a_servers_error_text_never_echoes_the_code_or_the_client_secret() {
     let env = Env::new();
     let mitm = crate::support::Mitm::start(&env, |seen, _| {
         (seen.path == "/token").then(|| {
@@ -323,7 +323,7 @@ fn verbose_exchange_answered(
 }
 
 #[test]
-fn the_trace_redacts_secrets_of_any_json_type_and_in_plain_text() {
+fn t9_the_trace_redacts_secrets_of_any_json_type_and_in_plain_text() {
     let env = Env::new();
     let odd = [
         (
@@ -347,7 +347,7 @@ fn the_trace_redacts_secrets_of_any_json_type_and_in_plain_text() {
 /// A token answer that a `Value` refuses but a lenient read accepts, its names escaped: the
 /// trace hides the body, and the tokens read from it are scrubbed from everything shown.
 #[test]
-fn the_trace_hides_a_json_body_it_cannot_read_whose_names_are_escaped() {
+fn t9_the_trace_hides_a_json_body_it_cannot_read_whose_names_are_escaped() {
     let env = Env::new();
     let odd = [
         r#"{"x":"\ud800","access\u005ftoken":"ya29.surrogatesecret0123","refresh\u005ftoken":"1//0surrogatesecret0123","expires_in":3599}"#,
@@ -368,7 +368,7 @@ fn is_root() -> bool {
 }
 
 #[test]
-fn a_cache_entry_another_user_could_write_is_refused() {
+fn w11_s5_a_cache_entry_another_user_could_write_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
@@ -392,7 +392,7 @@ fn a_cache_entry_another_user_could_write_is_refused() {
 }
 
 #[test]
-fn a_home_other_users_can_write_is_refused() {
+fn s5_a_home_other_users_can_write_is_refused() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
@@ -410,7 +410,7 @@ fn a_home_other_users_can_write_is_refused() {
 }
 
 #[test]
-fn lock_files_are_private_and_never_followed_through_a_symlink() {
+fn s6_lock_files_are_private_and_never_followed_through_a_symlink() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
@@ -439,7 +439,7 @@ fn lock_files_are_private_and_never_followed_through_a_symlink() {
 }
 
 #[test]
-fn a_token_that_is_not_text_is_malformed_and_the_batch_judges_every_line() {
+fn w7_a_token_that_is_not_text_is_malformed_and_the_batch_judges_every_line() {
     use std::os::unix::ffi::OsStrExt;
     let env = Env::new();
     let good = env.exchange_showing_tokens(&[])["tokens"]["id_token"]
@@ -534,7 +534,7 @@ fn an_exchange_without_an_id_token_is_stored_and_loudly_names_no_user() {
 }
 
 #[test]
-fn openid_granted_without_an_id_token_is_a_malformed_answer_and_the_tokens_are_kept() {
+fn e6_openid_granted_without_an_id_token_is_a_malformed_answer_and_the_tokens_are_kept() {
     let env = Env::new();
     let mitm = without_id_token(
         &env,
@@ -552,7 +552,7 @@ fn openid_granted_without_an_id_token_is_a_malformed_answer_and_the_tokens_are_k
 }
 
 #[test]
-fn reads_are_bounded_a_huge_code_a_client_secret_that_never_ends_a_fifo_a_huge_answer() {
+fn e2_s11_t7_reads_are_bounded_a_huge_code_a_client_secret_that_never_ends_a_fifo_a_huge_answer() {
     let env = Env::new();
     // 100 MB of "code" on stdin: refused after 16 KiB, nothing sent.
     let out = exits(
@@ -615,12 +615,24 @@ fn reads_are_bounded_a_huge_code_a_client_secret_that_never_ends_a_fifo_a_huge_a
 }
 
 #[test]
-fn the_docs_never_show_a_real_code_in_argv() {
-    let readme = include_str!("../../README.md");
-    assert!(
-        !readme.contains("exchange \"$code\""),
-        "README puts a code in argv"
-    );
+fn e12_the_docs_never_show_a_real_code_in_argv() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut pages = vec![root.join("README.md")];
+    for entry in std::fs::read_dir(root.join("docs")).unwrap() {
+        pages.push(entry.unwrap().path());
+    }
+    for page in pages
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+    {
+        let text = std::fs::read_to_string(page).unwrap();
+        assert!(
+            !text.contains("exchange \"$code\""),
+            "{} puts a code in argv",
+            page.display()
+        );
+    }
+    let readme = std::fs::read_to_string(&pages[0]).unwrap();
     assert!(readme.contains("| gsignin exchange -"));
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("gsignin"))
         .args(["emulator", "--port", "0"])
@@ -641,7 +653,7 @@ fn the_docs_never_show_a_real_code_in_argv() {
 }
 
 #[test]
-fn a_token_also_issued_for_another_client_is_refused() {
+fn w2_a_token_also_issued_for_another_client_is_refused() {
     let env = Env::new();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -665,7 +677,7 @@ fn a_token_also_issued_for_another_client_is_refused() {
 }
 
 #[test]
-fn a_store_that_fails_after_the_code_is_spent_rescues_the_tokens_in_process() {
+fn e6_a_store_that_fails_after_the_code_is_spent_rescues_the_tokens_in_process() {
     use gsignin::testing::MemoryStore;
     let env = Env::new();
     let memory = MemoryStore::new();
@@ -693,7 +705,7 @@ fn a_store_that_fails_after_the_code_is_spent_rescues_the_tokens_in_process() {
 }
 
 #[test]
-fn a_discovery_document_naming_google_is_believed_only_from_this_machine() {
+fn w12_a_discovery_document_naming_google_is_believed_only_from_this_machine() {
     let env = Env::new();
     let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
     // The emulator, reached by another name (through a proxy, so nothing leaves the machine):
@@ -727,7 +739,7 @@ fn send(child: &std::process::Child, sig: &str) {
 }
 
 #[test]
-fn every_ending_signal_while_a_code_is_traded_waits_until_the_tokens_are_stored() {
+fn x5_every_ending_signal_while_a_code_is_traded_waits_until_the_tokens_are_stored() {
     use std::os::unix::process::ExitStatusExt;
     for (name, number) in [
         ("INT", libc::SIGINT),
@@ -769,7 +781,7 @@ fn every_ending_signal_while_a_code_is_traded_waits_until_the_tokens_are_stored(
 }
 
 #[test]
-fn a_signal_while_a_rotated_refresh_token_is_in_flight_waits_until_it_is_stored() {
+fn x5_a_signal_while_a_rotated_refresh_token_is_in_flight_waits_until_it_is_stored() {
     use std::os::unix::process::ExitStatusExt;
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
@@ -797,7 +809,7 @@ fn a_signal_while_a_rotated_refresh_token_is_in_flight_waits_until_it_is_stored(
 }
 
 #[test]
-fn a_signal_while_a_failing_save_rescues_still_says_where_the_tokens_went() {
+fn e6_a_signal_while_a_failing_save_rescues_still_says_where_the_tokens_went() {
     use std::os::unix::process::ExitStatusExt;
     let env = Env::new();
     env.delay_next("/token", 800);
@@ -821,7 +833,7 @@ fn a_signal_while_a_failing_save_rescues_still_says_where_the_tokens_went() {
 }
 
 #[test]
-fn any_ending_signal_while_the_profile_lock_is_awaited_rescues_at_once() {
+fn x5_any_ending_signal_while_the_profile_lock_is_awaited_rescues_at_once() {
     use std::os::unix::process::ExitStatusExt;
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
@@ -851,7 +863,7 @@ fn any_ending_signal_while_the_profile_lock_is_awaited_rescues_at_once() {
 }
 
 #[test]
-fn a_signal_during_a_rotated_refreshs_key_fetch_is_said_before_it_takes_effect() {
+fn x5_a_signal_during_a_rotated_refreshs_key_fetch_is_said_before_it_takes_effect() {
     use std::os::unix::process::ExitStatusExt;
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
@@ -871,7 +883,7 @@ fn a_signal_during_a_rotated_refreshs_key_fetch_is_said_before_it_takes_effect()
 }
 
 #[test]
-fn a_sign_in_that_cannot_be_stored_leaves_one_rescue_file_and_names_it() {
+fn e6_s4_a_sign_in_that_cannot_be_stored_leaves_one_rescue_file_and_names_it() {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     // The new ID token is signed by a key the cache lacks (a copy waits out the refetch in a

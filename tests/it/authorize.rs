@@ -98,7 +98,7 @@ fn claims(id_token: &str) -> Value {
 }
 
 #[test]
-fn a_web_sign_in_comes_back_with_googles_parameters_in_googles_order() {
+fn m6_a_web_sign_in_comes_back_with_googles_parameters_in_googles_order() {
     let env = Env::new();
     let params = request(
         WEB_CLIENT_ID,
@@ -220,7 +220,7 @@ fn access_type_and_prompt_decide_who_gets_a_refresh_token() {
 }
 
 #[test]
-fn an_unchecked_scope_is_absent_from_the_grant_and_a_forged_one_is_never_added() {
+fn m4_an_unchecked_scope_is_absent_from_the_grant_and_a_forged_one_is_never_added() {
     let env = Env::new();
     let params = request(WEB_CLIENT_ID, WEB_REDIRECT, &[("scope", "openid email")]);
     // The form gains a checkbox the app never asked for: it grants nothing.
@@ -265,7 +265,7 @@ fn cancel_redirects_access_denied_with_the_state() {
 }
 
 #[test]
-fn errors_about_the_client_or_redirect_are_shown_on_the_page_and_never_redirected() {
+fn m1_m2_errors_about_the_client_or_redirect_are_shown_on_the_page_and_never_redirected() {
     let env = Env::new();
     type Case = (Vec<(String, String)>, u16, &'static str, &'static str);
     let cases: Vec<Case> = vec![
@@ -391,7 +391,7 @@ fn errors_about_the_client_or_redirect_are_shown_on_the_page_and_never_redirecte
 }
 
 #[test]
-fn markup_in_the_request_is_shown_as_text_and_the_pages_cannot_be_framed() {
+fn m3_markup_in_the_request_is_shown_as_text_and_the_pages_cannot_be_framed() {
     let env = Env::new();
     let evil = "\"><script>alert(1)</script>";
     let params = request(
@@ -425,7 +425,7 @@ fn markup_in_the_request_is_shown_as_text_and_the_pages_cannot_be_framed() {
 }
 
 #[test]
-fn login_hint_preselects_and_prompt_none_answers_only_after_consent() {
+fn m5_login_hint_preselects_and_prompt_none_answers_only_after_consent() {
     let env = Env::new();
     let redirect = "http://[::1]:7777/cb";
     let hinted = request(
@@ -473,7 +473,7 @@ fn login_hint_preselects_and_prompt_none_answers_only_after_consent() {
 }
 
 #[test]
-fn pkce_through_the_page_is_verified_at_the_token_endpoint() {
+fn m6_pkce_through_the_page_is_verified_at_the_token_endpoint() {
     let env = Env::new();
     let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
     let challenge = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
@@ -595,7 +595,7 @@ fn auto_approve_and_the_hosted_domain_are_settings_and_hints() {
 }
 
 #[test]
-fn typed_accounts_are_bounded_and_the_chooser_stays_a_page() {
+fn m8_typed_accounts_are_bounded_and_the_chooser_stays_a_page() {
     use gsignin_emulator::{MAX_USERS, User};
     let env = Env::new();
     for i in 0..MAX_USERS {

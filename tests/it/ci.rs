@@ -14,7 +14,7 @@ fn code_without_drive(env: &Env, email: &str) -> String {
 }
 
 #[test]
-fn require_scope_fails_a_grant_that_lacks_it_and_keeps_the_tokens() {
+fn r12_require_scope_fails_a_grant_that_lacks_it_and_keeps_the_tokens() {
     let env = Env::new();
     let code = code_without_drive(&env, "alice@example.com");
     let out = exits(
@@ -84,7 +84,7 @@ fn require_scope_fails_a_grant_that_lacks_it_and_keeps_the_tokens() {
 }
 
 #[test]
-fn require_refresh_token_fails_a_grant_without_one() {
+fn r12_require_refresh_token_fails_a_grant_without_one() {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     // The user's second code for this client carries no refresh token (Google's rule).
@@ -185,7 +185,7 @@ fn a_retry_says_so_without_verbose() {
 /// GSIGNIN_CLIENT_SECRET_JSON) and its issuer; a named one that disagrees is an error naming
 /// both, never silently used or ignored.
 #[test]
-fn a_profile_remembers_its_client_secret_and_issuer() {
+fn r11_a_profile_remembers_its_client_secret_and_issuer() {
     let env = Env::new();
     let web = env.home().join("web.json");
     std::fs::rename(env.home().join("config/client_secret.json"), &web).unwrap();
@@ -242,7 +242,7 @@ fn a_profile_remembers_its_client_secret_and_issuer() {
 }
 
 #[test]
-fn a_profile_signed_in_with_inline_json_asks_for_it_again() {
+fn r11_a_profile_signed_in_with_inline_json_asks_for_it_again() {
     let env = Env::new();
     let json = std::fs::read_to_string(env.home().join("config/client_secret.json")).unwrap();
     std::fs::remove_file(env.home().join("config/client_secret.json")).unwrap();
@@ -276,7 +276,7 @@ fn a_profile_signed_in_with_inline_json_asks_for_it_again() {
 /// Under --json a report that fails a requirement carries the contract's error object in the
 /// one document on stdout.
 #[test]
-fn a_failed_requirement_is_in_the_json_document() {
+fn r12_a_failed_requirement_is_in_the_json_document() {
     let env = Env::new();
     let code = code_without_drive(&env, "dora@example.com");
     let out = exits(

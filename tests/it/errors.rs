@@ -162,7 +162,7 @@ const CASES: &[Case] = &[
 ];
 
 #[test]
-fn every_error_path_is_one_line_an_exit_code_and_a_json_object() {
+fn s8_x1_every_error_path_is_one_line_an_exit_code_and_a_json_object() {
     for (name, run, exit, code) in CASES {
         let env = Env::new();
         let ran = run(&env);

@@ -7,7 +7,7 @@ use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
 
 #[test]
-fn bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
+fn e10_s2_bare_code_signs_in_and_stores_the_refresh_token_in_a_private_file() {
     let env = Env::new();
     let code = env.code();
     let out = env.cmd().args(["exchange", &code]).output().unwrap();
@@ -159,7 +159,7 @@ fn a_web_code_needs_its_redirect_uri() {
 }
 
 #[test]
-fn client_secret_problems_are_exit_6_before_the_code_is_spent() {
+fn e4_client_secret_problems_are_exit_6_before_the_code_is_spent() {
     let env = Env::new();
     let code = env.code();
     let dir = tempfile::tempdir().unwrap();
@@ -200,7 +200,7 @@ fn client_secret_problems_are_exit_6_before_the_code_is_spent() {
 }
 
 #[test]
-fn an_unwritable_home_is_exit_6_before_the_code_is_spent() {
+fn e4_an_unwritable_home_is_exit_6_before_the_code_is_spent() {
     let env = Env::new();
     let code = env.code();
     // A home below a regular file cannot be created, even by root.
@@ -221,7 +221,7 @@ fn an_unwritable_home_is_exit_6_before_the_code_is_spent() {
 }
 
 #[test]
-fn a_save_that_fails_after_the_exchange_writes_a_private_rescue_file() {
+fn e6_s4_a_save_that_fails_after_the_exchange_writes_a_private_rescue_file() {
     let env = Env::new();
     let out = env.exchange_while_the_store_breaks(&env.code());
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
@@ -246,7 +246,7 @@ fn a_save_that_fails_after_the_exchange_writes_a_private_rescue_file() {
 }
 
 #[test]
-fn verbose_shows_the_token_request_with_every_secret_redacted() {
+fn t9_verbose_shows_the_token_request_with_every_secret_redacted() {
     let env = Env::new();
     let code = env.code();
     let out = env.cmd().args(["-v", "exchange", &code]).output().unwrap();
@@ -265,7 +265,7 @@ fn verbose_shows_the_token_request_with_every_secret_redacted() {
 }
 
 #[test]
-fn tokens_are_printed_only_when_asked_for() {
+fn e10_tokens_are_printed_only_when_asked_for() {
     let env = Env::new();
     let out = env
         .cmd()
@@ -413,7 +413,7 @@ fn a_later_code_without_refresh_token_keeps_the_stored_one() {
 }
 
 #[test]
-fn an_unreachable_issuer_is_exit_5_and_the_code_unspent() {
+fn e4_an_unreachable_issuer_is_exit_5_and_the_code_unspent() {
     let env = Env::new();
     let code = env.code();
     let out = env
@@ -428,7 +428,7 @@ fn an_unreachable_issuer_is_exit_5_and_the_code_unspent() {
 }
 
 #[test]
-fn a_token_endpoint_failure_is_exit_5_and_never_retried() {
+fn e5_a_token_endpoint_failure_is_exit_5_and_never_retried() {
     let env = Env::new();
     let code = env.code();
     env.fail("/token", 503, None);
@@ -443,7 +443,7 @@ fn a_token_endpoint_failure_is_exit_5_and_never_retried() {
 }
 
 #[test]
-fn a_wrong_client_secret_is_exit_6() {
+fn x2_a_wrong_client_secret_is_exit_6() {
     let env = Env::new();
     let code = env.code();
     let path = env.home().join("wrong.json");
@@ -476,7 +476,7 @@ fn an_expired_code_is_exit_4() {
 }
 
 #[test]
-fn no_code_at_all_is_a_usage_error() {
+fn e1_no_code_at_all_is_a_usage_error() {
     let env = Env::new();
     let out = env
         .cmd()
@@ -494,7 +494,7 @@ fn no_code_at_all_is_a_usage_error() {
 }
 
 #[test]
-fn replacing_another_users_sign_in_is_a_warning() {
+fn e9_replacing_another_users_sign_in_is_a_warning() {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     let out = exits(
@@ -512,7 +512,7 @@ fn replacing_another_users_sign_in_is_a_warning() {
 }
 
 #[test]
-fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
+fn e7_an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
     let env = Env::new();
     let code = env.code();
     let now = std::time::SystemTime::now()
@@ -553,7 +553,7 @@ fn an_id_token_that_fails_verification_is_exit_3_and_the_tokens_are_rescued() {
 }
 
 #[test]
-fn a_discovery_document_naming_another_issuer_is_refused() {
+fn w12_a_discovery_document_naming_another_issuer_is_refused() {
     let env = Env::new();
     let code = env.code();
     env.inject(gsignin_emulator::Fault {
@@ -577,7 +577,7 @@ fn a_discovery_document_naming_another_issuer_is_refused() {
 }
 
 #[test]
-fn damaged_store_files_are_exit_6_with_what_to_do() {
+fn s12_damaged_store_files_are_exit_6_with_what_to_do() {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     let secrets = env.secrets_file("default");
@@ -592,7 +592,7 @@ fn damaged_store_files_are_exit_6_with_what_to_do() {
 }
 
 #[test]
-fn a_mistyped_flag_is_a_usage_error_and_never_reaches_the_issuer() {
+fn e3_a_mistyped_flag_is_a_usage_error_and_never_reaches_the_issuer() {
     let env = Env::new();
     for typo in ["--show-token", "--redirect_uri=x", "-x"] {
         let out = exits(env.cmd().args(["exchange", typo]), 2);
@@ -609,7 +609,7 @@ fn a_mistyped_flag_is_a_usage_error_and_never_reaches_the_issuer() {
 }
 
 #[test]
-fn keys_that_cannot_be_fetched_after_the_code_is_spent_are_a_network_failure_with_the_tokens_rescued()
+fn e7_keys_that_cannot_be_fetched_after_the_code_is_spent_are_a_network_failure_with_the_tokens_rescued()
  {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);

@@ -39,7 +39,7 @@ fn swapping(env: &Env, grant: &'static str) -> (Mitm, Arc<Mutex<Option<String>>>
 }
 
 #[test]
-fn a_refresh_that_names_another_user_is_refused_and_the_profile_keeps_its_user() {
+fn r5_a_refresh_that_names_another_user_is_refused_and_the_profile_keeps_its_user() {
     let env = Env::new();
     let (mitm, swap) = swapping(&env, "refresh_token");
     exits(mitm.cmd(&env).args(["exchange", &env.code()]), 0);
@@ -68,7 +68,7 @@ fn a_refresh_that_names_another_user_is_refused_and_the_profile_keeps_its_user()
 }
 
 #[test]
-fn a_stored_refresh_token_is_kept_only_for_the_same_named_user() {
+fn e9_a_stored_refresh_token_is_kept_only_for_the_same_named_user() {
     let env = Env::new();
     // Answers without an ID token: no subject is named. After the first, no refresh token
     // either (as for a user's second code).
@@ -113,7 +113,7 @@ fn a_stored_refresh_token_is_kept_only_for_the_same_named_user() {
 }
 
 #[test]
-fn an_unverified_email_is_never_the_headline() {
+fn w6_an_unverified_email_is_never_the_headline() {
     let env = Env::new();
     let token = signed(&env, |c| {
         c["email"] = "victim@corp.example".into();
@@ -150,7 +150,7 @@ fn empty_expectations_are_usage_errors() {
 }
 
 #[test]
-fn a_token_without_a_subject_is_never_valid_nor_stored() {
+fn e7_w5_a_token_without_a_subject_is_never_valid_nor_stored() {
     let env = Env::new();
     for sub in [Value::Null, json!(12345), json!(["a"])] {
         let token = signed(&env, |c| {
@@ -180,7 +180,7 @@ fn a_token_without_a_subject_is_never_valid_nor_stored() {
     );
 }
 #[test]
-fn a_saved_key_set_with_odd_keys_still_verifies_and_private_parts_are_warned_about() {
+fn w10_a_saved_key_set_with_odd_keys_still_verifies_and_private_parts_are_warned_about() {
     let env = Env::new();
     let token = signed(&env, |_| {});
     let good = env.emu.jwk();
@@ -203,7 +203,7 @@ fn a_saved_key_set_with_odd_keys_still_verifies_and_private_parts_are_warned_abo
 }
 
 #[test]
-fn a_tokens_claims_cannot_drive_the_terminal() {
+fn x4_a_tokens_claims_cannot_drive_the_terminal() {
     let env = Env::new();
     let token = signed(&env, |c| {
         c["name"] = "Mallory\u{1b}]0;pwned\u{7}\u{1b}[2J".into();
@@ -218,7 +218,7 @@ fn a_tokens_claims_cannot_drive_the_terminal() {
 }
 
 #[test]
-fn an_issuers_words_cannot_drive_the_terminal_in_any_report() {
+fn x4_an_issuers_words_cannot_drive_the_terminal_in_any_report() {
     let env = Env::new();
     let code = env.code_for("mallory\u{1b}]0;pwned\u{7}@example.com");
     let out = exits(env.cmd().args(["exchange", &code]), 0);

@@ -219,7 +219,7 @@ fn revoke_authenticates_the_client_at_a_certified_provider() {
 /// introspection endpoint, the client authenticated as discovery allows.
 #[test]
 #[ignore = "needs node (apt-get install nodejs npm; npm ci --prefix tests/oidc); bash .ci/run installs it and runs the ignored tests"]
-fn an_access_token_is_introspected_at_a_certified_provider() {
+fn a8_an_access_token_is_introspected_at_a_certified_provider() {
     let op = Provider::start();
     let home = tempfile::tempdir().unwrap();
     exchange(

@@ -13,7 +13,7 @@ fn keyring_cmd(env: &Env, ss: &SecretService) -> assert_cmd::Command {
 
 #[test]
 #[ignore = "needs gnome-keyring and D-Bus (apt-get install dbus gnome-keyring libsecret-tools); bash .ci/run installs them and runs the ignored tests"]
-fn the_refresh_token_goes_to_the_keyring_and_nothing_else_secret_does() {
+fn s1_the_refresh_token_goes_to_the_keyring_and_nothing_else_secret_does() {
     let ss = SecretService::start();
     let env = Env::new();
     let code = env.code();
@@ -74,7 +74,7 @@ fn the_refresh_token_goes_to_the_keyring_and_nothing_else_secret_does() {
 }
 
 #[test]
-fn no_secret_service_is_exit_6_fast_and_the_code_unspent() {
+fn e4_s10_no_secret_service_is_exit_6_fast_and_the_code_unspent() {
     let env = Env::new();
     let code = env.code();
     for bus in [Some("unix:path=/nonexistent/gsignin-bus"), None] {
@@ -96,7 +96,7 @@ fn no_secret_service_is_exit_6_fast_and_the_code_unspent() {
 
 #[test]
 #[ignore = "needs gnome-keyring and D-Bus (apt-get install dbus gnome-keyring libsecret-tools); bash .ci/run installs them and runs the ignored tests"]
-fn a_locked_keyring_is_exit_6_and_the_code_unspent() {
+fn s10_a_locked_keyring_is_exit_6_and_the_code_unspent() {
     let ss = SecretService::start();
     // Lock every collection through the Secret Service itself.
     let locked = std::process::Command::new("dbus-send")
@@ -130,7 +130,7 @@ fn a_locked_keyring_is_exit_6_and_the_code_unspent() {
 
 #[test]
 #[ignore = "needs gnome-keyring and D-Bus (apt-get install dbus gnome-keyring libsecret-tools); bash .ci/run installs them and runs the ignored tests"]
-fn a_keyring_that_dies_mid_exchange_leaves_a_rescue_file() {
+fn e6_a_keyring_that_dies_mid_exchange_leaves_a_rescue_file() {
     let mut ss = SecretService::start();
     let env = Env::new();
     let code = env.code();
@@ -152,7 +152,7 @@ fn a_keyring_that_dies_mid_exchange_leaves_a_rescue_file() {
 }
 
 #[test]
-fn a_secret_service_that_never_answers_is_exit_6_after_the_deadline() {
+fn s10_a_secret_service_that_never_answers_is_exit_6_after_the_deadline() {
     // A "bus" that accepts connections and then says nothing, like a keyring waiting for an
     // unlock prompt nobody will see.
     let dir = tempfile::tempdir().unwrap();
@@ -182,7 +182,7 @@ fn a_secret_service_that_never_answers_is_exit_6_after_the_deadline() {
 
 #[test]
 #[ignore = "needs gnome-keyring and D-Bus (apt-get install dbus gnome-keyring libsecret-tools); bash .ci/run installs them and runs the ignored tests"]
-fn the_keyring_probe_never_deletes_another_profile() {
+fn s9_the_keyring_probe_never_deletes_another_profile() {
     let ss = SecretService::start();
     let env = Env::new();
     let probe_like = env.code_for("alice@example.com");

@@ -133,7 +133,7 @@ fn land(url: &str) -> (u16, String) {
 }
 
 #[test]
-fn login_signs_in_with_pkce_state_and_nonce_and_stores_like_exchange() {
+fn l1_l4_login_signs_in_with_pkce_state_and_nonce_and_stores_like_exchange() {
     let env = Env::new();
     let mut login = Login::start(
         &env,
@@ -231,7 +231,7 @@ fn cancel_in_the_browser_is_exit_4_access_denied_and_nothing_is_stored() {
 }
 
 #[test]
-fn a_redirect_with_a_foreign_state_exchanges_nothing() {
+fn l2_l12_a_redirect_with_a_foreign_state_exchanges_nothing() {
     let env = Env::new();
     let mut login = Login::start(&env, &["--json"], None);
     let url = login.url();
@@ -257,7 +257,7 @@ fn a_redirect_with_a_foreign_state_exchanges_nothing() {
 }
 
 #[test]
-fn no_answer_within_the_wait_is_exit_4_and_the_port_is_freed() {
+fn l6_no_answer_within_the_wait_is_exit_4_and_the_port_is_freed() {
     let env = Env::new();
     let mut login = Login::start(&env, &["--wait", "1"], None);
     let url = login.url();
@@ -288,7 +288,7 @@ fn without_a_client_secret_login_says_which_client_to_download() {
 }
 
 #[test]
-fn an_authorization_endpoint_over_plain_http_elsewhere_is_refused_before_listening() {
+fn l10_t1_an_authorization_endpoint_over_plain_http_elsewhere_is_refused_before_listening() {
     let env = Env::new();
     let secret = env.home().join("plain_http_auth.json");
     let mut doc: Value = serde_json::from_str(&env.emu.installed_client_secret_json()).unwrap();
@@ -355,7 +355,7 @@ fn a_busy_port_is_exit_6_before_anything_is_asked() {
 }
 
 #[test]
-fn a_web_client_uses_its_registered_loopback_redirect_or_is_refused() {
+fn l13_a_web_client_uses_its_registered_loopback_redirect_or_is_refused() {
     let env = Env::new();
     let web_secret = env.home().join("config/client_secret.json");
     // --port on a port the web client did not register: the wrong client for this.
@@ -404,7 +404,7 @@ fn register_web_redirect(env: &Env, host: &str, others: &[&str]) -> (std::path::
 }
 
 #[test]
-fn a_localhost_redirect_is_held_on_ipv6_too_so_no_other_user_can_take_the_code() {
+fn l9_a_localhost_redirect_is_held_on_ipv6_too_so_no_other_user_can_take_the_code() {
     let env = Env::new();
     // The emulator's own web client registers a `localhost` redirect, as many do.
     let (web_secret, port) = register_web_redirect(&env, "localhost", &[]);
@@ -435,7 +435,7 @@ fn a_localhost_redirect_is_held_on_ipv6_too_so_no_other_user_can_take_the_code()
 }
 
 #[test]
-fn no_browser_accepts_the_redirect_url_pasted_on_stdin() {
+fn l2_no_browser_accepts_the_redirect_url_pasted_on_stdin() {
     let env = Env::new();
     let mut login = Login::start(&env, &["--no-browser", "--json"], Some("false"));
     let url = login.url();
@@ -488,7 +488,7 @@ fn login_in_chromium_clicks_allow_through_browser() {
 
 #[test]
 #[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix tests/browser); bash .ci/run installs them and runs the ignored tests"]
-fn login_in_chromium_cancel_and_a_tampered_state_each_end_with_their_own_error() {
+fn l2_login_in_chromium_cancel_and_a_tampered_state_each_end_with_their_own_error() {
     let env = Env::new();
     for (args, expected) in [
         ("--action cancel %s", "access_denied"),
@@ -526,7 +526,7 @@ fn wait_for(path: &std::path::Path) -> Vec<u8> {
 /// does not echo it.
 #[test]
 #[ignore = "needs tmux (apt-get install tmux); bash .ci/run installs it and runs the ignored tests"]
-fn no_browser_on_a_terminal_takes_the_pasted_url_without_echo() {
+fn e11_l11_l12_no_browser_on_a_terminal_takes_the_pasted_url_without_echo() {
     let env = Env::new();
     let t = Tmux::login(&env);
     let url = t.url();
@@ -551,7 +551,7 @@ fn no_browser_on_a_terminal_takes_the_pasted_url_without_echo() {
 /// The redirect wins while the no-echo prompt waits: the terminal must echo again afterwards.
 #[test]
 #[ignore = "needs tmux (apt-get install tmux); bash .ci/run installs it and runs the ignored tests"]
-fn the_terminal_echoes_again_when_the_browser_wins_over_the_prompt() {
+fn l11_x6_the_terminal_echoes_again_when_the_browser_wins_over_the_prompt() {
     let env = Env::new();
     let t = Tmux::login(&env);
     let url = t.url();
@@ -572,7 +572,7 @@ fn the_terminal_echoes_again_when_the_browser_wins_over_the_prompt() {
 /// echoes again.
 #[test]
 #[ignore = "needs tmux (apt-get install tmux); bash .ci/run installs it and runs the ignored tests"]
-fn ctrl_c_at_a_hidden_prompt_gives_the_terminal_its_echo_back() {
+fn e11_x6_ctrl_c_at_a_hidden_prompt_gives_the_terminal_its_echo_back() {
     for (what, how, rc) in [
         ("exchange", "C-c", "130"),
         ("login", "C-c", "130"),
@@ -613,7 +613,7 @@ fn ctrl_c_at_a_hidden_prompt_gives_the_terminal_its_echo_back() {
 /// X8: gsignin's core-file limit of 0 is for its own secrets: the browser it starts gets the
 /// limit gsignin was given.
 #[test]
-fn the_browser_gets_the_core_file_limit_gsignin_was_given() {
+fn x8_the_browser_gets_the_core_file_limit_gsignin_was_given() {
     use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     let secret = env.home().join("installed_client_secret.json");

@@ -3,6 +3,7 @@
 //! independent OpenID provider, and men in the middle; one module per capability.
 
 mod api;
+mod architecture;
 mod attacks;
 mod authorize;
 mod browser;
@@ -27,6 +28,7 @@ mod receive;
 mod recipes;
 mod refresh;
 mod secrets;
+mod security_rules;
 mod service;
 mod snapshots;
 mod support;

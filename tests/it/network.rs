@@ -44,7 +44,7 @@ fn a_503_once_is_retried_and_succeeds() {
 }
 
 #[test]
-fn a_503_forever_is_exit_5_after_three_tries_and_nothing_is_lost() {
+fn r6_a_503_forever_is_exit_5_after_three_tries_and_nothing_is_lost() {
     for (name, path, args) in endpoints() {
         let env = signed_in();
         env.fail(path, 503, None);
@@ -108,7 +108,7 @@ fn retry_after_is_honoured() {
 }
 
 #[test]
-fn a_hung_server_times_out_per_try_and_is_exit_5() {
+fn r6_t8_a_hung_server_times_out_per_try_and_is_exit_5() {
     for (name, path, args) in endpoints() {
         let env = signed_in();
         env.inject(Fault {
@@ -142,7 +142,7 @@ fn a_hung_server_times_out_per_try_and_is_exit_5() {
 
 /// The same through the real binary and its real clock, once: `--timeout 1`, three tries.
 #[test]
-fn a_hung_token_endpoint_times_out_in_the_real_binary() {
+fn t8_a_hung_token_endpoint_times_out_in_the_real_binary() {
     let env = signed_in();
     env.inject(Fault {
         path: "/token".into(),
@@ -179,7 +179,7 @@ fn a_dropped_connection_is_retried() {
 }
 
 #[test]
-fn connection_refused_is_exit_5_at_once() {
+fn r6_connection_refused_is_exit_5_at_once() {
     let env = signed_in();
     let closed = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -202,7 +202,7 @@ fn connection_refused_is_exit_5_at_once() {
 }
 
 #[test]
-fn an_exchange_is_never_retried_after_it_may_have_arrived() {
+fn e5_an_exchange_is_never_retried_after_it_may_have_arrived() {
     let env = Env::new();
     let code = env.code();
     env.inject(Fault {
@@ -245,7 +245,7 @@ fn an_exchange_is_never_retried_after_it_may_have_arrived() {
 }
 
 #[test]
-fn an_untrusted_certificate_is_a_tls_error_with_a_hint_and_the_code_unspent() {
+fn e4_t3_an_untrusted_certificate_is_a_tls_error_with_a_hint_and_the_code_unspent() {
     let env = Env::tls();
     let code = env.code();
     let out = exits(env.cmd().args(["exchange", &code, "--json"]), 5);
@@ -274,7 +274,7 @@ fn an_untrusted_certificate_is_a_tls_error_with_a_hint_and_the_code_unspent() {
 }
 
 #[test]
-fn https_goes_through_https_proxy_unless_no_proxy_says_otherwise() {
+fn t6_https_goes_through_https_proxy_unless_no_proxy_says_otherwise() {
     let env = Env::tls();
     let proxy = crate::support::ConnectProxy::start();
     let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
@@ -330,7 +330,7 @@ fn through(cmd: &mut assert_cmd::Command, proxy: &crate::support::RecordingProxy
 }
 
 #[test]
-fn a_loopback_destination_is_reached_directly_never_through_a_proxy() {
+fn t5_a_loopback_destination_is_reached_directly_never_through_a_proxy() {
     let env = Env::new();
     let proxy = crate::support::RecordingProxy::start();
     let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
@@ -368,7 +368,7 @@ fn a_loopback_destination_is_reached_directly_never_through_a_proxy() {
 /// refused as plain http elsewhere without it); names that may resolve elsewhere
 /// (`localhost.localdomain`, `*.localhost`) are not loopback.
 #[test]
-fn every_spelling_of_a_loopback_host_is_reached_directly_never_through_a_proxy() {
+fn t5_every_spelling_of_a_loopback_host_is_reached_directly_never_through_a_proxy() {
     let env = Env::signed_in();
     let proxy = crate::support::RecordingProxy::start();
     let port = env.emu.base_url().rsplit(':').next().unwrap().to_string();
@@ -421,7 +421,7 @@ fn every_spelling_of_a_loopback_host_is_reached_directly_never_through_a_proxy()
 }
 
 #[test]
-fn a_refresh_that_may_have_reached_an_issuer_that_rotates_is_never_resent() {
+fn r4_a_refresh_that_may_have_reached_an_issuer_that_rotates_is_never_resent() {
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
     exits(env.cmd().args(["exchange", &env.code()]), 0);
@@ -482,7 +482,8 @@ fn revoke_with_the_issuer_down_says_nothing_was_deleted_and_names_local() {
 }
 
 #[test]
-fn what_an_issuers_refreshes_showed_outlives_a_new_sign_in_and_an_unknown_issuer_is_not_resent() {
+fn r4_what_an_issuers_refreshes_showed_outlives_a_new_sign_in_and_an_unknown_issuer_is_not_resent()
+{
     // An issuer not known to keep its refresh tokens (not Google's): its first refresh is not
     // resent either.
     let env = Env::new();
@@ -515,7 +516,7 @@ fn what_an_issuers_refreshes_showed_outlives_a_new_sign_in_and_an_unknown_issuer
 }
 
 #[test]
-fn a_rotated_gsignin_refresh_token_is_rescued_not_lost() {
+fn r7_a_rotated_gsignin_refresh_token_is_rescued_not_lost() {
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
     exits(env.cmd().args(["exchange", &env.code()]), 0);

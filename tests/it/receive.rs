@@ -124,7 +124,7 @@ fn post_form(url: &str, code: &str) -> (u16, Value) {
 }
 
 #[test]
-fn a_posted_code_is_exchanged_and_the_app_hears_who_signed_in_never_a_token() {
+fn v7_a_posted_code_is_exchanged_and_the_app_hears_who_signed_in_never_a_token() {
     let env = Env::new();
     let r = Receiver::start(&env, &[]);
     assert!(r.url.ends_with("/authcode"));
@@ -157,7 +157,7 @@ fn a_posted_code_is_exchanged_and_the_app_hears_who_signed_in_never_a_token() {
 }
 
 #[test]
-fn without_x_requested_with_it_is_403_and_the_code_is_not_spent() {
+fn v4_v5_v7_without_x_requested_with_it_is_403_and_the_code_is_not_spent() {
     let env = Env::new();
     let r = Receiver::start(&env, &["--json"]);
     let code = env.code();
@@ -205,7 +205,7 @@ fn without_x_requested_with_it_is_403_and_the_code_is_not_spent() {
 }
 
 #[test]
-fn keep_stores_every_user_under_their_email_and_serves_apps_posting_at_once() {
+fn v8_keep_stores_every_user_under_their_email_and_serves_apps_posting_at_once() {
     let env = Env::new();
     let r = Receiver::start(&env, &["--keep", "--json"]);
     let url = r.url.clone();
@@ -262,7 +262,7 @@ fn keep_stores_every_user_under_their_email_and_serves_apps_posting_at_once() {
 }
 
 #[test]
-fn a_network_bind_needs_tls_and_the_pairing_token() {
+fn v1_v2_a_network_bind_needs_tls_and_the_pairing_token() {
     let env = Env::new();
     // Without TLS: refused before anything listens.
     let out = env
@@ -433,7 +433,7 @@ fn pinned_client(fingerprint: &str) -> reqwest::blocking::Client {
 }
 
 #[test]
-fn an_issuer_echoing_the_code_never_gets_it_to_the_app_or_the_terminal() {
+fn v7_an_issuer_echoing_the_code_never_gets_it_to_the_app_or_the_terminal() {
     let env = Env::new();
     let mitm = crate::support::Mitm::start(&env, |seen, _| {
         if !seen.path.starts_with("/token") {
@@ -479,7 +479,7 @@ fn an_issuer_echoing_the_code_never_gets_it_to_the_app_or_the_terminal() {
 }
 
 #[test]
-fn ctrl_c_during_an_exchange_lets_it_land_before_stopping() {
+fn v10_x5_ctrl_c_during_an_exchange_lets_it_land_before_stopping() {
     let env = Env::new();
     env.delay_next("/token", 800);
     let r = Receiver::start(&env, &["--keep", "--json"]);
@@ -547,7 +547,7 @@ fn stored_refresh_token(env: &Env, profile: &str) -> String {
 }
 
 #[test]
-fn keep_never_merges_two_users_whose_emails_differ() {
+fn v9_keep_never_merges_two_users_whose_emails_differ() {
     let env = Env::new();
     let r = Receiver::start(&env, &["--keep", "--json"]);
     // Each pair once spelled the same profile name (`+` and `_`, any non-ASCII letter as `_`;
@@ -593,7 +593,7 @@ fn keep_never_merges_two_users_whose_emails_differ() {
 }
 
 #[test]
-fn keep_never_replaces_the_developers_own_sign_in_or_another_users() {
+fn v9_keep_never_replaces_the_developers_own_sign_in_or_another_users() {
     let env = Env::new();
     // The developer's own sign-in, under the default profile and under a profile that looks
     // like an app user's email.
@@ -663,7 +663,7 @@ fn keep_never_replaces_the_developers_own_sign_in_or_another_users() {
 }
 
 #[test]
-fn ctrl_c_right_after_the_url_is_printed_is_handled_not_fatal() {
+fn v11_ctrl_c_right_after_the_url_is_printed_is_handled_not_fatal() {
     let env = Env::new();
     // The handler is in place before the URL is printed: no sleep between the two.
     for _ in 0..5 {
@@ -680,7 +680,7 @@ fn ctrl_c_right_after_the_url_is_printed_is_handled_not_fatal() {
 }
 
 #[test]
-fn a_kill_during_an_exchange_answers_the_app_and_stores_before_ending() {
+fn v10_a_kill_during_an_exchange_answers_the_app_and_stores_before_ending() {
     use std::os::unix::process::ExitStatusExt;
     let env = Env::new();
     env.delay_next("/token", 800);
@@ -708,7 +708,7 @@ fn a_kill_during_an_exchange_answers_the_app_and_stores_before_ending() {
 }
 
 #[test]
-fn the_default_endpoint_is_held_on_ipv6_too_so_no_other_user_can_take_the_codes() {
+fn v12_the_default_endpoint_is_held_on_ipv6_too_so_no_other_user_can_take_the_codes() {
     let env = Env::new();
     // Another local user got to [::1]:PORT first (apps told `localhost` may try it first).
     let port = std::net::TcpListener::bind("127.0.0.1:0")
@@ -784,7 +784,7 @@ fn json_is_json_lines_from_the_first_line() {
 }
 
 #[test]
-fn require_scope_ends_receive_with_exit_4_and_the_sign_in_stored() {
+fn r12_require_scope_ends_receive_with_exit_4_and_the_sign_in_stored() {
     let env = Env::new();
     let r = Receiver::start(
         &env,

@@ -38,7 +38,7 @@ fn grant_action_for(env: &Env, action: &str, email: Option<&str>) {
 }
 
 #[test]
-fn a_rotated_refresh_token_replaces_the_old_one_in_the_file_store() {
+fn r1_a_rotated_refresh_token_replaces_the_old_one_in_the_file_store() {
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
     env.sign_in();
@@ -73,7 +73,7 @@ fn a_rotated_refresh_token_replaces_the_old_one_in_the_file_store() {
 
 #[test]
 #[ignore = "needs gnome-keyring and D-Bus (apt-get install dbus gnome-keyring libsecret-tools); bash .ci/run installs them and runs the ignored tests"]
-fn a_rotated_refresh_token_replaces_the_old_one_in_the_keyring() {
+fn r1_a_rotated_refresh_token_replaces_the_old_one_in_the_keyring() {
     let ss = SecretService::start();
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
@@ -103,7 +103,7 @@ fn a_rotated_refresh_token_replaces_the_old_one_in_the_keyring() {
 }
 
 #[test]
-fn ten_processes_refreshing_at_once_against_a_rotating_issuer_keep_a_working_token() {
+fn r2_ten_processes_refreshing_at_once_against_a_rotating_issuer_keep_a_working_token() {
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
     env.sign_in();
@@ -208,7 +208,7 @@ fn nothing_stored_is_exit_4_with_a_hint_to_exchange() {
 }
 
 #[test]
-fn gsignin_refresh_token_works_with_an_empty_home_and_no_store() {
+fn r7_gsignin_refresh_token_works_with_an_empty_home_and_no_store() {
     let env = Env::new();
     let doc = json_out(&exits(
         env.cmd()
@@ -242,7 +242,7 @@ fn gsignin_refresh_token_works_with_an_empty_home_and_no_store() {
 /// or sent: an unreadable GSIGNIN_REFRESH_TOKEN was taken for unset, and the stored profile,
 /// another user's sign-in, refreshed with exit 0.
 #[test]
-fn a_variable_that_is_not_utf8_is_refused_by_name_never_taken_for_unset() {
+fn p2_a_variable_that_is_not_utf8_is_refused_by_name_never_taken_for_unset() {
     use std::os::unix::ffi::OsStrExt;
     let env = Env::signed_in();
     let bad = std::ffi::OsStr::from_bytes(b"1//0g-not-\xff-utf8");
@@ -307,7 +307,7 @@ fn token_uses_the_cache_until_min_valid_says_otherwise() {
 }
 
 #[test]
-fn status_lists_profiles_without_secrets_and_check_says_which_work() {
+fn r9_status_lists_profiles_without_secrets_and_check_says_which_work() {
     let env = Env::new();
     alice_and_bob(&env);
     let out = exits(env.cmd().arg("status"), 0);
@@ -331,7 +331,7 @@ fn status_lists_profiles_without_secrets_and_check_says_which_work() {
 }
 
 #[test]
-fn revoke_ends_the_grant_and_removes_only_that_profile() {
+fn r10_revoke_ends_the_grant_and_removes_only_that_profile() {
     let env = Env::new();
     alice_and_bob(&env);
     let alice_rt = stored(&env, "default")["refresh_token"]
@@ -358,7 +358,7 @@ fn revoke_ends_the_grant_and_removes_only_that_profile() {
 
 #[test]
 #[ignore = "needs gnome-keyring and D-Bus (apt-get install dbus gnome-keyring libsecret-tools); bash .ci/run installs them and runs the ignored tests"]
-fn revoke_removes_the_keyring_item() {
+fn r10_revoke_removes_the_keyring_item() {
     let ss = SecretService::start();
     let env = Env::new();
     let run = |args: &[&str]| {
@@ -409,7 +409,7 @@ fn whoami_refreshes_an_expired_stored_id_token_first() {
 }
 
 #[test]
-fn a_profile_held_by_a_stuck_process_is_exit_6_after_the_wait() {
+fn s7_a_profile_held_by_a_stuck_process_is_exit_6_after_the_wait() {
     let env = Env::new();
     env.sign_in();
     std::fs::create_dir_all(env.home().join("data/locks")).unwrap();

@@ -8,7 +8,7 @@ use crate::support::{Env, exits, stderr, stdout};
 const JWT_PREFIX: &str = "eyJhbGciOiJSUzI1NiIs";
 
 #[test]
-fn no_command_prints_a_secret_it_was_not_asked_for() {
+fn x1_no_command_prints_a_secret_it_was_not_asked_for() {
     let env = Env::new();
     env.emu.set_rotate_refresh_tokens(true);
     let runs: Vec<Vec<&str>> = vec![
@@ -58,7 +58,7 @@ fn no_command_prints_a_secret_it_was_not_asked_for() {
 }
 
 #[test]
-fn commands_asked_for_a_token_print_that_token_alone() {
+fn r8_commands_asked_for_a_token_print_that_token_alone() {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     for (args, which) in [
@@ -88,7 +88,7 @@ fn commands_asked_for_a_token_print_that_token_alone() {
 }
 
 #[test]
-fn a_client_secret_put_where_its_path_belongs_is_never_shown() {
+fn x3_a_client_secret_put_where_its_path_belongs_is_never_shown() {
     let env = Env::new();
     exits(env.cmd().args(["exchange", &env.code()]), 0);
     let json = env.emu.client_secret_json();
@@ -128,7 +128,7 @@ fn a_client_secret_put_where_its_path_belongs_is_never_shown() {
 }
 
 #[test]
-fn the_client_secret_json_variable_signs_in_and_nothing_like_a_secret_is_echoed_as_a_path() {
+fn x3_the_client_secret_json_variable_signs_in_and_nothing_like_a_secret_is_echoed_as_a_path() {
     let env = Env::new();
     let json = env.emu.client_secret_json();
     let secret = gsignin_emulator::WEB_CLIENT_SECRET;

@@ -227,7 +227,7 @@ fn start_service(ns: &Namespace, secret: &Path, errors: &Path) -> (Running, Vec<
 
 #[test]
 #[ignore = "needs root, for network and mount namespaces (unshare, nsenter, ip: apt-get install util-linux iproute2), and Google's Python libraries in tests/google/.venv; bash .ci/run installs them and runs the ignored tests"]
-fn the_images_entrypoint_serves_an_app_by_its_service_name_only() {
+fn m9_m10_m12_the_images_entrypoint_serves_an_app_by_its_service_name_only() {
     let python = require_tools();
     let ns = Namespace::create();
     let dir = tempfile::tempdir().unwrap();
@@ -358,7 +358,7 @@ fn start_json(args: &[&str], envs: &[(&str, &str)]) -> (Running, Value) {
 }
 
 #[test]
-fn a_chosen_control_token_is_required_on_loopback_and_never_printed() {
+fn m9_m11_m12_a_chosen_control_token_is_required_on_loopback_and_never_printed() {
     const TOKEN: &str = "chosen-control-token-0123456789abcdef";
     let (_emulator, start) = start_json(&[], &[("GSIGNIN_EMULATOR_CONTROL_TOKEN", TOKEN)]);
     assert_eq!(start["control_token_required"], true, "{start}");
@@ -484,7 +484,7 @@ fn published_ports(text: &str) -> Vec<String> {
 /// says it must be: anyone who reaches it signs in as anyone, and a port published without an
 /// address is open on every interface (the Dockerfile's header once showed `-p 8080:8080`).
 #[test]
-fn the_docs_publish_the_emulators_port_on_loopback_only() {
+fn m13_the_docs_publish_the_emulators_port_on_loopback_only() {
     let mut files = vec![root().join("Dockerfile"), root().join("README.md")];
     for dir in ["docs", "examples/emulator-service"] {
         for entry in std::fs::read_dir(root().join(dir)).unwrap() {

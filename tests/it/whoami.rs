@@ -172,7 +172,7 @@ fn a_key_published_after_the_cache_is_found_with_one_refetch() {
 /// Blocks judged with the old keys while the refetch happened are judged again with the new
 /// ones: a rotation mid-batch rejects nothing genuine.
 #[test]
-fn a_key_published_mid_batch_validates_every_block_judged_before_the_refetch() {
+fn w16_a_key_published_mid_batch_validates_every_block_judged_before_the_refetch() {
     let env = Env::new();
     let old = id_token_of(&env.exchange_showing_tokens(&[]));
     exits(env.cmd().args(["whoami", &old]), 0);
@@ -196,7 +196,7 @@ fn a_key_published_mid_batch_validates_every_block_judged_before_the_refetch() {
 
 /// A producer that trickles tokens gets each answer before it sends the next, not at the end.
 #[test]
-fn a_slow_producer_gets_each_answer_as_its_token_arrives() {
+fn w15_a_slow_producer_gets_each_answer_as_its_token_arrives() {
     use std::io::Write;
     let env = Env::new();
     let token = id_token_of(&env.exchange_showing_tokens(&[]));
@@ -215,7 +215,7 @@ fn a_slow_producer_gets_each_answer_as_its_token_arrives() {
 /// A producer that writes in pieces (stdio buffering, a relay): the lines it has finished are
 /// answered while the next one is still half written.
 #[test]
-fn a_half_written_line_does_not_hold_back_the_finished_ones() {
+fn w15_a_half_written_line_does_not_hold_back_the_finished_ones() {
     use std::io::Write;
     let env = Env::new();
     let token = id_token_of(&env.exchange_showing_tokens(&[]));
@@ -232,7 +232,7 @@ fn a_half_written_line_does_not_hold_back_the_finished_ones() {
 
 /// `| head -1` while the producer goes on forever: the run ends once its reader has gone.
 #[test]
-fn a_reader_that_stops_early_ends_the_batch_while_stdin_stays_open() {
+fn w15_a_reader_that_stops_early_ends_the_batch_while_stdin_stays_open() {
     use std::io::{BufRead, Write};
     let env = Env::new();
     let mut child = batch(&env, &["--no-verify", "--json"]);
@@ -260,7 +260,7 @@ fn a_reader_that_stops_early_ends_the_batch_while_stdin_stays_open() {
 }
 
 #[test]
-fn no_verify_text_answers_carry_their_input_line_numbers() {
+fn w13_no_verify_text_answers_carry_their_input_line_numbers() {
     let env = Env::new();
     let token = id_token_of(&env.exchange_showing_tokens(&[]));
     let out = exits(
@@ -281,7 +281,7 @@ fn no_verify_text_answers_carry_their_input_line_numbers() {
 }
 
 #[test]
-fn tokens_from_an_unknown_key_cost_one_refetch_per_run_however_many() {
+fn w8_tokens_from_an_unknown_key_cost_one_refetch_per_run_however_many() {
     let env = Env::new();
     let stranger = SigningKey::generate();
     let forged = stranger.sign(&claims(&env));
@@ -371,7 +371,7 @@ fn hd_is_reported_and_enforced_when_asked() {
 }
 
 #[test]
-fn no_verify_decodes_a_batch_and_says_so() {
+fn w13_no_verify_decodes_a_batch_and_says_so() {
     let env = Env::new();
     let token = id_token_of(&env.exchange_showing_tokens(&[]));
     let out = exits(
@@ -394,7 +394,7 @@ fn no_verify_decodes_a_batch_and_says_so() {
 }
 
 #[test]
-fn a_reader_that_stops_early_ends_the_batch_with_exit_0() {
+fn x7_a_reader_that_stops_early_ends_the_batch_with_exit_0() {
     use std::io::{BufRead, Write};
     let env = Env::new();
     let mut child = batch(&env, &["--json"]);
@@ -417,7 +417,7 @@ fn a_reader_that_stops_early_ends_the_batch_with_exit_0() {
 }
 
 #[test]
-fn a_time_claim_no_date_can_name_is_shown_out_of_range_not_wrapped() {
+fn w4_a_time_claim_no_date_can_name_is_shown_out_of_range_not_wrapped() {
     let env = Env::new();
     let claims = serde_json::json!({"iss": "https://accounts.google.com",
         "aud": gsignin_emulator::WEB_CLIENT_ID, "sub": "1101",
@@ -514,7 +514,7 @@ fn same_verdict(one: &Value, other: &Value, what: &str) {
 /// "a JWT has 3 parts, this has 2" while `whoami TOKEN` called it VALID; a line beyond the cap
 /// is now too long, with its line number, and the lines after it are still judged.
 #[test]
-fn one_token_gets_one_verdict_whichever_path_reads_it() {
+fn w7_one_token_gets_one_verdict_whichever_path_reads_it() {
     use std::io::Write;
     use std::os::unix::ffi::OsStrExt;
     let env = Env::new();

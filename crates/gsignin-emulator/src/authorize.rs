@@ -551,7 +551,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_desktop_client_may_use_any_loopback_port_but_nothing_else() {
+    fn m2_a_desktop_client_may_use_any_loopback_port_but_nothing_else() {
         for ok in [
             "http://127.0.0.1:9004",
             "http://127.0.0.1:1/callback",
@@ -574,7 +574,7 @@ mod tests {
     }
 
     #[test]
-    fn emails_that_could_break_a_page_are_refused() {
+    fn m3_emails_that_could_break_a_page_are_refused() {
         assert!(plausible_email("bob@example.com"));
         for bad in [
             "bob",

@@ -186,7 +186,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn only_the_exact_control_token_matches() {
+    fn m11_only_the_exact_control_token_matches() {
         let token = ControlToken::chosen("0123456789abcdef-token");
         assert!(token.matches("0123456789abcdef-token"));
         for other in [
@@ -204,7 +204,7 @@ mod tests {
     }
 
     #[test]
-    fn a_chosen_token_is_long_visible_and_never_shown() {
+    fn m11_m12_a_chosen_token_is_long_visible_and_never_shown() {
         for bad in [
             "short",
             "with a space in it!!",
@@ -220,7 +220,7 @@ mod tests {
     }
 
     #[test]
-    fn the_host_is_loopback_or_the_public_urls() {
+    fn m10_the_host_is_loopback_or_the_public_urls() {
         let public = "http://google-emulator:8080";
         for ok in [
             "127.0.0.1:8080",

@@ -150,7 +150,7 @@ mod tests {
     }
 
     #[test]
-    fn a_host_header_names_the_public_url_by_host_and_port() {
+    fn m10_a_host_header_names_the_public_url_by_host_and_port() {
         let base = "http://google-emulator:8080";
         assert!(host_names("google-emulator:8080", base));
         assert!(host_names("Google-Emulator:8080", base));

@@ -642,7 +642,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn expired_codes_do_not_pile_up() {
+    fn m8_expired_codes_do_not_pile_up() {
         let mut st = State::new("http://127.0.0.1:1".into());
         for _ in 0..PRUNE_AT + 10 {
             st.mint(MintRequest {
@@ -657,7 +657,7 @@ mod tests {
 
     /// Many grants of one token each: a sweep still frees (the older half of all of them).
     #[test]
-    fn a_sweep_over_grants_of_one_token_each_ends_and_frees() {
+    fn m8_a_sweep_over_grants_of_one_token_each_ends_and_frees() {
         let mut st = State::new("http://127.0.0.1:1".into());
         for i in 0..MAX_ACCESS_TOKENS as u64 {
             let issued = st.next_issued();
@@ -696,7 +696,7 @@ mod tests {
     /// stays bounded, and one client's flood forgets its own older tokens, not another's, nor
     /// the newest when the clock was moved back.
     #[test]
-    fn live_access_tokens_are_swept_rarely_and_a_flood_forgets_its_own() {
+    fn m8_live_access_tokens_are_swept_rarely_and_a_flood_forgets_its_own() {
         let mut st = State::new("http://127.0.0.1:1".into());
         let grant = |family| Grant {
             client_id: WEB_CLIENT_ID.into(),

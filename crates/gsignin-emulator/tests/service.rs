@@ -101,7 +101,7 @@ fn an_explicit_iss_keeps_googles_beside_a_public_url() {
 }
 
 #[test]
-fn a_non_loopback_bind_puts_the_whole_control_api_behind_a_random_token() {
+fn m9_a_non_loopback_bind_puts_the_whole_control_api_behind_a_random_token() {
     let google = Emulator::builder()
         .bind("0.0.0.0".parse().unwrap())
         .start()
@@ -169,7 +169,7 @@ fn a_non_loopback_bind_puts_the_whole_control_api_behind_a_random_token() {
 }
 
 #[test]
-fn a_chosen_token_is_required_on_loopback_too_and_loopback_without_one_stays_open() {
+fn m9_a_chosen_token_is_required_on_loopback_too_and_loopback_without_one_stays_open() {
     let builder = Emulator::builder().control_token(TOKEN);
     assert!(
         !format!("{builder:?}").contains(TOKEN),
@@ -192,7 +192,7 @@ fn a_chosen_token_is_required_on_loopback_too_and_loopback_without_one_stays_ope
 }
 
 #[test]
-fn the_control_api_takes_a_loopback_host_or_the_public_urls_and_no_other() {
+fn m10_the_control_api_takes_a_loopback_host_or_the_public_urls_and_no_other() {
     let google = Emulator::builder()
         .public_url(PUBLIC)
         .control_token(TOKEN)
@@ -227,7 +227,7 @@ fn the_control_api_takes_a_loopback_host_or_the_public_urls_and_no_other() {
 }
 
 #[test]
-fn a_token_or_public_url_it_cannot_use_is_refused_before_listening() {
+fn m11_a_token_or_public_url_it_cannot_use_is_refused_before_listening() {
     for token in [
         "short",
         "a token with spaces in it",

@@ -1063,7 +1063,7 @@ mod tests {
     }
 
     #[test]
-    fn a_token_from_another_sign_in_fails_the_nonce_check() {
+    fn l3_a_token_from_another_sign_in_fails_the_nonce_check() {
         let expect = Expectations {
             nonce: Some("n-this".into()),
             ..google()
@@ -1103,7 +1103,7 @@ mod tests {
     }
 
     #[test]
-    fn a_small_key_is_named_and_every_key_with_the_kid_is_tried() {
+    fn w9_a_small_key_is_named_and_every_key_with_the_kid_is_tried() {
         let token = key().sign(&claims());
         // An impostor published first under the same kid, then the real key.
         let impostor = SigningKey::generate();
@@ -1134,7 +1134,7 @@ mod tests {
     }
 
     #[test]
-    fn crafted_identity_claims_are_refused_with_their_real_reason() {
+    fn w2_w5_crafted_identity_claims_are_refused_with_their_real_reason() {
         let fails = |token: String, check: &str, words: &str| {
             let (status, why) = detail(&token, check);
             assert_eq!(status, Status::Fail, "{check}: {why}");
@@ -1207,7 +1207,7 @@ mod tests {
     }
 
     #[test]
-    fn time_edges_never_wrap_and_fractions_count() {
+    fn w4_time_edges_never_wrap_and_fractions_count() {
         for (claim, value) in [
             ("iat", json!(-1e300)),
             ("exp", json!(i64::MIN)),
@@ -1250,7 +1250,7 @@ mod tests {
     }
 
     #[test]
-    fn time_claims_honour_the_leeway() {
+    fn w4_time_claims_honour_the_leeway() {
         assert_eq!(
             status(&with(|c| c["exp"] = json!(NOW - 30)), "exp"),
             Status::Pass
@@ -1286,7 +1286,7 @@ mod tests {
     }
 
     #[test]
-    fn issuer_and_audience_are_exact() {
+    fn w2_w3_issuer_and_audience_are_exact() {
         assert_eq!(
             status(&with(|c| c["iss"] = json!("accounts.google.com")), "iss"),
             Status::Pass
@@ -1329,7 +1329,7 @@ mod tests {
     }
 
     #[test]
-    fn refuses_other_algorithms_and_tampering() {
+    fn w1_refuses_other_algorithms_and_tampering() {
         use base64::Engine;
         let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
         let none = format!("{}.{}.", b64(&json!({"alg": "none"})), b64(&claims()));
@@ -1370,7 +1370,7 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_kid_is_flagged_for_one_refetch() {
+    fn w8_an_unknown_kid_is_flagged_for_one_refetch() {
         let other = SigningKey::generate();
         let v = verify(
             other.sign(&claims()).as_bytes(),
@@ -1390,7 +1390,7 @@ mod tests {
     }
 
     #[test]
-    fn malformed_tokens_fail_the_format_check_without_panicking() {
+    fn w7_malformed_tokens_fail_the_format_check_without_panicking() {
         let good = key().sign(&claims());
         let parts: Vec<&str> = good.split('.').collect();
         let cases: Vec<Vec<u8>> = vec![
@@ -1433,7 +1433,7 @@ mod tests {
     }
 
     #[test]
-    fn a_token_over_the_cap_is_too_long_and_one_at_the_cap_is_judged() {
+    fn w7_a_token_over_the_cap_is_too_long_and_one_at_the_cap_is_judged() {
         let claims_of = |size: usize| with(|c| c["padding"] = json!("x".repeat(size)));
         // The largest padding whose token fits the cap: each byte of it is 4/3 of base64.
         let mut padding = (MAX_TOKEN_BYTES - claims_of(0).len()) * 3 / 4;
@@ -1463,7 +1463,7 @@ mod tests {
     }
 
     #[test]
-    fn two_tokens_on_a_line_and_non_text_get_their_real_reason() {
+    fn w7_two_tokens_on_a_line_and_non_text_get_their_real_reason() {
         let good = key().sign(&claims());
         let reason = |t: &[u8]| {
             verify(t, &keyset(key()), &google(), NOW).checks[0]

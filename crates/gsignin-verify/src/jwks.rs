@@ -205,7 +205,7 @@ mod tests {
     }
 
     #[test]
-    fn one_odd_key_never_spoils_the_set_and_each_unusable_key_says_why() {
+    fn w10_one_odd_key_never_spoils_the_set_and_each_unusable_key_says_why() {
         let keys = Keys::new();
         let good = keys.current().jwk();
         let mut doc = serde_json::json!({"keys": [

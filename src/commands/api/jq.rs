@@ -489,7 +489,7 @@ mod tests {
     }
 
     #[test]
-    fn an_answer_nested_too_deep_is_an_error_not_a_crash() {
+    fn a7_an_answer_nested_too_deep_is_an_error_not_a_crash() {
         let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
         assert_eq!(parse(deep.as_bytes()).unwrap_err().exit_code(), 1);
         let fine = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
@@ -531,7 +531,7 @@ mod tests {
     }
 
     #[test]
-    fn fromjson_is_bounded_as_an_answer_is() {
+    fn a7_fromjson_is_bounded_as_an_answer_is() {
         let deep =
             serde_json::json!({"s": format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))});
         let e = run(".s | fromjson", &deep.to_string()).unwrap_err();
@@ -554,7 +554,7 @@ mod tests {
     /// A7: jaq's parser recurses once a level; an expression longer or deeper than the caps is
     /// refused before it parses it.
     #[test]
-    fn an_expression_too_long_or_too_deep_is_refused_before_jaq_parses_it() {
+    fn a7_an_expression_too_long_or_too_deep_is_refused_before_jaq_parses_it() {
         let long = format!("{}1", "1+".repeat(MAX_EXPRESSION));
         let e = check_expression(&long).unwrap_err();
         assert_eq!(e.exit_code(), 2);
@@ -591,7 +591,7 @@ mod tests {
     /// The ceiling the caps are set against: what they let through parses on the thread's
     /// stack (unoptimised, as here, the most a level takes).
     #[test]
-    fn what_the_caps_let_through_parses_on_the_threads_stack() {
+    fn a7_what_the_caps_let_through_parses_on_the_threads_stack() {
         let at_caps = [
             format!("{}1", "- ".repeat(MAX_EXPRESSION / 2 - 1)),
             format!("{}1", "1+".repeat(MAX_EXPRESSION / 2 - 1)),
@@ -626,7 +626,7 @@ mod tests {
     /// Each output is handed over as it comes, and a reader that goes stops the evaluation:
     /// `repeat(1) | head -1` ends (it once gathered every output first, forever).
     #[test]
-    fn outputs_are_handed_over_as_they_come_and_stop_when_the_reader_goes() {
+    fn a7_outputs_are_handed_over_as_they_come_and_stop_when_the_reader_goes() {
         let style = Style {
             terminal: false,
             pretty: false,

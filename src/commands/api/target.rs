@@ -159,7 +159,7 @@ mod tests {
     }
 
     #[test]
-    fn the_token_goes_only_to_google_the_api_base_or_a_named_host() {
+    fn a1_the_token_goes_only_to_google_the_api_base_or_a_named_host() {
         let trusted = |target: &str, allowed: &[&str]| {
             let allowed: Vec<String> = allowed.iter().map(|s| (*s).to_string()).collect();
             resolve(target, "http://127.0.0.1:8089")
@@ -186,7 +186,7 @@ mod tests {
     }
 
     #[test]
-    fn the_api_base_is_a_base_alone() {
+    fn a1_the_api_base_is_a_base_alone() {
         assert_eq!(api_base("").unwrap(), DEFAULT_API_URL);
         assert_eq!(
             api_base("http://127.0.0.1:9/").unwrap(),
@@ -198,7 +198,7 @@ mod tests {
     }
 
     #[test]
-    fn credentials_and_other_schemes_are_refused() {
+    fn a1_credentials_and_other_schemes_are_refused() {
         assert!(resolve("https://u:p@www.googleapis.com/x", DEFAULT_API_URL).is_err());
         assert!(resolve("ftp://www.googleapis.com/x", DEFAULT_API_URL).is_err());
     }

@@ -375,7 +375,7 @@ mod tests {
     }
 
     #[test]
-    fn the_code_comes_from_json_form_or_plain_bodies_under_any_of_its_names() {
+    fn v6_the_code_comes_from_json_form_or_plain_bodies_under_any_of_its_names() {
         let json = typed("application/json; charset=utf-8");
         let form = typed("application/x-www-form-urlencoded");
         let cases = [
@@ -405,7 +405,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_names_apps_use_pass_as_host() {
+    fn v4_only_the_names_apps_use_pass_as_host() {
         let with = |h: &str| {
             let mut m = HeaderMap::new();
             m.insert(header::HOST, h.parse().unwrap());
@@ -430,7 +430,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_exact_pairing_token_passes() {
+    fn v2_v3_only_the_exact_pairing_token_passes() {
         let mut h = HeaderMap::new();
         assert!(!bearer_matches(&h, "tok"));
         h.insert(header::AUTHORIZATION, "Bearer tok".parse().unwrap());

@@ -980,7 +980,7 @@ mod tests {
 
     /// stdin fails after some whole lines: those are judged and answered, the error comes next.
     #[test]
-    fn tokens_read_before_a_failed_read_are_kept() {
+    fn w15_tokens_read_before_a_failed_read_are_kept() {
         struct Failing(u8);
         impl std::io::Read for Failing {
             fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -1005,7 +1005,7 @@ mod tests {
     /// A block holds at most [`BLOCK_BYTES`] of lines and one more line, and a line at most
     /// one byte past the cap, however long it is: memory stays flat whatever arrives.
     #[test]
-    fn a_block_of_huge_lines_stays_small() {
+    fn w14_a_block_of_huge_lines_stays_small() {
         let mut input = Vec::new();
         for _ in 0..3 {
             input.extend(std::iter::repeat_n(b'x', 4 * MAX_LINE));
@@ -1061,7 +1061,7 @@ mod tests {
     }
 
     #[test]
-    fn token_lines_skip_blanks_drop_a_bom_and_cut_an_endless_line() {
+    fn w7_token_lines_skip_blanks_drop_a_bom_and_cut_an_endless_line() {
         let at_cap = "a".repeat(MAX_LINE);
         let mut input = b"\xEF\xBB\xBFfirst\r\n\n  \n second \t".to_vec();
         input.push(b'\n');

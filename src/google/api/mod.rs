@@ -167,7 +167,7 @@ mod tests {
     }
 
     #[test]
-    fn a_method_override_naming_a_method_that_is_not_idempotent_is_never_repeated() {
+    fn a4_a_method_override_naming_a_method_that_is_not_idempotent_is_never_repeated() {
         assert!(may_repeat(&with(Method::GET, &[])));
         assert!(!may_repeat(&with(Method::POST, &[])));
         for name in [

@@ -21,7 +21,7 @@ mod tests {
     use super::escape;
 
     #[test]
-    fn markup_in_a_value_stays_text() {
+    fn m3_markup_in_a_value_stays_text() {
         assert_eq!(
             escape("\"><script>alert('x')</script>&"),
             "&quot;&gt;&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;"

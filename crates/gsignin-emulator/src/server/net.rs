@@ -45,7 +45,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_bearer_scheme_is_case_insensitive() {
+    fn v3_the_bearer_scheme_is_case_insensitive() {
         for v in ["Bearer t", "bearer t", "BEARER  t", " Bearer t "] {
             assert_eq!(bearer_token(v), Some("t"), "{v:?}");
         }
@@ -55,7 +55,7 @@ mod tests {
     }
 
     #[test]
-    fn loopback_names_this_machine_only() {
+    fn t5_loopback_names_this_machine_only() {
         for u in [
             "http://127.0.0.1:1/",
             "http://127.9.9.9/",
