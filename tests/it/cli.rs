@@ -165,7 +165,7 @@ fn demo_runs_the_whole_job_and_exits_0() {
         "{text}"
     );
     assert!(
-        text.contains("VALID ID token for alice@example.com"),
+        text.contains("VALID Google ID token for alice@example.com"),
         "{text}"
     );
     assert!(
@@ -273,7 +273,7 @@ fn w1_w13_whoami_judges_a_stored_and_a_pasted_token() {
         .unwrap();
     assert_eq!(out.status.code(), Some(3));
     assert!(
-        stdout(&out).starts_with("INVALID ID token for alice@example.com: 1 check failed"),
+        stdout(&out).starts_with("INVALID Google ID token for alice@example.com: 1 check failed"),
         "{}",
         stdout(&out)
     );

@@ -122,7 +122,7 @@ fn w6_an_unverified_email_is_never_the_headline() {
     let out = exits(env.cmd().args(["whoami", &token]), 0);
     assert!(
         stdout(&out)
-            .starts_with("VALID ID token for sub 1101 (email victim@corp.example, NOT verified)"),
+            .starts_with("VALID Google ID token for sub 1101 (email victim@corp.example, NOT verified)"),
         "{}",
         stdout(&out)
     );
@@ -130,7 +130,7 @@ fn w6_an_unverified_email_is_never_the_headline() {
         drop(c.as_object_mut().unwrap().remove("email_verified"));
     });
     let out = exits(env.cmd().args(["whoami", &absent]), 0);
-    assert!(stdout(&out).starts_with("VALID ID token for sub 1101 (email"));
+    assert!(stdout(&out).starts_with("VALID Google ID token for sub 1101 (email"));
     // Every JSON report carries email_verified.
     let doc = env.exchange_showing_tokens(&[]);
     assert_eq!(doc["email_verified"], true, "{doc}");
@@ -194,7 +194,7 @@ fn w10_a_saved_key_set_with_odd_keys_still_verifies_and_private_parts_are_warned
         env.cmd().args(["whoami", "--jwks"]).arg(&path).arg(&token),
         0,
     );
-    assert!(stdout(&out).starts_with("VALID ID token for alice@example.com"));
+    assert!(stdout(&out).starts_with("VALID Google ID token for alice@example.com"));
     assert!(
         stderr(&out).contains("PRIVATE key material"),
         "{}",

@@ -70,7 +70,7 @@ fn s1_the_refresh_token_goes_to_the_keyring_and_nothing_else_secret_does() {
     // The stored sign-in is readable back through the same store.
     let out = keyring_cmd(&env, &ss).args(["whoami"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("VALID ID token for alice@example.com"));
+    assert!(stdout(&out).starts_with("VALID Google ID token for alice@example.com"));
 }
 
 #[test]

@@ -398,7 +398,7 @@ fn whoami_refreshes_an_expired_stored_id_token_first() {
     std::fs::write(&path, profile.to_string()).unwrap();
     let before = env.emu.hits("/token");
     let out = exits(env.cmd().arg("whoami"), 0);
-    assert!(stdout(&out).starts_with("VALID ID token for alice@example.com"));
+    assert!(stdout(&out).starts_with("VALID Google ID token for alice@example.com"));
     assert_eq!(env.emu.hits("/token"), before + 1, "refreshed once");
     exits(env.cmd().arg("whoami"), 0);
     assert_eq!(

@@ -92,7 +92,7 @@ fn a_batch_is_answered_in_order_one_json_line_per_token() {
     assert_eq!(numbers, [1, 3, 4, 5]);
     // The contract's field order, as scripts see it.
     assert!(
-        stdout(&out).starts_with(r#"{"valid":true,"checks":{"format":"#),
+        stdout(&out).starts_with(r#"{"valid":true,"kind":"google_id_token","checks":{"format":"#),
         "{}",
         stdout(&out)
     );
@@ -105,7 +105,7 @@ fn a_batch_is_answered_in_order_one_json_line_per_token() {
             .write_stdin(format!("{good}\n{good}\n")),
         0,
     );
-    assert!(stdout(&out).starts_with("[1] VALID ID token for alice@example.com"));
+    assert!(stdout(&out).starts_with("[1] VALID Google ID token for alice@example.com"));
     assert!(stdout(&out).contains("[2] VALID"));
 }
 
@@ -646,7 +646,7 @@ fn w18_the_headline_says_when_the_audience_was_not_checked() {
     let headline = stdout(&out).lines().next().unwrap().to_string();
     assert_eq!(
         headline,
-        "VALID ID token for alice@example.com, audience not checked"
+        "VALID Google ID token for alice@example.com, audience not checked"
     );
     let out = exits(
         env.cmd().env("GSIGNIN_HOME", bare_home.path()).args([
@@ -659,7 +659,7 @@ fn w18_the_headline_says_when_the_audience_was_not_checked() {
     );
     assert_eq!(
         stdout(&out).lines().next().unwrap(),
-        "VALID ID token for alice@example.com"
+        "VALID Google ID token for alice@example.com"
     );
     let out = exits(
         env.cmd()
@@ -670,7 +670,7 @@ fn w18_the_headline_says_when_the_audience_was_not_checked() {
     );
     assert!(
         stdout(&out)
-            .starts_with("[1] VALID ID token for alice@example.com, audience not checked\n"),
+            .starts_with("[1] VALID Google ID token for alice@example.com, audience not checked\n"),
         "{}",
         stdout(&out)
     );
@@ -693,7 +693,7 @@ fn w19_unreachable_keys_show_the_token_unverified_with_exit_5() {
     let text = stdout(&out);
     assert!(
         text.starts_with(
-            "UNVERIFIED (keys unreachable) ID token for alice@example.com: the signature was not checked\n"
+            "UNVERIFIED (keys unreachable) Google ID token for alice@example.com: the signature was not checked\n"
         ),
         "{text}"
     );

@@ -140,7 +140,7 @@ mod tests {
                 .unwrap();
             assert_eq!(
                 signature.1.status,
-                gsignin_verify::id_token::Status::Pass,
+                gsignin_verify::check::Status::Pass,
                 "{}",
                 key.kid
             );
@@ -151,7 +151,7 @@ mod tests {
                 .iter()
                 .find(|(n, _)| *n == "signature")
                 .unwrap();
-            assert_eq!(signature.1.status, gsignin_verify::id_token::Status::Pass);
+            assert_eq!(signature.1.status, gsignin_verify::check::Status::Pass);
         }
     }
 

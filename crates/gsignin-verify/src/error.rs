@@ -14,7 +14,7 @@ use std::fmt;
 pub enum DecodeError {
     /// Nothing but white space (or a byte-order mark).
     Empty,
-    /// Longer than [`MAX_TOKEN_BYTES`](crate::id_token::MAX_TOKEN_BYTES): not decoded.
+    /// Longer than `id_token::MAX_TOKEN_BYTES` (1 MiB): not decoded.
     TooLong,
     /// White space or a line break inside the token, first at byte `at`.
     WhiteSpace { at: usize },
@@ -52,7 +52,9 @@ impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DecodeError::Empty => f.write_str("the token is empty"),
-            DecodeError::TooLong => f.write_str(crate::id_token::TOO_LONG),
+            DecodeError::TooLong => f.write_str(
+                "the token is longer than 1 MiB, which no ID token is (Google's are about 1 KB): not decoded",
+            ),
             DecodeError::WhiteSpace { at } => write!(
                 f,
                 "the token holds whitespace or a line break at byte {at}: two tokens on one \

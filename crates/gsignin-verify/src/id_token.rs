@@ -9,7 +9,6 @@
 use crate::time::{relative, rfc3339, span};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Serialize;
 use serde_json::{Map, Value};
 
 pub const DEFAULT_LEEWAY: i64 = 60;
@@ -30,10 +29,7 @@ pub fn bare(token: &[u8]) -> &[u8] {
         .map_or(token, <[u8]>::trim_ascii)
 }
 
-/// The format check's reason for a token over [`MAX_TOKEN_BYTES`].
-pub const TOO_LONG: &str = "the token is longer than 1 MiB, which no ID token is \
-     (Google's are about 1 KB): not decoded";
-
+use crate::check::{Check, Status, fail, pass, skipped};
 use crate::error::{DecodeError, Part};
 use crate::keys::{Key, KeySet, MIN_RSA_BITS};
 use crate::kind::Kind;
@@ -126,41 +122,6 @@ impl Expectations {
     pub fn with_leeway(mut self, seconds: i64) -> Expectations {
         self.leeway = seconds;
         self
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Pass,
-    Fail,
-    Skipped,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Check {
-    pub status: Status,
-    /// Why: a fixed text for the common verdicts (no allocation per token in a batch), else
-    /// one formatted for this token.
-    pub detail: std::borrow::Cow<'static, str>,
-}
-
-pub(crate) fn pass(detail: impl Into<std::borrow::Cow<'static, str>>) -> Check {
-    Check {
-        status: Status::Pass,
-        detail: detail.into(),
-    }
-}
-pub(crate) fn fail(detail: impl Into<std::borrow::Cow<'static, str>>) -> Check {
-    Check {
-        status: Status::Fail,
-        detail: detail.into(),
-    }
-}
-pub(crate) fn skipped(detail: impl Into<std::borrow::Cow<'static, str>>) -> Check {
-    Check {
-        status: Status::Skipped,
-        detail: detail.into(),
     }
 }
 
@@ -1456,7 +1417,12 @@ mod tests {
         for token in [over.as_str(), &junk, &two, &format!("{over}.x")] {
             let v = verify(token.as_bytes(), &keys, &google(), NOW);
             assert_eq!(v.checks.len(), 1);
-            assert_eq!(v.checks[0].1.detail, TOO_LONG, "{}", token.len());
+            assert_eq!(
+                v.checks[0].1.detail,
+                DecodeError::TooLong.to_string(),
+                "{}",
+                token.len()
+            );
             assert_eq!(decode(token.as_bytes()).err(), Some(DecodeError::TooLong));
             assert!(!decodes(token.as_bytes()));
         }

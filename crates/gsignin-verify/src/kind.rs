@@ -14,7 +14,7 @@
 //! trailing dot or another letter case is no Google issuer, just as a browser would not send
 //! Google's cookies there.
 
-use crate::id_token::{Check, fail, pass, skipped};
+use crate::check::{Check, fail, pass, skipped};
 use serde_json::{Map, Value};
 
 /// The kinds `whoami` knows. A token whose `iss` is none of Google's is [`Kind::Other`]: it
@@ -87,15 +87,6 @@ impl Kind {
             };
         }
         Kind::Other
-    }
-
-    /// The kind of a token as it stands, decoded but not verified: [`Kind::Other`] when it
-    /// cannot be decoded.
-    pub fn of_token(token: &[u8]) -> Kind {
-        match crate::id_token::decode(token) {
-            Ok(d) => Kind::of(&d.header, &d.claims),
-            Err(_) => Kind::Other,
-        }
     }
 
     /// The kind a decoded header and payload name.

@@ -26,6 +26,7 @@
 
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod error;
 pub mod id_token;
 pub mod identity;

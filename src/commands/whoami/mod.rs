@@ -83,7 +83,7 @@ pub fn run(ctx: &Ctx, args: WhoamiArgs) -> Result<Outcome> {
     // A stored sign-in's token is its issuer's; a pasted one is judged by its own kind.
     let kind = match bound {
         Some(_) => Kind::GoogleIdToken,
-        None => Kind::of_token(&token),
+        None => id_token::decode(&token).map_or(Kind::Other, |d| Kind::of(&d.header, &d.claims)),
     };
     let (keys, expect) = verification(ctx, &args, offline, bound, &kind)?;
     let json = ctx.settings().json;

@@ -2,7 +2,8 @@
 //! detail}}, "header", "claims", "error"}`. The verifier hands back checks and reasons; the
 //! `error` object and its codes are gsignin's, as every gsignin error is.
 
-use crate::google::id_token::{Check, Status, Verdict};
+use crate::google::id_token::Verdict;
+use gsignin_verify::check::{Check, Status};
 use serde::Serialize;
 use serde::ser::SerializeMap;
 

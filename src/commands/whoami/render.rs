@@ -2,11 +2,12 @@
 
 use super::record::Record;
 use crate::error::{Code, Error};
-use crate::google::id_token::{self, Check, Expectations, Status, Verdict};
+use crate::google::id_token::{self, Expectations, Verdict};
 use crate::output::{Data, Outcome};
 use crate::redact::{controls_escaped, escape_controls};
 use crate::style::{Styled, Tone};
 use crate::timefmt::dated;
+use gsignin_verify::check::{Check, Status};
 use gsignin_verify::keys::KeySet;
 use gsignin_verify::kind::Kind;
 use serde_json::{Map, Value, json};
