@@ -4,18 +4,14 @@
 
 mod api;
 mod attacks;
-mod authorize;
-mod browser;
 mod ci;
 mod cli;
 mod doc_blocks;
 mod drive;
 mod durability;
-mod emulator;
 mod emulator_cli;
 mod errors;
 mod exchange;
-mod google_clients;
 mod harness;
 mod identity;
 mod interop;
