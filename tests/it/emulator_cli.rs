@@ -656,3 +656,91 @@ fn mint_lifetime_expires_a_code_and_a_moved_clock_is_named() {
     );
     assert!(stderr(&out).contains("clock"), "{}", stderr(&out));
 }
+
+#[test]
+fn an_empty_control_token_variable_is_refused_not_replaced_by_a_random_one() {
+    let out = crate::support::exits(
+        crate::support::bare_cmd()
+            .env("GSIGNIN_EMULATOR_CONTROL_TOKEN", "")
+            .args(["--json", "emulator", "--port", "0"]),
+        6,
+    );
+    let err = crate::support::json_error(&out);
+    assert_eq!(err["code"], "control_token_empty");
+    assert!(
+        err["message"]
+            .as_str()
+            .unwrap()
+            .contains("GSIGNIN_EMULATOR_CONTROL_TOKEN"),
+        "{err}"
+    );
+}
+
+/// The emulator's first line on stdout comes only once it listens and every file it was asked
+/// to write is complete: a script that starts it with `&` waits for that line (the docs'
+/// `while kill -0 $! && [ ! -s emulator.out ]; do sleep 0.1; done`), then reads the files.
+#[test]
+fn the_first_line_comes_once_it_listens_and_every_file_is_written() {
+    for tls in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let (web, desktop, ca) = (
+            dir.path().join("client_secret.json"),
+            dir.path().join("desktop.json"),
+            dir.path().join("ca.pem"),
+        );
+        let mut cmd = crate::support::bare_process();
+        cmd.env("GSIGNIN_HOME", dir.path().join("home"))
+            .args(["emulator", "--port", "0", "--write-client-secret"])
+            .arg(&web)
+            .arg("--write-installed-client-secret")
+            .arg(&desktop)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null());
+        if tls {
+            cmd.arg("--tls").arg("--write-ca").arg(&ca);
+        }
+        let mut child = cmd.spawn().unwrap();
+        let mut first = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        // Nothing here waits: each file and the socket must be ready as the line arrives.
+        let files = [&web, &desktop].map(std::fs::read_to_string);
+        let pem = tls.then(|| std::fs::read_to_string(&ca));
+        let authority = first
+            .trim()
+            .split_once("://")
+            .map(|(_, rest)| rest.trim_end_matches('/').to_string());
+        let connected = authority
+            .as_deref()
+            .map(|a| std::net::TcpStream::connect(a).is_ok());
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(
+            first.starts_with(if tls {
+                "https://127.0.0.1:"
+            } else {
+                "http://127.0.0.1:"
+            }),
+            "{first:?}"
+        );
+        assert_eq!(
+            connected,
+            Some(true),
+            "listening by its first line: {first}"
+        );
+        for (path, text) in [&web, &desktop].iter().zip(files) {
+            let text = text.unwrap_or_else(|e| panic!("{} by the first line: {e}", path.display()));
+            let doc: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} complete by the first line: {e}", path.display()));
+            assert!(doc.as_object().is_some_and(|o| o.len() == 1), "{doc}");
+        }
+        if let Some(pem) = pem {
+            let pem = pem.expect("the CA written by the first line");
+            assert!(
+                pem.trim_end().ends_with("-----END CERTIFICATE-----"),
+                "{pem}"
+            );
+        }
+    }
+}

@@ -1,7 +1,7 @@
 //! `gsignin exchange` against the in-process emulator: every input form, every error path the
 //! contract names, and the promise that a spent code's tokens are never lost.
 
-use crate::support::{Env, assert_no_secret, exits, json_error, stderr, stdout};
+use crate::support::{Env, assert_no_secret, exits, http, json_error, stderr, stdout};
 use gsignin_emulator::MintRequest;
 use serde_json::Value;
 use std::os::unix::fs::PermissionsExt;
@@ -676,4 +676,58 @@ fn the_file_store_warning_names_what_chose_it_and_only_when_tokens_are_stored() 
             stderr(&out)
         );
     }
+}
+
+#[test]
+fn id_tokens_carry_googles_iss_by_default_and_gsignin_works_in_every_mode() {
+    use base64::Engine;
+    let env = Env::new();
+    let id_token_iss = |doc: &Value| {
+        let token = doc["tokens"]["id_token"].as_str().unwrap().to_string();
+        let payload = token.split('.').nth(1).unwrap().to_string();
+        let claims: Value = serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(payload)
+                .unwrap(),
+        )
+        .unwrap();
+        claims["iss"].as_str().unwrap().to_string()
+    };
+    // Default: Google's iss, and gsignin (pointed at the loopback emulator) trusts it.
+    let doc = env.exchange_showing_tokens(&[]);
+    assert_eq!(id_token_iss(&doc), "https://accounts.google.com");
+    crate::support::exits(env.cmd().arg("whoami"), 0);
+    // One code asks for the legacy spelling.
+    let code = env.mint(gsignin_emulator::MintRequest {
+        iss: Some("accounts.google.com".into()),
+        ..Default::default()
+    });
+    let out = crate::support::exits(
+        env.cmd().args([
+            "--profile",
+            "legacy",
+            "--json",
+            "exchange",
+            &code,
+            "--show-tokens",
+        ]),
+        0,
+    );
+    assert_eq!(
+        id_token_iss(&crate::support::json_out(&out)),
+        "accounts.google.com"
+    );
+    // The emulator's URL, for strict OpenID clients: discovery says the same.
+    let settings: Value = http()
+        .post(format!("{}/control/settings", env.emu.base_url()))
+        .json(&serde_json::json!({"iss": "url"}))
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert_eq!(settings["iss"], "url");
+    let _ = std::fs::remove_dir_all(env.home().join("cache"));
+    let doc = env.exchange_showing_tokens(&["--profile", "strict"]);
+    assert_eq!(id_token_iss(&doc), env.emu.base_url());
+    crate::support::exits(env.cmd().args(["--profile", "strict", "whoami"]), 0);
 }

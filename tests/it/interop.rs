@@ -264,7 +264,7 @@ fn a8_an_access_token_is_introspected_at_a_certified_provider() {
 /// loopback rules for a native client (any port), PKCE, state, nonce and RFC 9207's `iss` in
 /// the redirect, driven by headless Chromium (the provider's interactions complete at once).
 #[test]
-#[ignore = "needs node and Chromium (apt-get install nodejs npm chromium; npm ci --prefix tests/oidc and --prefix tests/browser); bash .ci/run installs them and runs the ignored tests"]
+#[ignore = "needs node and Chromium (apt-get install nodejs npm chromium; npm ci --prefix tests/oidc and --prefix crates/gsignin-emulator/tests/browser); bash .ci/run installs them and runs the ignored tests"]
 fn login_works_against_a_certified_provider() {
     let op = Provider::start();
     let home = tempfile::tempdir().unwrap();

@@ -1,6 +1,7 @@
 //! `gsignin login` against the emulator's authorization page: the test is the browser (plain
-//! HTTP, as a browser submits the page's forms), or Chromium itself (tests/it/browser.rs has
-//! the page; here the whole command), or a person pasting at a no-echo prompt (tmux).
+//! HTTP, as a browser submits the page's forms), or Chromium itself (the page alone is in
+//! crates/gsignin-emulator/tests/it/browser.rs; here the whole command), or a person pasting at
+//! a no-echo prompt (tmux).
 
 use crate::support::{Env, Tmux, browser_command, http, json_out};
 use gsignin_emulator::{INSTALLED_CLIENT_ID, WEB_CLIENT_ID};
@@ -462,7 +463,7 @@ fn l2_no_browser_accepts_the_redirect_url_pasted_on_stdin() {
 }
 
 #[test]
-#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix tests/browser); bash .ci/run installs them and runs the ignored tests"]
+#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix crates/gsignin-emulator/tests/browser); bash .ci/run installs them and runs the ignored tests"]
 fn login_in_chromium_clicks_allow_through_browser() {
     let env = Env::new();
     let out = env.home().join("browser.json");
@@ -487,7 +488,7 @@ fn login_in_chromium_clicks_allow_through_browser() {
 }
 
 #[test]
-#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix tests/browser); bash .ci/run installs them and runs the ignored tests"]
+#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix crates/gsignin-emulator/tests/browser); bash .ci/run installs them and runs the ignored tests"]
 fn l2_login_in_chromium_cancel_and_a_tampered_state_each_end_with_their_own_error() {
     let env = Env::new();
     for (args, expected) in [

@@ -7,8 +7,9 @@
 //! `api`) and Google's Python libraries (tests/service/app.py), and the control API's guard.
 //!
 //! It needs root (CI runs as root) and util-linux's unshare, nsenter and mount, iproute2's ip,
-//! and Google's Python libraries in tests/google/.venv: it is ignored by a plain `cargo test`,
-//! and `bash .ci/run` runs it; run without one of them, it fails, naming it.
+//! and Google's Python libraries in the emulator's crates/gsignin-emulator/tests/google/.venv:
+//! it is ignored by a plain `cargo test`, and `bash .ci/run` runs it; run without one of them,
+//! it fails, naming it.
 
 use crate::support::{bare_process, exits, json_out, missing_tool, stderr, stdout};
 use gsignin_emulator::WEB_CLIENT_ID;
@@ -58,11 +59,11 @@ fn require_tools() -> PathBuf {
             missing_tool(&format!("{tool}: apt-get install {package}"));
         }
     }
-    let python = root().join("tests/google/.venv/bin/python");
+    let python = root().join("crates/gsignin-emulator/tests/google/.venv/bin/python");
     if !python.exists() {
         missing_tool(
-            "Google's Python libraries: python3 -m venv tests/google/.venv && \
-             tests/google/.venv/bin/pip install -r tests/google/requirements.txt",
+            "Google's Python libraries: python3 -m venv crates/gsignin-emulator/tests/google/.venv && \
+             crates/gsignin-emulator/tests/google/.venv/bin/pip install -r crates/gsignin-emulator/tests/google/requirements.txt",
         );
     }
     // SAFETY: geteuid has no preconditions and cannot fail.
@@ -226,7 +227,7 @@ fn start_service(ns: &Namespace, secret: &Path, errors: &Path) -> (Running, Vec<
 }
 
 #[test]
-#[ignore = "needs root, for network and mount namespaces (unshare, nsenter, ip: apt-get install util-linux iproute2), and Google's Python libraries in tests/google/.venv; bash .ci/run installs them and runs the ignored tests"]
+#[ignore = "needs root, for network and mount namespaces (unshare, nsenter, ip: apt-get install util-linux iproute2), and Google's Python libraries in crates/gsignin-emulator/tests/google/.venv; bash .ci/run installs them and runs the ignored tests"]
 fn m9_m10_m12_the_images_entrypoint_serves_an_app_by_its_service_name_only() {
     let python = require_tools();
     let ns = Namespace::create();

@@ -968,10 +968,14 @@ impl Env {
     }
 }
 
-/// Headless Chromium, driven by tests/browser/drive.js: the command to run it (node, its
-/// packages or Debian's chromium missing fail the test).
+/// The emulator's own browser driver (its authorization page is what Chromium clicks), in its
+/// crate's tests; `npm ci --prefix` that folder installs its playwright-core.
+const BROWSER_FIXTURE: &str = "crates/gsignin-emulator/tests/browser";
+
+/// Headless Chromium, driven by the emulator's tests/browser/drive.js: the command to run it
+/// (node, its packages or Debian's chromium missing fail the test).
 pub fn browser_driver() -> Command {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(BROWSER_FIXTURE);
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
     let node_ok = std::process::Command::new("node")
         .arg("--version")
@@ -982,7 +986,7 @@ pub fn browser_driver() -> Command {
         || !Path::new(&chromium).exists()
     {
         missing_tool(
-            "a browser: Debian's chromium (apt-get install chromium), node, and `npm ci --prefix tests/browser`",
+            "a browser: Debian's chromium (apt-get install chromium), node, and `npm ci --prefix crates/gsignin-emulator/tests/browser`",
         );
     }
     let mut cmd = Command::new("node");
@@ -998,53 +1002,12 @@ pub fn browser_driver() -> Command {
 /// writes its JSON line to `out`.
 pub fn browser_command(args: &str, out: &Path) -> String {
     browser_driver();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join(BROWSER_FIXTURE);
     format!(
         "node {} --detach --out {} {args}",
         root.join("drive.js").display(),
         out.display()
     )
-}
-
-/// A one-shot loopback web server standing in for an app's redirect target: answers every
-/// request with 200 and keeps the request targets it saw.
-pub struct Landing {
-    pub url: String,
-    pub seen: std::sync::Arc<std::sync::Mutex<Vec<String>>>,
-}
-
-impl Landing {
-    pub fn start() -> Landing {
-        use std::io::{BufRead, BufReader, Write};
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let url = format!("http://{}/cb", listener.local_addr().unwrap());
-        let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
-        let record = seen.clone();
-        std::thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let mut reader = BufReader::new(stream);
-                let mut line = String::new();
-                if reader.read_line(&mut line).is_err() {
-                    continue;
-                }
-                let target = line.split(' ').nth(1).unwrap_or_default().to_string();
-                record.lock().unwrap().push(target);
-                loop {
-                    let mut header = String::new();
-                    if reader.read_line(&mut header).map_or(true, |n| n == 0) || header == "\r\n" {
-                        break;
-                    }
-                }
-                let body = "<!doctype html><title>app</title><p>the app got its answer</p>";
-                let _ = write!(
-                    reader.get_mut(),
-                    "HTTP/1.1 200 OK\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-                    body.len()
-                );
-            }
-        });
-        Landing { url, seen }
-    }
 }
 
 /// gsignin in a terminal (tmux), as a person runs it: its stdout, stderr and exit code go to

@@ -1,11 +1,10 @@
-//! The emulator's Google semantics, seen from any backend (plain HTTP, no gsignin client).
+//! The emulator's Google semantics at the token, tokeninfo, userinfo and revoke endpoints, and
+//! what its control API and its connections refuse, seen from any backend (plain HTTP).
 
-use crate::support::Env;
+use crate::support::{Env, http};
 use base64::Engine;
 use gsignin_emulator::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
 use serde_json::Value;
-
-use crate::support::http;
 
 #[test]
 fn client_secret_basic_works_and_the_tokens_work_at_userinfo() {
@@ -162,7 +161,7 @@ fn m6_google_errors_are_exact() {
 
 #[test]
 fn m7_the_control_api_takes_json_from_a_loopback_host_only() {
-    let env = crate::support::Env::new();
+    let env = Env::new();
     let url = format!("{}/control/keys/rotate", env.emu.base_url());
     let client = reqwest::blocking::Client::new();
     // A form any web page could post cross-site.
@@ -200,7 +199,7 @@ fn m7_the_control_api_takes_json_from_a_loopback_host_only() {
     // `curl -X DELETE …/control/faults`, as the banner shows it: no body, no content type,
     // and the faults are gone (it was 415, and a `hang` stayed on).
     let faults = format!("{}/control/faults", env.emu.base_url());
-    env.inject(gsignin_emulator::Fault {
+    env.emu.inject_fault(gsignin_emulator::Fault {
         path: "/token".into(),
         hang: true,
         ..Default::default()
@@ -227,7 +226,7 @@ fn m7_the_control_api_takes_json_from_a_loopback_host_only() {
 
 #[test]
 fn m8_the_emulator_bounds_what_unauthenticated_requests_can_cost() {
-    let env = crate::support::Env::new();
+    let env = Env::new();
     let base = env.emu.base_url().to_string();
     let client = reqwest::blocking::Client::new();
     let huge = client
@@ -494,60 +493,7 @@ fn date_and_expires_follow_one_clock_and_the_client_secret_names_every_endpoint(
 }
 
 #[test]
-fn id_tokens_carry_googles_iss_by_default_and_gsignin_works_in_every_mode() {
-    let env = Env::new();
-    let id_token_iss = |doc: &Value| {
-        let token = doc["tokens"]["id_token"].as_str().unwrap().to_string();
-        let payload = token.split('.').nth(1).unwrap().to_string();
-        let claims: Value = serde_json::from_slice(
-            &base64::engine::general_purpose::URL_SAFE_NO_PAD
-                .decode(payload)
-                .unwrap(),
-        )
-        .unwrap();
-        claims["iss"].as_str().unwrap().to_string()
-    };
-    // Default: Google's iss, and gsignin (pointed at the loopback emulator) trusts it.
-    let doc = env.exchange_showing_tokens(&[]);
-    assert_eq!(id_token_iss(&doc), "https://accounts.google.com");
-    crate::support::exits(env.cmd().arg("whoami"), 0);
-    // One code asks for the legacy spelling.
-    let code = env.mint(gsignin_emulator::MintRequest {
-        iss: Some("accounts.google.com".into()),
-        ..Default::default()
-    });
-    let out = crate::support::exits(
-        env.cmd().args([
-            "--profile",
-            "legacy",
-            "--json",
-            "exchange",
-            &code,
-            "--show-tokens",
-        ]),
-        0,
-    );
-    assert_eq!(
-        id_token_iss(&crate::support::json_out(&out)),
-        "accounts.google.com"
-    );
-    // The emulator's URL, for strict OpenID clients: discovery says the same.
-    let settings: Value = http()
-        .post(format!("{}/control/settings", env.emu.base_url()))
-        .json(&serde_json::json!({"iss": "url"}))
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
-    assert_eq!(settings["iss"], "url");
-    let _ = std::fs::remove_dir_all(env.home().join("cache"));
-    let doc = env.exchange_showing_tokens(&["--profile", "strict"]);
-    assert_eq!(id_token_iss(&doc), env.emu.base_url());
-    crate::support::exits(env.cmd().args(["--profile", "strict", "whoami"]), 0);
-}
-
-#[test]
-fn m6_pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
+fn pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
     use gsignin_emulator::MintRequest;
     let env = Env::new();
     let base = env.emu.base_url();
@@ -578,7 +524,7 @@ fn m6_pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
         } else {
             verifier
         };
-        let code = env.mint(MintRequest {
+        let code = env.emu.mint(MintRequest {
             code_challenge: Some(sent.into()),
             code_challenge_method: Some(method.into()),
             ..Default::default()
@@ -594,7 +540,7 @@ fn m6_pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
             (400, Some("Invalid code verifier."))
         );
         assert!(
-            env.code_is_unspent(&code),
+            env.emu.code_unspent(&code),
             "{method}: a PKCE failure spends nothing"
         );
         let (status, body) = exchange(&code, Some(verifier));
@@ -606,93 +552,4 @@ fn m6_pkce_is_verified_at_the_token_endpoint_with_googles_errors() {
         body["error_description"],
         "code_verifier or verifier is not needed."
     );
-}
-
-#[test]
-fn an_empty_control_token_variable_is_refused_not_replaced_by_a_random_one() {
-    let out = crate::support::exits(
-        crate::support::bare_cmd()
-            .env("GSIGNIN_EMULATOR_CONTROL_TOKEN", "")
-            .args(["--json", "emulator", "--port", "0"]),
-        6,
-    );
-    let err = crate::support::json_error(&out);
-    assert_eq!(err["code"], "control_token_empty");
-    assert!(
-        err["message"]
-            .as_str()
-            .unwrap()
-            .contains("GSIGNIN_EMULATOR_CONTROL_TOKEN"),
-        "{err}"
-    );
-}
-
-/// The emulator's first line on stdout comes only once it listens and every file it was asked
-/// to write is complete: a script that starts it with `&` waits for that line (the docs'
-/// `while kill -0 $! && [ ! -s emulator.out ]; do sleep 0.1; done`), then reads the files.
-#[test]
-fn the_first_line_comes_once_it_listens_and_every_file_is_written() {
-    use std::io::BufRead;
-    for tls in [false, true] {
-        let dir = tempfile::tempdir().unwrap();
-        let (web, desktop, ca) = (
-            dir.path().join("client_secret.json"),
-            dir.path().join("desktop.json"),
-            dir.path().join("ca.pem"),
-        );
-        let mut cmd = crate::support::bare_process();
-        cmd.env("GSIGNIN_HOME", dir.path().join("home"))
-            .args(["emulator", "--port", "0", "--write-client-secret"])
-            .arg(&web)
-            .arg("--write-installed-client-secret")
-            .arg(&desktop)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null());
-        if tls {
-            cmd.arg("--tls").arg("--write-ca").arg(&ca);
-        }
-        let mut child = cmd.spawn().unwrap();
-        let mut first = String::new();
-        std::io::BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut first)
-            .unwrap();
-        // Nothing here waits: each file and the socket must be ready as the line arrives.
-        let files = [&web, &desktop].map(std::fs::read_to_string);
-        let pem = tls.then(|| std::fs::read_to_string(&ca));
-        let authority = first
-            .trim()
-            .split_once("://")
-            .map(|(_, rest)| rest.trim_end_matches('/').to_string());
-        let connected = authority
-            .as_deref()
-            .map(|a| std::net::TcpStream::connect(a).is_ok());
-        let _ = child.kill();
-        let _ = child.wait();
-        assert!(
-            first.starts_with(if tls {
-                "https://127.0.0.1:"
-            } else {
-                "http://127.0.0.1:"
-            }),
-            "{first:?}"
-        );
-        assert_eq!(
-            connected,
-            Some(true),
-            "listening by its first line: {first}"
-        );
-        for (path, text) in [&web, &desktop].iter().zip(files) {
-            let text = text.unwrap_or_else(|e| panic!("{} by the first line: {e}", path.display()));
-            let doc: Value = serde_json::from_str(&text)
-                .unwrap_or_else(|e| panic!("{} complete by the first line: {e}", path.display()));
-            assert!(doc.as_object().is_some_and(|o| o.len() == 1), "{doc}");
-        }
-        if let Some(pem) = pem {
-            let pem = pem.expect("the CA written by the first line");
-            assert!(
-                pem.trim_end().ends_with("-----END CERTIFICATE-----"),
-                "{pem}"
-            );
-        }
-    }
 }

@@ -33,12 +33,12 @@ fn drive(args: &[&str]) -> Value {
 }
 
 #[test]
-#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix tests/browser); bash .ci/run installs them and runs the ignored tests"]
+#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix crates/gsignin-emulator/tests/browser); bash .ci/run installs them and runs the ignored tests"]
 fn chromium_clicks_allow_and_lands_on_the_loopback_redirect_with_a_working_code() {
     let env = Env::new();
     env.code_for("bob@example.com"); // a second account in the chooser
     let landing = Landing::start();
-    let shot = env.home().join("consent.png");
+    let shot = env.dir().join("consent.png");
     let result = drive(&[
         "--email",
         "bob@example.com",
@@ -97,7 +97,7 @@ fn chromium_clicks_allow_and_lands_on_the_loopback_redirect_with_a_working_code(
 }
 
 #[test]
-#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix tests/browser); bash .ci/run installs them and runs the ignored tests"]
+#[ignore = "needs Chromium and node (apt-get install chromium nodejs npm; npm ci --prefix crates/gsignin-emulator/tests/browser); bash .ci/run installs them and runs the ignored tests"]
 fn chromium_clicks_cancel_and_the_app_is_told_access_denied() {
     let env = Env::new();
     let landing = Landing::start();

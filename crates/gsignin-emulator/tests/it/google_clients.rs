@@ -1,32 +1,32 @@
 //! Google's own client libraries against the emulator, unchanged: Python's oauth2client (the
 //! seed-style `credentials_from_clientsecrets_and_code`), google-auth (`verify_oauth2_token`,
 //! refresh), google-api-python-client (Drive v3, People v1) and google-auth-oauthlib
-//! (`InstalledAppFlow.run_local_server`, through the authorization page), pinned in
-//! tests/google/requirements.txt and installed by `.ci/run` into tests/google/.venv. The script refuses every non-loopback
-//! request, so nothing can reach Google.
+//! (`InstalledAppFlow.run_local_server`, through the authorization page), pinned in this
+//! crate's tests/google/requirements.txt and installed by `.ci/run` into tests/google/.venv
+//! there. The script refuses every non-loopback request, so nothing can reach Google.
 
-use crate::support::{Env, missing_tool};
+use crate::support::{Env, fixture, missing_tool};
 use gsignin_emulator::{MintRequest, WEB_CLIENT_ID};
-use std::path::Path;
 
 #[test]
-#[ignore = "needs Google's Python libraries (python3 -m venv tests/google/.venv; tests/google/.venv/bin/pip install -r tests/google/requirements.txt); bash .ci/run installs them and runs the ignored tests"]
+#[ignore = "needs Google's Python libraries (python3 -m venv crates/gsignin-emulator/tests/google/.venv; crates/gsignin-emulator/tests/google/.venv/bin/pip install -r crates/gsignin-emulator/tests/google/requirements.txt); bash .ci/run installs them and runs the ignored tests"]
 fn googles_python_libraries_accept_the_emulator() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/google");
+    let root = fixture("google");
     let python = root.join(".venv/bin/python");
     if !python.exists() {
         missing_tool(
-            "Google's Python libraries: python3 -m venv tests/google/.venv && \
-             tests/google/.venv/bin/pip install -r tests/google/requirements.txt",
+            "Google's Python libraries: python3 -m venv crates/gsignin-emulator/tests/google/.venv && \
+             crates/gsignin-emulator/tests/google/.venv/bin/pip install -r crates/gsignin-emulator/tests/google/requirements.txt",
         );
     }
     let env = Env::new();
-    let web_code = env.mint(MintRequest {
+    let web_code = env.emu.mint(MintRequest {
         redirect_uri: Some("postmessage".into()),
         ..Default::default()
     });
-    let client_secret = env.home().join("config/client_secret.json");
-    let installed = env.home().join("installed_client_secret.json");
+    let client_secret = env.dir().join("client_secret.json");
+    std::fs::write(&client_secret, env.emu.client_secret_json()).unwrap();
+    let installed = env.dir().join("installed_client_secret.json");
     std::fs::write(&installed, env.emu.installed_client_secret_json()).unwrap();
     let browser = format!(
         "{} {} %s",
@@ -60,20 +60,22 @@ fn googles_python_libraries_accept_the_emulator() {
 }
 
 /// Google's Node libraries: google-auth-library (getToken for a serverAuthCode and with PKCE,
-/// verifyIdToken, getTokenInfo, refresh, revokeToken) and @googleapis/drive, pinned in
-/// tests/google/node/package-lock.json and installed by `.ci/run`. The script patches Node's
-/// sockets and name lookups to refuse every non-loopback host, and proves that first.
+/// verifyIdToken, getTokenInfo, refresh, revokeToken) and @googleapis/drive, pinned in this
+/// crate's tests/google/node/package-lock.json and installed by `.ci/run`. The script patches
+/// Node's sockets and name lookups to refuse every non-loopback host, and proves that first.
 #[test]
-#[ignore = "needs node and Google's Node libraries (apt-get install nodejs npm; npm ci --prefix tests/google/node); bash .ci/run installs them and runs the ignored tests"]
+#[ignore = "needs node and Google's Node libraries (apt-get install nodejs npm; npm ci --prefix crates/gsignin-emulator/tests/google/node); bash .ci/run installs them and runs the ignored tests"]
 fn googles_node_libraries_accept_the_emulator() {
     use gsignin_emulator::{INSTALLED_CLIENT_ID, INSTALLED_CLIENT_SECRET, WEB_CLIENT_SECRET};
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/google/node");
+    let root = fixture("google/node");
     let node_ok = std::process::Command::new("node")
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
     if !node_ok || !root.join("node_modules/google-auth-library").exists() {
-        missing_tool("Google's Node libraries: node and `npm ci --prefix tests/google/node`");
+        missing_tool(
+            "Google's Node libraries: node and `npm ci --prefix crates/gsignin-emulator/tests/google/node`",
+        );
     }
     let env = Env::new();
     env.emu.set_auto_approve(true);
@@ -87,7 +89,7 @@ fn googles_node_libraries_accept_the_emulator() {
         .env("MOBILE_CODE", env.code())
         .env(
             "WEB_CODE",
-            env.mint(MintRequest {
+            env.emu.mint(MintRequest {
                 email: Some("alice@example.com".into()),
                 redirect_uri: Some("postmessage".into()),
                 force_refresh_token: true,

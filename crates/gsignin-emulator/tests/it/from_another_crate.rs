@@ -1,5 +1,5 @@
-//! The emulator as another team's tests use it: through its public API alone (this file is a
-//! crate of its own), against a plain HTTP client standing in for their backend.
+//! The emulator as another team's tests use it: through its public API alone (the test binary
+//! is a crate of its own), against a plain HTTP client standing in for their backend.
 
 use gsignin_emulator::{Emulator, Fault, Iss, MintRequest};
 use gsignin_emulator::{WEB_CLIENT_ID, WEB_CLIENT_SECRET};
