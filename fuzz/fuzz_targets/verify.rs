@@ -1,10 +1,11 @@
-//! `id_token::verify` and the key parser over arbitrary bytes: neither may panic.
+//! `id_token::verify`, `decode` and the key parser over arbitrary bytes, and the texts of what
+//! they find wrong: none may panic.
 //!
 //! cargo +nightly fuzz run -a verify -- -max_total_time=600
 //! (or, with the stable toolchain: RUSTC_BOOTSTRAP=1 cargo fuzz run -a verify ...)
 #![no_main]
 
-use gsignin_verify::id_token::{Expectations, verify};
+use gsignin_verify::id_token::{Expectations, decode, verify};
 use gsignin_verify::keys::{Key, KeySet};
 use gsignin_verify::jwks;
 use libfuzzer_sys::fuzz_target;
@@ -29,5 +30,11 @@ fuzz_target!(|data: &[u8]| {
         .with_nonce("n-0S6_WzA2Mj");
     let verdict = verify(data, keys(), &expect, 1_795_500_000);
     let _ = serde_json::to_string(&verdict);
-    let _ = jwks::parse(data);
+    if let Err(e) = decode(data) {
+        let _ = e.to_string();
+    }
+    match jwks::parse(data) {
+        Ok(set) => set.unusable.iter().for_each(|u| drop(u.to_string())),
+        Err(e) => drop(e.to_string()),
+    }
 });

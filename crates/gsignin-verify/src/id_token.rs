@@ -30,10 +30,7 @@ pub fn bare(token: &[u8]) -> &[u8] {
         .map_or(token, <[u8]>::trim_ascii)
 }
 
-/// The format check's reason for a token over [`MAX_TOKEN_BYTES`].
-pub const TOO_LONG: &str = "the token is longer than 1 MiB, which no ID token is \
-     (Google's are about 1 KB): not decoded";
-
+use crate::error::{DecodeError, Part};
 use crate::keys::{Key, KeySet, MIN_RSA_BITS};
 
 /// Google's issuer, as its discovery document and its ID tokens spell it (tokens may also
@@ -261,40 +258,29 @@ pub struct Decoded {
 /// assert_eq!(decoded.claims["sub"], "1");
 /// assert!(decode(b"a.b").is_err());
 /// ```
-pub fn decode(token: &[u8]) -> Result<Decoded, String> {
+pub fn decode(token: &[u8]) -> Result<Decoded, DecodeError> {
     let token = bare(token);
     if token.is_empty() {
-        return Err("the token is empty".into());
+        return Err(DecodeError::Empty);
     }
     if token.len() > MAX_TOKEN_BYTES {
-        return Err(TOO_LONG.into());
+        return Err(DecodeError::TooLong);
     }
     // The common case in one pass: base64url and two dots (no whitespace, plain ASCII).
     if let Some(dots) = compact_dots(token) {
         return decode_parts(token, dots);
     }
     if let Some(at) = token.iter().position(u8::is_ascii_whitespace) {
-        return Err(format!(
-            "the token holds whitespace or a line break at byte {at}: two tokens on one line? \
-             (one token per line, each line ending in \\n)"
-        ));
+        return Err(DecodeError::WhiteSpace { at });
     }
     if let Err(e) = std::str::from_utf8(token) {
-        return Err(format!(
-            "the token is not text (invalid UTF-8 at byte {})",
-            e.valid_up_to()
-        ));
+        return Err(DecodeError::NotText {
+            at: e.valid_up_to(),
+        });
     }
-    let parts = token.split(|b| *b == b'.').count();
-    if parts != 3 {
-        return Err(format!(
-            "a JWT has 3 dot-separated parts, this has {parts}{}",
-            if parts == 5 {
-                " (an encrypted JWE, not an ID token)"
-            } else {
-                ""
-            }
-        ));
+    let count = token.split(|b| *b == b'.').count();
+    if count != 3 {
+        return Err(DecodeError::Parts { count });
     }
     let first = token.iter().position(|b| *b == b'.').unwrap_or(0);
     let second = first
@@ -431,7 +417,7 @@ fn compact_dots(token: &[u8]) -> Option<[usize; 2]> {
 }
 
 /// Decodes the three parts of `token`, split at `dots`.
-fn decode_parts(token: &[u8], dots: [usize; 2]) -> Result<Decoded, String> {
+fn decode_parts(token: &[u8], dots: [usize; 2]) -> Result<Decoded, DecodeError> {
     let parts = decode_borrowed(token, dots)?;
     Ok(Decoded {
         header: parts.header,
@@ -451,10 +437,10 @@ struct Parts<'t> {
 }
 
 /// `decode`, for `verify`: the same checks and reasons.
-fn decode_for_verify(token: &[u8]) -> Result<Parts<'_>, String> {
+fn decode_for_verify(token: &[u8]) -> Result<Parts<'_>, DecodeError> {
     let trimmed = bare(token);
     if trimmed.len() > MAX_TOKEN_BYTES {
-        return Err(TOO_LONG.into());
+        return Err(DecodeError::TooLong);
     }
     match compact_dots(trimmed) {
         Some(dots) => decode_borrowed(trimmed, dots),
@@ -468,27 +454,33 @@ fn decode_for_verify(token: &[u8]) -> Result<Parts<'_>, String> {
     }
 }
 
-fn decode_borrowed(token: &[u8], [first, second]: [usize; 2]) -> Result<Parts<'_>, String> {
+fn decode_borrowed(token: &[u8], [first, second]: [usize; 2]) -> Result<Parts<'_>, DecodeError> {
     let parts = [
         &token[..first],
         &token[first + 1..second],
         &token[second + 1..],
     ];
-    let segment = |i: usize, name: &str| -> Result<Vec<u8>, String> {
+    let segment = |bytes: &[u8], part: Part| -> Result<Vec<u8>, DecodeError> {
         URL_SAFE_NO_PAD
-            .decode(parts[i])
-            .map_err(|e| format!("the {name} is not valid unpadded base64url: {e}"))
+            .decode(bytes)
+            .map_err(|e| DecodeError::NotBase64 {
+                part,
+                reason: e.to_string(),
+            })
     };
-    let object = |bytes: &[u8], name: &str| -> Result<Map<String, Value>, String> {
+    let object = |bytes: &[u8], part: Part| -> Result<Map<String, Value>, DecodeError> {
         match serde_json::from_slice::<Value>(bytes) {
             Ok(Value::Object(m)) => Ok(m),
-            Ok(_) => Err(format!("the {name} is JSON but not an object")),
-            Err(e) => Err(format!("the {name} is not JSON: {e}")),
+            Ok(_) => Err(DecodeError::NotAnObject { part }),
+            Err(e) => Err(DecodeError::NotJson {
+                part,
+                reason: e.to_string(),
+            }),
         }
     };
-    let header = object(&segment(0, "header")?, "header")?;
-    let claims = object(&segment(1, "payload")?, "payload")?;
-    let signature = segment(2, "signature")?;
+    let header = object(&segment(parts[0], Part::Header)?, Part::Header)?;
+    let claims = object(&segment(parts[1], Part::Payload)?, Part::Payload)?;
+    let signature = segment(parts[2], Part::Signature)?;
     Ok(Parts {
         header,
         claims,
@@ -535,7 +527,7 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
             return Verdict {
                 header: None,
                 claims: None,
-                checks: vec![("format", fail(reason))],
+                checks: vec![("format", fail(reason.to_string()))],
                 unknown_kid: false,
             };
         }
@@ -612,7 +604,10 @@ fn check_signature(d: &Parts<'_>, keys: &KeySet) -> (Check, bool) {
                 // Published, but not as a key that can verify this token: refetching would
                 // not change that.
                 return (
-                    fail(format!("key {kid} is published but unusable: {}", u.reason)),
+                    fail(format!(
+                        "key {kid} is published but unusable: {}",
+                        u.problem
+                    )),
                     false,
                 );
             }
@@ -1473,8 +1468,13 @@ mod tests {
         for token in [over.as_str(), &junk, &two, &format!("{over}.x")] {
             let v = verify(token.as_bytes(), &keys, &google(), NOW);
             assert_eq!(v.checks.len(), 1);
-            assert_eq!(v.checks[0].1.detail, TOO_LONG, "{}", token.len());
-            assert_eq!(decode(token.as_bytes()).err().as_deref(), Some(TOO_LONG));
+            assert_eq!(
+                v.checks[0].1.detail,
+                DecodeError::TooLong.to_string(),
+                "{}",
+                token.len()
+            );
+            assert_eq!(decode(token.as_bytes()).err(), Some(DecodeError::TooLong));
             assert!(!decodes(token.as_bytes()));
         }
     }

@@ -3,7 +3,8 @@
 //! them is the caller's (gsignin's CLI fetches, caches per Cache-Control and refetches once
 //! for an unknown `kid`).
 
-use crate::keys::{Key, KeySet, Unusable};
+use crate::error::{KeyError, KeyProblem, KeySetError};
+use crate::keys::{Key, KeySet};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
@@ -16,70 +17,72 @@ use serde_json::Value;
 /// all is an error.
 ///
 /// ```
+/// use gsignin_verify::error::{KeyProblem, KeySetError};
 /// use gsignin_verify::jwks;
 ///
 /// // A key whose `use` is encryption cannot verify a signature: set aside, with the reason.
 /// let doc = br#"{"keys": [{"kty": "RSA", "use": "enc", "kid": "k1", "n": "AQAB", "e": "AQAB"}]}"#;
 /// let set = jwks::parse(doc).unwrap();
 /// assert!(set.keys.is_empty());
-/// assert_eq!(set.unusable.len(), 1);
-/// assert!(jwks::parse(b"[]").is_err(), "not a key set at all");
+/// assert_eq!(set.unusable[0].kid.as_deref(), Some("k1"));
+/// assert!(matches!(set.unusable[0].problem, KeyProblem::NotForSignatures { .. }));
+/// assert_eq!(jwks::parse(b"[]").unwrap_err(), KeySetError::NotAKeySet);
 /// ```
-pub fn parse(bytes: &[u8]) -> std::result::Result<KeySet, String> {
-    let doc: Value = serde_json::from_slice(bytes).map_err(|e| format!("not JSON: {e}"))?;
+pub fn parse(bytes: &[u8]) -> Result<KeySet, KeySetError> {
+    let doc: Value = serde_json::from_slice(bytes).map_err(|e| KeySetError::NotJson {
+        reason: e.to_string(),
+    })?;
     let mut set = KeySet::default();
     if let Some(keys) = doc.get("keys") {
-        let keys = keys
-            .as_array()
-            .ok_or("not a JWKS document: `keys` is not an array")?;
+        let keys = keys.as_array().ok_or(KeySetError::KeysNotAnArray)?;
         for jwk in keys {
             match from_jwk(jwk, &mut set.warnings) {
                 Ok(key) => set.keys.push(key),
-                Err((kid, reason)) => set.unusable.push(Unusable { kid, reason }),
+                Err(unusable) => set.unusable.push(unusable),
             }
         }
         return Ok(set);
     }
     let Some(map) = doc.as_object().filter(|m| !m.is_empty()) else {
-        return Err(
-            "neither a JWKS ({\"keys\": [...]}) nor a map of kid to PEM certificate".into(),
-        );
+        return Err(KeySetError::NotAKeySet);
     };
     for (kid, pem) in map {
         let parsed = match pem.as_str() {
             Some(pem) => from_pem(kid, pem),
-            None => Err("the value is not a PEM string".to_string()),
+            None => Err(KeyError::new(Some(kid.clone()), KeyProblem::NotPemText)),
         };
         match parsed {
             Ok(key) => set.keys.push(key),
-            Err(reason) => set.unusable.push(Unusable {
-                kid: Some(kid.clone()),
-                reason,
-            }),
+            Err(unusable) => set.unusable.push(unusable),
         }
     }
     Ok(set)
 }
 
-/// One JWK, or its kid (when it has a usable one) and why it cannot verify an ID token.
-pub fn from_jwk(
-    jwk: &Value,
-    warnings: &mut Vec<String>,
-) -> std::result::Result<Key, (Option<String>, String)> {
+/// One JWK, or why it cannot verify an ID token (with its kid, when it has a usable one).
+/// Private key material in it is said in `warnings`: the key is still usable to verify.
+pub fn from_jwk(jwk: &Value, warnings: &mut Vec<String>) -> Result<Key, KeyError> {
     let Some(obj) = jwk.as_object() else {
-        return Err((None, "a key that is not a JSON object".into()));
+        return Err(KeyError::new(None, KeyProblem::NotAnObject));
     };
     let kid = match obj.get("kid") {
         None => None,
         Some(Value::String(k)) => Some(k.clone()),
-        Some(other) => return Err((None, format!("a key whose `kid` is not a string ({other})"))),
+        Some(other) => {
+            return Err(KeyError::new(
+                None,
+                KeyProblem::KidNotAString {
+                    value: other.to_string(),
+                },
+            ));
+        }
     };
-    let unusable = |reason: String| (kid.clone(), reason);
-    let text = |name: &str| -> std::result::Result<Option<&str>, (Option<String>, String)> {
-        match obj.get(name) {
+    let unusable = |problem: KeyProblem| KeyError::new(kid.clone(), problem);
+    let text = |member: &'static str| -> Result<Option<&str>, KeyError> {
+        match obj.get(member) {
             None => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.as_str())),
-            Some(_) => Err(unusable(format!("its `{name}` is not a string"))),
+            Some(_) => Err(unusable(KeyProblem::NotAString { member })),
         }
     };
     let private: Vec<&str> = ["d", "p", "q", "dp", "dq", "qi", "k"]
@@ -97,60 +100,62 @@ pub fn from_jwk(
     match text("kty")? {
         Some("RSA") => {}
         Some(k) if k.eq_ignore_ascii_case("rsa") => {
-            return Err(unusable(format!(
-                "its kty is `{k}`, not `RSA` (the name is case-sensitive)"
-            )));
+            return Err(unusable(KeyProblem::KtyCase { kty: k.into() }));
         }
-        Some(k) => {
-            return Err(unusable(format!(
-                "an {k} key; ID tokens here are RS256 (RSA)"
-            )));
-        }
-        None => return Err(unusable("a key without `kty`".into())),
+        Some(k) => return Err(unusable(KeyProblem::UnsupportedKty { kty: k.into() })),
+        None => return Err(unusable(KeyProblem::NoKty)),
     }
     if let Some(u) = text("use")?
         && u != "sig"
     {
-        return Err(unusable(format!("its use is `{u}`, not `sig`")));
+        return Err(unusable(KeyProblem::NotForSignatures { usage: u.into() }));
     }
     if let Some(ops) = obj.get("key_ops") {
         let verify = ops
             .as_array()
             .is_some_and(|ops| ops.iter().any(|o| o.as_str() == Some("verify")));
         if !verify {
-            return Err(unusable(format!(
-                "its key_ops {ops} do not include `verify`"
-            )));
+            return Err(unusable(KeyProblem::NoVerifyOp {
+                key_ops: ops.to_string(),
+            }));
         }
     }
     let alg = text("alg")?.map(String::from);
     let (Some(n), Some(e)) = (text("n")?, text("e")?) else {
-        let why = if obj.contains_key("x5c") {
-            "it has only an x5c certificate chain, no `n` and `e`"
-        } else {
-            "it has no `n` and `e`"
-        };
-        return Err(unusable(why.into()));
+        return Err(unusable(KeyProblem::NoComponents {
+            x5c_only: obj.contains_key("x5c"),
+        }));
     };
-    let n = URL_SAFE_NO_PAD
-        .decode(n.trim_end_matches('='))
-        .map_err(|e| unusable(format!("its `n` is not base64url: {e}")))?;
-    let e = URL_SAFE_NO_PAD
-        .decode(e.trim_end_matches('='))
-        .map_err(|e| unusable(format!("its `e` is not base64url: {e}")))?;
-    Key::from_components(kid.clone(), alg, &n, &e).map_err(unusable)
+    let base64url = |member: &'static str, value: &str| {
+        URL_SAFE_NO_PAD
+            .decode(value.trim_end_matches('='))
+            .map_err(|e| {
+                unusable(KeyProblem::NotBase64 {
+                    member,
+                    reason: e.to_string(),
+                })
+            })
+    };
+    let (n, e) = (base64url("n", n)?, base64url("e", e)?);
+    Key::from_components(kid.clone(), alg, &n, &e)
 }
 
 /// A PEM value of Google's certificate map: an X.509 certificate, or (as google-auth also
 /// takes) a bare public key.
-pub fn from_pem(kid: &str, pem: &str) -> std::result::Result<Key, String> {
-    let (_, pem) =
-        x509_parser::pem::parse_x509_pem(pem.as_bytes()).map_err(|e| format!("not PEM: {e}"))?;
+pub fn from_pem(kid: &str, pem: &str) -> Result<Key, KeyError> {
+    let unusable = |problem: KeyProblem| KeyError::new(Some(kid.to_string()), problem);
+    let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).map_err(|e| {
+        unusable(KeyProblem::NotPem {
+            reason: e.to_string(),
+        })
+    })?;
     match pem.label.as_str() {
         "CERTIFICATE" => {
-            let cert = pem
-                .parse_x509()
-                .map_err(|e| format!("not an X.509 certificate: {e}"))?;
+            let cert = pem.parse_x509().map_err(|e| {
+                unusable(KeyProblem::NotCertificate {
+                    reason: e.to_string(),
+                })
+            })?;
             let mut key = Key::from_der(Some(kid.to_string()), None, cert.public_key().raw)?;
             if let Ok(x509_parser::public_key::PublicKey::RSA(rsa)) = cert.public_key().parsed() {
                 key.bits = Some(crate::keys::modulus_bits(rsa.modulus));
@@ -160,7 +165,9 @@ pub fn from_pem(kid: &str, pem: &str) -> std::result::Result<Key, String> {
         "PUBLIC KEY" | "RSA PUBLIC KEY" => {
             Key::from_der(Some(kid.to_string()), None, &pem.contents)
         }
-        other => Err(format!("a PEM `{other}`, not a certificate or public key")),
+        other => Err(unusable(KeyProblem::PemLabel {
+            label: other.to_string(),
+        })),
     }
 }
 
@@ -226,7 +233,7 @@ mod tests {
             set.unusable
                 .iter()
                 .find(|u| u.kid.as_deref() == Some(kid))
-                .map(|u| u.reason.clone())
+                .map(|u| u.problem.to_string())
                 .unwrap_or_else(|| panic!("{kid} not set aside"))
         };
         assert!(why("enc1").contains("`enc`"));

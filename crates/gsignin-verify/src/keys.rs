@@ -5,6 +5,7 @@
 //! (`PublicKeyComponents::verify`) would rebuild the key on every verification, and a batch
 //! verifies against the same few keys a hundred thousand times.
 
+use crate::error::{KeyError, KeyProblem};
 use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 
 /// One RSA public key of the issuer, parsed once and shared by every verification (and every
@@ -36,16 +37,21 @@ impl Key {
         alg: Option<String>,
         n: &[u8],
         e: &[u8],
-    ) -> Result<Key, String> {
+    ) -> Result<Key, KeyError> {
         let mut key = Self::from_der(kid, alg, &rsa_public_key_der(n, e))?;
         key.bits = Some(modulus_bits(n));
         Ok(key)
     }
 
     /// From a DER `RSAPublicKey` (PKCS#1) or `SubjectPublicKeyInfo`.
-    pub fn from_der(kid: Option<String>, alg: Option<String>, der: &[u8]) -> Result<Key, String> {
-        let parsed = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der)
-            .map_err(|e| format!("not a usable RSA key (2048 to 8192 bits): {e}"))?;
+    pub fn from_der(kid: Option<String>, alg: Option<String>, der: &[u8]) -> Result<Key, KeyError> {
+        let parsed = match ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, der) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                let reason = e.to_string();
+                return Err(KeyError::new(kid, KeyProblem::Rejected { reason }));
+            }
+        };
         Ok(Key {
             kid,
             alg,
@@ -116,17 +122,11 @@ fn rsa_public_key_der(n: &[u8], e: &[u8]) -> Vec<u8> {
 #[derive(Debug, Clone, Default)]
 pub struct KeySet {
     pub keys: Vec<Key>,
-    /// Keys the issuer published that cannot verify an RS256 ID token, and why.
-    pub unusable: Vec<Unusable>,
+    /// Keys the issuer published that cannot verify an RS256 ID token, each with its kid and
+    /// why: a token naming one is told the reason.
+    pub unusable: Vec<KeyError>,
     /// Things about the key set a person must hear (private key material published).
     pub warnings: Vec<String>,
-}
-
-/// A published key set aside, with the reason a token naming it is told.
-#[derive(Debug, Clone)]
-pub struct Unusable {
-    pub kid: Option<String>,
-    pub reason: String,
 }
 
 impl KeySet {

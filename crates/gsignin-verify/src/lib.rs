@@ -17,11 +17,15 @@
 //! assert!(!verdict.valid());
 //! ```
 //!
+//! What is wrong with a token's form, with one published key or with a key set document comes
+//! back typed ([`error`]), each error reading as the reason the verdict gives.
+//!
 //! The `signing` feature adds the `signing` module: RSA keys that sign tokens and publish themselves
 //! as a JWKS and a PEM certificate map, as an issuer (or a test's fake one) does.
 
 #![forbid(unsafe_code)]
 
+pub mod error;
 pub mod id_token;
 pub mod identity;
 pub mod jwks;

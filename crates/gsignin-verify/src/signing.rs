@@ -2,6 +2,7 @@
 //! and as Google's PEM certificate map, rotated on request (the newest signs, the previous one
 //! stays published so tokens it signed still verify).
 
+use crate::error::{KeyError, KeyProblem};
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
 use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
@@ -39,8 +40,11 @@ impl SigningKey {
     /// A key made earlier: its PKCS#8 DER, its `kid`, and the self-signed certificate Google's
     /// PEM map publishes for it. Loading costs no key generation (an emulator's start in a
     /// debug build would otherwise spend most of its time there).
-    pub fn from_pkcs8(der: &[u8], kid: &str, cert_pem: &str) -> Result<SigningKey, String> {
-        let pair = KeyPair::from_pkcs8(der).map_err(|e| format!("not an RSA PKCS#8 key: {e}"))?;
+    pub fn from_pkcs8(der: &[u8], kid: &str, cert_pem: &str) -> Result<SigningKey, KeyError> {
+        let pair = KeyPair::from_pkcs8(der).map_err(|e| {
+            let reason = e.to_string();
+            KeyError::new(Some(kid.to_string()), KeyProblem::NotPkcs8 { reason })
+        })?;
         let public = pair.public_key();
         Ok(SigningKey {
             kid: kid.to_string(),

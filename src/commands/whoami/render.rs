@@ -33,7 +33,7 @@ fn unverified_json(token: &[u8]) -> Value {
             json!({"valid": Value::Null, "verified": false, "header": d.header, "claims": d.claims, "error": Value::Null})
         }
         Err(reason) => {
-            json!({"valid": false, "verified": false, "header": null, "claims": null, "error": {"code": "token_malformed", "message": reason}})
+            json!({"valid": false, "verified": false, "header": null, "claims": null, "error": {"code": "token_malformed", "message": reason.to_string()}})
         }
     }
 }
