@@ -31,12 +31,12 @@ pub mod start;
 mod store;
 mod style;
 mod terminal;
+mod timefmt;
 
 use gsignin_emulator as emulator;
 use gsignin_emulator::server;
 use gsignin_emulator::server::html;
 use gsignin_verify::identity;
-use gsignin_verify::time as timefmt;
 
 /// The program: this process's argv, environment and streams in, its exit code out. A signal
 /// that waited while tokens were being stored takes effect here, once everything is written.

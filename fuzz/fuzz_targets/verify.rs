@@ -29,7 +29,8 @@ fuzz_target!(|data: &[u8]| {
         .with_hd("example.com")
         .with_nonce("n-0S6_WzA2Mj");
     let verdict = verify(data, keys(), &expect, 1_795_500_000);
-    let _ = serde_json::to_string(&verdict);
+    let _ = serde_json::to_string(&verdict.checks);
+    let _ = verdict.who();
     if let Err(e) = decode(data) {
         let _ = e.to_string();
     }

@@ -518,13 +518,12 @@ fn one_token_gets_one_verdict_whichever_path_reads_it() {
     use std::io::Write;
     use std::os::unix::ffi::OsStrExt;
     let env = Env::new();
-    let now = 1_795_500_000;
-    let at = gsignin_verify::time::rfc3339(now);
+    let (now, at) = (1_795_500_000, "2026-11-24T06:00:00Z");
     let corpus = corpus(&env, now);
     let run_stdin = |input: &[u8]| {
         let mut child = env
             .process()
-            .args(["--json", "whoami", "-", "--now", &at])
+            .args(["--json", "whoami", "-", "--now", at])
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -563,14 +562,14 @@ fn one_token_gets_one_verdict_whichever_path_reads_it() {
         let (code, single) = if token.len() <= 120 << 10 {
             let out = env
                 .process()
-                .args(["--json", "whoami", "--now", &at, "--"])
+                .args(["--json", "whoami", "--now", at, "--"])
                 .arg(std::ffi::OsStr::from_bytes(token))
                 .output()
                 .unwrap();
             (out.status.code(), json_out(&out))
         } else {
             let token = std::str::from_utf8(token).unwrap();
-            let ran = env.run(&["--json", "whoami", "--now", &at, "--", token]);
+            let ran = env.run(&["--json", "whoami", "--now", at, "--", token]);
             (Some(ran.code), ran.json())
         };
         same_verdict(&single, &answer, &format!("{name}, as the argument"));

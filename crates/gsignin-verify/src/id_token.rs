@@ -195,50 +195,6 @@ impl Verdict {
     }
 }
 
-/// The contract's JSON form: `{"valid", "checks": {name: {status, detail}}, "header", "claims",
-/// "error"}`, serialized straight from the verdict (a batch writes 100 000 of these). `error` is
-/// null, or `{"code", "message"}` as every gsignin error is: `token_malformed` when the token
-/// could not even be decoded, else `token_invalid`; the message names each failed check.
-impl Serialize for Verdict {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        struct Checks<'a>(&'a [(&'static str, Check)]);
-        impl Serialize for Checks<'_> {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.collect_map(self.0.iter().map(|(n, c)| (*n, c)))
-            }
-        }
-        let error: Vec<String> = self
-            .failures()
-            .map(|(n, c)| format!("{n}: {}", c.detail))
-            .collect();
-        let mut map = serializer.serialize_map(Some(5))?;
-        map.serialize_entry("valid", &self.valid())?;
-        map.serialize_entry("checks", &Checks(&self.checks))?;
-        map.serialize_entry("header", &self.header)?;
-        map.serialize_entry("claims", &self.claims)?;
-        #[derive(Serialize)]
-        struct Failure<'a> {
-            code: &'a str,
-            message: String,
-        }
-        let malformed = self
-            .checks
-            .iter()
-            .any(|(n, c)| *n == "format" && c.status == Status::Fail);
-        let failure = (!error.is_empty()).then(|| Failure {
-            code: if malformed {
-                "token_malformed"
-            } else {
-                "token_invalid"
-            },
-            message: error.join("; "),
-        });
-        map.serialize_entry("error", &failure)?;
-        map.end()
-    }
-}
-
 /// A token split into its parts, without judging anything but its shape.
 pub struct Decoded {
     pub header: Map<String, Value>,

@@ -18,7 +18,8 @@
 //! ```
 //!
 //! What is wrong with a token's form, with one published key or with a key set document comes
-//! back typed ([`error`]), each error reading as the reason the verdict gives.
+//! back typed ([`error`]), each error reading as the reason the verdict gives. A
+//! [`Verdict`](id_token::Verdict) is data: how to show it, as text or JSON, is the caller's.
 //!
 //! The `signing` feature adds the `signing` module: RSA keys that sign tokens and publish themselves
 //! as a JWKS and a PEM certificate map, as an issuer (or a test's fake one) does.

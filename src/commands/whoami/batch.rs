@@ -8,6 +8,7 @@
 //! blocks per worker are read and not yet written, so memory stays flat however many tokens
 //! arrive.
 
+use super::record::Record;
 use super::render::{
     UNREACHABLE_HINT, human_unreachable, human_verdict, render_unverified, unreachable_json,
     unreachable_verdict,
@@ -534,7 +535,9 @@ fn judge_one(
         answer(out, (json, color), at, &unreachable_json(&v, why), human);
         return (true, false);
     }
-    answer(out, (json, color), at, &v, || human_verdict(&v, now));
+    answer(out, (json, color), at, &Record(&v), || {
+        human_verdict(&v, now)
+    });
     (v.valid(), v.unknown_kid)
 }
 

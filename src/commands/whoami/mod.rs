@@ -1,6 +1,6 @@
 //! `gsignin whoami`: verify ID tokens (pasted, piped, or the profile's) and show every check
-//! with its reason, then the claims. The batch engine (`-`) is in batch.rs, the text and JSON
-//! of a verdict in render.rs.
+//! with its reason, then the claims. The batch engine (`-`) is in batch.rs, the text of a
+//! verdict in render.rs, its JSON in record.rs.
 
 use crate::cli::WhoamiArgs;
 use crate::context::Ctx;
@@ -16,6 +16,7 @@ use gsignin_verify::keys::KeySet;
 mod access;
 mod batch;
 mod pasted;
+mod record;
 mod render;
 
 use pasted::Wanted;

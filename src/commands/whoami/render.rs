@@ -1,5 +1,6 @@
 //! A verdict as people read it (checks, then claims with their dates) and as scripts read it.
 
+use super::record::Record;
 use crate::error::{Code, Error};
 use crate::google::id_token::{self, Check, Expectations, Status, Verdict};
 use crate::output::{Data, Outcome};
@@ -62,7 +63,7 @@ pub(super) fn render_unverified(token: &[u8], now: i64, json: bool) -> (Styled, 
 }
 
 pub fn verdict_json(v: &Verdict) -> Value {
-    serde_json::to_value(v).unwrap_or(Value::Null)
+    serde_json::to_value(Record(v)).unwrap_or(Value::Null)
 }
 
 pub fn human_verdict(v: &Verdict, now: i64) -> Styled {
