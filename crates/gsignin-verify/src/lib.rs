@@ -22,7 +22,8 @@
 //! [`Verdict`](id_token::Verdict) is data: how to show it, as text or JSON, is the caller's.
 //!
 //! The `signing` feature adds the `signing` module: RSA keys that sign tokens and publish themselves
-//! as a JWKS and a PEM certificate map, as an issuer (or a test's fake one) does.
+//! as a JWKS and a PEM certificate map, as an issuer (or a test's fake one) does, and ES256
+//! (P-256) keys that sign as IAP does.
 
 #![forbid(unsafe_code)]
 
