@@ -11,13 +11,16 @@ use gsignin_verify::jwks;
 use libfuzzer_sys::fuzz_target;
 use std::sync::OnceLock;
 
-/// A real key (the emulator's), so inputs that reach the signature check exercise it.
+/// Real keys (an RSA one as the emulator's, an EC P-256 one as IAP's), so inputs that reach
+/// the signature check exercise it, with a key of either algorithm.
 fn keys() -> &'static KeySet {
     static KEYS: OnceLock<KeySet> = OnceLock::new();
     KEYS.get_or_init(|| {
         let k = gsignin_verify::signing::SigningKey::generate();
+        let ec = gsignin_verify::signing::Es256SigningKey::generate();
         KeySet::new(vec![
             Key::from_components(Some(k.kid.clone()), None, &k.n, &k.e).unwrap(),
+            jwks::from_jwk(&ec.jwk(), &mut Vec::new()).unwrap(),
         ])
     })
 }

@@ -121,8 +121,9 @@ fn w6_an_unverified_email_is_never_the_headline() {
     });
     let out = exits(env.cmd().args(["whoami", &token]), 0);
     assert!(
-        stdout(&out)
-            .starts_with("VALID Google ID token for sub 1101 (email victim@corp.example, NOT verified)"),
+        stdout(&out).starts_with(
+            "VALID Google ID token for sub 1101 (email victim@corp.example, NOT verified)"
+        ),
         "{}",
         stdout(&out)
     );

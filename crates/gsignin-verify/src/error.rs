@@ -6,6 +6,7 @@
 //! breaking change. No variant holds another crate's type: what a decoder said is kept as its
 //! text, so that updating base64, serde_json or aws-lc changes nothing here.
 
+use crate::algorithm::{Algorithm, P256_COORDINATE_LEN};
 use std::fmt;
 
 /// Why a token is not a compact JWS at all: nothing was judged but its form.
@@ -14,7 +15,7 @@ use std::fmt;
 pub enum DecodeError {
     /// Nothing but white space (or a byte-order mark).
     Empty,
-    /// Longer than `id_token::MAX_TOKEN_BYTES` (1 MiB): not decoded.
+    /// Longer than [`MAX_TOKEN_BYTES`](crate::id_token::MAX_TOKEN_BYTES): not decoded.
     TooLong,
     /// White space or a line break inside the token, first at byte `at`.
     WhiteSpace { at: usize },
@@ -53,7 +54,8 @@ impl fmt::Display for DecodeError {
         match self {
             DecodeError::Empty => f.write_str("the token is empty"),
             DecodeError::TooLong => f.write_str(
-                "the token is longer than 1 MiB, which no ID token is (Google's are about 1 KB): not decoded",
+                "the token is longer than 1 MiB, which no ID token is (Google's are about 1 KB): \
+                 not decoded",
             ),
             DecodeError::WhiteSpace { at } => write!(
                 f,
@@ -121,25 +123,39 @@ pub enum KeyProblem {
     NotAString { member: &'static str },
     /// A JWK without `kty`.
     NoKty,
-    /// A `kty` that names a supported type in the wrong case (`rsa`): the name is
-    /// case-sensitive.
-    KtyCase { kty: String },
+    /// A `kty` that names a supported type (`expected`) in the wrong case (`rsa`, `ec`): the
+    /// name is case-sensitive.
+    KtyCase { kty: String, expected: &'static str },
     /// A key type the verifier does not use.
     UnsupportedKty { kty: String },
     /// `use` is not `sig`.
     NotForSignatures { usage: String },
     /// `key_ops` without `verify`; `key_ops` is the member as JSON.
     NoVerifyOp { key_ops: String },
-    /// An RSA JWK without `n` and `e`; `x5c_only` when it carries a certificate chain instead.
-    NoComponents { x5c_only: bool },
+    /// A JWK without the members its type needs (`members`: "`n` and `e`", "`x` and `y`");
+    /// `x5c_only` when it carries a certificate chain instead.
+    NoComponents {
+        members: &'static str,
+        x5c_only: bool,
+    },
+    /// An EC JWK without `crv`.
+    NoCurve,
+    /// An EC key on a curve other than P-256 (`crv` as the JWK names it, or the curve's name
+    /// or OID in a certificate).
+    UnsupportedCurve { crv: String },
+    /// An EC coordinate that is not the 32 bytes of a P-256 one.
+    CoordinateLength { member: &'static str, len: usize },
     /// A member that is not base64url; `reason` is the decoder's.
     NotBase64 {
         member: &'static str,
         reason: String,
     },
-    /// The key material is refused: an RSA key outside 2048 to 8192 bits, or not an RSA key;
-    /// `reason` is the crypto library's.
-    Rejected { reason: String },
+    /// The key material is refused for `algorithm`: an RSA key outside 2048 to 8192 bits, an
+    /// EC point not on P-256, bytes that are no key; `reason` is the crypto library's.
+    Rejected {
+        algorithm: Algorithm,
+        reason: String,
+    },
     /// Not PEM; `reason` is the parser's.
     NotPem { reason: String },
     /// A PEM certificate that is not X.509; `reason` is the parser's.
@@ -161,9 +177,9 @@ impl fmt::Display for KeyProblem {
             }
             KeyProblem::NotAString { member } => write!(f, "its `{member}` is not a string"),
             KeyProblem::NoKty => f.write_str("a key without `kty`"),
-            KeyProblem::KtyCase { kty } => write!(
+            KeyProblem::KtyCase { kty, expected } => write!(
                 f,
-                "its kty is `{kty}`, not `RSA` (the name is case-sensitive)"
+                "its kty is `{kty}`, not `{expected}` (the name is case-sensitive)"
             ),
             KeyProblem::UnsupportedKty { kty } => {
                 write!(f, "an {kty} key; ID tokens here are RS256 (RSA)")
@@ -172,16 +188,33 @@ impl fmt::Display for KeyProblem {
             KeyProblem::NoVerifyOp { key_ops } => {
                 write!(f, "its key_ops {key_ops} do not include `verify`")
             }
-            KeyProblem::NoComponents { x5c_only: true } => {
-                f.write_str("it has only an x5c certificate chain, no `n` and `e`")
+            KeyProblem::NoComponents {
+                members,
+                x5c_only: true,
+            } => write!(f, "it has only an x5c certificate chain, no {members}"),
+            KeyProblem::NoComponents {
+                members,
+                x5c_only: false,
+            } => write!(f, "it has no {members}"),
+            KeyProblem::NoCurve => f.write_str("an EC key without `crv`"),
+            KeyProblem::UnsupportedCurve { crv } => {
+                write!(f, "an EC key on {crv}; only P-256 (ES256) keys verify here")
             }
-            KeyProblem::NoComponents { x5c_only: false } => f.write_str("it has no `n` and `e`"),
+            KeyProblem::CoordinateLength { member, len } => write!(
+                f,
+                "its `{member}` is {len} bytes, not the {P256_COORDINATE_LEN} of a P-256 coordinate"
+            ),
             KeyProblem::NotBase64 { member, reason } => {
                 write!(f, "its `{member}` is not base64url: {reason}")
             }
-            KeyProblem::Rejected { reason } => {
-                write!(f, "not a usable RSA key (2048 to 8192 bits): {reason}")
-            }
+            KeyProblem::Rejected {
+                algorithm: Algorithm::Rs256,
+                reason,
+            } => write!(f, "not a usable RSA key (2048 to 8192 bits): {reason}"),
+            KeyProblem::Rejected {
+                algorithm: Algorithm::Es256,
+                reason,
+            } => write!(f, "not a usable P-256 key (a point on the curve): {reason}"),
             KeyProblem::NotPem { reason } => write!(f, "not PEM: {reason}"),
             KeyProblem::NotCertificate { reason } => {
                 write!(f, "not an X.509 certificate: {reason}")

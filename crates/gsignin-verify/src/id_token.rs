@@ -29,6 +29,7 @@ pub fn bare(token: &[u8]) -> &[u8] {
         .map_or(token, <[u8]>::trim_ascii)
 }
 
+use crate::algorithm::Algorithm;
 use crate::check::{Check, Status, fail, pass, skipped};
 use crate::error::{DecodeError, Part};
 use crate::keys::{Key, KeySet, MIN_RSA_BITS};
@@ -92,6 +93,14 @@ impl Expectations {
         }
         expect.kind = Some(kind.clone());
         expect
+    }
+
+    /// The one algorithm the token must be signed with: RS256, ES256 for IAP's assertions.
+    fn algorithm(&self) -> Algorithm {
+        match self.kind.as_ref().and_then(Kind::alg) {
+            Some("ES256") => Algorithm::Es256,
+            _ => Algorithm::Rs256,
+        }
     }
 
     /// What a token issued to our own client must say: one of the issuer's `iss` values, our
@@ -479,17 +488,18 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
         "format",
         pass("three base64url parts, JSON header and payload"),
     ));
-    let alg = decoded.header.get("alg").and_then(Value::as_str);
-    let alg_ok = alg == Some("RS256");
-    checks.push(("alg", check_alg(&decoded.header, alg)));
+    let (alg, algorithm) = match header_algorithm(&decoded.header, expect.algorithm()) {
+        Ok(algorithm) => (pass(algorithm.name()), Some(algorithm)),
+        Err(refused) => (refused, None),
+    };
+    checks.push(("alg", alg));
     checks.push(("typ", check_typ(&decoded.header)));
-    let (signature, unknown_kid) = if alg_ok && !decoded.header.contains_key("crit") {
-        check_signature(&decoded, keys)
-    } else {
-        (
+    let (signature, unknown_kid) = match algorithm {
+        Some(algorithm) => check_signature(&decoded, keys, algorithm),
+        None => (
             fail("not checked: the header is refused (see alg)".to_string()),
             false,
-        )
+        ),
     };
     checks.push(("signature", signature));
     let c = &decoded.claims;
@@ -509,7 +519,7 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
         let audience = expect.audience.as_deref();
         crate::kind::checks(kind, c, audience, expect.leeway, now, &mut checks);
     }
-    let kind = Kind::recognise(c.get("iss").and_then(Value::as_str), alg);
+    let kind = Kind::of(&decoded.header, c);
     Verdict {
         header: Some(decoded.header),
         claims: Some(decoded.claims),
@@ -519,31 +529,49 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
     }
 }
 
-fn check_alg(header: &Map<String, Value>, alg: Option<&str>) -> Check {
+/// The algorithm a token's header asks for, when it is `want`, the one its kind is signed
+/// with: RS256 for ID tokens (Google signs them so, and OpenID Connect names it the default),
+/// ES256 for IAP's assertions. The header picks nothing beyond that: `none`, HMAC (forgeable
+/// with the public key as the secret) and any other algorithm are refused before any key is
+/// looked at, and the key that verifies must be of this algorithm.
+fn header_algorithm(header: &Map<String, Value>, want: Algorithm) -> Result<Algorithm, Check> {
     if header.contains_key("crit") {
-        return fail("the header has `crit` extensions, which this verifier does not support");
+        return Err(fail(
+            "the header has `crit` extensions, which this verifier does not support",
+        ));
     }
-    match alg {
-        Some("RS256") => pass("RS256"),
-        Some("none") => fail("alg `none` (unsigned) is refused"),
-        Some(a) if a.starts_with("HS") => fail(format!(
-            "alg {a} is refused: an HMAC token could be forged with the public key as secret; ID tokens use RS256"
-        )),
-        Some(a) => fail(format!("alg {a} is refused: only RS256 is accepted")),
-        None => fail("the header has no `alg`"),
+    let signed = match want {
+        Algorithm::Es256 => "IAP signs its assertions with ES256",
+        _ => "ID tokens use RS256",
+    };
+    match header.get("alg").and_then(Value::as_str) {
+        Some(a) if a == want.name() => Ok(want),
+        Some("none") => Err(fail("alg `none` (unsigned) is refused")),
+        Some(a) if a.starts_with("HS") => Err(fail(format!(
+            "alg {a} is refused: an HMAC token could be forged with the public key as secret; {signed}"
+        ))),
+        Some(a) => Err(fail(format!(
+            "alg {a} is refused: only {} is accepted ({signed})",
+            want.name()
+        ))),
+        None => Err(fail("the header has no `alg`")),
     }
 }
 
-fn check_signature(d: &Parts<'_>, keys: &KeySet) -> (Check, bool) {
+/// The signature under `algorithm`, by the keys of that algorithm only: a key whose type or
+/// JWK `alg` is another's is never tried.
+fn check_signature(d: &Parts<'_>, keys: &KeySet, algorithm: Algorithm) -> (Check, bool) {
     let verify_with =
-        |k: &Key| k.too_small().is_none() && k.verifies(d.signing_input, &d.signature);
-    let usable = |k: &&Key| k.alg.as_deref().is_none_or(|a| a == "RS256");
+        |k: &Key| k.too_small().is_none() && k.verifies(algorithm, d.signing_input, &d.signature);
+    let usable = |k: &&Key| {
+        k.algorithm() == algorithm && k.alg.as_deref().is_none_or(|a| a == algorithm.name())
+    };
     match d.header.get("kid") {
         Some(Value::String(kid)) => {
             // The common case first, without collecting anything; every key it tried failed
             // otherwise, and is not tried again below.
             if keys.with_kid(kid).filter(usable).any(verify_with) {
-                return (pass(format!("RS256 with key {kid}")), false);
+                return (pass(format!("{algorithm} with key {kid}")), false);
             }
             let named: Vec<&Key> = keys.with_kid(kid).collect();
             if named.is_empty()
@@ -568,14 +596,16 @@ fn check_signature(d: &Parts<'_>, keys: &KeySet) -> (Check, bool) {
                     true,
                 );
             }
-            let rs256: Vec<&Key> = named.iter().copied().filter(usable).collect();
-            let check = if rs256.is_empty() {
+            let fitting: Vec<&Key> = named.iter().copied().filter(usable).collect();
+            let check = if fitting.is_empty() {
+                // Its JWK's `alg` when it names one, else what its type verifies.
+                let other = &named[0];
                 fail(format!(
-                    "key {kid} is for {}, not RS256",
-                    named[0].alg.as_deref().unwrap_or("?")
+                    "key {kid} is for {}, not {algorithm}",
+                    other.alg.as_deref().unwrap_or(other.algorithm().name())
                 ))
-            } else if let Some(bits) = rs256.iter().find_map(|k| k.too_small())
-                && rs256.iter().all(|k| k.too_small().is_some())
+            } else if let Some(bits) = fitting.iter().find_map(|k| k.too_small())
+                && fitting.iter().all(|k| k.too_small().is_some())
             {
                 fail(format!(
                     "key {kid} is too small ({bits} bits; RS256 needs at least {MIN_RSA_BITS}): \
@@ -584,7 +614,7 @@ fn check_signature(d: &Parts<'_>, keys: &KeySet) -> (Check, bool) {
             } else {
                 fail(format!(
                     "the signature does not match {}key {kid}: the token was altered or forged",
-                    if rs256.len() > 1 { "any " } else { "" }
+                    if fitting.len() > 1 { "any " } else { "" }
                 ))
             };
             (check, false)
@@ -593,7 +623,7 @@ fn check_signature(d: &Parts<'_>, keys: &KeySet) -> (Check, bool) {
         None => match keys.keys.iter().filter(usable).find(|k| verify_with(k)) {
             Some(k) => (
                 pass(format!(
-                    "RS256 with key {} (the header names no kid)",
+                    "{algorithm} with key {} (the header names no kid)",
                     k.kid.as_deref().unwrap_or("without kid")
                 )),
                 false,
@@ -1328,6 +1358,54 @@ mod tests {
             parts[2]
         );
         assert_eq!(status(&forged, "signature"), Status::Fail);
+    }
+
+    /// ES256 is a JWS algorithm this crate verifies (IAP's assertions), never an ID token's:
+    /// a token signed with a published EC key, and claiming ES256, is refused at its header;
+    /// each key verifies its own algorithm only, whatever the header names.
+    #[test]
+    fn w1_k3_es256_is_no_id_tokens_algorithm_and_no_key_verifies_another_algorithm() {
+        let ec = crate::signing::Es256SigningKey::generate();
+        let ec_key = crate::jwks::from_jwk(&ec.jwk(), &mut Vec::new()).unwrap();
+        let mut keys = keyset(key());
+        keys.keys.push(ec_key);
+        let judge = |token: &str| verify(token.as_bytes(), &keys, &google(), NOW);
+        let detail = |v: &Verdict, check: &str| {
+            let (_, c) = v.checks.iter().find(|(n, _)| *n == check).unwrap();
+            (c.status, c.detail.to_string())
+        };
+        // Correctly signed, by a key the issuer publishes, and still refused.
+        let es256 = judge(&ec.sign(&claims()));
+        assert!(!es256.valid());
+        assert_eq!(
+            detail(&es256, "alg"),
+            (
+                Status::Fail,
+                "alg ES256 is refused: only RS256 is accepted".into()
+            )
+        );
+        assert_eq!(detail(&es256, "signature").0, Status::Fail);
+        assert!(!es256.unknown_kid);
+        // An EC key's signature under an RS256 header names the key's own algorithm.
+        let rs_on_ec = ec.sign_with_header(&json!({"alg": "RS256", "kid": ec.kid}), &claims());
+        let v = judge(&rs_on_ec);
+        assert_eq!(
+            detail(&v, "signature"),
+            (
+                Status::Fail,
+                format!("key {} is for ES256, not RS256", ec.kid)
+            )
+        );
+        // Without a kid, the EC key is not even tried for RS256.
+        let no_kid = ec.sign_with_header(&json!({"alg": "RS256"}), &claims());
+        assert_eq!(detail(&judge(&no_kid), "signature").0, Status::Fail);
+        // An RSA key's good signature under an ES256 header: refused.
+        let es_on_rsa =
+            key().sign_with_header(&json!({"alg": "ES256", "kid": key().kid}), &claims());
+        assert_eq!(detail(&judge(&es_on_rsa), "alg").0, Status::Fail);
+        assert!(!judge(&es_on_rsa).valid());
+        // The RSA key still verifies what it signs, beside the EC key.
+        assert!(judge(&key().sign(&claims())).valid());
     }
 
     #[test]

@@ -3,18 +3,20 @@
 //! them is the caller's (gsignin's CLI fetches, caches per Cache-Control and refetches once
 //! for an unknown `kid`).
 
+use crate::algorithm::Algorithm;
 use crate::error::{KeyError, KeyProblem, KeySetError};
 use crate::keys::{Key, KeySet};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::Value;
 
-/// Reads a JWKS document, or Google's map of kid to PEM certificate (`/oauth2/v1/certs`).
+/// Reads a JWKS document, or a map of kid to PEM certificate or public key (Google's
+/// `/oauth2/v1/certs`, IAP's `public_key`).
 ///
 /// Each key is judged on its own (RFC 7517 5: what is not understood is ignored, the rest
-/// kept): keys that cannot verify an RS256 ID token are set aside with the reason, so a token
-/// naming one is told why instead of "no such key". Only a document that is not a key set at
-/// all is an error.
+/// kept): RSA and EC P-256 keys are read, each knowing the one algorithm it verifies; keys
+/// that cannot verify a signature are set aside with the reason, so a token naming one is told
+/// why instead of "no such key". Only a document that is not a key set at all is an error.
 ///
 /// ```
 /// use gsignin_verify::error::{KeyProblem, KeySetError};
@@ -59,7 +61,8 @@ pub fn parse(bytes: &[u8]) -> Result<KeySet, KeySetError> {
     Ok(set)
 }
 
-/// One JWK, or why it cannot verify an ID token (with its kid, when it has a usable one).
+/// One JWK (RSA, or EC on P-256), or why it cannot verify a signature (with its kid, when it
+/// has a usable one).
 /// Private key material in it is said in `warnings`: the key is still usable to verify.
 pub fn from_jwk(jwk: &Value, warnings: &mut Vec<String>) -> Result<Key, KeyError> {
     let Some(obj) = jwk.as_object() else {
@@ -97,14 +100,22 @@ pub fn from_jwk(jwk: &Value, warnings: &mut Vec<String>) -> Result<Key, KeyError
             kid.as_deref().unwrap_or("without kid")
         ));
     }
-    match text("kty")? {
-        Some("RSA") => {}
-        Some(k) if k.eq_ignore_ascii_case("rsa") => {
-            return Err(unusable(KeyProblem::KtyCase { kty: k.into() }));
+    let algorithm = match text("kty")? {
+        Some("RSA") => Algorithm::Rs256,
+        Some("EC") => Algorithm::Es256,
+        Some(k) if k.eq_ignore_ascii_case("RSA") || k.eq_ignore_ascii_case("EC") => {
+            return Err(unusable(KeyProblem::KtyCase {
+                kty: k.into(),
+                expected: if k.eq_ignore_ascii_case("EC") {
+                    "EC"
+                } else {
+                    "RSA"
+                },
+            }));
         }
         Some(k) => return Err(unusable(KeyProblem::UnsupportedKty { kty: k.into() })),
         None => return Err(unusable(KeyProblem::NoKty)),
-    }
+    };
     if let Some(u) = text("use")?
         && u != "sig"
     {
@@ -120,12 +131,14 @@ pub fn from_jwk(jwk: &Value, warnings: &mut Vec<String>) -> Result<Key, KeyError
             }));
         }
     }
+    if algorithm == Algorithm::Es256 {
+        match text("crv")? {
+            Some("P-256") => {}
+            Some(crv) => return Err(unusable(KeyProblem::UnsupportedCurve { crv: crv.into() })),
+            None => return Err(unusable(KeyProblem::NoCurve)),
+        }
+    }
     let alg = text("alg")?.map(String::from);
-    let (Some(n), Some(e)) = (text("n")?, text("e")?) else {
-        return Err(unusable(KeyProblem::NoComponents {
-            x5c_only: obj.contains_key("x5c"),
-        }));
-    };
     let base64url = |member: &'static str, value: &str| {
         URL_SAFE_NO_PAD
             .decode(value.trim_end_matches('='))
@@ -136,12 +149,31 @@ pub fn from_jwk(jwk: &Value, warnings: &mut Vec<String>) -> Result<Key, KeyError
                 })
             })
     };
-    let (n, e) = (base64url("n", n)?, base64url("e", e)?);
-    Key::from_components(kid.clone(), alg, &n, &e)
+    let members = match algorithm {
+        Algorithm::Rs256 => ["n", "e"],
+        Algorithm::Es256 => ["x", "y"],
+    };
+    let (Some(first), Some(second)) = (text(members[0])?, text(members[1])?) else {
+        return Err(unusable(KeyProblem::NoComponents {
+            members: match algorithm {
+                Algorithm::Rs256 => "`n` and `e`",
+                Algorithm::Es256 => "`x` and `y`",
+            },
+            x5c_only: obj.contains_key("x5c"),
+        }));
+    };
+    let (first, second) = (
+        base64url(members[0], first)?,
+        base64url(members[1], second)?,
+    );
+    match algorithm {
+        Algorithm::Rs256 => Key::from_components(kid.clone(), alg, &first, &second),
+        Algorithm::Es256 => Key::from_p256_coordinates(kid.clone(), alg, &first, &second),
+    }
 }
 
 /// A PEM value of Google's certificate map: an X.509 certificate, or (as google-auth also
-/// takes) a bare public key.
+/// takes, and IAP's `public_key` map holds) a bare public key; RSA, or EC on P-256.
 pub fn from_pem(kid: &str, pem: &str) -> Result<Key, KeyError> {
     let unusable = |problem: KeyProblem| KeyError::new(Some(kid.to_string()), problem);
     let (_, pem) = x509_parser::pem::parse_x509_pem(pem.as_bytes()).map_err(|e| {
@@ -217,6 +249,7 @@ mod tests {
             {"kid": "case", "kty": "rsa", "n": good["n"], "e": good["e"]},
             {"kid": "badexp", "kty": "RSA", "n": good["n"], "e": "!!"},
             {"kid": "ec", "kty": "EC", "crv": "P-256", "x": "a", "y": "b"},
+            {"kid": "okp", "kty": "OKP", "crv": "Ed25519", "x": "AAAA"},
             "not an object",
         ]});
         doc["keys"].as_array_mut().unwrap().push(good.clone());
@@ -243,7 +276,8 @@ mod tests {
         assert!(why("x5c").contains("x5c"));
         assert!(why("case").contains("case-sensitive"));
         assert!(why("badexp").contains("`e`"));
-        assert!(why("ec").contains("EC key"));
+        assert!(why("ec").contains("`x`"), "{}", why("ec"));
+        assert!(why("okp").contains("an OKP key"), "{}", why("okp"));
         assert_eq!(set.warnings.len(), 1);
         assert!(set.warnings[0].contains("PRIVATE"), "{}", set.warnings[0]);
 

@@ -21,11 +21,17 @@
 //! back typed ([`error`]), each error reading as the reason the verdict gives. A
 //! [`Verdict`](id_token::Verdict) is data: how to show it, as text or JSON, is the caller's.
 //!
+//! Key sets may hold RSA and EC P-256 keys; each is checked when it is read (an EC point off
+//! the curve is refused) and verifies one [`Algorithm`](algorithm::Algorithm) only: RS256 for RSA,
+//! ES256 for EC. An ID token is RS256, whatever keys its issuer publishes.
+//!
 //! The `signing` feature adds the `signing` module: RSA keys that sign tokens and publish themselves
-//! as a JWKS and a PEM certificate map, as an issuer (or a test's fake one) does.
+//! as a JWKS and a PEM certificate map, as an issuer (or a test's fake one) does, and ES256
+//! (P-256) keys that sign as IAP does.
 
 #![forbid(unsafe_code)]
 
+pub mod algorithm;
 pub mod check;
 pub mod error;
 pub mod id_token;
@@ -35,4 +41,5 @@ pub mod keys;
 pub mod kind;
 #[cfg(any(test, feature = "signing"))]
 pub mod signing;
+mod spki;
 pub mod time;

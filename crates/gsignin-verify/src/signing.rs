@@ -1,13 +1,16 @@
 //! The emulator's signing keys: RSA-2048, a 40-hex `kid` like Google's, published as a JWKS
 //! and as Google's PEM certificate map, rotated on request (the newest signs, the previous one
-//! stays published so tokens it signed still verify).
+//! stays published so tokens it signed still verify). And ES256 keys (P-256), which sign as
+//! IAP signs its assertions, for tests of ES256 tokens.
 
 use crate::error::{KeyError, KeyProblem};
 use aws_lc_rs::encoding::AsDer;
 use aws_lc_rs::rsa::{KeyPair, KeySize};
-use aws_lc_rs::signature::{KeyPair as _, RSA_PKCS1_SHA256};
+use aws_lc_rs::signature::{
+    ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair as _, RSA_PKCS1_SHA256,
+};
 use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde_json::{Value, json};
 
 pub struct SigningKey {
@@ -74,21 +77,97 @@ impl SigningKey {
 
     /// Signs with any header: tests use it to make tokens that lie about themselves.
     pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
-        let input = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
-            URL_SAFE_NO_PAD.encode(claims.to_string())
-        );
-        let mut sig = vec![0u8; self.pair.public_modulus_len()];
-        self.pair
-            .sign(
-                &RSA_PKCS1_SHA256,
-                &aws_lc_rs::rand::SystemRandom::new(),
-                input.as_bytes(),
-                &mut sig,
-            )
-            .expect("RSA signing with a valid key"); // ok: a fixed-size buffer and a valid key
-        format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
+        compact(header, claims, |input| {
+            let mut sig = vec![0u8; self.pair.public_modulus_len()];
+            self.pair
+                .sign(
+                    &RSA_PKCS1_SHA256,
+                    &aws_lc_rs::rand::SystemRandom::new(),
+                    input,
+                    &mut sig,
+                )
+                .expect("RSA signing with a valid key"); // ok: a fixed-size buffer and a valid key
+            sig
+        })
+    }
+}
+
+/// A compact JWS: header and claims in base64url, and `sign`'s signature of the two.
+fn compact(header: &Value, claims: &Value, sign: impl FnOnce(&[u8]) -> Vec<u8>) -> String {
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let sig = sign(input.as_bytes());
+    format!("{input}.{}", URL_SAFE_NO_PAD.encode(sig))
+}
+
+/// An ECDSA P-256 key that signs ES256 tokens (as IAP signs its assertions), and publishes its
+/// public half as a JWK or as a PEM public key (IAP's `public_key` map holds those).
+pub struct Es256SigningKey {
+    pub kid: String,
+    pair: EcdsaKeyPair,
+}
+
+impl Es256SigningKey {
+    pub fn generate() -> Es256SigningKey {
+        // As for RSA: failing here means the crypto library is broken.
+        let pair =
+            EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).expect("P-256 key generation"); // ok: see above
+        Es256SigningKey {
+            kid: hex(&rand::random::<[u8; 20]>()),
+            pair,
+        }
+    }
+
+    /// The public key as a JWK: `kty` EC, `crv` P-256, its `x` and `y`.
+    pub fn jwk(&self) -> Value {
+        // SEC 1 2.3.3: 0x04, x, y.
+        let point = self.pair.public_key().as_ref();
+        let (x, y) = point[1..].split_at(point.len() / 2);
+        json!({
+            "kty": "EC",
+            "crv": "P-256",
+            "alg": "ES256",
+            "use": "sig",
+            "kid": self.kid,
+            "x": URL_SAFE_NO_PAD.encode(x),
+            "y": URL_SAFE_NO_PAD.encode(y),
+        })
+    }
+
+    /// The public key as a PEM `SubjectPublicKeyInfo` (`-----BEGIN PUBLIC KEY-----`).
+    pub fn public_pem(&self) -> String {
+        let der = self.pair.public_key().as_der().expect("DER of a valid key"); // ok: see generate()
+        let body = STANDARD.encode(der.as_ref());
+        let lines: Vec<&str> = body
+            .as_bytes()
+            .chunks(64)
+            .map(|l| std::str::from_utf8(l).unwrap_or_default())
+            .collect();
+        format!(
+            "-----BEGIN PUBLIC KEY-----\n{}\n-----END PUBLIC KEY-----\n",
+            lines.join("\n")
+        )
+    }
+
+    /// Signs `claims` as an ES256 JWT whose header carries this key's kid.
+    pub fn sign(&self, claims: &Value) -> String {
+        let header = json!({"alg": "ES256", "kid": self.kid, "typ": "JWT"});
+        self.sign_with_header(&header, claims)
+    }
+
+    /// Signs with any header (RFC 7518 3.4's 64-byte R || S): tests use it to make tokens that
+    /// lie about themselves.
+    pub fn sign_with_header(&self, header: &Value, claims: &Value) -> String {
+        compact(header, claims, |input| {
+            self.pair
+                .sign(&aws_lc_rs::rand::SystemRandom::new(), input)
+                .expect("ECDSA signing with a valid key") // ok: see generate()
+                .as_ref()
+                .to_vec()
+        })
     }
 }
 
