@@ -1,4 +1,5 @@
-//! `id_token::verify`, `decode` and the key parser over arbitrary bytes, and the texts of what
+//! `id_token::verify` (as a Google ID token, and as the token's own kind: Firebase's, IAP's, a
+//! service account's), `decode` and the key parser over arbitrary bytes, and the texts of what
 //! they find wrong: none may panic.
 //!
 //! cargo +nightly fuzz run -a verify -- -max_total_time=600
@@ -34,6 +35,12 @@ fuzz_target!(|data: &[u8]| {
     let verdict = verify(data, keys(), &expect, 1_795_500_000);
     let _ = serde_json::to_string(&verdict.checks);
     let _ = verdict.who();
+    // Judged again by the kind its own `iss` names, as `whoami` does.
+    if verdict.kind.own_rules() {
+        let by_kind = Expectations::for_kind(&verdict.kind).with_audience("aud");
+        let again = verify(data, keys(), &by_kind, 1_795_500_000);
+        let _ = (again.valid(), again.kind.keys_url(), again.kind.words());
+    }
     if let Err(e) = decode(data) {
         let _ = e.to_string();
     }

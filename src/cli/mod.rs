@@ -359,7 +359,12 @@ commands! {
 
     /// Verify an ID token and show its claims, or show who the stored sign-in is
     ///
-    /// Every check is reported with its reason; exit 3 when a token is rejected.
+    /// Every check is reported with its reason; exit 3 when a token is rejected. Any
+    /// Google-signed token is named by its issuer and judged by its kind's keys and rules: a
+    /// Google ID token (a service account's too), a Firebase ID token or session cookie, the
+    /// Firebase Auth emulator's unsigned tokens (never valid), an IAP assertion (ES256), a
+    /// service account's own JWT. --audience is the client ID, Firebase project, IAP backend
+    /// or API the token must be for.
     ///
     /// Examples:
     ///   gsignin whoami eyJhbGciOiJSUzI1NiIs...
@@ -633,7 +638,7 @@ pub struct WhoamiArgs {
     #[arg(value_name = "TOKEN|-")]
     pub token: Option<std::ffi::OsString>,
 
-    /// The expected `aud` [default: the client secret's client_id]
+    /// The expected `aud` [default: for a Google ID token, the client secret's client_id]
     #[arg(long, value_name = "ID", value_parser = clap::builder::NonEmptyStringValueParser::new())]
     pub audience: Option<String>,
 
@@ -650,7 +655,7 @@ pub struct WhoamiArgs {
     pub now: Option<String>,
 
     /// Verify against a JWKS or Google PEM certificate map from a FILE (saved earlier: works
-    /// offline) or a URL (https, or http on loopback) instead of the issuer's own keys
+    /// offline) or a URL (https, or http on loopback) instead of the keys of the token's kind
     #[arg(long, value_name = "FILE|URL")]
     pub jwks: Option<PathBuf>,
 

@@ -348,6 +348,11 @@ fn the_verifier_reads_no_clock_and_does_no_io() {
     assert!(bullet(&page(), "gsignin-verify").contains("verification reads no clock"));
     let mut clocks = Vec::new();
     for (file, code) in sources("crates/gsignin-verify/src") {
+        // Its unit tests may read files (openssl's output): the crate's own code may not.
+        let code = code
+            .split("#[cfg(test)]\nmod tests")
+            .next()
+            .unwrap_or_default();
         for io in ["std::fs", "std::net", "std::io", "std::env"] {
             assert!(!code.contains(io), "{file} uses {io}");
         }

@@ -17,6 +17,7 @@ mod harness;
 mod identity;
 mod interop;
 mod keyring;
+mod kinds;
 mod login;
 mod modules;
 mod network;
