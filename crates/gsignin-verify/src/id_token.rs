@@ -1381,7 +1381,7 @@ mod tests {
             detail(&es256, "alg"),
             (
                 Status::Fail,
-                "alg ES256 is refused: only RS256 is accepted".into()
+                "alg ES256 is refused: only RS256 is accepted (ID tokens use RS256)".into()
             )
         );
         assert_eq!(detail(&es256, "signature").0, Status::Fail);
