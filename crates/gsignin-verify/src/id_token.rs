@@ -550,10 +550,7 @@ fn header_algorithm(header: &Map<String, Value>, want: Algorithm) -> Result<Algo
         Some(a) if a.starts_with("HS") => Err(fail(format!(
             "alg {a} is refused: an HMAC token could be forged with the public key as secret; {signed}"
         ))),
-        Some(a) => Err(fail(format!(
-            "alg {a} is refused: only {} is accepted ({signed})",
-            want.name()
-        ))),
+        Some(a) => Err(fail(format!("alg {a} is refused: {signed}"))),
         None => Err(fail("the header has no `alg`")),
     }
 }
@@ -1381,7 +1378,7 @@ mod tests {
             detail(&es256, "alg"),
             (
                 Status::Fail,
-                "alg ES256 is refused: only RS256 is accepted (ID tokens use RS256)".into()
+                "alg ES256 is refused: ID tokens use RS256".into()
             )
         );
         assert_eq!(detail(&es256, "signature").0, Status::Fail);
