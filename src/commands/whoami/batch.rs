@@ -65,8 +65,6 @@ impl Block {
 struct Judged {
     seq: usize,
     first: usize,
-    /// Which keys judged it (see [`Judge`]).
-    generation: u32,
     text: Vec<u8>,
     /// Where each answer ends in `text`.
     ends: Vec<usize>,
@@ -94,6 +92,8 @@ enum Redo {
     UnknownKid(Option<String>, u32),
     /// Its kind's keys (by URL) have not been fetched yet in this run.
     Keys(String),
+    /// The issuer's keys (or `--jwks`'s) have not been fetched yet in this run.
+    IssuerKeys,
 }
 
 /// Where a token was: its place among the tokens read (text answers are numbered by it) and
@@ -112,7 +112,8 @@ type Shared = Option<Judge>;
 /// error says why, and their tokens are shown unverified.
 #[derive(Clone)]
 struct Judge {
-    keys: Arc<KeySet>,
+    /// None until a token of the issuer's (or any, under `--jwks`) has needed them.
+    keys: Option<Arc<KeySet>>,
     expect: Expectations,
     generation: u32,
     unreachable: Option<Arc<Error>>,
@@ -183,10 +184,11 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
             json,
             color,
             judge: &judge,
-            source: None,
+            expect: None,
+            issuer: None,
+            issuer_keys: None,
             kinds: BTreeMap::new(),
             unreachable: None,
-            generation: 0,
             total: 0,
             bad: 0,
             progress: Progress::new(ctx),
@@ -210,14 +212,19 @@ struct Writer<'c, 'j> {
     json: bool,
     color: bool,
     judge: &'j RwLock<Shared>,
-    /// Where the keys come from, once the first token has arrived.
-    source: Option<(KeySource<'c>, Expectations)>,
+    /// What the issuer's ID tokens must say, once the first token has arrived.
+    expect: Option<Expectations>,
+    /// Where the issuer's keys come from (or why they cannot come: its discovery is out of
+    /// reach), once the first token has arrived.
+    issuer: Option<std::result::Result<KeySource<'c>, Arc<Error>>>,
+    /// The issuer's keys, once a token has needed them, as published to the workers.
+    issuer_keys: Option<KindKeys>,
     /// Where each other kind's keys come from, once a token of it has arrived, with the keys
     /// as published to the workers.
     kinds: BTreeMap<String, (KeySource<'c>, KindKeys)>,
-    /// The keys could not be fetched: why (every token is then shown unverified, exit 5).
+    /// Keys a token needed could not be fetched: why (those tokens are shown unverified, and
+    /// the run ends with exit 5).
     unreachable: Option<Arc<Error>>,
-    generation: u32,
     total: usize,
     bad: usize,
     progress: Progress,
@@ -302,36 +309,38 @@ impl Writer<'_, '_> {
         })
     }
 
-    /// The keys and expectations, found when the first token arrives (no token, no network).
+    /// What the issuer's tokens must say and where its keys come from, found when the first
+    /// token arrives; the keys themselves are fetched when a token first needs them, so a
+    /// batch of other kinds never asks the issuer for anything.
     fn set_judge(&mut self) -> Result<()> {
         if self.args.no_verify {
             return Ok(());
         }
         let google = &Kind::GoogleIdToken;
         let (keys, expect) = verification(self.ctx, self.args, false, None, google)?;
-        match keys.and_then(|mut keys| keys.keys().map(drop).map(|()| keys)) {
-            Ok(keys) => {
-                self.source = Some((keys, expect));
-                self.publish()?;
-            }
-            Err(e) if keys_unreachable(&e) => {
-                let e = Arc::new(e.with_hint(UNREACHABLE_HINT));
-                self.unreachable = Some(e.clone());
-                let judge = self.judge(Arc::new(KeySet::default()), expect, Some(e));
-                self.hand_out(judge);
-            }
+        self.issuer = Some(match keys {
+            Ok(keys) => Ok(keys),
+            Err(e) if keys_unreachable(&e) => Err(Arc::new(e.with_hint(UNREACHABLE_HINT))),
             Err(e) => return Err(e),
-        }
+        });
+        self.expect = Some(expect);
+        self.publish();
         Ok(())
     }
 
-    fn judge(&self, keys: Arc<KeySet>, expect: Expectations, why: Option<Arc<Error>>) -> Judge {
+    /// Hands the workers the keys they judge the next blocks with: the issuer's as they now
+    /// are, and every kind's fetched so far.
+    fn publish(&self) {
+        let Some(expect) = self.expect.clone() else {
+            return;
+        };
+        let issuer = self.issuer_keys.as_ref();
         let kinds = self.kinds.iter();
-        Judge {
-            keys,
+        let judge = Judge {
+            keys: issuer.map(|k| k.keys.clone()),
             expect,
-            generation: self.generation,
-            unreachable: why,
+            generation: issuer.map_or(0, |k| k.generation),
+            unreachable: issuer.and_then(|k| k.unreachable.clone()),
             kinds: Arc::new(
                 kinds
                     .map(|(url, (_, k))| (url.clone(), k.clone()))
@@ -340,54 +349,61 @@ impl Writer<'_, '_> {
             given: self.args.jwks.is_some(),
             audience: self.args.audience.clone(),
             hd: self.args.hd.clone(),
-        }
-    }
-
-    fn hand_out(&self, judge: Judge) {
+        };
         *self
             .judge
             .write()
             .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(judge);
     }
 
-    /// Hands the workers the keys they judge the next blocks with: the issuer's as they now
-    /// are (or still missing, for the reason they were), and every kind's fetched so far.
-    fn publish(&mut self) -> Result<()> {
-        let judge = match self.source.as_mut() {
-            Some((source, expect)) => {
-                let (keys, expect) = (Arc::new(source.keys()?.clone()), expect.clone());
-                self.judge(keys, expect, None)
-            }
-            None => {
-                let shared = self.judge.read().map(|j| j.clone());
-                let Some(old) = shared.unwrap_or_else(|e| e.into_inner().clone()) else {
-                    return Ok(());
-                };
-                self.judge(old.keys, old.expect, old.unreachable)
-            }
+    /// Keys a token needed and that could not be fetched: those tokens are shown unverified,
+    /// and the run ends with this error (exit 5).
+    fn out_of_reach(&mut self, e: Arc<Error>) -> KindKeys {
+        self.unreachable.get_or_insert_with(|| e.clone());
+        KindKeys {
+            keys: Arc::new(KeySet::default()),
+            generation: 0,
+            unreachable: Some(e),
+        }
+    }
+
+    /// Fetches the issuer's keys (or `--jwks`'s), the first time a token needs them.
+    fn load_issuer(&mut self) -> Result<()> {
+        let fetched = match self.issuer.as_mut() {
+            None => return Ok(()),
+            Some(Err(e)) => Err(e.clone()),
+            Some(Ok(source)) => match source.keys() {
+                Ok(keys) => Ok(keys.clone()),
+                Err(e) if keys_unreachable(&e) => Err(Arc::new(e.with_hint(UNREACHABLE_HINT))),
+                Err(e) => return Err(e),
+            },
         };
-        self.hand_out(judge);
+        let keys = match fetched {
+            Ok(keys) => KindKeys {
+                keys: Arc::new(keys),
+                generation: 0,
+                unreachable: None,
+            },
+            Err(e) => self.out_of_reach(e),
+        };
+        self.issuer_keys = Some(keys);
         Ok(())
     }
 
-    /// Fetches the keys of a kind (by URL) for the first time: when they cannot be reached,
-    /// that kind's tokens are shown unverified (exit 5), as the issuer's would be.
+    /// Fetches the keys of a kind (by URL), the first time a token of it arrives.
     fn load_kind(&mut self, url: &str) -> Result<()> {
         let (ctx, now) = (self.ctx, self.ctx.clock().now());
         let mut source = KeySource::issuer(ctx.http(), url, ctx.cache(), now);
-        let (keys, why) = match source.keys() {
-            Ok(keys) => (keys.clone(), None),
+        let keys = match source.keys() {
+            Ok(keys) => KindKeys {
+                keys: Arc::new(keys.clone()),
+                generation: 0,
+                unreachable: None,
+            },
             Err(e) if keys_unreachable(&e) => {
-                let e = Arc::new(e.with_hint(UNREACHABLE_HINT));
-                self.unreachable.get_or_insert_with(|| e.clone());
-                (KeySet::default(), Some(e))
+                self.out_of_reach(Arc::new(e.with_hint(UNREACHABLE_HINT)))
             }
             Err(e) => return Err(e),
-        };
-        let keys = KindKeys {
-            keys: Arc::new(keys),
-            generation: 0,
-            unreachable: why,
         };
         self.kinds.insert(url.to_string(), (source, keys));
         Ok(())
@@ -405,19 +421,39 @@ impl Writer<'_, '_> {
         Ok(open)
     }
 
-    /// Tokens judged without the keys they need: a kind's keys not fetched yet are fetched,
-    /// and keys lacking a token's key are fetched again (at most once per
-    /// `jwks::REFETCH_AGAIN` each); every such token whose keys have changed since is judged
-    /// again.
+    /// Tokens judged without the keys they need: keys not fetched yet are fetched, and keys
+    /// lacking a token's key are fetched again (at most once per `jwks::REFETCH_AGAIN` each);
+    /// every such token whose keys have changed since is judged again. Twice at most: keys
+    /// fetched for the first time may lack the token's key, which one refetch may bring.
     fn judge_again(&mut self, judged: &mut Judged) -> Result<()> {
+        for _ in 0..2 {
+            if judged.again.is_empty() {
+                break;
+            }
+            self.fetch_for(&judged.again)?;
+            self.rejudge(judged);
+        }
+        Ok(())
+    }
+
+    /// Fetches what the tokens in `again` need, and hands it to the workers.
+    fn fetch_for(&mut self, again: &[Again]) -> Result<()> {
         let mut changed = false;
-        for again in &judged.again {
+        for again in again {
             match &again.why {
-                Redo::UnknownKid(None, _) if judged.generation == self.generation => {
-                    if let Some((keys, _)) = self.source.as_mut()
-                        && keys.refetch().unwrap_or(false)
+                Redo::IssuerKeys if self.issuer_keys.is_none() => {
+                    self.load_issuer()?;
+                    changed = true;
+                }
+                Redo::UnknownKid(None, generation) => {
+                    if let (Some(Ok(source)), Some(keys)) =
+                        (self.issuer.as_mut(), self.issuer_keys.as_mut())
+                        && keys.generation == *generation
+                        && keys.unreachable.is_none()
+                        && source.refetch().unwrap_or(false)
                     {
-                        self.generation += 1;
+                        keys.keys = Arc::new(source.keys()?.clone());
+                        keys.generation += 1;
                         changed = true;
                     }
                 }
@@ -440,38 +476,50 @@ impl Writer<'_, '_> {
             }
         }
         if changed {
-            self.publish()?;
+            self.publish();
         }
-        let stale = |why: &Redo| match why {
-            Redo::No => false,
-            Redo::UnknownKid(None, _) => judged.generation != self.generation,
-            Redo::UnknownKid(Some(url), generation) => self
-                .kinds
-                .get(url)
-                .is_some_and(|(_, k)| k.generation != *generation),
-            Redo::Keys(_) => true,
+        Ok(())
+    }
+
+    /// Whether a token judged for `why` would be judged otherwise now.
+    fn stale(&self, why: &Redo) -> bool {
+        let changed = |keys: Option<&KindKeys>, generation: u32| {
+            keys.is_some_and(|k| k.generation != generation)
         };
-        if !judged.again.iter().any(|a| stale(&a.why)) {
-            return Ok(());
+        match why {
+            Redo::No => false,
+            Redo::IssuerKeys | Redo::Keys(_) => true,
+            Redo::UnknownKid(None, generation) => changed(self.issuer_keys.as_ref(), *generation),
+            Redo::UnknownKid(Some(url), generation) => {
+                changed(self.kinds.get(url).map(|(_, k)| k), *generation)
+            }
         }
+    }
+
+    /// Judges again, with the keys as they now are, every token of `judged.again` whose keys
+    /// have changed; what may change yet again is left in `judged.again`.
+    fn rejudge(&self, judged: &mut Judged) {
         let judge = self.judge.read().map(|j| j.clone());
         let judge = judge.unwrap_or_else(|e| e.into_inner().clone());
         let mut text = Vec::with_capacity(judged.text.len());
         let mut ends = Vec::with_capacity(judged.ends.len());
-        let mut again = judged.again.iter().peekable();
+        let mut again = std::mem::take(&mut judged.again).into_iter().peekable();
         let mut start = 0;
         for (i, end) in judged.ends.iter().enumerate() {
-            match again.next_if(|a| a.at == i).filter(|a| stale(&a.why)) {
+            match again.next_if(|a| a.at == i).filter(|a| self.stale(&a.why)) {
                 Some(a) => {
                     let at = At {
                         index: judged.first + i,
                         line: a.line,
                     };
                     let context = (self.json, self.color);
-                    let (valid, _) =
+                    let (valid, why) =
                         judge_one(&a.token, judge.as_ref(), self.now, context, at, &mut text);
                     // It was counted bad; it may not be now.
                     judged.bad -= usize::from(valid);
+                    if why != Redo::No {
+                        judged.again.push(Again { why, ..a });
+                    }
                 }
                 None => text.extend_from_slice(&judged.text[start..*end]),
             }
@@ -480,7 +528,6 @@ impl Writer<'_, '_> {
         }
         judged.text = text;
         judged.ends = ends;
-        Ok(())
     }
 }
 
@@ -538,7 +585,6 @@ fn judge_block(block: &Block, judge: Option<&Judge>, now: i64, json: bool, color
     let mut judged = Judged {
         seq: block.seq,
         first: block.first,
-        generation: judge.map_or(0, |j| j.generation),
         // Google's ID tokens answer in about 1.4 KB of JSON.
         text: Vec::with_capacity(block.len() * 1536),
         ends: Vec::with_capacity(block.len()),
@@ -645,17 +691,31 @@ fn judge_one(
     // Without keys, a token failing a check that needs none is rejected as usual; one
     // passing them all is shown unverified (not counted bad: the run's error says why).
     let unreachable = judge.unreachable.as_deref();
-    let v = match unreachable {
-        Some(why) => unreachable_verdict(token, &judge.expect, &why.to_string(), now),
-        None => id_token::verify(token, &judge.keys, &judge.expect, now),
+    // Judged as the issuer's ID token first (most tokens are): the verdict names its kind.
+    let issuers = match (&judge.keys, unreachable) {
+        (_, Some(why)) => Some(unreachable_verdict(
+            token,
+            &judge.expect,
+            &why.to_string(),
+            now,
+        )),
+        (Some(keys), None) => Some(id_token::verify(token, keys, &judge.expect, now)),
+        (None, None) => None,
     };
-    // Judged as the issuer's ID token, it is another kind: judged again by that kind's rules.
-    let (v, unreachable, redo) = if v.kind.own_rules() {
-        match judge_kind(token, &v.kind, judge, now) {
+    let kind = match &issuers {
+        Some(v) => v.kind.clone(),
+        None => id_token::decode(token).map_or(Kind::Other, |d| Kind::of(&d.header, &d.claims)),
+    };
+    // Another kind: judged by that kind's keys and rules.
+    let (v, unreachable, redo) = if kind.own_rules() {
+        match judge_kind(token, &kind, judge, now) {
             Ok(judged) => judged,
-            Err(url) => return (false, Redo::Keys(url)),
+            Err(redo) => return (false, redo),
         }
     } else {
+        let Some(v) = issuers else {
+            return (false, Redo::IssuerKeys);
+        };
         let redo = v
             .unknown_kid
             .then_some(Redo::UnknownKid(None, judge.generation));
@@ -674,22 +734,23 @@ fn judge_one(
     (v.valid(), redo)
 }
 
-/// A token of a kind with keys and rules of its own, judged by them; `Err(url)` when its
-/// keys (at `url`) have not been fetched yet.
+/// A token of a kind with keys and rules of its own, judged by them; `Err` when the keys it
+/// needs have not been fetched yet.
 fn judge_kind<'j>(
     token: &[u8],
     kind: &Kind,
     judge: &'j Judge,
     now: i64,
-) -> std::result::Result<(Verdict, Option<&'j Error>, Redo), String> {
+) -> std::result::Result<(Verdict, Option<&'j Error>, Redo), Redo> {
     let mut expect = Expectations::for_kind(kind);
     expect.audience = judge.audience.clone();
     expect.hd = judge.hd.clone();
     let none = Default::default();
     let (keys, unreachable, redo) = match kind.keys_url() {
         _ if judge.given => {
+            let keys = judge.keys.as_deref().ok_or(Redo::IssuerKeys)?;
             let redo = Redo::UnknownKid(None, judge.generation);
-            (&*judge.keys, judge.unreachable.as_deref(), Some(redo))
+            (keys, judge.unreachable.as_deref(), Some(redo))
         }
         None => (&none, None, None),
         Some(url) => match judge.kinds.get(&url) {
@@ -697,7 +758,7 @@ fn judge_kind<'j>(
                 let redo = Redo::UnknownKid(Some(url), k.generation);
                 (&*k.keys, k.unreachable.as_deref(), Some(redo))
             }
-            None => return Err(url),
+            None => return Err(Redo::Keys(url)),
         },
     };
     let v = match unreachable {
