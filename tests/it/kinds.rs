@@ -174,6 +174,12 @@ fn k1_k3_k4_each_kind_is_named_and_judged_by_its_own_rules() {
     let acting = s
         .rsa
         .sign(&with(account_jwt(), json!({"sub": "dave@example.com"})));
+    // The user it says it acts for is reported, not checked: no token can show delegation.
+    let (code, answer) = s.judge(&acting, &[]);
+    assert_eq!(
+        (code, &answer["checks"]["sub"]["status"]),
+        (0, &json!("skipped"))
+    );
     let out = s.whoami(&[&acting, "--jwks", jwks], None);
     assert!(
         stdout(&out).contains(
@@ -255,6 +261,21 @@ fn k1_k3_k4_each_kind_is_named_and_judged_by_its_own_rules() {
             vec![],
             "iap_jwt",
             vec!["aud"],
+        ),
+        // `exp` before `iat`, within the skew.
+        (
+            s.ec.sign(&with(iap(), json!({"iat": NOW - 10, "exp": NOW - 20}))),
+            vec![],
+            "iap_jwt",
+            vec!["lifetime"],
+        ),
+        // A kind with keys of its own names its key: no key set is searched for one.
+        (
+            s.rsa
+                .sign_with_header(&json!({"alg": "RS256"}), &firebase_id()),
+            vec![],
+            "firebase_id_token",
+            vec!["signature"],
         ),
         // IAP's skew is 30 s, not 60: 45 s past exp is expired.
         (

@@ -488,10 +488,11 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
         "format",
         pass("three base64url parts, JSON header and payload"),
     ));
-    let (alg, algorithm) = match header_algorithm(&decoded.header, expect.algorithm()) {
-        Ok(algorithm) => (pass(algorithm.name()), Some(algorithm)),
-        Err(refused) => (refused, None),
-    };
+    let (alg, algorithm) =
+        match header_algorithm(&decoded.header, expect.algorithm(), expect.kind.as_ref()) {
+            Ok(algorithm) => (pass(algorithm.name()), Some(algorithm)),
+            Err(refused) => (refused, None),
+        };
     checks.push(("alg", alg));
     checks.push(("typ", check_typ(&decoded.header)));
     let (signature, unknown_kid) = match algorithm {
@@ -517,7 +518,8 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
     checks.push(("email_verified", report_email_verified(c)));
     if let Some(kind) = &expect.kind {
         let audience = expect.audience.as_deref();
-        crate::kind::checks(kind, c, audience, expect.leeway, now, &mut checks);
+        let header = &decoded.header;
+        crate::kind::checks(kind, header, c, audience, expect.leeway, now, &mut checks);
     }
     let kind = Kind::of(&decoded.header, c);
     Verdict {
@@ -534,15 +536,19 @@ pub fn verify(token: &[u8], keys: &KeySet, expect: &Expectations, now: i64) -> V
 /// ES256 for IAP's assertions. The header picks nothing beyond that: `none`, HMAC (forgeable
 /// with the public key as the secret) and any other algorithm are refused before any key is
 /// looked at, and the key that verifies must be of this algorithm.
-fn header_algorithm(header: &Map<String, Value>, want: Algorithm) -> Result<Algorithm, Check> {
+fn header_algorithm(
+    header: &Map<String, Value>,
+    want: Algorithm,
+    kind: Option<&Kind>,
+) -> Result<Algorithm, Check> {
     if header.contains_key("crit") {
         return Err(fail(
             "the header has `crit` extensions, which this verifier does not support",
         ));
     }
-    let signed = match want {
-        Algorithm::Es256 => "IAP signs its assertions with ES256",
-        _ => "ID tokens use RS256",
+    let signed = match (want, kind) {
+        (_, Some(kind)) => format!("a {} is signed with {}", kind.words(), want.name()),
+        (_, None) => format!("ID tokens use {}", want.name()),
     };
     match header.get("alg").and_then(Value::as_str) {
         Some(a) if a == want.name() => Ok(want),
@@ -595,12 +601,16 @@ fn check_signature(d: &Parts<'_>, keys: &KeySet, algorithm: Algorithm) -> (Check
             }
             let fitting: Vec<&Key> = named.iter().copied().filter(usable).collect();
             let check = if fitting.is_empty() {
-                // Its JWK's `alg` when it names one, else what its type verifies.
+                // What its type verifies; and a JWK `alg` that says otherwise, which no
+                // token can use.
                 let other = &named[0];
-                fail(format!(
-                    "key {kid} is for {}, not {algorithm}",
-                    other.alg.as_deref().unwrap_or(other.algorithm().name())
-                ))
+                let verifies = other.algorithm().name();
+                match other.alg.as_deref().filter(|a| *a != verifies) {
+                    Some(label) => fail(format!(
+                        "key {kid} is a {verifies} key labelled {label}: it verifies no token"
+                    )),
+                    None => fail(format!("key {kid} is for {verifies}, not {algorithm}")),
+                }
             } else if let Some(bits) = fitting.iter().find_map(|k| k.too_small())
                 && fitting.iter().all(|k| k.too_small().is_some())
             {

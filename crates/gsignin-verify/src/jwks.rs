@@ -45,10 +45,22 @@ pub fn parse(bytes: &[u8]) -> Result<KeySet, KeySetError> {
         }
         return Ok(set);
     }
-    let Some(map) = doc.as_object().filter(|m| !m.is_empty()) else {
+    if doc.as_object().is_none_or(serde_json::Map::is_empty) {
+        return Err(KeySetError::NotAKeySet);
+    }
+    // Read again keeping every member: a JSON object read into a map keeps the last of two
+    // equal names, so an impostor written after the real key under its kid would hide it
+    // (in a JWKS array both are kept, and each is tried).
+    let Ok(Members(map)) = serde_json::from_slice::<Members>(bytes) else {
         return Err(KeySetError::NotAKeySet);
     };
-    for (kid, pem) in map {
+    for (kid, pem) in &map {
+        if pem.as_str().is_some_and(|p| p.contains("PRIVATE KEY-----")) {
+            set.warnings.push(format!(
+                "the issuer's key set publishes PRIVATE key material (key {kid}): anyone who \
+                 has this document can sign tokens that verify; the issuer must rotate that key"
+            ));
+        }
         let parsed = match pem.as_str() {
             Some(pem) => from_pem(kid, pem),
             None => Err(KeyError::new(Some(kid.clone()), KeyProblem::NotPemText)),
@@ -59,6 +71,32 @@ pub fn parse(bytes: &[u8]) -> Result<KeySet, KeySetError> {
         }
     }
     Ok(set)
+}
+
+/// A JSON object's members in order, names repeated as they come.
+struct Members(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Members, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry::<String, Value>()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
 }
 
 /// One JWK (RSA, or EC on P-256), or why it cannot verify a signature (with its kid, when it
@@ -234,6 +272,44 @@ mod tests {
         let bad = parse(br#"{"k": "not a pem"}"#).unwrap();
         assert!(bad.keys.is_empty());
         assert_eq!(bad.unusable[0].kid.as_deref(), Some("k"));
+    }
+
+    /// A PEM map naming one kid twice keeps both keys: an impostor written after the real
+    /// key does not hide it (a JSON map would keep the last alone).
+    #[test]
+    fn w9_an_impostor_after_the_real_key_in_a_pem_map_does_not_hide_it() {
+        let (real, impostor) = (
+            crate::signing::SigningKey::generate(),
+            crate::signing::SigningKey::generate(),
+        );
+        let pem = |k: &crate::signing::SigningKey| serde_json::to_string(&k.cert_pem).unwrap();
+        let doc = format!(r#"{{"k": {}, "k": {}}}"#, pem(&real), pem(&impostor));
+        let set = parse(doc.as_bytes()).unwrap();
+        assert_eq!(set.keys.len(), 2);
+        let claims =
+            serde_json::json!({"iss": "i", "aud": "a", "sub": "1", "iat": 100, "exp": 200});
+        let header = serde_json::json!({"alg": "RS256", "kid": "k"});
+        let token = real.sign_with_header(&header, &claims);
+        let expect = Expectations::new(["i"]).with_audience("a");
+        assert!(id_token::verify(token.as_bytes(), &set, &expect, 150).valid());
+    }
+
+    #[test]
+    fn w10_private_key_material_in_a_pem_map_is_warned_about() {
+        let key = crate::signing::SigningKey::generate();
+        let doc = serde_json::json!({
+            "k": key.cert_pem,
+            "leak": "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+        });
+        let set = parse(doc.to_string().as_bytes()).unwrap();
+        assert_eq!(set.keys.len(), 1);
+        assert!(
+            set.warnings
+                .iter()
+                .any(|w| w.contains("PRIVATE key material (key leak)")),
+            "{:?}",
+            set.warnings
+        );
     }
 
     #[test]
