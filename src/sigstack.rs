@@ -1,5 +1,7 @@
 //! A thread's own stack for signal handlers: the overflow handler (`start`) runs on it, on
-//! the main thread and on the deep-stack thread (`deep`) alike.
+//! the main thread, the deep-stack thread (`deep`) and the batch's threads alike. Where the
+//! binary starts without Rust's start-up (main.rs) no thread gets one otherwise, and a thread
+//! without one that overflows its stack dies without its line.
 
 /// Gives the calling thread a stack for signal handlers (each thread needs its own): false if
 /// none could be mapped. The memory is mapped, not touched, until a fault uses it, and stays

@@ -1,10 +1,10 @@
 //! What a process needs before anything else runs: no core file, whatever happens, and a
-//! crash that says so in one line ([`crash_safety`], the first call of `main`). Rust's start-up
-//! has already opened closed standard streams on /dev/null (a token file or a socket opened
-//! later never takes fd 1) and ignored SIGPIPE (a reader that has gone is a failed write, which
-//! the program handles: `| head` ends a batch with 0); tests hold both.
+//! crash that says so in one line ([`crash_safety`], the first call of either `main`); and,
+//! where the binary starts without Rust's start-up (main.rs), what of it matters
+//! ([`standard_streams_and_signals`]).
 
-/// First thing in `main`: from here on a crash leaves no core file and says so in one line.
+/// First thing in either `main`: from here on a crash leaves no core file and says so in one
+/// line.
 pub fn crash_safety() {
     #[cfg(unix)]
     {
@@ -63,6 +63,36 @@ pub fn core_limit_as_found(cmd: &mut std::process::Command) {
             Ok(())
         });
     }
+}
+
+/// Standard streams that were closed at exec are opened on /dev/null, before any file is: a
+/// file opened later (a token file, a socket) must never take fd 1 and receive what is printed.
+/// SIGPIPE is ignored: a reader that has gone is a failed write, which the program handles
+/// (`| head` ends a batch with 0), not a silent death by signal.
+#[cfg(unix)]
+pub fn standard_streams_and_signals() {
+    let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    });
+    // SAFETY: poll reads and writes only the three entries it is given.
+    let polled = unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) } != -1;
+    for pfd in fds {
+        // SAFETY: fcntl(F_GETFD) only asks whether the descriptor is open.
+        let closed = if polled {
+            pfd.revents & libc::POLLNVAL != 0
+        } else {
+            (unsafe { libc::fcntl(pfd.fd, libc::F_GETFD) }) == -1
+        };
+        // The lowest free number is the closed one: open takes it.
+        // SAFETY: the path is a NUL-terminated literal.
+        if closed && unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) } != pfd.fd {
+            std::process::abort();
+        }
+    }
+    // SAFETY: setting a signal's disposition to SIG_IGN runs no code of ours.
+    unsafe { libc::signal(libc::SIGPIPE, libc::SIG_IGN) };
 }
 
 /// A fault (a bug) prints one line on stderr before the process dies of it, from a stack of its

@@ -647,6 +647,35 @@ fn the_binary_carries_its_unwinder_and_loads_no_libgcc_s() {
     assert!(!maps.contains("libgcc_s"), "{maps}");
 }
 
+/// On x86-64 glibc Linux the binary starts without Rust's start-up (main.rs), which reads
+/// /proc/self/maps to find the main thread's stack: a tenth of a `whoami`. This fails when that
+/// start-up runs again (a toolchain that changes how `no_main` links, a cfg that stops applying).
+#[cfg(all(target_arch = "x86_64", target_os = "linux", target_env = "gnu"))]
+#[test]
+#[ignore = "needs strace (apt-get install strace); bash .ci/run installs it and runs the ignored tests"]
+fn the_binary_starts_without_reading_its_memory_map() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("trace");
+    let out = std::process::Command::new("strace")
+        .args(["-f", "-e", "trace=open,openat", "-o"])
+        .arg(&trace)
+        .arg(assert_cmd::cargo::cargo_bin("gsignin"))
+        .arg("--version")
+        .output()
+        .unwrap_or_else(|e| crate::support::missing_tool(&format!("strace ({e})")));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let opened = std::fs::read_to_string(&trace).unwrap();
+    assert!(
+        opened.contains("openat("),
+        "strace saw no open at all: {opened}"
+    );
+    assert!(!opened.contains("/proc/self/maps"), "{opened}");
+}
+
 #[test]
 fn s3_a_file_named_without_a_folder_is_written_in_the_current_one() {
     use std::io::BufRead;

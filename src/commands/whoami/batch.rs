@@ -164,7 +164,11 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
     );
     let reader = {
         let events = events_tx.clone();
-        std::thread::spawn(move || read_blocks(TokenLines::new(stdin), &tickets_rx, &events))
+        std::thread::spawn(move || {
+            #[cfg(unix)]
+            crate::sigstack::signal_stack();
+            read_blocks(TokenLines::new(stdin), &tickets_rx, &events)
+        })
     };
     let (work, work_rx) = mpsc::channel::<Block>();
     let work_rx = Mutex::new(work_rx);
@@ -174,7 +178,12 @@ pub(super) fn batch(ctx: &Ctx, args: &WhoamiArgs, now: i64) -> Result<Outcome> {
         let (work, events_tx) = (work, events_tx);
         for _ in 0..threads {
             let (work_rx, events, judge) = (&work_rx, events_tx.clone(), &judge);
-            scope.spawn(move || worker(work_rx, &events, judge, now, json, color));
+            scope.spawn(move || {
+                // A fault here says its line too (see start.rs): on its own stack.
+                #[cfg(unix)]
+                crate::sigstack::signal_stack();
+                worker(work_rx, &events, judge, now, json, color);
+            });
         }
         drop(events_tx);
         let mut writer = Writer {
