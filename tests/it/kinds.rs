@@ -417,6 +417,13 @@ fn k5_a_batch_fetches_each_kinds_keys_once_when_its_first_token_arrives() {
             "{answer:#}"
         );
     }
+    // A token of such a kind naming no key is rejected all the same (exit 3, not 5).
+    let header = json!({"alg": "RS256"});
+    let kidless = s
+        .rsa
+        .sign_with_header(&header, &firebase("securetoken.google.com"));
+    let out = s.whoami(&[&kidless, "--json"], None);
+    assert_eq!(out.status.code(), Some(3), "{}", stdout(&out));
     let kinds: Vec<&str> = answers
         .iter()
         .map(|a| a["kind"].as_str().unwrap())
