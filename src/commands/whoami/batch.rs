@@ -457,13 +457,8 @@ impl Writer<'_, '_> {
                 Redo::UnknownKid(None, generation) => {
                     if let (Some(Ok(source)), Some(keys)) =
                         (self.issuer.as_mut(), self.issuer_keys.as_mut())
-                        && keys.generation == *generation
-                        && keys.unreachable.is_none()
-                        && source.refetch().unwrap_or(false)
                     {
-                        keys.keys = Arc::new(source.keys()?.clone());
-                        keys.generation += 1;
-                        changed = true;
+                        changed |= refetch(source, keys, *generation)?;
                     }
                 }
                 Redo::Keys(url) if !self.kinds.contains_key(url) => {
@@ -471,14 +466,8 @@ impl Writer<'_, '_> {
                     changed = true;
                 }
                 Redo::UnknownKid(Some(url), generation) => {
-                    if let Some((source, keys)) = self.kinds.get_mut(url)
-                        && keys.generation == *generation
-                        && keys.unreachable.is_none()
-                        && source.refetch().unwrap_or(false)
-                    {
-                        keys.keys = Arc::new(source.keys()?.clone());
-                        keys.generation += 1;
-                        changed = true;
+                    if let Some((source, keys)) = self.kinds.get_mut(url) {
+                        changed |= refetch(source, keys, *generation)?;
                     }
                 }
                 _ => {}
@@ -538,6 +527,21 @@ impl Writer<'_, '_> {
         judged.text = text;
         judged.ends = ends;
     }
+}
+
+/// Keys that lacked a token's key, as they stood at `generation`, fetched again (unless they
+/// were fetched again since, or could not be fetched at all, or were refetched less than
+/// `jwks::REFETCH_AGAIN` ago): whether new keys came.
+fn refetch(source: &mut KeySource<'_>, keys: &mut KindKeys, generation: u32) -> Result<bool> {
+    if keys.generation != generation
+        || keys.unreachable.is_some()
+        || !source.refetch().unwrap_or(false)
+    {
+        return Ok(false);
+    }
+    keys.keys = Arc::new(source.keys()?.clone());
+    keys.generation += 1;
+    Ok(true)
 }
 
 /// The reader thread: a block per ticket (this thread hands one back per block written), until
