@@ -755,9 +755,7 @@ fn judge_kind<'j>(
     judge: &'j Judge,
     now: i64,
 ) -> std::result::Result<(Verdict, Option<&'j Error>, Redo), Redo> {
-    let mut expect = Expectations::for_kind(kind);
-    expect.audience = judge.audience.clone();
-    expect.hd = judge.hd.clone();
+    let expect = super::kinds::expectations(kind, judge.audience.as_deref(), judge.hd.as_deref());
     let none = Default::default();
     let (keys, unreachable, redo) = match kind.keys_url() {
         _ if judge.given => {

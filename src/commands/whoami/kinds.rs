@@ -13,10 +13,10 @@ use gsignin_verify::kind::Kind;
 /// What a token of `kind` must say: the kind's rules, and the audience and domain asked for.
 /// Only `--audience` names the audience: a client secret's client ID is a Sign-In client,
 /// never a Firebase project, an IAP backend or an API.
-pub(super) fn expectations(kind: &Kind, args: &WhoamiArgs) -> Expectations {
+pub(super) fn expectations(kind: &Kind, audience: Option<&str>, hd: Option<&str>) -> Expectations {
     let mut expect = Expectations::for_kind(kind);
-    expect.audience = args.audience.clone();
-    expect.hd = args.hd.clone();
+    expect.audience = audience.map(str::to_string);
+    expect.hd = hd.map(str::to_string);
     expect
 }
 

@@ -207,7 +207,7 @@ fn verification<'a>(
     if kind.own_rules() {
         return Ok((
             Ok(kinds::key_source(ctx, args, kind)?),
-            kinds::expectations(kind, args),
+            kinds::expectations(kind, args.audience.as_deref(), args.hd.as_deref()),
         ));
     }
     let (issuer, bound_audience) = match bound {
